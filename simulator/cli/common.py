@@ -1,0 +1,46 @@
+"""Shared CLI plumbing: one-line errors with exit status 2, scenario loading, --set parsing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+EXIT_USAGE = 2
+
+
+def fail(message: str) -> NoReturn:
+    """Print a one-line error to stderr and exit with status 2."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def load_or_exit(path: Path):
+    """Load and validate a scenario, or print its problems (one line each) and exit 2."""
+    from ..scenario import ScenarioError, load
+
+    try:
+        return load(path)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def parse_sets(assignments: list[str], table) -> dict[str, float]:
+    from ..scenario.params import parse_assignment
+
+    out: dict[str, float] = {}
+    for text in assignments:
+        try:
+            name, value = parse_assignment(text, table)
+        except ValueError as exc:
+            fail(str(exc))
+        out[name] = value
+    return out
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()

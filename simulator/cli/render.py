@@ -1,0 +1,48 @@
+"""Rich rendering of a run summary (``summary.summarize``)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+
+def pct(x) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def interval(entry) -> str:
+    return "-" if entry.get("low") is None else f"[{pct(entry['low'])}, {pct(entry['high'])}]"
+
+
+def render_summary(s: dict, console: Console, title: str = "") -> None:
+    n = s["runs"]
+    t = Table(title=f"Questions ({n} runs){' - ' + title if title else ''}", title_justify="left")
+    for col, kw in (("question", {}), ("answer", {"justify": "right"}), ("95% Wilson", {}), ("dates 10% / 50% / 90%", {})):
+        t.add_column(col, **kw)
+    for q in s["questions"]:
+        dates = "" if q["kind"] != "date" else " / ".join(d or "not by end" for d in (q["p10"], q["median"], q["p90"]))
+        t.add_row(q["text"], pct(q["p"]) + (" occur" if q["kind"] == "date" else ""), interval(q), dates)
+    console.print(t)
+    t = Table(title="Meeting levels: first meeting", title_justify="left")
+    for col in ("track", "level", "held", "10%", "median", "90%", "weeks postponed", "most frequent blockers"):
+        t.add_column(col)
+    for lv in s["levels"]:
+        blockers = "; ".join(f"{b['actor']}: {b['reason']} ({pct(b['share'])} of blocks, {pct(b['runs_share'])} of runs)"
+                             for b in lv["blockers"][:3]) or "-"
+        t.add_row(lv["track"], lv["name"], f"{pct(lv['p'])} {interval(lv)}",
+                  *(d or "not by end" for d in (lv["p10"], lv["median"], lv["p90"])),
+                  f"{lv['postponed_mean']:.1f}" if lv["postponed_mean"] is not None else "-", blockers)
+    console.print(t)
+    if s["concessions"]:
+        t = Table(title="Concessions", title_justify="left")
+        for col in ("ladder", "stage", "reached", "median date"):
+            t.add_column(col)
+        for lad in s["concessions"]:
+            for st in lad["stages"]:
+                t.add_row(lad["id"], st["stage"], f"{pct(st['p'])} {interval(st)}", st["median"] or "not by end")
+        console.print(t)
+    el = s.get("election")
+    if el:
+        console.print(f"[bold]Election[/bold]: {el['incumbent']} wins {pct(el['incumbent_wins']['p'])} "
+                      f"{interval(el['incumbent_wins'])}, {el['challenger']} wins {pct(el['challenger_wins']['p'])}; "
+                      f"run-off in {pct(el['runoff']['p'])} of runs")

@@ -1,0 +1,202 @@
+"""Load a scenario file: YAML (with line numbers) -> pydantic -> semantic checks.
+
+Every problem becomes one line ``file:line:col: field.path: message``. YAML is
+read with ruamel's round-trip loader, which builds only plain maps, lists and
+scalars: a scenario file can never execute code, and any explicit tag is
+refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .schema import Scenario
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """One or more problems in a scenario file; str() gives one line per problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    scenario: Scenario
+    path: Path
+    text: str
+    locations: dict[tuple, tuple[int, int]]
+
+    @property
+    def digest(self) -> str:
+        """Hash of the validated content (not the file's bytes): formatting changes don't alter it."""
+        return scenario_hash(self.scenario)
+
+
+def scenario_hash(sc: Scenario) -> str:
+    canonical = json.dumps(sc.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+def _plain(node, path: tuple, locs: dict, file: str, problems: list[Problem]):
+    """Convert ruamel's round-trip nodes to plain Python, recording (line, col) per path."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag is not None and not tag.startswith("tag:yaml.org,2002:"):
+        line, col = locs.get(path, (1, 1))
+        problems.append(Problem(file, line, col, _dotted(path), f"YAML tag '{tag}' is not allowed"))
+        return None
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key in node:
+            line, col = node.lc.key(key)
+            child = (*path, str(key))
+            locs[child] = (line + 1, col + 1)
+            out[str(key)] = _plain(node[key], child, locs, file, problems)
+        return out
+    if isinstance(node, CommentedSeq):
+        out = []
+        for i, item in enumerate(node):
+            line, col = node.lc.item(i)
+            child = (*path, i)
+            locs[child] = (line + 1, col + 1)
+            out.append(_plain(item, child, locs, file, problems))
+        return out
+    if isinstance(node, dt.datetime):
+        return node.date() if node.time() == dt.time() else node
+    if hasattr(node, "value") and tag is not None:  # a tagged scalar that resolved to a standard type
+        return node.value
+    return node
+
+
+def read_yaml(path: Path) -> tuple[object, dict, str]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, 0, 0, "file", "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(file, 0, 0, "file", f"cannot read: {exc}")]) from None
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        doc = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        msg = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        raise ScenarioError([Problem(file, line, col, "yaml", msg)]) from None
+    except YAMLError as exc:
+        raise ScenarioError([Problem(file, 1, 1, "yaml", " ".join(str(exc).split()))]) from None
+    locs: dict[tuple, tuple[int, int]] = {(): (1, 1)}
+    problems: list[Problem] = []
+    data = _plain(doc, (), locs, file, problems)
+    if problems:
+        raise ScenarioError(problems)
+    return data, locs, text
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _dotted(path) -> str:
+    parts = []
+    for p in path:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        else:
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts) or "(document)"
+
+
+def locate(path: tuple, locs: dict) -> tuple[int, int]:
+    """The (line, col) of the deepest existing prefix of ``path``."""
+    for n in range(len(path), -1, -1):
+        if path[:n] in locs:
+            return locs[path[:n]]
+    return (1, 1)
+
+
+def _data_path(loc: tuple, data) -> tuple:
+    """Drop pydantic's union-member tags from an error location, keeping real keys/indices."""
+    out, node = [], data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part[:1].islower() and "[" not in part:
+            out.append(part)  # a missing or extra field: keep it in the path
+            node = None
+        # else: a union tag such as 'MeetingReq' or 'date' -> skip
+    return tuple(out)
+
+
+def _pydantic_problems(exc: ValidationError, data, locs: dict, file: str) -> list[Problem]:
+    merged: dict[tuple, list[str]] = {}
+    for err in exc.errors(include_url=False):
+        path = _data_path(tuple(err["loc"]), data)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif err["type"] == "missing":
+            msg = "required field missing"
+        bucket = merged.setdefault(path, [])
+        if msg not in bucket:
+            bucket.append(msg)
+    problems = []
+    for path, msgs in merged.items():
+        line, col = locate(path, locs)
+        problems.append(Problem(file, line, col, _dotted(path), "; or ".join(msgs)))
+    return sorted(problems, key=lambda p: (p.line, p.col))
+
+
+def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
+    """Load and fully validate a scenario; raise ScenarioError listing every problem."""
+    path = Path(path)
+    data, locs, text = read_yaml(path)
+    file = str(path)
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(file, 1, 1, "(document)", "a scenario is a YAML mapping")])
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_pydantic_problems(exc, data, locs, file)) from None
+    from .semantics import check
+
+    found = check(sc, path.parent, check_sources=check_sources)
+    if found:
+        problems = [Problem(file, *locate(p, locs), _dotted(p), m) for p, m in found]
+        raise ScenarioError(sorted(problems, key=lambda p: (p.line, p.col)))
+    return LoadedScenario(sc, path, text, locs)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    return load(path).scenario

@@ -1,0 +1,125 @@
+"""Dotted parameter names, their distributions, and per-run values.
+
+Every number in a scenario has a dotted name (``turkey.flexibility``,
+``fm_meeting.stakes``, ``election.base_win``). A run's values are drawn from
+one uniform per parameter (inverse-CDF), so the same uniforms give the same
+values and an override (``--set name=value``) changes one parameter only.
+Two switches per scenario element are implicit parameters fixed at 1 so that
+what-ifs can turn them off without changing the random-draw layout:
+``<precondition>.enabled`` and ``<mediator>.active``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import numpy as np
+
+from .schema import Param, Scenario
+
+TOGGLE = Param(value=1.0, assumption="Implicit switch: 1 keeps this element, 0 removes it in a what-if.")
+
+
+def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
+    """Yield (dotted name, Param, path in the scenario document) in a fixed order."""
+    for i, actor in enumerate(sc.actors):
+        for name, p in actor.params.items():
+            yield f"{actor.id}.{name}", p, ("actors", i, "params", name)
+        for other, p in actor.leverage.items():
+            yield f"{actor.id}.leverage.{other}", p, ("actors", i, "leverage", other)
+        for other, p in actor.alignment.items():
+            yield f"{actor.id}.alignment.{other}", p, ("actors", i, "alignment", other)
+    for t, track in enumerate(sc.tracks):
+        for j, level in enumerate(track.levels):
+            yield f"{level.id}.stakes", level.stakes, ("tracks", t, "levels", j, "stakes")
+    for c, ladder in enumerate(sc.concessions):
+        for s, stage in enumerate(ladder.stages):
+            if stage.cost is not None:
+                yield f"{ladder.id}.{stage.id}.cost", stage.cost, ("concessions", c, "stages", s, "cost")
+    for k, pre in enumerate(sc.preconditions):
+        yield f"{pre.id}.enabled", TOGGLE, ("preconditions", k)
+        if pre.waiver is not None:
+            yield f"{pre.id}.waiver_threshold", pre.waiver.threshold, ("preconditions", k, "waiver", "threshold")
+    for m, med in enumerate(sc.mediation):
+        yield f"{med.mediator}.active", TOGGLE, ("mediation", m)
+        for field in ("base", "peak", "ramp_weeks", "after_deadline"):
+            yield (f"{med.mediator}.urgency.{field}", getattr(med.urgency, field),
+                   ("mediation", m, "urgency", field))
+    el = sc.calendar.election
+    if el is not None:
+        for field in ("p_runoff", "base_win", "progress_effect"):
+            yield f"election.{field}", getattr(el, field), ("calendar", "election", field)
+    for k, shock in enumerate(sc.calendar.shocks):
+        yield f"{shock.id}.hazard", shock.hazard, ("calendar", "shocks", k, "hazard")
+    for field in ("pressure_decay", "sharpness"):
+        yield f"dynamics.{field}", getattr(sc.dynamics, field), ("dynamics", field)
+
+
+class ParameterTable:
+    """The scenario's parameters in a fixed order, with vectorised sampling."""
+
+    def __init__(self, sc: Scenario):
+        rows = list(iter_parameters(sc))
+        self.names: list[str] = [r[0] for r in rows]
+        self.params: dict[str, Param] = {r[0]: r[1] for r in rows}
+        self.paths: dict[str, tuple] = {r[0]: r[2] for r in rows}
+        self.index = {n: i for i, n in enumerate(self.names)}
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def uncertain(self) -> list[str]:
+        return [n for n in self.names if self.params[n].is_uncertain]
+
+    def values_from_uniforms(self, u: np.ndarray, overrides: Mapping[str, float] | None = None) -> np.ndarray:
+        """Map uniforms of shape (..., n_params) to parameter values (same shape)."""
+        u = np.asarray(u, dtype=float)
+        out = np.empty_like(u)
+        for i, name in enumerate(self.names):
+            out[..., i] = quantile(self.params[name], u[..., i])
+        for name, value in (overrides or {}).items():
+            out[..., self.index[name]] = value
+        return out
+
+    def as_dict(self, values: np.ndarray) -> dict[str, float]:
+        return {n: float(v) for n, v in zip(self.names, values)}
+
+
+def quantile(p: Param, u: np.ndarray | float) -> np.ndarray:
+    """Inverse CDF of a parameter's distribution (scipy.stats for the shaped ones)."""
+    u = np.asarray(u, dtype=float)
+    if p.dist == "fixed":
+        return np.full_like(u, p.value)
+    if p.dist == "uniform":
+        return p.low + u * (p.high - p.low)
+    from scipy import stats  # imported lazily: `validate` and `schema` stay fast
+
+    if p.dist == "triangular":
+        c = (p.mode - p.low) / (p.high - p.low)
+        return stats.triang.ppf(u, c, loc=p.low, scale=p.high - p.low)
+    if p.dist == "beta":
+        lo, hi = p.bounds
+        return lo + (hi - lo) * stats.beta.ppf(u, p.a, p.b)
+    # truncated normal
+    lo, hi = p.low, p.high
+    a = -np.inf if lo is None else (lo - p.mean) / p.sd
+    b = np.inf if hi is None else (hi - p.mean) / p.sd
+    return stats.truncnorm.ppf(u, a, b, loc=p.mean, scale=p.sd)
+
+
+def parse_assignment(text: str, table: ParameterTable, where: str = "--set") -> tuple[str, float]:
+    """Parse ``name=value`` for a numeric parameter; raise ValueError with a one-line message."""
+    if "=" not in text:
+        raise ValueError(f"{where}: '{text}' is not of the form name=value")
+    name, _, raw = text.partition("=")
+    name = name.strip()
+    if name not in table.index:
+        raise ValueError(f"{where}: unknown parameter '{name}' (see `diplosim params SCENARIO`)")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{where}: value for '{name}' is not a number: '{raw}'") from None
+    if not np.isfinite(value):
+        raise ValueError(f"{where}: value for '{name}' must be finite")
+    return name, value

@@ -1,0 +1,150 @@
+"""Results on disk: plain Parquet plus a JSON manifest, readable without this package.
+
+Layout of a results directory (a Monte Carlo is a sweep of one point):
+
+- ``manifest.json``: kind, seed, scenario hash and resolved scenario, command,
+  package versions, draw layout, timing;
+- ``points.parquet``: point id -> parameter values that were set for it;
+- ``runs/part-NNNNN.parquet``: one row per run (see ``outcome.py``);
+- ``events/part-NNNNN.parquet``: one row per event of every run.
+
+Every file is written to a temporary name and renamed into place, so a
+directory never holds a half-written part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import sys
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+
+from .compiled import Compiled
+from .outcome import EVENT_COLUMNS
+
+PACKAGES = ("simulator", "mesa", "numpy", "scipy", "pydantic", "pyarrow", "plotly", "statsmodels")
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name if name != "simulator" else "diplosim")
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def runs_schema(c: Compiled):
+    """The Arrow schema of the runs table, fixed by the scenario (so empty columns keep their types)."""
+    import pyarrow as pa
+
+    fields = [pa.field("point", pa.int32()), pa.field("replication", pa.int32())]
+    for level in c.level_order:
+        fields += [pa.field(f"first.{level}", pa.date32()), pa.field(f"proposed.{level}", pa.int32()),
+                   pa.field(f"postponed.{level}", pa.int32())]
+    for ladder, (_, stages) in c.ladders.items():
+        fields.append(pa.field(f"stage.{ladder}", pa.string()))
+        fields += [pa.field(f"reached.{ladder}.{s}", pa.date32()) for s in stages[1:]]
+    if c.election is not None:
+        fields += [pa.field("election.winner", pa.string()), pa.field("election.rounds", pa.int8())]
+    for q in c.questions:
+        fields.append(pa.field(f"q.{q.id}", pa.date32() if q.is_date else pa.bool_()))
+    return pa.schema(fields)
+
+
+def events_schema():
+    import pyarrow as pa
+
+    types = {"point": pa.int32(), "replication": pa.int32(), "step": pa.int32(), "date": pa.date32()}
+    return pa.schema([pa.field(n, types.get(n, pa.string())) for n in EVENT_COLUMNS])
+
+
+def _atomic_write_table(table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class ResultsWriter:
+    """Writes parts as chunks finish; the manifest is written first and completed last."""
+
+    def __init__(self, out: Path, compiled: Compiled, manifest: dict):
+        self.out = Path(out)
+        self.compiled = compiled
+        self.manifest = manifest
+        (self.out / "runs").mkdir(parents=True, exist_ok=True)
+        (self.out / "events").mkdir(exist_ok=True)
+        self._schema = runs_schema(compiled)
+        self._events_schema = events_schema()
+        self.write_manifest()
+
+    def write_manifest(self) -> None:
+        atomic_write_text(self.out / "manifest.json", json.dumps(self.manifest, indent=2, default=str) + "\n")
+
+    def write_points(self, points: Mapping[int, Mapping[str, float]]) -> None:
+        import pyarrow as pa
+
+        names = sorted({n for values in points.values() for n in values})
+        cols = {"point": pa.array(list(points), pa.int32())}
+        for n in names:
+            cols[n] = pa.array([points[p].get(n) for p in points], pa.float64())
+        _atomic_write_table(pa.table(cols), self.out / "points.parquet")
+
+    def write_part(self, part_id: str, rows: list[dict], events: list[tuple]) -> None:
+        import pyarrow as pa
+
+        table = pa.Table.from_pylist(rows, schema=self._schema)
+        _atomic_write_table(table, self.out / "runs" / f"part-{part_id}.parquet")
+        cols = list(zip(*events)) if events else [[] for _ in EVENT_COLUMNS]
+        ev = pa.table({n: pa.array(col, self._events_schema.field(n).type) for n, col in zip(EVENT_COLUMNS, cols)})
+        _atomic_write_table(ev, self.out / "events" / f"part-{part_id}.parquet")
+
+    def finish(self, **fields) -> None:
+        self.manifest.update(fields)
+        self.write_manifest()
+
+
+def read_table(out: Path, what: str = "runs"):
+    """Read ``runs`` or ``events`` of a results directory as one Arrow table, ordered by run."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = sorted((Path(out) / what).glob("part-*.parquet"))
+    if not files:
+        return None
+    table = pa.concat_tables([pq.read_table(f) for f in files])
+    keys = [("point", "ascending"), ("replication", "ascending")] + ([("step", "ascending")] if what == "events" else [])
+    return table.sort_by(keys)
+
+
+def read_manifest(out: Path) -> dict:
+    return json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+
+
+def base_manifest(kind: str, loaded, compiled: Compiled, seed: int, extra: Mapping | None = None) -> dict:
+    return {
+        "kind": kind,
+        "format": 1,
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "command": sys.argv,
+        "seed": seed,
+        "scenario": {"path": str(loaded.path), "hash": loaded.digest,
+                     "resolved": loaded.scenario.model_dump(mode="json")},
+        "draw_layout": {"param_names": compiled.table.names, "slots": compiled.slots,
+                        "steps": compiled.n_steps, "dates": [d.isoformat() for d in compiled.dates]},
+        "packages": package_versions(),
+        **(extra or {}),
+    }
