@@ -51,7 +51,7 @@ class DiplomacyModel(mesa.Model):
         self.reached: dict[tuple[str, str], int] = {}
         self.fired: set[str] = set()
         self.fired_shocks: set[str] = set()
-        self.frozen_until: dict[str, int] = {}
+        self.frozen_until: dict[str, tuple[int, str]] = {}  # track -> (last frozen step, shock id)
         self.proposals: dict[str, tuple[str, str]] = {}
         self.events: list[tuple] = []
         self.winner: str | None = None
@@ -113,15 +113,17 @@ class DiplomacyModel(mesa.Model):
                 self.fired_shocks.add(shock.id)
                 self.fired.add(shock.id)
                 for track in shock.effect.freeze_tracks:
-                    self.frozen_until[track] = max(self.frozen_until.get(track, -1), k + shock.effect.weeks)
+                    if k + shock.effect.weeks >= self.frozen_until.get(track, (-1, ""))[0]:
+                        self.frozen_until[track] = (k + shock.effect.weeks, shock.id)
                 self._apply(shock.effect.params)
                 self.log("shock", detail=shock.id)
 
     def _decide_meeting(self, track: str, level: str) -> None:
         proposer = self.proposals[track][1]
         self.log("proposed", track=track, level=level, actor=proposer)
-        if self.frozen_until.get(track, -1) >= self.step_index:
-            self.log("blocked", track=track, level=level, actor="", detail="shock")
+        until, shock_id = self.frozen_until.get(track, (-1, ""))
+        if until >= self.step_index:
+            self.log("blocked", track=track, level=level, detail=f"shock:{shock_id}")
             return
         blocks = [(who, kind, detail) for who in self.compiled.levels[level].attendees
                   for kind, detail in self.party[who].respond(level)]

@@ -113,6 +113,6 @@ def blocking_reasons(events, n_runs: int, top: int = 5) -> dict[str, list[dict]]
     for (level, actor, detail), k in counts.most_common():
         rows = out.setdefault(level, [])
         if len(rows) < top:
-            rows.append({"actor": actor or "(none)", "reason": detail, "count": k, "share": k / totals[level],
+            rows.append({"actor": actor or "-", "reason": detail, "count": k, "share": k / totals[level],
                          "runs_share": len(in_runs[(level, actor, detail)]) / n_runs if n_runs else None})
     return out

@@ -17,21 +17,30 @@ def interval(entry) -> str:
 def render_summary(s: dict, console: Console, title: str = "") -> None:
     n = s["runs"]
     t = Table(title=f"Questions ({n} runs){' - ' + title if title else ''}", title_justify="left")
-    for col, kw in (("question", {}), ("answer", {"justify": "right"}), ("95% Wilson", {}), ("dates 10% / 50% / 90%", {})):
+    for col, kw in (("question", {"ratio": 3}), ("probability", {"justify": "right"}), ("95% Wilson", {}),
+                    ("date 10% / 50% / 90%", {})):
         t.add_column(col, **kw)
     for q in s["questions"]:
-        dates = "" if q["kind"] != "date" else " / ".join(d or "not by end" for d in (q["p10"], q["median"], q["p90"]))
-        t.add_row(q["text"], pct(q["p"]) + (" occur" if q["kind"] == "date" else ""), interval(q), dates)
+        if q["kind"] == "date":
+            dates = " / ".join(d or "not by end" for d in (q["p10"], q["median"], q["p90"]))
+            t.add_row(q["text"], f"{pct(q['p'])} by end", interval(q), dates)
+        else:
+            t.add_row(q["text"], pct(q["p"]), interval(q), "")
     console.print(t)
     t = Table(title="Meeting levels: first meeting", title_justify="left")
-    for col in ("track", "level", "held", "10%", "median", "90%", "weeks postponed", "most frequent blockers"):
+    for col in ("track", "level", "held by end", "10%", "median", "90%", "weeks postponed"):
         t.add_column(col)
     for lv in s["levels"]:
-        blockers = "; ".join(f"{b['actor']}: {b['reason']} ({pct(b['share'])} of blocks, {pct(b['runs_share'])} of runs)"
-                             for b in lv["blockers"][:3]) or "-"
         t.add_row(lv["track"], lv["name"], f"{pct(lv['p'])} {interval(lv)}",
                   *(d or "not by end" for d in (lv["p10"], lv["median"], lv["p90"])),
-                  f"{lv['postponed_mean']:.1f}" if lv["postponed_mean"] is not None else "-", blockers)
+                  f"{lv['postponed_mean']:.1f}" if lv["postponed_mean"] is not None else "-")
+    console.print(t)
+    t = Table(title="Why meetings were postponed (most frequent blockers)", title_justify="left")
+    for col in ("level", "who", "reason", "share of blocks", "runs affected"):
+        t.add_column(col)
+    for lv in s["levels"]:
+        for b in lv["blockers"][:3]:
+            t.add_row(lv["name"], b["actor"], b["reason"], pct(b["share"]), pct(b["runs_share"]))
     console.print(t)
     if s["concessions"]:
         t = Table(title="Concessions", title_justify="left")

@@ -60,12 +60,15 @@ def scenario_hash(sc: Scenario) -> str:
 # --------------------------------------------------------------------------- YAML
 
 
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+
+
 def _plain(node, path: tuple, locs: dict, file: str, problems: list[Problem]):
     """Convert ruamel's round-trip nodes to plain Python, recording (line, col) per path."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     tag = getattr(getattr(node, "tag", None), "value", None)
-    if tag is not None and not tag.startswith("tag:yaml.org,2002:"):
+    if tag is not None and tag not in _PLAIN_TAGS:
         line, col = locs.get(path, (1, 1))
         problems.append(Problem(file, line, col, _dotted(path), f"YAML tag '{tag}' is not allowed"))
         return None

@@ -257,7 +257,7 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
         cycle = _find_cycle(sc)
         if cycle is not None:
             path, names = cycle
-            err(path, "prerequisite cycle: " + " -> ".join(names))
+            err(path, "prerequisite cycle (each must come before the next): " + " -> ".join(names))
     return out
 
 

@@ -1,0 +1,1 @@
+"""Tools for testing scenarios and rules with hypothesis."""

@@ -1,0 +1,29 @@
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_SCENARIO = ROOT / "scenarios" / "syria_turkey_2023.yaml"
+
+# Profiles: "ci" (default) keeps the suite fast; "thorough" is for nightly-style runs:
+#   pytest --hypothesis-profile=thorough
+settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=1000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def seed_loaded():
+    from simulator.scenario import load
+
+    return load(SEED_SCENARIO)
+
+
+@pytest.fixture(scope="session")
+def seed_compiled(seed_loaded):
+    from simulator.compiled import Compiled
+
+    return Compiled(seed_loaded.scenario)

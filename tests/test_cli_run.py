@@ -1,0 +1,97 @@
+"""`diplosim run`: summary, Parquet + manifest, reproducibility, one-line errors."""
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from simulator.cli import app
+from simulator.store import read_manifest, read_table
+
+from .conftest import SEED_SCENARIO
+
+
+def invoke(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "res"
+    result = invoke("run", SEED_SCENARIO, "--runs", 120, "--seed", 5, "--out", out, "--json")
+    assert result.exit_code == 0, result.output
+    return out, json.loads(result.stdout)
+
+
+def test_json_summary_has_every_question_with_wilson_interval(results, seed_loaded):
+    _, summary = results
+    assert summary["runs"] == 120 and summary["seed"] == 5
+    assert [q["id"] for q in summary["questions"]] == [q.id for q in seed_loaded.scenario.questions]
+    for q in summary["questions"]:
+        assert q["low"] <= q["p"] <= q["high"]
+    fm = next(lv for lv in summary["levels"] if lv["id"] == "fm_meeting")
+    assert {"p10", "median", "p90", "blockers"} <= set(fm)
+    assert any(b["reason"] == "precondition:steps_before_fm" and b["actor"] == "syria" for b in fm["blockers"])
+    assert summary["election"]["runoff"]["p"] > 0
+
+
+def test_results_directory_is_plain_parquet_with_manifest(results, seed_loaded):
+    out, _ = results
+    manifest = read_manifest(out)
+    assert manifest["kind"] == "montecarlo" and manifest["seed"] == 5 and manifest["complete"] is True
+    assert manifest["scenario"]["hash"] == seed_loaded.digest
+    assert {"mesa", "numpy", "pyarrow", "python"} <= set(manifest["packages"])
+    assert manifest["command"][0]
+    runs = pq.read_table(out / "runs")  # plain pyarrow, no package code needed
+    assert runs.num_rows == 120
+    assert sorted(runs.column("replication").to_pylist()) == list(range(120))
+    events = read_table(out, "events")
+    assert set(events.column("kind").to_pylist()) >= {"proposed", "held", "blocked", "election"}
+
+
+def test_same_seed_gives_identical_output(results, tmp_path):
+    out, summary = results
+    again = invoke("run", SEED_SCENARIO, "--runs", 120, "--seed", 5, "--out", tmp_path / "b", "--json")
+    assert json.loads(again.stdout) == summary
+    assert read_table(tmp_path / "b").equals(read_table(out))
+    assert read_table(tmp_path / "b", "events").equals(read_table(out, "events"))
+    other = invoke("run", SEED_SCENARIO, "--runs", 120, "--seed", 6, "--json")
+    assert json.loads(other.stdout)["questions"] != summary["questions"]
+
+
+def test_set_overrides_a_parameter(results):
+    _, summary = results
+    res = invoke("run", SEED_SCENARIO, "--runs", 120, "--seed", 5, "--json", "--set", "steps_before_fm.enabled=0")
+    assert res.exit_code == 0
+    changed = json.loads(res.stdout)
+    assert changed["overrides"] == {"steps_before_fm.enabled": 0.0}
+    fm = lambda s: next(q["p"] for q in s["questions"] if q["id"] == "fm_before_round1")  # noqa: E731
+    assert fm(changed) >= fm(summary)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--set", "turkey.flexibilty=0.3"],
+     "error: --set: unknown parameter 'turkey.flexibilty' (see `diplosim params SCENARIO`)"),
+    (["--set", "turkey.flexibility"], "error: --set: 'turkey.flexibility' is not of the form name=value"),
+    (["--set", "turkey.flexibility=high"], "error: --set: value for 'turkey.flexibility' is not a number: 'high'"),
+])
+def test_bad_set_is_one_line_exit_2(args, message):
+    res = invoke("run", SEED_SCENARIO, "--runs", 5, *args)
+    assert res.exit_code == 2
+    assert res.stderr == message + "\n"
+
+
+def test_non_empty_out_is_refused(results):
+    out, _ = results
+    res = invoke("run", SEED_SCENARIO, "--runs", 5, "--out", out)
+    assert res.exit_code == 2
+    assert res.stderr == f"error: --out: '{out}' is not empty (choose another directory or pass --overwrite)\n"
+
+
+def test_invalid_scenario_is_reported_not_raised(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nactors: [\n")
+    res = invoke("run", bad, "--runs", 5)
+    assert res.exit_code == 2
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith(f"{bad}:")
