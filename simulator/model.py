@@ -82,8 +82,9 @@ class DiplomacyModel(mesa.Model):
             self.agents_by_type[MediatorAgent].do("mediate")
         self.agents_by_type[PartyAgent].do("concede")
         self.agents_by_type[PartyAgent].do("propose")
-        for track, (level, _) in list(self.proposals.items()):
-            self._decide_meeting(track, level)
+        for track in self.compiled.tracks:  # tracks in scenario order, whoever proposed first
+            if track in self.proposals:
+                self._decide_meeting(track, self.proposals[track][0])
         self._election()
         self.step_index += 1
         if self.step_index >= self.compiled.n_steps:
