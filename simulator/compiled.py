@@ -98,6 +98,17 @@ class Compiled:
         self.shocks = [(sh, self.step_of(resolve_date(sh.start, sc)), self.step_of(resolve_date(sh.end, sc)))
                        for sh in cal.shocks]
         self.questions = sc.questions
+        # every way a level can be blocked: (level, who, reason), fixed by the scenario
+        self.block_keys: list[tuple[str, str, str]] = []
+        for lv, info in self.levels.items():
+            for sh, _, _ in self.shocks:
+                if info.track in sh.effect.freeze_tracks:
+                    self.block_keys.append((lv, "-", f"shock:{sh.id}"))
+            for who in info.attendees:
+                for pre in self.preconditions:
+                    if pre.before == lv and pre.demander == who:
+                        self.block_keys.append((lv, who, f"precondition:{pre.id}"))
+                self.block_keys.append((lv, who, "declined"))
         # ---- the draw layout: named columns of the per-step uniform matrix, in a fixed order
         slots = [f"shock:{sh.id}" for sh in cal.shocks]
         slots += [f"mediate:{m.mediator}" for m in self.mediations]

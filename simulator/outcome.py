@@ -3,7 +3,9 @@
 Row columns (all plain types, so the table is plain Parquet):
 ``point``, ``replication``; ``first.<level>`` (date of the first meeting or
 None); ``proposed.<level>`` and ``postponed.<level>`` (weeks it was on the
-table / blocked); ``stage.<ladder>`` (stage reached) and
+table / blocked); ``blocked.<level>.<who>.<reason>`` (weeks that actor
+blocked it for that reason: ``declined``, ``precondition:<id>``, or
+``shock:<id>`` with who ``-``); ``stage.<ladder>`` (stage reached) and
 ``reached.<ladder>.<stage>`` (date or None); ``election.winner`` and
 ``election.rounds``; ``q.<question>`` (bool for yes/no questions, date or
 None for date questions). Event rows: (point, replication, step, date, kind,
@@ -36,6 +38,9 @@ def build_record(m: DiplomacyModel) -> dict:
         row[f"first.{level}"] = dates[m.held[level]] if level in m.held else None
         row[f"proposed.{level}"] = proposed[level]
         row[f"postponed.{level}"] = postponed[level]
+    blocks = Counter((ev[3], ev[4] or "-", ev[5]) for ev in m.events if ev[1] == "blocked")
+    for key in c.block_keys:
+        row[block_column(*key)] = blocks[key]
     for ladder, (_, stages) in c.ladders.items():
         row[f"stage.{ladder}"] = stages[m.stage[ladder]]
         for stage in stages[1:]:
@@ -47,6 +52,10 @@ def build_record(m: DiplomacyModel) -> dict:
     for q in c.questions:
         row[f"q.{q.id}"] = answer(q, row, c)
     return row
+
+
+def block_column(level: str, who: str, reason: str) -> str:
+    return f"blocked.{level}.{who}.{reason}"
 
 
 def answer(q, row: dict, c) -> bool | dt.date | None:

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .compiled import Compiled
-from .outcome import EVENT_COLUMNS
+from .outcome import EVENT_COLUMNS, block_column
 
 PACKAGES = ("simulator", "mesa", "numpy", "scipy", "pydantic", "pyarrow", "plotly", "statsmodels")
 
@@ -47,6 +47,7 @@ def runs_schema(c: Compiled):
     for level in c.level_order:
         fields += [pa.field(f"first.{level}", pa.date32()), pa.field(f"proposed.{level}", pa.int32()),
                    pa.field(f"postponed.{level}", pa.int32())]
+    fields += [pa.field(block_column(*key), pa.int32()) for key in c.block_keys]
     for ladder, (_, stages) in c.ladders.items():
         fields.append(pa.field(f"stage.{ladder}", pa.string()))
         fields += [pa.field(f"reached.{ladder}.{s}", pa.date32()) for s in stages[1:]]

@@ -12,6 +12,7 @@ from collections import Counter
 import numpy as np
 
 from .compiled import Compiled
+from .outcome import block_column
 from .stats import wilson
 
 EPOCH = dt.date(1970, 1, 1)
@@ -44,7 +45,11 @@ def proportion(yes: int, n: int) -> dict:
 
 
 def summarize(runs, events, c: Compiled) -> dict:
-    """Summary of a run table (one point, or all points pooled)."""
+    """Summary of a run table (one point, or all points pooled).
+
+    Everything comes from the runs table; ``events`` is accepted for callers
+    that have it but is not needed.
+    """
     n = runs.num_rows
     sc = c.scenario
     out: dict = {"runs": n, "questions": [], "levels": [], "concessions": [], "election": None}
@@ -58,7 +63,7 @@ def summarize(runs, events, c: Compiled) -> dict:
             yes = int(np.asarray(runs.column(col).to_numpy(zero_copy_only=False), dtype=bool).sum())
             entry = {"id": q.id, "text": q.text, "kind": "yes/no", **proportion(yes, n)}
         out["questions"].append(entry)
-    blockers = blocking_reasons(events, n) if events is not None else {}
+    blockers = blocking_reasons(runs, c)
     names = {lv.id: lv.name for tr in sc.tracks for lv in tr.levels}
     for level in c.level_order:
         days = _days(runs, f"first.{level}")
@@ -89,30 +94,21 @@ def summarize(runs, events, c: Compiled) -> dict:
     return out
 
 
-def blocking_reasons(events, n_runs: int, top: int = 5) -> dict[str, list[dict]]:
-    """Per level: the most frequent (actor, reason) among blocked proposals.
+def blocking_reasons(runs, c: Compiled, top: int = 5) -> dict[str, list[dict]]:
+    """Per level: the most frequent (actor, reason) among blocked proposals, from the runs' block counts.
 
     ``share`` is the fraction of that level's blocks; ``runs_share`` the fraction
     of runs in which the reason blocked it at least once.
     """
-    import pyarrow.compute as pc
-
-    blocked = events.filter(pc.equal(events.column("kind"), "blocked"))
-    levels = blocked.column("level").to_pylist()
-    actors = blocked.column("actor").to_pylist()
-    details = blocked.column("detail").to_pylist()
-    runs = list(zip(blocked.column("point").to_pylist(), blocked.column("replication").to_pylist()))
-    counts: Counter = Counter()
-    in_runs: dict[tuple, set] = {}
-    totals: Counter = Counter()
-    for level, actor, detail, run in zip(levels, actors, details, runs):
-        counts[(level, actor, detail)] += 1
-        totals[level] += 1
-        in_runs.setdefault((level, actor, detail), set()).add(run)
+    n = runs.num_rows
     out: dict[str, list[dict]] = {}
-    for (level, actor, detail), k in counts.most_common():
-        rows = out.setdefault(level, [])
-        if len(rows) < top:
-            rows.append({"actor": actor or "-", "reason": detail, "count": k, "share": k / totals[level],
-                         "runs_share": len(in_runs[(level, actor, detail)]) / n_runs if n_runs else None})
+    for level in c.level_order:
+        keys = [k for k in c.block_keys if k[0] == level]
+        counts = {k: np.asarray(runs.column(block_column(*k)).to_numpy(zero_copy_only=False)) for k in keys}
+        total = sum(int(v.sum()) for v in counts.values())
+        ranked = sorted(keys, key=lambda k: -int(counts[k].sum()))
+        out[level] = [{"actor": who, "reason": reason, "count": int(counts[(level, who, reason)].sum()),
+                       "share": int(counts[(level, who, reason)].sum()) / total,
+                       "runs_share": float((counts[(level, who, reason)] > 0).mean()) if n else None}
+                      for (_, who, reason) in ranked[:top] if counts[(level, who, reason)].sum() > 0]
     return out
