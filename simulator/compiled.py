@@ -135,6 +135,14 @@ class Compiled:
         return {a.id: [(n[len(a.id) + 1:], n) for n in self.table.names if n.startswith(a.id + ".")]
                 for a in self.scenario.actors}
 
+    def batch_engine(self):
+        """The vectorised engine for this scenario, built once (raises if a rule has no array form)."""
+        if getattr(self, "_batch", None) is None:
+            from .batch.engine import BatchEngine
+
+            self._batch = BatchEngine(self)
+        return self._batch
+
     @cached_property
     def rules(self):
         """actor id -> rule instance (rules are stateless; one instance serves every run)."""

@@ -7,7 +7,7 @@ process or order it ran in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .compiled import Compiled
 from .draws import run_generator
@@ -34,20 +34,69 @@ def run_chunk(compiled: Compiled, root_seed: int, tasks: Iterable[tuple[int, int
     return rows, events
 
 
+ENGINES = ("auto", "batch", "mesa")
+
+
+def resolve_engine(compiled: Compiled, engine: str = "auto") -> str:
+    """'auto' picks the batch engine when every actor's rule has an array form, else Mesa."""
+    from .batch.engine import supports
+
+    if engine not in ENGINES:
+        raise ValueError(f"--engine: unknown engine '{engine}' (choose from {', '.join(ENGINES)})")
+    if engine == "auto":
+        return "batch" if supports(compiled) else "mesa"
+    if engine == "batch" and not supports(compiled):
+        raise ValueError("--engine batch: some actor uses a rule without an array form; use --engine mesa")
+    return engine
+
+
+def run_replications(compiled: Compiled, root_seed: int, replications: Sequence[int], point: int = 0,
+                     overrides: Mapping[str, float] | None = None, *, engine: str = "auto",
+                     events_for: int | None = None):
+    """Run replications of one point on either engine; returns (Arrow run table, event rows).
+
+    The run table is identical on both engines. Event logs are kept for the
+    replications below ``events_for`` (all if None); with the batch engine those
+    runs are re-simulated on the Mesa model, which gives the same runs.
+    """
+    import pyarrow as pa
+
+    from .store import runs_schema
+
+    engine = resolve_engine(compiled, engine)
+    want_events = [r for r in replications if events_for is None or r < events_for]
+    if engine == "batch":
+        batch = compiled.batch_engine()
+        table = batch.table(batch.run(root_seed, replications, point, overrides))
+        events: list[tuple] = []
+        for rep in want_events:
+            events.extend(run_one(compiled, root_seed, rep, point, overrides)[1])
+        return table, events
+    keep = set(want_events)
+    rows, events = [], []
+    for rep in replications:
+        row, ev = run_one(compiled, root_seed, rep, point, overrides)
+        rows.append(row)
+        if rep in keep:
+            events.extend(ev)
+    return pa.Table.from_pylist(rows, schema=runs_schema(compiled)), events
+
+
 def monte_carlo(compiled: Compiled, runs: int, root_seed: int, overrides: Mapping[str, float] | None = None,
-                *, progress: Callable[[int], None] | None = None, chunk: int = 50,
-                on_chunk: Callable[[list[dict], list[tuple]], None] | None = None) -> int:
-    """Run replications 0..runs-1 of point 0, handing each finished chunk to ``on_chunk``.
+                *, progress: Callable[[int], None] | None = None, chunk: int = 500, engine: str = "auto",
+                events_for: int | None = None, on_chunk: Callable | None = None) -> int:
+    """Run replications 0..runs-1 of point 0 in chunks, handing each (run table, events) to ``on_chunk``.
 
     Returns how many runs finished (fewer than ``runs`` only if interrupted).
     """
     done = 0
     for start in range(0, runs, chunk):
-        tasks = [(0, r) for r in range(start, min(start + chunk, runs))]
-        rows, events = run_chunk(compiled, root_seed, tasks, {0: overrides or {}})
+        reps = list(range(start, min(start + chunk, runs)))
+        table, events = run_replications(compiled, root_seed, reps, 0, overrides, engine=engine,
+                                         events_for=events_for)
         if on_chunk is not None:
-            on_chunk(rows, events)
-        done += len(tasks)
+            on_chunk(table, events)
+        done += len(reps)
         if progress is not None:
-            progress(len(tasks))
+            progress(len(reps))
     return done

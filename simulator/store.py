@@ -65,6 +65,15 @@ def events_schema():
     return pa.schema([pa.field(n, types.get(n, pa.string())) for n in EVENT_COLUMNS])
 
 
+def events_table(events: list[tuple]):
+    """Event rows (tuples in ``EVENT_COLUMNS`` order) as an Arrow table."""
+    import pyarrow as pa
+
+    schema = events_schema()
+    cols = list(zip(*events)) if events else [[] for _ in EVENT_COLUMNS]
+    return pa.table({n: pa.array(col, schema.field(n).type) for n, col in zip(EVENT_COLUMNS, cols)})
+
+
 def _atomic_write_table(table, path: Path) -> None:
     import pyarrow.parquet as pq
 
@@ -104,18 +113,51 @@ class ResultsWriter:
             cols[n] = pa.array([points[p].get(n) for p in points], pa.float64())
         _atomic_write_table(pa.table(cols), self.out / "points.parquet")
 
-    def write_part(self, part_id: str, rows: list[dict], events: list[tuple]) -> None:
+    def write_part(self, part_id: str, rows, events: list[tuple]) -> None:
+        """Write one chunk: ``rows`` is an Arrow table (runs schema) or a list of row dicts."""
         import pyarrow as pa
 
-        table = pa.Table.from_pylist(rows, schema=self._schema)
+        table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=self._schema)
         _atomic_write_table(table, self.out / "runs" / f"part-{part_id}.parquet")
-        cols = list(zip(*events)) if events else [[] for _ in EVENT_COLUMNS]
-        ev = pa.table({n: pa.array(col, self._events_schema.field(n).type) for n, col in zip(EVENT_COLUMNS, cols)})
-        _atomic_write_table(ev, self.out / "events" / f"part-{part_id}.parquet")
+        _atomic_write_table(events_table(events), self.out / "events" / f"part-{part_id}.parquet")
+
+    def write_tables(self, part_id: str, runs, events) -> None:
+        """Write one finished chunk already turned into Arrow tables (see ``chunk_tables``).
+
+        Runs go first and events last, so a part counts as finished only once its events file exists.
+        """
+        _atomic_write_table(runs, self.out / "runs" / f"part-{part_id}.parquet")
+        _atomic_write_table(events, self.out / "events" / f"part-{part_id}.parquet")
 
     def finish(self, **fields) -> None:
         self.manifest.update(fields)
         self.write_manifest()
+
+
+def chunk_tables(runs_arrow_schema, rows: list[dict], events: list[tuple]):
+    """A chunk's rows and event rows as (runs table, events table), e.g. to build them in a worker."""
+    import pyarrow as pa
+
+    ev_schema = events_schema()
+    cols = list(zip(*events)) if events else [[] for _ in EVENT_COLUMNS]
+    ev = pa.table({n: pa.array(col, ev_schema.field(n).type) for n, col in zip(EVENT_COLUMNS, cols)})
+    return pa.Table.from_pylist(rows, schema=runs_arrow_schema), ev
+
+
+def finished_parts(out: Path) -> set[str]:
+    """Ids of the parts whose runs and events files are both in place (written atomically, events last)."""
+    def ids(what: str) -> set[str]:
+        return {f.name[len("part-"):-len(".parquet")] for f in (Path(out) / what).glob("part-*.parquet")}
+
+    return ids("runs") & ids("events")
+
+
+def remove_temp_files(out: Path) -> int:
+    """Delete temporary files left by a writer that was killed mid-write; returns how many."""
+    stale = [f for sub in ("", "runs", "events") for f in (Path(out) / sub).glob(".*.tmp-*")]
+    for f in stale:
+        f.unlink(missing_ok=True)
+    return len(stale)
 
 
 def read_table(out: Path, what: str = "runs"):

@@ -95,3 +95,23 @@ def test_invalid_scenario_is_reported_not_raised(tmp_path):
     res = invoke("run", bad, "--runs", 5)
     assert res.exit_code == 2
     assert res.stderr.count("\n") == 1 and res.stderr.startswith(f"{bad}:")
+
+
+def test_engines_give_identical_results(tmp_path):
+    outs = {}
+    for engine in ("mesa", "batch"):
+        res = invoke("run", SEED_SCENARIO, "--runs", 80, "--seed", 9, "--engine", engine, "--events", 10,
+                     "--out", tmp_path / engine, "--json")
+        assert res.exit_code == 0, res.output
+        outs[engine] = json.loads(res.stdout)
+        assert outs[engine].pop("engine") == engine
+    assert outs["mesa"] == outs["batch"]
+    assert read_table(tmp_path / "mesa").equals(read_table(tmp_path / "batch"))
+    assert read_table(tmp_path / "mesa", "events").equals(read_table(tmp_path / "batch", "events"))
+    assert set(read_table(tmp_path / "batch", "events").column("replication").to_pylist()) == set(range(10))
+
+
+def test_unknown_engine_is_one_line_exit_2():
+    res = invoke("run", SEED_SCENARIO, "--runs", 5, "--engine", "gpu")
+    assert res.exit_code == 2
+    assert res.stderr == "error: --engine: unknown engine 'gpu' (choose from auto, batch, mesa)\n"

@@ -83,7 +83,6 @@ class BatchEngine:
         # mediators act in actor order (the order Mesa created them)
         order = [a.id for a in sc.actors]
         self.mediations = sorted(c.mediations, key=lambda m: order.index(m.mediator))
-        self.effects = lambda effects: [(ix[e.param], e.op, e.value) for e in effects]
         self.scheduled = {k: [(self.fi[ev.id], self.effects(ev.effects),
                                self.tracks.index(ev.track) if ev.track else -1,
                                self.li[ev.level] if ev.level else -1) for ev in evs]
@@ -95,6 +94,9 @@ class BatchEngine:
         if el is not None:
             self.el_steps = (c.step_of(el.round1), c.step_of(el.runoff) if el.runoff else None)
             self.el_effects = (self.effects(el.after_win), self.effects(el.after_loss))
+
+    def effects(self, effects):
+        return [(self.ix[e.param], e.op, e.value) for e in effects]
 
     # ------------------------------------------------------------------ draws
     def draws(self, root_seed: int, replications: Sequence[int], point: int = 0):

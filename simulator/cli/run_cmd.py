@@ -35,6 +35,10 @@ def run(
     out: Path = typer.Option(None, "--out", "-o", help="write runs, events and manifest here"),
     overwrite: bool = typer.Option(False, "--overwrite", help="replace results already in --out"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
+    engine: str = typer.Option("auto", "--engine", help="batch (vectorised), mesa (reference), or auto: batch "
+                               "when every rule has an array form; both give identical runs"),
+    events: int = typer.Option(None, "--events", min=0, help="keep the event log of the first N runs "
+                               "(default: all with mesa, 50 with batch)"),
 ) -> None:
     """Run a Monte Carlo of a scenario and print each question's probability with a 95% interval."""
     loaded = load_or_exit(scenario)
@@ -42,6 +46,14 @@ def run(
 
     compiled = Compiled(loaded.scenario)
     overrides = parse_sets(sets, compiled.table)
+    from ..runner import resolve_engine
+
+    try:
+        engine = resolve_engine(compiled, engine)
+    except ValueError as exc:
+        fail(str(exc))
+    if events is None:
+        events = None if engine == "mesa" else 50
     if out is not None:
         check_out_dir(out, overwrite)
 
@@ -50,25 +62,26 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from ..runner import monte_carlo
-    from ..store import ResultsWriter, base_manifest, events_schema, runs_schema
+    from ..store import ResultsWriter, base_manifest, events_table
     from ..summary import summarize
 
-    rows_all: list[dict] = []
+    tables: list = []
     events_all: list[tuple] = []
     writer = None
     if out is not None:
         manifest = base_manifest("montecarlo", loaded, compiled, seed,
-                                 {"runs": runs, "overrides": overrides, "complete": False})
+                                 {"runs": runs, "overrides": overrides, "engine": engine,
+                                  "events_for": events, "complete": False})
         writer = ResultsWriter(out, compiled, manifest)
         writer.write_points({0: overrides})
     parts = 0
 
-    def on_chunk(rows, events):
+    def on_chunk(table, chunk_events):
         nonlocal parts
-        rows_all.extend(rows)
-        events_all.extend(events)
+        tables.append(table)
+        events_all.extend(chunk_events)
         if writer is not None:
-            writer.write_part(f"{parts:05d}", rows, events)
+            writer.write_part(f"{parts:05d}", table, chunk_events)
         parts += 1
 
     console = Console(stderr=True)
@@ -85,20 +98,20 @@ def run(
             progress.update(task, advance=k, rate=f"{done / elapsed:,.0f} runs/s" if elapsed > 0 else "")
 
         try:
-            monte_carlo(compiled, runs, seed, overrides, progress=advance, on_chunk=on_chunk)
+            monte_carlo(compiled, runs, seed, overrides, progress=advance, on_chunk=on_chunk, engine=engine,
+                        events_for=events)
         except KeyboardInterrupt:
             interrupted = True
     elapsed = time.perf_counter() - started
-    if not rows_all:
+    if not tables:
         fail("interrupted before any run finished; nothing written")
-    runs_table = pa.Table.from_pylist(rows_all, schema=runs_schema(compiled))
-    events_table = pa.table({n: pa.array(col, events_schema().field(n).type) for n, col in
-                             zip(events_schema().names, zip(*events_all))}) if events_all else None
-    summary = summarize(runs_table, events_table, compiled)
+    runs_table = pa.concat_tables(tables)
+    n_done = runs_table.num_rows
+    summary = summarize(runs_table, events_table(events_all), compiled)
     summary.update({"scenario": loaded.scenario.metadata.title, "scenario_hash": loaded.digest, "seed": seed,
-                    "overrides": overrides, "interrupted": interrupted})
+                    "overrides": overrides, "engine": engine, "interrupted": interrupted})
     if writer is not None:
-        writer.finish(complete=not interrupted, runs_done=len(rows_all), seconds=round(elapsed, 3))
+        writer.finish(complete=not interrupted, runs_done=n_done, seconds=round(elapsed, 3))
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
@@ -106,7 +119,7 @@ def run(
 
         out_console = Console()
         render_summary(summary, out_console, loaded.scenario.metadata.title)
-        note = f"{len(rows_all)} runs in {elapsed:.1f} s ({len(rows_all) / elapsed:,.0f} runs/s), seed {seed}"
+        note = f"{n_done} runs in {elapsed:.1f} s ({n_done / elapsed:,.0f} runs/s, {engine} engine), seed {seed}"
         if out is not None:
             note += f"; results in {out}"
         if interrupted:
