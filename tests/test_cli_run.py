@@ -115,3 +115,27 @@ def test_unknown_engine_is_one_line_exit_2():
     res = invoke("run", SEED_SCENARIO, "--runs", 5, "--engine", "gpu")
     assert res.exit_code == 2
     assert res.stderr == "error: --engine: unknown engine 'gpu' (choose from auto, batch, mesa)\n"
+
+
+def test_ctrl_c_keeps_finished_runs_and_summarises_them(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "r"
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", str(SEED_SCENARIO), "--runs", "100000",
+                             "--engine", "mesa", "--seed", "1", "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not list((out / "runs").glob("part-*.parquet")) and time.time() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "interrupted" in stderr
+    manifest = read_manifest(out)
+    done = manifest["runs_done"]
+    assert manifest["complete"] is False and 0 < done < 100000
+    assert read_table(out).num_rows == done
+    assert f"Questions ({done} runs)" in stdout

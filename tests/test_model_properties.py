@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
@@ -103,3 +105,16 @@ def test_summary_probabilities_are_in_range_and_intervals_contain_them(sc, seed)
         assert 0 <= e["p"] <= 1
         assert e["low"] - 1e-12 <= e["p"] <= e["high"] + 1e-12
         assert 0 <= e["low"] <= e["high"] <= 1
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(19000, 19100)), min_size=1, max_size=300))
+def test_quantiles_from_counts_match_numpy_inverted_cdf(values):
+    from collections import Counter
+
+    from simulator.summary import _date, quantiles_from_counts
+
+    counts = Counter(v for v in values if v is not None)
+    never = sum(v is None for v in values)
+    arr = np.array([np.inf if v is None else v for v in values], dtype=float)
+    expected = [_date(np.quantile(arr, q, method="inverted_cdf")) for q in (0.1, 0.5, 0.9)]
+    assert quantiles_from_counts(counts, never) == expected

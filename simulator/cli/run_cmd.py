@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import fail, load_or_exit, parse_sets
+from .common import apply_rule_sets, fail, load_or_exit, load_plugins, parse_sets
 
 
 def check_out_dir(out: Path, overwrite: bool) -> None:
@@ -31,7 +31,9 @@ def run(
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     runs: int = typer.Option(1000, "--runs", "-n", min=1, help="number of Monte Carlo runs"),
     seed: int = typer.Option(0, "--seed", "-s", min=0, help="root seed"),
-    sets: list[str] = typer.Option([], "--set", help="fix a parameter: name=value (repeatable)"),
+    sets: list[str] = typer.Option([], "--set", help="fix a parameter: name=value, or switch an actor's "
+                                   "rule: actor.rule=NAME (repeatable)"),
+    plugins: list[str] = typer.Option([], "--plugin", help="load a rule class: module:Class (repeatable)"),
     out: Path = typer.Option(None, "--out", "-o", help="write runs, events and manifest here"),
     overwrite: bool = typer.Option(False, "--overwrite", help="replace results already in --out"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
@@ -41,7 +43,8 @@ def run(
                                "(default: all with mesa, 50 with batch)"),
 ) -> None:
     """Run a Monte Carlo of a scenario and print each question's probability with a 95% interval."""
-    loaded = load_or_exit(scenario)
+    load_plugins(plugins)
+    loaded, sets = apply_rule_sets(load_or_exit(scenario), sets)
     from ..compiled import Compiled
 
     compiled = Compiled(loaded.scenario)
@@ -57,16 +60,15 @@ def run(
     if out is not None:
         check_out_dir(out, overwrite)
 
-    import pyarrow as pa
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+    from ..model import RuleError
     from ..runner import monte_carlo
-    from ..store import ResultsWriter, base_manifest, events_table
-    from ..summary import summarize
+    from ..store import ResultsWriter, base_manifest
+    from ..summary import SummaryAccumulator
 
-    tables: list = []
-    events_all: list[tuple] = []
+    acc = SummaryAccumulator(compiled)  # exact summary, chunk by chunk: memory stays flat in --runs
     writer = None
     if out is not None:
         manifest = base_manifest("montecarlo", loaded, compiled, seed,
@@ -78,8 +80,7 @@ def run(
 
     def on_chunk(table, chunk_events):
         nonlocal parts
-        tables.append(table)
-        events_all.extend(chunk_events)
+        acc.add(table)
         if writer is not None:
             writer.write_part(f"{parts:05d}", table, chunk_events)
         parts += 1
@@ -99,19 +100,23 @@ def run(
 
         try:
             monte_carlo(compiled, runs, seed, overrides, progress=advance, on_chunk=on_chunk, engine=engine,
+                        chunk=1000 if engine == "batch" else 50,
                         events_for=events)
         except KeyboardInterrupt:
             interrupted = True
+        except RuleError as exc:  # finished chunks are already on disk; the manifest says incomplete
+            if writer is not None:
+                writer.finish(complete=False, runs_done=acc.n, seconds=round(time.perf_counter() - started, 3))
+            fail(str(exc))
     elapsed = time.perf_counter() - started
-    if not tables:
-        fail("interrupted before any run finished; nothing written")
-    runs_table = pa.concat_tables(tables)
-    n_done = runs_table.num_rows
-    summary = summarize(runs_table, events_table(events_all), compiled)
-    summary.update({"scenario": loaded.scenario.metadata.title, "scenario_hash": loaded.digest, "seed": seed,
-                    "overrides": overrides, "engine": engine, "interrupted": interrupted})
+    n_done = acc.n
     if writer is not None:
         writer.finish(complete=not interrupted, runs_done=n_done, seconds=round(elapsed, 3))
+    if not n_done:
+        fail("interrupted before any run finished")
+    summary = acc.result()
+    summary.update({"scenario": loaded.scenario.metadata.title, "scenario_hash": loaded.digest, "seed": seed,
+                    "overrides": overrides, "engine": engine, "interrupted": interrupted})
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
