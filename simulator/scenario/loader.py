@@ -181,23 +181,34 @@ def _pydantic_problems(exc: ValidationError, data, locs: dict, file: str) -> lis
     return sorted(problems, key=lambda p: (p.line, p.col))
 
 
-def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
-    """Load and fully validate a scenario; raise ScenarioError listing every problem."""
+def load_document(path: str | Path, model_cls, what: str = "a scenario"):
+    """Read a YAML file into a pydantic model; returns (object, locations, text) or raises ScenarioError."""
     path = Path(path)
     data, locs, text = read_yaml(path)
     file = str(path)
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(file, 1, 1, "(document)", "a scenario is a YAML mapping")])
+        raise ScenarioError([Problem(file, 1, 1, "(document)", f"{what} is a YAML mapping")])
     try:
-        sc = Scenario.model_validate(data)
+        return model_cls.model_validate(data), locs, text
     except ValidationError as exc:
         raise ScenarioError(_pydantic_problems(exc, data, locs, file)) from None
+
+
+def problems_at(path: Path, locs: dict, found: list[tuple[tuple, str]]) -> ScenarioError:
+    """Semantic problems (document path, message) as a ScenarioError with line numbers."""
+    problems = [Problem(str(path), *locate(p, locs), _dotted(p), m) for p, m in found]
+    return ScenarioError(sorted(problems, key=lambda p: (p.line, p.col)))
+
+
+def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
+    """Load and fully validate a scenario; raise ScenarioError listing every problem."""
+    path = Path(path)
+    sc, locs, text = load_document(path, Scenario)
     from .semantics import check
 
     found = check(sc, path.parent, check_sources=check_sources)
     if found:
-        problems = [Problem(file, *locate(p, locs), _dotted(p), m) for p, m in found]
-        raise ScenarioError(sorted(problems, key=lambda p: (p.line, p.col)))
+        raise problems_at(path, locs, found)
     return LoadedScenario(sc, path, text, locs)
 
 

@@ -292,6 +292,8 @@ class Question(Strict):
     stage: Id | None = None
     election: Literal["incumbent_wins", "challenger_wins", "runoff"] | None = None
     before: DateRef | None = Field(default=None, description="yes if it happens strictly before this date")
+    prior: Param | None = Field(default=None, description="the analyst's probability before modelling "
+                                "(yes/no questions; a fixed value); backtests score the model against it")
 
     @model_validator(mode="after")
     def _one_subject(self):
@@ -302,6 +304,11 @@ class Question(Strict):
             raise ValueError("a concession question needs 'stage'")
         if self.concession is None and self.stage is not None:
             raise ValueError("'stage' goes with 'concession'")
+        if self.prior is not None:
+            if self.prior.dist != "fixed" or not 0 <= self.prior.value <= 1:
+                raise ValueError("'prior' is a fixed probability between 0 and 1")
+            if self.is_date:
+                raise ValueError("'prior' goes with yes/no questions")
         return self
 
     @property

@@ -1,0 +1,1 @@
+"""Turning runs into answers: comparisons, explanations, backtests, sensitivity, scenario discovery."""

@@ -1,0 +1,179 @@
+"""``diplosim compare``, ``diplosim backtest`` and ``diplosim explain``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import fail, load_or_exit, parse_sets
+from .render import pct
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
+
+
+def _resolve(compiled, engine: str) -> str:
+    from ..runner import resolve_engine
+
+    try:
+        return resolve_engine(compiled, engine)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def compare(
+    scenario_a: Path = typer.Argument(..., help="baseline scenario"),
+    scenario_b: Path = typer.Argument(None, help="variant scenario (default: the baseline, with --set-b)"),
+    runs: int = typer.Option(1000, "--runs", "-n", min=2),
+    seed: int = typer.Option(0, "--seed", "-s", min=0),
+    set_a: list[str] = typer.Option([], "--set-a", help="name=value for A (repeatable)"),
+    set_b: list[str] = typer.Option([], "--set-b", help="name=value for B (repeatable)"),
+    engine: str = typer.Option("auto", "--engine"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Compare two scenarios or two what-ifs on common random numbers: paired differences with 95% intervals."""
+    from ..analysis.compare import compare as run_compare
+    from ..compiled import Compiled
+
+    la = load_or_exit(scenario_a)
+    lb = load_or_exit(scenario_b) if scenario_b is not None else la
+    ca, cb = Compiled(la.scenario), Compiled(lb.scenario)
+    oa = parse_sets(set_a, ca.table) if set_a else {}
+    ob = parse_sets(set_b, cb.table) if set_b else {}
+    if scenario_b is None and not set_b and not set_a:
+        fail("compare: give SCENARIO_B or --set-a/--set-b to make the variants differ")
+    engine_a, engine_b = _resolve(ca, engine), _resolve(cb, engine)
+    engine = engine_a if engine_a == engine_b else "mesa"  # both engines give the same runs anyway
+    try:
+        res = run_compare(ca, cb, runs, seed, oa, ob, engine)
+    except ValueError as exc:
+        fail(str(exc))
+    res.update({"a": {"scenario": str(scenario_a), "set": oa}, "b": {"scenario": str(scenario_b or scenario_a),
+                                                                    "set": ob}})
+    if as_json:
+        typer.echo(json.dumps(res, indent=2))
+        return
+    from rich.table import Table
+
+    con = _console()
+    crn = res["common_random_numbers"]
+    if not all(crn.values()):
+        con.print(f"[yellow]note[/yellow]: draw layouts differ ({', '.join(k for k, v in crn.items() if not v)}): "
+                  "random numbers are common only where the layouts agree")
+    t = Table(title=f"B - A over {runs} paired runs (seed {seed})", title_justify="left")
+    for col in ("question", "A", "B", "B - A", "95% interval", "runs changed"):
+        t.add_column(col)
+    for q in res["questions"]:
+        t.add_row(q["text"], pct(q["a"]), pct(q["b"]), f"{100 * q['diff']:+.1f} pts",
+                  f"[{100 * q['low']:+.1f}, {100 * q['high']:+.1f}]", str(q["runs_changed"]))
+    con.print(t)
+    t = Table(title="Meeting levels: median first meeting", title_justify="left")
+    for col in ("level", "A held", "B held", "A median", "B median", "shift (weeks)"):
+        t.add_column(col)
+    for lv in res["levels"]:
+        shift = "-" if lv["median_shift_weeks"] is None else f"{lv['median_shift_weeks']:+.0f}"
+        t.add_row(lv["name"], pct(lv["a_p"]), pct(lv["b_p"]), lv["a_median"] or "not by end",
+                  lv["b_median"] or "not by end", shift)
+    con.print(t)
+
+
+@app.command()
+def backtest(
+    scenario: Path = typer.Argument(..., help="scenario file"),
+    observed: Path = typer.Option(..., "--observed", help="observed-outcomes YAML file"),
+    runs: int = typer.Option(1000, "--runs", "-n", min=2),
+    seed: int = typer.Option(0, "--seed", "-s", min=0),
+    engine: str = typer.Option("auto", "--engine"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Score the scenario's forecasts against observed outcomes (Brier, log score, PIT of dated events)."""
+    from ..analysis.backtest import backtest as run_backtest
+    from ..analysis.observed import load_observed
+    from ..compiled import Compiled
+    from ..scenario import ScenarioError
+
+    loaded = load_or_exit(scenario)
+    try:
+        obs = load_observed(observed, loaded.scenario)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(2) from None
+    compiled = Compiled(loaded.scenario)
+    res = run_backtest(compiled, obs, runs, seed, _resolve(compiled, engine))
+    if as_json:
+        typer.echo(json.dumps(res, indent=2))
+        return
+    from rich.table import Table
+
+    con = _console()
+    t = Table(title=f"Backtest of {scenario} ({runs} runs, seed {seed})", title_justify="left")
+    for col in ("question", "forecast", "95% interval", "observed", "Brier", "log score", "prior"):
+        t.add_column(col)
+    for q in res["questions"]:
+        t.add_row(q["text"], pct(q["forecast"]), f"[{pct(q['low'])}, {pct(q['high'])}]",
+                  "yes" if q["observed"] else "no", f"{q['brier']:.3f}", f"{q['log_score']:.3f}",
+                  pct(q["prior"]) if "prior" in q else "-")
+    con.print(t)
+    if res["events"]:
+        t = Table(title="Dated events: where the observed date falls in the forecast", title_justify="left")
+        for col in ("meeting", "observed", "forecast median", "share of runs by then (PIT)"):
+            t.add_column(col)
+        for e in res["events"]:
+            t.add_row(e["meeting"], e["observed_date"], e["forecast_median"] or "not by end", pct(e["pit"]))
+        con.print(t)
+    o = res["overall"]
+    if o:
+        line = (f"mean Brier {o['brier']:.3f} vs 0.250 for 50% (skill {o['skill_vs_50']:+.2f}); "
+                f"mean log score {o['log_score']:.3f} vs {o['baseline_50_log_score']:.3f}")
+        if "prior_brier" in o:
+            line += f"; against the priors: {o['brier_on_those']:.3f} vs {o['prior_brier']:.3f}"
+        con.print(line)
+
+
+@app.command()
+def explain(
+    results: Path = typer.Argument(..., help="results directory"),
+    question: str = typer.Option(None, "--question", "-q", help="explain the meeting behind this question only"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Which actor and precondition blocked each meeting, and what preceded success."""
+    from ..analysis.explain import explain as run_explain
+    from ..report import ReportError, load_results
+
+    try:
+        res = load_results(results)
+    except ReportError as exc:
+        fail(str(exc))
+    try:
+        out = run_explain(res.compiled, res.runs, res.events, question)
+    except ValueError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    from rich.table import Table
+
+    con = _console()
+    for lv in out["levels"]:
+        t = Table(title=f"{lv['level']}: held in {pct(lv['held_share'])} of {lv['runs']} runs", title_justify="left")
+        for col in ("blocked by", "reason", "runs affected", "weeks blocked (mean)", "when (10/50/90%)"):
+            t.add_column(col)
+        for b in lv["blocked_by"]:
+            when = " / ".join(d or "-" for d in b.get("when_10_50_90", [])) or "-"
+            t.add_row(b["actor"], b["reason"], pct(b["runs_share"]), f"{b['weeks_blocked_mean']:.1f}", when)
+        con.print(t)
+        if lv["preceded_success"]:
+            t = Table(title="  before success", title_justify="left")
+            t.add_column("what")
+            t.add_column("share of successes")
+            for p in lv["preceded_success"][:8]:
+                t.add_row(p["what"], pct(p["share_of_successes"]))
+            con.print(t)

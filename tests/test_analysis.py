@@ -1,0 +1,154 @@
+"""compare, backtest and explain: exact expectations on constructed scenarios, one-line errors."""
+
+import json
+import math
+
+import pytest
+from typer.testing import CliRunner
+
+from simulator.cli import app
+
+from .conftest import SEED_SCENARIO
+from .synthetic import coin_flip, write
+
+RUNS = 400
+
+
+def invoke(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def as_json(*args):
+    res = invoke(*args, "--json")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+@pytest.fixture()
+def coin(tmp_path):
+    return write(tmp_path, coin_flip(), "coin.yaml")
+
+
+@pytest.fixture()
+def blocked(tmp_path):
+    return write(tmp_path, coin_flip("hard"), "blocked.yaml")
+
+
+def observed(tmp_path, answer: bool, date=None):
+    text = ("schema_version: 1\nas_of: 2024-02-01\n"
+            "sources:\n  - {id: r, title: Report, publisher: Wire, date: 2024-01-05}\n"
+            f"outcomes:\n  - {{question: talks_held, answer: {str(answer).lower()}, source: r}}\n")
+    if date:
+        text += f"events:\n  - {{meeting: talks, date: {date}, source: r}}\n"
+    path = tmp_path / "observed.yaml"
+    path.write_text(text)
+    return path
+
+
+# ---------------------------------------------------------------- compare
+
+def test_compare_a_scenario_with_itself_is_exactly_zero(coin):
+    res = as_json("compare", coin, coin, "--runs", RUNS, "--seed", 1)
+    assert all(res["common_random_numbers"].values())
+    for q in res["questions"]:
+        assert q["diff"] == 0 and q["low"] == q["high"] == 0 and q["runs_changed"] == 0
+
+
+def test_compare_switching_off_a_blocking_precondition(blocked):
+    res = as_json("compare", blocked, "--set-b", "needs_never.enabled=0", "--runs", RUNS, "--seed", 1)
+    q = next(q for q in res["questions"] if q["id"] == "talks_held")
+    assert q["a"] == 0.0 and q["b"] == q["diff"] == q["runs_changed"] / RUNS
+    assert abs(q["b"] - 0.5) < 4 * math.sqrt(0.25 / RUNS)
+    assert q["low"] < q["diff"] < q["high"]
+
+
+def test_compare_seed_scenario_what_if():
+    res = as_json("compare", SEED_SCENARIO, "--set-b", "steps_before_fm.enabled=0", "--runs", 300, "--seed", 2)
+    fm = next(q for q in res["questions"] if q["id"] == "fm_before_round1")
+    assert fm["diff"] > 0 and fm["low"] > 0
+
+
+def test_compare_needs_a_difference_and_shared_questions(coin, tmp_path):
+    res = invoke("compare", coin)
+    assert res.exit_code == 2
+    assert res.stderr == "error: compare: give SCENARIO_B or --set-a/--set-b to make the variants differ\n"
+    other = coin_flip()
+    for q in other["questions"]:
+        q["id"] = "other_" + q["id"]
+    res = invoke("compare", coin, write(tmp_path, other, "other.yaml"), "--runs", 10)
+    assert res.exit_code == 2
+    assert res.stderr == "error: the two scenarios share no question id: nothing to compare\n"
+
+
+# ---------------------------------------------------------------- backtest
+
+def test_backtest_scores_a_coin_flip_exactly(coin, tmp_path):
+    res = as_json("backtest", coin, "--observed", observed(tmp_path, True, "2024-01-01"), "--runs", RUNS)
+    q = res["questions"][0]
+    p = q["forecast"]
+    assert abs(p - 0.5) < 4 * math.sqrt(0.25 / RUNS)
+    assert q["brier"] == pytest.approx((p - 1) ** 2, abs=1e-15)
+    assert q["log_score"] == pytest.approx(math.log(p), abs=1e-15)
+    assert q["prior"] == 0.8 and q["prior_brier"] == pytest.approx(0.04)
+    o = res["overall"]
+    assert o["skill_vs_50"] == pytest.approx(1 - (p - 1) ** 2 / 0.25)
+    assert o["skill_vs_prior"] == pytest.approx(1 - (p - 1) ** 2 / 0.04)
+    assert res["events"][0]["pit"] == pytest.approx(p)  # held in week one, or never
+
+
+def test_backtest_log_score_clips_a_zero_forecast_by_half_a_run(blocked, tmp_path):
+    res = as_json("backtest", blocked, "--observed", observed(tmp_path, True), "--runs", RUNS)
+    q = res["questions"][0]
+    assert q["forecast"] == 0.0 and q["brier"] == 1.0
+    assert q["log_score"] == pytest.approx(math.log(0.5 / RUNS))
+    res = as_json("backtest", blocked, "--observed", observed(tmp_path, False), "--runs", RUNS)
+    assert res["questions"][0]["brier"] == 0.0
+    assert res["questions"][0]["log_score"] == pytest.approx(math.log(1 - 0.5 / RUNS))
+
+
+def test_backtest_rejects_outcomes_that_do_not_fit_the_scenario(coin, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("schema_version: 1\nas_of: 2024-02-01\n"
+                    "sources:\n  - {id: r, title: Report, publisher: Wire, date: 2024-01-05}\n"
+                    "outcomes:\n  - {question: fm_meeting, answer: true, source: r}\n"
+                    "  - {question: talks_date, answer: true, source: r}\n")
+    res = invoke("backtest", coin, "--observed", path, "--runs", 10)
+    assert res.exit_code == 2
+    assert res.stderr.splitlines() == [
+        f"{path}:6:6: outcomes[0].question: unknown question 'fm_meeting' (known: talks_held, talks_date)",
+        f"{path}:7:28: outcomes[1].answer: 'talks_date' is a date question: give 'date' (or omit it)",
+    ]
+    path.write_text("schema_version: 1\nas_of: 2024-02-01\nsources: []\n")
+    res = invoke("backtest", coin, "--observed", path, "--runs", 10)
+    assert res.exit_code == 2
+    assert res.stderr == f"{path}:3:1: sources: List should have at least 1 item after validation, not 0\n"
+
+
+# ---------------------------------------------------------------- explain
+
+def test_explain_names_the_blocking_precondition(blocked, tmp_path):
+    out = tmp_path / "res"
+    assert invoke("run", blocked, "--runs", 50, "--seed", 3, "--out", out).exit_code == 0
+    res = as_json("explain", out)
+    (level,) = res["levels"]
+    assert level["held_share"] == 0.0
+    assert level["blocked_by"] == [{"actor": "a", "reason": "precondition:needs_never", "runs_share": 1.0,
+                                    "weeks_blocked_mean": 1.0, "when_10_50_90": ["2024-01-01"] * 3}]
+
+
+def test_explain_coin_flip_declines_match_the_runs(coin, tmp_path):
+    out = tmp_path / "res"
+    assert invoke("run", coin, "--runs", RUNS, "--seed", 3, "--out", out).exit_code == 0
+    (level,) = as_json("explain", out, "--question", "talks_held")["levels"]
+    (declined,) = level["blocked_by"]
+    assert declined["reason"] == "declined" and declined["runs_share"] == pytest.approx(1 - level["held_share"])
+
+
+def test_explain_errors(coin, tmp_path):
+    out = tmp_path / "res"
+    assert invoke("run", coin, "--runs", 5, "--out", out).exit_code == 0
+    res = invoke("explain", out, "--question", "nope")
+    assert res.exit_code == 2
+    assert res.stderr == "error: --question: unknown question 'nope' (known: talks_held, talks_date)\n"
+    res = invoke("explain", tmp_path)
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1 and "manifest.json" in res.stderr
