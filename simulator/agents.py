@@ -44,7 +44,7 @@ class PartyAgent(ActorAgent):
             actor=self.actor_id, step=m.step_index, date=m.date, params=self.own_params(),
             pressure=self.pressure, sharpness=m.values["dynamics.sharpness"],
             weeks_to_election=m.weeks_to_election(), held=frozenset(m.held),
-            stages=MappingProxyType(dict(m.stage)),
+            stages=MappingProxyType(dict(m.stage)), weeks_elapsed=(m.date - m.compiled.dates[0]).days / 7.0,
         )
 
     def decay_pressure(self) -> None:
@@ -105,6 +105,7 @@ class MediatorAgent(ActorAgent):
         super().__init__(model, actor_id)
         self.rule = rule
         self.info = info  # MediationInfo
+        self.leverage_names = tuple((who, f"{actor_id}.leverage.{who}") for who in model.compiled.parties)
 
     def mediate(self) -> None:
         """Step 2: choose a target rung, add leverage x urgency to each attendee's pressure, propose it."""
@@ -122,16 +123,18 @@ class MediatorAgent(ActorAgent):
             actor=self.actor_id, step=m.step_index, date=m.date, params=self.own_params(),
             weeks_to_deadline=(self.info.deadline - m.date).days / 7.0, candidates=tuple(candidates),
             held=frozenset(m.held),
+            attendees=MappingProxyType({lv: m.compiled.levels[lv].attendees for lv in candidates}),
+            leverage=MappingProxyType({who: m.values.get(name, 0.0) for who, name in self.leverage_names}),
         )
         target = m.call_rule(self, "target", view, m.draw(f"mediate:{self.actor_id}"))
         if target is None:
             return
         if target not in candidates:
-            m.rule_failed(self, "target", f"returned '{target}', not one of {candidates}")
+            m.rule_failed(self, "target", f"returned {target!r}, not one of {candidates}")
         urgency = m.call_rule(self, "urgency", view)
+        shares = m.call_rule(self, "pressure", view, target, urgency)
         for who in m.compiled.levels[target].attendees:
-            lev = m.values.get(f"{self.actor_id}.leverage.{who}", 0.0)
-            m.party[who].pressure += lev * urgency
+            m.party[who].pressure += shares.get(who, 0.0)
         m.log("pushed", track=m.compiled.levels[target].track, level=target, actor=self.actor_id,
               detail=f"urgency {urgency:.2f}")
         m.propose(m.compiled.levels[target].track, target, self.actor_id)

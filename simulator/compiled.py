@@ -120,6 +120,7 @@ class Compiled:
             slots += ["election:decisive", "election:round1", "election:runoff"]
         self.slots = slots
         self.slot = {name: i for i, name in enumerate(slots)}
+        self.rule_classes  # noqa: B018 - resolve now, while this process's registry has any --plugin rules
 
     @property
     def n_steps(self) -> int:
@@ -144,8 +145,13 @@ class Compiled:
         return self._batch
 
     @cached_property
+    def rule_classes(self):
+        """actor id -> rule class, resolved once: a pickled Compiled carries its (plugin) classes to workers."""
+        out = {a: get_rule(name) for a, name in self.party_rule.items()}
+        out.update({m.mediator: get_rule(m.rule) for m in self.mediations})
+        return out
+
+    @cached_property
     def rules(self):
         """actor id -> rule instance (rules are stateless; one instance serves every run)."""
-        out = {a: get_rule(name)() for a, name in self.party_rule.items()}
-        out.update({m.mediator: get_rule(m.rule)() for m in self.mediations})
-        return out
+        return {a: cls() for a, cls in self.rule_classes.items()}

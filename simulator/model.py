@@ -23,6 +23,7 @@ from .agents import DomesticAgent, MediatorAgent, PartyAgent
 from .compiled import Compiled
 from .draws import RunDraws
 from .outcome import build_record
+from .rules.base import Decision
 from .scenario.schema import Scenario
 
 
@@ -220,11 +221,15 @@ class DiplomacyModel(mesa.Model):
             self.values[eff.param] = eff.value if eff.op == "set" else self.values[eff.param] + eff.value
 
     def call_rule(self, agent, method: str, *args):
-        """Call a rule; any failure becomes a RuleError naming actor, rule, step and date."""
+        """Call a rule; any failure or malformed result becomes a RuleError naming actor, rule, step and date."""
         try:
-            return getattr(agent.rule, method)(*args)
+            result = getattr(agent.rule, method)(*args)
         except Exception as exc:  # noqa: BLE001 - re-raised with context
             self.rule_failed(agent, method, f"{type(exc).__name__}: {exc}", exc)
+        problem = malformed(method, result, args)
+        if problem:
+            self.rule_failed(agent, method, problem)
+        return result
 
     def rule_failed(self, agent, method: str, what: str, cause: Exception | None = None):
         raise RuleError(f"rule '{agent.rule.name}' of actor '{agent.actor_id}' failed in {method}() at step "
@@ -233,3 +238,33 @@ class DiplomacyModel(mesa.Model):
     # ------------------------------------------------------------------ results
     def outcome(self) -> dict:
         return build_record(self)
+
+
+_DECISION_METHODS = frozenset(("concede", "propose", "accept", "waive"))
+
+
+def malformed(method: str, result, args) -> str:
+    """Why a rule's result cannot be applied ('' if it can): the model never acts on nonsense."""
+    if method in _DECISION_METHODS:
+        if type(result) is Decision and type(result.yes) is bool and type(result.probability) is float \
+                and 0.0 <= result.probability <= 1.0:
+            return ""  # the common case, checked cheaply: this runs for every decision of every run
+        if not isinstance(result, Decision):
+            return f"returned {type(result).__name__}, not a Decision"
+        if not isinstance(result.yes, (bool, np.bool_)):
+            return f"returned yes={result.yes!r}, not a bool"
+        if not (isinstance(result.probability, (int, float)) and 0.0 <= result.probability <= 1.0):
+            return f"returned probability {result.probability!r}, not within [0, 1]"
+    elif method == "urgency":
+        if not (isinstance(result, (int, float)) and np.isfinite(result) and result >= 0):
+            return f"returned urgency {result!r}, not a finite number >= 0"
+    elif method == "pressure":
+        attendees = args[0].attendees[args[1]]
+        if not hasattr(result, "items"):
+            return f"returned {type(result).__name__}, not a mapping attendee -> pressure"
+        for who, amount in result.items():
+            if who not in attendees:
+                return f"put pressure on '{who}', who does not attend '{args[1]}'"
+            if not (isinstance(amount, (int, float)) and np.isfinite(amount) and amount >= 0):
+                return f"put pressure {amount!r} on '{who}', not a finite number >= 0"
+    return ""

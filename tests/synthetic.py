@@ -53,3 +53,16 @@ def write(tmp_path: Path, data: dict, name: str = "s.yaml") -> Path:
     with path.open("w") as f:
         yaml.dump(data, f)
     return path
+
+
+def threshold_switch() -> dict:
+    """The coin flip made deterministic: talks happen iff a.flexibility > 0.5; b.flexibility does nothing.
+
+    Sharpness 1e5 turns logistic(k * (flexibility - 0.5)) into a step, so each
+    sweep point's yes-share is exactly 0 or 1 (barring a draw within 2e-4 of 0.5).
+    """
+    sc = coin_flip()
+    for actor in sc["actors"]:
+        actor["params"]["flexibility"] = {"dist": "uniform", "low": 0.0, "high": 1.0, "assumption": A}
+    sc["dynamics"]["sharpness"] = fixed(1e5)
+    return sc

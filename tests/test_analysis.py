@@ -152,3 +152,56 @@ def test_explain_errors(coin, tmp_path):
     assert res.stderr == "error: --question: unknown question 'nope' (known: talks_held, talks_date)\n"
     res = invoke("explain", tmp_path)
     assert res.exit_code == 2 and res.stderr.count("\n") == 1 and "manifest.json" in res.stderr
+
+
+# ---------------------------------------------------------------- sensitivity and discovery
+
+@pytest.fixture(scope="module")
+def sobol_sweep(tmp_path_factory):
+    from .synthetic import threshold_switch
+
+    tmp = tmp_path_factory.mktemp("sobol")
+    scenario = write(tmp, threshold_switch(), "switch.yaml")
+    out = tmp / "sweep"
+    res = invoke("sweep", scenario, "--out", out, "--sample", "sobol", "--points", 16, "--runs", 10, "--seed", 4)
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_sensitivity_finds_the_only_parameter_that_matters(sobol_sweep):
+    res = as_json("sensitivity", sobol_sweep, "--question", "talks_held")
+    (q,) = res["questions"]
+    idx = {r["name"]: r for r in q["indices"]}
+    assert idx["b.flexibility"]["S1"] == 0 and idx["b.flexibility"]["ST"] == 0  # exactly: b never matters
+    assert idx["a.flexibility"]["ST"] > 0.8
+    assert q["indices"][0]["name"] == "a.flexibility"
+
+
+def test_discover_finds_the_box(sobol_sweep):
+    res = as_json("discover", sobol_sweep, "--question", "talks_held", "--threshold", 0.5)
+    best = res["boxes"][0]
+    assert best["rule"].startswith("a.flexibility > 0.") and " and " not in best["rule"]
+    assert best["coverage"] == 1.0 and best["density"] == 1.0
+    threshold = float(best["rule"].split(">")[1])
+    assert abs(threshold - 0.5) < 0.1
+
+
+def test_sensitivity_refuses_a_monte_carlo(coin, tmp_path):
+    out = tmp_path / "mc"
+    assert invoke("run", coin, "--runs", 5, "--out", out).exit_code == 0
+    res = invoke("sensitivity", out)
+    assert res.exit_code == 2
+    assert res.stderr == ("error: sensitivity needs a Sobol-sampled sweep (`diplosim sweep --sample sobol`); "
+                          "this results directory was made with 'montecarlo'\n")
+    res = invoke("discover", out, "--question", "talks_held")
+    assert res.exit_code == 2
+    assert res.stderr == "error: discover needs a sweep over at least one parameter with at least 4 points\n"
+
+
+def test_discover_rejects_unknown_question_and_bad_threshold(sobol_sweep):
+    res = invoke("discover", sobol_sweep, "--question", "nope")
+    assert res.exit_code == 2
+    assert res.stderr == "error: --question: unknown question 'nope' (known: talks_held, talks_date)\n"
+    res = invoke("discover", sobol_sweep, "--question", "talks_held", "--threshold", 1.5)
+    assert res.exit_code == 2
+    assert res.stderr == "error: --threshold: must lie strictly between 0 and 1 (got 1.5)\n"

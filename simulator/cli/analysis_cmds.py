@@ -177,3 +177,71 @@ def explain(
             for p in lv["preceded_success"][:8]:
                 t.add_row(p["what"], pct(p["share_of_successes"]))
             con.print(t)
+
+
+def _sweep_results(results: Path):
+    from ..report import ReportError, load_results
+
+    try:
+        return load_results(results)
+    except ReportError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def sensitivity(
+    results: Path = typer.Argument(..., help="results directory of `diplosim sweep --sample sobol`"),
+    question: str = typer.Option(None, "--question", "-q", help="one question (default: all)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """First-order and total Sobol indices of each question's probability, with 95% intervals (SALib)."""
+    from ..analysis.sensitivity import AnalysisError, sobol_indices
+
+    res = _sweep_results(results)
+    try:
+        out = sobol_indices(res.runs, res.compiled, res.manifest, question)
+    except AnalysisError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    from rich.table import Table
+
+    con = _console()
+    for q in out["questions"]:
+        t = Table(title=f"{q['text']} (mean {pct(q['mean'])} over {out['points']} points x "
+                        f"{out['runs_per_point']} runs)", title_justify="left")
+        for col in ("parameter", "first order S1", "total ST"):
+            t.add_column(col)
+        for r in q["indices"]:
+            t.add_row(r["name"], f"{r['S1']:.3f} ± {r['S1_conf']:.3f}", f"{r['ST']:.3f} ± {r['ST_conf']:.3f}")
+        con.print(t)
+
+
+@app.command()
+def discover(
+    results: Path = typer.Argument(..., help="results directory of `diplosim sweep`"),
+    question: str = typer.Option(..., "--question", "-q"),
+    threshold: float = typer.Option(0.5, "--threshold", help="a point is 'likely' when its yes-share reaches this"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Parameter boxes in which the question is likely, as rules with coverage and density."""
+    from ..analysis.discover import discover as run_discover
+    from ..analysis.sensitivity import AnalysisError
+
+    res = _sweep_results(results)
+    if res.points is None:
+        fail(f"discover: '{results}' has no points.parquet")
+    try:
+        out = run_discover(res.runs, res.points, res.compiled, res.manifest, question, threshold)
+    except AnalysisError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    con = _console()
+    con.print(f"'{out['question']}' is likely (>= {pct(threshold)}) at {out['likely_points']} of {out['points']} "
+              "points" + (f": {out['note']}" if "note" in out else ""))
+    for b in out["boxes"]:
+        con.print(f"  IF {b['rule']}\n     coverage {pct(b['coverage'])}, density {pct(b['density'])}, "
+                  f"{b['points']} points, mean probability {pct(b['mean_probability'])}")

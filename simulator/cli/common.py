@@ -42,5 +42,32 @@ def parse_sets(assignments: list[str], table) -> dict[str, float]:
     return out
 
 
+def load_plugins(specs: list[str]) -> None:
+    """Register ``--plugin module:Class`` rules (before the scenario is validated), or exit 2 with one line."""
+    from ..rules import RulePluginError, load_plugin
+
+    for spec in specs:
+        try:
+            load_plugin(spec)
+        except RulePluginError as exc:
+            fail(str(exc))
+
+
+def apply_rule_sets(loaded, assignments: list[str]):
+    """Apply ``--set <actor>.rule=NAME`` to the loaded scenario; return it and the remaining (numeric) sets."""
+    import dataclasses
+
+    from ..rules.switch import split_rule_sets, switch_rules
+
+    choices, rest = split_rule_sets(assignments, loaded.scenario)
+    if not choices:
+        return loaded, rest
+    try:
+        scenario = switch_rules(loaded.scenario, choices)
+    except ValueError as exc:
+        fail(str(exc))
+    return dataclasses.replace(loaded, scenario=scenario), rest
+
+
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()

@@ -41,6 +41,7 @@ def run(
                                "when every rule has an array form; both give identical runs"),
     events: int = typer.Option(None, "--events", min=0, help="keep the event log of the first N runs "
                                "(default: all with mesa, 50 with batch)"),
+    report_file: Path = typer.Option(None, "--report", help="also write a self-contained HTML report of charts here"),
 ) -> None:
     """Run a Monte Carlo of a scenario and print each question's probability with a 95% interval."""
     load_plugins(plugins)
@@ -59,6 +60,10 @@ def run(
         events = None if engine == "mesa" else 50
     if out is not None:
         check_out_dir(out, overwrite)
+    if report_file is not None:
+        from .report_cmd import check_report_path
+
+        check_report_path(report_file, "--report")
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -77,10 +82,13 @@ def run(
         writer = ResultsWriter(out, compiled, manifest)
         writer.write_points({0: overrides})
     parts = 0
+    kept: list[tuple] = []  # chunks for --report when there is no --out to read them back from
 
     def on_chunk(table, chunk_events):
         nonlocal parts
         acc.add(table)
+        if report_file is not None and writer is None:
+            kept.append((table, chunk_events))
         if writer is not None:
             writer.write_part(f"{parts:05d}", table, chunk_events)
         parts += 1
@@ -130,5 +138,11 @@ def run(
         if interrupted:
             note += " - interrupted: the summary covers the finished runs only"
         console.print(note)
+    if report_file is not None:
+        from .report_cmd import report_after_run
+
+        report_after_run(report_file, out=out, compiled=compiled, loaded=loaded, seed=seed, kept=kept,
+                         extra={"runs": runs, "overrides": overrides, "engine": engine, "runs_done": n_done,
+                                "complete": not interrupted})
     if interrupted:
         raise typer.Exit(130)

@@ -1,21 +1,42 @@
 """Decision rules and their registry.
 
-Rules are looked up by name. Built-in rules are registered here; issue-level
-extensions (entry points, ``--plugin``) add to the same registry.
+Rules are looked up by name. Built-in rules are listed here; installed
+plugins (entry-point group ``simulator.rules``) and ``--plugin module:Class``
+add to the same registry (``registry.py``).
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from .base import Decision, MediatorRule, MediatorView, ParamSpec, PartyRule, PartyView, Rule
 from .deadline import DeadlinePressure
+from .even_handed import EvenHanded
+from .expected_utility import ExpectedUtility
+from .registry import ENTRY_POINT_GROUP, Registry, RulePluginError, check_rule_class, import_rule
 from .threshold import ReservationThreshold
+from .time_dependent import TimeDependentConcession
 
-BUILTIN: dict[str, type[Rule]] = {r.name: r for r in (ReservationThreshold, DeadlinePressure)}
+BUILTIN: dict[str, type[Rule]] = {r.name: r for r in (
+    ReservationThreshold, TimeDependentConcession, ExpectedUtility, DeadlinePressure, EvenHanded)}
 DEFAULT_RULE = {"party": "threshold", "mediator": "deadline_pressure"}
+
+_REGISTRY = Registry(BUILTIN)
 
 
 def registry() -> dict[str, type[Rule]]:
-    return dict(BUILTIN)
+    """Every available rule by name: built-ins, installed plugins and rules registered with ``register``."""
+    return _REGISTRY.all()
+
+
+def rule_source(name: str) -> str:
+    """'built-in', 'plugin <distribution>' or '--plugin module:Class'."""
+    return _REGISTRY.source(name)
+
+
+def broken_plugins() -> dict[str, str]:
+    _REGISTRY.all()
+    return dict(_REGISTRY.broken)
 
 
 def get_rule(name: str) -> type[Rule]:
@@ -25,7 +46,36 @@ def get_rule(name: str) -> type[Rule]:
         raise KeyError(f"unknown rule '{name}' (known: {', '.join(sorted(registry()))})") from None
 
 
+def register(cls: type[Rule], source: str = "registered in code") -> type[Rule]:
+    """Add a rule class to the registry (usable as a class decorator); RulePluginError if it is not valid."""
+    _REGISTRY.add(check_rule_class(cls, source), source)
+    return cls
+
+
+def unregister(name: str) -> None:
+    _REGISTRY.remove(name)
+
+
+@contextmanager
+def registered(cls: type[Rule]):
+    """Register a rule for the duration of a ``with`` block (tests)."""
+    register(cls)
+    try:
+        yield cls
+    finally:
+        unregister(cls.name)
+
+
+def load_plugin(spec: str) -> type[Rule]:
+    """Import and register ``module:Class`` (the ``--plugin`` option); RulePluginError with one line if it fails."""
+    cls = import_rule(spec)
+    _REGISTRY.add(cls, f"--plugin {spec}")
+    return cls
+
+
 __all__ = [
-    "BUILTIN", "DEFAULT_RULE", "Decision", "MediatorRule", "MediatorView", "ParamSpec",
-    "PartyRule", "PartyView", "Rule", "get_rule", "registry",
+    "BUILTIN", "DEFAULT_RULE", "ENTRY_POINT_GROUP", "Decision", "DeadlinePressure", "EvenHanded", "ExpectedUtility",
+    "MediatorRule", "MediatorView", "ParamSpec", "PartyRule", "PartyView", "ReservationThreshold", "Rule",
+    "RulePluginError", "TimeDependentConcession", "broken_plugins", "get_rule", "load_plugin", "register",
+    "registered", "registry", "rule_source", "unregister",
 ]

@@ -4,12 +4,26 @@ A rule is a small class, one per decision procedure, like Axelrod's
 strategies. It receives a read-only snapshot of the state (``PartyView`` or
 ``MediatorView``) and the run's uniform draw for that decision, and returns a
 decision. It never mutates the model: the model applies decisions, enforces
-hard preconditions and records reasons.
+hard preconditions and records reasons. Rules are stateless: one instance
+serves every run, so a rule must not keep anything between calls.
 
-Class attributes declare what the rule promises, so tests can check it:
-``deterministic_given_draws`` (same view and draw -> same decision),
-``monotone_in_pressure`` (more pressure never makes acceptance, concession or
-waiving less likely) and ``params`` (the parameters it reads, with ranges).
+Party rules answer four questions, each with a ``Decision``:
+``concede`` (move one stage up a concession ladder of cost ``cost``),
+``propose`` (propose the next meeting, of stakes ``stakes``), ``accept``
+(attend a proposed meeting; a refusal carries a reason) and ``waive`` (drop a
+soft precondition whose waiver threshold is ``threshold``). Mediator rules
+pick the meeting to push (``target``), how hard (``urgency``) and how to split
+that pressure among the attendees (``pressure``).
+
+Class attributes declare what the rule promises, so ``simulator.testing.check_rule``
+can check it: ``deterministic_given_draws`` (same view and draw -> same
+decision), ``draw_threshold`` (a decision is yes exactly when the draw
+u < its probability), ``monotone_in_pressure`` (more pressure never lowers
+the probability of accepting, conceding, proposing or waiving),
+``respects_hard_preconditions`` (always true here: the model never lets a
+rule accept past an unmet hard precondition) and ``params`` (the parameters
+it reads, with ranges and, optionally, defaults used when a what-if switches
+an actor to this rule).
 """
 
 from __future__ import annotations
@@ -27,6 +41,7 @@ class ParamSpec:
     low: float
     high: float
     doc: str
+    default: float | None = None  # filled in when `--set actor.rule=...` switches to a rule the actor lacks values for
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,7 @@ class PartyView:
     weeks_to_election: float | None  # None once round 1 is past or with no election
     held: frozenset[str]  # meeting levels held so far
     stages: Mapping[str, int]  # concession ladder id -> stage index reached
+    weeks_elapsed: float = 0.0  # weeks since the calendar start
 
 
 @dataclass(frozen=True)
@@ -49,10 +65,12 @@ class MediatorView:
     actor: str
     step: int
     date: dt.date
-    params: Mapping[str, float]  # urgency.base, urgency.peak, urgency.ramp_weeks, urgency.after_deadline
+    params: Mapping[str, float]  # urgency.base, urgency.peak, urgency.ramp_weeks, urgency.after_deadline, leverage.*
     weeks_to_deadline: float  # negative once the deadline has passed
     candidates: tuple[str, ...]  # levels it may push now, in its priority order
     held: frozenset[str]
+    attendees: Mapping[str, tuple[str, ...]] = MappingProxyType({})  # candidate level -> its attendees
+    leverage: Mapping[str, float] = MappingProxyType({})  # party -> this mediator's leverage over it
 
 
 @dataclass(frozen=True)
@@ -84,11 +102,17 @@ def frozen(mapping: Mapping) -> Mapping:
     return MappingProxyType(dict(mapping))
 
 
+def decide(u: float, prob: float, reason: str = "") -> Decision:
+    """The common case: yes exactly when the draw falls below the probability; the reason explains a no."""
+    return Decision(u < prob, prob, "" if u < prob else reason)
+
+
 class Rule:
     name: ClassVar[str]
     role: ClassVar[str]
     params: ClassVar[dict[str, ParamSpec]] = {}
     deterministic_given_draws: ClassVar[bool] = True
+    draw_threshold: ClassVar[bool] = True
     monotone_in_pressure: ClassVar[bool] = True
     respects_hard_preconditions: ClassVar[bool] = True  # the model enforces them; rules never see a bypass
 
@@ -96,12 +120,16 @@ class Rule:
     def summary(cls) -> str:
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
 
+    @classmethod
+    def properties(cls) -> dict[str, bool]:
+        """The declared properties, by name (what ``diplosim rules`` shows and ``check_rule`` checks)."""
+        return {"deterministic_given_draws": cls.deterministic_given_draws, "draw_threshold": cls.draw_threshold,
+                "monotone_in_pressure": cls.monotone_in_pressure,
+                "respects_hard_preconditions": cls.respects_hard_preconditions}
+
 
 class PartyRule(Rule):
     role = "party"
-
-    def willingness(self, v: PartyView) -> float:
-        raise NotImplementedError
 
     def concede(self, v: PartyView, cost: float, u: float) -> Decision:
         raise NotImplementedError
@@ -118,9 +146,22 @@ class PartyRule(Rule):
 
 class MediatorRule(Rule):
     role = "mediator"
+    monotone_in_pressure = False  # a mediator applies pressure; it does not respond to it
+
+    @classmethod
+    def properties(cls) -> dict[str, bool]:
+        """Only what applies to a mediator: it returns no yes/no Decisions and feels no pressure."""
+        return {"deterministic_given_draws": cls.deterministic_given_draws,
+                "respects_hard_preconditions": cls.respects_hard_preconditions}
 
     def target(self, v: MediatorView, u: float) -> str | None:
+        """The candidate level to push this step, or None to push nothing."""
         raise NotImplementedError
 
     def urgency(self, v: MediatorView) -> float:
+        """How hard to push, >= 0 (usually within [0, 1])."""
         raise NotImplementedError
+
+    def pressure(self, v: MediatorView, target: str, urgency: float) -> Mapping[str, float]:
+        """Pressure added to each attendee of ``target``: by default leverage x urgency (Beardsley's leverage)."""
+        return {who: v.leverage.get(who, 0.0) * urgency for who in v.attendees[target]}

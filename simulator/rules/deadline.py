@@ -29,7 +29,7 @@ class DeadlinePressure(MediatorRule):
     params = {
         "urgency.base": ParamSpec(0.0, 1.0, "urgency far from the deadline"),
         "urgency.peak": ParamSpec(0.0, 1.0, "urgency at the deadline"),
-        "urgency.ramp_weeks": ParamSpec(1.0, 104.0, "weeks over which urgency ramps up"),
+        "urgency.ramp_weeks": ParamSpec(1.0, 520.0, "weeks over which urgency ramps up"),
         "urgency.after_deadline": ParamSpec(0.0, 1.0, "urgency once the deadline has passed"),
     }
 

@@ -22,16 +22,17 @@ class ReservationThreshold(PartyRule):
     - propose      p = initiative * w
 
     Each decision is "yes" when the run's uniform draw u < p: deterministic
-    given the draws, and monotone in pressure.
+    given the draws, and monotone in pressure (P enters every formula with a
+    non-negative coefficient inside increasing functions).
     """
 
     name = "threshold"
     params = {
-        "flexibility": ParamSpec(0.0, 1.0, "baseline willingness to move"),
-        "resolve": ParamSpec(0.0, 2.0, "how much the stakes of a step weigh against it"),
-        "pressure_sensitivity": ParamSpec(0.0, 2.0, "how far pressure raises willingness"),
-        "concession_rate": ParamSpec(0.0, 1.0, "weekly chance of conceding when fully willing"),
-        "initiative": ParamSpec(0.0, 1.0, "weekly chance of proposing the next meeting when fully willing"),
+        "flexibility": ParamSpec(0.0, 1.0, "baseline willingness to move", 0.3),
+        "resolve": ParamSpec(0.0, 2.0, "how much the stakes of a step weigh against it", 1.0),
+        "pressure_sensitivity": ParamSpec(0.0, 2.0, "how far pressure raises willingness", 0.5),
+        "concession_rate": ParamSpec(0.0, 1.0, "weekly chance of conceding when fully willing", 0.05),
+        "initiative": ParamSpec(0.0, 1.0, "weekly chance of proposing the next meeting when fully willing", 0.02),
     }
 
     def willingness(self, v: PartyView) -> float:

@@ -166,6 +166,8 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
         if med.rule is not None and (med.rule not in rules or rules[med.rule].role != "mediator"):
             known = sorted(n for n, r in rules.items() if r.role == "mediator")
             err((*base, "rule"), f"unknown mediator rule '{med.rule}' (known: {', '.join(known)})")
+        elif med.mediator in actors:
+            _mediator_params(err, sc, med, rules[med.rule or DEFAULT_RULE["mediator"]])
         for n, push in enumerate(med.pushes):
             ref((*base, "pushes", n, "level"), push.level, levels, "meeting level")
             if push.after is not None:
@@ -259,6 +261,22 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
             path, names = cycle
             err(path, "prerequisite cycle (each must come before the next): " + " -> ".join(names))
     return out
+
+
+def _mediator_params(err, sc: Scenario, med, rule) -> None:
+    """A mediator rule's own parameters (beyond urgency.*) live in the mediator actor's ``params``."""
+    i = next(k for k, a in enumerate(sc.actors) if a.id == med.mediator)
+    actor = sc.actors[i]
+    specs = {n: s for n, s in rule.params.items() if not n.startswith("urgency.")}
+    for name in specs:
+        if name not in actor.params:
+            err(("actors", i, "params"), f"mediator rule '{rule.name}' needs parameter '{name}'")
+    for name, p in actor.params.items():
+        if name not in specs:
+            err(("actors", i, "params", name), f"mediator rule '{rule.name}' has no parameter '{name}'"
+                f" (it takes: {', '.join(specs) or 'none'})")
+        else:
+            _in_range(err, ("actors", i, "params", name), p, specs[name].low, specs[name].high)
 
 
 def _in_range(err, path, p, lo, hi):

@@ -1,0 +1,76 @@
+"""``diplosim report``: one self-contained HTML file of charts for a results directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import fail
+
+
+def check_report_path(path: Path, option: str) -> None:
+    """Refuse an output path we could not write, before any work is done."""
+    if path.is_dir():
+        fail(f"{option}: '{path}' is a directory; give a file name such as report.html")
+    if not path.parent.is_dir():
+        fail(f"{option}: directory '{path.parent}' does not exist")
+
+
+def check_png_dir(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        fail(f"--png: '{path}' exists and is not a directory")
+
+
+@app.command()
+def report(
+    results: Path = typer.Argument(..., help="results directory written by `diplosim run --out` or `diplosim sweep`"),
+    output: Path = typer.Option(..., "--output", "-o", help="HTML file to write"),
+    png: Path = typer.Option(None, "--png", help="also write one PNG per chart into this directory (needs kaleido "
+                                                 "and a system Chromium)"),
+) -> None:
+    """Write one self-contained HTML report (opens offline): scenario, evidence, questions and all charts that apply."""
+    check_report_path(output, "--output")
+    if png is not None:
+        check_png_dir(png)
+    from ..report import ReportError, build_report, export_pngs, load_results, write_report
+
+    try:
+        res = load_results(results)
+    except ReportError as exc:
+        fail(str(exc))
+    page, sections = build_report(res)
+    write_report(page, output)
+    typer.echo(f"report: {output} ({len([s for s in sections if s.figure is not None])} charts, "
+               f"{len(page) / 1e6:.1f} MB)", err=True)
+    if png is not None:
+        try:
+            files = export_pngs(sections, png)
+        except ReportError as exc:
+            fail(str(exc))
+        typer.echo(f"png: {len(files)} images in {png}", err=True)
+
+
+def report_after_run(path: Path, *, out: Path | None, compiled, loaded, seed: int, extra: dict,
+                     kept: list[tuple]) -> None:
+    """``diplosim run --report``: from the results directory when there is one, else from the chunks kept in memory."""
+    from ..report import ReportError, Results, build_report, load_results, write_report
+
+    if out is not None:
+        try:
+            res = load_results(out)
+        except ReportError as exc:
+            fail(str(exc))
+    else:
+        import pyarrow as pa
+
+        from ..store import base_manifest, events_table
+
+        manifest = base_manifest("montecarlo", loaded, compiled, seed, extra)
+        runs = pa.concat_tables([table for table, _ in kept])
+        events = events_table([row for _, rows in kept for row in rows])
+        res = Results(runs, events, None, manifest, compiled)
+    page, sections = build_report(res)
+    write_report(page, path)
+    typer.echo(f"report: {path} ({len([s for s in sections if s.figure is not None])} charts)", err=True)

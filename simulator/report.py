@@ -1,0 +1,240 @@
+"""A self-contained HTML report of a results directory (or of runs still in memory).
+
+The page embeds plotly.js once, in its head, and writes every figure as a
+``<div>`` plus a call to ``Plotly.newPlot``; nothing is fetched when it opens,
+so it works offline. Which charts appear depends on the results: a Monte
+Carlo (one point) gets the calendar, timing, postponement and sample-run
+charts; a sweep (several points) gets the sweep charts for its varied
+parameters. Both get the scenario summary, question summary, actors and evidence.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .compiled import Compiled
+
+
+class ReportError(ValueError):
+    """A one-line reason why no report can be made from these results."""
+
+
+@dataclass
+class Results:
+    runs: object  # Arrow table
+    events: object | None  # Arrow table; not loaded for sweeps (not charted, can be large)
+    points: object | None  # pandas DataFrame of points.parquet
+    manifest: dict
+    compiled: Compiled
+
+    @property
+    def is_sweep(self) -> bool:
+        return self.points is not None and len(self.points) > 1
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    figure: object | None = None  # plotly Figure
+    html: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def load_results(path: Path) -> Results:
+    """Read a results directory; raise ReportError naming the file and what is wrong."""
+    import pandas as pd
+    from pydantic import ValidationError
+
+    from .scenario.schema import Scenario
+    from .store import read_manifest, read_table
+
+    path = Path(path)
+    if not path.is_dir():
+        raise ReportError(f"RESULTS_DIR: '{path}' is not a directory")
+    manifest_file = path / "manifest.json"
+    if not manifest_file.is_file():
+        raise ReportError(f"RESULTS_DIR: '{path}' has no manifest.json, so it is not a results directory")
+    try:
+        manifest = read_manifest(path)
+        resolved = manifest["scenario"]["resolved"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ReportError(f"{manifest_file}: cannot read the resolved scenario ({type(exc).__name__}: {exc})") from None
+    try:
+        compiled = Compiled(Scenario.model_validate(resolved))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ReportError(f"{manifest_file}: scenario.resolved.{where}: {first['msg']}") from None
+    points = pd.read_parquet(path / "points.parquet") if (path / "points.parquet").is_file() else None
+    runs = read_table(path, "runs")
+    if runs is None or runs.num_rows == 0:
+        raise ReportError(f"RESULTS_DIR: '{path / 'runs'}' holds no finished runs")
+    sweep = points is not None and len(points) > 1
+    events = None if sweep else read_table(path, "events")
+    return Results(runs, events, points, manifest, compiled)
+
+
+# ------------------------------------------------------------------ sections
+def build_sections(res: Results) -> list[Section]:
+    from . import charts
+    from .summary import summarize
+
+    c = res.compiled
+    summary = summarize(res.runs, res.events, c)
+    pooled = f", pooled over {len(res.points)} points" if res.is_sweep else ""
+    out = [Section("scenario", "Scenario and results", html=_scenario_html(res)),
+           Section("questions", "Questions", charts.question_summary(summary, c, pooled),
+                   html=_questions_html(summary))]
+    if res.is_sweep:
+        out += _sweep_sections(res)
+    else:
+        out.append(Section("calendar", "Probability over the calendar", charts.probability_over_calendar(res.runs, c)))
+        if c.election is not None:
+            out.append(Section("timing", "Timing relative to the election", charts.timing_vs_election(res.runs, c)))
+        out.append(Section("reasons", "Why meetings did not happen", charts.postponement_reasons(summary, c)))
+        if res.events is not None and res.events.num_rows:
+            sample = charts.pick_sample_runs(res.runs, c, events=_logged_runs(res.events))
+            out.append(Section("runs", "Sample runs", charts.run_timelines(_events_of(res.events, sample), c, sample)))
+    out.append(Section("actors", "Actors", charts.actor_network(c)))
+    out.append(Section("evidence", "Evidence", charts.evidence_table(c)))
+    return out
+
+
+def _logged_runs(events):
+    """Distinct (point, replication) with an event log, computed in Arrow (event logs can be millions of rows)."""
+    return events.select(["point", "replication"]).group_by(["point", "replication"]).aggregate([])
+
+
+def _events_of(events, sample):
+    """Only the sampled runs' events, so the chart converts a few hundred rows to pandas, not the whole log."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.array([p * 2**32 + r for p, r, _ in sample], pa.int64())
+    run_key = pc.add(pc.multiply(events.column("point").cast(pa.int64()), 2**32),
+                     events.column("replication").cast(pa.int64()))
+    return events.filter(pc.is_in(run_key, value_set=keys))
+
+
+def _sweep_sections(res: Results) -> list[Section]:
+    from . import charts
+
+    c, runs, points = res.compiled, res.runs, res.points
+    varied = charts.varied_parameters(points)
+    sampler = (res.manifest.get("sweep") or {}).get("sampler", "grid")
+    out = []
+    if len(varied) == 1:
+        out.append(Section("sweep-line", f"Sweep over {varied[0]}", charts.sweep_line(runs, points, c, varied[0])))
+    if len(varied) == 2:
+        for q in c.questions:
+            out.append(Section(f"sweep-heatmap-{q.id}", f"{q.id} over {varied[0]} and {varied[1]}",
+                               charts.sweep_heatmap(runs, points, c, varied[0], varied[1], q.id)))
+    if len(varied) >= 3 or (len(varied) >= 2 and sampler in ("lhs", "sobol")):
+        colour_by = c.questions[0].id
+        out.append(Section("sweep-parallel", "Sampled points", charts.sweep_parallel(runs, points, c, colour_by)))
+    if not varied:
+        out.append(Section("sweep-none", "Sweep", html="<p>No parameter varies across the points.</p>"))
+    return out
+
+
+def _scenario_html(res: Results) -> str:
+    sc, m = res.compiled.scenario, res.manifest
+    e = html.escape
+    sources = "".join(
+        f"<li>{e(s.title)} ({e(s.publisher)}, {s.date})" + (f' <a href="{e(s.url)}">{e(s.url)}</a>' if s.url else "")
+        + "</li>" for s in sc.sources)
+    actors = "".join(f"<tr><td>{e(a.name)}</td><td>{a.role}</td><td>{'; '.join(e(i.text) for i in a.interests)}</td>"
+                     "</tr>" for a in sc.actors)
+    kind = "parameter sweep" if res.is_sweep else "Monte Carlo"
+    facts = [("kind", kind), ("runs", f"{res.runs.num_rows:,}"), ("seed", m.get("seed")),
+             ("points", len(res.points) if res.points is not None else 1),
+             ("complete", m.get("complete")), ("created", m.get("created")),
+             ("scenario file", (m.get("scenario") or {}).get("path")),
+             ("scenario hash", (m.get("scenario") or {}).get("hash")),
+             ("overrides", m.get("overrides") or "none"), ("sampler", (m.get("sweep") or {}).get("sampler")),
+             ("packages", ", ".join(f"{k} {v}" for k, v in (m.get("packages") or {}).items()))]
+    rows = "".join(f"<tr><th>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in facts if v is not None)
+    warn = ('<p class="warn">These results are incomplete (the run was interrupted); the report covers the '
+            "finished runs only.</p>") if m.get("complete") is False else ""
+    return (f"<p>{e(sc.metadata.description)}</p><p>Uses only what was known on <b>{sc.metadata.as_of}</b>.</p>{warn}"
+            f"<h3>Sources</h3><ul>{sources}</ul><h3>Actors</h3><table><tr><th>actor</th><th>role</th>"
+            f"<th>interests</th></tr>{actors}</table><h3>Results</h3><table>{rows}</table>")
+
+
+def _questions_html(summary: dict) -> str:
+    def pct(x):
+        return "-" if x is None else f"{100 * x:.1f}%"
+
+    rows = []
+    for q in summary["questions"]:
+        when = f"median {q['median'] or 'not by end'}" if q["kind"] == "date" else ""
+        rows.append(f"<tr><td>{html.escape(q['text'])}</td><td>{pct(q['p'])}</td>"
+                    f"<td>[{pct(q['low'])}, {pct(q['high'])}]</td><td>{when}</td></tr>")
+    return ("<table><tr><th>question</th><th>probability</th><th>95% Wilson interval</th><th>date</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+# ------------------------------------------------------------------ page
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1280px;padding:1em 2em;
+color:#222}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:.25em .6em;text-align:left;
+vertical-align:top;font-size:.92em}th{background:#f3f3f3}.warn{color:#a00;font-weight:bold}
+nav a{margin-right:1em}.figure{margin:1em 0}
+"""
+
+
+def render_html(sections: list[Section], title: str) -> str:
+    """The page: plotly.js once in the head, then each section with its figure (no plotly.js of its own)."""
+    from plotly.offline import get_plotlyjs
+
+    e = html.escape
+    body = []
+    for s in sections:
+        fig = ""
+        if s.figure is not None:
+            fig = s.figure.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{s.id}",
+                                   config={"displaylogo": False, "responsive": True})
+        body.append(f'<section id="{s.id}"><h2>{e(s.title)}</h2>{s.html}<div class="figure">{fig}</div></section>')
+    nav = " ".join(f'<a href="#{s.id}">{e(s.title)}</a>' for s in sections)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{e(title)}</title><style>{STYLE}</style>"
+            f'<script type="text/javascript">{get_plotlyjs()}</script></head>'
+            f"<body><h1>{e(title)}</h1><nav>{nav}</nav>{''.join(body)}</body></html>\n")
+
+
+def build_report(res: Results) -> tuple[str, list[Section]]:
+    sections = build_sections(res)
+    return render_html(sections, f"diplosim report: {res.compiled.scenario.metadata.title}"), sections
+
+
+def write_report(page: str, path: Path) -> None:
+    from .store import atomic_write_text
+
+    atomic_write_text(Path(path), page)
+
+
+def export_pngs(sections: list[Section], directory: Path) -> list[Path]:
+    """Static PNGs of every figure via kaleido and the system Chromium; raises ReportError if unavailable."""
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        raise ReportError("--png: static export needs kaleido (pip install 'diplosim[png]') and a system "
+                          "Chromium; the HTML report was written") from None
+    import plotly.io as pio
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    figures = [(s, directory / f"{s.id}.png") for s in sections if s.figure is not None]
+    try:
+        pio.write_images([s.figure for s, _ in figures], [p for _, p in figures],
+                         width=1280, height=[s.figure.layout.height or 600 for s, _ in figures])
+    except Exception as exc:  # noqa: BLE001 - kaleido reports a missing browser in several ways
+        reason = (str(exc).strip().splitlines() or [""])[0]
+        raise ReportError(f"--png: static export failed ({type(exc).__name__}: {reason}); "
+                          "the HTML report was written") from None
+    return [p for _, p in figures]
