@@ -56,3 +56,11 @@ def test_a_longer_calendar_keeps_the_earlier_weeks(seed_loaded):
     c0, c1 = Compiled(sc), Compiled(longer)
     d0, d1 = draws(c0), draws(c1)
     assert np.array_equal(d1.step_u[: c0.n_steps], d0.step_u)
+
+
+def test_direct_children_equal_spawned_children(seed_compiled):
+    c = seed_compiled
+    for seed, rep, point in [(0, 0, 0), (3, 4, 0), (2**32 - 1, 999, 17)]:
+        a = RunDraws.from_generator(run_generator(seed, rep, point), len(c.table), c.n_steps, len(c.slots))
+        b = RunDraws.for_run(seed, rep, point, len(c.table), c.n_steps, len(c.slots))
+        assert np.array_equal(a.param_u, b.param_u) and np.array_equal(a.step_u, b.step_u)

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..compiled import Compiled
-from ..draws import RunDraws, run_generator
+from ..draws import RunDraws
 from ..scenario.semantics import resolve_date
 
 ARRAY_PARTY_RULES = {"threshold"}
@@ -30,12 +30,13 @@ def supports(c: Compiled) -> bool:
 
 
 def logistic(x: np.ndarray) -> np.ndarray:
-    """Array form of ``rules.base.logistic``: the same branches and the same numpy exp."""
-    with np.errstate(over="ignore"):
-        pos = 1.0 / (1.0 + np.exp(-x))
-        e = np.exp(x)
-        neg = e / (1.0 + e)
-    return np.where(x >= 0, pos, neg)
+    """Array form of ``rules.base.logistic``, bit for bit.
+
+    The scalar form computes exp(-x) for x >= 0 and exp(x) below: both are
+    exp(-|x|), so one numpy exp serves both branches with the same bits.
+    """
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 class BatchEngine:
@@ -83,6 +84,10 @@ class BatchEngine:
         # mediators act in actor order (the order Mesa created them)
         order = [a.id for a in sc.actors]
         self.mediations = sorted(c.mediations, key=lambda m: order.index(m.mediator))
+        # every level a mediator can target: the rungs up to each goal on the goal's track
+        self.push_targets = {m.mediator: sorted({self.li[lv] for goal, _ in m.pushes
+                                                 for lv in c.tracks[c.levels[goal].track][:c.levels[goal].rung + 1]})
+                             for m in self.mediations}
         self.scheduled = {k: [(self.fi[ev.id], self.effects(ev.effects),
                                self.tracks.index(ev.track) if ev.track else -1,
                                self.li[ev.level] if ev.level else -1) for ev in evs]
@@ -105,7 +110,7 @@ class BatchEngine:
         PU = np.empty((len(replications), n_p))
         SU = np.empty((len(replications), n_s, n_sl))
         for i, rep in enumerate(replications):
-            d = RunDraws.from_generator(run_generator(root_seed, int(rep), point), n_p, n_s, n_sl)
+            d = RunDraws.for_run(root_seed, int(rep), point, n_p, n_s, n_sl)
             PU[i], SU[i] = d.param_u, d.step_u
         return PU, SU
 
@@ -156,10 +161,8 @@ class BatchEngine:
         return out
 
     def _toward(self, nr, goal, held):
-        lv = nr[self.track_of[goal]]
-        ok = (lv >= 0) & (held[:, goal] < 0)
-        ok &= self.rung_of[np.where(lv >= 0, lv, 0)] <= self.rung_of[goal]
-        return np.where(ok, lv, -1)
+        """``model.next_rung_toward``: while the goal is unheld, the track's next rung is at or below it."""
+        return np.where(held[:, goal] < 0, nr[self.track_of[goal]], -1)
 
     def _willingness(self, V, P, i):
         pp = self.party_param[self.parties[i]]
@@ -212,12 +215,14 @@ class BatchEngine:
                 base, peak = V[:, self.ix[f"{m}.urgency.base"]], V[:, self.ix[f"{m}.urgency.peak"]]
                 ramp = np.minimum(np.maximum(1.0 - wtd / V[:, self.ix[f"{m}.urgency.ramp_weeks"]], 0.0), 1.0)
                 urgency = base + (peak - base) * ramp
-            for lv in np.unique(target[active & (target >= 0)]):
+            for lv in self.push_targets[m]:
                 mask = active & (target == lv)
+                if not mask.any():
+                    continue
                 for j in self.attendees[lv]:
                     col = self.ix.get(f"{m}.leverage.{self.parties[j]}")
-                    lev = V[mask, col] if col is not None else 0.0
-                    P[mask, j] = P[mask, j] + lev * urgency[mask]
+                    if col is not None:  # adding +0.0 elsewhere leaves pressure (always >= +0) unchanged
+                        P[:, j] += np.where(mask, V[:, col] * urgency, 0.0)
                 t = self.track_of[lv]
                 free = mask & (proposal[:, t] < 0)
                 proposal[free, t] = lv
@@ -256,9 +261,13 @@ class BatchEngine:
             S["proposed"][rows, L[rows]] += 1
             frozen = has & (S["frozen_until"][:, t] >= k)
             S["postponed"][frozen, np.where(frozen, L, 0)[frozen]] += 1
-            for r in np.nonzero(frozen)[0]:  # rare: a frozen track with a proposal
-                key = (self.levels[L[r]], "-", f"shock:{self.shock_ids[S['frozen_by'][r, t]]}")
-                S["blocks"][r, self.block_index[key]] += 1
+            if frozen.any():
+                for si, shock_id in enumerate(self.shock_ids):
+                    by = frozen & (S["frozen_by"][:, t] == si)
+                    for lv in self.track_levels[t]:
+                        hit = by & (L == lv)
+                        if hit.any():
+                            S["blocks"][hit, self.block_index[(self.levels[lv], "-", f"shock:{shock_id}")]] += 1
             live = has & ~frozen
             for lv in self.track_levels[t]:
                 m = live & (L == lv)
@@ -298,6 +307,8 @@ class BatchEngine:
     def _election(self, S, U, k):
         c, V = self.c, S["V"]
         step1, step2 = self.el_steps
+        if k != step1 and k != step2:
+            return
         slot = c.slot
         resolve_now = np.zeros(V.shape[0], bool)
         which_u = np.zeros(V.shape[0])
