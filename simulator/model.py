@@ -16,6 +16,8 @@ Step order (one step = one week, ``docs/model.md`` gives the formulas):
 
 from __future__ import annotations
 
+import math
+
 import mesa
 import numpy as np
 
@@ -226,9 +228,10 @@ class DiplomacyModel(mesa.Model):
             result = getattr(agent.rule, method)(*args)
         except Exception as exc:  # noqa: BLE001 - re-raised with context
             self.rule_failed(agent, method, f"{type(exc).__name__}: {exc}", exc)
-        problem = malformed(method, result, args)
-        if problem:
-            self.rule_failed(agent, method, problem)
+        if agent.check_results:
+            problem = malformed(method, result, args)
+            if problem:
+                self.rule_failed(agent, method, problem)
         return result
 
     def rule_failed(self, agent, method: str, what: str, cause: Exception | None = None):
@@ -256,7 +259,7 @@ def malformed(method: str, result, args) -> str:
         if not (isinstance(result.probability, (int, float)) and 0.0 <= result.probability <= 1.0):
             return f"returned probability {result.probability!r}, not within [0, 1]"
     elif method == "urgency":
-        if not (isinstance(result, (int, float)) and np.isfinite(result) and result >= 0):
+        if not (isinstance(result, (int, float)) and math.isfinite(result) and result >= 0):
             return f"returned urgency {result!r}, not a finite number >= 0"
     elif method == "pressure":
         attendees = args[0].attendees[args[1]]
@@ -265,6 +268,6 @@ def malformed(method: str, result, args) -> str:
         for who, amount in result.items():
             if who not in attendees:
                 return f"put pressure on '{who}', who does not attend '{args[1]}'"
-            if not (isinstance(amount, (int, float)) and np.isfinite(amount) and amount >= 0):
+            if not (isinstance(amount, (int, float)) and math.isfinite(amount) and amount >= 0):
                 return f"put pressure {amount!r} on '{who}', not a finite number >= 0"
     return ""

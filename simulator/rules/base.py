@@ -69,7 +69,7 @@ class MediatorView:
     weeks_to_deadline: float  # negative once the deadline has passed
     candidates: tuple[str, ...]  # levels it may push now, in its priority order
     held: frozenset[str]
-    attendees: Mapping[str, tuple[str, ...]] = MappingProxyType({})  # candidate level -> its attendees
+    attendees: Mapping[str, tuple[str, ...]] = MappingProxyType({})  # level (every candidate at least) -> attendees
     leverage: Mapping[str, float] = MappingProxyType({})  # party -> this mediator's leverage over it
 
 

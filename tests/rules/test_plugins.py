@@ -51,10 +51,10 @@ def test_entry_point_rule_is_listed_and_usable_by_name(installed_example, tmp_pa
     assert json.loads(ran.stdout)["runs"] == 20
 
 
-def test_example_package_tests_pass(installed_example):
-    """The example's own one-line property test, run as a user would run it."""
+def test_example_package_tests_pass(installed_example, tmp_path):
+    """The example's own one-line property test, run as a user would run it (hypothesis' database in tmp)."""
     result = run_with(installed_example, "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE_PACKAGE / "tests"),
-                      cwd=EXAMPLE_PACKAGE)
+                      cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "7 passed" in result.stdout  # one test per declared property, and the rule's own property
 

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from simulator.cli import app
 from simulator.compiled import Compiled
-from simulator.rules import BUILTIN, ParamSpec, PartyRule, ReservationThreshold, registered
+from simulator.rules import BUILTIN, DeadlinePressure, Decision, ParamSpec, PartyRule, ReservationThreshold, registered
 from simulator.rules.switch import split_rule_sets, switch_rules
 from simulator.runner import run_one
 from simulator.scenario.loader import scenario_hash
@@ -102,3 +102,39 @@ def test_rule_assignments_are_told_apart_from_numeric_ones(seed_loaded):
     choices, rest = split_rule_sets(["turkey.rule=x", "turkey.flexibility=0.4", "nobody.rule=y"],
                                     seed_loaded.scenario)
     assert choices == {"turkey": "x"} and rest == ["turkey.flexibility=0.4", "nobody.rule=y"]
+
+
+class Overeager(ReservationThreshold):
+    """Returns a probability above 1 under pressure (forgot to clip)."""
+
+    name = "overeager"
+
+    def accept(self, v, stakes, u):
+        prob = 0.5 + v.pressure
+        return Decision(u < prob, prob)
+
+
+class BadMediator(DeadlinePressure):
+    """Presses a party that does not attend."""
+
+    name = "bad_mediator"
+
+    def pressure(self, v, target, urgency):
+        return {"nobody": 1.0}
+
+
+@pytest.mark.parametrize(("rule", "actor", "message"), [
+    (Overeager, "syria", "failed in accept() at step "),
+    (BadMediator, "russia", "failed in pressure() at step 0 (2023-02-01): put pressure on 'nobody'"),
+])
+def test_the_model_refuses_malformed_results_from_plugin_rules(seed_loaded, rule, actor, message):
+    from simulator.model import RuleError
+
+    with registered(rule):
+        compiled = Compiled(switch_rules(seed_loaded.scenario, {actor: rule.name}))
+    with pytest.raises(RuleError) as info:
+        for rep in range(20):
+            run_one(compiled, 1, rep)
+    assert str(info.value).startswith(f"rule '{rule.name}' of actor '{actor}' {message}")
+    if rule is Overeager:
+        assert "not within [0, 1]" in str(info.value)
