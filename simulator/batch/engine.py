@@ -5,7 +5,7 @@ in exactly the layout of ``draws.py``, and every decision is computed with
 the same floating-point operations in the same order as the scalar rules
 (including numpy's ``exp``), so the outcome row of run (seed, point,
 replication) is identical in both engines. Only the built-in rules with an
-array form (``ARRAY_RULES``) can run here; anything else runs on the Mesa
+array form (``batch/rules.py``: every built-in rule) can run here; plugins run on the Mesa
 engine. The batch engine produces run rows, not event logs.
 """
 
@@ -18,32 +18,19 @@ import numpy as np
 from ..compiled import Compiled
 from ..draws import RunDraws
 from ..scenario.semantics import resolve_date
-
-ARRAY_PARTY_RULES = {"threshold"}
-ARRAY_MEDIATOR_RULES = {"deadline_pressure"}
-
+from .rules import MEDIATOR_ARRAYS, PARTY_ARRAYS, party_array
 
 def supports(c: Compiled) -> bool:
     """True if every actor's rule has an array form here."""
-    return (all(r in ARRAY_PARTY_RULES for r in c.party_rule.values())
-            and all(m.rule in ARRAY_MEDIATOR_RULES for m in c.mediations))
-
-
-def logistic(x: np.ndarray) -> np.ndarray:
-    """Array form of ``rules.base.logistic``, bit for bit.
-
-    The scalar form computes exp(-x) for x >= 0 and exp(x) below: both are
-    exp(-|x|), so one numpy exp serves both branches with the same bits.
-    """
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return (all(r in PARTY_ARRAYS for r in c.party_rule.values())
+            and all(m.rule in MEDIATOR_ARRAYS for m in c.mediations))
 
 
 class BatchEngine:
     def __init__(self, compiled: Compiled):
         if not supports(compiled):
             raise ValueError("the batch engine supports only the built-in rules "
-                             f"{sorted(ARRAY_PARTY_RULES | ARRAY_MEDIATOR_RULES)}")
+                             f"{sorted(set(PARTY_ARRAYS) | set(MEDIATOR_ARRAYS))}")
         c = self.c = compiled
         sc = c.scenario
         ix = c.table.index
@@ -62,9 +49,7 @@ class BatchEngine:
         for li, att in enumerate(self.attendees):
             self.attends[att, li] = True
         self.stakes = [ix[f"{lv}.stakes"] for lv in self.levels]
-        self.party_param = {p: {name: ix[f"{p}.{name}"] for name in
-                                ("flexibility", "resolve", "pressure_sensitivity", "concession_rate", "initiative")}
-                            for p in self.parties}
+        self.party_rule = [party_array(c.party_rule[p], ix, p) for p in self.parties]
         # ladders, in ladder order, grouped by owner in party order (as the agents act)
         self.ladders = []
         for p in self.parties:
@@ -84,6 +69,7 @@ class BatchEngine:
         # mediators act in actor order (the order Mesa created them)
         order = [a.id for a in sc.actors]
         self.mediations = sorted(c.mediations, key=lambda m: order.index(m.mediator))
+        self.mediator_rule = {m.mediator: MEDIATOR_ARRAYS[m.rule](ix, m.mediator) for m in self.mediations}
         # every level a mediator can target: the rungs up to each goal on the goal's track
         self.push_targets = {m.mediator: sorted({self.li[lv] for goal, _ in m.pushes
                                                  for lv in c.tracks[c.levels[goal].track][:c.levels[goal].rung + 1]})
@@ -164,10 +150,6 @@ class BatchEngine:
         """``model.next_rung_toward``: while the goal is unheld, the track's next rung is at or below it."""
         return np.where(held[:, goal] < 0, nr[self.track_of[goal]], -1)
 
-    def _willingness(self, V, P, i):
-        pp = self.party_param[self.parties[i]]
-        return np.clip(V[:, pp["flexibility"]] + V[:, pp["pressure_sensitivity"]] * P[:, i], 0.0, 1.0)
-
     def _step(self, S, U, k):
         c, V, P, held = self.c, S["V"], S["P"], S["held"]
         R = V.shape[0]
@@ -201,54 +183,57 @@ class BatchEngine:
         # 2. mediators
         for med in self.mediations:
             m = med.mediator
+            rule = self.mediator_rule[m]
             active = V[:, self.ix[f"{m}.active"]] >= 0.5
-            target = np.full(R, -1)
+            cands = []  # the candidates in push order, each level once per run (as the Mesa agent lists them)
             for goal, after in med.pushes:
                 lv = self._toward(nr, self.li[goal], held)
                 if after is not None:
                     lv = np.where(held[:, self.li[after]] >= 0, lv, -1)
-                target = np.where((target < 0) & (lv >= 0), lv, target)
-            wtd = (med.deadline - date).days / 7.0
-            if wtd < 0:
-                urgency = V[:, self.ix[f"{m}.urgency.after_deadline"]]
-            else:
-                base, peak = V[:, self.ix[f"{m}.urgency.base"]], V[:, self.ix[f"{m}.urgency.peak"]]
-                ramp = np.minimum(np.maximum(1.0 - wtd / V[:, self.ix[f"{m}.urgency.ramp_weeks"]], 0.0), 1.0)
-                urgency = base + (peak - base) * ramp
+                for earlier in cands:
+                    lv = np.where(lv == earlier, -1, lv)
+                cands.append(lv)
+            target = rule.target(np.column_stack(cands), U[:, slot[f"mediate:{m}"]])
+            urgency = rule.urgency(V, (med.deadline - date).days / 7.0)
             for lv in self.push_targets[m]:
                 mask = active & (target == lv)
                 if not mask.any():
                     continue
-                for j in self.attendees[lv]:
-                    col = self.ix.get(f"{m}.leverage.{self.parties[j]}")
-                    if col is not None:  # adding +0.0 elsewhere leaves pressure (always >= +0) unchanged
-                        P[:, j] += np.where(mask, V[:, col] * urgency, 0.0)
+                cols = [self.ix.get(f"{m}.leverage.{self.parties[j]}") for j in self.attendees[lv]]
+                shares = rule.pressure([None if col is None else V[:, col] for col in cols], urgency)
+                for j, share in zip(self.attendees[lv], shares):
+                    if share is not None:  # adding +0.0 elsewhere leaves pressure (always >= +0) unchanged
+                        P[:, j] += np.where(mask, share, 0.0)
                 t = self.track_of[lv]
                 free = mask & (proposal[:, t] < 0)
                 proposal[free, t] = lv
         # 3. concessions (parties in order, their ladders in order)
         sharp = V[:, self.ix["dynamics.sharpness"]]
-        W = [self._willingness(V, P, i) for i in range(len(self.parties))]
+        weeks = (date - c.dates[0]).days / 7.0
+        rows = np.arange(R)
         stage, reached = S["stage"], S["reached"]
         for li, i, costs, sl in self.ladders:
             n = len(costs)
             can = stage[:, li] + 1 < n
             if not can.any():
                 continue
-            pp = self.party_param[self.parties[i]]
             nxt = np.where(can, stage[:, li] + 1, 0)
-            cost = V[np.arange(R), costs[nxt]]
-            prob = V[:, pp["concession_rate"]] * logistic(sharp * (W[i] - V[:, pp["resolve"]] * cost))
+            cost = V[rows, costs[nxt]]
+            prob = self.party_rule[i].concede(V, P[:, i], weeks, sharp, cost)
             yes = can & (U[:, sl] < prob)
             stage[yes, li] += 1
             reached[yes, li, stage[yes, li]] = k
         # 4. proposals by parties
+        stakes_col = np.array(self.stakes)
         for i, p in enumerate(self.parties):
-            prob = V[:, self.party_param[p]["initiative"]] * W[i]
             for t, track in enumerate(self.tracks):
                 lv = nr[t]
                 ok = (lv >= 0) & (proposal[:, t] < 0)
                 ok &= self.attends[i, np.where(lv >= 0, lv, 0)]
+                if not ok.any():
+                    continue
+                size = V[rows, stakes_col[np.where(lv >= 0, lv, 0)]]
+                prob = self.party_rule[i].propose(V, P[:, i], weeks, sharp, size)
                 yes = ok & (U[:, slot[f"propose:{p}:{track}"]] < prob)
                 proposal[yes, t] = lv[yes]
         # 5. meetings, track by track
@@ -277,7 +262,7 @@ class BatchEngine:
                 for j in self.attendees[lv]:
                     jb = np.zeros(R, bool)
                     p = self.parties[j]
-                    pp = self.party_param[p]
+                    rule = self.party_rule[j]
                     for pre in self.pre_by_attendee.get((lv, j), ()):
                         if pre.meeting is not None:
                             met = held[:, self.li[pre.meeting]] >= 0
@@ -287,13 +272,12 @@ class BatchEngine:
                             met = S["fired"][:, self.fi[pre.event]]
                         unmet = m & (V[:, self.ix[f"{pre.id}.enabled"]] >= 0.5) & ~met
                         if pre.kind == "soft":
-                            x = sharp * (V[:, pp["pressure_sensitivity"]] * P[:, j]
-                                         - V[:, self.ix[f"{pre.id}.waiver_threshold"]])
-                            unmet &= ~(U[:, slot[f"waive:{pre.id}"]] < logistic(x))
+                            prob = rule.waive(V, P[:, j], weeks, sharp, V[:, self.ix[f"{pre.id}.waiver_threshold"]])
+                            unmet &= ~(U[:, slot[f"waive:{pre.id}"]] < prob)
                         S["blocks"][unmet, self.block_index[(self.levels[lv], p, f"precondition:{pre.id}")]] += 1
                         jb |= unmet
                     ask = m & ~jb
-                    prob = logistic(sharp * (W[j] - V[:, pp["resolve"]] * V[:, self.stakes[lv]]))
+                    prob = rule.accept(V, P[:, j], weeks, sharp, V[:, self.stakes[lv]])
                     declined = ask & ~(U[:, slot[f"accept:{track}:{p}"]] < prob)
                     S["blocks"][declined, self.block_index[(self.levels[lv], p, "declined")]] += 1
                     jb |= declined

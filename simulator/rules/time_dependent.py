@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .base import Decision, ParamSpec, PartyRule, PartyView, clip01, decide, logistic
 
 
@@ -44,7 +46,8 @@ class TimeDependentConcession(PartyRule):
     def willingness(self, v: PartyView) -> float:
         p = v.params
         progress = min(max(v.weeks_elapsed, 0.0) / p["horizon_weeks"], 1.0)
-        curve = p["flexibility"] + (1.0 - p["flexibility"]) * progress ** (1.0 / p["beta"])
+        # numpy's power, not Python's **: the batch engine's array form must match it bit for bit
+        curve = p["flexibility"] + (1.0 - p["flexibility"]) * float(np.power(progress, 1.0 / p["beta"]))
         return clip01(curve + p["pressure_sensitivity"] * v.pressure)
 
     def accept(self, v: PartyView, stakes: float, u: float) -> Decision:
