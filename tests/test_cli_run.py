@@ -139,3 +139,13 @@ def test_ctrl_c_keeps_finished_runs_and_summarises_them(tmp_path):
     assert manifest["complete"] is False and 0 < done < 100000
     assert read_table(out).num_rows == done
     assert f"Questions ({done} runs)" in stdout
+
+
+def test_jobs_do_not_change_results(tmp_path):
+    one = invoke("run", SEED_SCENARIO, "--runs", 2500, "--seed", 4, "--out", tmp_path / "one", "--json")
+    two = invoke("run", SEED_SCENARIO, "--runs", 2500, "--seed", 4, "--out", tmp_path / "two", "--json",
+                 "--jobs", 2)
+    assert one.exit_code == 0 and two.exit_code == 0, two.output
+    assert json.loads(one.stdout) == json.loads(two.stdout)
+    assert read_table(tmp_path / "one").equals(read_table(tmp_path / "two"))
+    assert read_table(tmp_path / "one", "events").equals(read_table(tmp_path / "two", "events"))

@@ -64,6 +64,18 @@ def test_dask_local_cluster_gives_identical_tables(reference, tmp_path):
     assert read_manifest(out)["sessions"][0]["executor"] == "dask LocalCluster x2"
 
 
+def test_mesa_and_batch_engines_give_identical_datasets(reference, tmp_path):
+    mesa = sweep(tmp_path / "mesa", "--engine", "mesa", "--chunk", 5)
+    batch = sweep(tmp_path / "batch", "--engine", "batch", "--chunk", 5, "--events", 6)
+    for what in ("runs", "events"):
+        assert read_table(mesa, what).equals(read_table(batch, what))
+    assert read_table(mesa).equals(read_table(reference))
+    sample = sweep(tmp_path / "sample", "--engine", "batch", "--events", 2, "--jobs", 2)
+    assert read_table(sample).equals(read_table(mesa))
+    assert set(read_table(sample, "events").column("replication").to_pylist()) == {0, 1}
+    assert read_manifest(sample)["sweep"]["engine"] == "batch"
+
+
 def test_manifest_records_what_a_rerun_needs(reference, seed_loaded):
     m = read_manifest(reference)
     assert m["kind"] == "sweep" and m["seed"] == 11 and m["complete"] is True

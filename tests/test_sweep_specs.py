@@ -121,6 +121,7 @@ def test_resume_into_a_directory_without_manifest_is_refused(tmp_path):
 
 def test_unreachable_scheduler_is_a_one_line_error(tmp_path):
     import dask
+    import distributed  # noqa: F401 - load its config defaults first, or leaving the block below would drop them
 
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         result = invoke("sweep", SEED_SCENARIO, "--out", tmp_path / "r", "--vary", "turkey.flexibility=0.3:0.7:2",

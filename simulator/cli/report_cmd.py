@@ -65,11 +65,11 @@ def report_after_run(path: Path, *, out: Path | None, compiled, loaded, seed: in
     else:
         import pyarrow as pa
 
-        from ..store import base_manifest, events_table
+        from ..store import base_manifest
 
         manifest = base_manifest("montecarlo", loaded, compiled, seed, extra)
         runs = pa.concat_tables([table for table, _ in kept])
-        events = events_table([row for _, rows in kept for row in rows])
+        events = pa.concat_tables([ev for _, ev in kept])
         res = Results(runs, events, None, manifest, compiled)
     page, sections = build_report(res)
     write_report(page, path)

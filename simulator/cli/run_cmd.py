@@ -42,6 +42,7 @@ def run(
     events: int = typer.Option(None, "--events", min=0, help="keep the event log of the first N runs "
                                "(default: all with mesa, 50 with batch)"),
     report_file: Path = typer.Option(None, "--report", help="also write a self-contained HTML report of charts here"),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="local worker processes (same results for any number)"),
 ) -> None:
     """Run a Monte Carlo of a scenario and print each question's probability with a 95% interval."""
     load_plugins(plugins)
@@ -69,9 +70,9 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from ..model import RuleError
-    from ..runner import monte_carlo
     from ..store import ResultsWriter, base_manifest
     from ..summary import SummaryAccumulator
+    from ..sweep.execution import SweepContext, execute, open_executor, part_id, spans
 
     acc = SummaryAccumulator(compiled)  # exact summary, chunk by chunk: memory stays flat in --runs
     writer = None
@@ -81,17 +82,18 @@ def run(
                                   "events_for": events, "complete": False})
         writer = ResultsWriter(out, compiled, manifest)
         writer.write_points({0: overrides})
-    parts = 0
     kept: list[tuple] = []  # chunks for --report when there is no --out to read them back from
+    # a Monte Carlo is a sweep of one point: the same chunks, executors and part names
+    ctx = SweepContext(compiled, seed, runs, [overrides], engine, events)
+    chunk = 1000 if engine == "batch" else 50
 
-    def on_chunk(table, chunk_events):
-        nonlocal parts
+    def on_part(span, table, events_table):
         acc.add(table)
         if report_file is not None and writer is None:
-            kept.append((table, chunk_events))
+            kept.append((table, events_table))
         if writer is not None:
-            writer.write_part(f"{parts:05d}", table, chunk_events)
-        parts += 1
+            writer.write_tables(part_id(span), table, events_table)
+        advance(span[1] - span[0])
 
     console = Console(stderr=True)
     started = time.perf_counter()
@@ -107,9 +109,8 @@ def run(
             progress.update(task, advance=k, rate=f"{done / elapsed:,.0f} runs/s" if elapsed > 0 else "")
 
         try:
-            monte_carlo(compiled, runs, seed, overrides, progress=advance, on_chunk=on_chunk, engine=engine,
-                        chunk=1000 if engine == "batch" else 50,
-                        events_for=events)
+            with open_executor(ctx, jobs) as executor:
+                execute(*executor, spans(runs, chunk), on_part, window=2 * jobs + 2)
         except KeyboardInterrupt:
             interrupted = True
         except RuleError as exc:  # finished chunks are already on disk; the manifest says incomplete
@@ -132,7 +133,8 @@ def run(
 
         out_console = Console()
         render_summary(summary, out_console, loaded.scenario.metadata.title)
-        note = f"{n_done} runs in {elapsed:.1f} s ({n_done / elapsed:,.0f} runs/s, {engine} engine), seed {seed}"
+        note = (f"{n_done} runs in {elapsed:.1f} s ({n_done / elapsed:,.0f} runs/s, {engine} engine, "
+                f"{jobs} job{'s' if jobs > 1 else ''}), seed {seed}")
         if out is not None:
             note += f"; results in {out}"
         if interrupted:

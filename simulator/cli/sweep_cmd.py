@@ -57,7 +57,12 @@ def sweep(
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="local worker processes"),
     scheduler: str = typer.Option(None, "--scheduler", help="run on an existing Dask cluster: tcp://HOST:PORT"),
     dask_local: int = typer.Option(None, "--dask-local", min=1, help="run on a Dask LocalCluster of N processes"),
-    chunk: int = typer.Option(100, "--chunk", min=1, help="runs per task and per Parquet part"),
+    chunk: int = typer.Option(None, "--chunk", min=1, help="runs per task and per Parquet part "
+                              "(default: 100 with the mesa engine, 1000 with batch)"),
+    engine: str = typer.Option("auto", "--engine", help="batch (vectorised), mesa (reference), or auto: batch "
+                               "when every rule has an array form; both give identical runs"),
+    events: int = typer.Option(None, "--events", min=0, help="keep the event logs of the first N replications of "
+                               "each point (default: all with mesa, 10 with batch)"),
     resume: bool = typer.Option(False, "--resume", help="continue an interrupted sweep in --out: run only what is missing"),
     plugins: list[str] = typer.Option([], "--plugin", help="load a rule class: module:Class (repeatable; workers "
                                       "import the module too)"),
@@ -78,6 +83,16 @@ def sweep(
     from ..sweep.sampling import make_design
 
     compiled = Compiled(loaded.scenario)
+    from ..runner import resolve_engine
+
+    try:
+        engine = resolve_engine(compiled, engine)
+    except ValueError as exc:
+        fail(str(exc))
+    if events is None:
+        events = None if engine == "mesa" else 10
+    if chunk is None:
+        chunk = 100 if engine == "mesa" else 1000
     try:
         design = make_design(sample, parse_varies(vary, compiled.table.names), compiled.table, points, seed,
                              second_order)
@@ -88,14 +103,14 @@ def sweep(
     from ..sweep.execution import SweepContext, part_id, spans
     from ..sweep.resume import check_resume, points_match
 
-    ctx = SweepContext(compiled, seed, runs, design.points)
+    ctx = SweepContext(compiled, seed, runs, design.points, engine, events)
     executor_desc = (f"dask {scheduler}" if scheduler else f"dask LocalCluster x{dask_local}" if dask_local
                      else f"process pool x{jobs}" if jobs > 1 else "in process")
     session = {"command": sys.argv, "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                "executor": executor_desc}
     manifest = base_manifest("sweep", loaded, compiled, seed, {
         "sweep": {**design.to_json(), "runs": runs, "chunk": chunk, "run_order": "point * runs + replication",
-                  "plugins": plugins},
+                  "plugins": plugins, "engine": engine, "events_for": events},
         "runs_total": ctx.total, "complete": False, "sessions": []})
     manifest["packages"].update(_sweep_package_versions())
     if old is not None:

@@ -28,6 +28,8 @@ class SweepContext:
     seed: int
     runs: int  # replications per point
     overrides: list[dict[str, float]]  # per point
+    engine: str = "mesa"  # "batch" or "mesa": identical runs either way
+    events_for: int | None = None  # keep event logs of replications below this (None: all)
     _schema: object = field(default=None, repr=False)
 
     @property
@@ -51,15 +53,28 @@ def part_id(span: tuple[int, int]) -> str:
 
 
 def run_span(ctx: SweepContext | None, start: int, end: int):
-    """Run flat indices [start, end); returns (runs table, events table). ``ctx=None`` uses the pool worker's."""
-    from ..runner import run_chunk
-    from ..store import chunk_tables
+    """Run flat indices [start, end); returns (runs table, events table). ``ctx=None`` uses the pool worker's.
+
+    The span is cut at point boundaries; each piece runs on the context's engine
+    (the batch engine steps a piece's replications together).
+    """
+    import pyarrow as pa
+
+    from ..runner import run_replications
+    from ..store import events_table
 
     ctx = ctx if ctx is not None else _WORKER_CONTEXT
-    tasks = [divmod(i, ctx.runs) for i in range(start, end)]
-    points = {p for p, _ in tasks}
-    rows, events = run_chunk(ctx.compiled, ctx.seed, tasks, {p: ctx.overrides[p] for p in points})
-    return chunk_tables(ctx.schema(), rows, events)
+    tables, events = [], []
+    i = start
+    while i < end:
+        point, first = divmod(i, ctx.runs)
+        last = min(end - point * ctx.runs, ctx.runs)
+        table, ev = run_replications(ctx.compiled, ctx.seed, list(range(first, last)), point,
+                                     ctx.overrides[point], engine=ctx.engine, events_for=ctx.events_for)
+        tables.append(table)
+        events.extend(ev)
+        i = point * ctx.runs + last
+    return pa.concat_tables(tables), events_table(events)
 
 
 _WORKER_CONTEXT: SweepContext | None = None

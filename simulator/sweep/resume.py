@@ -26,6 +26,7 @@ def plan_key(manifest: dict) -> dict:
         "Sobol second order": sweep.get("calc_second_order"),
         "--runs": sweep.get("runs"),
         "--chunk": sweep.get("chunk"),
+        "--events": sweep.get("events_for"),
         "number of points": sweep.get("n_points"),
     }
 

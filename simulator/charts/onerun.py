@@ -1,0 +1,57 @@
+"""One run, week by week: each party's pressure and each concession ladder's stage up to a chosen week."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .frames import add_markers, as_frame, calendar_markers, day, marker_key, to_dates
+from .palette import actor_colors
+
+
+def actor_weeks(weeks, compiled, week: int) -> go.Figure:
+    """Pressure received by each party (top) and concession stage of each ladder (bottom) through ``week``.
+
+    ``weeks`` has one row per step: ``step``, ``date``, ``pressure.<party>`` and
+    ``stage.<ladder>`` (index of the stage reached, 0 = the starting stage).
+    The rest of the calendar stays on the axis, so stepping through a run keeps the frame still.
+    """
+    df = as_frame(weeks)
+    shown = df[df["step"] <= week]
+    dates = to_dates(shown["date"])
+    sc = compiled.scenario
+    colors = actor_colors(compiled)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.55, 0.45],
+                        subplot_titles=["Pressure on each party (after decay and this week's mediation)",
+                                        "Concessions: stage reached on each ladder"])
+    for party in compiled.parties:
+        fig.add_trace(go.Scatter(x=dates, y=shown[f"pressure.{party}"], mode="lines+markers",
+                                 name=f"pressure on {party}",
+                                 line=dict(color=colors[party], width=2), marker=dict(size=4),
+                                 hovertemplate=f"{party}: pressure %{{y:.2f}}, %{{x|%d %b %Y}}<extra></extra>"),
+                      row=1, col=1)
+    for lad in sc.concessions:
+        names = [s.name for s in lad.stages]
+        fig.add_trace(go.Scatter(x=dates, y=shown[f"stage.{lad.id}"], mode="lines", line_shape="hv",
+                                 name=f"{lad.name} ({lad.actor})", line=dict(color=colors[lad.actor], width=3),
+                                 text=[names[i] for i in shown[f"stage.{lad.id}"]],
+                                 hovertemplate="%{text}, %{x|%d %b %Y}<extra></extra>"), row=2, col=1)
+    current = compiled.dates[min(max(week, 0), len(compiled.dates) - 1)]
+    for row in (1, 2):
+        fig.add_vline(x=current.isoformat(), line=dict(color="#000", width=2), row=row, col=1)
+    markers = calendar_markers(compiled)
+    add_markers(fig, [(m, m.date) for m in markers], labels=False)
+    pad = dt.timedelta(days=10)
+    fig.update_xaxes(type="date", range=[compiled.dates[0] - pad, compiled.dates[-1] + pad], tickformat="%b %Y")
+    fig.update_yaxes(title="pressure", rangemode="tozero", row=1, col=1)
+    ladder_ticks = list(range(max((len(lad.stages) for lad in sc.concessions), default=1)))
+    # one ladder: its stage names on the axis; several: stage numbers (the hover names each stage)
+    names = [s.name for s in sc.concessions[0].stages] if len(sc.concessions) == 1 else None
+    fig.update_yaxes(title="stage", tickvals=ladder_ticks, ticktext=names,
+                     range=[-0.3, max(ladder_ticks) + 0.3], row=2, col=1)
+    fig.update_layout(title=dict(text=f"Week {week + 1} of {len(compiled.dates)}: {day(current)}"
+                                      f"<br><sup>{marker_key(markers)}</sup>"),
+                      height=560, template="plotly_white", legend=dict(orientation="h", y=-0.12))
+    return fig

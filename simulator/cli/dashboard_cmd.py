@@ -1,0 +1,66 @@
+"""``diplosim dashboard``: the Dash app (``dashboards/``) for a scenario and, optionally, a sweep's results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import fail, load_or_exit
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail with one line before loading anything if the address cannot be bound."""
+    import socket
+
+    if not 1 <= port <= 65535:
+        fail(f"--port: {port} is not a port number (1..65535)")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        fail(f"--host: cannot resolve '{host}' ({exc.strerror})")
+    family, *_, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            fail(f"--port: cannot listen on {host}:{port} ({exc.strerror}); choose another --port")
+
+
+@app.command()
+def dashboard(
+    scenario: Path = typer.Option(None, "--scenario",
+                                  help="scenario file to explore (more can be uploaded in the page)"),
+    results: Path = typer.Option(None, "--results", help="sweep results directory to open in the Sweep explorer"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (this machine only by default)"),
+    port: int = typer.Option(8050, "--port", help="port to listen on"),
+    engine: str = typer.Option("auto", "--engine", help="auto | batch | mesa: engine for the Monte Carlo runs"),
+    runs: int = typer.Option(500, "--runs", min=1, max=20_000, help="runs per what-if (default 500)"),
+    seed: int = typer.Option(1, "--seed", min=0, help="default root seed of what-ifs and the one-run view"),
+) -> None:
+    """Explore scenarios, what-ifs and sweep results in the browser (Dash)."""
+    from ..runner import ENGINES
+
+    if engine not in ENGINES:
+        fail(f"--engine: unknown engine '{engine}' (choose from {', '.join(ENGINES)})")
+    check_port_free(host, port)
+    loaded = load_or_exit(scenario) if scenario is not None else None
+    if results is not None:
+        from ..report import ReportError, load_results
+
+        try:
+            load_results(results)
+        except ReportError as exc:
+            fail(str(exc).replace("RESULTS_DIR", "--results", 1))
+    try:
+        from dashboards.app import create_app
+    except ImportError as exc:
+        fail(f"dashboard: needs Dash ({exc.name} is not installed): pip install 'diplosim[dashboard]'")
+    try:
+        dash_app = create_app(loaded, results, runs=runs, seed=seed, engine=engine)
+    except ValueError as exc:
+        fail(str(exc))
+    typer.echo(f"dashboard: http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    dash_app.run(host=host, port=port, debug=False)
