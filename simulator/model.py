@@ -24,13 +24,10 @@ import numpy as np
 from .agents import DomesticAgent, MediatorAgent, PartyAgent
 from .compiled import Compiled
 from .draws import RunDraws
+from .errors import RuleError
 from .outcome import build_record
 from .rules.base import Decision
 from .scenario.schema import Scenario
-
-
-class RuleError(RuntimeError):
-    """A decision rule raised or returned nonsense; the message names actor, rule, step and date."""
 
 
 class DiplomacyModel(mesa.Model):

@@ -11,12 +11,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .compiled import Compiled
 from .draws import run_generator
-from .model import DiplomacyModel
 from .outcome import event_rows
 
 
 def run_one(compiled: Compiled, root_seed: int, replication: int, point: int = 0,
             overrides: Mapping[str, float] | None = None) -> tuple[dict, list[tuple]]:
+    from .model import DiplomacyModel  # imported here: the batch engine's workers never need Mesa
+
     model = DiplomacyModel(compiled, rng=run_generator(root_seed, replication, point),
                            overrides=dict(overrides or {}), point=point, replication=replication)
     row = model.run()

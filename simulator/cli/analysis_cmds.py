@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import fail, load_or_exit, parse_sets
+from .common import engine_or_exit, fail, load_or_exit, parse_sets, results_or_exit
 from .render import pct
 
 
@@ -16,15 +16,6 @@ def _console():
     from rich.console import Console
 
     return Console()
-
-
-def _resolve(compiled, engine: str) -> str:
-    from ..runner import resolve_engine
-
-    try:
-        return resolve_engine(compiled, engine)
-    except ValueError as exc:
-        fail(str(exc))
 
 
 @app.command()
@@ -49,7 +40,7 @@ def compare(
     ob = parse_sets(set_b, cb.table) if set_b else {}
     if scenario_b is None and not set_b and not set_a:
         fail("compare: give SCENARIO_B or --set-a/--set-b to make the variants differ")
-    engine_a, engine_b = _resolve(ca, engine), _resolve(cb, engine)
+    engine_a, engine_b = engine_or_exit(ca, engine), engine_or_exit(cb, engine)
     engine = engine_a if engine_a == engine_b else "mesa"  # both engines give the same runs anyway
     try:
         res = run_compare(ca, cb, runs, seed, oa, ob, engine)
@@ -107,7 +98,7 @@ def backtest(
             typer.echo(str(problem), err=True)
         raise typer.Exit(2) from None
     compiled = Compiled(loaded.scenario)
-    res = run_backtest(compiled, obs, runs, seed, _resolve(compiled, engine))
+    res = run_backtest(compiled, obs, runs, seed, engine_or_exit(compiled, engine))
     if as_json:
         typer.echo(json.dumps(res, indent=2))
         return
@@ -146,12 +137,8 @@ def explain(
 ) -> None:
     """Which actor and precondition blocked each meeting, and what preceded success."""
     from ..analysis.explain import explain as run_explain
-    from ..report import ReportError, load_results
 
-    try:
-        res = load_results(results)
-    except ReportError as exc:
-        fail(str(exc))
+    res = results_or_exit(results)
     try:
         out = run_explain(res.compiled, res.runs, res.events, question)
     except ValueError as exc:
@@ -179,15 +166,6 @@ def explain(
             con.print(t)
 
 
-def _sweep_results(results: Path):
-    from ..report import ReportError, load_results
-
-    try:
-        return load_results(results)
-    except ReportError as exc:
-        fail(str(exc))
-
-
 @app.command()
 def sensitivity(
     results: Path = typer.Argument(..., help="results directory of `diplosim sweep --sample sobol`"),
@@ -197,7 +175,7 @@ def sensitivity(
     """First-order and total Sobol indices of each question's probability, with 95% intervals (SALib)."""
     from ..analysis.sensitivity import AnalysisError, sobol_indices
 
-    res = _sweep_results(results)
+    res = results_or_exit(results)
     try:
         out = sobol_indices(res.runs, res.compiled, res.manifest, question)
     except AnalysisError as exc:
@@ -229,7 +207,7 @@ def discover(
     from ..analysis.discover import discover as run_discover
     from ..analysis.sensitivity import AnalysisError
 
-    res = _sweep_results(results)
+    res = results_or_exit(results)
     if res.points is None:
         fail(f"discover: '{results}' has no points.parquet")
     try:

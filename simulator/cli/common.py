@@ -71,3 +71,24 @@ def apply_rule_sets(loaded, assignments: list[str]):
 
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def engine_or_exit(compiled, engine: str) -> str:
+    """Resolve ``--engine`` (auto/batch/mesa) for a compiled scenario, or exit 2 with a one-line error."""
+    from ..runner import resolve_engine
+
+    try:
+        return resolve_engine(compiled, engine)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def results_or_exit(results: Path):
+    """Load a results directory for a command (``report.load_results``), or exit 2 with its one-line error."""
+    from ..report import ReportError, load_results
+
+    try:
+        return load_results(results)
+    except ReportError as exc:
+        fail(str(exc))
+

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import fail
+from .common import fail, results_or_exit
 
 
 def check_report_path(path: Path, option: str) -> None:
@@ -34,12 +34,9 @@ def report(
     check_report_path(output, "--output")
     if png is not None:
         check_png_dir(png)
-    from ..report import ReportError, build_report, export_pngs, load_results, write_report
+    from ..report import ReportError, build_report, export_pngs, write_report
 
-    try:
-        res = load_results(results)
-    except ReportError as exc:
-        fail(str(exc))
+    res = results_or_exit(results)
     page, sections = build_report(res)
     write_report(page, output)
     typer.echo(f"report: {output} ({len([s for s in sections if s.figure is not None])} charts, "
@@ -55,13 +52,10 @@ def report(
 def report_after_run(path: Path, *, out: Path | None, compiled, loaded, seed: int, extra: dict,
                      kept: list[tuple]) -> None:
     """``diplosim run --report``: from the results directory when there is one, else from the chunks kept in memory."""
-    from ..report import ReportError, Results, build_report, load_results, write_report
+    from ..report import Results, build_report, write_report
 
     if out is not None:
-        try:
-            res = load_results(out)
-        except ReportError as exc:
-            fail(str(exc))
+        res = results_or_exit(out)
     else:
         import pyarrow as pa
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import apply_rule_sets, fail, load_or_exit, load_plugins, parse_sets
+from .common import apply_rule_sets, engine_or_exit, fail, load_or_exit, load_plugins, parse_sets
 
 
 def check_out_dir(out: Path, overwrite: bool) -> None:
@@ -51,12 +51,7 @@ def run(
 
     compiled = Compiled(loaded.scenario)
     overrides = parse_sets(sets, compiled.table)
-    from ..runner import resolve_engine
-
-    try:
-        engine = resolve_engine(compiled, engine)
-    except ValueError as exc:
-        fail(str(exc))
+    engine = engine_or_exit(compiled, engine)
     if events is None:
         events = None if engine == "mesa" else 50
     if out is not None:
@@ -69,7 +64,7 @@ def run(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from ..model import RuleError
+    from ..errors import RuleError
     from ..store import ResultsWriter, base_manifest
     from ..summary import SummaryAccumulator
     from ..sweep.execution import SweepContext, execute, open_executor, part_id, spans
@@ -85,7 +80,7 @@ def run(
     kept: list[tuple] = []  # chunks for --report when there is no --out to read them back from
     # a Monte Carlo is a sweep of one point: the same chunks, executors and part names
     ctx = SweepContext(compiled, seed, runs, [overrides], engine, events)
-    chunk = 1000 if engine == "batch" else 50
+    chunk = 2500 if engine == "batch" else 50
 
     def on_part(span, table, events_table):
         acc.add(table)

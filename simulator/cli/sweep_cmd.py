@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import fail, load_or_exit, load_plugins
+from .common import engine_or_exit, fail, load_or_exit, load_plugins
 
 SWEEP_HELP = (
     "Run a parameter sweep: every point x --runs replications, written to Parquet parts as chunks finish.\n\n"
@@ -83,12 +83,7 @@ def sweep(
     from ..sweep.sampling import make_design
 
     compiled = Compiled(loaded.scenario)
-    from ..runner import resolve_engine
-
-    try:
-        engine = resolve_engine(compiled, engine)
-    except ValueError as exc:
-        fail(str(exc))
+    engine = engine_or_exit(compiled, engine)
     if events is None:
         events = None if engine == "mesa" else 10
     if chunk is None:
@@ -165,7 +160,7 @@ def _run_with_progress(ctx, executor, todo, already, writer, workers, session, a
 
     from concurrent.futures.process import BrokenProcessPool
 
-    from ..model import RuleError
+    from ..errors import RuleError
     from ..sweep.execution import execute, part_id
 
     console = Console(stderr=True)

@@ -1,0 +1,112 @@
+"""The Compare tab: two scenarios, or two what-if settings of one, side by side on common random numbers."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from .context import MAIN
+from .state import MAX_RUNS
+from .ui import failure, interval, number, pct, problems, table
+
+
+def _side(ctx, side: str) -> html.Div:
+    return html.Div([
+        html.H4(f"Variant {side.upper()}"),
+        dcc.Dropdown(id=f"compare-{side}-scenario", options=ctx.options(), value=MAIN if ctx.get(MAIN) else None,
+                     clearable=False),
+        dcc.Textarea(id=f"compare-{side}-sets", rows=4,
+                     placeholder="settings, one per line: name=value (e.g. turkey.flexibility=0.5, russia.active=0)"),
+    ], className="half")
+
+
+def layout(ctx) -> html.Div:
+    return html.Div([
+        html.P("Both variants run the same replications with the same seed, so their runs share random draws "
+               "wherever the scenarios' draw layouts agree; differences are paired (B minus A)."),
+        html.Div([_side(ctx, "a"), _side(ctx, "b")], className="row"),
+        html.Div([html.Label(["runs ", number("compare-runs", ctx.runs, 1, MAX_RUNS)]),
+                  html.Label(["seed ", number("compare-seed", ctx.seed)]),
+                  html.Button("Compare", id="compare-go")], className="row"),
+        html.Div(id="compare-problems"),
+        html.Div(id="compare-status", className="status"),
+        html.Div(id="compare-table"),
+        dcc.Graph(id="compare-diff"),
+        html.Div([html.Div(dcc.Graph(id="compare-a-calendar"), className="half"),
+                  html.Div(dcc.Graph(id="compare-b-calendar"), className="half")], className="row"),
+    ])
+
+
+def parse_settings(text: str | None, table_, where: str) -> tuple[dict[str, float], list[str]]:
+    from simulator.scenario.params import parse_assignment
+
+    out, found = {}, []
+    for line in (text or "").replace(",", "\n").splitlines():
+        if not line.strip():
+            continue
+        try:
+            name, value = parse_assignment(line.strip(), table_, where=where)
+        except ValueError as exc:
+            found.append(str(exc))
+            continue
+        out[name] = value
+    return out, found
+
+
+def compare_view(ctx, key_a: str, sets_a: dict, key_b: str, sets_b: dict, runs: int, seed: int) -> dict:
+    from simulator import charts
+    from simulator.analysis.compare import layouts
+    from simulator.charts.whatif import difference_from_baseline
+
+    from .compute import cached_simulate, paired_differences
+
+    ea, eb = ctx.get(key_a), ctx.get(key_b)
+    a, _ = cached_simulate(ctx, key_a, seed, runs, sets_a)
+    b, _ = cached_simulate(ctx, key_b, seed, runs, sets_b)
+    rows = paired_differences(a, b, ea.compiled, eb.compiled)
+    if not rows:
+        raise ValueError("compare: the two scenarios share no question id, so there is nothing to compare")
+    same = layouts(ea.compiled, eb.compiled)
+    crn = ("exact common random numbers (same draw layout)" if all(same.values()) else
+           "partly common random numbers: the draw layouts differ in " + ", ".join(k for k, v in same.items() if not v))
+    body = [[r["text"], interval(r["a"]), interval(r["b"]),
+             f"{pct(r['diff'], True)} [{pct(r['low'], True)}, {pct(r['high'], True)}]"] for r in rows]
+    return {"status": f"{runs:,} runs each, seed {seed}; {crn}; A in {a.seconds:.2f} s, B in {b.seconds:.2f} s",
+            "table": table(["question", "A (95% Wilson)", "B (95% Wilson)", "B - A (paired 95%)"], body,
+                           id="compare-numbers"),
+            "diff": difference_from_baseline(rows, runs, "A", "B"),
+            "a": _labelled(charts.probability_over_calendar(a.table, ea.compiled), "A"),
+            "b": _labelled(charts.probability_over_calendar(b.table, eb.compiled), "B")}
+
+
+def _labelled(fig, side: str):
+    """Side-by-side charts are half as wide: name the variant and let the title wrap in a smaller font."""
+    return fig.update_layout(title=dict(text=f"<b>{side}</b>: {fig.layout.title.text}".replace("? (", "?<br>("),
+                                        font=dict(size=13)))
+
+
+def register(app, ctx) -> None:
+    @app.callback(Output("compare-problems", "children"), Output("compare-status", "children"),
+                  Output("compare-table", "children"), Output("compare-diff", "figure"),
+                  Output("compare-a-calendar", "figure"), Output("compare-b-calendar", "figure"),
+                  Input("compare-go", "n_clicks"), State("compare-a-scenario", "value"),
+                  State("compare-a-sets", "value"), State("compare-b-scenario", "value"),
+                  State("compare-b-sets", "value"), State("compare-runs", "value"), State("compare-seed", "value"),
+                  prevent_initial_call=True)
+    def run_compare(_, key_a, text_a, key_b, text_b, runs, seed):
+        if ctx.get(key_a) is None or ctx.get(key_b) is None:
+            raise PreventUpdate
+        sets_a, found_a = parse_settings(text_a, ctx.table(key_a), "compare A")
+        sets_b, found_b = parse_settings(text_b, ctx.table(key_b), "compare B")
+        found = found_a + found_b
+        if runs is None or seed is None or not 1 <= int(runs) <= MAX_RUNS or int(seed) < 0:
+            found.append(f"compare: runs is a whole number from 1 to {MAX_RUNS:,} and seed one >= 0")
+        if found:
+            return problems(found), "", None, no_update, no_update, no_update
+        try:
+            view = compare_view(ctx, key_a, sets_a, key_b, sets_b, int(runs), int(seed))
+        except ValueError as exc:
+            return problems([str(exc)]), "", None, no_update, no_update, no_update
+        except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
+            return failure("compare", exc), "", None, no_update, no_update, no_update
+        return None, view["status"], view["table"], view["diff"], view["a"], view["b"]

@@ -1,0 +1,72 @@
+"""Monte Carlo runs for the dashboard and paired differences between two variants.
+
+A what-if and its baseline run the same replications with the same root seed,
+so run r of both shares its random draws (common random numbers): the
+difference of a question's answer is paired, and its interval comes from
+``analysis.compare.paired_interval``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Outcome:
+    table: object  # Arrow run table
+    summary: dict  # summary.SummaryAccumulator(...).result()
+    seconds: float  # wall time to simulate and summarise
+
+
+def simulate(compiled, seed: int, runs: int, overrides: dict[str, float], engine: str = "auto") -> Outcome:
+    from simulator.runner import run_replications
+    from simulator.summary import SummaryAccumulator
+
+    start = time.perf_counter()
+    table, _ = run_replications(compiled, seed, list(range(runs)), 0, overrides or None, engine=engine, events_for=0)
+    summary = SummaryAccumulator(compiled).add(table).result()
+    return Outcome(table, summary, time.perf_counter() - start)
+
+
+def cached_simulate(ctx, key: str, seed: int, runs: int, overrides: dict[str, float]) -> tuple[Outcome, bool]:
+    """(outcome, came from the cache): the baseline of a session is computed once, then reused."""
+    cache_key = (key, seed, runs, ctx.engine, tuple(sorted(overrides.items())))
+    # one simulation at a time: callbacks run in threads, and two of them asking for the same
+    # baseline at once should compute it once (the runs are CPU-bound; threads would not be faster)
+    with ctx.compute_lock:
+        hit = ctx.outcomes.get(cache_key)
+        if hit is not None:
+            return hit, True
+        return ctx.outcomes.put(cache_key, simulate(ctx.get(key).compiled, seed, runs, overrides, ctx.engine)), False
+
+
+def paired_differences(base, alt, compiled_base, compiled_alt) -> list[dict]:
+    """Per question shared by both: P(base), P(alt), mean paired difference and its 95% t interval.
+
+    Date questions count "happens within the calendar". Both tables must hold
+    the same replications in the same order (run_replications returns them so).
+    """
+    import numpy as np
+
+    from simulator.analysis.compare import paired_interval
+    from simulator.charts.frames import as_frame, question_yes
+
+    fa, fb = as_frame(base.table), as_frame(alt.table)
+    if not np.array_equal(fa["replication"].to_numpy(), fb["replication"].to_numpy()):
+        raise ValueError("the two variants did not run the same replications; no paired difference")
+    alt_by_id = {q.id: q for q in compiled_alt.questions}
+    summary_a = {e["id"]: e for e in base.summary["questions"]}
+    summary_b = {e["id"]: e for e in alt.summary["questions"]}
+    rows = []
+    for q in compiled_base.questions:
+        if q.id not in alt_by_id:
+            continue
+        ya = question_yes(fa, q).astype(float)
+        yb = question_yes(fb, alt_by_id[q.id]).astype(float)
+        d = yb - ya
+        low, high = paired_interval(d)
+        rows.append({"id": q.id, "text": q.text, "kind": "date" if q.is_date else "yes/no",
+                     "a": summary_a[q.id], "b": summary_b[q.id], "diff": float(d.mean()), "low": low, "high": high,
+                     "runs_changed": int((d != 0).sum())})
+    return rows

@@ -1,0 +1,154 @@
+"""One run, week by week: the Mesa model stepped once per week, recording each actor's state.
+
+The run is the same one ``run_one`` gives for (seed, point 0, replication):
+the model gets the run's own generator, so stepping it here changes nothing.
+Step or play through the weeks: pressure and concession stages
+(``charts.onerun.actor_weeks``), the calendar of meetings so far
+(``charts.run_timelines``) and what each actor did that week.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from .state import parse_search
+from .ui import failure, number, table
+
+ACTIONS = {"proposed": "proposed {level}", "blocked": "blocked {level} ({detail})", "conceded": "conceded {detail}",
+           "pushed": "pushed for {level} ({detail})", "waived": "waived {detail} for {level}",
+           "election": "won the election ({detail})"}
+
+
+STEP_JS = """
+function(prev, next, play, tick, week, last, paused) {
+    const trigger = dash_clientside.callback_context.triggered_id;
+    const keep = dash_clientside.no_update;
+    week = week || 0;
+    if (trigger === "onerun-play") {  // toggle; playing from the last week starts again at the first
+        return [paused && week >= last ? 0 : week, !paused, paused ? "pause" : "play"];
+    }
+    if (trigger === "onerun-timer") {
+        return week >= last ? [last, true, "play"] : [week + 1, keep, keep];
+    }
+    const step = trigger === "onerun-prev" ? -1 : 1;
+    return [Math.min(Math.max(week + step, 0), last), keep, keep];
+}
+"""
+
+
+def trace_run(compiled, seed: int, replication: int, overrides: dict[str, float] | None = None) -> dict:
+    """Step the reference model through one run; return JSON-ready weekly states, events and the run record."""
+    from simulator.draws import run_generator
+    from simulator.model import DiplomacyModel
+    from simulator.outcome import event_rows
+
+    model = DiplomacyModel(compiled, rng=run_generator(seed, replication, 0), overrides=dict(overrides or {}),
+                           replication=replication)
+    weeks = []
+    while model.running:
+        model.step()
+        k = model.step_index - 1
+        row = {"step": k, "date": compiled.dates[k].isoformat(), "held": len(model.held)}
+        row.update({f"pressure.{a}": agent.pressure for a, agent in model.party.items()})
+        row.update({f"stage.{lad}": model.stage[lad] for lad in compiled.ladders})
+        weeks.append(row)
+    record = model.outcome()
+    events = [[*ev[:3], ev[3].isoformat(), *ev[4:]] for ev in event_rows(model)]
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items() if k.startswith("q.")}
+    return {"weeks": weeks, "events": events, "answers": answers, "seed": seed, "replication": replication,
+            "overrides": dict(overrides or {})}
+
+
+def week_table(trace: dict, compiled, week: int) -> html.Table:
+    from simulator.outcome import EVENT_COLUMNS
+
+    now = trace["weeks"][week]
+    stage_of = {lad.actor: (lad, now[f"stage.{lad.id}"]) for lad in compiled.scenario.concessions}
+    rows = []
+    this_week = [dict(zip(EVENT_COLUMNS, ev)) for ev in trace["events"] if ev[2] == week]
+    for actor in compiled.scenario.actors:
+        did = [ACTIONS[e["kind"]].format(**e) for e in this_week if e["actor"] == actor.id and e["kind"] in ACTIONS]
+        pressure = now.get(f"pressure.{actor.id}")
+        lad = stage_of.get(actor.id)
+        rows.append([actor.name, actor.role, "-" if pressure is None else f"{pressure:.2f}",
+                     "-" if lad is None else lad[0].stages[lad[1]].name, "; ".join(did) or "-"])
+    held = [e["level"] for e in this_week if e["kind"] == "held"]
+    other = [f"{e['kind']} {e['detail']}" for e in this_week if e["kind"] in ("scheduled", "shock")]
+    rows.append(["(calendar)", "", "", "", "; ".join([f"held {lv}" for lv in held] + other) or "-"])
+    return table(["actor", "role", "pressure", "concession stage", f"this week ({now['date']})"], rows,
+                 id="onerun-week-table")
+
+
+def layout(ctx) -> html.Div:
+    return html.Div([
+        html.Div([
+            html.Label(["seed ", number("onerun-seed", ctx.seed)]),
+            html.Label(["run (replication) ", number("onerun-rep", 0)]),
+            dcc.Checklist(id="onerun-whatif", options=[{"label": "with the What-if tab's settings", "value": "yes"}],
+                          value=["yes"]),
+            html.Button("Simulate this run", id="onerun-go"),
+        ], className="row"),
+        html.Div(id="onerun-info", className="status"),
+        html.Div([html.Button("◀ week", id="onerun-prev"), html.Button("play", id="onerun-play"),
+                  html.Button("week ▶", id="onerun-next"),
+                  html.Div(dcc.Slider(id="onerun-week", min=0, max=1, step=1, value=0, marks=None,
+                                      allow_direct_input=False, tooltip={"placement": "bottom"}),
+                           style={"flex": "1 1 500px"})], className="row"),
+        dcc.Interval(id="onerun-timer", interval=700, disabled=True),
+        dcc.Store(id="onerun-trace"),
+        dcc.Graph(id="onerun-state"),
+        html.Div(id="onerun-week-info"),
+        dcc.Graph(id="onerun-timeline"),
+    ])
+
+
+def register(app, ctx) -> None:
+    @app.callback(Output("onerun-trace", "data"), Output("onerun-info", "children"), Output("onerun-week", "max"),
+                  Output("onerun-week", "value"),
+                  Input("onerun-go", "n_clicks"), State("onerun-seed", "value"), State("onerun-rep", "value"),
+                  State("onerun-whatif", "value"), State("whatif-state", "data"))
+    def simulate(_, seed, rep, use_whatif, written):
+        main = ctx.get(None)
+        if main is None:
+            raise PreventUpdate
+        if seed is None or rep is None or int(seed) < 0 or int(rep) < 0:
+            return no_update, "seed and run: whole numbers >= 0", no_update, no_update
+        state, _ = parse_search(written, main.key, ctx.table, ctx.runs, ctx.seed)
+        entry = ctx.get(state.scenario)
+        overrides = state.overrides if use_whatif else {}
+        try:
+            trace = trace_run(entry.compiled, int(seed), int(rep), overrides)
+        except Exception as exc:  # noqa: BLE001 - e.g. a rule raising: shown in the page, never a traceback
+            return no_update, failure(f"run {rep} of seed {seed}", exc), no_update, no_update
+        trace["scenario"] = entry.key
+        changes = ", ".join(f"{k}={v:g}" for k, v in sorted(overrides.items())) or "none"
+        info = (f"{entry.loaded.scenario.metadata.title}: run {rep} of seed {seed} (the same run as "
+                f"`diplosim run` keeps for that seed and replication); what-if settings: {changes}")
+        return trace, info, len(trace["weeks"]) - 1, 0
+
+    # stepping runs in the browser: quick clicks never race each other, and playing costs no server round trip
+    app.clientside_callback(
+        STEP_JS, Output("onerun-week", "value", allow_duplicate=True), Output("onerun-timer", "disabled"),
+        Output("onerun-play", "children"),
+        Input("onerun-prev", "n_clicks"), Input("onerun-next", "n_clicks"), Input("onerun-play", "n_clicks"),
+        Input("onerun-timer", "n_intervals"), State("onerun-week", "value"), State("onerun-week", "max"),
+        State("onerun-timer", "disabled"), prevent_initial_call=True)
+
+    @app.callback(Output("onerun-state", "figure"), Output("onerun-week-info", "children"),
+                  Output("onerun-timeline", "figure"), Input("onerun-week", "value"), Input("onerun-trace", "data"))
+    def draw(week, trace):
+        import pandas as pd
+
+        from simulator import charts
+        from simulator.charts.onerun import actor_weeks
+        from simulator.outcome import EVENT_COLUMNS
+
+        if not trace or ctx.get(trace.get("scenario")) is None:
+            raise PreventUpdate
+        c = ctx.get(trace["scenario"]).compiled
+        week = min(int(week or 0), len(trace["weeks"]) - 1)
+        events = pd.DataFrame([ev for ev in trace["events"] if ev[2] <= week], columns=list(EVENT_COLUMNS))
+        sample = [(0, trace["replication"], f"seed {trace['seed']}, up to week {week + 1}")]
+        return (actor_weeks(pd.DataFrame(trace["weeks"]), c, week), week_table(trace, c, week),
+                charts.run_timelines(events, c, sample))

@@ -1,0 +1,166 @@
+"""The Sweep explorer: open a results directory, chart a question over one or two parameters, click a point.
+
+A clicked point shows its own question summary and probability over the
+calendar, and a few sample runs. Sweeps keep no event logs by default, so
+the sample runs are re-simulated from (seed, point, replication) and the
+point's overrides, which gives the same runs; the page says so, and says if
+a re-simulated record ever differed from the stored one.
+"""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from .ui import failure, problems
+
+NONE = "(none: line chart)"
+HIDDEN, SHOWN = {"display": "none"}, {"display": "block"}
+
+
+def layout(ctx) -> html.Div:
+    return html.Div([
+        html.Div([
+            html.Label(["results directory ", dcc.Input(id="sweep-path", type="text", value=ctx.results_dir or "",
+                                                        placeholder="path of a `diplosim sweep` --out directory",
+                                                        style={"width": "34em"})]),
+            html.Button("Open", id="sweep-open"),
+        ], className="row"),
+        html.Div(id="sweep-problems"),
+        html.Div(id="sweep-info", className="status"),
+        html.Div([
+            html.Label(["question ", dcc.Dropdown(id="sweep-question", clearable=False, style={"width": "32em"})]),
+            html.Label(["x ", dcc.Dropdown(id="sweep-x", clearable=False, style={"width": "18em"})]),
+            html.Label(["y ", dcc.Dropdown(id="sweep-y", clearable=False, style={"width": "18em"})]),
+        ], className="row"),
+        dcc.Store(id="sweep-loaded"),
+        dcc.Graph(id="sweep-graph"),
+        html.Div(id="sweep-point-info", className="status"),
+        html.Div([dcc.Graph(id="sweep-point-questions"), dcc.Graph(id="sweep-point-calendar"),
+                  dcc.Graph(id="sweep-point-runs")], id="sweep-point-box", style=HIDDEN),
+    ])
+
+
+def open_results(ctx, path: str):
+    """Load (cached) a sweep's results; raise ReportError with one line if it cannot be explored."""
+    from simulator.charts import varied_parameters
+    from simulator.report import ReportError, load_results
+
+    cached = ctx.sweeps.get(path)
+    if cached is not None:
+        return cached
+    res = load_results(path)
+    if res.points is None or not varied_parameters(res.points):
+        raise ReportError(f"RESULTS_DIR: '{path}' varies no parameter (a Monte Carlo); the What-if tab explores those")
+    return ctx.sweeps.put(path, res)
+
+
+def sweep_figure(res, question: str, x: str, y: str | None):
+    from simulator import charts
+
+    if y and y != NONE:
+        return charts.sweep_heatmap(res.runs, res.points, res.compiled, x, y, question)
+    return charts.sweep_line(res.runs, res.points, res.compiled, x, [question])
+
+
+def nearest_points(points, x: str, y: str | None, cx: float, cy: float | None) -> list[int]:
+    """The points whose setting of (x[, y]) is nearest the clicked place (the charts pool equal settings)."""
+    import numpy as np
+
+    cols = [(x, cx)] + ([(y, cy)] if y and y != NONE and cy is not None else [])
+    dist = np.zeros(len(points))
+    for col, value in cols:
+        v = points[col].to_numpy(dtype=float)
+        span = float(np.nanmax(v) - np.nanmin(v)) or 1.0
+        dist += ((v - float(value)) / span) ** 2
+    best = np.nanmin(dist)
+    return [int(p) for p in points["point"][dist <= best + 1e-12]]
+
+
+def point_view(res, chosen: list[int], k: int = 3) -> dict:
+    """Question summary, calendar and sample runs of the chosen points (runs of equal settings pooled)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from simulator import charts
+    from simulator.runner import run_one
+    from simulator.store import events_table
+    from simulator.summary import summarize
+
+    c = res.compiled
+    runs = res.runs.filter(pc.is_in(res.runs.column("point"), value_set=pa.array(chosen, pa.int32())))
+    summary = summarize(runs, None, c)
+    sample = charts.pick_sample_runs(runs, c, k=k)
+    seed = int(res.manifest["seed"])
+    stored = {(r["point"], r["replication"]): r for r in runs.to_pylist()
+              if (r["point"], r["replication"]) in {(p, rep) for p, rep, _ in sample}}
+    events, differ = [], 0
+    for pt, rep, _ in sample:
+        row = res.points[res.points["point"] == pt].iloc[0]
+        overrides = {k: float(v) for k, v in row.items() if k != "point" and v == v}  # v == v drops NaN
+        record, ev = run_one(c, seed, rep, pt, overrides)
+        differ += any(record[key] != stored[(pt, rep)][key] for key in record if key.startswith("q."))
+        events.extend(ev)
+    setting = res.points[res.points["point"] == chosen[0]].drop(columns="point").iloc[0]
+    label = ", ".join(f"{k} = {v:.3g}" for k, v in setting.items() if v == v)
+    note = (f"Point {', '.join(map(str, chosen))} ({label}): {runs.num_rows:,} runs. Sample runs re-simulated "
+            f"from seed {seed}" + (f"; {differ} of them DIFFER from the stored record" if differ else
+                                   ", identical to the stored records"))
+    return {"info": note,
+            "questions": charts.question_summary(summary, c, f"; {label}"),
+            "calendar": charts.probability_over_calendar(runs, c),
+            "runs": charts.run_timelines(events_table(events), c, sample)}
+
+
+def register(app, ctx) -> None:
+    @app.callback(Output("sweep-problems", "children"), Output("sweep-info", "children"),
+                  Output("sweep-loaded", "data"), Output("sweep-question", "options"),
+                  Output("sweep-question", "value"), Output("sweep-x", "options"), Output("sweep-x", "value"),
+                  Output("sweep-y", "options"), Output("sweep-y", "value"),
+                  Output("sweep-point-box", "style"), Output("sweep-point-info", "children"),
+                  Input("sweep-open", "n_clicks"), State("sweep-path", "value"))
+    def open_sweep(_, path):
+        from simulator.charts import varied_parameters
+        from simulator.report import ReportError
+
+        if not path:
+            raise PreventUpdate
+        try:
+            res = open_results(ctx, path.strip())
+        except ReportError as exc:
+            return (problems([str(exc)]), "", None, *[no_update] * 6, HIDDEN, "")
+        c = res.compiled
+        varied = varied_parameters(res.points)
+        questions = [{"label": q.text, "value": q.id} for q in c.questions]
+        info = (f"{c.scenario.metadata.title}: {len(res.points)} points, {res.runs.num_rows:,} runs, seed "
+                f"{res.manifest.get('seed')}, varied: {', '.join(varied)}. Click a point for its distributions.")
+        y_options = [NONE] + varied
+        return (None, info, path.strip(), questions, c.questions[0].id, varied, varied[0], y_options,
+                varied[1] if len(varied) > 1 else NONE, HIDDEN, "")
+
+    @app.callback(Output("sweep-graph", "figure"), Input("sweep-question", "value"), Input("sweep-x", "value"),
+                  Input("sweep-y", "value"), State("sweep-loaded", "data"), prevent_initial_call=True)
+    def draw(question, x, y, path):
+        if not (path and question and x):
+            raise PreventUpdate
+        if y == x:
+            y = NONE
+        return sweep_figure(open_results(ctx, path), question, x, y)
+
+    @app.callback(Output("sweep-point-info", "children", allow_duplicate=True),
+                  Output("sweep-point-box", "style", allow_duplicate=True), Output("sweep-point-questions", "figure"),
+                  Output("sweep-point-calendar", "figure"), Output("sweep-point-runs", "figure"),
+                  Input("sweep-graph", "clickData"), State("sweep-x", "value"), State("sweep-y", "value"),
+                  State("sweep-loaded", "data"), prevent_initial_call=True)
+    def click(data, x, y, path):
+        if not (data and data.get("points") and path):
+            raise PreventUpdate
+        res = open_results(ctx, path)
+        hit = data["points"][0]
+        y = None if y in (None, NONE, x) else y
+        chosen = nearest_points(res.points, x, y, hit["x"], hit.get("y") if y else None)
+        try:
+            view = point_view(res, chosen)
+        except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
+            return failure(f"point {chosen}", exc), HIDDEN, no_update, no_update, no_update
+        return view["info"], SHOWN, view["questions"], view["calendar"], view["runs"]
