@@ -42,11 +42,19 @@ def _weeks_between(a: str | None, b: str | None) -> float | None:
     return (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days / 7.0
 
 
-def compare(ca: Compiled, cb: Compiled, runs: int, seed: int, overrides_a: Mapping[str, float] | None = None,
-            overrides_b: Mapping[str, float] | None = None, engine: str = "auto") -> dict:
+def run_pair(ca: Compiled, cb: Compiled, runs: int, seed: int, overrides_a: Mapping[str, float] | None = None,
+             overrides_b: Mapping[str, float] | None = None, engine: str = "auto"):
+    """The run tables of both variants: same seed, same replications."""
     reps = list(range(runs))
     ta, _ = run_replications(ca, seed, reps, 0, overrides_a, engine=engine, events_for=0)
     tb, _ = run_replications(cb, seed, reps, 0, overrides_b, engine=engine, events_for=0)
+    return ta, tb
+
+
+def compare(ca: Compiled, cb: Compiled, runs: int, seed: int, overrides_a: Mapping[str, float] | None = None,
+            overrides_b: Mapping[str, float] | None = None, engine: str = "auto", tables=None) -> dict:
+    """Paired comparison; ``tables`` = (A, B) run tables from ``run_pair`` if already computed."""
+    ta, tb = tables or run_pair(ca, cb, runs, seed, overrides_a, overrides_b, engine)
     sa, sb = SummaryAccumulator(ca).add(ta).result(), SummaryAccumulator(cb).add(tb).result()
     shared = [q for q in ca.questions if any(q.id == other.id for other in cb.questions)]
     if not shared:

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import engine_or_exit, fail, load_or_exit, parse_sets, results_or_exit
+from .common import (check_html_path, engine_or_exit, fail, load_or_exit, parse_sets, results_or_exit,
+                     write_charts)
 from .render import pct
 
 
@@ -28,10 +29,14 @@ def compare(
     set_b: list[str] = typer.Option([], "--set-b", help="name=value for B (repeatable)"),
     engine: str = typer.Option("auto", "--engine"),
     as_json: bool = typer.Option(False, "--json"),
+    html_out: Path = typer.Option(None, "--html", help="also write the chart as a self-contained HTML file"),
 ) -> None:
     """Compare two scenarios or two what-ifs on common random numbers: paired differences with 95% intervals."""
     from ..analysis.compare import compare as run_compare
+    from ..analysis.compare import run_pair
     from ..compiled import Compiled
+
+    check_html_path(html_out)
 
     la = load_or_exit(scenario_a)
     lb = load_or_exit(scenario_b) if scenario_b is not None else la
@@ -42,10 +47,19 @@ def compare(
         fail("compare: give SCENARIO_B or --set-a/--set-b to make the variants differ")
     engine_a, engine_b = engine_or_exit(ca, engine), engine_or_exit(cb, engine)
     engine = engine_a if engine_a == engine_b else "mesa"  # both engines give the same runs anyway
+    tables = run_pair(ca, cb, runs, seed, oa, ob, engine)
     try:
-        res = run_compare(ca, cb, runs, seed, oa, ob, engine)
+        res = run_compare(ca, cb, runs, seed, oa, ob, engine, tables=tables)
     except ValueError as exc:
         fail(str(exc))
+    if html_out is not None:
+        from ..charts.analysis import side_by_side_calendar
+
+        label = lambda path, sets: f"{path.name}" + (f" ({', '.join(f'{k}={v:g}' for k, v in sets.items())})"  # noqa: E731
+                                                     if sets else "")
+        fig = side_by_side_calendar(tables[0], ca, tables[1], cb, label(scenario_a, oa),
+                                    label(scenario_b or scenario_a, ob))
+        write_charts(html_out, f"diplosim compare ({runs} paired runs, seed {seed})", [("calendar", "Calendar", fig)])
     res.update({"a": {"scenario": str(scenario_a), "set": oa}, "b": {"scenario": str(scenario_b or scenario_a),
                                                                     "set": ob}})
     if as_json:
@@ -83,6 +97,7 @@ def backtest(
     seed: int = typer.Option(0, "--seed", "-s", min=0),
     engine: str = typer.Option("auto", "--engine"),
     as_json: bool = typer.Option(False, "--json"),
+    html_out: Path = typer.Option(None, "--html", help="also write the chart as a self-contained HTML file"),
 ) -> None:
     """Score the scenario's forecasts against observed outcomes (Brier, log score, PIT of dated events)."""
     from ..analysis.backtest import backtest as run_backtest
@@ -90,6 +105,7 @@ def backtest(
     from ..compiled import Compiled
     from ..scenario import ScenarioError
 
+    check_html_path(html_out)
     loaded = load_or_exit(scenario)
     try:
         obs = load_observed(observed, loaded.scenario)
@@ -99,6 +115,11 @@ def backtest(
         raise typer.Exit(2) from None
     compiled = Compiled(loaded.scenario)
     res = run_backtest(compiled, obs, runs, seed, engine_or_exit(compiled, engine))
+    if html_out is not None and res["questions"]:
+        from ..charts.analysis import reliability
+
+        write_charts(html_out, f"diplosim backtest of {scenario.name}", [("calibration", "Calibration",
+                                                                          reliability(res))])
     if as_json:
         typer.echo(json.dumps(res, indent=2))
         return
@@ -134,15 +155,21 @@ def explain(
     results: Path = typer.Argument(..., help="results directory"),
     question: str = typer.Option(None, "--question", "-q", help="explain the meeting behind this question only"),
     as_json: bool = typer.Option(False, "--json"),
+    html_out: Path = typer.Option(None, "--html", help="also write the chart as a self-contained HTML file"),
 ) -> None:
     """Which actor and precondition blocked each meeting, and what preceded success."""
     from ..analysis.explain import explain as run_explain
 
+    check_html_path(html_out)
     res = results_or_exit(results)
     try:
         out = run_explain(res.compiled, res.runs, res.events, question)
     except ValueError as exc:
         fail(str(exc))
+    if html_out is not None:
+        from ..charts.analysis import blockers
+
+        write_charts(html_out, f"diplosim explain {results}", [("blockers", "Blockers", blockers(out))])
     if as_json:
         typer.echo(json.dumps(out, indent=2))
         return
@@ -171,15 +198,22 @@ def sensitivity(
     results: Path = typer.Argument(..., help="results directory of `diplosim sweep --sample sobol`"),
     question: str = typer.Option(None, "--question", "-q", help="one question (default: all)"),
     as_json: bool = typer.Option(False, "--json"),
+    html_out: Path = typer.Option(None, "--html", help="also write the chart as a self-contained HTML file"),
 ) -> None:
     """First-order and total Sobol indices of each question's probability, with 95% intervals (SALib)."""
     from ..analysis.sensitivity import AnalysisError, sobol_indices
 
+    check_html_path(html_out)
     res = results_or_exit(results)
     try:
         out = sobol_indices(res.runs, res.compiled, res.manifest, question)
     except AnalysisError as exc:
         fail(str(exc))
+    if html_out is not None:
+        from ..charts.analysis import tornado
+
+        write_charts(html_out, f"diplosim sensitivity {results}",
+                     [(q["id"], q["text"], tornado(out, q["id"])) for q in out["questions"]])
     if as_json:
         typer.echo(json.dumps(out, indent=2))
         return

@@ -92,3 +92,21 @@ def results_or_exit(results: Path):
     except ReportError as exc:
         fail(str(exc))
 
+
+def check_html_path(path: Path | None, option: str = "--html") -> None:
+    """Refuse an output path that cannot be written, before any work is done."""
+    if path is None:
+        return
+    if path.is_dir():
+        fail(f"{option}: '{path}' is a directory; give a file name such as chart.html")
+    if not path.parent.is_dir():
+        fail(f"{option}: directory '{path.parent}' does not exist")
+
+
+def write_charts(path: Path, title: str, figures: list[tuple[str, str, object]]) -> None:
+    """A self-contained HTML page of (id, title, figure) sections, plotly.js embedded once."""
+    from ..report import Section, render_html, write_report
+
+    write_report(render_html([Section(i, t, f) for i, t, f in figures], title), path)
+    typer.echo(f"chart: {path}", err=True)
+

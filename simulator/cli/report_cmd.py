@@ -7,15 +7,12 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import fail, results_or_exit
+from .common import check_html_path, fail, results_or_exit
 
 
 def check_report_path(path: Path, option: str) -> None:
     """Refuse an output path we could not write, before any work is done."""
-    if path.is_dir():
-        fail(f"{option}: '{path}' is a directory; give a file name such as report.html")
-    if not path.parent.is_dir():
-        fail(f"{option}: directory '{path.parent}' does not exist")
+    check_html_path(path, option)
 
 
 def check_png_dir(path: Path) -> None:

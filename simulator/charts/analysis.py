@@ -1,0 +1,104 @@
+"""Charts of the analysis commands: explanations, comparisons, Sobol indices, calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .calendar import probability_over_calendar
+from .frames import wrap
+
+
+def blockers(explained: dict) -> go.Figure:
+    """``explain``: for each level, the share of runs in which each actor and reason blocked it."""
+    fig = go.Figure()
+    keys = []
+    for lv in explained["levels"]:
+        for b in lv["blocked_by"]:
+            key = f"{b['actor']}: {b['reason']}"
+            if key not in keys:
+                keys.append(key)
+    levels = [lv["level"] for lv in explained["levels"]]
+    for key in keys:
+        shares = [next((b["runs_share"] for b in lv["blocked_by"] if f"{b['actor']}: {b['reason']}" == key), 0.0)
+                  for lv in explained["levels"]]
+        fig.add_trace(go.Bar(y=levels, x=shares, orientation="h", name=key,
+                             hovertemplate=f"{key}<br>%{{y}}: blocked in %{{x:.1%}} of runs<extra></extra>"))
+    fig.update_layout(title="Who blocked each meeting, and why? (share of runs blocked at least once)",
+                      barmode="group", xaxis=dict(title="Share of runs", tickformat=".0%", range=[0, 1]),
+                      yaxis=dict(title="Meeting level", autorange="reversed"), legend=dict(title="Blocked by"),
+                      template="plotly_white", height=max(320, 90 * len(levels)))
+    return fig
+
+
+def side_by_side_calendar(runs_a, compiled_a, runs_b, compiled_b, label_a: str = "A",
+                          label_b: str = "B") -> go.Figure:
+    """``compare``: the probability-over-calendar chart of each variant, side by side on one y axis."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
+                        subplot_titles=(label_a, label_b))
+    for col, (runs, compiled) in enumerate(((runs_a, compiled_a), (runs_b, compiled_b)), start=1):
+        single = probability_over_calendar(runs, compiled)
+        for trace in single.data:
+            trace.showlegend = trace.showlegend is not False and col == 1
+            fig.add_trace(trace, row=1, col=col)
+        el = compiled.election
+        if el is not None:
+            for when, dash in ((el.round1, "solid"), (el.runoff, "dash")):
+                if when is not None:
+                    fig.add_vline(x=when.isoformat(), line=dict(color="grey", dash=dash, width=1), row=1, col=col)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
+    fig.update_yaxes(title_text="Share of runs, meeting held by then", row=1, col=1)
+    fig.update_layout(title="How likely is each meeting by a given date, in each variant? (same random numbers)",
+                      template="plotly_white", height=520, legend=dict(title="Meeting level"))
+    return fig
+
+
+def tornado(indices: dict, question: str | None = None) -> go.Figure:
+    """``sensitivity``: first-order and total Sobol indices of one question, largest total effect on top."""
+    q = next(q for q in indices["questions"] if question in (None, q["id"]))
+    rows = sorted(q["indices"], key=lambda r: r["ST"])
+    names = [r["name"] for r in rows]
+    fig = go.Figure()
+    for key, label in (("ST", "total effect ST"), ("S1", "first order S1")):
+        fig.add_trace(go.Bar(y=names, x=[r[key] for r in rows], orientation="h", name=label,
+                             error_x=dict(type="data", array=[r[f"{key}_conf"] for r in rows]),
+                             hovertemplate=f"%{{y}}: {label} %{{x:.3f}}<extra></extra>"))
+    fig.update_layout(title=wrap(f"Which parameters drive '{q['text']}'? (Sobol indices, 95% intervals)", 90),
+                      barmode="group", xaxis=dict(title="Share of variance"), yaxis=dict(title="Parameter"),
+                      template="plotly_white", height=max(320, 40 * len(names) + 160))
+    return fig
+
+
+def reliability(backtest: dict, bins: int = 5) -> go.Figure:
+    """``backtest``: forecast probability against what happened, per question and per forecast bin."""
+    qs = backtest["questions"]
+    p = np.array([q["forecast"] for q in qs], dtype=float)
+    o = np.array([float(q["observed"]) for q in qs])
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect calibration",
+                             line=dict(color="grey", dash="dash"), hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=p, y=o, mode="markers", name="questions",
+                             text=[wrap(q["text"], 60) for q in qs], marker=dict(size=10, opacity=0.7),
+                             hovertemplate="%{text}<br>forecast %{x:.1%}, observed %{y:.0f}<extra></extra>"))
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    xs, ys, ns = [], [], []
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            xs.append(p[inside].mean())
+            ys.append(o[inside].mean())
+            ns.append(int(inside.sum()))
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=f"observed share per forecast bin ({bins} bins)",
+                             marker=dict(size=[8 + 3 * n for n in ns]), customdata=ns,
+                             hovertemplate="mean forecast %{x:.1%}: happened %{y:.0%} of %{customdata} "
+                                           "questions<extra></extra>"))
+    overall = backtest.get("overall") or {}
+    note = f" - mean Brier {overall['brier']:.3f} (0.250 for 50%)" if "brier" in overall else ""
+    fig.update_layout(title=f"Were the forecasts calibrated? ({len(qs)} questions{note})",
+                      xaxis=dict(title="Forecast probability", tickformat=".0%", range=[-0.02, 1.02]),
+                      yaxis=dict(title="Observed (1 = happened)", tickformat=".0%", range=[-0.05, 1.05]),
+                      template="plotly_white", height=480)
+    return fig

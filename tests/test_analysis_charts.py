@@ -1,0 +1,69 @@
+"""Charts of the analysis commands, and their --html output."""
+
+import json
+
+from typer.testing import CliRunner
+
+from simulator.charts.analysis import blockers, reliability, side_by_side_calendar, tornado
+from simulator.cli import app
+from simulator.runner import run_replications
+
+from .conftest import SEED_SCENARIO
+
+
+def test_blockers_chart_has_one_bar_series_per_reason():
+    explained = {"levels": [
+        {"level": "fm", "blocked_by": [{"actor": "syria", "reason": "declined", "runs_share": 0.5},
+                                       {"actor": "syria", "reason": "precondition:x", "runs_share": 0.25}]},
+        {"level": "dm", "blocked_by": [{"actor": "syria", "reason": "declined", "runs_share": 0.75}]}]}
+    fig = blockers(explained)
+    assert [t.name for t in fig.data] == ["syria: declined", "syria: precondition:x"]
+    assert list(fig.data[0].x) == [0.5, 0.75] and list(fig.data[1].x) == [0.25, 0.0]
+
+
+def test_side_by_side_calendar(seed_compiled):
+    a, _ = run_replications(seed_compiled, 1, list(range(60)), events_for=0)
+    b, _ = run_replications(seed_compiled, 1, list(range(60)), overrides={"russia.active": 0}, events_for=0)
+    fig = side_by_side_calendar(a, seed_compiled, b, seed_compiled, "base", "no Russia")
+    n_levels = len(seed_compiled.level_order)
+    assert len(fig.data) == 4 * n_levels  # a band and a line per level, in each panel
+    assert {t.xaxis for t in fig.data} == {"x", "x2"}
+    assert sum(1 for t in fig.data if t.showlegend is not False) == n_levels
+    rounds = [s for s in fig.layout.shapes if s.x0 == "2023-05-14"]
+    assert len(rounds) == 2
+    assert [a.text for a in fig.layout.annotations][:2] == ["base", "no Russia"]
+
+
+def test_tornado_orders_by_total_effect():
+    result = {"questions": [{"id": "q", "text": "Q?", "indices": [
+        {"name": "a", "S1": 0.1, "S1_conf": 0.01, "ST": 0.2, "ST_conf": 0.02},
+        {"name": "b", "S1": 0.6, "S1_conf": 0.05, "ST": 0.7, "ST_conf": 0.04}]}]}
+    fig = tornado(result, "q")
+    total = fig.data[0]
+    assert list(total.y) == ["a", "b"] and list(total.x) == [0.2, 0.7]  # largest on top of a horizontal bar chart
+    assert list(total.error_x.array) == [0.02, 0.04]
+
+
+def test_reliability_bins_forecasts():
+    bt = {"questions": [{"text": "a", "forecast": 0.1, "observed": False},
+                        {"text": "b", "forecast": 0.15, "observed": True},
+                        {"text": "c", "forecast": 0.9, "observed": True}],
+          "overall": {"brier": 0.3}}
+    fig = reliability(bt, bins=5)
+    diagonal, points, binned = fig.data
+    assert list(diagonal.x) == [0, 1] and list(points.x) == [0.1, 0.15, 0.9]
+    assert list(binned.y) == [0.5, 1.0] and list(binned.customdata) == [2, 1]
+
+
+def test_html_outputs_embed_plotly_once(tmp_path):
+    out = tmp_path / "cmp.html"
+    res = CliRunner().invoke(app, ["compare", str(SEED_SCENARIO), "--set-b", "russia.active=0", "--runs", "50",
+                                   "--json", "--html", str(out)])
+    assert res.exit_code == 0, res.output
+    json.loads(res.stdout)
+    page = out.read_text()
+    assert page.count("plotly.js v") == 1 and page.count('class="plotly-graph-div"') == 1
+    res = CliRunner().invoke(app, ["compare", str(SEED_SCENARIO), "--set-b", "russia.active=0", "--html",
+                                   str(tmp_path)])
+    assert res.exit_code == 2
+    assert res.stderr == f"error: --html: '{tmp_path}' is a directory; give a file name such as chart.html\n"
