@@ -16,3 +16,12 @@ def wilson(successes, trials, confidence: float = 0.95) -> tuple[np.ndarray, np.
     low = np.where(trials > 0, low, np.nan)
     high = np.where(trials > 0, high, np.nan)
     return low, high
+
+
+def preload() -> None:
+    """Import statsmodels in a background thread: it takes about a second, which a run can overlap."""
+    import importlib
+    import threading
+
+    threading.Thread(target=importlib.import_module, args=("statsmodels.stats.proportion",), daemon=True).start()
+

@@ -153,6 +153,28 @@ def dask_executor(ctx: SweepContext, scheduler: str | None = None, local_workers
             cluster.close()
 
 
+@contextmanager
+def sigint_deferred():
+    """Hold Ctrl-C back until the block is done, then raise it.
+
+    A Python-level handler, not a signal mask: the signal may be delivered to
+    any thread (Rich's refresh thread, say), but handlers run in the main one.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
 def execute(executor: Executor, ctx_arg, todo: Iterable[tuple[int, int]],
             on_part: Callable[[tuple[int, int], object, object], None], window: int) -> int:
     """Submit spans with at most ``window`` in flight; ``on_part(span, runs, events)`` as each finishes.
@@ -169,7 +191,8 @@ def execute(executor: Executor, ctx_arg, todo: Iterable[tuple[int, int]],
         nonlocal done_runs
         span = pending.pop(fut)
         runs_table, events_table = fut.result()
-        on_part(span, runs_table, events_table)
+        with sigint_deferred():  # a part is written and counted whole, or not at all
+            on_part(span, runs_table, events_table)
         done_runs += span[1] - span[0]
 
     try:
