@@ -10,13 +10,11 @@ import typer
 from . import app
 from .common import (check_html_path, engine_or_exit, fail, load_or_exit, parse_sets, results_or_exit,
                      write_charts)
-from .render import pct
+from .render import output_console, pct
 
 
 def _console():
-    from rich.console import Console
-
-    return Console()
+    return output_console()
 
 
 @app.command()

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.table import Table
+
+
+def output_console() -> Console:
+    """Standard output: the terminal's width, or 140 columns when piped to a file (tables stay readable)."""
+    return Console() if sys.stdout.isatty() else Console(width=140)
 
 
 def pct(x) -> str:

@@ -127,9 +127,9 @@ def run(
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
-        from .render import render_summary
+        from .render import output_console, render_summary
 
-        out_console = Console()
+        out_console = output_console()
         render_summary(summary, out_console, loaded.scenario.metadata.title)
         note = (f"{n_done} runs in {elapsed:.1f} s ({n_done / elapsed:,.0f} runs/s, {engine} engine, "
                 f"{jobs} job{'s' if jobs > 1 else ''}), seed {seed}")

@@ -221,9 +221,9 @@ def summarize(
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
         return
-    from rich.console import Console
+    from .render import output_console
 
-    render_sweep_summary(summary, Console(), max_points)
+    render_sweep_summary(summary, output_console(), max_points)
 
 
 def render_sweep_summary(s: dict, console, max_points: int) -> None:
