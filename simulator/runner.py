@@ -1,4 +1,4 @@
-"""Running the reference model: one run, a chunk of runs, a Monte Carlo.
+"""Running the model: one run, a chunk of runs, and replications of a point on either engine.
 
 A run is addressed by (root seed, point, replication); its generator comes
 from ``draws.run_generator``, so a run's record never depends on which chunk,
@@ -7,7 +7,7 @@ process or order it ran in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .compiled import Compiled
 from .draws import run_generator
@@ -81,23 +81,3 @@ def run_replications(compiled: Compiled, root_seed: int, replications: Sequence[
         if rep in keep:
             events.extend(ev)
     return pa.Table.from_pylist(rows, schema=runs_schema(compiled)), events
-
-
-def monte_carlo(compiled: Compiled, runs: int, root_seed: int, overrides: Mapping[str, float] | None = None,
-                *, progress: Callable[[int], None] | None = None, chunk: int = 500, engine: str = "auto",
-                events_for: int | None = None, on_chunk: Callable | None = None) -> int:
-    """Run replications 0..runs-1 of point 0 in chunks, handing each (run table, events) to ``on_chunk``.
-
-    Returns how many runs finished (fewer than ``runs`` only if interrupted).
-    """
-    done = 0
-    for start in range(0, runs, chunk):
-        reps = list(range(start, min(start + chunk, runs)))
-        table, events = run_replications(compiled, root_seed, reps, 0, overrides, engine=engine,
-                                         events_for=events_for)
-        if on_chunk is not None:
-            on_chunk(table, events)
-        done += len(reps)
-        if progress is not None:
-            progress(len(reps))
-    return done
