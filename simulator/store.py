@@ -98,7 +98,6 @@ class ResultsWriter:
         (self.out / "runs").mkdir(parents=True, exist_ok=True)
         (self.out / "events").mkdir(exist_ok=True)
         self._schema = runs_schema(compiled)
-        self._events_schema = events_schema()
         self.write_manifest()
 
     def write_manifest(self) -> None:
@@ -114,15 +113,14 @@ class ResultsWriter:
         _atomic_write_table(pa.table(cols), self.out / "points.parquet")
 
     def write_part(self, part_id: str, rows, events: list[tuple]) -> None:
-        """Write one chunk: ``rows`` is an Arrow table (runs schema) or a list of row dicts."""
+        """Write one chunk given as row dicts (or a runs table) and event tuples."""
         import pyarrow as pa
 
         table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=self._schema)
-        _atomic_write_table(table, self.out / "runs" / f"part-{part_id}.parquet")
-        _atomic_write_table(events_table(events), self.out / "events" / f"part-{part_id}.parquet")
+        self.write_tables(part_id, table, events_table(events))
 
     def write_tables(self, part_id: str, runs, events) -> None:
-        """Write one finished chunk already turned into Arrow tables (see ``chunk_tables``).
+        """Write one finished chunk as Arrow tables (runs schema, ``events_table``).
 
         Runs go first and events last, so a part counts as finished only once its events file exists.
         """
@@ -132,16 +130,6 @@ class ResultsWriter:
     def finish(self, **fields) -> None:
         self.manifest.update(fields)
         self.write_manifest()
-
-
-def chunk_tables(runs_arrow_schema, rows: list[dict], events: list[tuple]):
-    """A chunk's rows and event rows as (runs table, events table), e.g. to build them in a worker."""
-    import pyarrow as pa
-
-    ev_schema = events_schema()
-    cols = list(zip(*events)) if events else [[] for _ in EVENT_COLUMNS]
-    ev = pa.table({n: pa.array(col, ev_schema.field(n).type) for n, col in zip(EVENT_COLUMNS, cols)})
-    return pa.Table.from_pylist(rows, schema=runs_arrow_schema), ev
 
 
 def finished_parts(out: Path) -> set[str]:

@@ -42,13 +42,12 @@ class BatchEngine:
         self.tracks = list(c.tracks)
         self.track_levels = [[self.li[lv] for lv in c.tracks[t]] for t in self.tracks]
         self.track_of = np.array([self.tracks.index(c.levels[lv].track) for lv in self.levels])
-        self.rung_of = np.array([c.levels[lv].rung for lv in self.levels])
         self.attendees = [[self.pi[a] for a in c.levels[lv].attendees] for lv in self.levels]
         self.requires = [[self.li[r] for r in c.levels[lv].requires] for lv in self.levels]
         self.attends = np.zeros((len(self.parties), len(self.levels)), dtype=bool)
         for li, att in enumerate(self.attendees):
             self.attends[att, li] = True
-        self.stakes = [ix[f"{lv}.stakes"] for lv in self.levels]
+        self.stakes = np.array([ix[f"{lv}.stakes"] for lv in self.levels])
         self.party_rule = [party_array(c.party_rule[p], ix, p) for p in self.parties]
         # ladders, in ladder order, grouped by owner in party order (as the agents act)
         self.ladders = []
@@ -224,7 +223,6 @@ class BatchEngine:
             stage[yes, li] += 1
             reached[yes, li, stage[yes, li]] = k
         # 4. proposals by parties
-        stakes_col = np.array(self.stakes)
         for i, p in enumerate(self.parties):
             for t, track in enumerate(self.tracks):
                 lv = nr[t]
@@ -232,7 +230,7 @@ class BatchEngine:
                 ok &= self.attends[i, np.where(lv >= 0, lv, 0)]
                 if not ok.any():
                     continue
-                size = V[rows, stakes_col[np.where(lv >= 0, lv, 0)]]
+                size = V[rows, self.stakes[np.where(lv >= 0, lv, 0)]]
                 prob = self.party_rule[i].propose(V, P[:, i], weeks, sharp, size)
                 yes = ok & (U[:, slot[f"propose:{p}:{track}"]] < prob)
                 proposal[yes, t] = lv[yes]

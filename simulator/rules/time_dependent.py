@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Decision, ParamSpec, PartyRule, PartyView, clip01, decide, logistic
+from .threshold import ReservationThreshold
 
 
 class TimeDependentConcession(PartyRule):
@@ -37,10 +38,9 @@ class TimeDependentConcession(PartyRule):
         "flexibility": ParamSpec(0.0, 1.0, "opening willingness, at the calendar start (Faratin's kappa)", 0.2),
         "beta": ParamSpec(0.05, 20.0, "shape of the time curve: < 1 Boulware, 1 linear, > 1 Conceder", 1.0),
         "horizon_weeks": ParamSpec(1.0, 520.0, "weeks from the start until fully willing (the party's deadline)", 52.0),
-        "resolve": ParamSpec(0.0, 2.0, "how much the stakes of a step weigh against it", 1.0),
-        "pressure_sensitivity": ParamSpec(0.0, 2.0, "how far pressure raises willingness", 0.5),
-        "concession_rate": ParamSpec(0.0, 1.0, "weekly chance of conceding when fully willing", 0.05),
-        "initiative": ParamSpec(0.0, 1.0, "weekly chance of proposing the next meeting when fully willing", 0.02),
+        # the rest read as in the reservation-threshold rule
+        **{n: ReservationThreshold.params[n]
+           for n in ("resolve", "pressure_sensitivity", "concession_rate", "initiative")},
     }
 
     def willingness(self, v: PartyView) -> float:
