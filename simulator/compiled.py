@@ -1,8 +1,8 @@
 """A validated scenario turned into index tables, computed once and shared by every run.
 
-This is where the fixed *draw layout* is defined: a run consumes
-``n_params`` parameter uniforms and an ``(n_steps, n_slots)`` matrix of step
-uniforms whose named columns are listed in ``slots`` (see ``draws.py``).
+This is where the fixed *draw layout* is defined: a run consumes ``n_params``
+parameter uniforms and an ``(n_steps, n_slots)`` matrix of step uniforms whose
+named columns are listed in ``slots`` (see ``draws.py``).
 """
 
 from __future__ import annotations
@@ -11,40 +11,31 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
+
+from .lang.context import Words
+from .lang.dates import NEVER, to_day
 from .rules import DEFAULT_RULE, get_rule
-from .scenario.params import ParameterTable
+from .scenario.params import ParameterTable, deciders
 from .scenario.schema import Scenario
-from .scenario.semantics import resolve_date
-
-
-@dataclass(frozen=True)
-class LevelInfo:
-    id: str
-    track: str
-    rung: int
-    attendees: tuple[str, ...]
-    previous: str | None  # the rung below on the same track
-    requires: tuple[str, ...]  # cross-track prerequisites
+from .scenario.semantics import fixed_dates
 
 
 @dataclass(frozen=True)
 class PreconditionInfo:
     id: str
-    demander: str
+    holder: str
     before: str
     kind: str  # "hard" | "soft"
-    meeting: str | None = None
-    ladder: str | None = None
-    stage: int | None = None
-    event: str | None = None
+    requires: object  # a condition
 
 
 @dataclass(frozen=True)
 class MediationInfo:
     mediator: str
     rule: str
-    pushes: tuple[tuple[str, str | None], ...]  # (goal level, unlocked after level)
-    deadline: dt.date
+    pushes: tuple  # ((goal milestone, condition or None), ...)
+    deadline: object  # a date reference or None
 
 
 @dataclass
@@ -63,65 +54,84 @@ class Compiled:
             self.dates.append(d)
             d += step
         self.step_days = cal.step_days
-        self.levels: dict[str, LevelInfo] = {}
-        self.tracks: dict[str, tuple[str, ...]] = {}
-        for tr in sc.tracks:
-            self.tracks[tr.id] = tuple(lv.id for lv in tr.levels)
-            for i, lv in enumerate(tr.levels):
-                self.levels[lv.id] = LevelInfo(lv.id, tr.id, i, tuple(lv.attendees),
-                                               tr.levels[i - 1].id if i else None, tuple(lv.requires))
-        self.level_order = list(self.levels)
-        self.parties = [a.id for a in sc.actors if a.role == "party"]
-        self.party_rule = {a.id: a.rule or DEFAULT_RULE["party"] for a in sc.actors if a.role == "party"}
+        self.days = np.array([to_day(d) for d in self.dates], dtype=np.int64)
+        self.ends = np.minimum(self.days + self.step_days - 1, to_day(cal.end))
+        self.min_day, self.max_day = to_day(cal.start), to_day(cal.end)
+        self.never = NEVER
+        self._fixed = {k: (to_day(v) if v is not None else None) for k, v in fixed_dates(sc).items()}
+        # ---- actors
+        self.actors = [a.id for a in sc.actors]
+        self.ai = {a: i for i, a in enumerate(self.actors)}
+        self.deciders = deciders(sc)
+        self.parties = self.deciders  # actors with a party-type decision rule
+        self.party_rule = {a: sc.actor(a).rule or DEFAULT_RULE["party"] for a in self.deciders}
+        # ---- milestones
+        self.milestones = [m for m, _ in sc.all_milestones]
+        self.milestone = {m.id: m for m in self.milestones}
+        self.mi = {m.id: j for j, m in enumerate(self.milestones)}
         self.ladders = {lad.id: (lad.actor, tuple(s.id for s in lad.stages)) for lad in sc.concessions}
-        self.preconditions: list[PreconditionInfo] = []
-        for pre in sc.preconditions:
-            r = pre.requires
-            kw = {}
-            if hasattr(r, "meeting"):
-                kw["meeting"] = r.meeting
-            elif hasattr(r, "concession"):
-                kw["ladder"] = r.concession
-                kw["stage"] = self.ladders[r.concession][1].index(r.stage)
-            else:
-                kw["event"] = r.event
-            self.preconditions.append(PreconditionInfo(pre.id, pre.demanded_by, pre.before, pre.kind, **kw))
-        self.mediations = [
-            MediationInfo(m.mediator, m.rule or DEFAULT_RULE["mediator"],
-                          tuple((p.level, p.after) for p in m.pushes), resolve_date(m.urgency.deadline, sc))
-            for m in sc.mediation
-        ]
-        self.election = cal.election
-        self.scheduled = {}
-        for ev in cal.scheduled:
-            self.scheduled.setdefault(self.step_of(ev.date), []).append(ev)
-        self.shocks = [(sh, self.step_of(resolve_date(sh.start, sc)), self.step_of(resolve_date(sh.end, sc)))
-                       for sh in cal.shocks]
-        self.questions = sc.questions
-        # every way a level can be blocked: (level, who, reason), fixed by the scenario
+        self.tracks = {tr.id: tuple(lv.id for lv in tr.levels) for tr in sc.tracks}
+        self.prereqs = {m.id: [p for p in m.prerequisites(self) if p in self.mi] for m in self.milestones}
+        self.commit_due = {}  # milestone -> [(committing milestone, days)]
+        for m in self.milestones:
+            for cm in m.commits:
+                self.commit_due.setdefault(cm.milestone, []).append((m.id, cm.within_days))
+        # ---- things that fire: dated events, shocks, occasions
+        self.fired_ids = [e.id for e in cal.events] + [s.id for s in cal.shocks] + [o.id for o in cal.occasions]
+        self.fi = {e: i for i, e in enumerate(self.fired_ids)}
+        self.shock_index = {s.id: i for i, s in enumerate(cal.shocks)}
+        self.freeze_cols = {}
+        for s in cal.shocks:
+            cols = []
+            for target in s.freezes:
+                ids = self.tracks.get(target) or [f"{target}.{st}" for st in self.ladders.get(target, (None, ()))[1][1:]]
+                cols += [self.mi[m] for m in (ids or [target]) if m in self.mi]
+            self.freeze_cols[s.id] = sorted(set(cols))
+        # ---- elections
+        self.elections = list(cal.elections)
+        self.gi = {e.id: g for g, e in enumerate(self.elections)}
+        meetings = [j for j, m in enumerate(self.milestones) if m.kind == "meeting"]
+        self.progress_cols = {e.id: (np.array([self.mi[m] for m in e.progress], dtype=int) if e.progress is not None
+                                     else np.array(meetings, dtype=int)) for e in self.elections}
+        # ---- preconditions and mediation
+        self.preconditions = [PreconditionInfo(p.id, p.held_by, p.before, p.kind, p.requires) for p in sc.preconditions]
+        self.mediations = [MediationInfo(m.mediator, m.rule or DEFAULT_RULE["mediator"],
+                                         tuple((p.milestone, p.when) for p in m.pushes), m.deadline)
+                           for m in sc.mediation]
+        self.questions = list(sc.questions)
+        self.effects = list(sc.effects)
+        # ---- every way a milestone can be blocked: (milestone, who, reason), fixed by the scenario
         self.block_keys: list[tuple[str, str, str]] = []
-        for lv, info in self.levels.items():
-            for sh, _, _ in self.shocks:
-                if info.track in sh.effect.freeze_tracks:
-                    self.block_keys.append((lv, "-", f"shock:{sh.id}"))
-            for who in info.attendees:
+        for m in self.milestones:
+            for s in cal.shocks:
+                if self.mi[m.id] in self.freeze_cols[s.id]:
+                    self.block_keys.append((m.id, "-", f"shock:{s.id}"))
+            for who in m.consenters():
                 for pre in self.preconditions:
-                    if pre.before == lv and pre.demander == who:
-                        self.block_keys.append((lv, who, f"precondition:{pre.id}"))
-                self.block_keys.append((lv, who, "declined"))
+                    if pre.before == m.id and pre.holder == who:
+                        self.block_keys.append((m.id, who, f"precondition:{pre.id}"))
+                self.block_keys.append((m.id, who, "declined"))
+            for pre in self.preconditions:
+                if pre.before == m.id and pre.holder not in m.consenters():
+                    self.block_keys.append((m.id, pre.holder, f"precondition:{pre.id}"))
+        self.block_index = {key: i for i, key in enumerate(self.block_keys)}
         # ---- the draw layout: named columns of the per-step uniform matrix, in a fixed order
-        slots = [f"shock:{sh.id}" for sh in cal.shocks]
+        slots = [f"enter:{a.id}" for a in sc.actors if a.enters is not None and a.enters.hazard is not None]
+        slots += [f"shock:{s.id}" for s in cal.shocks]
+        slots += [s for o in cal.occasions for s in o.slots()]
+        slots += [f"breakdown:{m.id}" for m in self.milestones if m.breakdown is not None]
         slots += [f"mediate:{m.mediator}" for m in self.mediations]
-        slots += [f"concede:{lad}" for lad in self.ladders]
-        slots += [f"propose:{p}:{t}" for p in self.parties for t in self.tracks]
-        slots += [f"accept:{t}:{p}" for t in self.tracks for p in self.parties]
+        slots += [f"act:{m.id}" for m in self.milestones if not m.proposable]
+        slots += [f"propose:{m.id}:{a}" for m in self.milestones if m.proposable for a in m.consenters()]
+        slots += [f"accept:{m.id}:{a}" for m in self.milestones if m.proposable for a in m.consenters()]
         slots += [f"waive:{pre.id}" for pre in self.preconditions if pre.kind == "soft"]
-        if self.election is not None:
-            slots += ["election:decisive", "election:round1", "election:runoff"]
+        for e in self.elections:
+            slots += e.slots()
         self.slots = slots
         self.slot = {name: i for i, name in enumerate(slots)}
         self.rule_classes  # noqa: B018 - resolve now, while this process's registry has any --plugin rules
 
+    # ------------------------------------------------------------------ dates
     @property
     def n_steps(self) -> int:
         return len(self.dates)
@@ -130,11 +140,57 @@ class Compiled:
         """Index of the weekly step whose window [date, date + step) contains ``day``."""
         return max(0, (day - self.scenario.calendar.start).days // self.step_days)
 
+    @staticmethod
+    def to_day(d: dt.date) -> int:
+        return to_day(d)
+
+    def static_day(self, ref) -> int | None:
+        """A fixed date reference as an int day; None for an event or occasion that has no fixed date."""
+        if isinstance(ref, dt.date):
+            return to_day(ref)
+        return self._fixed.get(ref)
+
+    def window(self, between) -> tuple[int, int]:
+        lo, hi = (self.static_day(r) for r in between)
+        return (self.min_day if lo is None else lo), (self.max_day if hi is None else hi)
+
+    def deadline_day(self, med: MediationInfo) -> int | None:
+        return None if med.deadline is None else self.static_day(med.deadline)
+
+    # ------------------------------------------------------------------ names
+    def stage_milestone(self, ladder: str, stage: str) -> str | None:
+        stages = self.ladders[ladder][1]
+        return None if stage == stages[0] else f"{ladder}.{stage}"
+
+    def candidate_index(self, election: str, actor: str) -> int:
+        e = self.elections[self.gi[election]]
+        return 0 if actor == e.incumbent else 1
+
+    @cached_property
+    def words(self) -> Words:
+        """The scenario's names for its ids (words for people)."""
+        sc = self.scenario
+        names = {a.id: a.label or a.name for a in sc.actors}
+        names.update({m.id: m.label or m.name for m in self.milestones})
+        for lad in sc.concessions:
+            names[lad.id] = lad.name
+            names.update({f"{lad.id}.{s.id}": s.name for s in lad.stages})
+        names.update({t.id: t.name for t in sc.tracks})
+        cal = sc.calendar
+        for group in (cal.events, cal.shocks, cal.occasions):
+            names.update({x.id: x.label or x.name for x in group})
+        for e in cal.elections:
+            names[f"election.{e.id}"] = e.name
+            names[f"election.{e.id}.round1"] = f"round 1 of the {e.name}"
+            names[f"election.{e.id}.runoff"] = f"the run-off of the {e.name}"
+        names.update({p.id: p.label or p.id.replace("_", " ") for p in sc.preconditions})
+        names.update({"start": "the start of the calendar", "end": "the end of the calendar"})
+        return Words(names)
+
     @cached_property
     def own_params(self) -> dict[str, list[tuple[str, str]]]:
         """actor id -> [(short name, dotted name)] of the parameters under that actor."""
-        return {a.id: [(n[len(a.id) + 1:], n) for n in self.table.names if n.startswith(a.id + ".")]
-                for a in self.scenario.actors}
+        return {a: [(n[len(a) + 1:], n) for n in self.table.names if n.startswith(a + ".")] for a in self.actors}
 
     def batch_engine(self):
         """The vectorised engine for this scenario, built once (raises if a rule has no array form)."""
@@ -146,12 +202,12 @@ class Compiled:
 
     @cached_property
     def rule_classes(self):
-        """actor id -> rule class, resolved once: a pickled Compiled carries its (plugin) classes to workers."""
+        """actor id -> rule class (decision rules), and ('mediator', id) -> mediator rule class."""
         out = {a: get_rule(name) for a, name in self.party_rule.items()}
-        out.update({m.mediator: get_rule(m.rule) for m in self.mediations})
+        out.update({("mediator", m.mediator): get_rule(m.rule) for m in self.mediations})
         return out
 
     @cached_property
     def rules(self):
-        """actor id -> rule instance (rules are stateless; one instance serves every run)."""
+        """Rule instances keyed like ``rule_classes`` (rules are stateless; one instance serves every run)."""
         return {a: cls() for a, cls in self.rule_classes.items()}

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .compiled import Compiled
-from .outcome import EVENT_COLUMNS, block_column
+from .layout import EVENT_COLUMNS, events_schema
 
 PACKAGES = ("simulator", "mesa", "numpy", "scipy", "pydantic", "pyarrow", "plotly", "statsmodels")
 
@@ -40,29 +40,10 @@ def package_versions() -> dict[str, str]:
 
 
 def runs_schema(c: Compiled):
-    """The Arrow schema of the runs table, fixed by the scenario (so empty columns keep their types)."""
-    import pyarrow as pa
+    """The Arrow schema of the runs table (``layout.arrow_schema``)."""
+    from .layout import arrow_schema
 
-    fields = [pa.field("point", pa.int32()), pa.field("replication", pa.int32())]
-    for level in c.level_order:
-        fields += [pa.field(f"first.{level}", pa.date32()), pa.field(f"proposed.{level}", pa.int32()),
-                   pa.field(f"postponed.{level}", pa.int32())]
-    fields += [pa.field(block_column(*key), pa.int32()) for key in c.block_keys]
-    for ladder, (_, stages) in c.ladders.items():
-        fields.append(pa.field(f"stage.{ladder}", pa.string()))
-        fields += [pa.field(f"reached.{ladder}.{s}", pa.date32()) for s in stages[1:]]
-    if c.election is not None:
-        fields += [pa.field("election.winner", pa.string()), pa.field("election.rounds", pa.int8())]
-    for q in c.questions:
-        fields.append(pa.field(f"q.{q.id}", pa.date32() if q.is_date else pa.bool_()))
-    return pa.schema(fields)
-
-
-def events_schema():
-    import pyarrow as pa
-
-    types = {"point": pa.int32(), "replication": pa.int32(), "step": pa.int32(), "date": pa.date32()}
-    return pa.schema([pa.field(n, types.get(n, pa.string())) for n in EVENT_COLUMNS])
+    return arrow_schema(c)
 
 
 def events_table(events: list[tuple]):

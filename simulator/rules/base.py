@@ -146,6 +146,7 @@ class PartyRule(Rule):
 
 class MediatorRule(Rule):
     role = "mediator"
+    needs_deadline: ClassVar[bool] = False  # a scenario must then give the mediation a `deadline`
     monotone_in_pressure = False  # a mediator applies pressure; it does not respond to it
 
     @classmethod

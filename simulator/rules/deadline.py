@@ -26,11 +26,12 @@ class DeadlinePressure(MediatorRule):
     """
 
     name = "deadline_pressure"
+    needs_deadline = True
     params = {
-        "urgency.base": ParamSpec(0.0, 1.0, "urgency far from the deadline"),
-        "urgency.peak": ParamSpec(0.0, 1.0, "urgency at the deadline"),
-        "urgency.ramp_weeks": ParamSpec(1.0, 520.0, "weeks over which urgency ramps up"),
-        "urgency.after_deadline": ParamSpec(0.0, 1.0, "urgency once the deadline has passed"),
+        "urgency.base": ParamSpec(0.0, 1.0, "urgency far from the deadline", 0.3),
+        "urgency.peak": ParamSpec(0.0, 1.0, "urgency at the deadline", 0.8),
+        "urgency.ramp_weeks": ParamSpec(1.0, 520.0, "weeks over which urgency ramps up", 12.0),
+        "urgency.after_deadline": ParamSpec(0.0, 1.0, "urgency once the deadline has passed", 0.2),
     }
 
     def target(self, v: MediatorView, u: float) -> str | None:

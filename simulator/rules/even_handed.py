@@ -29,8 +29,8 @@ class EvenHanded(MediatorRule):
 
     name = "even_handed"
     params = {
-        "urgency.base": ParamSpec(0.0, 1.0, "urgency before the deadline"),
-        "urgency.after_deadline": ParamSpec(0.0, 1.0, "urgency once the deadline has passed"),
+        "urgency.base": ParamSpec(0.0, 1.0, "urgency before the deadline", 0.3),
+        "urgency.after_deadline": ParamSpec(0.0, 1.0, "urgency once the deadline has passed", 0.2),
     }
 
     def target(self, v: MediatorView, u: float) -> str | None:

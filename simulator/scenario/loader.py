@@ -28,7 +28,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
+        one_line = lambda text: str(text).replace("\r", "\\r").replace("\n", "\\n")  # noqa: E731
+        return f"{self.file}:{self.line}:{self.col}: {one_line(self.field)}: {one_line(self.message)}"
 
 
 class ScenarioError(Exception):
@@ -200,10 +201,35 @@ def problems_at(path: Path, locs: dict, found: list[tuple[tuple, str]]) -> Scena
     return ScenarioError(sorted(problems, key=lambda p: (p.line, p.col)))
 
 
+def load_scenario_document(path: Path):
+    """Read a scenario file of either schema version; a version-1 file is checked as such, then converted."""
+    data, locs, text = read_yaml(path)
+    file = str(path)
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(file, 1, 1, "(document)", "a scenario is a YAML mapping")])
+    if data.get("schema_version") == 1:
+        from .migrate import migrate
+        from .schema_v1 import Scenario as ScenarioV1
+
+        try:
+            ScenarioV1.model_validate(data)
+        except ValidationError as exc:
+            raise ScenarioError(_pydantic_problems(exc, data, locs, file)) from None
+        data = migrate(data)
+    elif data.get("schema_version") != 2:
+        line, col = locs.get(("schema_version",), (1, 1))
+        raise ScenarioError([Problem(file, line, col, "schema_version",
+                                     f"must be 2 (or 1 for an older file), got {data.get('schema_version')!r}")])
+    try:
+        return Scenario.model_validate(data), locs, text
+    except ValidationError as exc:
+        raise ScenarioError(_pydantic_problems(exc, data, locs, file)) from None
+
+
 def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
     """Load and fully validate a scenario; raise ScenarioError listing every problem."""
     path = Path(path)
-    sc, locs, text = load_document(path, Scenario)
+    sc, locs, text = load_scenario_document(path)
     from .semantics import check
 
     found = check(sc, path.parent, check_sources=check_sources)

@@ -6,7 +6,9 @@ one uniform per parameter (inverse-CDF), so the same uniforms give the same
 values and an override (``--set name=value``) changes one parameter only.
 Two switches per scenario element are implicit parameters fixed at 1 so that
 what-ifs can turn them off without changing the random-draw layout:
-``<precondition>.enabled`` and ``<mediator>.active``.
+``<precondition>.enabled`` and ``<mediator>.active``. A rule's parameters that
+a scenario does not give take the rule's declared default, listed as an
+assumption.
 """
 
 from __future__ import annotations
@@ -15,42 +17,68 @@ from collections.abc import Iterator, Mapping
 
 import numpy as np
 
-from .schema import Param, Scenario
+from ..lang.base import Param
+from .schema import Scenario
 
 TOGGLE = Param(value=1.0, assumption="Implicit switch: 1 keeps this element, 0 removes it in a what-if.")
 
 
+def rule_name(sc: Scenario, actor_id: str) -> str:
+    from ..rules import DEFAULT_RULE
+
+    return sc.actor(actor_id).rule or DEFAULT_RULE["party"]
+
+
+def deciders(sc: Scenario) -> list[str]:
+    """Actors who take decisions with a party-type rule: they consent to, act on, or hold a condition."""
+    who = {a for m, _ in sc.all_milestones for a in m.consenters()}
+    who |= {p.held_by for p in sc.preconditions}
+    return [a.id for a in sc.actors if a.id in who]
+
+
+def _rule_params(rule_cls, given: dict, prefix: str, path: tuple):
+    """The rule's parameters: given values, else the rule's declared default (an assumption)."""
+    for name, spec in rule_cls.params.items():
+        if name in given:
+            yield f"{prefix}.{name}", given[name], (*path, name)
+        elif spec.default is not None:
+            yield (f"{prefix}.{name}", Param(value=spec.default, assumption=f"Default of rule '{rule_cls.name}': "
+                                              f"{spec.doc}."), (*path,))
+
+
 def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
     """Yield (dotted name, Param, path in the scenario document) in a fixed order."""
+    from ..rules import DEFAULT_RULE, registry
+
+    rules = registry()
+    decide = set(deciders(sc))
     for i, actor in enumerate(sc.actors):
-        for name, p in actor.params.items():
-            yield f"{actor.id}.{name}", p, ("actors", i, "params", name)
+        rule = rules.get(actor.rule or DEFAULT_RULE["party"])
+        if actor.id in decide and rule is not None and rule.role == "party":
+            yield from _rule_params(rule, actor.params, actor.id, ("actors", i, "params"))
         for other, p in actor.leverage.items():
             yield f"{actor.id}.leverage.{other}", p, ("actors", i, "leverage", other)
         for other, p in actor.alignment.items():
             yield f"{actor.id}.alignment.{other}", p, ("actors", i, "alignment", other)
-    for t, track in enumerate(sc.tracks):
-        for j, level in enumerate(track.levels):
-            yield f"{level.id}.stakes", level.stakes, ("tracks", t, "levels", j, "stakes")
-    for c, ladder in enumerate(sc.concessions):
-        for s, stage in enumerate(ladder.stages):
-            if stage.cost is not None:
-                yield f"{ladder.id}.{stage.id}.cost", stage.cost, ("concessions", c, "stages", s, "cost")
+        if actor.enters is not None and actor.enters.hazard is not None:
+            yield f"{actor.id}.enters.hazard", actor.enters.hazard, ("actors", i, "enters", "hazard")
+    for m, path in sc.all_milestones:
+        yield from m.parameters(path)
     for k, pre in enumerate(sc.preconditions):
         yield f"{pre.id}.enabled", TOGGLE, ("preconditions", k)
         if pre.waiver is not None:
             yield f"{pre.id}.waiver_threshold", pre.waiver.threshold, ("preconditions", k, "waiver", "threshold")
     for m, med in enumerate(sc.mediation):
         yield f"{med.mediator}.active", TOGGLE, ("mediation", m)
-        for field in ("base", "peak", "ramp_weeks", "after_deadline"):
-            yield (f"{med.mediator}.urgency.{field}", getattr(med.urgency, field),
-                   ("mediation", m, "urgency", field))
-    el = sc.calendar.election
-    if el is not None:
-        for field in ("p_runoff", "base_win", "progress_effect"):
-            yield f"election.{field}", getattr(el, field), ("calendar", "election", field)
+        rule = rules.get(med.rule or DEFAULT_RULE["mediator"])
+        if rule is not None and rule.role == "mediator":
+            yield from _rule_params(rule, med.params, med.mediator, ("mediation", m, "params"))
+    for e, el in enumerate(sc.calendar.elections):
+        yield from el.parameters(("calendar", "elections", e))
     for k, shock in enumerate(sc.calendar.shocks):
-        yield f"{shock.id}.hazard", shock.hazard, ("calendar", "shocks", k, "hazard")
+        yield from shock.parameters(("calendar", "shocks", k))
+    for k, occ in enumerate(sc.calendar.occasions):
+        yield from occ.parameters(("calendar", "occasions", k))
     for field in ("pressure_decay", "sharpness"):
         yield f"dynamics.{field}", getattr(sc.dynamics, field), ("dynamics", field)
 

@@ -1,112 +1,37 @@
-"""The scenario file format, as pydantic v2 models.
+"""The scenario file format (schema version 2), as pydantic v2 models.
 
-Every number or rule carries its provenance: ``evidence`` (a source id and a
-verbatim quote) or ``assumption`` (one sentence saying why). Numbers are
-``Param`` objects so that any of them can be declared uncertain (a
-distribution) and addressed by a dotted name (``turkey.flexibility``).
+The concepts of the language (conditions, milestones, calendar items,
+questions) are classes in ``simulator.lang``; this module assembles them into a
+scenario. Version-1 files are converted on loading (``migrate.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from functools import cached_property
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
+from pydantic import Field, model_validator
 
-SCHEMA_VERSION = 1
+from ..lang.calendar import DatedEvent, Election, Entry, Exit, Occasion, Shock, TriggeredEffect
+from ..lang.conditions import AnyCondition
+from ..lang.milestones import ConcessionLadder, Milestone, Track
+from ..lang.questions import Question
+from ..lang.base import DateRef, Evidence, Id, MilestoneRef, Param, ParamChange, Sourced, Strict  # noqa: F401 - re-exported
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-#: A date, or a calendar anchor: ``start``, ``end``, ``election.round1``, ``election.runoff``.
-DateRef = dt.date | Literal["start", "end", "election.round1", "election.runoff"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Evidence(Strict):
-    source: Id
-    quote: str = Field(min_length=8)
-
-
-class Sourced(Strict):
-    """Mixin: exactly one of ``evidence`` or ``assumption``."""
-
-    evidence: Evidence | None = None
-    assumption: str | None = Field(default=None, min_length=8)
-
-    @model_validator(mode="after")
-    def _one_provenance(self):
-        if (self.evidence is None) == (self.assumption is None):
-            raise ValueError("give exactly one of 'evidence' (source + quote) or 'assumption'")
-        return self
-
-
-class Param(Sourced):
-    """A number, fixed or uncertain.
-
-    ``dist`` selects the form: ``fixed`` needs ``value``; ``uniform`` needs
-    ``low``/``high``; ``triangular`` adds ``mode``; ``beta`` needs ``a``/``b``
-    (scaled to ``low``..``high``, default 0..1); ``normal`` needs ``mean``/``sd``
-    and is truncated to ``low``..``high`` when given.
-    """
-
-    dist: Literal["fixed", "uniform", "triangular", "beta", "normal"] = "fixed"
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
-    mode: float | None = None
-    a: float | None = Field(default=None, gt=0)
-    b: float | None = Field(default=None, gt=0)
-    mean: float | None = None
-    sd: float | None = Field(default=None, gt=0)
-
-    @model_validator(mode="after")
-    def _shape(self):
-        need = {
-            "fixed": ("value",),
-            "uniform": ("low", "high"),
-            "triangular": ("low", "mode", "high"),
-            "beta": ("a", "b"),
-            "normal": ("mean", "sd"),
-        }[self.dist]
-        missing = [name for name in need if getattr(self, name) is None]
-        if missing:
-            raise ValueError(f"dist '{self.dist}' needs {', '.join(missing)}")
-        if self.low is not None and self.high is not None and not self.low < self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        if self.dist == "triangular" and not self.low <= self.mode <= self.high:
-            raise ValueError("mode must lie between low and high")
-        if self.dist == "normal" and self.low is not None and self.high is not None:
-            if not self.low <= self.mean <= self.high:
-                raise ValueError("mean must lie between low and high")
-        return self
-
-    @property
-    def is_uncertain(self) -> bool:
-        return self.dist != "fixed"
-
-    @property
-    def bounds(self) -> tuple[float, float]:
-        """Support of the parameter (for sweeps and sliders)."""
-        if self.dist == "fixed":
-            return (self.value, self.value)
-        if self.dist == "beta":
-            return (self.low if self.low is not None else 0.0, self.high if self.high is not None else 1.0)
-        if self.dist == "normal":
-            lo = self.low if self.low is not None else self.mean - 4 * self.sd
-            hi = self.high if self.high is not None else self.mean + 4 * self.sd
-            return (lo, hi)
-        return (self.low, self.high)
+SCHEMA_VERSION = 2
+ROLES = ("party", "mediator", "host", "guarantor", "observer", "domestic")
 
 
 class Source(Strict):
+    """A bibliographic record, optionally with a local text (header lines, a line of dashes, the body)."""
+
     id: Id
     title: str
     publisher: str
     date: dt.date
-    file: str = Field(description="text of the source, relative to the scenario file")
     url: str | None = None
+    file: str | None = Field(default=None, description="local text of the source, relative to the scenario file")
     note: str | None = None
 
 
@@ -117,68 +42,16 @@ class Interest(Sourced):
 class Actor(Strict):
     id: Id
     name: str
-    role: Literal["party", "mediator", "domestic"]
-    rule: str | None = Field(default=None, description="decision rule name; default by role")
+    label: str | None = None
+    role: Literal["party", "mediator", "host", "guarantor", "observer", "domestic"]
+    rule: str | None = Field(default=None, description="decision rule used when it consents, acts, proposes "
+                             "or waives (default: threshold)")
     interests: list[Interest] = []
-    params: dict[Id, Param] = {}
+    params: dict[str, Param] = {}
     leverage: dict[Id, Param] = Field(default={}, description="leverage over another actor, 0..1")
     alignment: dict[Id, Param] = Field(default={}, description="alignment with another actor, -1..1")
-
-
-class Level(Sourced):
-    """One rung of a meeting ladder: a meeting of given participants."""
-
-    id: Id
-    name: str
-    attendees: list[Id] = Field(min_length=1, description="actors who must all accept")
-    present: list[Id] = Field(default=[], description="actors present who need not accept (hosts)")
-    stakes: Param
-    requires: list[Id] = Field(default=[], description="levels of other tracks held before this one")
-
-
-class Track(Strict):
-    id: Id
-    name: str
-    levels: list[Level] = Field(min_length=1)
-
-
-class Stage(Strict):
-    id: Id
-    name: str
-    cost: Param | None = Field(default=None, description="political cost of reaching this stage; none for the first")
-
-
-class ConcessionLadder(Sourced):
-    id: Id
-    actor: Id
-    name: str
-    stages: list[Stage] = Field(min_length=2, description="the first stage is the starting state")
-
-
-class MeetingReq(Strict):
-    meeting: Id
-
-
-class ConcessionReq(Strict):
-    concession: Id
-    stage: Id
-
-
-class EventReq(Strict):
-    event: Id
-
-
-def _requirement_kind(value) -> str | None:
-    keys = value if isinstance(value, dict) else vars(value) if hasattr(value, "__dict__") else {}
-    return next((k for k in ("meeting", "concession", "event") if k in keys), None)
-
-
-Requirement = Annotated[
-    Annotated[MeetingReq, Tag("meeting")] | Annotated[ConcessionReq, Tag("concession")]
-    | Annotated[EventReq, Tag("event")],
-    Discriminator(_requirement_kind, custom_error_type="requirement",
-                  custom_error_message="needs one of 'meeting', 'concession' or 'event'"),
-]
+    enters: Entry | None = None
+    leaves: Exit | None = None
 
 
 class Waiver(Sourced):
@@ -187,9 +60,10 @@ class Waiver(Sourced):
 
 class Precondition(Sourced):
     id: Id
-    demanded_by: Id
-    before: Id = Field(description="the meeting level it gates")
-    requires: Requirement
+    label: str | None = None
+    held_by: Id = Field(description="the actor who demands it: any actor")
+    before: MilestoneRef = Field(description="the milestone it gates")
+    requires: AnyCondition
     kind: Literal["hard", "soft"]
     waiver: Waiver | None = None
 
@@ -203,117 +77,51 @@ class Precondition(Sourced):
 
 
 class Push(Strict):
-    level: Id = Field(description="the level the mediator works toward")
-    after: Id | None = Field(default=None, description="only once this level has been held")
-
-
-class Urgency(Strict):
-    base: Param
-    peak: Param
-    ramp_weeks: Param
-    after_deadline: Param
-    deadline: DateRef = "election.round1"
+    milestone: MilestoneRef = Field(description="the milestone the mediator works toward")
+    when: AnyCondition | None = Field(default=None, description="only while this holds")
 
 
 class Mediation(Sourced):
     mediator: Id
-    pushes: list[Push] = Field(min_length=1)
-    urgency: Urgency
+    label: str | None = None
     rule: str | None = None
+    deadline: DateRef | None = Field(default=None, description="for rules with a deadline")
+    pushes: list[Push] = Field(min_length=1)
+    params: dict[str, Param] = Field(default={}, description="the rule's parameters (defaults fill the rest)")
 
 
-class Effect(Sourced):
-    param: str = Field(description="dotted parameter name")
-    op: Literal["set", "add"] = "set"
-    value: float
-
-
-class Election(Sourced):
-    name: str
-    incumbent: Id
-    challenger: Id
-    round1: dt.date
-    runoff: dt.date | None = None
-    p_runoff: Param
-    base_win: Param
-    progress_effect: Param
-    after_win: list[Effect] = []
-    after_loss: list[Effect] = []
-
-
-class Scheduled(Sourced):
-    """A dated event: talks on a track (proposes a meeting), parameter effects, or both."""
-
-    id: Id
-    name: str
+class HistoryMilestone(Sourced):
+    milestone: MilestoneRef
     date: dt.date
-    track: Id | None = None
-    level: Id | None = Field(default=None, description="propose this level; default: the track's next rung")
-    effects: list[Effect] = []
+    count: int = Field(default=1, ge=1)
 
 
-class ShockEffect(Strict):
-    freeze_tracks: list[Id] = []
-    weeks: int = Field(default=0, ge=0)
-    params: list[Effect] = []
+class HistoryEvent(Sourced):
+    event: Id
+    date: dt.date
 
 
-class Shock(Sourced):
-    id: Id
-    name: str
-    hazard: Param
-    start: DateRef = "start"
-    end: DateRef = "end"
-    effect: ShockEffect
-    once: bool = True
+class History(Strict):
+    """What happened before the calendar starts (or up to ``through``)."""
+
+    through: dt.date
+    milestones: list[HistoryMilestone] = []
+    events: list[HistoryEvent] = []
 
 
 class Calendar(Strict):
     start: dt.date
     end: dt.date
     step_days: int = Field(default=7, ge=1, le=31)
-    election: Election | None = None
-    scheduled: list[Scheduled] = []
+    elections: list[Election] = []
+    events: list[DatedEvent] = []
     shocks: list[Shock] = []
+    occasions: list[Occasion] = []
 
 
 class Dynamics(Strict):
     pressure_decay: Param
     sharpness: Param
-
-
-class Question(Strict):
-    """A yes/no question (``before`` given, or an election question) or a date question."""
-
-    id: Id
-    text: str
-    meeting: Id | None = None
-    concession: Id | None = None
-    stage: Id | None = None
-    election: Literal["incumbent_wins", "challenger_wins", "runoff"] | None = None
-    before: DateRef | None = Field(default=None, description="yes if it happens strictly before this date")
-    prior: Param | None = Field(default=None, description="the analyst's probability before modelling "
-                                "(yes/no questions; a fixed value); backtests score the model against it")
-
-    @model_validator(mode="after")
-    def _one_subject(self):
-        subjects = [s for s in ("meeting", "concession", "election") if getattr(self, s) is not None]
-        if len(subjects) != 1:
-            raise ValueError("a question names exactly one of 'meeting', 'concession' or 'election'")
-        if self.concession is not None and self.stage is None:
-            raise ValueError("a concession question needs 'stage'")
-        if self.concession is None and self.stage is not None:
-            raise ValueError("'stage' goes with 'concession'")
-        if self.prior is not None:
-            if self.prior.dist != "fixed" or not 0 <= self.prior.value <= 1:
-                raise ValueError("'prior' is a fixed probability between 0 and 1")
-            if self.is_date:
-                raise ValueError("'prior' goes with yes/no questions")
-        return self
-
-    @property
-    def is_date(self) -> bool:
-        return self.before is None and self.election is None
 
 
 class Metadata(Strict):
@@ -324,26 +132,34 @@ class Metadata(Strict):
 
 
 class Scenario(Strict):
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     metadata: Metadata
     sources: list[Source] = Field(min_length=1)
     actors: list[Actor] = Field(min_length=2)
-    tracks: list[Track] = Field(min_length=1)
+    milestones: list[Milestone] = []
+    tracks: list[Track] = []
     concessions: list[ConcessionLadder] = []
     preconditions: list[Precondition] = []
     mediation: list[Mediation] = []
+    history: History | None = None
     calendar: Calendar
+    effects: list[TriggeredEffect] = []
     dynamics: Dynamics
     questions: list[Question] = Field(min_length=1)
 
-    # --- convenient look-ups (the scenario is frozen, so these are cheap views) ---
+    # --- views (the scenario is frozen, so these are computed once)
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)
 
-    @property
-    def levels(self) -> dict[str, tuple[Track, int, Level]]:
-        """level id -> (track, rung index, level)."""
-        return {lv.id: (tr, i, lv) for tr in self.tracks for i, lv in enumerate(tr.levels)}
+    @cached_property
+    def all_milestones(self) -> list[tuple[object, tuple]]:
+        """Every milestone with its document path: declared ones, then tracks and ladders expanded, in order."""
+        out = [(m, ("milestones", i)) for i, m in enumerate(self.milestones)]
+        for t, tr in enumerate(self.tracks):
+            out.extend(tr.expand(("tracks", t)))
+        for c, lad in enumerate(self.concessions):
+            out.extend(lad.expand(("concessions", c)))
+        return out
 
     @property
     def parties(self) -> list[Actor]:

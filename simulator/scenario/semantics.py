@@ -1,15 +1,24 @@
-"""Checks that need the whole scenario: references, cycles, dates, rules, evidence quotes."""
+"""Checks that need the whole scenario: ids, references, rules and their parameters, dates, evidence, cycles.
+
+Each concept class checks itself (``check(ctx, path)``); this module builds
+the context (every id by kind, the fixed dates) and checks what spans
+concepts. Every problem is (document path, one-line message).
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from .schema import DateRef, Scenario
+from ..lang.context import CheckContext
+from ..lang.dates import describe_date
+from .schema import Scenario
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
                          "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+RESERVED = ("election", "dynamics", "start", "end")
+SOURCE_BODY = re.compile(r"^-{4,}\s*$", re.M)
 
 
 def normalise_text(text: str) -> str:
@@ -17,29 +26,75 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip()
 
 
+def source_body(text: str) -> str:
+    """The body of a local source text: what follows the first line of dashes (the header is attribution)."""
+    m = SOURCE_BODY.search(text)
+    return text[m.end():] if m else text
+
+
+def fixed_dates(sc: Scenario) -> dict:
+    out = {"start": sc.calendar.start, "end": sc.calendar.end}
+    for el in sc.calendar.elections:
+        out[f"election.{el.id}.round1"] = el.round1
+        out[f"election.{el.id}.runoff"] = el.runoff
+    for ev in sc.calendar.events:
+        out[ev.id] = ev.date
+    for occ in sc.calendar.occasions:
+        if occ.date is not None:
+            out[occ.id] = occ.date
+    return out
+
+
+def context(sc: Scenario) -> CheckContext:
+    milestones = {m.id: m for m, _ in sc.all_milestones}
+    events = {e.id: e for e in sc.calendar.events}
+    events.update({s.id: s for s in sc.calendar.shocks})
+    events.update({o.id: o for o in sc.calendar.occasions if o.date is None})
+    events.update({o.id: o for o in sc.calendar.occasions if o.date is not None})
+    dynamic = {s.id for s in sc.calendar.shocks} | {o.id for o in sc.calendar.occasions if o.date is None}
+    pools = {
+        "actor": {a.id: a for a in sc.actors},
+        "milestone": milestones,
+        "event": events,
+        "election": {e.id: e for e in sc.calendar.elections},
+        "ladder": {lad.id: lad for lad in sc.concessions},
+        "freezable": {**milestones, **{t.id: t for t in sc.tracks}, **{c.id: c for c in sc.concessions}},
+        "dated": {**milestones, **events},
+    }
+    return CheckContext(pools, {lad.id: [s.id for s in lad.stages] for lad in sc.concessions},
+                        {e.id: [e.incumbent, e.challenger] for e in sc.calendar.elections},
+                        fixed_dates(sc), dynamic)
+
+
 def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[tuple[tuple, str]]:
-    out: list[tuple[tuple, str]] = []
-    err = lambda path, msg: out.append((path, msg))  # noqa: E731
+    from ..rules import DEFAULT_RULE, registry
+
+    ctx = context(sc)
+    err = ctx.error
+    rules = registry()
 
     # ---- unique ids: every id names one thing, so dotted parameter names are unambiguous
     seen: dict[str, tuple] = {}
+
     def claim(ident: str, path: tuple):
-        if ident in seen or ident in ("election", "dynamics", "start", "end"):
-            err((*path, "id"), f"id '{ident}' is already used" + ("" if ident not in seen else
-                f" at {'.'.join(map(str, seen[ident]))}"))
+        if ident in RESERVED:
+            err((*path, "id"), f"id '{ident}' is reserved")
+        elif ident in seen:
+            err((*path, "id"), f"id '{ident}' is already used at {_dotted(seen[ident])}")
         else:
             seen[ident] = path
+
     for i, a in enumerate(sc.actors):
         claim(a.id, ("actors", i))
+    for m, path in sc.all_milestones:
+        claim(m.id, path)
     for t, tr in enumerate(sc.tracks):
         claim(tr.id, ("tracks", t))
-        for j, lv in enumerate(tr.levels):
-            claim(lv.id, ("tracks", t, "levels", j))
     for c, lad in enumerate(sc.concessions):
         claim(lad.id, ("concessions", c))
-        stage_ids = [s.id for s in lad.stages]
+        ids = [s.id for s in lad.stages]
         for s, st in enumerate(lad.stages):
-            if stage_ids.index(st.id) != s:
+            if ids.index(st.id) != s:
                 err(("concessions", c, "stages", s, "id"), f"stage '{st.id}' appears twice")
             if s == 0 and st.cost is not None:
                 err(("concessions", c, "stages", s, "cost"), "the first stage is the starting state: no cost")
@@ -47,109 +102,78 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
                 err(("concessions", c, "stages", s), "required field missing: cost")
     for k, pre in enumerate(sc.preconditions):
         claim(pre.id, ("preconditions", k))
-    for k, ev in enumerate(sc.calendar.scheduled):
-        claim(ev.id, ("calendar", "scheduled", k))
-    for k, sh in enumerate(sc.calendar.shocks):
-        claim(sh.id, ("calendar", "shocks", k))
-    qids: set[str] = set()
+    cal = sc.calendar
+    for group in ("events", "shocks", "occasions"):
+        for k, item in enumerate(getattr(cal, group)):
+            claim(item.id, ("calendar", group, k))
+    eids = [e.id for e in cal.elections]
+    for k, e in enumerate(cal.elections):
+        if eids.index(e.id) != k:
+            err(("calendar", "elections", k, "id"), f"election id '{e.id}' is already used")
+    qids: list[str] = [q.id for q in sc.questions]
     for k, q in enumerate(sc.questions):
-        if q.id in qids:
+        if qids.index(q.id) != k:
             err(("questions", k, "id"), f"question id '{q.id}' is already used")
-        qids.add(q.id)
     src_ids = [s.id for s in sc.sources]
     for k, s in enumerate(sc.sources):
         if src_ids.index(s.id) != k:
             err(("sources", k, "id"), f"source id '{s.id}' is already used")
 
-    actors = {a.id: a for a in sc.actors}
-    levels = sc.levels
-    ladders = {lad.id: lad for lad in sc.concessions}
-    tracks = {tr.id: tr for tr in sc.tracks}
-    events = {e.id for e in sc.calendar.scheduled} | {s.id for s in sc.calendar.shocks} | {"election"}
-
-    def ref(path, value, pool, what):
-        if value not in pool:
-            known = ", ".join(sorted(pool)) or "none declared"
-            err(path, f"unknown {what} '{value}' (known: {known})")
-            return False
-        return True
-
     # ---- actors and their rules
-    from ..rules import DEFAULT_RULE, registry
+    from .params import deciders
 
-    rules = registry()
+    decide = set(deciders(sc))
     for i, a in enumerate(sc.actors):
-        for field in ("leverage", "alignment"):
-            for other in getattr(a, field):
-                if ref(("actors", i, field, other), other, actors, "actor") and other == a.id:
-                    err(("actors", i, field, other), f"an actor has no {field} over itself")
-        rule_name = a.rule or DEFAULT_RULE.get(a.role)
-        if a.role == "domestic":
-            if a.params:
-                err(("actors", i, "params"), "a domestic actor takes no decisions and has no rule parameters")
-            continue
-        if a.role == "mediator" and a.rule is not None:
-            err(("actors", i, "rule"), "a mediator's rule is set on its 'mediation' entry")
-            continue
-        if a.role == "mediator":
-            continue
-        if rule_name not in rules or rules[rule_name].role != "party":
-            party_rules = sorted(n for n, r in rules.items() if r.role == "party")
-            err(("actors", i, "rule"), f"unknown party rule '{rule_name}' (known: {', '.join(party_rules)})")
-            continue
-        specs = rules[rule_name].params
-        for name in specs:
-            if name not in a.params:
-                err(("actors", i, "params"), f"rule '{rule_name}' needs parameter '{name}'")
-        for name, p in a.params.items():
-            if name not in specs:
-                err(("actors", i, "params", name), f"rule '{rule_name}' has no parameter '{name}' "
-                    f"(it takes: {', '.join(specs)})")
-            else:
-                _in_range(err, ("actors", i, "params", name), p, specs[name].low, specs[name].high)
         for field, lo, hi in (("leverage", 0, 1), ("alignment", -1, 1)):
             for other, p in getattr(a, field).items():
+                if ctx.ref(("actors", i, field, other), other, "actor") and other == a.id:
+                    err(("actors", i, field, other), f"an actor has no {field} over itself")
                 _in_range(err, ("actors", i, field, other), p, lo, hi)
+        name = a.rule or DEFAULT_RULE["party"]
+        if name not in rules or rules[name].role != "party":
+            known = sorted(n for n, r in rules.items() if r.role == "party")
+            err(("actors", i, "rule"), f"unknown decision rule '{name}' (known: {', '.join(known)})")
+            continue
+        specs = rules[name].params
+        if a.id in decide:
+            for pname, spec in specs.items():
+                if pname not in a.params and spec.default is None:
+                    err(("actors", i, "params"), f"rule '{name}' needs parameter '{pname}'")
+        elif a.params:
+            err(("actors", i, "params"), f"'{a.id}' takes no decisions (it consents to no milestone and holds no "
+                "precondition), so it has no rule parameters")
+        for pname, p in a.params.items():
+            if pname not in specs:
+                err(("actors", i, "params", pname), f"rule '{name}' has no parameter '{pname}' "
+                    f"(it takes: {', '.join(specs)})")
+            else:
+                _in_range(err, ("actors", i, "params", pname), p, specs[pname].low, specs[pname].high)
+        for field in ("enters", "leaves"):
+            spec = getattr(a, field)
+            if spec is None:
+                continue
+            if spec.date is not None and not cal.start <= spec.date <= cal.end:
+                err(("actors", i, field, "date"), f"{spec.date} is outside the calendar ({cal.start} to {cal.end})")
+            if spec.when is not None:
+                spec.when.check(ctx, ("actors", i, field, "when"))
+            if field == "enters":
+                ctx.date(("actors", i, field, "between", 0), spec.between[0])
+                ctx.date(("actors", i, field, "between", 1), spec.between[1])
+                if spec.hazard is not None:
+                    _in_range(err, ("actors", i, field, "hazard"), spec.hazard, 0, 1)
 
-    # ---- tracks and levels
-    for t, tr in enumerate(sc.tracks):
-        for j, lv in enumerate(tr.levels):
-            base = ("tracks", t, "levels", j)
-            for n, who in enumerate(lv.attendees):
-                if ref((*base, "attendees", n), who, actors, "actor") and actors[who].role != "party":
-                    err((*base, "attendees", n), f"attendee '{who}' must be a party (it is a {actors[who].role})")
-            if len(set(lv.attendees)) != len(lv.attendees):
-                err((*base, "attendees"), "an attendee is listed twice")
-            for n, who in enumerate(lv.present):
-                ref((*base, "present", n), who, actors, "actor")
-            for n, req in enumerate(lv.requires):
-                if ref((*base, "requires", n), req, levels, "meeting level"):
-                    if levels[req][0].id == tr.id:
-                        err((*base, "requires", n), f"'{req}' is on the same track: ladder order already applies")
-            _in_range(err, (*base, "stakes"), lv.stakes, 0, 2)
+    # ---- milestones
+    for m, path in sc.all_milestones:
+        m.check(ctx, path)
+        for name, p, ppath in m.parameters(path):
+            _in_range(err, ppath, p, 0, 1 if name.endswith("hazard") else 2)
 
-    for c, lad in enumerate(sc.concessions):
-        if ref(("concessions", c, "actor"), lad.actor, actors, "actor") and actors[lad.actor].role != "party":
-            err(("concessions", c, "actor"), f"'{lad.actor}' must be a party to concede")
-        for s, st in enumerate(lad.stages):
-            if st.cost is not None:
-                _in_range(err, ("concessions", c, "stages", s, "cost"), st.cost, 0, 2)
-
-    # ---- preconditions
+    # ---- preconditions: held by any actor, on any milestone
     for k, pre in enumerate(sc.preconditions):
         base = ("preconditions", k)
-        ok_actor = ref((*base, "demanded_by"), pre.demanded_by, actors, "actor")
-        if ref((*base, "before"), pre.before, levels, "meeting level") and ok_actor:
-            if pre.demanded_by not in levels[pre.before][2].attendees:
-                err((*base, "demanded_by"), f"'{pre.demanded_by}' does not attend '{pre.before}', so cannot block it")
-        r = pre.requires
-        if hasattr(r, "meeting"):
-            ref((*base, "requires", "meeting"), r.meeting, levels, "meeting level")
-        elif hasattr(r, "concession"):
-            if ref((*base, "requires", "concession"), r.concession, ladders, "concession ladder"):
-                ref((*base, "requires", "stage"), r.stage, {s.id for s in ladders[r.concession].stages}, "stage")
-        else:
-            ref((*base, "requires", "event"), r.event, events, "event")
+        ctx.ref((*base, "held_by"), pre.held_by, "actor")
+        ctx.ref((*base, "before"), pre.before, "milestone")
+        pre.requires.check(ctx, (*base, "requires"))
         if pre.waiver is not None:
             _in_range(err, (*base, "waiver", "threshold"), pre.waiver.threshold, 0, 2)
 
@@ -157,126 +181,115 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
     mediators_seen = set()
     for m, med in enumerate(sc.mediation):
         base = ("mediation", m)
-        if ref((*base, "mediator"), med.mediator, actors, "actor"):
-            if actors[med.mediator].role != "mediator":
-                err((*base, "mediator"), f"'{med.mediator}' has role '{actors[med.mediator].role}', not mediator")
+        if ctx.ref((*base, "mediator"), med.mediator, "actor"):
             if med.mediator in mediators_seen:
                 err((*base, "mediator"), f"'{med.mediator}' already has a mediation entry")
             mediators_seen.add(med.mediator)
-        if med.rule is not None and (med.rule not in rules or rules[med.rule].role != "mediator"):
+        name = med.rule or DEFAULT_RULE["mediator"]
+        if name not in rules or rules[name].role != "mediator":
             known = sorted(n for n, r in rules.items() if r.role == "mediator")
-            err((*base, "rule"), f"unknown mediator rule '{med.rule}' (known: {', '.join(known)})")
-        elif med.mediator in actors:
-            _mediator_params(err, sc, med, rules[med.rule or DEFAULT_RULE["mediator"]])
+            err((*base, "rule"), f"unknown mediator rule '{name}' (known: {', '.join(known)})")
+        else:
+            rule = rules[name]
+            for pname, spec in rule.params.items():
+                if pname not in med.params and spec.default is None:
+                    err((*base, "params"), f"mediator rule '{name}' needs parameter '{pname}'")
+            for pname, p in med.params.items():
+                if pname not in rule.params:
+                    err((*base, "params", pname), f"mediator rule '{name}' has no parameter '{pname}' "
+                        f"(it takes: {', '.join(rule.params) or 'none'})")
+                else:
+                    _in_range(err, (*base, "params", pname), p, rule.params[pname].low, rule.params[pname].high)
+            if rule.needs_deadline and med.deadline is None:
+                err((*base, "deadline"), f"rule '{name}' works toward a deadline: give 'deadline' (a date, or a "
+                    "name such as " + ", ".join(sorted(ctx.fixed_dates)) + ")")
+        if med.deadline is not None:
+            ctx.date((*base, "deadline"), med.deadline)
         for n, push in enumerate(med.pushes):
-            ref((*base, "pushes", n, "level"), push.level, levels, "meeting level")
-            if push.after is not None:
-                ref((*base, "pushes", n, "after"), push.after, levels, "meeting level")
-        for field in ("base", "peak", "after_deadline"):
-            _in_range(err, (*base, "urgency", field), getattr(med.urgency, field), 0, 1)
-        _in_range(err, (*base, "urgency", "ramp_weeks"), med.urgency.ramp_weeks, 1, 520)
+            ctx.ref((*base, "pushes", n, "milestone"), push.milestone, "milestone")
+            if push.when is not None:
+                push.when.check(ctx, (*base, "pushes", n, "when"))
 
     # ---- calendar
-    cal = sc.calendar
     if not cal.start < cal.end:
         err(("calendar", "end"), f"end ({cal.end}) must be after start ({cal.start})")
-    el = cal.election
-    if el is not None:
-        for field in ("incumbent", "challenger"):
-            ref(("calendar", "election", field), getattr(el, field), actors, "actor")
-        if el.incumbent == el.challenger:
-            err(("calendar", "election", "challenger"), "challenger and incumbent must differ")
-        if not cal.start <= el.round1 <= cal.end:
-            err(("calendar", "election", "round1"), f"round 1 ({el.round1}) is outside the calendar "
-                f"({cal.start} to {cal.end})")
-        if el.runoff is not None and not el.round1 < el.runoff <= cal.end:
-            err(("calendar", "election", "runoff"), f"run-off ({el.runoff}) must fall after round 1 "
-                f"({el.round1}) and by the calendar end")
-        for field in ("p_runoff", "base_win"):
-            _in_range(err, ("calendar", "election", field), getattr(el, field), 0, 1)
-        _in_range(err, ("calendar", "election", "progress_effect"), el.progress_effect, -1, 1)
-        for field in ("after_win", "after_loss"):
-            for n, eff in enumerate(getattr(el, field)):
-                _effect_target(err, ("calendar", "election", field, n, "param"), eff.param, sc)
-    for k, ev in enumerate(cal.scheduled):
-        base = ("calendar", "scheduled", k)
-        if not cal.start <= ev.date <= cal.end:
-            err((*base, "date"), f"{ev.date} is outside the calendar ({cal.start} to {cal.end})")
-        if ev.track is None and ev.level is not None:
-            err((*base, "level"), "'level' needs 'track'")
-        if ev.track is not None and ref((*base, "track"), ev.track, tracks, "track") and ev.level is not None:
-            ref((*base, "level"), ev.level, {lv.id for lv in tracks[ev.track].levels}, f"level of track '{ev.track}'")
-        for n, eff in enumerate(ev.effects):
-            _effect_target(err, (*base, "effects", n, "param"), eff.param, sc)
-    for k, sh in enumerate(cal.shocks):
-        base = ("calendar", "shocks", k)
-        _in_range(err, (*base, "hazard"), sh.hazard, 0, 1)
-        for n, tr in enumerate(sh.effect.freeze_tracks):
-            ref((*base, "effect", "freeze_tracks", n), tr, tracks, "track")
-        for n, eff in enumerate(sh.effect.params):
-            _effect_target(err, (*base, "effect", "params", n, "param"), eff.param, sc)
-        s, e = resolve_date(sh.start, sc), resolve_date(sh.end, sc)
-        if s is not None and e is not None and s > e:
-            err((*base, "end"), f"shock window ends ({e}) before it starts ({s})")
-    for path, value in _date_refs(sc):
-        if value in ("election.round1", "election.runoff") and (el is None or (value == "election.runoff"
-                                                                               and el.runoff is None)):
-            err(path, f"'{value}' is used but the calendar has no such date")
+    as_of = sc.metadata.as_of
+    covered = sc.history.through if sc.history is not None else None
+    if cal.start < as_of and (covered is None or covered < as_of):
+        err(("calendar", "start"), f"the calendar starts ({cal.start}) before as_of ({as_of}): start on or after "
+            "as_of, or record what happened up to as_of in 'history' (with 'through')")
+    for e, el in enumerate(cal.elections):
+        el.check(ctx, ("calendar", "elections", e), cal)
+        for f in ("p_runoff", "base_win"):
+            _in_range(err, ("calendar", "elections", e, f), getattr(el, f), 0, 1)
+        _in_range(err, ("calendar", "elections", e, "progress_effect"), el.progress_effect, -1, 1)
+    for group in ("events", "shocks", "occasions"):
+        for k, item in enumerate(getattr(cal, group)):
+            item.check(ctx, ("calendar", group, k), cal)
+            for _, p, ppath in getattr(item, "parameters", lambda path: [])(("calendar", group, k)):
+                _in_range(err, ppath, p, 0, 1)
+    for k, eff in enumerate(sc.effects):
+        eff.check(ctx, ("effects", k))
+
+    # ---- history
+    if sc.history is not None:
+        h = sc.history
+        if h.through > as_of:
+            err(("history", "through"), f"history runs to {h.through}, after as_of ({as_of}): no hindsight")
+        for n, item in enumerate(h.milestones):
+            ctx.ref(("history", "milestones", n, "milestone"), item.milestone, "milestone")
+            if item.date > h.through:
+                err(("history", "milestones", n, "date"), f"{item.date} is after history.through ({h.through})")
+        for n, item in enumerate(h.events):
+            ctx.ref(("history", "events", n, "event"), item.event, "event")
+            if item.date > h.through:
+                err(("history", "events", n, "date"), f"{item.date} is after history.through ({h.through})")
+
+    # ---- every parameter change names a parameter
+    from .params import ParameterTable
+
+    names = ParameterTable(sc).index
+    for path, change in _changes(sc):
+        if change.param not in names:
+            err((*path, "param"), f"unknown parameter '{change.param}' (see `diplosim params`)")
 
     # ---- questions
     for k, q in enumerate(sc.questions):
-        base = ("questions", k)
-        if q.meeting is not None:
-            ref((*base, "meeting"), q.meeting, levels, "meeting level")
-        if q.concession is not None and ref((*base, "concession"), q.concession, ladders, "concession ladder"):
-            ref((*base, "stage"), q.stage, {s.id for s in ladders[q.concession].stages}, "stage")
-        if q.election is not None and el is None:
-            err((*base, "election"), "the calendar has no election")
+        q.check(ctx, ("questions", k))
 
     # ---- sources and evidence
     for k, s in enumerate(sc.sources):
-        if s.date > sc.metadata.as_of:
+        if s.date > as_of:
             err(("sources", k, "date"), f"source dated {s.date} is after the scenario's as_of date "
-                f"({sc.metadata.as_of}): no hindsight")
+                f"({as_of}): no hindsight")
     texts: dict[str, str | None] = {}
-    if check_sources:
-        for k, s in enumerate(sc.sources):
-            file = (base_dir / s.file)
-            try:
-                texts[s.id] = normalise_text(file.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError):
-                err(("sources", k, "file"), f"cannot read source text '{s.file}' (relative to the scenario file)")
-                texts[s.id] = None
+    for k, s in enumerate(sc.sources):
+        if s.file is None or not check_sources:
+            continue
+        try:
+            texts[s.id] = normalise_text(source_body((base_dir / s.file).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            err(("sources", k, "file"), f"cannot read source text '{s.file}' (relative to the scenario file)")
+            texts[s.id] = None
+    by_id = {s.id: s for s in sc.sources}
     for path, ev in _evidence(sc):
-        if ev.source not in src_ids:
+        if ev.source not in by_id:
             err((*path, "source"), f"unknown source '{ev.source}' (known: {', '.join(src_ids)})")
-        elif check_sources and texts.get(ev.source) is not None:
-            if normalise_text(ev.quote) not in texts[ev.source]:
-                err((*path, "quote"), f"quote does not occur in source '{ev.source}'")
+        elif ev.quote is not None:
+            if by_id[ev.source].file is None:
+                err((*path, "quote"), f"source '{ev.source}' has no local text to check a quote against: "
+                    "give it a 'file', or write a 'note' in your own words")
+            elif check_sources and texts.get(ev.source) is not None \
+                    and normalise_text(ev.quote) not in texts[ev.source]:
+                err((*path, "quote"), f"quote does not occur in the text of source '{ev.source}'")
 
-    # ---- cycles among meeting prerequisites (ladder order, cross-track requires, meeting preconditions)
-    if not out:
-        cycle = _find_cycle(sc)
+    # ---- cycles among milestone prerequisites (requires, preconditions)
+    if not ctx.errors:
+        cycle = find_cycle(sc)
         if cycle is not None:
-            path, names = cycle
-            err(path, "prerequisite cycle (each must come before the next): " + " -> ".join(names))
-    return out
-
-
-def _mediator_params(err, sc: Scenario, med, rule) -> None:
-    """A mediator rule's own parameters (beyond urgency.*) live in the mediator actor's ``params``."""
-    i = next(k for k, a in enumerate(sc.actors) if a.id == med.mediator)
-    actor = sc.actors[i]
-    specs = {n: s for n, s in rule.params.items() if not n.startswith("urgency.")}
-    for name in specs:
-        if name not in actor.params:
-            err(("actors", i, "params"), f"mediator rule '{rule.name}' needs parameter '{name}'")
-    for name, p in actor.params.items():
-        if name not in specs:
-            err(("actors", i, "params", name), f"mediator rule '{rule.name}' has no parameter '{name}'"
-                f" (it takes: {', '.join(specs) or 'none'})")
-        else:
-            _in_range(err, ("actors", i, "params", name), p, specs[name].low, specs[name].high)
+            path, names_ = cycle
+            err(path, "prerequisite cycle (each must come before the next): " + " -> ".join(names_))
+    return ctx.errors
 
 
 def _in_range(err, path, p, lo, hi):
@@ -286,75 +299,84 @@ def _in_range(err, path, p, lo, hi):
             f"must lie within [{lo}, {hi}] (got {a:g})")
 
 
-def _effect_target(err, path, name, sc):
-    from .params import ParameterTable
-
-    names = ParameterTable(sc).index
-    if name not in names:
-        err(path, f"unknown parameter '{name}'")
+def _dotted(path) -> str:
+    return ".".join(str(p) for p in path)
 
 
-def resolve_date(ref: DateRef, sc: Scenario):
-    import datetime as dt
+def _walk_models(obj, path, want):
+    from pydantic import BaseModel
 
-    if isinstance(ref, dt.date):
-        return ref
-    el = sc.calendar.election
-    return {"start": sc.calendar.start, "end": sc.calendar.end,
-            "election.round1": el.round1 if el else None,
-            "election.runoff": el.runoff if el else None}[ref]
-
-
-def _date_refs(sc: Scenario):
-    for m, med in enumerate(sc.mediation):
-        yield ("mediation", m, "urgency", "deadline"), med.urgency.deadline
-    for k, sh in enumerate(sc.calendar.shocks):
-        yield ("calendar", "shocks", k, "start"), sh.start
-        yield ("calendar", "shocks", k, "end"), sh.end
-    for k, q in enumerate(sc.questions):
-        if q.before is not None:
-            yield ("questions", k, "before"), q.before
+    if isinstance(obj, want):
+        yield path, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _walk_models(getattr(obj, name), (*path, name), want)
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            yield from _walk_models(item, (*path, i), want)
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from _walk_models(item, (*path, key), want)
 
 
 def _evidence(sc: Scenario):
     """Every ``evidence`` block with its path, found by walking the model tree."""
-    from pydantic import BaseModel
+    from ..lang.base import Evidence
 
-    from .schema import Evidence
+    yield from _walk_models(sc, (), Evidence)
 
-    def walk(obj, path):
-        if isinstance(obj, Evidence):
-            yield path, obj
-        elif isinstance(obj, BaseModel):
-            for name in type(obj).model_fields:
-                yield from walk(getattr(obj, name), (*path, name))
-        elif isinstance(obj, list):
-            for i, item in enumerate(obj):
-                yield from walk(item, (*path, i))
-        elif isinstance(obj, dict):
-            for key, item in obj.items():
-                yield from walk(item, (*path, key))
-    yield from walk(sc, ())
+
+def _changes(sc: Scenario):
+    from ..lang.base import ParamChange
+
+    yield from _walk_models(sc, (), ParamChange)
 
 
 def prerequisite_edges(sc: Scenario) -> dict[str, list[tuple[str, tuple]]]:
-    """level -> [(level that must come first, path of the declaration)]."""
+    """milestone -> [(milestone that must come first, path of the declaration)]."""
+    from ..lang.conditions import Held, Stage, walk
+
+    ladders = {lad.id: lad for lad in sc.concessions}
+
+    def needed(cond, path):
+        for c in walk(cond):
+            if isinstance(c, Held):
+                yield c.held, path
+            elif isinstance(c, Stage) and c.stage.ladder in ladders:
+                m = ladders[c.stage.ladder].milestone_id(c.stage.at_least)
+                if m:
+                    yield m, path
+
     edges: dict[str, list[tuple[str, tuple]]] = {}
-    for t, tr in enumerate(sc.tracks):
-        for j, lv in enumerate(tr.levels):
-            deps = edges.setdefault(lv.id, [])
-            if j > 0:
-                deps.append((tr.levels[j - 1].id, ("tracks", t, "levels", j, "id")))
-            for n, req in enumerate(lv.requires):
-                deps.append((req, ("tracks", t, "levels", j, "requires", n)))
+    from ..lang.conditions import Any_, Not
+
+    def strict(cond):  # prerequisites only through all/held: any/not do not force an order
+        if isinstance(cond, (Any_, Not)):
+            return None
+        return cond
+
+    for m, path in sc.all_milestones:
+        deps = edges.setdefault(m.id, [])
+        if m.requires is not None and strict(m.requires) is not None:
+            deps.extend(needed(_strip(m.requires), (*path, "requires")))
     for k, pre in enumerate(sc.preconditions):
-        if hasattr(pre.requires, "meeting"):
-            edges.setdefault(pre.before, []).append((pre.requires.meeting, ("preconditions", k, "requires", "meeting")))
+        if pre.kind == "hard" and strict(pre.requires) is not None:
+            edges.setdefault(pre.before, []).extend(needed(_strip(pre.requires), ("preconditions", k, "requires")))
     return edges
 
 
-def _find_cycle(sc: Scenario):
-    """First cycle found by depth-first search: (path of the closing declaration, level ids)."""
+def _strip(cond):
+    """The part of a condition that must hold: an ``all`` keeps its strict members, ``any``/``not`` drop out."""
+    from ..lang.conditions import All, Any_, Not
+
+    if isinstance(cond, All):
+        kept = [c for c in cond.all if not isinstance(c, (Any_, Not))]
+        return All(all=[_strip(c) for c in kept]) if kept else All(all=[cond.all[0]]).model_copy(update={"all": []})
+    return cond
+
+
+def find_cycle(sc: Scenario):
+    """First cycle found by depth-first search: (path of the closing declaration, milestone ids)."""
     edges = prerequisite_edges(sc)
     done: set[str] = set()
     on_stack: list[str] = []
@@ -373,9 +395,13 @@ def _find_cycle(sc: Scenario):
         done.add(node)
         return None
 
-    for node in edges:
+    for node in list(edges):
         if node not in done:
             found = visit(node)
             if found:
                 return found
     return None
+
+
+def describe(ref) -> str:
+    return describe_date(ref)

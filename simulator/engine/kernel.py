@@ -1,0 +1,396 @@
+"""One weekly step of the model, written once on arrays over runs.
+
+Order within step k (days ``d_k`` to ``e_k``; ``docs/model.md`` gives the formulas):
+
+1. pressure decays; actors enter or leave;
+2. the calendar: dated events, shocks, occasions (each a class in ``lang.calendar``);
+3. milestones in force may break down;
+4. mediators pick a milestone that could happen now, press its actors, put it on the table;
+5. unilateral steps: each actor decides on the steps open to it;
+6. actors propose meetings and joint acts open to them;
+7. every proposal is decided in scenario order: frozen ones wait, preconditions (held by any
+   actor) block unless waived, then every actor whose consent it needs decides;
+8. elections resolve; 9. triggered effects apply; 10. questions take note of the week.
+
+Every decision compares the run's own uniform for that slot with a probability:
+"yes" when ``u < p``. Who decides is the ``Decider``: the Mesa model's agents
+(one run, scalar rules, any plugin) or the array forms of the built-in rules
+(many runs). Everything else is this one code path, so the engines agree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..lang.dates import NEVER
+from .state import RunState
+
+
+class Decider:
+    """Who answers the rule questions; the two engines differ only here."""
+
+    keeps_logs = False
+
+    def party(self, kind: str, actor: int, mask, size, u, st: RunState, k: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def mediate(self, med: int, cands: np.ndarray, u, st: RunState, k: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def urgency(self, med: int, st: RunState, k: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def pressure(self, med: int, target: int, urgency, st: RunState, k: int) -> dict[int, np.ndarray]:
+        raise NotImplementedError
+
+    def log(self, st: RunState, k: int, kind: str, mask, milestone: str = "", actor: str = "",
+            detail: str = "") -> None:
+        """Record an event for the runs in ``mask`` (a no-op where no one keeps logs)."""
+
+
+class Kernel:
+    def __init__(self, c, decider: Decider):
+        self.c = c
+        self.d = decider
+        ix = c.table.index
+        self.ix = ix
+        sc = c.scenario
+        self.entries = [(c.ai[a.id], a.enters) for a in sc.actors if a.enters is not None]
+        self.exits = [(c.ai[a.id], a.leaves) for a in sc.actors if a.leaves is not None]
+        self.consent = [np.array([c.ai[a] for a in m.consenters()], dtype=int) for m in c.milestones]
+        self.stake_cols = [[ix[m.stake_name(a)] for a in m.consenters()] for m in c.milestones]
+        self.pre_on = {}  # milestone -> [(precondition, holder index, consenter position or -1)]
+        for p in c.preconditions:
+            m = c.milestone[p.before]
+            pos = m.consenters().index(p.holder) if p.holder in m.consenters() else -1
+            self.pre_on.setdefault(c.mi[p.before], []).append((p, c.ai[p.holder], pos))
+        self.mediator_index = [c.ai[m.mediator] for m in c.mediations]
+        self.cal_items = list(sc.calendar.events) + list(sc.calendar.shocks) + list(sc.calendar.occasions)
+        self.commits = {c.mi[m.id]: [(c.mi[cm.milestone], cm.within_days) for cm in m.commits]
+                        for m in c.milestones if m.commits}
+        self.effects_of = {c.mi[m.id]: m.effects for m in c.milestones if m.effects}
+        self.repeatable = np.array([m.repeat for m in c.milestones], bool)
+        self.in_force_blocks = np.array([m.repeat and m.breakdown is not None for m in c.milestones], bool)
+        self.consent_matrix = np.zeros((len(c.actors), len(c.milestones)), np.int8)
+        for j, who in enumerate(self.consent):
+            self.consent_matrix[who, j] = 1
+        self.comings_and_goings = bool(self.entries or self.exits)
+        self.gates = [(j, m.requires) for j, m in enumerate(c.milestones) if m.requires is not None]
+
+    # ------------------------------------------------------------------ helpers
+    def log(self, kind, mask, milestone="", actor="", detail=""):
+        if mask.any():
+            self.d.log(self.st, self.k, kind, mask, milestone, actor, detail)
+
+    def apply(self, st: RunState, mask, changes) -> None:
+        for ch in changes:
+            col = self.ix[ch.param]
+            if ch.op == "set":
+                st.V[mask, col] = ch.value
+            else:
+                st.V[mask, col] = st.V[mask, col] + ch.value
+
+    def available(self, st: RunState, k: int) -> np.ndarray:
+        """(runs x milestones): could it happen now? Gate holds, not done (or repeatable), its actors present."""
+        c = self.c
+        out = np.where(self.repeatable, st.last_day < c.days[k], st.count == 0)
+        if self.in_force_blocks.any():
+            out &= ~self.in_force_blocks | (st.force_since == NEVER)  # a repeatable act in force is not made again
+        if self.comings_and_goings:
+            out &= ((~st.present).astype(np.int8) @ self.consent_matrix) == 0
+        e = int(c.ends[k])
+        for j, cond in self.gates:
+            col = out[:, j]
+            if col.any():
+                col &= cond.evaluate(st, e)
+        return out
+
+    def toward(self, st: RunState, avail: np.ndarray, goal: int, depth: int = 0) -> np.ndarray:
+        """Per run: the goal if it could happen now, else the first prerequisite on the way that could (-1: none)."""
+        c = self.c
+        res = np.where(avail[:, goal], goal, -1)
+        if depth > len(c.milestones):
+            return res
+        for p in c.prereqs[c.milestones[goal].id]:
+            pj = c.mi[p]
+            sub = self.toward(st, avail, pj, depth + 1)
+            res = np.where((res < 0) & (sub >= 0) & (st.count[:, pj] == 0), sub, res)
+        return res
+
+    def put_on_table(self, st: RunState, k: int, spec, mask, proposer: str, day: int) -> None:
+        """A dated event or occasion proposes a milestone (or the next one toward it), dated ``day``."""
+        c = self.c
+        avail = self.available(st, k)
+        target = np.where(mask, self.toward(st, avail, c.mi[spec.target]) if spec.toward else
+                          np.where(avail[:, c.mi[spec.target]], c.mi[spec.target], -1), -1)
+        code = len(c.actors) + c.fi[proposer.split(":", 1)[1]]
+        for j in np.unique(target[target >= 0]):
+            hit = (target == j) & ~st.table[:, j]
+            if c.milestones[j].proposable:
+                st.table[hit, j] = True
+                st.table_by[hit, j] = code
+                st.table_day[hit, j] = day
+
+    def proposer_name(self, code: int) -> str:
+        c = self.c
+        if code < len(c.actors):
+            return c.actors[code]
+        fid = c.fired_ids[code - len(c.actors)]
+        kind = "occasion" if any(o.id == fid for o in c.scenario.calendar.occasions) else "calendar"
+        return f"{kind}:{fid}"
+
+    # ------------------------------------------------------------------ the step
+    def step(self, st: RunState, U: np.ndarray, k: int) -> None:
+        """Advance every run of ``st`` by week k; ``U`` is (runs x slots), this week's uniforms."""
+        c = self.c
+        self.st, self.k = st, k
+        st.table[:] = False
+        st.table_by[:] = -1
+        st.table_day[:] = NEVER
+        st.P *= st.V[:, self.ix["dynamics.pressure_decay"]][:, None]
+        self._presence(st, U, k)
+        for item in self.cal_items:
+            item.advance(self, st, k, U)
+        self._breakdowns(st, U, k)
+        self._mediate(st, U, k)
+        self._unilateral(st, U, k)
+        self._propose(st, U, k)
+        for j in range(len(c.milestones)):
+            if c.milestones[j].proposable:
+                on = st.table[:, j]
+                if on.any():
+                    self._decide(st, U, k, j, on)
+        for e in c.elections:
+            e.advance(self, st, k, U)
+        self._effects(st, k)
+        for q, acc in zip(c.questions, st.answers):
+            q.update(st, k, acc)
+
+    def _presence(self, st, U, k):
+        c = self.c
+        if k == 0:
+            for a, spec in self.entries:
+                st.present[:, a] = False
+        e = int(c.ends[k])
+        for a, spec in self.entries:
+            out = ~st.present[:, a] & (st.entered_day[:, a] == NEVER)
+            if spec.date is not None:
+                come = out & (c.to_day(spec.date) <= e)
+                day = c.to_day(spec.date)
+            else:
+                lo, hi = c.window(spec.between)
+                if not (c.days[k] <= hi and e >= lo):
+                    continue
+                come = out & (U[:, c.slot[f"enter:{c.actors[a]}"]] < st.V[:, self.ix[f"{c.actors[a]}.enters.hazard"]])
+                day = int(c.days[k])
+            if spec.when is not None:
+                come &= spec.when.evaluate(st, e)
+            st.present[come, a] = True
+            st.entered_day[come, a] = day
+            self.log("entered", come, actor=c.actors[a])
+        for a, spec in self.exits:
+            here = st.present[:, a]
+            if spec.date is not None:
+                go = here & (c.to_day(spec.date) <= e)
+                day = c.to_day(spec.date)
+            else:
+                go = here & spec.when.evaluate(st, e)
+                day = int(c.days[k])
+            st.present[go, a] = False
+            st.left_day[go, a] = np.minimum(st.left_day[go, a], day)
+            self.log("left", go, actor=c.actors[a])
+
+    def _breakdowns(self, st, U, k):
+        c = self.c
+        e = int(c.ends[k])
+        for j, m in enumerate(c.milestones):
+            b = m.breakdown
+            if b is None:
+                continue
+            live = st.force_since[:, j] < NEVER
+            if not live.any():
+                continue
+            brk = np.zeros(st.n, bool)
+            if b.when is not None:
+                brk |= live & b.when.evaluate(st, e)
+            if b.hazard is not None:
+                brk |= live & (U[:, c.slot[f"breakdown:{m.id}"]] < st.V[:, self.ix[f"{m.id}.breakdown.hazard"]])
+            st.force_since[brk, j] = NEVER
+            st.broken_day[brk, j] = np.minimum(st.broken_day[brk, j], c.days[k])
+            self.log("broke", brk, milestone=m.id)
+
+    def _mediate(self, st, U, k):
+        c = self.c
+        if not c.mediations:
+            return
+        e = int(c.ends[k])
+        avail = self.available(st, k)  # pressing and proposing change no one's availability
+        for i, med in enumerate(c.mediations):
+            active = st.V[:, self.ix[f"{med.mediator}.active"]] >= 0.5
+            active &= st.present[:, c.ai[med.mediator]]
+            cands = []
+            for goal, when in med.pushes:
+                lv = self.toward(st, avail, c.mi[goal])
+                if when is not None:
+                    lv = np.where(when.evaluate(st, e), lv, -1)
+                for earlier in cands:
+                    lv = np.where(lv == earlier, -1, lv)
+                cands.append(lv)
+            C = np.column_stack(cands)
+            target = np.where(active, self.d.mediate(i, C, U[:, c.slot[f"mediate:{med.mediator}"]], st, k), -1)
+            if not (target >= 0).any():
+                continue
+            urgency = self.d.urgency(i, st, k)
+            for j in np.unique(target[target >= 0]):
+                mask = target == j
+                for a, share in self.d.pressure(i, int(j), urgency, st, k).items():
+                    st.P[:, a] += np.where(mask, share, 0.0)
+                self.log("pushed", mask, milestone=c.milestones[j].id, actor=med.mediator)
+                if c.milestones[j].proposable:
+                    free = mask & ~st.table[:, j]
+                    st.table[free, j] = True
+                    st.table_by[free, j] = c.ai[med.mediator]
+
+    def _unilateral(self, st, U, k):
+        c = self.c
+        avail = self.available(st, k)
+        for j, m in enumerate(c.milestones):
+            if m.proposable:
+                continue
+            on = avail[:, j]
+            if not on.any():
+                continue
+            frozen = on & (st.frozen_until[:, j] >= k)
+            self._frozen(st, k, j, frozen)
+            live = on & ~frozen
+            blocked = self._preconditions(st, U, k, j, live, position=None)
+            ask = live & ~blocked
+            a = int(self.consent[j][0])
+            cost = st.V[:, self.stake_cols[j][0]]
+            yes = self.d.party("concede", a, ask, cost, U[:, c.slot[f"act:{m.id}"]], st, k) & ask
+            self._held(st, k, j, yes)
+
+    def _propose(self, st, U, k):
+        c = self.c
+        avail = self.available(st, k)
+        for j, m in enumerate(c.milestones):
+            if not m.proposable:
+                continue
+            for pos, a in enumerate(self.consent[j]):
+                ok = avail[:, j] & ~st.table[:, j]
+                if not ok.any():
+                    break
+                size = st.V[:, self.stake_cols[j][pos]]
+                yes = self.d.party("propose", int(a), ok, size, U[:, c.slot[f"propose:{m.id}:{c.actors[a]}"]], st, k)
+                yes &= ok
+                st.table[yes, j] = True
+                st.table_by[yes, j] = a
+
+    def _frozen(self, st, k, j, frozen):
+        if not frozen.any():
+            return
+        c = self.c
+        st.postponed[frozen, j] += 1
+        for sid, si in c.shock_index.items():
+            by = frozen & (st.frozen_by[:, j] == si)
+            if by.any():
+                st.blocks[by, c.block_index[(c.milestones[j].id, "-", f"shock:{sid}")]] += 1
+                self.log("blocked", by, milestone=c.milestones[j].id, detail=f"shock:{sid}")
+
+    def _preconditions(self, st, U, k, j, mask, position):
+        """Runs blocked by the preconditions on milestone j held by the consenter at ``position``
+        (-1: by actors who need not consent; None: every holder), in declaration order."""
+        c = self.c
+        e = int(c.ends[k])
+        blocked = np.zeros(st.n, bool)
+        for pre, holder, pos in self.pre_on.get(j, ()):
+            if position is not None and pos != position:
+                continue
+            unmet = mask & (st.V[:, self.ix[f"{pre.id}.enabled"]] >= 0.5)
+            if not unmet.any():
+                continue
+            unmet &= ~pre.requires.evaluate(st, e)
+            if pre.kind == "soft" and unmet.any():
+                thr = st.V[:, self.ix[f"{pre.id}.waiver_threshold"]]
+                waived = self.d.party("waive", holder, unmet, thr, U[:, c.slot[f"waive:{pre.id}"]], st, k) & unmet
+                self.log("waived", waived, milestone=c.milestones[j].id, actor=pre.holder, detail=pre.id)
+                unmet &= ~waived
+            if unmet.any():
+                st.blocks[unmet, c.block_index[(c.milestones[j].id, pre.holder, f"precondition:{pre.id}")]] += 1
+                self.log("blocked", unmet, milestone=c.milestones[j].id, actor=pre.holder,
+                         detail=f"precondition:{pre.id}")
+            blocked |= unmet
+        return blocked
+
+    def _decide(self, st, U, k, j, on):
+        c, m = self.c, self.c.milestones[j]
+        st.proposed[on, j] += 1
+        if self.d.keeps_logs:
+            for code in np.unique(st.table_by[on, j]):
+                self.log("proposed", on & (st.table_by[:, j] == code), milestone=m.id, actor=self.proposer_name(code))
+        frozen = on & (st.frozen_until[:, j] >= k)
+        self._frozen(st, k, j, frozen)
+        live = on & ~frozen
+        blocked = np.zeros(st.n, bool)
+        for pos, a in enumerate(self.consent[j]):
+            own = self._preconditions(st, U, k, j, live, pos)
+            ask = live & ~own
+            size = st.V[:, self.stake_cols[j][pos]]
+            yes = self.d.party("accept", int(a), ask, size, U[:, c.slot[f"accept:{m.id}:{c.actors[a]}"]], st, k)
+            declined = ask & ~yes
+            if declined.any():
+                st.blocks[declined, c.block_index[(m.id, c.actors[a], "declined")]] += 1
+                self.log("blocked", declined, milestone=m.id, actor=c.actors[a], detail="declined")
+            blocked |= own | declined
+        blocked |= self._preconditions(st, U, k, j, live, -1)  # held by actors who need not consent
+        st.postponed[live & blocked, j] += 1
+        self._held(st, k, j, live & ~blocked)
+
+    def _held(self, st, k, j, yes):
+        if not yes.any():
+            return
+        c, m = self.c, self.c.milestones[j]
+        day = np.where(st.table_day[:, j] < NEVER, st.table_day[:, j], c.days[k])
+        st.first_day[yes, j] = np.minimum(st.first_day[yes, j], day[yes])
+        st.last_day[yes, j] = day[yes]
+        st.count[yes, j] += 1
+        start = yes & (st.force_since[:, j] == NEVER)
+        st.force_since[start, j] = day[start]
+        for due, within in self.commits.get(j, ()):
+            new = yes & (st.due_day[:, due] == NEVER)
+            st.due_day[new, due] = day[new] + within
+        self.log("held" if m.proposable else "acted", yes, milestone=m.id,
+                 actor="" if m.proposable else m.consenters()[0])
+        if j in self.effects_of:
+            self.apply(st, yes, self.effects_of[j])
+
+    def _effects(self, st, k):
+        c = self.c
+        e = int(c.ends[k])
+        for i, eff in enumerate(c.effects):
+            todo = ~st.effect_done[:, i]
+            if not todo.any():
+                continue
+            fire = todo & eff.when.evaluate(st, e)
+            st.effect_done[fire, i] = True
+            self.apply(st, fire, eff.changes)
+            self.log("effect", fire, detail=eff.id or f"effect {i + 1}")
+
+    # ------------------------------------------------------------------ history
+    def start(self, st: RunState) -> None:
+        """What happened before the calendar starts, from the scenario's history."""
+        c, h = self.c, self.c.scenario.history
+        if h is None:
+            return
+        for item in h.milestones:
+            j = c.mi[item.milestone]
+            day = c.to_day(item.date)
+            st.first_day[:, j] = np.minimum(st.first_day[:, j], day)
+            st.last_day[:, j] = np.maximum(np.where(st.last_day[:, j] < NEVER, st.last_day[:, j], day), day)
+            st.count[:, j] += item.count
+            st.force_since[:, j] = np.minimum(st.force_since[:, j], day)
+            for due, within in self.commits.get(j, ()):
+                st.due_day[:, due] = np.minimum(st.due_day[:, due], day + within)
+        for item in h.events:
+            f = c.fi[item.event]
+            st.fired_day[:, f] = np.minimum(st.fired_day[:, f], c.to_day(item.date))

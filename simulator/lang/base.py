@@ -1,0 +1,123 @@
+"""Building blocks of the scenario format: ids, parameters and their provenance.
+
+Every number or rule carries its provenance: ``evidence`` (a source id and a
+verbatim ``quote``, or a ``note`` in the author's own words) or an
+``assumption`` (one sentence saying why). Numbers are ``Param`` objects so
+that any of them can be declared uncertain and addressed by a dotted name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+#: A reference to a milestone: an id, or ``<ladder>.<stage>`` for a stage of a concession ladder.
+MilestoneRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$", max_length=130)]
+#: A date, or a name: ``start``, ``end``, ``election.<id>.round1|runoff``, or a dated event or occasion id.
+DateRef = dt.date | Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.]*$", max_length=140)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(Strict):
+    """What a source says: a verbatim ``quote`` (checked against the source's text) or a ``note`` in our words."""
+
+    source: Id
+    quote: str | None = Field(default=None, min_length=8)
+    note: str | None = Field(default=None, min_length=8)
+    locator: str | None = Field(default=None, description="where in the source: paragraph, page")
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if (self.quote is None) == (self.note is None):
+            raise ValueError("give exactly one of 'quote' (verbatim, checked) or 'note' (in your own words)")
+        return self
+
+
+class Sourced(Strict):
+    """Mixin: exactly one of ``evidence`` or ``assumption``."""
+
+    evidence: Evidence | None = None
+    assumption: str | None = Field(default=None, min_length=8)
+
+    @model_validator(mode="after")
+    def _one_provenance(self):
+        if (self.evidence is None) == (self.assumption is None):
+            raise ValueError("give exactly one of 'evidence' (source + quote or note) or 'assumption'")
+        return self
+
+
+class Param(Sourced):
+    """A number, fixed or uncertain.
+
+    ``dist`` selects the form: ``fixed`` needs ``value``; ``uniform`` needs
+    ``low``/``high``; ``triangular`` adds ``mode``; ``beta`` needs ``a``/``b``
+    (scaled to ``low``..``high``, default 0..1); ``normal`` needs ``mean``/``sd``
+    and is truncated to ``low``..``high`` when given.
+    """
+
+    dist: Literal["fixed", "uniform", "triangular", "beta", "normal"] = "fixed"
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    a: float | None = Field(default=None, gt=0)
+    b: float | None = Field(default=None, gt=0)
+    mean: float | None = None
+    sd: float | None = Field(default=None, gt=0)
+    label: str | None = Field(default=None, description="words for people (sliders, tables)")
+
+    @model_validator(mode="after")
+    def _shape(self):
+        need = {
+            "fixed": ("value",),
+            "uniform": ("low", "high"),
+            "triangular": ("low", "mode", "high"),
+            "beta": ("a", "b"),
+            "normal": ("mean", "sd"),
+        }[self.dist]
+        missing = [name for name in need if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"dist '{self.dist}' needs {', '.join(missing)}")
+        for name in ("value", "low", "high", "mode", "mean"):
+            v = getattr(self, name)
+            if v is not None and v != v or v in (float("inf"), float("-inf")):
+                raise ValueError(f"'{name}' must be a finite number")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        if self.dist == "triangular" and not self.low <= self.mode <= self.high:
+            raise ValueError("mode must lie between low and high")
+        if self.dist == "normal" and self.low is not None and self.high is not None:
+            if not self.low <= self.mean <= self.high:
+                raise ValueError("mean must lie between low and high")
+        return self
+
+    @property
+    def is_uncertain(self) -> bool:
+        return self.dist != "fixed"
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """Support of the parameter (for sweeps and sliders)."""
+        if self.dist == "fixed":
+            return (self.value, self.value)
+        if self.dist == "beta":
+            return (self.low if self.low is not None else 0.0, self.high if self.high is not None else 1.0)
+        if self.dist == "normal":
+            lo = self.low if self.low is not None else self.mean - 4 * self.sd
+            hi = self.high if self.high is not None else self.mean + 4 * self.sd
+            return (lo, hi)
+        return (self.low, self.high)
+
+
+class ParamChange(Sourced):
+    """A change of one parameter: ``set`` it to ``value`` or ``add`` ``value`` to it."""
+
+    param: str = Field(description="dotted parameter name")
+    op: Literal["set", "add"] = "set"
+    value: float

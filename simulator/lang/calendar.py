@@ -1,0 +1,309 @@
+"""What the calendar brings: elections, dated events, random shocks and occasions, one class each.
+
+Each class holds its schema, its checks, its numbers (``parameters``), its
+draw slots and what it does to the run state in its phase of the weekly step
+(``advance``), written once on arrays over runs for both engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from .base import DateRef, Id, MilestoneRef, Param, ParamChange, Sourced, Strict
+from .conditions import AnyCondition
+
+if TYPE_CHECKING:
+    from ..engine.kernel import Kernel
+    from ..engine.state import RunState
+
+
+class Election(Sourced):
+    """An election with an incumbent and a challenger, decided in round 1 or a run-off.
+
+    The incumbent wins with p = clip(base_win + progress_effect * (progress milestones held), 0, 1);
+    with a run-off date, the vote goes to a run-off first with probability p_runoff.
+    """
+
+    id: Id = "election"
+    name: str
+    office: str | None = None
+    incumbent: Id
+    challenger: Id
+    round1: dt.date
+    runoff: dt.date | None = None
+    p_runoff: Param
+    base_win: Param
+    progress_effect: Param
+    progress: list[MilestoneRef] | None = Field(default=None, description="milestones that count as progress "
+                                      "(default: every meeting)")
+    after_win: list[ParamChange] = []
+    after_loss: list[ParamChange] = []
+
+    def parameters(self, path):
+        for f in ("p_runoff", "base_win", "progress_effect"):
+            yield f"election.{self.id}.{f}", getattr(self, f), (*path, f)
+
+    def slots(self):
+        return [f"election:{self.id}:{r}" for r in ("decisive", "round1", "runoff")]
+
+    def check(self, ctx, path, cal):
+        for f in ("incumbent", "challenger"):
+            ctx.ref((*path, f), getattr(self, f), "actor")
+        if self.incumbent == self.challenger:
+            ctx.error((*path, "challenger"), "challenger and incumbent must differ")
+        if not cal.start <= self.round1 <= cal.end:
+            ctx.error((*path, "round1"), f"round 1 ({self.round1}) is outside the calendar ({cal.start} to {cal.end})")
+        if self.runoff is not None and not self.round1 < self.runoff <= cal.end:
+            ctx.error((*path, "runoff"), f"run-off ({self.runoff}) must fall after round 1 ({self.round1}) "
+                      "and by the calendar end")
+        for n, m in enumerate(self.progress or []):
+            ctx.ref((*path, "progress", n), m, "milestone")
+
+    def advance(self, kr: Kernel, st: RunState, k: int, U) -> None:
+        c, g = kr.c, kr.c.gi[self.id]
+        step1 = c.step_of(self.round1)
+        step2 = c.step_of(self.runoff) if self.runoff else None
+        if k != step1 and k != step2:
+            return
+        V, ix = st.V, c.table.index
+        base = f"election:{self.id}:"
+        resolve = np.zeros(st.n, bool)
+        u = np.zeros(st.n)
+        day = np.full(st.n, c.days[k], dtype=np.int64)
+        if k == step1:
+            first = st.rounds[:, g] == 0
+            st.rounds[first, g] = 1
+            if step2 is not None:
+                runoff = first & (U[:, c.slot[base + "decisive"]] < V[:, ix[f"election.{self.id}.p_runoff"]])
+            else:
+                runoff = np.zeros(st.n, bool)
+            st.pending[:, g] |= runoff
+            kr.log("election", runoff, detail=f"{self.id}:runoff")
+            decided = first & ~runoff
+            resolve |= decided
+            u = np.where(decided, U[:, c.slot[base + "round1"]], u)
+            day[decided] = c.to_day(self.round1)
+        if step2 is not None and k == step2:
+            go = st.pending[:, g].copy()
+            st.pending[go, g] = False
+            st.rounds[go, g] = 2
+            resolve |= go
+            u = np.where(go, U[:, c.slot[base + "runoff"]], u)
+            day[go] = c.to_day(self.runoff)
+        if not resolve.any():
+            return
+        progress = c.progress_cols[self.id]
+        n_held = (st.count[:, progress] > 0).sum(axis=1)
+        p_win = np.minimum(np.maximum(V[:, ix[f"election.{self.id}.base_win"]]
+                                      + V[:, ix[f"election.{self.id}.progress_effect"]] * n_held, 0.0), 1.0)
+        win = resolve & (u < p_win)
+        lose = resolve & ~win
+        st.winner[win, g], st.winner[lose, g] = 0, 1
+        st.winner_day[resolve, g] = day[resolve]
+        kr.log("election", win, actor=self.incumbent, detail=self.id)
+        kr.log("election", lose, actor=self.challenger, detail=self.id)
+        kr.apply(st, win, self.after_win)
+        kr.apply(st, lose, self.after_loss)
+
+
+class ProposeSpec(Strict):
+    """What a dated event or occasion puts on the table: a milestone, or the next one toward a goal."""
+
+    milestone: MilestoneRef | None = None
+    toward: MilestoneRef | None = None
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.milestone is None) == (self.toward is None):
+            raise ValueError("give exactly one of 'milestone' or 'toward'")
+        return self
+
+    @property
+    def target(self) -> str:
+        return self.milestone or self.toward
+
+
+class DatedEvent(Sourced):
+    """Something scheduled on a date: its parameter effects apply, and it may put a milestone on the table."""
+
+    id: Id
+    name: str
+    label: str | None = None
+    date: dt.date
+    proposes: ProposeSpec | None = None
+    effects: list[ParamChange] = []
+
+    def check(self, ctx, path, cal):
+        if not cal.start <= self.date <= cal.end:
+            ctx.error((*path, "date"), f"{self.date} is outside the calendar ({cal.start} to {cal.end})")
+        if self.proposes is not None:
+            ctx.ref((*path, "proposes", "milestone" if self.proposes.milestone else "toward"),
+                    self.proposes.target, "milestone")
+
+    def advance(self, kr: Kernel, st: RunState, k: int, U) -> None:
+        c = kr.c
+        if c.step_of(self.date) != k:
+            return
+        everyone = np.ones(st.n, bool)
+        day = c.to_day(self.date)
+        st.fired_day[:, c.fi[self.id]] = np.minimum(st.fired_day[:, c.fi[self.id]], day)
+        kr.log("scheduled", everyone, detail=self.id)
+        kr.apply(st, everyone, self.effects)
+        if self.proposes is not None:
+            kr.put_on_table(st, k, self.proposes, everyone, f"calendar:{self.id}", day)
+
+
+class Shock(Sourced):
+    """A random event: weekly ``hazard`` within a window (and while ``when`` holds); it may freeze milestones."""
+
+    id: Id
+    name: str
+    label: str | None = None
+    hazard: Param
+    between: tuple[DateRef, DateRef] = ("start", "end")
+    when: AnyCondition | None = None
+    freezes: list[MilestoneRef] = Field(default=[], description="milestones (or tracks) it freezes")
+    weeks: int = Field(default=0, ge=0)
+    effects: list[ParamChange] = []
+    once: bool = True
+
+    def parameters(self, path):
+        yield f"{self.id}.hazard", self.hazard, (*path, "hazard")
+
+    def check(self, ctx, path, cal):
+        a = ctx.date((*path, "between", 0), self.between[0])
+        b = ctx.date((*path, "between", 1), self.between[1])
+        if a is not None and b is not None and a > b:
+            ctx.error((*path, "between"), f"the window ends ({b}) before it starts ({a})")
+        if self.when is not None:
+            self.when.check(ctx, (*path, "when"))
+        for n, m in enumerate(self.freezes):
+            ctx.ref((*path, "freezes", n), m, "milestone or track", pool=ctx.pools["freezable"])
+
+    def advance(self, kr: Kernel, st: RunState, k: int, U) -> None:
+        c = kr.c
+        lo, hi = c.window(self.between)
+        if not (c.days[k] <= hi and c.ends[k] >= lo):
+            return
+        f = c.fi[self.id]
+        can = (st.fired_day[:, f] == c.never) if self.once else np.ones(st.n, bool)
+        if self.when is not None:
+            can &= self.when.evaluate(st, c.ends[k])
+        hit = can & (U[:, c.slot[f"shock:{self.id}"]] < st.V[:, c.table.index[f"{self.id}.hazard"]])
+        if not hit.any():
+            return
+        st.fired_day[hit, f] = np.minimum(st.fired_day[hit, f], c.days[k])
+        for j in c.freeze_cols[self.id]:
+            later = hit & (k + self.weeks >= st.frozen_until[:, j])
+            st.frozen_until[later, j] = k + self.weeks
+            st.frozen_by[later, j] = c.shock_index[self.id]
+        kr.apply(st, hit, self.effects)
+        kr.log("shock", hit, detail=self.id)
+
+
+class Occasion(Sourced):
+    """A gathering (summit, UN session, funeral) on a date or with a weekly hazard within a window.
+
+    While it lasts (its week) the listed actors are together, and the listed
+    milestones among them are put on the table, dated on the occasion's date.
+    """
+
+    id: Id
+    name: str
+    label: str | None = None
+    date: dt.date | None = None
+    hazard: Param | None = None
+    between: tuple[DateRef, DateRef] = ("start", "end")
+    actors: list[Id] = Field(min_length=1)
+    milestones: list[MilestoneRef] = Field(default=[], description="milestones that may be held there")
+    once: bool = True
+
+    @model_validator(mode="after")
+    def _date_or_hazard(self):
+        if (self.date is None) == (self.hazard is None):
+            raise ValueError("give exactly one of 'date' or 'hazard' (weekly, within 'between')")
+        return self
+
+    def parameters(self, path):
+        if self.hazard is not None:
+            yield f"{self.id}.hazard", self.hazard, (*path, "hazard")
+
+    def slots(self):
+        return [f"occasion:{self.id}"] if self.hazard is not None else []
+
+    def check(self, ctx, path, cal):
+        if self.date is not None and not cal.start <= self.date <= cal.end:
+            ctx.error((*path, "date"), f"{self.date} is outside the calendar ({cal.start} to {cal.end})")
+        ctx.date((*path, "between", 0), self.between[0])
+        ctx.date((*path, "between", 1), self.between[1])
+        for n, a in enumerate(self.actors):
+            ctx.ref((*path, "actors", n), a, "actor")
+        for n, m in enumerate(self.milestones):
+            ctx.ref((*path, "milestones", n), m, "milestone")
+
+    def advance(self, kr: Kernel, st: RunState, k: int, U) -> None:
+        c = kr.c
+        f = c.fi[self.id]
+        if self.date is not None:
+            if c.step_of(self.date) != k:
+                return
+            hit = np.ones(st.n, bool)
+            day = c.to_day(self.date)
+        else:
+            lo, hi = c.window(self.between)
+            if not (c.days[k] <= hi and c.ends[k] >= lo):
+                return
+            can = (st.fired_day[:, f] == c.never) if self.once else np.ones(st.n, bool)
+            hit = can & (U[:, c.slot[f"occasion:{self.id}"]] < st.V[:, c.table.index[f"{self.id}.hazard"]])
+            day = c.days[k]
+        if not hit.any():
+            return
+        st.fired_day[hit, f] = np.minimum(st.fired_day[hit, f], day)
+        kr.log("occasion", hit, detail=self.id)
+        here = set(self.actors)
+        for m in self.milestones:
+            if set(c.milestone[m].consenters()) <= here:
+                kr.put_on_table(st, k, ProposeSpec(milestone=m), hit, f"occasion:{self.id}", day)
+
+
+class Entry(Sourced):
+    """When an actor enters: on a date, or with a weekly hazard within a window (and while ``when`` holds)."""
+
+    date: dt.date | None = None
+    hazard: Param | None = None
+    between: tuple[DateRef, DateRef] = ("start", "end")
+    when: AnyCondition | None = None
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.date is None) == (self.hazard is None):
+            raise ValueError("give exactly one of 'date' or 'hazard'")
+        return self
+
+
+class Exit(Sourced):
+    """When an actor leaves: on a date, or as soon as ``when`` holds."""
+
+    date: dt.date | None = None
+    when: AnyCondition | None = None
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.date is None) == (self.when is None):
+            raise ValueError("give exactly one of 'date' or 'when'")
+        return self
+
+
+class TriggeredEffect(Sourced):
+    """Parameter changes that apply once, at the end of the first step in which ``when`` holds."""
+
+    id: Id | None = None
+    when: AnyCondition
+    changes: list[ParamChange] = Field(min_length=1)
+
+    def check(self, ctx, path):
+        self.when.check(ctx, (*path, "when"))

@@ -1,0 +1,422 @@
+"""The condition language: one class per kind, used everywhere a scenario states "when".
+
+Conditions appear in milestone ``requires``, preconditions, questions, shock
+and occasion windows, effect triggers and actor entry and exit. Each kind is a
+small pydantic model that holds its schema, its checks (``check``), its words
+(``label``) and its evaluation on the run state (``evaluate``: a boolean array
+over runs at a given day). The Mesa model's state is the same arrays with one
+run, so there is one evaluation for both engines.
+
+A condition is written as a mapping with exactly one key, the kind:
+``{held: X}``, ``{count: {of: X, at_least: 2}}``, ``{all: [...]}``, ...
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
+
+import numpy as np
+from pydantic import Discriminator, Field, Tag
+
+from .base import DateRef, Id, MilestoneRef, Strict
+from .dates import NEVER, describe_date
+
+if TYPE_CHECKING:  # the run state and the checking context, for type hints only
+    from ..engine.state import RunState
+    from .context import CheckContext, Words
+
+KINDS: dict[str, type[Condition]] = {}
+
+
+def kind(cls):
+    """Register a condition class under its ``key`` (the YAML key that selects it)."""
+    KINDS[cls.key] = cls
+    return cls
+
+
+class Condition(Strict):
+    key: ClassVar[str]
+
+    def check(self, ctx: CheckContext, path: tuple) -> None:
+        """Report unknown references and bad values through ``ctx.error(path, message)``."""
+
+    def children(self) -> list[Condition]:
+        return []
+
+    def milestones(self) -> list[str]:
+        """Milestones whose having happened makes this true (prerequisites a mediator can work toward)."""
+        return [m for c in self.children() for m in c.milestones()]
+
+    def label(self, w: Words) -> str:
+        raise NotImplementedError
+
+    def evaluate(self, st: RunState, day: int) -> np.ndarray:
+        """Boolean array over runs: does the condition hold on ``day`` (an int day)?"""
+        raise NotImplementedError
+
+
+def _ref_day(st: RunState, ref) -> np.ndarray | int:
+    """A date reference as an int day, or per run (an event id: the day it happened, NEVER if not)."""
+    fixed = st.c.static_day(ref)
+    if fixed is not None:
+        return fixed
+    return st.fired_day[:, st.c.fi[ref]]
+
+
+# ----------------------------------------------------------------------------- milestones
+
+@kind
+class Held(Condition):
+    """Milestone X has happened, at least once."""
+
+    key: ClassVar[str] = "held"
+    held: MilestoneRef
+
+    def check(self, ctx, path):
+        ctx.ref((*path, "held"), self.held, "milestone")
+
+    def milestones(self):
+        return [self.held]
+
+    def label(self, w):
+        return f"{w.name(self.held)} has happened"
+
+    def evaluate(self, st, day):
+        return st.first_day[:, st.c.mi[self.held]] <= day
+
+
+class CountSpec(Strict):
+    of: MilestoneRef
+    at_least: int = Field(ge=1)
+
+
+@kind
+class Count(Condition):
+    """Milestone X has happened at least n times."""
+
+    key: ClassVar[str] = "count"
+    count: CountSpec
+
+    def check(self, ctx, path):
+        ctx.ref((*path, "count", "of"), self.count.of, "milestone")
+
+    def milestones(self):
+        return [self.count.of]
+
+    def label(self, w):
+        return f"{w.name(self.count.of)} has happened at least {self.count.at_least} times"
+
+    def evaluate(self, st, day):
+        j = st.c.mi[self.count.of]
+        # at most one holding per step: one dated after `day` is the last one
+        n = st.count[:, j] - (st.last_day[:, j] > day)
+        return n >= self.count.at_least
+
+
+class ForceSpec(Strict):
+    of: MilestoneRef
+    for_days: int = Field(default=1, ge=1)
+
+
+@kind
+class InForce(Condition):
+    """Milestone X has happened and has not broken down (for at least ``for_days`` consecutive days)."""
+
+    key: ClassVar[str] = "in_force"
+    in_force: MilestoneRef | ForceSpec
+
+    @property
+    def spec(self) -> ForceSpec:
+        return self.in_force if isinstance(self.in_force, ForceSpec) else ForceSpec(of=self.in_force)
+
+    def check(self, ctx, path):
+        sub = (*path, "in_force") + (("of",) if isinstance(self.in_force, ForceSpec) else ())
+        ctx.ref(sub, self.spec.of, "milestone")
+
+    def milestones(self):
+        return [self.spec.of]
+
+    def label(self, w):
+        s = self.spec
+        tail = f" for {s.for_days} consecutive days" if s.for_days > 1 else ""
+        return f"{w.name(s.of)} is in force{tail}"
+
+    def evaluate(self, st, day):
+        s = self.spec
+        since = st.force_since[:, st.c.mi[s.of]].astype(np.int64)
+        return since <= day - (s.for_days - 1)
+
+
+class StageSpec(Strict):
+    ladder: Id
+    at_least: Id
+
+
+@kind
+class Stage(Condition):
+    """Concession ladder L has reached stage S (or a later one)."""
+
+    key: ClassVar[str] = "stage"
+    stage: StageSpec
+
+    def check(self, ctx, path):
+        if ctx.ref((*path, "stage", "ladder"), self.stage.ladder, "ladder"):
+            stages = ctx.ladder_stages[self.stage.ladder]
+            ctx.ref((*path, "stage", "at_least"), self.stage.at_least, f"stage of ladder '{self.stage.ladder}'",
+                    pool=stages)
+
+    def _milestone(self, c) -> str | None:
+        return c.stage_milestone(self.stage.ladder, self.stage.at_least)
+
+    def milestones(self):
+        return []  # resolved against the compiled scenario; see ``prerequisites``
+
+    def prerequisite(self, c) -> str | None:
+        return self._milestone(c)
+
+    def label(self, w):
+        return f"{w.name(self.stage.ladder)} has reached '{w.name(self.stage.ladder + '.' + self.stage.at_least)}'"
+
+    def evaluate(self, st, day):
+        m = self._milestone(st.c)
+        if m is None:  # the starting stage holds from the start
+            return np.ones(st.n, bool)
+        return st.first_day[:, st.c.mi[m]] <= day
+
+
+# ----------------------------------------------------------------------------- events and elections
+
+@kind
+class Event(Condition):
+    """A dated event, shock or occasion E has happened."""
+
+    key: ClassVar[str] = "event"
+    event: Id
+
+    def check(self, ctx, path):
+        ctx.ref((*path, "event"), self.event, "event")
+
+    def label(self, w):
+        return f"{w.name(self.event)} has happened"
+
+    def evaluate(self, st, day):
+        return st.fired_day[:, st.c.fi[self.event]] <= day
+
+
+class WinnerSpec(Strict):
+    election: Id
+    is_: Id = Field(alias="is")
+
+    model_config = Strict.model_config | {"populate_by_name": True}
+
+
+@kind
+class Winner(Condition):
+    """Actor A has won election E."""
+
+    key: ClassVar[str] = "winner"
+    winner: WinnerSpec
+
+    def check(self, ctx, path):
+        w = self.winner
+        if ctx.ref((*path, "winner", "election"), w.election, "election"):
+            ctx.ref((*path, "winner", "is"), w.is_, f"candidate of election '{w.election}'",
+                    pool=ctx.candidates[w.election])
+
+    def label(self, w):
+        return f"{w.name(self.winner.is_)} has won the {w.name('election.' + self.winner.election)}"
+
+    def evaluate(self, st, day):
+        g = st.c.gi[self.winner.election]
+        want = st.c.candidate_index(self.winner.election, self.winner.is_)
+        return (st.winner[:, g] == want) & (st.winner_day[:, g] <= day)
+
+
+@kind
+class Present(Condition):
+    """Actor A is taking part: it has entered and not left."""
+
+    key: ClassVar[str] = "present"
+    present: Id
+
+    def check(self, ctx, path):
+        ctx.ref((*path, "present"), self.present, "actor")
+
+    def label(self, w):
+        return f"{w.name(self.present)} is taking part"
+
+    def evaluate(self, st, day):
+        return st.present[:, st.c.ai[self.present]].copy()
+
+
+# ----------------------------------------------------------------------------- dates
+
+@kind
+class Before(Condition):
+    """The day is before date D (a named date may be an event: before it has happened)."""
+
+    key: ClassVar[str] = "before"
+    before: DateRef
+
+    def check(self, ctx, path):
+        ctx.date((*path, "before"), self.before)
+
+    def label(self, w):
+        return f"before {w.date(self.before)}"
+
+    def evaluate(self, st, day):
+        return np.broadcast_to(day < _ref_day(st, self.before), (st.n,)).copy()
+
+
+@kind
+class After(Condition):
+    """The day is on or after date D."""
+
+    key: ClassVar[str] = "after"
+    after: DateRef
+
+    def check(self, ctx, path):
+        ctx.date((*path, "after"), self.after)
+
+    def label(self, w):
+        return f"on or after {w.date(self.after)}"
+
+    def evaluate(self, st, day):
+        return np.broadcast_to(day >= _ref_day(st, self.after), (st.n,)).copy()
+
+
+@kind
+class Between(Condition):
+    """The day lies within [D1, D2], both included."""
+
+    key: ClassVar[str] = "between"
+    between: tuple[DateRef, DateRef]
+
+    def check(self, ctx, path):
+        a = ctx.date((*path, "between", 0), self.between[0])
+        b = ctx.date((*path, "between", 1), self.between[1])
+        if a is not None and b is not None and b < a:
+            ctx.error((*path, "between"), f"the window ends ({describe_date(self.between[1])}) before it starts "
+                      f"({describe_date(self.between[0])})")
+
+    def label(self, w):
+        return f"between {w.date(self.between[0])} and {w.date(self.between[1])}"
+
+    def evaluate(self, st, day):
+        lo, hi = _ref_day(st, self.between[0]), _ref_day(st, self.between[1])
+        return np.broadcast_to((day >= lo) & (day <= hi) & (np.asarray(lo) < NEVER), (st.n,)).copy()
+
+
+# ----------------------------------------------------------------------------- combinations
+
+@kind
+class All(Condition):
+    """Every one of the listed conditions holds."""
+
+    key: ClassVar[str] = "all"
+    all: list[AnyCondition] = Field(min_length=1)
+
+    def children(self):
+        return list(self.all)
+
+    def check(self, ctx, path):
+        for i, c in enumerate(self.all):
+            c.check(ctx, (*path, "all", i))
+
+    def label(self, w):
+        return " and ".join(_paren(c, w) for c in self.all)
+
+    def evaluate(self, st, day):
+        out = self.all[0].evaluate(st, day)
+        for c in self.all[1:]:
+            out &= c.evaluate(st, day)
+        return out
+
+
+@kind
+class Any_(Condition):
+    """At least one of the listed conditions holds."""
+
+    key: ClassVar[str] = "any"
+    any: list[AnyCondition] = Field(min_length=1)
+
+    def children(self):
+        return list(self.any)
+
+    def milestones(self):
+        return []  # any one of them would do: none is a prerequisite
+
+    def check(self, ctx, path):
+        for i, c in enumerate(self.any):
+            c.check(ctx, (*path, "any", i))
+
+    def label(self, w):
+        return " or ".join(_paren(c, w) for c in self.any)
+
+    def evaluate(self, st, day):
+        out = self.any[0].evaluate(st, day)
+        for c in self.any[1:]:
+            out |= c.evaluate(st, day)
+        return out
+
+
+@kind
+class Not(Condition):
+    """The condition does not hold."""
+
+    key: ClassVar[str] = "not"
+    not_: AnyCondition = Field(alias="not")
+
+    model_config = Strict.model_config | {"populate_by_name": True}
+
+    def children(self):
+        return [self.not_]
+
+    def milestones(self):
+        return []
+
+    def check(self, ctx, path):
+        self.not_.check(ctx, (*path, "not"))
+
+    def label(self, w):
+        return f"not ({self.not_.label(w)})"
+
+    def evaluate(self, st, day):
+        return ~self.not_.evaluate(st, day)
+
+
+def _paren(c: Condition, w) -> str:
+    text = c.label(w)
+    return f"({text})" if isinstance(c, (All, Any_)) else text
+
+
+# ----------------------------------------------------------------------------- the union
+
+def _kind_of(value: Any) -> str | None:
+    if isinstance(value, dict):
+        keys = [k for k in value if k in KINDS]
+        return keys[0] if len(keys) == 1 and len(value) == 1 else None
+    return getattr(value, "key", None)
+
+
+AnyCondition = Annotated[
+    Union[tuple(Annotated[cls, Tag(key)] for key, cls in KINDS.items())],  # every registered kind, tagged by key
+    Discriminator(_kind_of, custom_error_type="condition",
+                  custom_error_message="a condition is a mapping with one key, one of: " + ", ".join(KINDS)),
+]
+
+for _cls in KINDS.values():
+    _cls.model_rebuild()
+
+
+def walk(c: Condition):
+    """The condition and every condition inside it."""
+    yield c
+    for child in c.children():
+        yield from walk(child)
+
+
+class When(Strict):
+    """A field holding one condition (validates a condition alone)."""
+
+    when: AnyCondition

@@ -1,0 +1,252 @@
+"""Milestones: what can happen in a negotiation, one class per kind.
+
+A **meeting** needs every attendee's consent (a host may be present); a
+**joint** act needs the consent of a set of actors, any of whom may be a
+mediator or host (an agreement, a communique, restored relations); a
+**unilateral** step is taken by one actor alone (a concession, a designation
+lifted, a military operation). Every milestone can be gated (``requires``),
+asked about, carry a cost per actor, repeat, break down once in force, commit
+others to follow-on milestones with deadlines, and change parameters when it
+happens. Tracks (ladders of meetings) and concession ladders are short-hands
+that expand to milestones (``expand``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal, Union
+
+from pydantic import Discriminator, Field, Tag
+
+from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
+from .conditions import AnyCondition, Held
+
+MilestoneId = MilestoneRef
+
+
+class Breakdown(Sourced):
+    """Once in force, the milestone collapses with a weekly ``hazard``, or at once when ``when`` holds."""
+
+    hazard: Param | None = None
+    when: AnyCondition | None = None
+
+
+class Commit(Strict):
+    """A follow-on milestone that becomes due within ``within_days`` of this one."""
+
+    milestone: MilestoneRef
+    within_days: int = Field(ge=1, le=3660)
+
+
+class MilestoneBase(Sourced):
+    kind_name: ClassVar[str]
+    proposable: ClassVar[bool] = True  # proposed, then consented to; else decided by its actor each week
+    decision: ClassVar[str] = "accept"  # the rule method its actors decide with
+
+    id: MilestoneId
+    name: str
+    label: str | None = None
+    requires: AnyCondition | None = Field(default=None, description="gate: cannot happen until this holds")
+    stakes: Param | None = Field(default=None, description="cost of the step for each actor who must consent")
+    costs: dict[Id, Param] = Field(default={}, description="cost per actor, overriding stakes")
+    repeat: bool = Field(default=False, description="it can happen again; each time counts")
+    breakdown: Breakdown | None = None
+    commits: list[Commit] = []
+    effects: list[ParamChange] = []
+    track: str | None = Field(default=None, exclude=True, description="set by the tracks short-hand")
+
+    def consenters(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def others_present(self) -> tuple[str, ...]:
+        return ()
+
+    def stake_name(self, actor: str) -> str:
+        """The dotted parameter giving this milestone's cost for one actor."""
+        return f"{self.id}.stakes.{actor}" if actor in self.costs else f"{self.id}.stakes"
+
+    def parameters(self, path: tuple):
+        """(dotted name, Param, document path) of this milestone's numbers."""
+        if self.stakes is not None:
+            yield f"{self.id}.stakes", self.stakes, (*path, "stakes")
+        for who, p in self.costs.items():
+            yield f"{self.id}.stakes.{who}", p, (*path, "costs", who)
+        if self.breakdown is not None and self.breakdown.hazard is not None:
+            yield f"{self.id}.breakdown.hazard", self.breakdown.hazard, (*path, "breakdown", "hazard")
+
+    def prerequisites(self, c) -> list[str]:
+        """Milestones that must have happened first (what a mediator works toward)."""
+        if self.requires is None:
+            return []
+        from .conditions import Stage, walk
+
+        out = list(self.requires.milestones())
+        for cond in walk(self.requires):
+            if isinstance(cond, Stage) and cond.prerequisite(c):
+                out.append(cond.prerequisite(c))
+        return list(dict.fromkeys(out))
+
+    def check(self, ctx, path: tuple) -> None:
+        if "." in self.id and self.track is None and not getattr(self, "_ladder", False):
+            ctx.error((*path, "id"), f"'{self.id}': milestone ids are letters, digits and _ (no '.')")
+        who = self.consenters()
+        for n, a in enumerate(who):
+            ctx.ref((*path, self._who_field, n) if self._who_field != "actor" else (*path, "actor"), a, "actor")
+        if len(set(who)) != len(who):
+            ctx.error((*path, self._who_field), "an actor is listed twice")
+        for a in self.costs:
+            if a not in who:
+                ctx.error((*path, "costs", a), f"'{a}' does not take part in '{self.id}' "
+                          f"(it needs: {', '.join(who)})")
+        if self.stakes is None and any(a not in self.costs for a in who):
+            ctx.error(path, "required field missing: stakes (or a cost in 'costs' for every actor)")
+        if self.requires is not None:
+            self.requires.check(ctx, (*path, "requires"))
+        if self.breakdown is not None:
+            if self.breakdown.hazard is None and self.breakdown.when is None:
+                ctx.error((*path, "breakdown"), "give a weekly 'hazard', a 'when' condition, or both")
+            if self.breakdown.when is not None:
+                self.breakdown.when.check(ctx, (*path, "breakdown", "when"))
+        for n, cm in enumerate(self.commits):
+            if ctx.ref((*path, "commits", n, "milestone"), cm.milestone, "milestone") and cm.milestone == self.id:
+                ctx.error((*path, "commits", n, "milestone"), "a milestone cannot commit to itself")
+
+    def noun(self) -> str:
+        return self.kind_name
+
+    def describe(self, w) -> str:
+        """One line for people: what it is and who must agree."""
+        who = ", ".join(w.name(a) for a in self.consenters())
+        return f"{self.name} ({self.noun()}: {who})"
+
+
+class Meeting(MilestoneBase):
+    """A meeting: held when every attendee accepts."""
+
+    kind_name: ClassVar[str] = "meeting"
+    _who_field: ClassVar[str] = "attendees"
+    kind: Literal["meeting"] = "meeting"
+    attendees: list[Id] = Field(min_length=1, description="actors who must all accept")
+    host: Id | None = Field(default=None, description="present, need not accept")
+    present: list[Id] = Field(default=[], description="others present who need not accept")
+
+    def consenters(self):
+        return tuple(self.attendees)
+
+    def others_present(self):
+        return tuple(([self.host] if self.host else []) + list(self.present))
+
+    def check(self, ctx, path):
+        super().check(ctx, path)
+        if self.host is not None:
+            ctx.ref((*path, "host"), self.host, "actor")
+        for n, a in enumerate(self.present):
+            ctx.ref((*path, "present", n), a, "actor")
+
+
+class Joint(MilestoneBase):
+    """A joint act (agreement, communique, restored relations): needs the consent of every listed actor."""
+
+    kind_name: ClassVar[str] = "joint act"
+    _who_field: ClassVar[str] = "attendees"
+    kind: Literal["joint"] = "joint"
+    attendees: list[Id] = Field(min_length=1, description="actors whose consent it needs")
+
+    def consenters(self):
+        return tuple(self.attendees)
+
+
+class Unilateral(MilestoneBase):
+    """A unilateral step by one actor: it decides each week once nothing blocks it."""
+
+    kind_name: ClassVar[str] = "unilateral step"
+    proposable: ClassVar[bool] = False
+    decision: ClassVar[str] = "concede"
+    _who_field: ClassVar[str] = "actor"
+    kind: Literal["unilateral"] = "unilateral"
+    actor: Id
+
+    def consenters(self):
+        return (self.actor,)
+
+
+KINDS = {"meeting": Meeting, "joint": Joint, "unilateral": Unilateral}
+
+
+def _kind_of(v):
+    if isinstance(v, dict):
+        return v.get("kind", "meeting")
+    return getattr(v, "kind", None)
+
+
+Milestone = Annotated[
+    Union[tuple(Annotated[cls, Tag(k)] for k, cls in KINDS.items())],
+    Discriminator(_kind_of, custom_error_type="milestone",
+                  custom_error_message="'kind' is one of: " + ", ".join(KINDS)),
+]
+
+
+# ----------------------------------------------------------------------------- short-hands
+
+class TrackLevel(Sourced):
+    """One rung of a track: a meeting that requires the rung below (and ``requires``, if given)."""
+
+    id: Id
+    name: str
+    label: str | None = None
+    attendees: list[Id] = Field(min_length=1)
+    host: Id | None = None
+    present: list[Id] = []
+    stakes: Param | None = None
+    costs: dict[Id, Param] = {}
+    requires: AnyCondition | None = None
+    repeat: bool = False
+    breakdown: Breakdown | None = None
+    commits: list[Commit] = []
+    effects: list[ParamChange] = []
+
+
+class Track(Strict):
+    """A ladder of meetings on one track: each rung requires the one below."""
+
+    id: Id
+    name: str
+    levels: list[TrackLevel] = Field(min_length=1)
+
+    def expand(self, path: tuple):
+        for j, lv in enumerate(self.levels):
+            fields = lv.model_dump(exclude={"requires"}, exclude_unset=False, by_alias=True)
+            conds = [Held(held=self.levels[j - 1].id)] if j else []
+            if lv.requires is not None:
+                conds.append(lv.requires)
+            from .conditions import All
+
+            req = None if not conds else conds[0] if len(conds) == 1 else All(all=conds)
+            m = Meeting.model_validate({**fields, "requires": None})
+            yield m.model_copy(update={"requires": req, "track": self.id}), (*path, "levels", j)
+
+
+class LadderStage(Strict):
+    id: Id
+    name: str
+    cost: Param | None = Field(default=None, description="cost of reaching this stage; none for the first")
+
+
+class ConcessionLadder(Sourced):
+    """Stages of one actor's concessions: stage s is the unilateral milestone ``<ladder>.<s>``."""
+
+    id: Id
+    actor: Id
+    name: str
+    stages: list[LadderStage] = Field(min_length=2, description="the first stage is the starting state")
+
+    def milestone_id(self, stage: str) -> str | None:
+        return None if stage == self.stages[0].id else f"{self.id}.{stage}"
+
+    def expand(self, path: tuple):
+        for s, st in enumerate(self.stages[1:], start=1):
+            prov = {"evidence": self.evidence} if self.evidence is not None else {"assumption": self.assumption}
+            m = Unilateral(id=f"{self.id}.{st.id}", name=st.name, actor=self.actor,
+                           stakes=st.cost if st.cost is not None else Param(value=0.0, assumption="missing cost"),
+                           requires=Held(held=f"{self.id}.{self.stages[s - 1].id}") if s > 1 else None,
+                           track=self.id, **prov)
+            yield m, (*path, "stages", s)

@@ -1,0 +1,153 @@
+"""Questions a scenario asks, one class per kind: yes/no by a date, date of first occurrence, a count.
+
+Each class holds its schema, its checks, its record column type, how it is
+tracked step by step on the run state (arrays over runs, both engines) and
+how a summary reads it (``answer_kind``: probability, date or count).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Union
+
+import numpy as np
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from .base import DateRef, Id, MilestoneRef, Param, Strict
+from .conditions import AnyCondition
+
+
+class QuestionBase(Strict):
+    answer_kind: ClassVar[str]
+    arrow_type: ClassVar[str]  # 'bool', 'date32' or 'int32'
+
+    id: Id
+    text: str
+
+    def check(self, ctx, path) -> None:
+        pass
+
+    def start(self, st) -> np.ndarray:
+        """The per-run tracking array at the start of a run."""
+        raise NotImplementedError
+
+    def update(self, st, k: int, acc: np.ndarray) -> None:
+        """Fold step k (just finished) into ``acc``."""
+
+    def value(self, st, acc: np.ndarray) -> np.ndarray:
+        return acc
+
+    @property
+    def is_date(self) -> bool:
+        return self.answer_kind == "date"
+
+
+class YesNo(QuestionBase):
+    """Yes if the condition holds on some day within the window [from, by] (by default, the whole calendar)."""
+
+    answer_kind: ClassVar[str] = "probability"
+    arrow_type: ClassVar[str] = "bool"
+    when: AnyCondition
+    by: DateRef | None = Field(default=None, description="on or before this date (default: the calendar end)")
+    before: DateRef | None = Field(default=None, description="strictly before this date (instead of 'by')")
+    from_: DateRef | None = Field(default=None, alias="from", description="on or after this date")
+    prior: Param | None = Field(default=None, description="the analyst's probability before modelling; "
+                                "backtests score the model against it")
+
+    model_config = Strict.model_config | {"populate_by_name": True}
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.by is not None and self.before is not None:
+            raise ValueError("give 'by' (on or before) or 'before' (strictly before), not both")
+        if self.prior is not None and (self.prior.dist != "fixed" or not 0 <= self.prior.value <= 1):
+            raise ValueError("'prior' is a fixed probability between 0 and 1")
+        return self
+
+    def check(self, ctx, path):
+        self.when.check(ctx, (*path, "when"))
+        for f in ("by", "before", "from_"):
+            ref = getattr(self, f)
+            if ref is not None and ctx.date((*path, f.rstrip("_")), ref) is None and f"{ref}" in ctx.dynamic_dates:
+                ctx.error((*path, f.rstrip("_")), f"'{ref}' is not a fixed date: a question's window needs one "
+                          "(ask about order with a condition, e.g. all: [held: A, not: held: B])")
+
+    def window(self, c) -> tuple[int, int]:
+        lo = c.min_day if self.from_ is None else c.static_day(self.from_)
+        if self.before is not None:
+            hi = c.static_day(self.before) - 1
+        else:
+            hi = c.max_day if self.by is None else c.static_day(self.by)
+        return lo, hi
+
+    def start(self, st):
+        return np.zeros(st.n, bool)
+
+    def update(self, st, k, acc):
+        c = st.c
+        lo, hi = self.window(c)
+        if c.days[k] > hi or c.ends[k] < lo:
+            return
+        acc |= self.when.evaluate(st, min(int(c.ends[k]), hi))
+
+
+class DateOf(QuestionBase):
+    """The date a milestone first happens, or an event fires (none if not within the calendar)."""
+
+    answer_kind: ClassVar[str] = "date"
+    arrow_type: ClassVar[str] = "date32"
+    date_of: MilestoneRef
+
+    def check(self, ctx, path):
+        ctx.ref((*path, "date_of"), self.date_of, "milestone or event", pool=ctx.pools["dated"])
+
+    def start(self, st):
+        return np.zeros(0)
+
+    def value(self, st, acc):
+        c = st.c
+        if self.date_of in c.mi:
+            return st.first_day[:, c.mi[self.date_of]]
+        return st.fired_day[:, c.fi[self.date_of]]
+
+
+class CountOf(QuestionBase):
+    """How many times a milestone has happened by a date (by default, the calendar end)."""
+
+    answer_kind: ClassVar[str] = "count"
+    arrow_type: ClassVar[str] = "int32"
+    count: MilestoneRef
+    by: DateRef | None = None
+
+    def check(self, ctx, path):
+        ctx.ref((*path, "count"), self.count, "milestone")
+        if self.by is not None:
+            ctx.date((*path, "by"), self.by)
+
+    def start(self, st):
+        return np.zeros(st.n, np.int32)
+
+    def update(self, st, k, acc):
+        c = st.c
+        hi = c.max_day if self.by is None else c.static_day(self.by)
+        if c.days[k] > hi:
+            return
+        j = c.mi[self.count]
+        acc[:] = st.count[:, j] - (st.last_day[:, j] > hi)
+
+
+KINDS = {"when": YesNo, "date_of": DateOf, "count": CountOf}
+
+
+def _kind_of(v):
+    if isinstance(v, dict):
+        keys = [k for k in KINDS if k in v]
+        return keys[0] if len(keys) == 1 else None
+    return next((k for k, cls in KINDS.items() if isinstance(v, cls)), None)
+
+
+Question = Annotated[
+    Union[tuple(Annotated[cls, Tag(k)] for k, cls in KINDS.items())],
+    Discriminator(_kind_of, custom_error_type="question",
+                  custom_error_message="a question has exactly one of 'when' (yes/no), 'date_of' (a date) "
+                                       "or 'count' (a number)"),
+]

@@ -1,0 +1,214 @@
+"""The run-record layout: every column of the runs table, in one place, filled from the run state.
+
+Both engines end a run with the same ``RunState`` arrays; ``record_table``
+turns them into the runs table (one row per run) and ``record_rows`` into
+plain dicts. Readers (summaries, charts, dashboard, analysis) ask this module
+for column names (``first(m)``, ``question(q)``, ...) instead of spelling them.
+
+Columns: ``point``, ``replication``; per milestone ``first.<m>`` (date),
+``count.<m>``, ``proposed.<m>`` and ``postponed.<m>`` (weeks on the table /
+blocked), ``broken.<m>`` (date, for milestones that can break down), ``due.<m>``
+and ``on_time.<m>`` (for milestones another one commits to); per block reason
+``blocked.<m>.<who>.<reason>`` (weeks); per concession ladder ``stage.<L>``;
+per election ``election.<id>.winner`` and ``election.<id>.rounds``; per dated
+event, shock or occasion ``fired.<id>`` (date); per actor who enters or leaves
+``entered.<a>`` / ``left.<a>``; per question ``q.<id>`` (bool, date or count).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .lang.dates import NEVER, from_day
+
+EVENT_COLUMNS = ("point", "replication", "step", "date", "kind", "track", "milestone", "actor", "detail")
+
+
+# ----------------------------------------------------------------------------- names (the only spelling)
+
+def first(m: str) -> str:
+    return f"first.{m}"
+
+
+def count(m: str) -> str:
+    return f"count.{m}"
+
+
+def proposed(m: str) -> str:
+    return f"proposed.{m}"
+
+
+def postponed(m: str) -> str:
+    return f"postponed.{m}"
+
+
+def broken(m: str) -> str:
+    return f"broken.{m}"
+
+
+def due(m: str) -> str:
+    return f"due.{m}"
+
+
+def on_time(m: str) -> str:
+    return f"on_time.{m}"
+
+
+def blocked(m: str, who: str, reason: str) -> str:
+    return f"blocked.{m}.{who}.{reason}"
+
+
+def stage(ladder: str) -> str:
+    return f"stage.{ladder}"
+
+
+def winner(election: str) -> str:
+    return f"election.{election}.winner"
+
+
+def rounds(election: str) -> str:
+    return f"election.{election}.rounds"
+
+
+def fired(event: str) -> str:
+    return f"fired.{event}"
+
+
+def entered(actor: str) -> str:
+    return f"entered.{actor}"
+
+
+def left(actor: str) -> str:
+    return f"left.{actor}"
+
+
+def question(q: str) -> str:
+    return f"q.{q}"
+
+
+def parse_blocked(name: str) -> tuple[str, str, str] | None:
+    """(milestone, who, reason) of a ``blocked.`` column, else None."""
+    if not name.startswith("blocked."):
+        return None
+    rest = name[len("blocked."):]
+    for_m, _, tail = rest.rpartition(".declined") if rest.endswith(".declined") else ("", "", "")
+    if for_m:
+        m, _, who = for_m.rpartition(".")
+        return m, who, "declined"
+    for kind in (".precondition:", ".shock:"):
+        if kind in rest:
+            head, _, tail = rest.partition(kind)
+            m, _, who = head.rpartition(".")
+            return m, who, kind[1:] + tail
+    return None
+
+
+# ----------------------------------------------------------------------------- the columns
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # int32, int8, date32, bool, string
+    value: Callable  # RunState -> numpy array (days for date32; NEVER = null)
+    null: Callable | None = None  # RunState -> bool mask of nulls (date32 columns: value == NEVER)
+
+
+def columns(c) -> list[Column]:
+    """Every column of the runs table for a compiled scenario, in order."""
+    cols = [Column("point", "int32", lambda st: st.point), Column("replication", "int32", lambda st: st.replication)]
+    for j, m in enumerate(c.milestones):
+        cols += [Column(first(m.id), "date32", lambda st, j=j: st.first_day[:, j]),
+                 Column(count(m.id), "int32", lambda st, j=j: st.count[:, j]),
+                 Column(proposed(m.id), "int32", lambda st, j=j: st.proposed[:, j]),
+                 Column(postponed(m.id), "int32", lambda st, j=j: st.postponed[:, j])]
+        if m.breakdown is not None:
+            cols.append(Column(broken(m.id), "date32", lambda st, j=j: st.broken_day[:, j]))
+        if m.id in c.commit_due:
+            cols.append(Column(due(m.id), "date32", lambda st, j=j: st.due_day[:, j]))
+            cols.append(Column(on_time(m.id), "bool", lambda st, j=j: st.first_day[:, j] <= st.due_day[:, j],
+                               lambda st, j=j: st.due_day[:, j] == NEVER))
+    for b, key in enumerate(c.block_keys):
+        cols.append(Column(blocked(*key), "int32", lambda st, b=b: st.blocks[:, b]))
+    for lad, (_, stages) in c.ladders.items():
+        cols.append(Column(stage(lad), "string", lambda st, lad=lad, stages=stages: _stage_names(c, st, lad, stages)))
+    for g, e in enumerate(c.elections):
+        names = np.array([e.incumbent, e.challenger, None], dtype=object)
+        cols += [Column(winner(e.id), "string", lambda st, g=g, names=names: names[st.winner[:, g]]),
+                 Column(rounds(e.id), "int8", lambda st, g=g: st.rounds[:, g])]
+    for f, fid in enumerate(c.fired_ids):
+        cols.append(Column(fired(fid), "date32", lambda st, f=f: st.fired_day[:, f]))
+    for a in c.scenario.actors:
+        if a.enters is not None:
+            cols.append(Column(entered(a.id), "date32", lambda st, i=c.ai[a.id]: st.entered_day[:, i]))
+        if a.leaves is not None:
+            cols.append(Column(left(a.id), "date32", lambda st, i=c.ai[a.id]: st.left_day[:, i]))
+    for i, q in enumerate(c.questions):
+        cols.append(Column(question(q.id), q.arrow_type, lambda st, i=i, q=q: q.value(st, st.answers[i])))
+    return cols
+
+
+def _stage_names(c, st, lad, stages):
+    out = np.full(st.n, stages[0], dtype=object)
+    for s in stages[1:]:
+        out = np.where(st.count[:, c.mi[f"{lad}.{s}"]] > 0, s, out)
+    return out
+
+
+_ARROW = {"int32": "int32", "int8": "int8", "date32": "date32", "bool": "bool_", "string": "string"}
+
+
+def arrow_schema(c):
+    """The Arrow schema of the runs table (fixed by the scenario, so empty columns keep their types)."""
+    import pyarrow as pa
+
+    return pa.schema([pa.field(col.name, getattr(pa, _ARROW[col.type])()) for col in columns(c)])
+
+
+def record_table(c, st):
+    """The runs table of the runs in ``st`` (an Arrow table with ``arrow_schema``)."""
+    import pyarrow as pa
+
+    arrays = []
+    for col in columns(c):
+        v = col.value(st)
+        if col.type == "date32":
+            v = np.asarray(v)
+            arrays.append(pa.array(np.where(v == NEVER, 0, v).astype(np.int32), pa.int32(),
+                                   mask=v == NEVER).cast(pa.date32()))
+        elif col.type == "string":
+            arrays.append(pa.array(list(v), pa.string()))
+        else:
+            typ = getattr(pa, _ARROW[col.type])()
+            mask = col.null(st) if col.null is not None else None
+            arrays.append(pa.array(np.asarray(v), typ, mask=mask))
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(c))
+
+
+def record_rows(c, st) -> list[dict]:
+    """The same records as plain dicts (dates as ``datetime.date``, nulls as None)."""
+    out = [{} for _ in range(st.n)]
+    for col in columns(c):
+        v = col.value(st)
+        nulls = col.null(st) if col.null is not None else None
+        for r in range(st.n):
+            x = v[r]
+            if col.type == "date32":
+                x = from_day(int(x))
+            elif nulls is not None and nulls[r]:
+                x = None
+            elif col.type in ("int32", "int8"):
+                x = int(x)
+            elif col.type == "bool":
+                x = bool(x)
+            out[r][col.name] = x
+    return out
+
+
+def events_schema():
+    import pyarrow as pa
+
+    types = {"point": pa.int32(), "replication": pa.int32(), "step": pa.int32(), "date": pa.date32()}
+    return pa.schema([pa.field(n, types.get(n, pa.string())) for n in EVENT_COLUMNS])
