@@ -7,7 +7,7 @@ from dash.exceptions import PreventUpdate
 
 from .context import MAIN
 from .state import MAX_RUNS
-from .ui import failure, interval, number, pct, problems, table
+from .ui import difference, failure, interval, number, probabilities, problems, table
 
 
 def _side(ctx, side: str) -> html.Div:
@@ -69,12 +69,11 @@ def compare_view(ctx, key_a: str, sets_a: dict, key_b: str, sets_b: dict, runs: 
     same = layouts(ea.compiled, eb.compiled)
     crn = ("exact common random numbers (same draw layout)" if all(same.values()) else
            "partly common random numbers: the draw layouts differ in " + ", ".join(k for k, v in same.items() if not v))
-    body = [[r["text"], interval(r["a"]), interval(r["b"]),
-             f"{pct(r['diff'], True)} [{pct(r['low'], True)}, {pct(r['high'], True)}]"] for r in rows]
+    body = [[r["text"], interval(r["a"]), interval(r["b"]), difference(r)] for r in rows]
     return {"status": f"{runs:,} runs each, seed {seed}; {crn}; A in {a.seconds:.2f} s, B in {b.seconds:.2f} s",
             "table": table(["question", "A (95% Wilson)", "B (95% Wilson)", "B - A (paired 95%)"], body,
                            id="compare-numbers"),
-            "diff": difference_from_baseline(rows, runs, "A", "B"),
+            "diff": difference_from_baseline(probabilities(rows), runs, "A", "B"),
             "a": _labelled(charts.probability_over_calendar(a.table, ea.compiled), "A"),
             "b": _labelled(charts.probability_over_calendar(b.table, eb.compiled), "B")}
 

@@ -44,13 +44,22 @@ def cached_simulate(ctx, key: str, seed: int, runs: int, overrides: dict[str, fl
 def paired_differences(base, alt, compiled_base, compiled_alt) -> list[dict]:
     """Per question shared by both: P(base), P(alt), mean paired difference and its 95% t interval.
 
-    Date questions count "happens within the calendar". Both tables must hold
-    the same replications in the same order (run_replications returns them so).
+    Date questions count "happens within the calendar"; count questions compare the count itself (mean
+    paired difference in the number of times), as ``diplosim compare`` does. Both tables must hold the
+    same replications in the same order (run_replications returns them so).
     """
     import numpy as np
+    import pandas as pd
+
+    from simulator import layout as L
 
     from simulator.analysis.compare import paired_interval
     from simulator.charts.frames import as_frame, question_yes
+
+    def per_run(frame, q):
+        if q.answer_kind == "count":
+            return pd.to_numeric(frame[L.question(q.id)]).fillna(0).to_numpy(dtype=float)
+        return question_yes(frame, q).astype(float)
 
     fa, fb = as_frame(base.table), as_frame(alt.table)
     if not np.array_equal(fa["replication"].to_numpy(), fb["replication"].to_numpy()):
@@ -62,11 +71,10 @@ def paired_differences(base, alt, compiled_base, compiled_alt) -> list[dict]:
     for q in compiled_base.questions:
         if q.id not in alt_by_id:
             continue
-        ya = question_yes(fa, q).astype(float)
-        yb = question_yes(fb, alt_by_id[q.id]).astype(float)
+        ya, yb = per_run(fa, q), per_run(fb, alt_by_id[q.id])
         d = yb - ya
         low, high = paired_interval(d)
-        rows.append({"id": q.id, "text": q.text, "kind": "date" if q.is_date else "yes/no",
+        rows.append({"id": q.id, "text": q.text, "kind": summary_a[q.id]["kind"],
                      "a": summary_a[q.id], "b": summary_b[q.id], "diff": float(d.mean()), "low": low, "high": high,
                      "runs_changed": int((d != 0).sum())})
     return rows

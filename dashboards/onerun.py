@@ -15,9 +15,10 @@ from dash.exceptions import PreventUpdate
 from .state import parse_search
 from .ui import failure, number, table
 
-ACTIONS = {"proposed": "proposed {level}", "blocked": "blocked {level} ({detail})", "conceded": "conceded {detail}",
-           "pushed": "pushed for {level} ({detail})", "waived": "waived {detail} for {level}",
-           "election": "won the election ({detail})"}
+ACTIONS = {"proposed": "proposed {milestone}", "blocked": "blocked {milestone} ({reason})",
+           "acted": "took the step: {milestone}", "pushed": "pushed for {milestone}",
+           "waived": "waived {detail} for {milestone}", "election": "won the {election}",
+           "entered": "entered", "left": "left"}
 
 
 STEP_JS = """
@@ -39,43 +40,83 @@ function(prev, next, play, tick, week, last, paused) {
 
 def trace_run(compiled, seed: int, replication: int, overrides: dict[str, float] | None = None) -> dict:
     """Step the reference model through one run; return JSON-ready weekly states, events and the run record."""
+    from simulator import layout as L
     from simulator.draws import run_generator
     from simulator.model import DiplomacyModel
     from simulator.outcome import event_rows
 
     model = DiplomacyModel(compiled, rng=run_generator(seed, replication, 0), overrides=dict(overrides or {}),
                            replication=replication)
+    st = model.state
     weeks = []
     while model.running:
         model.step()
         k = model.step_index - 1
-        row = {"step": k, "date": compiled.dates[k].isoformat(), "held": len(model.held)}
-        row.update({f"pressure.{a}": agent.pressure for a, agent in model.party.items()})
-        row.update({f"stage.{lad}": model.stage[lad] for lad in compiled.ladders})
+        row = {"step": k, "date": compiled.dates[k].isoformat(), "held": int((st.count[0] > 0).sum())}
+        row.update({f"pressure.{a}": float(st.P[0, compiled.ai[a]]) for a in compiled.parties})
+        row.update({f"stage.{lad}": _stage_index(compiled, st, lad) for lad in compiled.ladders})
         weeks.append(row)
     record = model.outcome()
     events = [[*ev[:3], ev[3].isoformat(), *ev[4:]] for ev in event_rows(model)]
-    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items() if k.startswith("q.")}
+    columns = [L.question(q.id) for q in compiled.questions]
+    answers = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items() if k in columns}
     return {"weeks": weeks, "events": events, "answers": answers, "seed": seed, "replication": replication,
             "overrides": dict(overrides or {})}
 
 
-def week_table(trace: dict, compiled, week: int) -> html.Table:
-    from simulator.outcome import EVENT_COLUMNS
+def _stage_index(compiled, st, ladder: str) -> int:
+    """Index of the last stage reached on a concession ladder (0 = the starting stage), for the first run."""
+    stages = compiled.ladders[ladder][1]
+    reached = 0
+    for i, s in enumerate(stages[1:], start=1):
+        if st.count[0, compiled.mi[compiled.stage_milestone(ladder, s)]] > 0:
+            reached = i
+    return reached
 
+
+def _action(compiled, e: dict) -> str | None:
+    """What an actor did, in the scenario's words (None for events that are not an actor's doing)."""
+    from simulator.charts.runs import reason_label
+
+    w = compiled.words
+    if e["kind"] not in ACTIONS:
+        return None
+    milestone = w.name(e["milestone"]) if e["milestone"] else ""
+    reason = reason_label(compiled, e["actor"], e["detail"]).split(": ", 1)[-1] if e["kind"] == "blocked" else ""
+    election = w.name(f"election.{e['detail'].partition(':')[0]}") if e["kind"] == "election" else ""
+    detail = w.name(e["detail"]) if e["detail"] else ""
+    return ACTIONS[e["kind"]].format(milestone=milestone, reason=reason, election=election, detail=detail)
+
+
+CALENDAR_WORDS = {"held": "held", "scheduled": "event", "shock": "shock", "occasion": "occasion", "broke": "broke down",
+                  "effect": "effect"}
+
+
+def week_table(trace: dict, compiled, week: int) -> html.Table:
+    from simulator.layout import EVENT_COLUMNS
+
+    w = compiled.words
     now = trace["weeks"][week]
-    stage_of = {lad.actor: (lad, now[f"stage.{lad.id}"]) for lad in compiled.scenario.concessions}
+    stage_of = {lad.actor: lad for lad in compiled.scenario.concessions}
     rows = []
     this_week = [dict(zip(EVENT_COLUMNS, ev)) for ev in trace["events"] if ev[2] == week]
     for actor in compiled.scenario.actors:
-        did = [ACTIONS[e["kind"]].format(**e) for e in this_week if e["actor"] == actor.id and e["kind"] in ACTIONS]
+        did = [_action(compiled, e) for e in this_week if e["actor"] == actor.id]
+        did = [d for d in did if d]
         pressure = now.get(f"pressure.{actor.id}")
         lad = stage_of.get(actor.id)
-        rows.append([actor.name, actor.role, "-" if pressure is None else f"{pressure:.2f}",
-                     "-" if lad is None else lad[0].stages[lad[1]].name, "; ".join(did) or "-"])
-    held = [e["level"] for e in this_week if e["kind"] == "held"]
-    other = [f"{e['kind']} {e['detail']}" for e in this_week if e["kind"] in ("scheduled", "shock")]
-    rows.append(["(calendar)", "", "", "", "; ".join([f"held {lv}" for lv in held] + other) or "-"])
+        stage = "-" if lad is None else w.name(f"{lad.id}.{lad.stages[now[f'stage.{lad.id}']].id}")
+        rows.append([w.name(actor.id), actor.role, "-" if pressure is None else f"{pressure:.2f}", stage,
+                     "; ".join(did) or "-"])
+    other = []
+    for e in this_week:
+        if e["kind"] in ("held", "broke"):
+            other.append(f"{CALENDAR_WORDS[e['kind']]} {w.name(e['milestone'])}")
+        elif e["kind"] in CALENDAR_WORDS:
+            other.append(f"{CALENDAR_WORDS[e['kind']]}: {w.name(e['detail'])}")
+        elif e["kind"] == "election" and not e["actor"]:
+            other.append(f"{w.name('election.' + e['detail'].partition(':')[0])}: round 1 undecided, run-off")
+    rows.append(["(calendar)", "", "", "", "; ".join(other) or "-"])
     return table(["actor", "role", "pressure", "concession stage", f"this week ({now['date']})"], rows,
                  id="onerun-week-table")
 
@@ -142,7 +183,7 @@ def register(app, ctx) -> None:
 
         from simulator import charts
         from simulator.charts.onerun import actor_weeks
-        from simulator.outcome import EVENT_COLUMNS
+        from simulator.layout import EVENT_COLUMNS
 
         if not trace or ctx.get(trace.get("scenario")) is None:
             raise PreventUpdate

@@ -83,6 +83,7 @@ def point_view(res, chosen: list[int], k: int = 3) -> dict:
     import pyarrow.compute as pc
 
     from simulator import charts
+    from simulator import layout as L
     from simulator.runner import run_one
     from simulator.store import events_table
     from simulator.summary import summarize
@@ -99,7 +100,7 @@ def point_view(res, chosen: list[int], k: int = 3) -> dict:
         row = res.points[res.points["point"] == pt].iloc[0]
         overrides = {k: float(v) for k, v in row.items() if k != "point" and v == v}  # v == v drops NaN
         record, ev = run_one(c, seed, rep, pt, overrides)
-        differ += any(record[key] != stored[(pt, rep)][key] for key in record if key.startswith("q."))
+        differ += any(record[key] != stored[(pt, rep)][key] for key in map(L.question, (q.id for q in c.questions)))
         events.extend(ev)
     setting = res.points[res.points["point"] == chosen[0]].drop(columns="point").iloc[0]
     label = ", ".join(f"{k} = {v:.3g}" for k, v in setting.items() if v == v)

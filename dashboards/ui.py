@@ -12,8 +12,22 @@ def pct(x: float | None, signed: bool = False) -> str:
 
 
 def interval(entry: dict) -> str:
-    """``63.6% [59.3%, 67.7%]`` from a summary entry with p/low/high."""
+    """``63.6% [59.3%, 67.7%]`` from a summary entry with p/low/high; ``mean 1.40 (median 1)`` for a count."""
+    if entry.get("kind") == "count":
+        return "-" if entry.get("mean") is None else f"mean {entry['mean']:.2f} (median {entry['median']})"
     return f"{pct(entry['p'])} [{pct(entry['low'])}, {pct(entry['high'])}]"
+
+
+def difference(row: dict) -> str:
+    """A paired difference with its interval: percentage points, or times for a count question."""
+    if row.get("kind") == "count":
+        return f"{row['diff']:+.2f} [{row['low']:+.2f}, {row['high']:+.2f}] times"
+    return f"{pct(row['diff'], True)} [{pct(row['low'], True)}, {pct(row['high'], True)}]"
+
+
+def probabilities(rows: list[dict]) -> list[dict]:
+    """The rows whose difference is in probability (the difference chart's axis); count questions are not."""
+    return [r for r in rows if r.get("kind") != "count"]
 
 
 def table(headers: list[str], rows: list[list], **kwargs) -> html.Table:

@@ -16,7 +16,7 @@ from dash import ALL, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from .state import MAX_RUNS, WhatIf, parse_search
-from .ui import failure, interval, number, pct, problems, table
+from .ui import difference, failure, interval, number, probabilities, problems, table
 
 PARAM = "whatif-param"
 
@@ -41,10 +41,10 @@ def slider_start(param) -> float:
 
 def switches(compiled) -> list[tuple[str, str]]:
     """(parameter, label) for every precondition and mediator switch."""
-    sc = compiled.scenario
-    out = [(f"{p.id}.enabled", f"precondition {p.id}: {p.demanded_by} ({p.kind}) before {p.before}")
-           for p in sc.preconditions]
-    return out + [(f"{m.mediator}.active", f"mediator {m.mediator} is active") for m in sc.mediation]
+    sc, w = compiled.scenario, compiled.words
+    out = [(f"{p.id}.enabled", f"precondition {w.name(p.id)}: {w.name(p.held_by)} ({p.kind}) wants "
+                               f"{p.requires.label(w)} before {w.name(p.before)}") for p in sc.preconditions]
+    return out + [(f"{m.mediator}.active", f"mediator {w.name(m.mediator)} is active") for m in sc.mediation]
 
 
 def controls(entry, state: WhatIf) -> list:
@@ -104,9 +104,7 @@ def overrides_from_controls(compiled, ids, values, toggled_on, extra) -> dict[st
 
 
 def numbers(rows: list[dict]) -> html.Table:
-    body = [[r["text"], interval(r["a"]), interval(r["b"]),
-             f"{pct(r['diff'], True)} [{pct(r['low'], True)}, {pct(r['high'], True)}]", f"{r['runs_changed']:,}"]
-            for r in rows]
+    body = [[r["text"], interval(r["a"]), interval(r["b"]), difference(r), f"{r['runs_changed']:,}"] for r in rows]
     return table(["question", "baseline (95% Wilson)", "what-if (95% Wilson)", "difference (paired 95%)",
                   "runs whose answer changed"], body, id="whatif-table")
 
@@ -128,7 +126,7 @@ def whatif_view(ctx, state: WhatIf) -> dict:
     label = "what-if" if state.overrides else "baseline"
     figures = {"calendar": charts.probability_over_calendar(alt.table, c),
                "questions": charts.question_summary(alt.summary, c, f"; {label}"),
-               "diff": difference_from_baseline(rows, state.runs)}
+               "diff": difference_from_baseline(probabilities(rows), state.runs)}
     changed = ", ".join(f"{k}={v:g}" for k, v in sorted(state.overrides.items())) or "none (baseline)"
     timing = (f"simulated {state.runs:,} runs in {alt.seconds:.2f} s" if not alt_hit else "what-if from cache")
     status = (f"{state.runs:,} runs per variant, seed {state.seed}, common random numbers with the baseline; "

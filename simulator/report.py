@@ -92,9 +92,9 @@ def build_sections(res: Results) -> list[Section]:
         out += _sweep_sections(res)
     else:
         out.append(Section("calendar", "Probability over the calendar", charts.probability_over_calendar(res.runs, c)))
-        if c.election is not None:
+        if c.elections:
             out.append(Section("timing", "Timing relative to the election", charts.timing_vs_election(res.runs, c)))
-        out.append(Section("reasons", "Why meetings did not happen", charts.postponement_reasons(summary, c)))
+        out.append(Section("reasons", "Why milestones were postponed", charts.postponement_reasons(summary, c)))
         if res.events is not None and res.events.num_rows:
             sample = charts.pick_sample_runs(res.runs, c, events=_logged_runs(res.events))
             out.append(Section("runs", "Sample runs", charts.run_timelines(_events_of(res.events, sample), c, sample)))
@@ -141,13 +141,17 @@ def _sweep_sections(res: Results) -> list[Section]:
 
 
 def _scenario_html(res: Results) -> str:
-    sc, m = res.compiled.scenario, res.manifest
+    from .charts.scenario import scenario_tables
+
+    c, m = res.compiled, res.manifest
+    sc, w = c.scenario, c.words
     e = html.escape
     sources = "".join(
         f"<li>{e(s.title)} ({e(s.publisher)}, {s.date})" + (f' <a href="{e(s.url)}">{e(s.url)}</a>' if s.url else "")
-        + "</li>" for s in sc.sources)
-    actors = "".join(f"<tr><td>{e(a.name)}</td><td>{a.role}</td><td>{'; '.join(e(i.text) for i in a.interests)}</td>"
-                     "</tr>" for a in sc.actors)
+        + ("" if s.file else " (bibliographic record, no local text)") + "</li>" for s in sc.sources)
+    actors = "".join(f"<tr><td>{e(w.name(a.id))}</td><td>{a.role}</td>"
+                     f"<td>{'; '.join(e(i.text) for i in a.interests)}</td></tr>" for a in sc.actors)
+    structure = "".join(f"<h3>{e(title)}</h3>{_table(headers, rows)}" for title, headers, rows in scenario_tables(c))
     kind = "parameter sweep" if res.is_sweep else "Monte Carlo"
     facts = [("kind", kind), ("runs", f"{res.runs.num_rows:,}"), ("seed", m.get("seed")),
              ("points", len(res.points) if res.points is not None else 1),
@@ -161,20 +165,35 @@ def _scenario_html(res: Results) -> str:
             "finished runs only.</p>") if m.get("complete") is False else ""
     return (f"<p>{e(sc.metadata.description)}</p><p>Uses only what was known on <b>{sc.metadata.as_of}</b>.</p>{warn}"
             f"<h3>Sources</h3><ul>{sources}</ul><h3>Actors</h3><table><tr><th>actor</th><th>role</th>"
-            f"<th>interests</th></tr>{actors}</table><h3>Results</h3><table>{rows}</table>")
+            f"<th>interests</th></tr>{actors}</table>{structure}<h3>Results</h3><table>{rows}</table>")
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def _questions_html(summary: dict) -> str:
+    from .charts.frames import as_probability
+
     def pct(x):
         return "-" if x is None else f"{100 * x:.1f}%"
 
     rows = []
     for q in summary["questions"]:
-        when = f"median {q['median'] or 'not by end'}" if q["kind"] == "date" else ""
-        rows.append(f"<tr><td>{html.escape(q['text'])}</td><td>{pct(q['p'])}</td>"
-                    f"<td>[{pct(q['low'])}, {pct(q['high'])}]</td><td>{when}</td></tr>")
-    return ("<table><tr><th>question</th><th>probability</th><th>95% Wilson interval</th><th>date</th></tr>"
-            + "".join(rows) + "</table>")
+        if q["kind"] == "date":
+            when = f"median {q['median'] or 'not by end'}"
+        elif q["kind"] == "count":
+            when = "-" if q.get("mean") is None else f"mean {q['mean']:.2f} times, median {q['median']}"
+        else:
+            when = ""
+        p = as_probability(q)
+        rows.append(f"<tr><td>{html.escape(q['text'])}</td><td>{pct(p['p'])}</td>"
+                    f"<td>[{pct(p['low'])}, {pct(p['high'])}]</td><td>{when}</td></tr>")
+    return ("<table><tr><th>question</th><th>probability (count questions: at least once)</th>"
+            "<th>95% Wilson interval</th><th>date or count</th></tr>" + "".join(rows) + "</table>")
 
 
 # ------------------------------------------------------------------ page

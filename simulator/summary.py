@@ -12,7 +12,7 @@ from collections import Counter
 import numpy as np
 
 from .compiled import Compiled
-from .outcome import block_column
+from . import layout as L
 from .stats import wilson
 
 EPOCH = dt.date(1970, 1, 1)
@@ -69,13 +69,13 @@ class SummaryAccumulator:
         self.yes: Counter = Counter()
         self.sums: Counter = Counter()
         self.positive: Counter = Counter()
+        self.counts: dict[str, Counter] = {}
         self.winners: Counter = Counter()
 
     def _date_columns(self):
         c = self.c
-        cols = [f"first.{lv}" for lv in c.level_order]
-        cols += [f"reached.{lad}.{s}" for lad, (_, stages) in c.ladders.items() for s in stages[1:]]
-        return cols + [f"q.{q.id}" for q in c.questions if q.is_date]
+        cols = [L.first(m.id) for m in c.milestones]
+        return cols + [L.question(q.id) for q in c.questions if q.answer_kind == "date"]
 
     def add(self, runs) -> SummaryAccumulator:
         c = self.c
@@ -85,17 +85,22 @@ class SummaryAccumulator:
             self.dates.setdefault(col, Counter()).update(counts)
             self.never[col] += never
         for q in c.questions:
-            if not q.is_date:
-                self.yes[q.id] += int(np.asarray(_ints(runs, f"q.{q.id}"), dtype=bool).sum())
-        for lv in c.level_order:
-            self.sums[f"postponed.{lv}"] += int(_ints(runs, f"postponed.{lv}").sum())
+            col = L.question(q.id)
+            if q.answer_kind == "probability":
+                self.yes[q.id] += int(np.asarray(_ints(runs, col), dtype=bool).sum())
+            elif q.answer_kind == "count":
+                values, freq = np.unique(_ints(runs, col), return_counts=True)
+                self.counts.setdefault(q.id, Counter()).update(dict(zip(values.tolist(), freq.tolist())))
+        for m in c.milestones:
+            self.sums[L.postponed(m.id)] += int(_ints(runs, L.postponed(m.id)).sum())
+            self.sums[L.count(m.id)] += int(_ints(runs, L.count(m.id)).sum())
         for key in c.block_keys:
-            values = _ints(runs, block_column(*key))
+            values = _ints(runs, L.blocked(*key))
             self.sums[key] += int(values.sum())
             self.positive[key] += int((values > 0).sum())
-        if c.election is not None:
-            self.winners.update(runs.column("election.winner").to_pylist())
-            self.winners["__runoff__"] += int((_ints(runs, "election.rounds") == 2).sum())
+        for e in c.elections:
+            self.winners.update((e.id, w) for w in runs.column(L.winner(e.id)).to_pylist())
+            self.winners[(e.id, "__runoff__")] += int((_ints(runs, L.rounds(e.id)) == 2).sum())
         return self
 
     def _dated(self, col: str) -> dict:
@@ -104,45 +109,76 @@ class SummaryAccumulator:
         entry["p10"], entry["median"], entry["p90"] = quantiles_from_counts(counts, never)
         return entry
 
+    def _count(self, qid: str) -> dict:
+        dist = self.counts.get(qid, Counter())
+        n = sum(dist.values())
+        values = sorted(dist)
+        cum = np.cumsum([dist[v] for v in values]) if values else np.array([])
+        pick = lambda q: int(values[int(np.searchsorted(cum, n * q, side="left"))]) if n else None  # noqa: E731
+        return {"n": n, "mean": (sum(v * f for v, f in dist.items()) / n) if n else None,
+                "p10": pick(0.1), "median": pick(0.5), "p90": pick(0.9),
+                "distribution": {int(v): int(dist[v]) for v in values}}
+
     def result(self) -> dict:
         c, n = self.c, self.n
-        sc = c.scenario
-        out: dict = {"runs": n, "questions": [], "levels": [], "concessions": [], "election": None}
+        w = c.words
+        out: dict = {"runs": n, "questions": [], "milestones": [], "concessions": [], "elections": []}
         for q in c.questions:
-            if q.is_date:
-                out["questions"].append({"id": q.id, "text": q.text, "kind": "date", **self._dated(f"q.{q.id}")})
+            col = L.question(q.id)
+            if q.answer_kind == "date":
+                out["questions"].append({"id": q.id, "text": q.text, "kind": "date", **self._dated(col)})
+            elif q.answer_kind == "count":
+                out["questions"].append({"id": q.id, "text": q.text, "kind": "count", **self._count(q.id)})
             else:
                 out["questions"].append({"id": q.id, "text": q.text, "kind": "yes/no", **proportion(self.yes[q.id], n)})
-        names = {lv.id: lv.name for tr in sc.tracks for lv in tr.levels}
-        for lv in c.level_order:
-            entry = {"id": lv, "name": names[lv], "track": c.levels[lv].track, **self._dated(f"first.{lv}")}
-            entry["postponed_mean"] = self.sums[f"postponed.{lv}"] / n if n else None
-            entry["blockers"] = self._blockers(lv)
-            out["levels"].append(entry)
+        for m in c.milestones:
+            entry = {"id": m.id, "name": w.name(m.id), "kind": m.kind, "track": m.track,
+                     "track_name": w.name(m.track) if m.track else None,
+                     **self._dated(L.first(m.id))}
+            entry["postponed_mean"] = self.sums[L.postponed(m.id)] / n if n else None
+            entry["count_mean"] = self.sums[L.count(m.id)] / n if n else None
+            entry["blockers"] = self._blockers(m.id)
+            out["milestones"].append(entry)
         for ladder, (_, stages) in c.ladders.items():
-            out["concessions"].append({"id": ladder, "stages": [
-                {"stage": s, **self._dated(f"reached.{ladder}.{s}")} for s in stages[1:]]})
-        if c.election is not None:
-            el = c.election
-            out["election"] = {
-                "incumbent": el.incumbent, "challenger": el.challenger,
-                "incumbent_wins": proportion(self.winners[el.incumbent], n),
-                "challenger_wins": proportion(self.winners[el.challenger], n),
-                "runoff": proportion(self.winners["__runoff__"], n),
-            }
+            out["concessions"].append({"id": ladder, "name": w.name(ladder), "stages": [
+                {"stage": s, "name": w.name(f"{ladder}.{s}"), **self._dated(L.first(f"{ladder}.{s}"))}
+                for s in stages[1:]]})
+        for e in c.elections:
+            out["elections"].append({
+                "id": e.id, "name": e.name, "incumbent": e.incumbent, "challenger": e.challenger,
+                "incumbent_name": w.name(e.incumbent), "challenger_name": w.name(e.challenger),
+                "incumbent_wins": proportion(self.winners[(e.id, e.incumbent)], n),
+                "challenger_wins": proportion(self.winners[(e.id, e.challenger)], n),
+                "runoff": proportion(self.winners[(e.id, "__runoff__")], n),
+            })
         return out
 
-    def _blockers(self, level: str, top: int = 5) -> list[dict]:
-        """The most frequent (actor, reason) blocking a level.
+    def _blockers(self, milestone: str, top: int = 5) -> list[dict]:
+        """The most frequent (actor, reason) blocking a milestone.
 
-        ``share`` is the fraction of that level's blocks; ``runs_share`` the
+        ``share`` is the fraction of that milestone's blocks; ``runs_share`` the
         fraction of runs in which the reason blocked it at least once.
         """
-        keys = [k for k in self.c.block_keys if k[0] == level and self.sums[k] > 0]
+        keys = [k for k in self.c.block_keys if k[0] == milestone and self.sums[k] > 0]
         total = sum(self.sums[k] for k in keys)
         keys.sort(key=lambda k: -self.sums[k])
-        return [{"actor": who, "reason": reason, "count": self.sums[k], "share": self.sums[k] / total,
-                 "runs_share": self.positive[k] / self.n} for k in keys[:top] for (_, who, reason) in [k]]
+        return [{"actor": who, "reason": reason, "text": reason_text(self.c, who, reason), "count": self.sums[k],
+                 "share": self.sums[k] / total, "runs_share": self.positive[k] / self.n}
+                for k in keys[:top] for (_, who, reason) in [k]]
+
+
+def reason_text(c: Compiled, who: str, reason: str) -> str:
+    """Why a milestone was postponed, as a sentence in the scenario's words."""
+    w = c.words
+    if reason == "declined":
+        return f"{w.name(who)} declined"
+    kind, _, ident = reason.partition(":")
+    if kind == "precondition":
+        pre = next(p for p in c.preconditions if p.id == ident)
+        return f"{w.name(who)} held to its condition: {pre.requires.label(w)}"
+    if kind == "shock":
+        return f"frozen by {w.name(ident)}"
+    return reason
 
 
 def summarize(runs, events, c: Compiled) -> dict:

@@ -12,23 +12,26 @@ from .conftest import SEED_SCENARIO
 
 
 def test_blockers_chart_has_one_bar_series_per_reason():
-    explained = {"levels": [
-        {"level": "fm", "blocked_by": [{"actor": "syria", "reason": "declined", "runs_share": 0.5},
-                                       {"actor": "syria", "reason": "precondition:x", "runs_share": 0.25}]},
-        {"level": "dm", "blocked_by": [{"actor": "syria", "reason": "declined", "runs_share": 0.75}]}]}
+    explained = {"milestones": [
+        {"milestone": "fm", "name": "Foreign ministers",
+         "blocked_by": [{"actor": "syria", "reason": "declined", "runs_share": 0.5},
+                        {"actor": "syria", "reason": "precondition:x", "runs_share": 0.25}]},
+        {"milestone": "dm", "name": "Defence ministers",
+         "blocked_by": [{"actor": "syria", "reason": "declined", "runs_share": 0.75}]}]}
     fig = blockers(explained)
     assert [t.name for t in fig.data] == ["syria: declined", "syria: precondition:x"]
     assert list(fig.data[0].x) == [0.5, 0.75] and list(fig.data[1].x) == [0.25, 0.0]
+    assert list(fig.data[0].y) == ["Foreign ministers", "Defence ministers"]  # the scenario's names
 
 
 def test_side_by_side_calendar(seed_compiled):
     a, _ = run_replications(seed_compiled, 1, list(range(60)), events_for=0)
     b, _ = run_replications(seed_compiled, 1, list(range(60)), overrides={"russia.active": 0}, events_for=0)
     fig = side_by_side_calendar(a, seed_compiled, b, seed_compiled, "base", "no Russia")
-    n_levels = len(seed_compiled.level_order)
-    assert len(fig.data) == 4 * n_levels  # a band and a line per level, in each panel
+    n_milestones = len(seed_compiled.milestones)
+    assert len(fig.data) == 4 * n_milestones  # a band and a line per milestone, in each panel
     assert {t.xaxis for t in fig.data} == {"x", "x2"}
-    assert sum(1 for t in fig.data if t.showlegend is not False) == n_levels
+    assert sum(1 for t in fig.data if t.showlegend is not False) == n_milestones
     rounds = [s for s in fig.layout.shapes if s.x0 == "2023-05-14"]
     assert len(rounds) == 2
     assert [a.text for a in fig.layout.annotations][:2] == ["base", "no Russia"]

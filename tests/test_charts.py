@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 import pytest
 
 from simulator import charts
-from simulator.charts.palette import level_colors
+from simulator import layout as L
+from simulator.charts.palette import milestone_colors
 from simulator.summary import summarize
 
 from .results_fixtures import GRID, LINE, SAMPLED, tables, write_results
@@ -44,19 +45,20 @@ def in_unit(values) -> bool:
 def test_probability_over_calendar(mc, seed_compiled):
     runs, _, summary = mc
     fig = charts.probability_over_calendar(runs, seed_compiled)
-    levels = seed_compiled.level_order
-    assert len(fig.data) == 2 * len(levels) and all(isinstance(t, go.Scatter) for t in fig.data)
+    milestones = seed_compiled.milestones
+    assert len(fig.data) == 2 * len(milestones) and all(isinstance(t, go.Scatter) for t in fig.data)
     lines = [t for t in fig.data if t.fill != "toself"]
-    assert [t.name for t in lines] == [lv["name"] for lv in summary["levels"]]
-    for line, band, entry in zip(lines, fig.data[0::2], summary["levels"]):
+    assert [t.name for t in lines] == [m["name"] for m in summary["milestones"]]
+    assert {m.kind for m in milestones} == {"meeting", "unilateral"}  # meetings and Turkey's steps, all charted
+    for line, band, entry in zip(lines, fig.data[0::2], summary["milestones"]):
         assert in_unit(line.y) and in_unit(band.y)
         assert np.all(np.diff(line.y) >= 0)  # a cumulative share never falls
         assert line.y[-1] == pytest.approx(entry["p"])  # held by the last date = held at all
         low, high = line.customdata[:, 0], line.customdata[:, 1]
         assert np.all(low <= line.y + 1e-12) and np.all(line.y <= high + 1e-12)
-        assert line.line.color == level_colors(seed_compiled)[entry["id"]]
+        assert line.line.color == milestone_colors(seed_compiled)[entry["id"]]
     assert fig.layout.xaxis.title.text == "Date" and "Share of runs" in fig.layout.yaxis.title.text
-    assert shape(fig, "election.round1").x0 == ROUND1 and shape(fig, "election.runoff").x0 == RUNOFF
+    assert shape(fig, "election.turkey.round1").x0 == ROUND1 and shape(fig, "election.turkey.runoff").x0 == RUNOFF
     assert "held by" in lines[0].hovertemplate  # hover gives the exact figures
 
 
@@ -70,31 +72,32 @@ def test_inputs_may_be_arrow_or_pandas(mc, seed_compiled):
 def test_timing_vs_election(mc, seed_compiled):
     runs, _, _ = mc
     fig = charts.timing_vs_election(runs, seed_compiled)
-    assert len(fig.data) == len(seed_compiled.level_order) and all(isinstance(t, go.Violin) for t in fig.data)
-    first = pd.to_datetime(runs.column("first.fm_meeting").to_pandas()).dropna()
-    fm = fig.data[seed_compiled.level_order.index("fm_meeting")]
+    assert len(fig.data) == len(seed_compiled.milestones) and all(isinstance(t, go.Violin) for t in fig.data)
+    first = pd.to_datetime(runs.column(L.first("fm_meeting")).to_pandas()).dropna()
+    fm = fig.data[seed_compiled.mi["fm_meeting"]]
     assert sorted(fm.x) == pytest.approx(sorted((first - pd.Timestamp(ROUND1)).dt.days / 7))
     assert "round 1" in fig.layout.xaxis.title.text and "round 1" in fig.layout.title.text
-    assert shape(fig, "election.round1").x0 == 0 and shape(fig, "election.runoff").x0 == 2
+    assert shape(fig, "election.turkey.round1").x0 == 0 and shape(fig, "election.turkey.runoff").x0 == 2
 
 
 def test_run_timelines(mc, seed_compiled):
     runs, events, _ = mc
     sample = charts.pick_sample_runs(runs, seed_compiled, events=events)
-    assert len(sample) == 3 and sample[0][2] == "fewest meetings" and sample[-1][2] == "most meetings"
+    assert len(sample) == 3 and sample[0][2] == "fewest milestones" and sample[-1][2] == "most milestones"
     fig = charts.run_timelines(events, seed_compiled, sample)
-    per_run = len(seed_compiled.level_order) + 4
+    per_run = len(seed_compiled.milestones) + 4  # one per milestone, postponed, broke down, election, calendar
     assert len(fig.data) == 3 * per_run and all(isinstance(t, go.Scatter) for t in fig.data)
     df = runs.to_pandas().set_index("replication")
     for row, (_, rep, _) in enumerate(sample):
         traces = fig.data[row * per_run:(row + 1) * per_run]
-        for level, held in zip(seed_compiled.level_order, traces):
-            when = df.loc[rep, f"first.{level}"]
+        for m, held in zip(seed_compiled.milestones, traces):
+            when = df.loc[rep, L.first(m.id)]
             assert [pd.Timestamp(x).date() for x in held.x] == ([] if when is None else [when])
-        postponed = traces[len(seed_compiled.level_order)]
+        postponed = traces[len(seed_compiled.milestones)]
         for reasons in postponed.customdata[:, 2] if postponed.customdata is not None else []:
             assert "declined" in reasons or "precondition" in reasons or "shock" in reasons
-    assert shape(fig, "election.round1").x0 == ROUND1
+            assert "syria" not in reasons and "steps_before_fm" not in reasons  # the scenario's words, not ids
+    assert shape(fig, "election.turkey.round1").x0 == ROUND1
     assert fig.layout.xaxis3.title.text == "Date" and fig.layout.xaxis3.type == "date"
 
 
@@ -103,10 +106,12 @@ def test_postponement_reasons(mc, seed_compiled):
     fig = charts.postponement_reasons(summary, seed_compiled)
     assert fig.data and all(isinstance(t, go.Bar) for t in fig.data)
     totals = np.sum([np.asarray(t.x, float) for t in fig.data], axis=0)
-    assert totals == pytest.approx(np.ones(len(totals)))  # each level's bar adds up to all its blocks
+    assert totals == pytest.approx(np.ones(len(totals)))  # each milestone's bar adds up to all its blocks
     assert all(in_unit(t.x) for t in fig.data)
     names = [t.name for t in fig.data]
-    assert any("precondition steps_before_fm" in n for n in names) and "syria: declined" in names
+    syria = seed_compiled.words.name("syria")
+    assert any(f"{syria}: precondition steps before fm" in n and "Statement of intent" in n for n in names)
+    assert f"{syria}: declined" in names
     assert fig.layout.xaxis.title.text == "Share of blocked proposals"
 
 
@@ -183,17 +188,28 @@ def test_evidence_table(seed_compiled):
     fig = charts.evidence_table(seed_compiled)
     (table,) = fig.data
     assert isinstance(table, go.Table)
-    items, _, basis, text, source = table.cells.values
+    items, values, basis, text, source = table.cells.values
+    sc = seed_compiled.scenario
     n_params = len([n for n in seed_compiled.table.names if not n.endswith((".enabled", ".active"))])
-    assert len(items) == n_params + len(seed_compiled.scenario.preconditions)
+    waivers = sum(p.waiver is not None for p in sc.preconditions)
+    changes = sum(len(e.after_win) + len(e.after_loss) for e in sc.calendar.elections) + sum(
+        len(ev.effects) for ev in sc.calendar.events)
+    constructs = (len(seed_compiled.milestones) + len(sc.preconditions) + waivers + len(sc.mediation)
+                  + len(sc.calendar.elections) + len(sc.calendar.events) + len(sc.calendar.shocks) + changes)
+    assert len(items) == n_params + constructs  # every number, and every construct of the language
     assert set(basis) == {"evidence", "assumption"} and all(t for t in text)
     assert all(s.startswith("alwatan") for b, s in zip(basis, source) if b == "evidence")
-    assert "precondition<br>steps_before_fm" in items or "precondition steps_before_fm" in items
+    flat = [i.replace("<br>", " ") for i in items]
+    pre = flat.index("precondition: steps before fm")
+    assert "Syria (Damascus government) wants" in values[pre].replace("<br>", " ")  # its holder, in words
+    for label in ("meeting: Foreign ministers", "unilateral step: Withdrawal timetable", "mediation by Russia",
+                  "election: Turkish presidential election", "shock: Border security incident freezes contacts"):
+        assert label in flat, label
 
 
 def test_colours_are_consistent_across_charts(mc, seed_compiled):
     runs, events, summary = mc
-    fm = level_colors(seed_compiled)["fm_meeting"]
+    fm = milestone_colors(seed_compiled)["fm_meeting"]
     cal = charts.probability_over_calendar(runs, seed_compiled)
     assert next(t for t in cal.data if t.name == "Foreign ministers").line.color == fm
     q = charts.question_summary(summary, seed_compiled).data[0]

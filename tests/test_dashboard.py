@@ -74,7 +74,7 @@ def test_whatif_is_paired_with_the_baseline_and_matches_compare(ctx):
         assert (r["a"]["p"], r["b"]["p"], r["diff"], r["low"], r["high"], r["runs_changed"]) == pytest.approx(
             (ref["a"], ref["b"], ref["diff"], ref["low"], ref["high"], ref["runs_changed"]))
     calendar = view["figures"]["calendar"]
-    assert "200 runs" in calendar.layout.title.text and len(calendar.data) == 2 * len(c.level_order)
+    assert "200 runs" in calendar.layout.title.text and len(calendar.data) == 2 * len(c.milestones)
 
 
 def test_whatif_update_for_500_runs_is_under_a_second(seed_loaded, capsys):
@@ -95,6 +95,7 @@ def test_whatif_update_for_500_runs_is_under_a_second(seed_loaded, capsys):
 
 # ------------------------------------------------------------------ one run
 def test_trace_is_the_same_run_as_run_one(ctx):
+    from simulator import layout as L
     from simulator.runner import run_one
     from dashboards.onerun import trace_run, week_table
 
@@ -103,7 +104,7 @@ def test_trace_is_the_same_run_as_run_one(ctx):
     trace = trace_run(c, 5, 7, overrides)
     record, events = run_one(c, 5, 7, 0, overrides)
     assert trace["answers"] == {k: v.isoformat() if hasattr(v, "isoformat") else v
-                                for k, v in record.items() if k.startswith("q.")}
+                                for k, v in record.items() if k in {L.question(q.id) for q in c.questions}}
     assert [tuple(ev[:3]) + tuple(ev[4:]) for ev in trace["events"]] == [ev[:3] + ev[4:] for ev in events]
     assert [w["step"] for w in trace["weeks"]] == list(range(c.n_steps))
     assert all(w[f"pressure.{p}"] >= 0 for w in trace["weeks"] for p in c.parties)

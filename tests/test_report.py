@@ -66,7 +66,7 @@ def test_cli_report(mc_dir, tmp_path):
     (lambda d: None, ["report", "{d}", "-o", "{d}/r.html"], "has no manifest.json"),
     (lambda d: (d / "manifest.json").write_text("{not json"), ["report", "{d}", "-o", "{d}/r.html"],
      "manifest.json: cannot read the resolved scenario"),
-    (lambda d: (d / "manifest.json").write_text(json.dumps({"scenario": {"resolved": {"schema_version": 1}}})),
+    (lambda d: (d / "manifest.json").write_text(json.dumps({"scenario": {"resolved": {"schema_version": 2}}})),
      ["report", "{d}", "-o", "{d}/r.html"], "manifest.json: scenario.resolved.metadata: Field required"),
     (lambda d: (d / "manifest.json").write_text("{}"), ["report", "{d}", "-o", "{d}/nowhere/r.html"],
      "--output: directory"),

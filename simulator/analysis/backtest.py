@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from .. import layout as L
 from ..compiled import Compiled
 from ..runner import run_replications
 from ..summary import SummaryAccumulator
@@ -51,20 +52,20 @@ def backtest(c: Compiled, observed: Observed, runs: int, seed: int, engine: str 
     rows = []
     for o in observed.outcomes:
         q, f = questions[o.question], forecasts[o.question]
-        happened = o.answer if not q.is_date else o.date is not None
+        happened = o.answer if q.answer_kind != "date" else o.date is not None
         row = {"question": q.id, "text": q.text, "forecast": f["p"], "low": f["low"], "high": f["high"],
                "observed": happened, "brier": brier(f["p"], happened), "log_score": log_score(f["p"], happened, runs),
                "source": o.source}
-        if q.prior is not None:
+        if getattr(q, "prior", None) is not None:
             row["prior"] = q.prior.value
             row["prior_brier"] = brier(q.prior.value, happened)
-        if q.is_date and o.date is not None:
+        if q.answer_kind == "date" and o.date is not None:
             row["observed_date"] = o.date.isoformat()
-            row["pit"] = _share_by(table, f"q.{q.id}", o.date)
+            row["pit"] = _share_by(table, L.question(q.id), o.date)
         rows.append(row)
-    events = [{"meeting": e.meeting, "observed_date": e.date.isoformat(), "source": e.source,
-               "pit": _share_by(table, f"first.{e.meeting}", e.date),
-               "forecast_median": next(lv["median"] for lv in summary["levels"] if lv["id"] == e.meeting)}
+    events = [{"meeting": e.milestone, "milestone": e.milestone, "observed_date": e.date.isoformat(),
+               "source": e.source, "pit": _share_by(table, L.first(e.milestone), e.date),
+               "forecast_median": next(m["median"] for m in summary["milestones"] if m["id"] == e.milestone)}
               for e in observed.events]
     overall = {}
     if rows:

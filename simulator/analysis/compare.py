@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .. import layout as L
 from ..compiled import Compiled
 from ..runner import run_replications
 from ..summary import SummaryAccumulator
@@ -59,32 +60,27 @@ def compare(ca: Compiled, cb: Compiled, runs: int, seed: int, overrides_a: Mappi
     shared = [q for q in ca.questions if any(q.id == other.id for other in cb.questions)]
     if not shared:
         raise ValueError("the two scenarios share no question id: nothing to compare")
-    out = {"runs": runs, "seed": seed, "common_random_numbers": layouts(ca, cb), "questions": [], "levels": []}
+    out = {"runs": runs, "seed": seed, "common_random_numbers": layouts(ca, cb), "questions": [], "milestones": []}
     by_id_a = {q["id"]: q for q in sa["questions"]}
     by_id_b = {q["id"]: q for q in sb["questions"]}
     for q in shared:
-        col = f"q.{q.id}"
-        if q.is_date:
-            ya = np.asarray(ta.column(col).is_valid().to_numpy(zero_copy_only=False), dtype=float)
-            yb = np.asarray(tb.column(col).is_valid().to_numpy(zero_copy_only=False), dtype=float)
-        else:
-            ya = np.asarray(ta.column(col).to_numpy(zero_copy_only=False), dtype=float)
-            yb = np.asarray(tb.column(col).to_numpy(zero_copy_only=False), dtype=float)
+        col = L.question(q.id)
+        ya, yb = q.per_run(ta.column(col)), q.per_run(tb.column(col))
         d = yb - ya
         low, high = paired_interval(d)
-        entry = {"id": q.id, "text": q.text, "kind": "date" if q.is_date else "yes/no",
+        entry = {"id": q.id, "text": q.text, "kind": by_id_a[q.id]["kind"],
                  "a": float(ya.mean()), "b": float(yb.mean()), "diff": float(d.mean()), "low": low, "high": high,
                  "runs_changed": int((d != 0).sum())}
-        if q.is_date:
+        if q.answer_kind == "date":
             entry["a_median"], entry["b_median"] = by_id_a[q.id]["median"], by_id_b[q.id]["median"]
             entry["median_shift_weeks"] = _weeks_between(entry["a_median"], entry["b_median"])
         out["questions"].append(entry)
-    levels_b = {lv["id"]: lv for lv in sb["levels"]}
-    for lv in sa["levels"]:
+    levels_b = {lv["id"]: lv for lv in sb["milestones"]}
+    for lv in sa["milestones"]:
         other = levels_b.get(lv["id"])
         if other is None:
             continue
-        out["levels"].append({"id": lv["id"], "name": lv["name"], "a_p": lv["p"], "b_p": other["p"],
+        out["milestones"].append({"id": lv["id"], "name": lv["name"], "a_p": lv["p"], "b_p": other["p"],
                               "a_median": lv["median"], "b_median": other["median"],
                               "median_shift_weeks": _weeks_between(lv["median"], other["median"])})
     return out

@@ -17,8 +17,8 @@ from collections import Counter
 import numpy as np
 
 from ..compiled import Compiled
-from ..outcome import block_column
-from ..summary import quantiles_from_counts
+from .. import layout as L
+from ..summary import quantiles_from_counts, reason_text
 
 
 def _col(table, name):
@@ -27,18 +27,18 @@ def _col(table, name):
 
 def explain_level(c: Compiled, runs, events, level: str) -> dict:
     n = runs.num_rows
-    first = _col(runs, f"first.{level}")
+    first = _col(runs, L.first(level))
     held = [d is not None for d in first]
     blockers = []
     for key in (k for k in c.block_keys if k[0] == level):
-        counts = np.asarray(runs.column(block_column(*key)).to_numpy(zero_copy_only=False))
+        counts = np.asarray(runs.column(L.blocked(*key)).to_numpy(zero_copy_only=False))
         if counts.sum() == 0:
             continue
-        entry = {"actor": key[1], "reason": key[2], "runs_share": float((counts > 0).mean()),
+        entry = {"actor": key[1], "reason": key[2], "text": reason_text(c, key[1], key[2]), "runs_share": float((counts > 0).mean()),
                  "weeks_blocked_mean": float(counts.mean())}
         if events is not None:
             days = Counter()
-            for lv, who, detail, day in zip(_col(events, "level"), _col(events, "actor"), _col(events, "detail"),
+            for lv, who, detail, day in zip(_col(events, "milestone"), _col(events, "actor"), _col(events, "detail"),
                                             _col(events, "date")):
                 if lv == level and (who or "-") == key[1] and detail == key[2]:
                     days[(day - dt.date(1970, 1, 1)).days] += 1
@@ -49,25 +49,20 @@ def explain_level(c: Compiled, runs, events, level: str) -> dict:
     preceded = []
     n_held = sum(held)
     if n_held:
-        for ladder, (_, stages) in c.ladders.items():
-            for s in stages[1:]:
-                reached = _col(runs, f"reached.{ladder}.{s}")
-                k = sum(1 for f, r in zip(first, reached) if f is not None and r is not None and r <= f)
-                preceded.append({"what": f"{ladder} reached {s}", "share_of_successes": k / n_held})
-        for other in c.level_order:
-            if other == level:
+        w = c.words
+        for other in c.milestones:
+            if other.id == level:
                 continue
-            dates = _col(runs, f"first.{other}")
+            dates = _col(runs, L.first(other.id))
             k = sum(1 for f, o in zip(first, dates) if f is not None and o is not None and o <= f)
             if k:
-                preceded.append({"what": f"{other} held", "share_of_successes": k / n_held})
-        el = c.election
-        if el is not None:
+                preceded.append({"what": f"{w.name(other.id)} had happened", "share_of_successes": k / n_held})
+        for el in c.elections:
             k = sum(1 for f in first if f is not None and f >= el.round1)
-            preceded.append({"what": "election round 1 already held", "share_of_successes": k / n_held})
+            preceded.append({"what": f"round 1 of the {el.name} already held", "share_of_successes": k / n_held})
         if events is not None:
             keys = list(zip(_col(events, "point"), _col(events, "replication"), _col(events, "step")))
-            kinds, lvls, details = _col(events, "kind"), _col(events, "level"), _col(events, "detail")
+            kinds, lvls, details = _col(events, "kind"), _col(events, "milestone"), _col(events, "detail")
             success_days = {key for key, kind, lv in zip(keys, kinds, lvls) if kind == "held" and lv == level}
             waived = Counter(detail for key, kind, lv, detail in zip(keys, kinds, lvls, details)
                              if kind == "waived" and lv == level and key in success_days)
@@ -75,7 +70,7 @@ def explain_level(c: Compiled, runs, events, level: str) -> dict:
                 preceded.append({"what": f"{pre} waived on the day (event-log sample of {len(success_days)} "
                                          "successes)", "share_of_successes": k / len(success_days)})
         preceded.sort(key=lambda p: -p["share_of_successes"])
-    return {"level": level, "runs": n, "held_share": n_held / n if n else None, "blocked_by": blockers,
+    return {"level": level, "milestone": level, "name": c.words.name(level), "runs": n, "held_share": n_held / n if n else None, "blocked_by": blockers,
             "preceded_success": preceded}
 
 
@@ -86,9 +81,23 @@ def explain(c: Compiled, runs, events, question: str | None = None) -> dict:
         if q is None:
             raise ValueError(f"--question: unknown question '{question}' (known: "
                              f"{', '.join(q.id for q in c.questions)})")
-        if q.meeting is None:
-            raise ValueError(f"--question: '{question}' is not about a meeting; explanations cover meeting levels")
-        levels = [q.meeting]
+        levels = _subjects(q)
+        if not levels:
+            raise ValueError(f"--question: '{question}' names no milestone; explanations cover milestones")
     else:
-        levels = list(c.level_order)
+        levels = [m.id for m in c.milestones]
     return {"levels": [explain_level(c, runs, events, lv) for lv in levels]}
+
+
+def _subjects(q) -> list[str]:
+    """The milestones a question is about."""
+    from ..lang.conditions import walk
+
+    if getattr(q, "date_of", None):
+        return [q.date_of]
+    if getattr(q, "count", None):
+        return [q.count]
+    when = getattr(q, "when", None)
+    if when is None:
+        return []
+    return list(dict.fromkeys(m for cond in walk(when) for m in cond.milestones()))

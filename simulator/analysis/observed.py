@@ -22,6 +22,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..scenario.loader import load_document, problems_at
+from ..lang.base import MilestoneRef
 from ..scenario.schema import Id, Scenario, Source, Strict
 
 
@@ -48,7 +49,10 @@ class Outcome(Strict):
 
 
 class ObservedEvent(Strict):
-    meeting: Id
+    milestone: MilestoneRef = Field(alias="meeting")
+
+    model_config = Strict.model_config | {"populate_by_name": True}
+
     date: dt.date
     source: Id
     note: str | None = None
@@ -69,7 +73,7 @@ def load_observed(path: str | Path, scenario: Scenario) -> Observed:
     found: list[tuple[tuple, str]] = []
     src = {s.id for s in obs.sources}
     questions = {q.id: q for q in scenario.questions}
-    levels = scenario.levels
+    levels = [m.id for m, _ in scenario.all_milestones]
     for k, o in enumerate(obs.outcomes):
         if o.source not in src:
             found.append((("outcomes", k, "source"), f"unknown source '{o.source}'"))
@@ -77,16 +81,16 @@ def load_observed(path: str | Path, scenario: Scenario) -> Observed:
         if q is None:
             found.append((("outcomes", k, "question"),
                           f"unknown question '{o.question}' (known: {', '.join(questions)})"))
-        elif q.is_date and o.answer is not None:
+        elif q.answer_kind == "date" and o.answer is not None:
             found.append((("outcomes", k, "answer"), f"'{q.id}' is a date question: give 'date' (or omit it)"))
-        elif not q.is_date and o.answer is None:
+        elif q.answer_kind != "date" and o.answer is None:
             found.append((("outcomes", k, "answer"), f"'{q.id}' is a yes/no question: give 'answer'"))
     for k, e in enumerate(obs.events):
         if e.source not in src:
             found.append((("events", k, "source"), f"unknown source '{e.source}'"))
-        if e.meeting not in levels:
+        if e.milestone not in levels:
             found.append((("events", k, "meeting"),
-                          f"unknown meeting level '{e.meeting}' (known: {', '.join(levels)})"))
+                          f"unknown milestone '{e.milestone}' (known: {', '.join(levels)})"))
     seen = set()
     for k, o in enumerate(obs.outcomes):
         if o.question in seen:

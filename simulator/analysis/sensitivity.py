@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import layout as L
+
 
 class AnalysisError(ValueError):
     """Bad input for an analysis command: the message is one line."""
@@ -29,9 +31,7 @@ def point_outputs(runs, c, question_ids: list[str], n_points: int) -> dict[str, 
     out = {}
     for qid in question_ids:
         q = next(q for q in c.questions if q.id == qid)
-        col = runs.column(f"q.{qid}")
-        yes = pc.is_valid(col) if q.is_date else pc.fill_null(col, False)
-        y = np.asarray(yes.to_numpy(zero_copy_only=False), dtype=float)
+        y = q.per_run(runs.column(L.question(qid)))
         out[qid] = np.bincount(points, weights=y, minlength=n_points) / counts
     return out
 

@@ -9,25 +9,34 @@ from .calendar import probability_over_calendar
 from .frames import wrap
 
 
+def _explained_rows(explained: dict) -> list[tuple[str, list[dict]]]:
+    """(name, blocked_by) per explained milestone; accepts ``milestones`` (each ``name`` or ``milestone``) or the
+    older ``levels`` (each ``level``)."""
+    items = explained.get("milestones", explained.get("levels", []))
+    return [(it.get("name") or it.get("milestone") or it.get("level") or it.get("id"), it["blocked_by"])
+            for it in items]
+
+
 def blockers(explained: dict) -> go.Figure:
-    """``explain``: for each level, the share of runs in which each actor and reason blocked it."""
+    """``explain``: for each milestone, the share of runs in which each actor and reason blocked it."""
     fig = go.Figure()
+    rows = _explained_rows(explained)
     keys = []
-    for lv in explained["levels"]:
-        for b in lv["blocked_by"]:
+    for _, blocked_by in rows:
+        for b in blocked_by:
             key = f"{b['actor']}: {b['reason']}"
             if key not in keys:
                 keys.append(key)
-    levels = [lv["level"] for lv in explained["levels"]]
+    names = [name for name, _ in rows]
     for key in keys:
-        shares = [next((b["runs_share"] for b in lv["blocked_by"] if f"{b['actor']}: {b['reason']}" == key), 0.0)
-                  for lv in explained["levels"]]
-        fig.add_trace(go.Bar(y=levels, x=shares, orientation="h", name=key,
+        shares = [next((b["runs_share"] for b in blocked_by if f"{b['actor']}: {b['reason']}" == key), 0.0)
+                  for _, blocked_by in rows]
+        fig.add_trace(go.Bar(y=names, x=shares, orientation="h", name=key,
                              hovertemplate=f"{key}<br>%{{y}}: blocked in %{{x:.1%}} of runs<extra></extra>"))
-    fig.update_layout(title="Who blocked each meeting, and why? (share of runs blocked at least once)",
+    fig.update_layout(title="Who blocked each milestone, and why? (share of runs blocked at least once)",
                       barmode="group", xaxis=dict(title="Share of runs", tickformat=".0%", range=[0, 1]),
-                      yaxis=dict(title="Meeting level", autorange="reversed"), legend=dict(title="Blocked by"),
-                      template="plotly_white", height=max(320, 90 * len(levels)))
+                      yaxis=dict(title="Milestone", autorange="reversed"), legend=dict(title="Blocked by"),
+                      template="plotly_white", height=max(320, 90 * len(names)))
     return fig
 
 
@@ -43,15 +52,14 @@ def side_by_side_calendar(runs_a, compiled_a, runs_b, compiled_b, label_a: str =
         for trace in single.data:
             trace.showlegend = trace.showlegend is not False and col == 1
             fig.add_trace(trace, row=1, col=col)
-        el = compiled.election
-        if el is not None:
+        for el in compiled.elections:
             for when, dash in ((el.round1, "solid"), (el.runoff, "dash")):
                 if when is not None:
                     fig.add_vline(x=when.isoformat(), line=dict(color="grey", dash=dash, width=1), row=1, col=col)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02])
-    fig.update_yaxes(title_text="Share of runs, meeting held by then", row=1, col=1)
-    fig.update_layout(title="How likely is each meeting by a given date, in each variant? (same random numbers)",
-                      template="plotly_white", height=520, legend=dict(title="Meeting level"))
+    fig.update_yaxes(title_text="Share of runs, milestone reached by then", row=1, col=1)
+    fig.update_layout(title="How likely is each milestone by a given date, in each variant? (same random numbers)",
+                      template="plotly_white", height=520, legend=dict(title="Milestone"))
     return fig
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import layout as L
+
 
 def as_frame(table) -> pd.DataFrame:
     """Accept an Arrow table or a pandas DataFrame (the dashboard may hand either)."""
@@ -31,41 +33,87 @@ def wrap(text: str, width: int = 55) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
 
 
-def level_names(compiled) -> dict[str, str]:
-    return {lv.id: lv.name for tr in compiled.scenario.tracks for lv in tr.levels}
+def milestone_names(compiled) -> dict[str, str]:
+    """Milestone id -> the scenario's name for it."""
+    w = compiled.words
+    return {m.id: w.name(m.id) for m in compiled.milestones}
+
+
+VERB = {"meeting": "held", "joint": "agreed", "unilateral": "taken"}
+
+
+def verb(m) -> str:
+    """What happening means for a milestone of this kind: a meeting is held, a joint act agreed, a step taken."""
+    return VERB.get(m.kind, "reached")
+
+
+def track_name(compiled, m) -> str | None:
+    """The name of the track (or concession ladder) a milestone belongs to, if any."""
+    return None if m.track is None else compiled.words.name(m.track)
 
 
 def question_yes(runs: pd.DataFrame, q) -> np.ndarray:
-    """Per run: did the question come true? Date questions count 'happened within the calendar'."""
-    col = runs[f"q.{q.id}"]
-    if q.is_date:
+    """Per run: did the question come true?
+
+    Date questions count "happened within the calendar"; count questions "happened at least once" (by their date).
+    """
+    col = runs[L.question(q.id)]
+    if q.answer_kind == "date":
         return to_dates(col).notna().to_numpy()
+    if q.answer_kind == "count":
+        return (pd.to_numeric(col).fillna(0).to_numpy() > 0)
     return col.fillna(False).astype(bool).to_numpy()
+
+
+def count_entry(entry: dict) -> dict:
+    """A count question's summary entry with p/low/high/yes/n for "happens at least once" added."""
+    from ..summary import proportion
+
+    dist = {int(k): int(v) for k, v in (entry.get("distribution") or {}).items()}
+    n = sum(dist.values())
+    return {**entry, **proportion(n - dist.get(0, 0), n)}
+
+
+def as_probability(entry: dict) -> dict:
+    """Any question's summary entry with a probability (p/low/high/yes/n)."""
+    return count_entry(entry) if entry.get("kind") == "count" else entry
 
 
 @dataclass(frozen=True)
 class Marker:
-    name: str  # stable id: election.round1, election.runoff, scheduled.<id>
+    name: str  # stable id: election.<id>.round1, election.<id>.runoff, event.<id>, occasion.<id>
     date: dt.date
     label: str
     dash: str
 
 
 def calendar_markers(compiled) -> list[Marker]:
-    """Election rounds and scheduled talks inside the calendar, in date order."""
+    """Election rounds, dated events that put something on the table and dated occasions, in date order."""
     sc = compiled.scenario
-    start, end = sc.calendar.start, sc.calendar.end
+    cal = sc.calendar
+    start, end = cal.start, cal.end
+    several = len(cal.elections) > 1
     out = []
-    el = sc.calendar.election
-    if el is not None:
-        out.append(Marker("election.round1", el.round1, f"Election round 1 ({day(el.round1)})", "solid"))
-        if el.runoff is not None:
-            out.append(Marker("election.runoff", el.runoff, f"Run-off if needed ({day(el.runoff)})", "dash"))
-    for ev in sc.calendar.scheduled:
-        if ev.track is not None:
-            name = ev.name if len(ev.name) <= 40 else ev.name[:39] + "…"
-            out.append(Marker(f"scheduled.{ev.id}", ev.date, f"{name} ({day(ev.date)})", "dot"))
+    for e in cal.elections:
+        prefix = f"{e.name}: r" if several else "Election r"
+        out.append(Marker(f"election.{e.id}.round1", e.round1, f"{prefix}ound 1 ({day(e.round1)})", "solid"))
+        if e.runoff is not None:
+            prefix = f"{e.name}: r" if several else "R"
+            out.append(Marker(f"election.{e.id}.runoff", e.runoff, f"{prefix}un-off if needed ({day(e.runoff)})",
+                              "dash"))
+    for ev in cal.events:
+        if ev.proposes is not None:
+            out.append(Marker(f"event.{ev.id}", ev.date, f"{_short(compiled.words.name(ev.id))} ({day(ev.date)})",
+                              "dot"))
+    for oc in cal.occasions:
+        if oc.date is not None:
+            out.append(Marker(f"occasion.{oc.id}", oc.date,
+                              f"{_short(compiled.words.name(oc.id))} ({day(oc.date)})", "dashdot"))
     return sorted((m for m in out if start <= m.date <= end), key=lambda m: m.date)
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 40 else name[:39] + "…"
 
 
 def add_markers(fig, placed: list[tuple[Marker, object]], labels: bool = True) -> None:
@@ -84,6 +132,6 @@ def add_markers(fig, placed: list[tuple[Marker, object]], labels: bool = True) -
 
 
 def marker_key(markers: list[Marker]) -> str:
-    """One line explaining unlabelled marker lines: 'solid: Election round 1 (14 May 2023); ...'."""
-    style = {"solid": "solid line", "dash": "dashed line", "dot": "dotted line"}
+    """One line explaining unlabelled marker lines: 'solid line: Election round 1 (14 May 2023); ...'."""
+    style = {"solid": "solid line", "dash": "dashed line", "dot": "dotted line", "dashdot": "dash-dot line"}
     return "; ".join(f"{style[m.dash]}: {m.label}" for m in markers)

@@ -22,20 +22,22 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
     shown = df[df["step"] <= week]
     dates = to_dates(shown["date"])
     sc = compiled.scenario
+    w = compiled.words
     colors = actor_colors(compiled)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.55, 0.45],
                         subplot_titles=["Pressure on each party (after decay and this week's mediation)",
                                         "Concessions: stage reached on each ladder"])
     for party in compiled.parties:
         fig.add_trace(go.Scatter(x=dates, y=shown[f"pressure.{party}"], mode="lines+markers",
-                                 name=f"pressure on {party}",
+                                 name=f"pressure on {w.name(party)}",
                                  line=dict(color=colors[party], width=2), marker=dict(size=4),
-                                 hovertemplate=f"{party}: pressure %{{y:.2f}}, %{{x|%d %b %Y}}<extra></extra>"),
+                                 hovertemplate=f"{w.name(party)}: pressure %{{y:.2f}}, %{{x|%d %b %Y}}<extra></extra>"),
                       row=1, col=1)
     for lad in sc.concessions:
-        names = [s.name for s in lad.stages]
+        names = [w.name(f"{lad.id}.{s.id}") for s in lad.stages]
         fig.add_trace(go.Scatter(x=dates, y=shown[f"stage.{lad.id}"], mode="lines", line_shape="hv",
-                                 name=f"{lad.name} ({lad.actor})", line=dict(color=colors[lad.actor], width=3),
+                                 name=f"{w.name(lad.id)} ({w.name(lad.actor)})",
+                                 line=dict(color=colors[lad.actor], width=3),
                                  text=[names[i] for i in shown[f"stage.{lad.id}"]],
                                  hovertemplate="%{text}, %{x|%d %b %Y}<extra></extra>"), row=2, col=1)
     current = compiled.dates[min(max(week, 0), len(compiled.dates) - 1)]
@@ -48,7 +50,8 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
     fig.update_yaxes(title="pressure", rangemode="tozero", row=1, col=1)
     ladder_ticks = list(range(max((len(lad.stages) for lad in sc.concessions), default=1)))
     # one ladder: its stage names on the axis; several: stage numbers (the hover names each stage)
-    names = [s.name for s in sc.concessions[0].stages] if len(sc.concessions) == 1 else None
+    names = ([w.name(f"{sc.concessions[0].id}.{s.id}") for s in sc.concessions[0].stages]
+             if len(sc.concessions) == 1 else None)
     fig.update_yaxes(title="stage", tickvals=ladder_ticks, ticktext=names,
                      range=[-0.3, max(ladder_ticks) + 0.3], row=2, col=1)
     fig.update_layout(title=dict(text=f"Week {week + 1} of {len(compiled.dates)}: {day(current)}"

@@ -1,22 +1,22 @@
-"""Colours that mean the same thing in every chart: one per meeting level, one per actor.
+"""Colours that mean the same thing in every chart: one per milestone, one per actor.
 
-Levels and actors draw from two different qualitative palettes so that a
-level is never mistaken for an actor; assignment follows scenario order, so
-the same scenario always gets the same colours.
+Milestones and actors draw from two different qualitative palettes so that a
+milestone is never mistaken for an actor; assignment follows scenario order,
+so the same scenario always gets the same colours.
 """
 
 from __future__ import annotations
 
 from plotly.colors import hex_to_rgb, qualitative
 
-LEVEL_PALETTE = qualitative.D3
+MILESTONE_PALETTE = [c for c in qualitative.D3 if c != "#7F7F7F"] + qualitative.Plotly  # grey is for "no owner"
 ACTOR_PALETTE = qualitative.Dark2
 NEUTRAL = "#7f7f7f"  # shocks, "other", anything without an owner
 POSITIVE, NEGATIVE = "#1a9850", "#d73027"  # alignment sign
 
 
-def level_colors(compiled) -> dict[str, str]:
-    return {level: LEVEL_PALETTE[i % len(LEVEL_PALETTE)] for i, level in enumerate(compiled.level_order)}
+def milestone_colors(compiled) -> dict[str, str]:
+    return {m.id: MILESTONE_PALETTE[i % len(MILESTONE_PALETTE)] for i, m in enumerate(compiled.milestones)}
 
 
 def actor_colors(compiled) -> dict[str, str]:
@@ -24,13 +24,38 @@ def actor_colors(compiled) -> dict[str, str]:
     return {a: ACTOR_PALETTE[i % len(ACTOR_PALETTE)] for i, a in enumerate(actors)}
 
 
+def question_subject(q, compiled) -> tuple[str, str] | None:
+    """What a question is about: ('milestone', id), ('actor', id) or None (an event, a date, a mix of nothing)."""
+    from ..lang.conditions import Stage, Winner, walk
+
+    if getattr(q, "date_of", None) is not None:
+        return ("milestone", q.date_of) if q.date_of in compiled.mi else None
+    if getattr(q, "count", None) is not None:
+        return "milestone", q.count
+    when = getattr(q, "when", None)
+    if when is None:
+        return None
+    for cond in walk(when):
+        found = cond.milestones() if not cond.children() else []
+        if found:
+            return "milestone", found[0]
+        if isinstance(cond, Stage):
+            m = cond.prerequisite(compiled)
+            if m is not None:
+                return "milestone", m
+        if isinstance(cond, Winner):
+            return "actor", cond.winner.is_
+    return None
+
+
 def question_color(q, compiled) -> str:
-    """A question takes the colour of what it asks about: its meeting level, or the conceding/incumbent actor."""
-    if q.meeting is not None:
-        return level_colors(compiled)[q.meeting]
-    if q.concession is not None:
-        return actor_colors(compiled)[compiled.ladders[q.concession][0]]
-    return actor_colors(compiled)[compiled.election.incumbent]
+    """A question takes the colour of what it asks about: its milestone, or the actor who wins an election."""
+    subject = question_subject(q, compiled)
+    if subject is None:
+        return NEUTRAL
+    kind, ident = subject
+    colors = milestone_colors(compiled) if kind == "milestone" else actor_colors(compiled)
+    return colors.get(ident, NEUTRAL)
 
 
 def translucent(color: str, alpha: float) -> str:

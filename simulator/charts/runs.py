@@ -1,4 +1,4 @@
-"""Charts of individual runs and of why meetings were postponed."""
+"""Charts of individual runs and of why milestones were postponed."""
 
 from __future__ import annotations
 
@@ -9,17 +9,23 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .frames import add_markers, as_frame, calendar_markers, level_names, marker_key, to_dates
-from .palette import NEUTRAL, actor_colors, level_colors
+from .. import layout as L
+from .frames import add_markers, as_frame, calendar_markers, marker_key, milestone_names, to_dates, verb
+from .palette import NEUTRAL, actor_colors, milestone_colors
 
-CALENDAR_LANE = "Calendar (scheduled, shocks)"
-ELECTION_LANE = "Election"
+CALENDAR_LANE = "Calendar (events, shocks, occasions, arrivals)"
+OTHER_LANE = "Other milestones"
 SHOCK_COLOR = "#d62728"
 WHAT_WHEN = "%{text}, %{x|%d %b %Y}<extra></extra>"
+SYMBOL = {"meeting": "star", "joint": "hexagram", "unilateral": "diamond"}
+CALENDAR_KINDS = {  # event kind -> (marker symbol, colour, words before the name)
+    "scheduled": ("triangle-up", "#444", ""), "shock": ("triangle-down", SHOCK_COLOR, "shock: "),
+    "occasion": ("circle", "#444", "occasion: "), "entered": ("triangle-right", "#444", "enters: "),
+    "left": ("triangle-left", "#444", "leaves: "), "effect": ("square-open", "#444", "effect: ")}
 
 
 def pick_sample_runs(runs, compiled, k: int = 3, events=None) -> list[tuple[int, int, str]]:
-    """Up to ``k`` contrasting runs: fewest, typical and most meetings held -> [(point, replication, why)].
+    """Up to ``k`` contrasting runs: fewest, typical and most milestones reached -> [(point, replication, why)].
 
     With ``events`` given, only runs whose events were kept are candidates (a
     run may keep the event log of its first runs only).
@@ -30,48 +36,88 @@ def pick_sample_runs(runs, compiled, k: int = 3, events=None) -> list[tuple[int,
         df = df.merge(ev, on=["point", "replication"], how="inner")
     if df.empty:
         return []
-    held = sum(to_dates(df[f"first.{lv}"]).notna().to_numpy().astype(int) for lv in compiled.level_order)
+    held = sum(to_dates(df[L.first(m.id)]).notna().to_numpy().astype(int) for m in compiled.milestones)
     order = pd.DataFrame({"point": df["point"], "replication": df["replication"], "held": held}).sort_values(
         ["held", "point", "replication"], kind="stable").reset_index(drop=True)
     picks = sorted({round(i) for i in np.linspace(0, len(order) - 1, k)})
-    names = {0: "fewest meetings", len(order) - 1: "most meetings"}
+    names = {0: "fewest milestones", len(order) - 1: "most milestones"}
     return [(int(order.point[i]), int(order.replication[i]), names.get(i, "in between")) for i in picks]
 
 
+def lane_of(compiled, m) -> str:
+    """The swimlane of a milestone: its track or concession ladder, else the lane of other milestones."""
+    return compiled.words.name(m.track) if m.track is not None else OTHER_LANE
+
+
+def election_lane(compiled, e) -> str:
+    return compiled.words.name(f"election.{e.id}")
+
+
 def _lanes(compiled) -> list[str]:
-    sc = compiled.scenario
-    lanes = [tr.name for tr in sc.tracks] + [lad.name for lad in sc.concessions]
-    if sc.calendar.election is not None:
-        lanes.append(ELECTION_LANE)
+    lanes: list[str] = []
+    for m in compiled.milestones:
+        lane = lane_of(compiled, m)
+        if lane not in lanes:
+            lanes.append(lane)
+    lanes += [election_lane(compiled, e) for e in compiled.elections]
     return lanes + [CALENDAR_LANE]
 
 
-def _postponements(ev: pd.DataFrame) -> pd.DataFrame:
-    """One row per postponed proposal (step, level), with its proposer and every blocking reason."""
-    blocked = ev[ev.kind == "blocked"]
-    proposers = ev[ev.kind == "proposed"].set_index(["step", "level"])["actor"]
+def _postponements(ev: pd.DataFrame, compiled) -> pd.DataFrame:
+    """One row per postponed proposal (step, milestone) of a meeting or joint act, with its proposer and
+    every blocking reason in words (a unilateral step not taken is its actor's weekly choice, not a postponement)."""
+    w = compiled.words
+    proposable = {m.id for m in compiled.milestones if m.kind != "unilateral"}
+    blocked = ev[(ev.kind == "blocked") & ev.milestone.isin(proposable)]
+    proposers = ev[ev.kind == "proposed"].set_index(["step", "milestone"])["actor"]
     rows = []
-    for (step, level), grp in blocked.groupby(["step", "level"], sort=True):
-        reasons = "<br>".join(f"{a or 'track frozen'}: {d.replace(':', ' ', 1)}" for a, d in zip(grp.actor, grp.detail))
-        rows.append({"date": grp.date.iloc[0], "level": level, "track": grp.track.iloc[0],
-                     "proposer": proposers.get((step, level), "?"), "reasons": reasons})
-    return pd.DataFrame(rows, columns=["date", "level", "track", "proposer", "reasons"])
+    for (step, milestone), grp in blocked.groupby(["step", "milestone"], sort=True):
+        reasons = "<br>".join(reason_label(compiled, a, d) for a, d in zip(grp.actor, grp.detail))
+        proposer = proposers.get((step, milestone), None)
+        if isinstance(proposer, pd.Series):
+            proposer = ", ".join(dict.fromkeys(_proposer(w, p) for p in proposer))
+        else:
+            proposer = "?" if proposer is None else _proposer(w, proposer)
+        rows.append({"date": grp.date.iloc[0], "milestone": milestone, "proposer": proposer, "reasons": reasons})
+    return pd.DataFrame(rows, columns=["date", "milestone", "proposer", "reasons"])
+
+
+def exact_dates(happened: pd.DataFrame, ev: pd.DataFrame, compiled) -> pd.DataFrame:
+    """Milestones held at a dated event or occasion keep that exact date (as in the run record), while event
+    rows carry the step's first day: move those to the date of the event or occasion that proposed them."""
+    fixed = {f"calendar:{e.id}": e.date for e in compiled.scenario.calendar.events}
+    fixed |= {f"occasion:{o.id}": o.date for o in compiled.scenario.calendar.occasions if o.date is not None}
+    if happened.empty or not fixed:
+        return happened
+    proposed = ev[(ev.kind == "proposed") & ev.actor.isin(list(fixed))]
+    if proposed.empty:
+        return happened
+    by = {(s, m): fixed[a] for s, m, a in zip(proposed.step, proposed.milestone, proposed.actor)}
+    out = happened.copy()
+    out["date"] = [pd.Timestamp(by[(s, m)]) if (s, m) in by else d
+                   for s, m, d in zip(out.step, out.milestone, out.date)]
+    return out
+
+
+def _proposer(w, who: str) -> str:
+    kind, _, what = who.partition(":")
+    if kind in ("calendar", "occasion") and what:
+        return w.name(what)
+    return w.name(who) if who else "?"
 
 
 def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Figure:
-    """Swimlanes for a few runs: tracks, concession ladders, election and calendar as lanes, time across.
+    """Swimlanes for a few runs: tracks, concession ladders, other milestones, elections and the calendar as
+    lanes, time across.
 
-    Each run is a row of subplots with one trace of held meetings per level,
-    then postponed proposals (hover: who proposed, who blocked and why),
-    concessions, election rounds, and scheduled talks with shocks.
+    Each run is a row of subplots with one trace per milestone (when it happened), then postponed
+    proposals (hover: who proposed, who blocked and why), breakdowns, election results, and the calendar
+    (dated events, shocks, occasions, actors entering or leaving).
     """
     ev_all = as_frame(events)
-    sc = compiled.scenario
-    track_name = {tr.id: tr.name for tr in sc.tracks}
-    ladder_name = {lad.id: lad.name for lad in sc.concessions}
-    stage_name = {(lad.id, s.id): s.name for lad in sc.concessions for s in lad.stages}
-    event_name = {e.id: e.name for e in sc.calendar.scheduled} | {s.id: s.name for s in sc.calendar.shocks}
-    lcolor, acolor, names = level_colors(compiled), actor_colors(compiled), level_names(compiled)
+    w = compiled.words
+    mcolor, acolor, names = milestone_colors(compiled), actor_colors(compiled), milestone_names(compiled)
+    lane = {m.id: lane_of(compiled, m) for m in compiled.milestones}
     lanes = _lanes(compiled)
     titles = [f"Run {rep}" + (f" (point {pt})" if pt else "") + f": {why}" for pt, rep, why in sample]
     fig = make_subplots(rows=max(len(sample), 1), cols=1, shared_xaxes=True, vertical_spacing=0.06,
@@ -88,42 +134,47 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
     for row, (pt, rep, _) in enumerate(sample, start=1):
         ev = ev_all[(ev_all.point == pt) & (ev_all.replication == rep)].copy()
         ev["date"] = to_dates(ev["date"]).to_numpy()
-        held = ev[ev.kind == "held"]
-        for level in compiled.level_order:  # one trace per level, so the legend names the colours
-            at = held[held.level == level]
+        happened = exact_dates(ev[ev.kind.isin(["held", "acted"])], ev, compiled)
+        for m in compiled.milestones:  # one trace per milestone, so the legend names the colours
+            at = happened[happened.milestone == m.id]
             fig.add_trace(go.Scatter(
-                x=at.date, y=[track_name[t] for t in at.track], mode="markers", name=f"held: {names[level]}",
-                marker=dict(symbol="star", size=16, color=lcolor[level], line=dict(width=1, color="#333")),
-                legendgroup=f"held.{level}", showlegend=legend_once(f"held.{level}", len(at)),
-                hovertemplate=f"{names[level]} held, %{{x|%d %b %Y}}<extra></extra>"), row=row, col=1)
-        post = _postponements(ev)
+                x=at.date, y=[lane[m.id]] * len(at), mode="markers", name=f"{verb(m)}: {names[m.id]}",
+                marker=dict(symbol=SYMBOL.get(m.kind, "star"), size=16 if m.kind == "meeting" else 12,
+                            color=mcolor[m.id], line=dict(width=1, color="#333")),
+                legendgroup=f"happened.{m.id}", showlegend=legend_once(f"happened.{m.id}", len(at)),
+                hovertemplate=f"{names[m.id]} {verb(m)}, %{{x|%d %b %Y}}<extra></extra>"), row=row, col=1)
+        post = _postponements(ev, compiled)
         fig.add_trace(go.Scatter(
-            x=post.date, y=[track_name[t] for t in post.track], mode="markers", name="proposed, postponed",
-            marker=dict(symbol="x-thin-open", size=8, color=[lcolor[lv] for lv in post.level], line=dict(width=1.5)),
-            customdata=np.column_stack([[names[lv] for lv in post.level], post.proposer, post.reasons])
+            x=post.date, y=[lane[m] for m in post.milestone], mode="markers", name="proposed, postponed",
+            marker=dict(symbol="x-thin-open", size=8, color=[mcolor[m] for m in post.milestone],
+                        line=dict(width=1.5)),
+            customdata=np.column_stack([[names[m] for m in post.milestone], post.proposer, post.reasons])
             if len(post) else None,
             legendgroup="postponed", showlegend=legend_once("postponed", len(post)),
             hovertemplate=("%{customdata[0]} proposed by %{customdata[1]}, %{x|%d %b %Y}; postponed:<br>"
                            "%{customdata[2]}<extra></extra>")), row=row, col=1)
-        conc = ev[ev.kind == "conceded"]
-        parts = [d.split(":", 1) for d in conc.detail]
+        broke = ev[ev.kind == "broke"]
         fig.add_trace(go.Scatter(
-            x=conc.date, y=[ladder_name[lad] for lad, _ in parts], mode="markers", name="concession",
-            marker=dict(symbol="diamond", size=11, color=[acolor[a] for a in conc.actor]),
-            text=[stage_name[(lad, st)] for lad, st in parts], legendgroup="conceded",
-            showlegend=legend_once("conceded", len(conc)), hovertemplate=WHAT_WHEN), row=row, col=1)
+            x=broke.date, y=[lane[m] for m in broke.milestone], mode="markers", name="broke down",
+            marker=dict(symbol="x", size=11, color=[mcolor[m] for m in broke.milestone],
+                        line=dict(width=1, color="#333")),
+            text=[f"{names[m]} broke down" for m in broke.milestone], legendgroup="broke",
+            showlegend=legend_once("broke", len(broke)), hovertemplate=WHAT_WHEN), row=row, col=1)
         elec = ev[ev.kind == "election"]
+        texts, ys = zip(*[_election_text(compiled, a, d, s) for a, d, s in zip(elec.actor, elec.detail, elec.step)]) \
+            if len(elec) else ((), ())
         fig.add_trace(go.Scatter(
-            x=elec.date, y=[ELECTION_LANE] * len(elec), mode="markers", name="election round",
+            x=elec.date, y=list(ys), mode="markers", name="election round",
             marker=dict(symbol="square", size=11, color=[acolor.get(a, NEUTRAL) for a in elec.actor]),
-            text=[_election_text(a, d) for a, d in zip(elec.actor, elec.detail)], legendgroup="election",
+            text=list(texts), legendgroup="election",
             showlegend=legend_once("election", len(elec)), hovertemplate=WHAT_WHEN), row=row, col=1)
-        cal = ev[ev.kind.isin(["scheduled", "shock"])]
+        cal = ev[ev.kind.isin(list(CALENDAR_KINDS))]
         fig.add_trace(go.Scatter(
-            x=cal.date, y=[CALENDAR_LANE] * len(cal), mode="markers", name="scheduled event or shock",
-            marker=dict(symbol=["triangle-up" if k == "scheduled" else "triangle-down" for k in cal.kind], size=10,
-                        color=["#444" if k == "scheduled" else SHOCK_COLOR for k in cal.kind]),
-            text=[("shock: " if k == "shock" else "") + event_name.get(d, d) for k, d in zip(cal.kind, cal.detail)],
+            x=cal.date, y=[CALENDAR_LANE] * len(cal), mode="markers", name="calendar: event, shock, occasion",
+            marker=dict(symbol=[CALENDAR_KINDS[k][0] for k in cal.kind], size=10,
+                        color=[CALENDAR_KINDS[k][1] for k in cal.kind]),
+            text=[CALENDAR_KINDS[k][2] + w.name(a if k in ("entered", "left") else d)
+                  for k, a, d in zip(cal.kind, cal.actor, cal.detail)],
             legendgroup="calendar", showlegend=legend_once("calendar", len(cal)), hovertemplate=WHAT_WHEN),
             row=row, col=1)
         fig.update_yaxes(categoryorder="array", categoryarray=lanes[::-1], range=[-0.5, len(lanes) - 0.3],
@@ -135,74 +186,87 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
     fig.update_xaxes(title="Date", row=max(len(sample), 1), col=1)
     fig.update_layout(title=dict(text="What happens in a few sample runs? (hover a mark for who proposed, who "
                                       f"blocked and why)<br><sup>{marker_key(markers)}</sup>"),
-                      height=170 + 260 * max(len(sample), 1), template="plotly_white",
+                      height=170 + (120 + 22 * len(lanes)) * max(len(sample), 1), template="plotly_white",
                       legend=dict(orientation="h", y=-0.08 if len(sample) > 1 else -0.25))
     return fig
 
 
-def _election_text(winner: str, detail: str) -> str:
-    round_name, _, rest = detail.partition(":")
-    label = "Round 1" if round_name == "round1" else "Run-off"
+def _election_text(compiled, winner: str, detail: str, step: int) -> tuple[str, str]:
+    """(hover text, lane) of an election event: ``<id>:runoff`` (round 1 undecided) or ``<id>`` (a result)."""
+    w = compiled.words
+    eid, _, rest = detail.partition(":")
+    e = next((e for e in compiled.elections if e.id == eid), None)
+    lane = election_lane(compiled, e) if e is not None else w.name(f"election.{eid}")
     if rest == "runoff":
-        return f"{label}: no majority, run-off needed"
-    return f"{label}: {winner} wins ({rest.replace('p_win=', 'incumbent win chance ')})"
+        return "Round 1: no majority, run-off needed", lane
+    runoff = e is not None and e.runoff is not None and compiled.step_of(e.runoff) == int(step) \
+        and compiled.step_of(e.round1) != int(step)
+    return f"{'Run-off' if runoff else 'Round 1'}: {w.name(winner)} wins", lane
 
 
 def postponement_reasons(summary: dict, compiled) -> go.Figure:
-    """Per level, the share of blocked proposals by who blocked them and why (from ``summary.summarize``).
+    """Per milestone, the share of its blocks by who blocked it and why (from ``summary.summarize``).
 
-    The summary keeps the most frequent reasons per level; any remainder is
-    shown as "other reasons" so each bar adds up to 100%.
+    Meetings and joint acts are shown when they were ever blocked; a unilateral step only when something
+    other than its own actor's weekly choice held it back. The summary keeps the most frequent reasons
+    per milestone; any remainder is shown as "other reasons" so each bar adds up to 100%.
     """
     acolor = actor_colors(compiled)
-    pre = {p.id: _requirement(p, compiled) for p in compiled.preconditions}
-    levels = [lv for lv in summary["levels"] if lv["blockers"]]
-    ylabels = [f"{lv['name']}<br>({lv['postponed_mean']:.1f} weeks postponed per run)" for lv in levels]
+    kinds = {m.id: m for m in compiled.milestones}
+
+    def shown(entry) -> bool:
+        m = kinds.get(entry["id"])
+        if m is None or not entry["blockers"]:
+            return False
+        if m.kind != "unilateral":
+            return True
+        return any(b["reason"] != "declined" for b in entry["blockers"])
+
+    rows = [e for e in summary["milestones"] if shown(e)]
+    ylabels = [f"{e['name']}<br>({e['postponed_mean']:.1f} weeks postponed per run)" for e in rows]
     keys: list[tuple[str, str]] = []
-    for lv in levels:
-        keys += [(b["actor"], b["reason"]) for b in lv["blockers"] if (b["actor"], b["reason"]) not in keys]
+    for e in rows:
+        keys += [(b["actor"], b["reason"]) for b in e["blockers"] if (b["actor"], b["reason"]) not in keys]
     fig = go.Figure()
     for actor, reason in keys:
-        found = [next((b for b in lv["blockers"] if (b["actor"], b["reason"]) == (actor, reason)), None)
-                 for lv in levels]
+        found = [next((b for b in e["blockers"] if (b["actor"], b["reason"]) == (actor, reason)), None)
+                 for e in rows]
         share = [b["share"] if b else 0.0 for b in found]
         custom = [[b["count"] if b else 0, b["runs_share"] if b else 0.0] for b in found]
+        label = reason_label(compiled, actor, reason)
         fig.add_trace(go.Bar(
-            x=share, y=ylabels, orientation="h", name=_reason_label(actor, reason, pre),
+            x=share, y=ylabels, orientation="h", name=label,
             marker=dict(color=acolor.get(actor, NEUTRAL), line=dict(color="white", width=1),
                         pattern=dict(shape=_pattern(reason), fgcolor="white", solidity=0.25)),
             customdata=custom,
-            hovertemplate=("%{y}<br><b>" + _reason_label(actor, reason, pre) + "</b>: %{x:.1%} of blocks "
+            hovertemplate=("%{y}<br><b>" + label + "</b>: %{x:.1%} of blocks "
                            "(%{customdata[0]:,} blocks); blocked it at least once in %{customdata[1]:.1%} of runs"
                            "<extra></extra>")))
-    rest = [max(0.0, 1.0 - sum(b["share"] for b in lv["blockers"])) for lv in levels]
+    rest = [max(0.0, 1.0 - sum(b["share"] for b in e["blockers"])) for e in rows]
     if any(r > 1e-9 for r in rest):
         fig.add_trace(go.Bar(x=rest, y=ylabels, orientation="h", name="other reasons", marker=dict(color="#d9d9d9"),
                              hovertemplate="%{y}<br>other reasons: %{x:.1%} of blocks<extra></extra>"))
     fig.update_layout(
-        barmode="stack", title=f"Why were meetings postponed? Who blocked proposed meetings, and why "
-                               f"({summary['runs']:,} runs)",
+        barmode="stack", title=f"Why were milestones postponed? Who blocked them, and why ({summary['runs']:,} runs)",
         xaxis=dict(title="Share of blocked proposals", tickformat=".0%", range=[0, 1]),
         yaxis=dict(title="", autorange="reversed"), legend=dict(title="Blocked by: reason"),
-        height=180 + 70 * max(len(levels), 1), template="plotly_white")
+        height=180 + 70 * max(len(rows), 1), template="plotly_white")
     return fig
 
 
-def _reason_label(actor: str, reason: str, pre: dict) -> str:
+def reason_label(compiled, actor: str, reason: str) -> str:
+    """A block reason in the scenario's words: who declined, whose precondition (and what it needs), which shock."""
+    w = compiled.words
     kind, _, what = reason.partition(":")
-    if kind == "precondition" and what in pre:
-        return f"{actor}: precondition {what} ({pre[what]})"
+    if kind == "precondition":
+        pre = next((p for p in compiled.preconditions if p.id == what), None)
+        need = f" ({pre.kind}, needs: {pre.requires.label(w)})" if pre is not None else ""
+        return f"{w.name(actor)}: precondition {w.name(what)}{need}"
     if kind == "shock":
-        return f"track frozen by shock {what}"
-    return f"{actor}: {reason}"
-
-
-def _requirement(p, compiled) -> str:
-    if p.ladder is not None:
-        need = f"{p.ladder} at {compiled.ladders[p.ladder][1][p.stage]}"
-    else:
-        need = p.meeting or f"event {p.event}"
-    return f"{p.kind}, needs {need}"
+        return f"frozen by shock: {w.name(what)}"
+    if kind == "declined":
+        return f"{w.name(actor)}: declined"
+    return f"{w.name(actor) if actor else 'calendar'}: {reason}"
 
 
 def _pattern(reason: str) -> str:

@@ -74,13 +74,17 @@ def compare(
     for col in ("question", "A", "B", "B - A", "95% interval", "runs changed"):
         t.add_column(col)
     for q in res["questions"]:
+        if q["kind"] == "count":  # a mean number of times, not a probability
+            t.add_row(q["text"], f"{q['a']:.2f}", f"{q['b']:.2f}", f"{q['diff']:+.2f} times",
+                      f"[{q['low']:+.2f}, {q['high']:+.2f}]", str(q["runs_changed"]))
+            continue
         t.add_row(q["text"], pct(q["a"]), pct(q["b"]), f"{100 * q['diff']:+.1f} pts",
                   f"[{100 * q['low']:+.1f}, {100 * q['high']:+.1f}]", str(q["runs_changed"]))
     con.print(t)
-    t = Table(title="Meeting levels: median first meeting", title_justify="left")
-    for col in ("level", "A held", "B held", "A median", "B median", "shift (weeks)"):
+    t = Table(title="Milestones: median first date", title_justify="left")
+    for col in ("milestone", "A happened", "B happened", "A median", "B median", "shift (weeks)"):
         t.add_column(col)
-    for lv in res["levels"]:
+    for lv in res["milestones"]:
         shift = "-" if lv["median_shift_weeks"] is None else f"{lv['median_shift_weeks']:+.0f}"
         t.add_row(lv["name"], pct(lv["a_p"]), pct(lv["b_p"]), lv["a_median"] or "not by end",
                   lv["b_median"] or "not by end", shift)
@@ -175,12 +179,13 @@ def explain(
 
     con = _console()
     for lv in out["levels"]:
-        t = Table(title=f"{lv['level']}: held in {pct(lv['held_share'])} of {lv['runs']} runs", title_justify="left")
+        t = Table(title=f"{lv['name']}: happened in {pct(lv['held_share'])} of {lv['runs']} runs",
+                  title_justify="left")
         for col in ("blocked by", "reason", "runs affected", "weeks blocked (mean)", "when (10/50/90%)"):
             t.add_column(col)
         for b in lv["blocked_by"]:
             when = " / ".join(d or "-" for d in b.get("when_10_50_90", [])) or "-"
-            t.add_row(b["actor"], b["reason"], pct(b["runs_share"]), f"{b['weeks_blocked_mean']:.1f}", when)
+            t.add_row(b["actor"], b["text"], pct(b["runs_share"]), f"{b['weeks_blocked_mean']:.1f}", when)
         con.print(t)
         if lv["preceded_success"]:
             t = Table(title="  before success", title_justify="left")

@@ -31,23 +31,27 @@ def render_summary(s: dict, console: Console, title: str = "") -> None:
         if q["kind"] == "date":
             dates = " / ".join(d or "not by end" for d in (q["p10"], q["median"], q["p90"]))
             t.add_row(q["text"], f"{pct(q['p'])} by end", interval(q), dates)
+        elif q["kind"] == "count":
+            t.add_row(q["text"], f"mean {q['mean']:.2f}" if q["mean"] is not None else "-", "",
+                      f"{q['p10']} / {q['median']} / {q['p90']} times")
         else:
             t.add_row(q["text"], pct(q["p"]), interval(q), "")
     console.print(t)
-    t = Table(title="Meeting levels: first meeting", title_justify="left")
-    for col in ("track", "level", "held by end", "10%", "median", "90%", "weeks postponed"):
+    t = Table(title="Milestones: first time", title_justify="left")
+    for col in ("track", "milestone", "kind", "by end", "10%", "median", "90%", "times (mean)", "weeks postponed"):
         t.add_column(col)
-    for lv in s["levels"]:
-        t.add_row(lv["track"], lv["name"], f"{pct(lv['p'])} {interval(lv)}",
-                  *(d or "not by end" for d in (lv["p10"], lv["median"], lv["p90"])),
-                  f"{lv['postponed_mean']:.1f}" if lv["postponed_mean"] is not None else "-")
+    for m in s["milestones"]:
+        t.add_row(m.get("track_name") or m["track"] or "-", m["name"], m["kind"], f"{pct(m['p'])} {interval(m)}",
+                  *(d or "not by end" for d in (m["p10"], m["median"], m["p90"])),
+                  f"{m['count_mean']:.2f}" if m["count_mean"] is not None else "-",
+                  f"{m['postponed_mean']:.1f}" if m["postponed_mean"] is not None else "-")
     console.print(t)
-    t = Table(title="Why meetings were postponed (most frequent blockers)", title_justify="left")
-    for col in ("level", "who", "reason", "share of blocks", "runs affected"):
+    t = Table(title="Why milestones were postponed (most frequent reasons)", title_justify="left")
+    for col in ("milestone", "reason", "share of blocks", "runs affected"):
         t.add_column(col)
-    for lv in s["levels"]:
-        for b in lv["blockers"][:3]:
-            t.add_row(lv["name"], b["actor"], b["reason"], pct(b["share"]), pct(b["runs_share"]))
+    for m in s["milestones"]:
+        for b in m["blockers"][:3]:
+            t.add_row(m["name"], b["text"], pct(b["share"]), pct(b["runs_share"]))
     console.print(t)
     if s["concessions"]:
         t = Table(title="Concessions", title_justify="left")
@@ -55,10 +59,9 @@ def render_summary(s: dict, console: Console, title: str = "") -> None:
             t.add_column(col)
         for lad in s["concessions"]:
             for st in lad["stages"]:
-                t.add_row(lad["id"], st["stage"], f"{pct(st['p'])} {interval(st)}", st["median"] or "not by end")
+                t.add_row(lad["name"], st["name"], f"{pct(st['p'])} {interval(st)}", st["median"] or "not by end")
         console.print(t)
-    el = s.get("election")
-    if el:
-        console.print(f"[bold]Election[/bold]: {el['incumbent']} wins {pct(el['incumbent_wins']['p'])} "
-                      f"{interval(el['incumbent_wins'])}, {el['challenger']} wins {pct(el['challenger_wins']['p'])}; "
+    for el in s.get("elections", []):
+        console.print(f"[bold]{el['name']}[/bold]: {el['incumbent_name']} wins {pct(el['incumbent_wins']['p'])} "
+                      f"{interval(el['incumbent_wins'])}, {el['challenger_name']} wins {pct(el['challenger_wins']['p'])}; "
                       f"run-off in {pct(el['runoff']['p'])} of runs")

@@ -26,8 +26,12 @@ def validate(files: list[Path] = typer.Argument(..., help="scenario files to che
                 typer.echo(str(problem), err=True)
             continue
         sc = loaded.scenario
-        typer.echo(f"{path}: ok ({len(sc.actors)} actors, {len(sc.levels)} meeting levels, "
-                   f"{len(sc.questions)} questions, hash {loaded.digest})")
+        kinds = {}
+        for m, _ in sc.all_milestones:
+            kinds[m.noun()] = kinds.get(m.noun(), 0) + 1
+        what = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds.items())
+        typer.echo(f"{path}: ok (schema {sc.schema_version}; {len(sc.actors)} actors; {what}; "
+                   f"{len(sc.questions)} questions; hash {loaded.digest})")
     if bad:
         raise typer.Exit(EXIT_USAGE)
 
@@ -38,6 +42,35 @@ def schema() -> None:
     from ..scenario.schema import Scenario
 
     typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+@app.command()
+def migrate(scenario: Path = typer.Argument(..., help="a version-1 scenario file")) -> None:
+    """Print a version-1 scenario file in the version-2 language (comments are not kept)."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    from ..scenario.loader import ScenarioError, read_yaml
+    from ..scenario.migrate import migrate as to_v2
+
+    try:
+        data, _, _ = read_yaml(scenario)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    if not isinstance(data, dict) or data.get("schema_version") != 1:
+        typer.echo(f"{scenario}:1:1: schema_version: not a version-1 scenario", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    load_or_exit(scenario)  # every problem of the old file first, one line each
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.width = 120
+    yaml.representer.ignore_aliases = lambda *_: True
+    buf = io.StringIO()
+    yaml.dump(to_v2(data), buf)
+    typer.echo(buf.getvalue(), nl=False)
 
 
 @app.command()

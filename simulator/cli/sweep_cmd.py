@@ -210,7 +210,7 @@ def summarize(
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     max_points: int = typer.Option(10, "--max-points", min=0, help="points shown in the per-point table"),
 ) -> None:
-    """Each question's probability (95% Wilson interval) and each meeting level's median date, per point and overall."""
+    """Each question's probability (95% Wilson interval) and each milestone's median date, per point and overall."""
     if not (results / "manifest.json").is_file():
         fail(f"summarize: '{results}' has no manifest.json (not a results directory)")
     if not any((results / "runs").glob("part-*.parquet")):
@@ -244,8 +244,9 @@ def render_sweep_summary(s: dict, console, max_points: int) -> None:
         t.add_column(col)
     for row in shown:
         params = "\n".join(f"{n}={row['parameters'][n]:.4g}" for n in s["parameters"] if n in row["parameters"])
-        items = [(q["id"], q, q["median"] if q["kind"] == "date" else "") for q in row["questions"]]
-        items += [(f"held: {lv['id']}", lv, lv["median"]) for lv in row["levels"]]
+        items = [(q["id"], q, q["median"] if q["kind"] == "date" else "") for q in row["questions"]
+                 if q["kind"] != "count"]
+        items += [(f"happened: {lv['name']}", lv, lv["median"]) for lv in row["milestones"]]
         for k, (label, entry, median) in enumerate(items):
             t.add_row(str(row["point"]) if k == 0 else "", params if k == 0 else "", label,
                       f"{pct(entry['p'])} {interval(entry)}", "not by end" if median is None else median, end_section=k == len(items) - 1)

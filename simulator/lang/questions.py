@@ -40,6 +40,16 @@ class QuestionBase(Strict):
     def is_date(self) -> bool:
         return self.answer_kind == "date"
 
+    def per_run(self, column) -> np.ndarray:
+        """The number each run contributes to this question's estimate, from its record column
+        (1/0 for yes/no; for a date, 1 if it happened within the calendar; for a count, the count)."""
+        if self.answer_kind == "date":
+            return np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=float)
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        return np.asarray(pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False), dtype=float)
+
 
 class YesNo(QuestionBase):
     """Yes if the condition holds on some day within the window [from, by] (by default, the whole calendar)."""

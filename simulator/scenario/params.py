@@ -56,6 +56,9 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
         rule = rules.get(actor.rule or DEFAULT_RULE["party"])
         if actor.id in decide and rule is not None and rule.role == "party":
             yield from _rule_params(rule, actor.params, actor.id, ("actors", i, "params"))
+        else:  # it takes no decisions in this scenario; given values stay addressable (what-ifs)
+            for name, p in actor.params.items():
+                yield f"{actor.id}.{name}", p, ("actors", i, "params", name)
         for other, p in actor.leverage.items():
             yield f"{actor.id}.leverage.{other}", p, ("actors", i, "leverage", other)
         for other, p in actor.alignment.items():

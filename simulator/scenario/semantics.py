@@ -139,9 +139,6 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
             for pname, spec in specs.items():
                 if pname not in a.params and spec.default is None:
                     err(("actors", i, "params"), f"rule '{name}' needs parameter '{pname}'")
-        elif a.params:
-            err(("actors", i, "params"), f"'{a.id}' takes no decisions (it consents to no milestone and holds no "
-                "precondition), so it has no rule parameters")
         for pname, p in a.params.items():
             if pname not in specs:
                 err(("actors", i, "params", pname), f"rule '{name}' has no parameter '{pname}' "

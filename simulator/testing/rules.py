@@ -134,19 +134,19 @@ def scenarios_using(draw, rule_cls: type[Rule], **bounds):
     if rule_cls.role == "mediator":
         bounds.setdefault("max_mediators", 2)
     d = draw(scenario_dicts(**bounds))
-    own = {n: s for n, s in rule_cls.params.items() if not n.startswith("urgency.")}
+    drawn = {n: draw(param_dicts(s.low, s.high)) for n, s in rule_cls.params.items()}
     for actor in d["actors"]:
-        if actor["role"] != rule_cls.role:
-            continue
-        if rule_cls.role == "party":
+        if rule_cls.role == "party" and "rule" in actor:  # parties and hosts decide with it
             actor["rule"] = rule_cls.name
-        actor["params"] = {n: draw(param_dicts(s.low, s.high)) for n, s in own.items()}
+            actor["params"] = dict(drawn)
     for med in d["mediation"]:
         if rule_cls.role == "mediator":
             med["rule"] = rule_cls.name
+            med["params"] = dict(drawn)
+            if getattr(rule_cls, "needs_deadline", False):
+                med.setdefault("deadline", "end")
     known = {f"{a['id']}.{n}" for a in d["actors"] for n in a.get("params", {})}
-    election = d["calendar"].get("election")
-    if election:  # effects may only target parameters the rule has
+    for election in d["calendar"].get("elections", []):  # effects may only target parameters the rule has
         for key in ("after_win", "after_loss"):
             election[key] = [e for e in election.get(key, []) if e["param"] in known]
     sc = Scenario.model_validate(d)
@@ -282,12 +282,21 @@ def prop_hard_preconditions(rule_cls, example) -> None:
     breaches: list[str] = []
 
     class Audited(DiplomacyModel):
-        def _decide_meeting(self, track, level):
-            unmet = [f"{pre.id} (demanded by {who})" for who in self.compiled.levels[level].attendees
-                     for pre in self.unmet_preconditions(level, who) if pre.kind == "hard"]
-            super()._decide_meeting(track, level)
-            if unmet and self.held.get(level) == self.step_index:
-                breaches.append(f"'{level}' held at step {self.step_index} with {', '.join(unmet)} unmet")
+        def __init__(self, *args, **kw):
+            super().__init__(*args, **kw)
+            kernel, held = self.kernel, self.kernel._held
+
+            def audited_held(st, k, j, yes):  # the model's own state just before the milestone is recorded
+                c = kernel.c
+                for pre, _, _ in kernel.pre_on.get(j, ()):
+                    if pre.kind != "hard" or st.V[0, c.table.index[f"{pre.id}.enabled"]] < 0.5:
+                        continue
+                    if yes[0] and not pre.requires.evaluate(st, int(c.ends[k]))[0]:
+                        breaches.append(f"'{c.milestones[j].id}' happened at step {k} with {pre.id} "
+                                        f"(held by {pre.holder}) unmet")
+                held(st, k, j, yes)
+
+            kernel._held = audited_held
 
     try:
         Audited(Compiled(scenario), rng=seed).run()

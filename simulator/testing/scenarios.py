@@ -1,11 +1,14 @@
 """Hypothesis strategies for valid scenarios and seeds.
 
-``scenarios()`` draws scenarios that pass every check of ``diplosim validate``
-(sources aside: generated scenarios carry assumptions, not quotes), with sizes
-and features bounded by its arguments, so property tests can range over the
-whole format: several tracks with cross-track prerequisites, concession
-ladders, hard and soft preconditions on meetings, concessions and events,
-mediators, an election with or without a run-off, scheduled talks and shocks.
+``scenarios()`` draws version-2 scenarios that pass every check of
+``diplosim validate``, with sizes bounded by its arguments, so property tests
+range over every construct of the language: meetings on tracks, concession
+ladders, joint acts and unilateral steps with per-actor costs, repeats,
+breakdowns, commitments and effects; every kind of condition, nested;
+preconditions held by parties and hosts, hard and soft; mediators of both
+built-in rules; history; zero to two elections; dated events that propose,
+shocks with windows and conditions, dated and random occasions; an actor who
+enters and leaves; triggered effects; yes/no, date and count questions.
 """
 
 from __future__ import annotations
@@ -44,47 +47,150 @@ def seeds() -> st.SearchStrategy[int]:
 
 
 @st.composite
+def conditions(draw, milestones: list[str], events: list[str], elections: dict, actors: list[str],
+               ladders: dict, depth: int = 2) -> dict:
+    """A condition over the given ids: every kind of the language, nested up to ``depth``."""
+    day = lambda: START + dt.timedelta(days=draw(st.integers(0, 400)))  # noqa: E731
+    kinds = ["before", "after", "between", "present"]
+    if milestones:
+        kinds += ["held", "count", "in_force"]
+    if events:
+        kinds.append("event")
+    if elections:
+        kinds.append("winner")
+    if ladders:
+        kinds.append("stage")
+    if depth > 0:
+        kinds += ["all", "any", "not"]
+    kind = draw(st.sampled_from(kinds))
+    sub = lambda: draw(conditions(milestones, events, elections, actors, ladders, depth - 1))  # noqa: E731
+    if kind == "held":
+        return {"held": draw(st.sampled_from(milestones))}
+    if kind == "count":
+        return {"count": {"of": draw(st.sampled_from(milestones)), "at_least": draw(st.integers(1, 3))}}
+    if kind == "in_force":
+        m = draw(st.sampled_from(milestones))
+        return {"in_force": {"of": m, "for_days": draw(st.integers(1, 30))} if draw(st.booleans()) else m}
+    if kind == "event":
+        return {"event": draw(st.sampled_from(events))}
+    if kind == "winner":
+        e = draw(st.sampled_from(sorted(elections)))
+        return {"winner": {"election": e, "is": draw(st.sampled_from(elections[e]))}}
+    if kind == "stage":
+        lad = draw(st.sampled_from(sorted(ladders)))
+        return {"stage": {"ladder": lad, "at_least": draw(st.sampled_from(ladders[lad]))}}
+    if kind == "present":
+        return {"present": draw(st.sampled_from(actors))}
+    if kind == "before":
+        return {"before": day()}
+    if kind == "after":
+        return {"after": draw(st.sampled_from(["start", day()]))}
+    if kind == "between":
+        a, b = sorted((day(), day()))
+        return {"between": [a, b]}
+    if kind == "not":
+        return {"not": sub()}
+    return {kind: [sub() for _ in range(draw(st.integers(1, 3)))]}
+
+
+@st.composite
 def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tracks: int = 2,
                    max_levels: int = 3, max_ladders: int = 2, max_preconditions: int = 3,
                    min_weeks: int = 4, max_weeks: int = 60, election: bool | None = None,
-                   shocks: bool = True, scheduled: bool = True) -> dict:
+                   shocks: bool = True, scheduled: bool = True, rules: tuple[str, ...] = ("threshold",)) -> dict:
+    """A version-2 scenario document that uses every construct of the language, sized by the bounds."""
     n_parties = draw(st.integers(2, max(2, max_parties)))
     parties = [f"p{i}" for i in range(n_parties)]
     mediators = [f"m{i}" for i in range(draw(st.integers(0, max_mediators)))]
     weeks = draw(st.integers(min_weeks, max_weeks))
     end = START + dt.timedelta(weeks=weeks)
     has_election = draw(st.booleans()) if election is None else election
+    has_host = draw(st.booleans())
+
+    def party_params(rule):
+        specs = {"threshold": {"flexibility": (0, 1), "resolve": (0, 2), "pressure_sensitivity": (0, 2),
+                               "concession_rate": (0, 1), "initiative": (0, 1)},
+                 "time_dependent": {"flexibility": (0, 1), "beta": (0.2, 5), "horizon_weeks": (1, 60),
+                                    "resolve": (0, 2), "pressure_sensitivity": (0, 2), "concession_rate": (0, 1),
+                                    "initiative": (0, 1)},
+                 "expected_utility": {"flexibility": (0, 1), "salience": (0, 2), "capability": (0.1, 3),
+                                      "concession_rate": (0, 1), "initiative": (0, 1)}}[rule]
+        # some parameters left out: the rule's declared defaults fill them in
+        return {n: draw(params(lo, hi)) for n, (lo, hi) in specs.items() if draw(st.integers(0, 4)) > 0}
 
     actors = []
     for p in parties:
-        actors.append({
-            "id": p, "name": p.upper(), "role": "party", "rule": "threshold",
-            "params": {
-                "flexibility": draw(params(0, 1)), "resolve": draw(params(0, 2)),
-                "pressure_sensitivity": draw(params(0, 2)), "concession_rate": draw(params(0, 1)),
-                "initiative": draw(params(0, 1)),
-            },
-        })
+        rule = draw(st.sampled_from(list(rules)))
+        actors.append({"id": p, "name": p.upper(), "role": "party", "rule": rule, "params": party_params(rule)})
     for m in mediators:
         actors.append({"id": m, "name": m.upper(), "role": "mediator",
-                       "leverage": {p: draw(params(0, 1)) for p in parties if draw(st.booleans())}})
+                       "leverage": {p: draw(params(0, 1)) for p in parties + (["h0"] if has_host else [])
+                                    if draw(st.booleans())}})
+    if has_host:
+        host = {"id": "h0", "name": "Host", "role": "host", "rule": "threshold"}  # its rule's defaults
+        if draw(st.booleans()):  # the host arrives later: on a date, or with a weekly hazard
+            if draw(st.booleans()):
+                host["enters"] = {"date": START + dt.timedelta(days=draw(st.integers(0, weeks * 7))),
+                                  "assumption": ASSUME}
+            else:
+                host["enters"] = {"hazard": draw(params(0, 0.5)), "assumption": ASSUME}
+        actors.append(host)
     if has_election:
         actors.append({"id": "d0", "name": "Opposition", "role": "domestic"})
+    everyone = parties + (["h0"] if has_host else [])
 
-    tracks, all_levels = [], []
+    # ---- events first (conditions may name them)
+    cal_events, cal_shocks, cal_occasions = [], [], []
+    if scheduled:
+        for k in range(draw(st.integers(0, 2))):
+            day = START + dt.timedelta(days=draw(st.integers(0, weeks * 7)))
+            cal_events.append({"id": f"e{k}", "name": f"Event {k}", "date": day, "assumption": ASSUME})
+    if shocks:
+        for k in range(draw(st.integers(0, 2))):
+            cal_shocks.append({"id": f"x{k}", "name": f"Shock {k}", "hazard": draw(params(0, 0.3)),
+                               "once": draw(st.booleans()), "weeks": draw(st.integers(0, 6)), "assumption": ASSUME})
+    for k in range(draw(st.integers(0, 2))):
+        occ = {"id": f"o{k}", "name": f"Summit {k}", "actors": everyone, "assumption": ASSUME}
+        if draw(st.booleans()):
+            occ["date"] = START + dt.timedelta(days=draw(st.integers(0, weeks * 7)))
+        else:
+            occ["hazard"] = draw(params(0, 0.3))
+        cal_occasions.append(occ)
+    events = [e["id"] for e in cal_events + cal_shocks + cal_occasions]
+    elections = {}
+    if has_election:
+        elections["v0"] = [parties[0], "d0"]
+        if draw(st.booleans()):
+            elections["v1"] = [parties[1], "d0"]
+    ladders_ids: dict[str, list[str]] = {}
+
+    # ---- milestones: tracks (meetings), concession ladders, joint acts and unilateral steps
+    tracks, all_levels, milestones, seen = [], [], [], []
+    def cond(pool, depth=1):  # a stage condition only on ladders whose stages are all in the pool: no cycles
+        lads = {lad: stages for lad, stages in ladders_ids.items()
+                if all(f"{lad}.{x}" in pool for x in stages[1:])}
+        return draw(conditions(pool, events, elections, everyone, lads, depth))
     for t in range(draw(st.integers(1, max_tracks))):
         levels = []
         for j in range(draw(st.integers(1, max_levels))):
             lid = f"t{t}l{j}"
-            attendees = draw(st.lists(st.sampled_from(parties), min_size=1, max_size=n_parties, unique=True))
-            earlier = [lv for lv in all_levels if not lv.startswith(f"t{t}")]
-            requires = draw(st.lists(st.sampled_from(earlier), max_size=1, unique=True)) if earlier else []
-            levels.append({"id": lid, "name": f"Level {lid}", "attendees": attendees, "requires": requires,
-                           "stakes": draw(params(0, 2)), "assumption": ASSUME})
+            attendees = parties if (t, j) == (0, 0) else \
+                draw(st.lists(st.sampled_from(parties), min_size=1, max_size=n_parties, unique=True))
+            lv = {"id": lid, "name": f"Level {lid}", "attendees": attendees, "stakes": draw(params(0, 2)),
+                  "assumption": ASSUME}
+            earlier = [m for m in seen if not m.startswith(f"t{t}")]
+            if earlier and draw(st.booleans()):
+                lv["requires"] = cond(earlier)
+            if draw(st.integers(0, 3)) == 0:
+                lv["repeat"] = True
+            if draw(st.booleans()):
+                lv["costs"] = {attendees[0]: draw(params(0, 2))}
+            if has_host and draw(st.booleans()):
+                lv["host"] = "h0"
+            levels.append(lv)
+            seen.append(lid)
         all_levels += [lv["id"] for lv in levels]
         tracks.append({"id": f"t{t}", "name": f"Track {t}", "levels": levels})
-    level_attendees = {lv["id"]: lv["attendees"] for tr in tracks for lv in tr["levels"]}
-
     ladders = []
     for c in range(draw(st.integers(0, max_ladders))):
         n_stages = draw(st.integers(2, 4))
@@ -92,98 +198,136 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             {"id": f"s{k}", "name": f"stage {k}", "cost": draw(params(0, 2))} for k in range(1, n_stages)]
         ladders.append({"id": f"c{c}", "actor": draw(st.sampled_from(parties)), "name": f"Ladder {c}",
                         "stages": stages, "assumption": ASSUME})
-
-    cal_scheduled = []
-    if scheduled:
-        for k in range(draw(st.integers(0, 2))):
-            day = START + dt.timedelta(days=draw(st.integers(0, weeks * 7)))
-            ev = {"id": f"e{k}", "name": f"Event {k}", "date": day, "assumption": ASSUME}
+        ladders_ids[f"c{c}"] = [s["id"] for s in stages]
+        seen += [f"c{c}.s{k}" for k in range(1, n_stages)]
+    for k in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(["joint", "unilateral"]))
+        mid = f"a{k}"
+        m = {"id": mid, "kind": kind, "name": f"Act {k}", "stakes": draw(params(0, 2)), "assumption": ASSUME}
+        if kind == "joint":
+            m["attendees"] = draw(st.lists(st.sampled_from(everyone), min_size=1, max_size=len(everyone), unique=True))
+        else:
+            m["actor"] = draw(st.sampled_from(everyone))
+        if seen and draw(st.booleans()):
+            m["requires"] = cond(list(seen))
+        if draw(st.booleans()):
+            brk = {"assumption": ASSUME}
             if draw(st.booleans()):
-                ev["track"] = draw(st.sampled_from([tr["id"] for tr in tracks]))
-            cal_scheduled.append(ev)
-    cal_shocks = []
-    if shocks:
-        for k in range(draw(st.integers(0, 2))):
-            cal_shocks.append({
-                "id": f"x{k}", "name": f"Shock {k}", "hazard": draw(params(0, 0.3)), "once": draw(st.booleans()),
-                "effect": {"freeze_tracks": draw(st.lists(st.sampled_from([tr["id"] for tr in tracks]),
-                                                          max_size=2, unique=True)),
-                           "weeks": draw(st.integers(0, 6))},
-                "assumption": ASSUME,
-            })
-    events = [e["id"] for e in cal_scheduled] + [s["id"] for s in cal_shocks] + (["election"] if has_election else [])
+                brk["hazard"] = draw(params(0, 0.3))
+            if "hazard" not in brk or draw(st.booleans()):
+                brk["when"] = cond(list(seen) + [mid], 0)
+            m["breakdown"] = brk
+        if draw(st.integers(0, 3)) == 0:
+            m["repeat"] = True
+        if seen and draw(st.booleans()):
+            m["commits"] = [{"milestone": draw(st.sampled_from(seen)), "within_days": draw(st.integers(1, 90))}]
+        if draw(st.booleans()):
+            m["effects"] = [{"param": "dynamics.pressure_decay", "op": "set", "value": 0.3, "assumption": ASSUME}]
+        milestones.append(m)
+        seen.append(mid)
+
+    for sh in cal_shocks:
+        sh["freezes"] = draw(st.lists(st.sampled_from([tr["id"] for tr in tracks] + seen), max_size=2, unique=True))
+        if draw(st.booleans()):
+            a, b = sorted(draw(st.lists(st.integers(0, weeks * 7), min_size=2, max_size=2)))
+            sh["between"] = [START + dt.timedelta(days=a), START + dt.timedelta(days=b)]
+        if draw(st.booleans()):
+            sh["when"] = cond(seen, 0)
+    for occ in cal_occasions:
+        occ["milestones"] = draw(st.lists(st.sampled_from(seen), max_size=2, unique=True))
+    for ev in cal_events:
+        if draw(st.booleans()):
+            target = draw(st.sampled_from(seen))
+            ev["proposes"] = {draw(st.sampled_from(["milestone", "toward"])): target}
+    if has_host and draw(st.booleans()):
+        next(a for a in actors if a["id"] == "h0")["leaves"] = {"when": cond(seen, 0), "assumption": ASSUME}
 
     preconditions = []
     for k in range(draw(st.integers(0, max_preconditions))):
-        before = draw(st.sampled_from(all_levels))
-        options = []
-        if ladders:
-            options.append("concession")
-        earlier = [lv for lv in all_levels if lv[:2] < before[:2]]  # levels of earlier tracks: stays acyclic
-        if earlier:
-            options.append("meeting")
-        if events:
-            options.append("event")
-        if not options:
-            continue
-        kind = draw(st.sampled_from(options))
-        if kind == "concession":
-            lad = draw(st.sampled_from(ladders))
-            requires = {"concession": lad["id"], "stage": draw(st.sampled_from([s["id"] for s in lad["stages"]]))}
-        elif kind == "meeting":
-            requires = {"meeting": draw(st.sampled_from(earlier))}
-        else:
-            requires = {"event": draw(st.sampled_from(events))}
-        pre = {"id": f"pc{k}", "demanded_by": draw(st.sampled_from(level_attendees[before])), "before": before,
-               "requires": requires, "kind": draw(st.sampled_from(["hard", "soft"])), "assumption": ASSUME}
+        before = draw(st.sampled_from(seen))
+        earlier = seen[:seen.index(before)]
+        pre = {"id": f"pc{k}", "held_by": draw(st.sampled_from(everyone)), "before": before,
+               "requires": cond(earlier), "kind": draw(st.sampled_from(["hard", "soft"])), "assumption": ASSUME}
         if pre["kind"] == "soft":
             pre["waiver"] = {"threshold": draw(params(0, 2)), "assumption": ASSUME}
         preconditions.append(pre)
 
-    deadline_options = ["start", "end"] + (["election.round1"] if has_election else [])
+    deadline_options = ["start", "end"] + [f"election.{e}.round1" for e in elections]
     mediation = []
     for m in mediators:
-        pushes = [{"level": lv} for lv in draw(st.lists(st.sampled_from(all_levels), min_size=1, max_size=2,
-                                                        unique=True))]
+        pushes = [{"milestone": lv} for lv in draw(st.lists(st.sampled_from(seen), min_size=1, max_size=3,
+                                                            unique=True))]
         if len(pushes) > 1 and draw(st.booleans()):
-            pushes[1]["after"] = pushes[0]["level"]
-        mediation.append({
-            "mediator": m, "pushes": pushes, "assumption": ASSUME,
-            "urgency": {"base": draw(params(0, 1)), "peak": draw(params(0, 1)), "ramp_weeks": draw(params(1, 30)),
-                        "after_deadline": draw(params(0, 1)), "deadline": draw(st.sampled_from(deadline_options))},
-        })
+            pushes[1]["when"] = {"held": pushes[0]["milestone"]}
+        rule = draw(st.sampled_from(["deadline_pressure", "even_handed"]))
+        entry = {"mediator": m, "rule": rule, "pushes": pushes, "assumption": ASSUME,
+                 "params": {"urgency.base": draw(params(0, 1)), "urgency.after_deadline": draw(params(0, 1))}}
+        if rule == "deadline_pressure":
+            entry["params"].update({"urgency.peak": draw(params(0, 1)), "urgency.ramp_weeks": draw(params(1, 30))})
+        if rule == "deadline_pressure" or draw(st.booleans()):
+            entry["deadline"] = draw(st.sampled_from(deadline_options))
+        mediation.append(entry)
 
-    calendar = {"start": START, "end": end, "scheduled": cal_scheduled, "shocks": cal_shocks}
-    if has_election:
+    calendar = {"start": START, "end": end, "events": cal_events, "shocks": cal_shocks, "occasions": cal_occasions}
+    cal_elections = []
+    for e, (inc, chal) in elections.items():
         round1 = START + dt.timedelta(days=draw(st.integers(0, weeks * 7 - 1)))
-        election = {"name": "Election", "incumbent": parties[0], "challenger": "d0", "round1": round1,
-                    "p_runoff": draw(params(0, 1)), "base_win": draw(params(0, 1)),
-                    "progress_effect": draw(params(-0.2, 0.2)), "assumption": ASSUME}
+        el = {"id": e, "name": f"Election {e}", "incumbent": inc, "challenger": chal, "round1": round1,
+              "p_runoff": draw(params(0, 1)), "base_win": draw(params(0, 1)),
+              "progress_effect": draw(params(-0.2, 0.2)), "assumption": ASSUME}
         gap = draw(st.integers(1, 21))
         if round1 + dt.timedelta(days=gap) <= end and draw(st.booleans()):
-            election["runoff"] = round1 + dt.timedelta(days=gap)
+            el["runoff"] = round1 + dt.timedelta(days=gap)
         if draw(st.booleans()):
-            election["after_win"] = [{"param": f"{parties[0]}.flexibility", "op": "add", "value": 0.1,
-                                      "assumption": ASSUME}]
-        calendar["election"] = election
+            el["progress"] = draw(st.lists(st.sampled_from(seen), min_size=1, max_size=2, unique=True))
+        if draw(st.booleans()) and "flexibility" in actors[0]["params"]:
+            el["after_win"] = [{"param": f"{inc}.flexibility", "op": "add", "value": 0.1, "assumption": ASSUME}]
+        cal_elections.append(el)
+    calendar["elections"] = cal_elections
 
-    questions = [{"id": f"q_{lv}", "text": f"Is {lv} held?", "meeting": lv, "before": "end"} for lv in all_levels]
-    questions.append({"id": "q_date", "text": "When is the first rung held?", "meeting": all_levels[0]})
-    if ladders:
-        questions.append({"id": "q_concession", "text": "Concession?", "concession": ladders[0]["id"],
-                          "stage": ladders[0]["stages"][-1]["id"], "before": "end"})
-    if has_election:
-        questions.append({"id": "q_incumbent", "text": "Incumbent wins?", "election": "incumbent_wins"})
+    history = None
+    if draw(st.booleans()):
+        history = {"through": START, "milestones": [], "events": []}
+        for m in draw(st.lists(st.sampled_from(seen), max_size=2, unique=True)):
+            history["milestones"].append({"milestone": m, "date": START - dt.timedelta(days=draw(st.integers(1, 60))),
+                                          "count": draw(st.integers(1, 3)), "assumption": ASSUME})
+        if events and draw(st.booleans()):
+            history["events"].append({"event": draw(st.sampled_from(events)),
+                                      "date": START - dt.timedelta(days=3), "assumption": ASSUME})
 
-    return {
-        "schema_version": 1,
+    effects = []
+    for k in range(draw(st.integers(0, 2))):
+        effects.append({"id": f"fx{k}", "when": cond(seen),
+                        "changes": [{"param": "dynamics.sharpness", "op": "add", "value": 1.0, "assumption": ASSUME}],
+                        "assumption": ASSUME})
+
+    questions = [{"id": f"q_{m.replace('.', '_')}", "text": f"Does {m} happen?", "when": {"held": m}}
+                 for m in seen]
+    for k in range(draw(st.integers(1, 3))):
+        q = {"id": f"q_cond{k}", "text": "A combination?", "when": cond(seen, 2)}
+        day = START + dt.timedelta(days=draw(st.integers(0, weeks * 7)))
+        window = draw(st.sampled_from(["by", "before", "from", "none"]))
+        if window != "none":
+            q[window] = day
+        questions.append(q)
+    questions.append({"id": "q_date", "text": "When is the first milestone?", "date_of": seen[0]})
+    questions.append({"id": "q_count", "text": "How many times?", "count": draw(st.sampled_from(seen))})
+    for e in elections:
+        questions.append({"id": f"q_win_{e}", "text": "Incumbent wins?",
+                          "when": {"winner": {"election": e, "is": elections[e][0]}}})
+
+    doc = {
+        "schema_version": 2,
         "metadata": {"title": "Generated", "description": "Generated by hypothesis", "as_of": START},
-        "sources": [{"id": "gen", "title": "none", "publisher": "none", "date": START, "file": "none.txt"}],
-        "actors": actors, "tracks": tracks, "concessions": ladders, "preconditions": preconditions,
-        "mediation": mediation, "calendar": calendar,
+        "sources": [{"id": "gen", "title": "none", "publisher": "none", "date": START}],
+        "actors": actors, "milestones": milestones, "tracks": tracks, "concessions": ladders,
+        "preconditions": preconditions, "mediation": mediation, "calendar": calendar, "effects": effects,
         "dynamics": {"pressure_decay": draw(params(0, 1)), "sharpness": draw(params(1, 12))},
         "questions": questions,
     }
+    if history is not None:
+        doc["history"] = history
+    return doc
 
 
 def scenarios(**bounds) -> st.SearchStrategy[Scenario]:
