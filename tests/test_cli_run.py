@@ -30,10 +30,10 @@ def test_json_summary_has_every_question_with_wilson_interval(results, seed_load
     assert [q["id"] for q in summary["questions"]] == [q.id for q in seed_loaded.scenario.questions]
     for q in summary["questions"]:
         assert q["low"] <= q["p"] <= q["high"]
-    fm = next(lv for lv in summary["levels"] if lv["id"] == "fm_meeting")
+    fm = next(lv for lv in summary["milestones"] if lv["id"] == "fm_meeting")
     assert {"p10", "median", "p90", "blockers"} <= set(fm)
     assert any(b["reason"] == "precondition:steps_before_fm" and b["actor"] == "syria" for b in fm["blockers"])
-    assert summary["election"]["runoff"]["p"] > 0
+    assert summary["elections"][0]["runoff"]["p"] > 0
 
 
 def test_results_directory_is_plain_parquet_with_manifest(results, seed_loaded):

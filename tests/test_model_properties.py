@@ -8,75 +8,72 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simulator import layout as L
 from simulator.compiled import Compiled
-from simulator.outcome import EVENT_COLUMNS
+from simulator.draws import run_generator
+from simulator.model import DiplomacyModel
+from simulator.outcome import EVENT_COLUMNS, event_rows
 from simulator.runner import run_chunk, run_one
 from simulator.store import events_schema, runs_schema
 from simulator.summary import summarize
 from simulator.testing.scenarios import scenarios, seeds
 
 
-def _held_steps(events):
-    return {e["level"]: e["step"] for e in events if e["kind"] == "held"}
-
-
 def _as_dicts(events):
     return [dict(zip(EVENT_COLUMNS, e)) for e in events]
 
 
-def precondition_violations(c: Compiled, events) -> list[str]:
-    """Check every held meeting against the scenario's preconditions, from the event log alone."""
-    held = _held_steps(events)
-    stage_steps: dict[tuple[str, int], int] = {}
-    for e in events:
-        if e["kind"] == "conceded":
-            ladder, stage = e["detail"].split(":")
-            stage_steps[(ladder, c.ladders[ladder][1].index(stage))] = e["step"]
-    fired = {}
-    for e in events:
-        if e["kind"] in ("scheduled", "shock"):
-            fired.setdefault(e["detail"], e["step"])
-        if e["kind"] == "election" and e["actor"]:
-            fired.setdefault("election", e["step"] + 0.5)  # resolves after that step's meetings
-    waived = {(e["step"], e["level"], e["detail"]) for e in events if e["kind"] == "waived"}
-    problems = []
-    for level, k in held.items():
-        for pre in c.preconditions:
-            if pre.before != level:
-                continue
-            if pre.meeting is not None:
-                met = held.get(pre.meeting, math.inf) <= k
-            elif pre.ladder is not None:
-                met = pre.stage == 0 or stage_steps.get((pre.ladder, pre.stage), math.inf) <= k
-            else:
-                met = fired.get(pre.event, math.inf) <= k
-            if met:
-                continue
-            if pre.kind == "hard":
-                problems.append(f"{level} held at step {k} with hard precondition {pre.id} unmet")
-            elif (k, level, pre.id) not in waived:
-                problems.append(f"{level} held at step {k} with soft precondition {pre.id} unmet and not waived")
-    return problems
+def audited_run(c: Compiled, seed: int):
+    """One Mesa run, checking at the moment each milestone happens that its gate holds and that every
+    enabled precondition on it is met (hard) or met or waived that same week (soft)."""
+    problems: list[str] = []
+
+    class Audited(DiplomacyModel):
+        def __init__(self, *args, **kw):
+            super().__init__(*args, **kw)
+            kernel, held = self.kernel, self.kernel._held
+
+            def audited(st, k, j, yes):
+                m = c.milestones[j]
+                e = int(c.ends[k])
+                if yes[0]:
+                    if m.requires is not None and not m.requires.evaluate(st, e)[0]:
+                        problems.append(f"{m.id} happened at step {k} with its gate shut")
+                    for pre in c.preconditions:
+                        if pre.before != m.id or st.V[0, c.table.index[f"{pre.id}.enabled"]] < 0.5:
+                            continue
+                        if pre.requires.evaluate(st, e)[0]:
+                            continue
+                        waived = any(ev[0] == k and ev[1] == "waived" and ev[3] == m.id and ev[5] == pre.id
+                                     for ev in self.events)
+                        if pre.kind == "hard" or not waived:
+                            problems.append(f"{m.id} happened at step {k} with {pre.kind} precondition {pre.id} "
+                                            "unmet" + ("" if pre.kind == "hard" else " and not waived"))
+                held(st, k, j, yes)
+
+            kernel._held = audited
+
+    model = Audited(c, rng=run_generator(seed, 0, 0))
+    row = model.run()
+    return row, _as_dicts(event_rows(model)), problems
 
 
 @given(scenarios(), seeds())
-def test_every_run_completes_and_respects_preconditions_and_ladders(sc, seed):
+def test_every_run_completes_and_respects_gates_preconditions_and_ladders(sc, seed):
     c = Compiled(sc)
-    row, events = run_one(c, seed, 0)
+    row, events, problems = audited_run(c, seed)
     assert set(row) == set(runs_schema(c).names)
     pa.Table.from_pylist([row], schema=runs_schema(c))  # the record fits its declared types
-    events = _as_dicts(events)
-    assert precondition_violations(c, events) == []
-    held = _held_steps(events)
-    for level, info in c.levels.items():
-        if level in held:
-            assert row[f"first.{level}"] == c.dates[held[level]]
-            if info.previous is not None:  # ladder order: strictly after the rung below
-                assert held.get(info.previous, math.inf) < held[level]
-            for req in info.requires:
-                assert held.get(req, math.inf) < held[level]
-        else:
-            assert row[f"first.{level}"] is None
+    assert problems == []
+    in_history = {h.milestone for h in sc.history.milestones} if sc.history else set()
+    for track, rungs in c.tracks.items():  # ladder order: each rung strictly after the one below
+        for below, rung in zip(rungs, rungs[1:]):
+            if row[L.first(rung)] is not None and rung not in in_history:
+                assert row[L.first(below)] is not None and row[L.first(below)] < row[L.first(rung)]
+    for m in c.milestones:  # the record's counts agree with the event log
+        n = sum(1 for e in events if e["kind"] in ("held", "acted") and e["milestone"] == m.id)
+        before = sum(h.count for h in sc.history.milestones if h.milestone == m.id) if sc.history else 0
+        assert row[L.count(m.id)] == n + before
 
 
 @given(scenarios(max_weeks=30), seeds(), st.integers(0, 5))
@@ -98,9 +95,10 @@ def test_summary_probabilities_are_in_range_and_intervals_contain_them(sc, seed)
     ev = pa.table({n: pa.array(col, ev_schema.field(n).type) for n, col in zip(EVENT_COLUMNS, zip(*events))}) \
         if events else None
     s = summarize(runs, ev, c)
-    entries = s["questions"] + s["levels"] + [st for lad in s["concessions"] for st in lad["stages"]]
-    if s["election"]:
-        entries += [s["election"][k] for k in ("incumbent_wins", "challenger_wins", "runoff")]
+    entries = [q for q in s["questions"] if q["kind"] != "count"] + s["milestones"]
+    entries += [st for lad in s["concessions"] for st in lad["stages"]]
+    for el in s["elections"]:
+        entries += [el[k] for k in ("incumbent_wins", "challenger_wins", "runoff")]
     for e in entries:
         assert 0 <= e["p"] <= 1
         assert e["low"] - 1e-12 <= e["p"] <= e["high"] + 1e-12

@@ -5,14 +5,17 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from simulator.runner import run_chunk
+from simulator import layout as L
+from simulator.runner import run_replications
 
 RUNS = 300
 
 
 def share(c, question, overrides=None, seed=7):
-    rows, _ = run_chunk(c, seed, [(0, r) for r in range(RUNS)], {0: overrides or {}})
-    return np.mean([bool(r[f"q.{question}"]) for r in rows]), rows
+    """On the batch engine, which gives the Mesa model's records run for run (tests/test_batch_engine.py)."""
+    table, _ = run_replications(c, seed, list(range(RUNS)), 0, overrides, engine="batch", events_for=0)
+    rows = table.to_pylist()
+    return np.mean([bool(r[L.question(question)]) for r in rows]), rows
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +30,13 @@ def test_seed_scenario_covers_the_article(seed_loaded):
     assert [lv.id for lv in sc.tracks[0].levels] == ["intelligence_chiefs", "defence_ministers"]
     assert [lv.id for lv in sc.tracks[1].levels] == ["deputy_fm", "fm_meeting", "presidents"]
     pre = {p.id: p for p in sc.preconditions}["steps_before_fm"]
-    assert (pre.demanded_by, pre.before, pre.kind) == ("syria", "fm_meeting", "soft")
+    assert (pre.held_by, pre.before, pre.kind) == ("syria", "fm_meeting", "soft")
     assert {m.mediator for m in sc.mediation} == {"russia", "iran"}
-    el = sc.calendar.election
+    (el,) = sc.calendar.elections
     assert (el.round1, el.runoff, el.incumbent) == (dt.date(2023, 5, 14), dt.date(2023, 5, 28), "turkey")
     assert sc.calendar.end >= dt.date(2024, 12, 31)
     assert all(s.date <= sc.metadata.as_of <= dt.date(2023, 2, 7) for s in sc.sources)  # no hindsight
-    assert {"bogdanov_haji_consultations", "security_talks_mid_2023"} <= {e.id for e in sc.calendar.scheduled}
+    assert {"bogdanov_haji_consultations", "security_talks_mid_2023"} <= {e.id for e in sc.calendar.events}
     questions = {q.id for q in sc.questions}
     assert {"fm_before_round1", "defence_before_round1", "deputy_fm_before_round1", "presidents_by_end_2024",
             "timetable_by_end_2024", "incumbent_wins"} <= questions
@@ -62,6 +65,6 @@ def test_more_russian_leverage_on_syria_does_not_lower_fm_chance(seed_compiled):
 def test_hard_summit_precondition_always_holds(seed_compiled, baseline):
     _, rows = baseline
     for r in rows:
-        if r["first.presidents"] is not None:
-            reached = r["reached.turkey_presence.timetable"]
-            assert reached is not None and reached <= r["first.presidents"]
+        if r[L.first("presidents")] is not None:
+            reached = r[L.first("turkey_presence.timetable")]
+            assert reached is not None and reached <= r[L.first("presidents")]

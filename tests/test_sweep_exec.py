@@ -19,7 +19,7 @@ from simulator.summary import summarize as summarize_table
 
 from .conftest import ROOT, SEED_SCENARIO
 
-VARY = ["--vary", "turkey.flexibility=0.3,0.6", "--vary", "election.base_win=0.4:0.5:2"]  # 4 points
+VARY = ["--vary", "turkey.flexibility=0.3,0.6", "--vary", "election.turkey.base_win=0.4:0.5:2"]  # 4 points
 
 
 def invoke(*args):
@@ -44,9 +44,9 @@ def test_runs_table_matches_direct_runs_and_has_every_run(reference, seed_compil
     assert runs.select(["point", "replication"]).to_pylist() == [
         {"point": p, "replication": r} for p in range(4) for r in range(6)]
     points = pq.read_table(reference / "points.parquet").to_pylist()
-    assert points[3] == {"point": 3, "election.base_win": 0.5, "turkey.flexibility": 0.6}
+    assert points[3] == {"point": 3, "election.turkey.base_win": 0.5, "turkey.flexibility": 0.6}
     row, _ = run_one(seed_compiled, 11, replication=4, point=3,
-                     overrides={"election.base_win": 0.5, "turkey.flexibility": 0.6})
+                     overrides={"election.turkey.base_win": 0.5, "turkey.flexibility": 0.6})
     got = runs.slice(3 * 6 + 4, 1).to_pylist()[0]
     assert got == row
 
@@ -81,7 +81,7 @@ def test_manifest_records_what_a_rerun_needs(reference, seed_loaded):
     assert m["kind"] == "sweep" and m["seed"] == 11 and m["complete"] is True
     assert m["scenario"]["hash"] == seed_loaded.digest and m["scenario"]["resolved"]["metadata"]
     assert m["sweep"]["sampler"] == "grid" and m["sweep"]["n_points"] == 4 and m["sweep"]["runs"] == 6
-    assert [v["text"] for v in m["sweep"]["vary"]] == ["turkey.flexibility=0.3,0.6", "election.base_win=0.4:0.5:2"]
+    assert [v["text"] for v in m["sweep"]["vary"]] == ["turkey.flexibility=0.3,0.6", "election.turkey.base_win=0.4:0.5:2"]
     assert {"mesa", "numpy", "pyarrow"} <= set(m["packages"]) and m["seconds"] > 0
     assert m["sessions"][0]["command"] and m["sessions"][0]["runs"] == 24
 
@@ -123,11 +123,11 @@ def test_summarize_per_point_and_pooled(reference):
 
     for p in s["per_point"]:
         direct = summarize_table(runs.filter(pc.equal(runs.column("point"), p["point"])), None, compiled)
-        assert p["questions"] == direct["questions"] and p["levels"] == direct["levels"]
+        assert p["questions"] == direct["questions"] and p["milestones"] == direct["milestones"]
         q = p["questions"][0]
         assert q["low"] <= q["p"] <= q["high"]
     assert s["overall"]["questions"] == summarize_table(runs, None, compiled)["questions"]
-    assert s["per_point"][1]["parameters"] == {"turkey.flexibility": 0.3, "election.base_win": 0.5}
+    assert s["per_point"][1]["parameters"] == {"turkey.flexibility": 0.3, "election.turkey.base_win": 0.5}
     text = invoke("summarize", reference)
     assert text.exit_code == 0 and "all 4 point(s) pooled" in text.stdout
 
@@ -155,7 +155,7 @@ def test_resume_refuses_another_seed_scenario_or_plan(reference, tmp_path):
     changed.write_text(SEED_SCENARIO.read_text().replace("Syria-Turkey", "Syria-Turkiye", 1))
     result = invoke("sweep", changed, "--out", reference, *VARY, "--runs", 6, "--seed", 11, "--chunk", 5, "--resume")
     assert result.exit_code == 2 and "was made with scenario hash" in result.stderr
-    other_vary = ["--vary", "turkey.flexibility=0.3,0.7", "--vary", "election.base_win=0.4:0.5:2"]
+    other_vary = ["--vary", "turkey.flexibility=0.3,0.7", "--vary", "election.turkey.base_win=0.4:0.5:2"]
     result = invoke("sweep", SEED_SCENARIO, "--out", reference, *other_vary, "--runs", 6, "--seed", 11,
                     "--chunk", 5, "--resume")
     assert result.exit_code == 2 and "was made with --vary" in result.stderr

@@ -22,7 +22,7 @@ def invoke(*args):
 
 def test_vary_forms(seed_compiled):
     names = seed_compiled.table.names
-    a, b, c = parse_varies(["turkey.flexibility=0.3:0.7:5", "election.base_win=0.4,0.5", "syria.resolve=1:1.4"],
+    a, b, c = parse_varies(["turkey.flexibility=0.3:0.7:5", "election.turkey.base_win=0.4,0.5", "syria.resolve=1:1.4"],
                            names)
     assert np.allclose(a.values, [0.3, 0.4, 0.5, 0.6, 0.7])
     assert a.values[0] == 0.3 and a.values[-1] == 0.7  # both ends exact
@@ -50,10 +50,10 @@ def test_bad_vary_specs(seed_compiled, text, fragment):
 
 
 def test_grid_is_the_full_product_in_vary_order(seed_compiled):
-    specs = parse_varies(["turkey.flexibility=0.3:0.7:3", "election.base_win=0.4,0.5"], seed_compiled.table.names)
+    specs = parse_varies(["turkey.flexibility=0.3:0.7:3", "election.turkey.base_win=0.4,0.5"], seed_compiled.table.names)
     design = make_design("grid", specs, seed_compiled.table, None, 0)
-    assert len(design.points) == 6 and design.names == ["turkey.flexibility", "election.base_win"]
-    assert design.points[1] == {"turkey.flexibility": 0.3, "election.base_win": 0.5}
+    assert len(design.points) == 6 and design.names == ["turkey.flexibility", "election.turkey.base_win"]
+    assert design.points[1] == {"turkey.flexibility": 0.3, "election.turkey.base_win": 0.5}
 
 
 def test_lhs_defaults_to_uncertain_parameters_within_bounds_and_is_seeded(seed_compiled):
@@ -72,10 +72,10 @@ def test_lhs_defaults_to_uncertain_parameters_within_bounds_and_is_seeded(seed_c
 
 
 def test_sobol_uses_salib_saltelli_layout_and_records_the_problem(seed_compiled):
-    specs = parse_varies(["turkey.flexibility=0.3:0.7", "election.base_win=0.35:0.6"], seed_compiled.table.names)
+    specs = parse_varies(["turkey.flexibility=0.3:0.7", "election.turkey.base_win=0.35:0.6"], seed_compiled.table.names)
     d = make_design("sobol", specs, seed_compiled.table, 8, seed=1)
     assert len(d.points) == 8 * (2 * 2 + 2)
-    assert d.info["problem"] == {"num_vars": 2, "names": ["turkey.flexibility", "election.base_win"],
+    assert d.info["problem"] == {"num_vars": 2, "names": ["turkey.flexibility", "election.turkey.base_win"],
                                  "bounds": [[0.3, 0.7], [0.35, 0.6]]}
     assert d.info["calc_second_order"] is True and d.info["N"] == 8
     first_only = make_design("sobol", specs, seed_compiled.table, 8, seed=1, second_order=False)

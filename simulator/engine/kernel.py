@@ -260,6 +260,8 @@ class Kernel:
             on = avail[:, j]
             if not on.any():
                 continue
+            if m.requires is not None:  # steps taken earlier this week may have closed the gate
+                on &= m.requires.evaluate(st, int(c.ends[k]))
             frozen = on & (st.frozen_until[:, j] >= k)
             self._frozen(st, k, j, frozen)
             live = on & ~frozen
@@ -328,6 +330,8 @@ class Kernel:
         if self.d.keeps_logs:
             for code in np.unique(st.table_by[on, j]):
                 self.log("proposed", on & (st.table_by[:, j] == code), milestone=m.id, actor=self.proposer_name(code))
+        if m.requires is not None:  # a gate that closed since it was proposed (earlier this week) stops it
+            on = on & m.requires.evaluate(st, int(c.ends[k]))
         frozen = on & (st.frozen_until[:, j] >= k)
         self._frozen(st, k, j, frozen)
         live = on & ~frozen

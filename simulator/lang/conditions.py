@@ -162,8 +162,7 @@ class Stage(Condition):
     def check(self, ctx, path):
         if ctx.ref((*path, "stage", "ladder"), self.stage.ladder, "ladder"):
             stages = ctx.ladder_stages[self.stage.ladder]
-            ctx.ref((*path, "stage", "at_least"), self.stage.at_least, f"stage of ladder '{self.stage.ladder}'",
-                    pool=stages)
+            ctx.ref((*path, "stage", "at_least"), self.stage.at_least, "stage", pool=stages)
 
     def _milestone(self, c) -> str | None:
         return c.stage_milestone(self.stage.ladder, self.stage.at_least)

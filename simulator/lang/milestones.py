@@ -53,6 +53,8 @@ class MilestoneBase(Sourced):
     commits: list[Commit] = []
     effects: list[ParamChange] = []
     track: str | None = Field(default=None, exclude=True, description="set by the tracks short-hand")
+    declared_requires: AnyCondition | None = Field(default=None, exclude=True,
+                                                   description="set by the tracks short-hand: what the file says")
 
     def consenters(self) -> tuple[str, ...]:
         raise NotImplementedError
@@ -99,8 +101,9 @@ class MilestoneBase(Sourced):
                           f"(it needs: {', '.join(who)})")
         if self.stakes is None and any(a not in self.costs for a in who):
             ctx.error(path, "required field missing: stakes (or a cost in 'costs' for every actor)")
-        if self.requires is not None:
-            self.requires.check(ctx, (*path, "requires"))
+        declared = self.declared_requires if self.track is not None else self.requires
+        if declared is not None:
+            declared.check(ctx, (*path, "requires"))
         if self.breakdown is not None:
             if self.breakdown.hazard is None and self.breakdown.when is None:
                 ctx.error((*path, "breakdown"), "give a weekly 'hazard', a 'when' condition, or both")
@@ -222,7 +225,8 @@ class Track(Strict):
 
             req = None if not conds else conds[0] if len(conds) == 1 else All(all=conds)
             m = Meeting.model_validate({**fields, "requires": None})
-            yield m.model_copy(update={"requires": req, "track": self.id}), (*path, "levels", j)
+            yield (m.model_copy(update={"requires": req, "track": self.id, "declared_requires": lv.requires}),
+                   (*path, "levels", j))
 
 
 class LadderStage(Strict):

@@ -44,29 +44,21 @@ def switch_rules(sc: Scenario, choices: dict[str, str], where: str = "--set") ->
         actor = actors[i]
         if actor.role == "domestic":
             raise ValueError(f"{flag}: '{actor_id}' is a domestic actor and takes no decisions")
-        known = sorted(n for n, r in rules.items() if r.role == actor.role)
-        if rule_name not in rules or rules[rule_name].role != actor.role:
-            raise ValueError(f"{flag}: unknown {actor.role} rule '{rule_name}' (known: {', '.join(known)})")
+        role = "mediator" if actor.role == "mediator" else "party"  # any other actor decides with a party rule
+        known = sorted(n for n, r in rules.items() if r.role == role)
+        if rule_name not in rules or rules[rule_name].role != role:
+            raise ValueError(f"{flag}: unknown {role} rule '{rule_name}' (known: {', '.join(known)})")
         rule = rules[rule_name]
-        own = {n: s for n, s in rule.params.items() if not n.startswith("urgency.")}
-        params = {}
-        for pname, spec in own.items():
-            if pname in actor.params:
-                params[pname] = actor.params[pname]
-            elif spec.default is not None:
-                params[pname] = Param(value=spec.default,
-                                      assumption=f"Default of rule '{rule_name}', filled in by {flag}.")
-            else:
-                raise ValueError(f"{flag}: rule '{rule_name}' needs parameter '{pname}', which '{actor_id}' lacks "
-                                 "and the rule gives no default; add it to the actor's params in the scenario")
-        if actor.role == "party":
-            actors[i] = actor.model_copy(update={"rule": rule_name, "params": params})
-        else:
+        if role == "mediator":
             m = next((k for k, med in enumerate(mediation) if med.mediator == actor_id), None)
             if m is None:
                 raise ValueError(f"{flag}: mediator '{actor_id}' has no 'mediation' entry to apply a rule to")
-            mediation[m] = mediation[m].model_copy(update={"rule": rule_name})
-            actors[i] = actor.model_copy(update={"params": params})
+            # a mediator rule's parameters live on its mediation entry (schema v2), not on the actor
+            params = _switched_params(mediation[m].params, rule, rule_name, actor_id, flag)
+            mediation[m] = mediation[m].model_copy(update={"rule": rule_name, "params": params})
+        else:
+            params = _switched_params(actor.params, rule, rule_name, actor_id, flag)
+            actors[i] = actor.model_copy(update={"rule": rule_name, "params": params})
     # model_copy skips validation: re-validate the whole document so a broken switch cannot slip through
     new = Scenario.model_validate(sc.model_copy(update={"actors": actors, "mediation": mediation}).model_dump())
     problems = check(new, base_dir=None, check_sources=False)
@@ -75,3 +67,17 @@ def switch_rules(sc: Scenario, choices: dict[str, str], where: str = "--set") ->
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise ValueError(f"{where}: after switching rules, {'.'.join(map(str, path))}: {message}{more}")
     return new
+
+
+def _switched_params(current: dict[str, Param], rule, rule_name: str, actor_id: str, flag: str) -> dict[str, Param]:
+    """Keep the values the new rule shares, drop the others, fill the rest from the rule's defaults (saying so)."""
+    params = {}
+    for pname, spec in rule.params.items():
+        if pname in current:
+            params[pname] = current[pname]
+        elif spec.default is not None:
+            params[pname] = Param(value=spec.default, assumption=f"Default of rule '{rule_name}', filled in by {flag}.")
+        else:
+            raise ValueError(f"{flag}: rule '{rule_name}' needs parameter '{pname}', which '{actor_id}' lacks "
+                             "and the rule gives no default; add it to the actor's params in the scenario")
+    return params

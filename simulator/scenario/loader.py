@@ -172,6 +172,8 @@ def _pydantic_problems(exc: ValidationError, data, locs: dict, file: str) -> lis
             msg = "unknown field"
         elif err["type"] == "missing":
             msg = "required field missing"
+        elif isinstance(err.get("input"), (str, int, float)) and not isinstance(err.get("input"), bool):
+            msg = f"{msg} (got {err['input']!r})"  # repr: quoted, and a newline stays on one line
         bucket = merged.setdefault(path, [])
         if msg not in bucket:
             bucket.append(msg)

@@ -4,10 +4,11 @@ import random
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import Phase
 
-from simulator import agents
+from simulator.engine import kernel
 from simulator.rules import Decision, ParamSpec, ReservationThreshold, registry
 from simulator.rules.base import decide
 from simulator.testing import RuleCheckFailed, applicable_properties, check_rule, rule_properties
@@ -93,14 +94,10 @@ def test_the_deliberately_broken_example_fails_on_monotonicity_with_a_minimal_ex
 def test_hard_precondition_breaches_inside_the_model_are_caught(monkeypatch):
     """If the model let rules accept past hard preconditions, check_rule would say so (the check is not vacuous)."""
 
-    def respond_ignoring_preconditions(self, level):
-        m = self.model
-        track = m.compiled.levels[level].track
-        d = m.call_rule(self, "accept", self.view(), m.values[f"{level}.stakes"],
-                        m.draw(f"accept:{track}:{self.actor_id}"))
-        return [] if d.yes else [("declined", "declined")]
+    def preconditions_never_block(self, st, U, k, j, mask, position):
+        return np.zeros(st.n, bool)  # the kernel forgets to check preconditions; rules decide regardless
 
-    monkeypatch.setattr(agents.PartyAgent, "respond", respond_ignoring_preconditions)
+    monkeypatch.setattr(kernel.Kernel, "_preconditions", preconditions_never_block)
     with pytest.raises(RuleCheckFailed) as info:
         check_rule(ReservationThreshold, properties=["respects_hard_preconditions"], max_examples=100,
                    phases=[Phase.generate], database=None)  # detection is the point; shrinking scenarios is slow

@@ -100,7 +100,7 @@ def test_a_scenario_cannot_import_code(tmp_path):
     scenario.write_text(text)
     shutil.copytree(SEED_SCENARIO.parent / "sources", tmp_path / "sources")
     result = invoke("validate", scenario)
-    assert result.exit_code == 2 and "unknown party rule 'broken_rule:Backlash'" in result.output
+    assert result.exit_code == 2 and "unknown decision rule 'broken_rule:Backlash'" in result.output
     assert "broken_rule" not in sys.modules
 
 

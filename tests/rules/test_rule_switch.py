@@ -95,7 +95,7 @@ def test_an_effect_on_a_dropped_parameter_is_reported(seed_loaded):
 
     with registered(Bare), pytest.raises(ValueError) as info:
         switch_rules(seed_loaded.scenario, {"turkey": "bare"})  # the seed's after_win effect adds to turkey.flexibility
-    assert "calendar.election.after_win.0.param: unknown parameter 'turkey.flexibility'" in str(info.value)
+    assert "calendar.elections.0.after_win.0.param: unknown parameter 'turkey.flexibility'" in str(info.value)
 
 
 def test_rule_assignments_are_told_apart_from_numeric_ones(seed_loaded):
