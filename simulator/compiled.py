@@ -78,6 +78,7 @@ class Compiled:
                 self.commit_due.setdefault(cm.milestone, []).append((m.id, cm.within_days))
         # ---- things that fire: dated events, shocks, occasions
         self.fired_ids = [e.id for e in cal.events] + [s.id for s in cal.shocks] + [o.id for o in cal.occasions]
+        self.fired_ids += [h.event for h in sc.history_only_events]
         self.fi = {e: i for i, e in enumerate(self.fired_ids)}
         self.shock_index = {s.id: i for i, s in enumerate(cal.shocks)}
         self.freeze_cols = {}
@@ -183,6 +184,7 @@ class Compiled:
             names[f"election.{e.id}"] = e.name
             names[f"election.{e.id}.round1"] = f"round 1 of the {e.name}"
             names[f"election.{e.id}.runoff"] = f"the run-off of the {e.name}"
+        names.update({h.event: h.name for h in sc.history_only_events})
         names.update({p.id: p.label or p.id.replace("_", " ") for p in sc.preconditions})
         names.update({"start": "the start of the calendar", "end": "the end of the calendar"})
         return Words(names)

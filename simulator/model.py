@@ -111,10 +111,11 @@ class DiplomacyModel(mesa.Model, Decider):
         shares = self.call_rule(agent, agent.mediator_rule, "pressure", self._view, name, float(urgency[0]))
         return {self.compiled.ai[who]: np.array([float(v)]) for who, v in shares.items()}
 
-    def log(self, st, k, kind, mask, milestone="", actor="", detail=""):
+    def log(self, st, k, kind, mask, milestone="", actor="", detail="", day=None):
         if mask[0]:
             track = self.compiled.milestone[milestone].track or "" if milestone else ""
-            self.events.append((k, kind, track, milestone, actor, detail))
+            exact = None if day is None else int(np.broadcast_to(day, (1,))[0])
+            self.events.append((k, kind, track, milestone, actor, detail, exact))
 
     # ------------------------------------------------------------------ rule calls, checked
     def call_rule(self, agent, rule, method: str, *args):

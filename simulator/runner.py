@@ -56,9 +56,8 @@ def run_replications(compiled: Compiled, root_seed: int, replications: Sequence[
                      events_for: int | None = None):
     """Run replications of one point on either engine; returns (Arrow run table, event rows).
 
-    The run table is identical on both engines. Event logs are kept for the
-    replications below ``events_for`` (all if None); with the batch engine those
-    runs are re-simulated on the Mesa model, which gives the same runs.
+    The run table is identical on both engines, and so are the event logs, kept
+    for the replications below ``events_for`` (all if None).
     """
     import pyarrow as pa
 
@@ -68,11 +67,8 @@ def run_replications(compiled: Compiled, root_seed: int, replications: Sequence[
     want_events = [r for r in replications if events_for is None or r < events_for]
     if engine == "batch":
         batch = compiled.batch_engine()
-        table = batch.table(batch.run(root_seed, replications, point, overrides))
-        events: list[tuple] = []
-        for rep in want_events:
-            events.extend(run_one(compiled, root_seed, rep, point, overrides)[1])
-        return table, events
+        table = batch.table(batch.run(root_seed, replications, point, overrides, events_for=events_for))
+        return table, sorted(batch.events, key=lambda e: (e[1], e[2]))  # by run, then step, in logging order
     keep = set(want_events)
     rows, events = [], []
     for rep in replications:

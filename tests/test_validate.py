@@ -15,7 +15,7 @@ SOURCE_TEXT = SEED_SCENARIO.read_text(encoding="utf-8")
 CASES = {
     'malformed_yaml': ('  - id: syria\n', '  - id: syria: x\n', '23:14: yaml: mapping values are not allowed here'),
     'duplicate_key': ('  as_of: 2023-02-04\n', '  as_of: 2023-02-04\n  as_of: 2023-02-05\n', '12:3: yaml: found duplicate key "as_of" with value "2023-02-05" (original value: "2023-02-04")'),
-    'unknown_key': ('    name: Syria (Damascus government)\n', '    name: Syria (Damascus government)\n    colour: red\n', '25:5: actors[0].colour: unknown field'),
+    'unknown_key': ('    name: Syria (Damascus government)\n', '    name: Syria (Damascus government)\n    colour: red\n', '25:5: actors[0].colour: unknown field (allowed: id, name, label, role, rule, interests, params, leverage, alignment, enters, leaves)'),
     'code_execution_tag': ('  title: Syria-Turkey', '  title: !!python/object/apply:os.system ["echo pwned"]\n  subtitle: Syria-Turkey', "6:3: metadata.title: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
     'hindsight_source': ('    date: 2023-02-03\n', '    date: 2023-06-03\n', "18:5: sources[0].date: source dated 2023-06-03 is after the scenario's as_of date (2023-02-04): no hindsight"),
     'bad_distribution': ('        low: 0.15\n        high: 0.35\n', '        low: 0.35\n        high: 0.15\n', '31:7: actors[0].params.flexibility: low (0.35) must be below high (0.15)'),
@@ -62,6 +62,19 @@ def test_bad_input_is_one_exact_line_with_status_2(case, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == f"{path}:{expected}\n"
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("    when: {winner: {election: turkey, is: turkey}}\n", "    when: {winner: {election: turkey, is: turkey, colour: red}}\n",
+     "375:51: questions[5].when.winner.colour: unknown field (allowed: election, is)"),
+    ("    date_of: fm_meeting\n", "    date_of: fm_meeting\n    colour: red\n",
+     "379:5: questions[6].colour: unknown field (allowed: id, text, date_of)"),
+])
+def test_an_unknown_field_inside_a_condition_or_question_lists_the_allowed_ones(old, new, expected, tmp_path):
+    path = _write(tmp_path, SOURCE_TEXT.replace(old, new, 1))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"{path}:{expected}\n"
 
 
 def test_seed_scenario_is_valid():

@@ -6,7 +6,8 @@ from the array form of the actor's built-in rule (``batch/rules.py``), which
 repeats the scalar rule's floating-point operations in the same order. Each
 run consumes its own draws in the layout of ``draws.py``, and a chunk may mix
 runs of any points, so the record of run (seed, point, replication) is
-identical in both engines and in any chunking. Plugins run on the Mesa engine.
+identical in both engines and in any chunking; so are the event logs it keeps
+for the runs asked for. Plugins run on the Mesa engine.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..compiled import Compiled
 from ..draws import RunDraws
 from ..engine.kernel import Decider, Kernel
 from ..engine.state import RunState
+from ..lang.dates import from_day
 from .rules import MEDIATOR_ARRAYS, PARTY_ARRAYS, party_array
 
 
@@ -54,14 +56,23 @@ class BatchEngine(Decider):
 
     # ------------------------------------------------------------------ run
     def run(self, root_seed: int, replications: Sequence[int], point: int = 0,
-            overrides: Mapping[str, float] | None = None) -> RunState:
+            overrides: Mapping[str, float] | None = None, events_for: int | None = 0) -> RunState:
         """Run the given replications of one point; returns the final run state."""
-        return self.run_keys(root_seed, [(point, r) for r in replications], {point: overrides or {}})
+        return self.run_keys(root_seed, [(point, r) for r in replications], {point: overrides or {}}, events_for)
 
     def run_keys(self, root_seed: int, keys: Sequence[tuple[int, int]],
-                 overrides_by_point: Mapping[int, Mapping[str, float]] | None = None) -> RunState:
-        """Run any (point, replication) pairs together, each point with its own parameter overrides."""
+                 overrides_by_point: Mapping[int, Mapping[str, float]] | None = None,
+                 events_for: int | None = 0) -> RunState:
+        """Run any (point, replication) pairs together, each point with its own parameter overrides.
+
+        The event logs of the replications below ``events_for`` (all if None) are kept in ``self.events``
+        as the same rows the Mesa model logs: both run the same step.
+        """
         c = self.c
+        reps = np.array([r for _, r in keys], dtype=np.int64)
+        self.keep = np.ones(len(keys), bool) if events_for is None else reps < events_for
+        self.keeps_logs = bool(self.keep.any())
+        self.events: list[tuple] = []
         PU, SU = self.draws(root_seed, keys)
         points = np.array([p for p, _ in keys], dtype=np.int64)
         V = c.table.values_from_uniforms(PU)
@@ -79,6 +90,18 @@ class BatchEngine(Decider):
         from ..layout import record_table
 
         return record_table(self.c, st)
+
+    def log(self, st, k, kind, mask, milestone="", actor="", detail="", day=None):
+        sel = mask & self.keep
+        if not sel.any():
+            return
+        c = self.c
+        track = (c.milestone[milestone].track or "") if milestone else ""
+        days = None if day is None else np.broadcast_to(day, (st.n,))
+        for r in np.nonzero(sel)[0]:
+            date = c.dates[k] if days is None else from_day(int(days[r]))
+            self.events.append((int(st.point[r]), int(st.replication[r]), k, date, kind, track, milestone, actor,
+                                detail))
 
     # ------------------------------------------------------------------ Decider: the array rules answer
     def party(self, kind, actor, mask, size, u, st, k):

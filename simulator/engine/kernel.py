@@ -44,8 +44,9 @@ class Decider:
         raise NotImplementedError
 
     def log(self, st: RunState, k: int, kind: str, mask, milestone: str = "", actor: str = "",
-            detail: str = "") -> None:
-        """Record an event for the runs in ``mask`` (a no-op where no one keeps logs)."""
+            detail: str = "", day=None) -> None:
+        """Record an event for the runs in ``mask``, dated ``day`` (an int or per-run array; None: the step's
+        first day). A no-op where no one keeps logs."""
 
 
 class Kernel:
@@ -78,9 +79,9 @@ class Kernel:
         self.gates = [(j, m.requires) for j, m in enumerate(c.milestones) if m.requires is not None]
 
     # ------------------------------------------------------------------ helpers
-    def log(self, kind, mask, milestone="", actor="", detail=""):
+    def log(self, kind, mask, milestone="", actor="", detail="", day=None):
         if mask.any():
-            self.d.log(self.st, self.k, kind, mask, milestone, actor, detail)
+            self.d.log(self.st, self.k, kind, mask, milestone, actor, detail, day)
 
     def apply(self, st: RunState, mask, changes) -> None:
         for ch in changes:
@@ -364,7 +365,7 @@ class Kernel:
             new = yes & (st.due_day[:, due] == NEVER)
             st.due_day[new, due] = day[new] + within
         self.log("held" if m.proposable else "acted", yes, milestone=m.id,
-                 actor="" if m.proposable else m.consenters()[0])
+                 actor="" if m.proposable else m.consenters()[0], day=day)
         if j in self.effects_of:
             self.apply(st, yes, self.effects_of[j])
 

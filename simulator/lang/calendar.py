@@ -104,8 +104,8 @@ class Election(Sourced):
         lose = resolve & ~win
         st.winner[win, g], st.winner[lose, g] = 0, 1
         st.winner_day[resolve, g] = day[resolve]
-        kr.log("election", win, actor=self.incumbent, detail=self.id)
-        kr.log("election", lose, actor=self.challenger, detail=self.id)
+        kr.log("election", win, actor=self.incumbent, detail=self.id, day=day)
+        kr.log("election", lose, actor=self.challenger, detail=self.id, day=day)
         kr.apply(st, win, self.after_win)
         kr.apply(st, lose, self.after_loss)
 
@@ -151,7 +151,7 @@ class DatedEvent(Sourced):
         everyone = np.ones(st.n, bool)
         day = c.to_day(self.date)
         st.fired_day[:, c.fi[self.id]] = np.minimum(st.fired_day[:, c.fi[self.id]], day)
-        kr.log("scheduled", everyone, detail=self.id)
+        kr.log("scheduled", everyone, detail=self.id, day=day)
         kr.apply(st, everyone, self.effects)
         if self.proposes is not None:
             kr.put_on_table(st, k, self.proposes, everyone, f"calendar:{self.id}", day)
@@ -263,7 +263,7 @@ class Occasion(Sourced):
         if not hit.any():
             return
         st.fired_day[hit, f] = np.minimum(st.fired_day[hit, f], day)
-        kr.log("occasion", hit, detail=self.id)
+        kr.log("occasion", hit, detail=self.id, day=day)
         here = set(self.actors)
         for m in self.milestones:
             if set(c.milestone[m].consenters()) <= here:

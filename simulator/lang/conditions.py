@@ -392,14 +392,15 @@ def _paren(c: Condition, w) -> str:
 # ----------------------------------------------------------------------------- the union
 
 def _kind_of(value: Any) -> str | None:
+    """The tag of a condition: its class name (never a data key, so error locations stay unambiguous)."""
     if isinstance(value, dict):
         keys = [k for k in value if k in KINDS]
-        return keys[0] if len(keys) == 1 and len(value) == 1 else None
-    return getattr(value, "key", None)
+        return KINDS[keys[0]].__name__ if len(keys) == 1 and len(value) == 1 else None
+    return type(value).__name__ if isinstance(value, Condition) else None
 
 
 AnyCondition = Annotated[
-    Union[tuple(Annotated[cls, Tag(key)] for key, cls in KINDS.items())],  # every registered kind, tagged by key
+    Union[tuple(Annotated[cls, Tag(cls.__name__)] for cls in KINDS.values())],  # every registered kind
     Discriminator(_kind_of, custom_error_type="condition",
                   custom_error_message="a condition is a mapping with one key, one of: " + ", ".join(KINDS)),
 ]

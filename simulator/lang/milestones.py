@@ -177,12 +177,13 @@ KINDS = {"meeting": Meeting, "joint": Joint, "unilateral": Unilateral}
 
 def _kind_of(v):
     if isinstance(v, dict):
-        return v.get("kind", "meeting")
-    return getattr(v, "kind", None)
+        cls = KINDS.get(v.get("kind", "meeting"))
+        return cls.__name__ if cls else None
+    return type(v).__name__ if isinstance(v, MilestoneBase) else None
 
 
 Milestone = Annotated[
-    Union[tuple(Annotated[cls, Tag(k)] for k, cls in KINDS.items())],
+    Union[tuple(Annotated[cls, Tag(cls.__name__)] for cls in KINDS.values())],
     Discriminator(_kind_of, custom_error_type="milestone",
                   custom_error_message="'kind' is one of: " + ", ".join(KINDS)),
 ]

@@ -151,12 +151,12 @@ KINDS = {"when": YesNo, "date_of": DateOf, "count": CountOf}
 def _kind_of(v):
     if isinstance(v, dict):
         keys = [k for k in KINDS if k in v]
-        return keys[0] if len(keys) == 1 else None
-    return next((k for k, cls in KINDS.items() if isinstance(v, cls)), None)
+        return KINDS[keys[0]].__name__ if len(keys) == 1 else None
+    return type(v).__name__ if isinstance(v, QuestionBase) else None
 
 
 Question = Annotated[
-    Union[tuple(Annotated[cls, Tag(k)] for k, cls in KINDS.items())],
+    Union[tuple(Annotated[cls, Tag(cls.__name__)] for cls in KINDS.values())],
     Discriminator(_kind_of, custom_error_type="question",
                   custom_error_message="a question has exactly one of 'when' (yes/no), 'date_of' (a date) "
                                        "or 'count' (a number)"),

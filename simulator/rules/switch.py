@@ -2,7 +2,8 @@
 
 The switch happens before compiling, so everything downstream (draw layout,
 parameter table, manifest, scenario hash) sees an ordinary scenario. The
-actor keeps the values it has for parameters the new rule shares (same
+actor (for a mediator: its ``mediation`` entry, where schema v2 keeps mediator
+rule parameters) keeps the values it has for parameters the new rule shares (same
 name), drops the ones the new rule does not take, and gets the rule's
 declared default for the ones it lacks, recorded as an assumption naming the
 switch. A rule parameter with no default is an error: the user must add a

@@ -149,27 +149,70 @@ def locate(path: tuple, locs: dict) -> tuple[int, int]:
 def _data_path(loc: tuple, data) -> tuple:
     """Drop pydantic's union-member tags from an error location, keeping real keys/indices."""
     out, node = [], data
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(node, dict) and part in node:
             out.append(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and part < len(node):
             out.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and part[:1].islower() and "[" not in part:
+        elif i == len(loc) - 1 and isinstance(part, str) and part[:1].islower() and "[" not in part:
             out.append(part)  # a missing or extra field: keep it in the path
             node = None
-        # else: a union tag such as 'MeetingReq' or 'date' -> skip
+        # else: a union tag such as 'Meeting' or 'date' -> skip
     return tuple(out)
 
 
-def _pydantic_problems(exc: ValidationError, data, locs: dict, file: str) -> list[Problem]:
+def allowed_fields(root, loc: tuple) -> list[str]:
+    """The field names allowed where an unknown field was found, following the error's location from ``root``."""
+    import typing
+
+    from pydantic import BaseModel
+
+    def members(tp):
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            return members(typing.get_args(tp)[0])
+        if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            return [m for a in typing.get_args(tp) for m in members(a)]
+        return [tp]
+
+    current = [root]
+    for part in loc[:-1]:
+        nxt = []
+        for tp in current:
+            origin = typing.get_origin(tp)
+            if isinstance(tp, type) and issubclass(tp, BaseModel):
+                field = tp.model_fields.get(part) or next(
+                    (f for f in tp.model_fields.values() if f.alias == part), None)
+                if field is not None:
+                    nxt.extend(members(field.annotation))
+                elif any(getattr(m, "key", None) == part or getattr(m, "__name__", None) == part for m in [tp]):
+                    nxt.append(tp)
+            elif origin in (list, tuple) and isinstance(part, int):
+                nxt.extend(m for a in typing.get_args(tp) if a is not Ellipsis for m in members(a))
+            elif origin is dict:
+                nxt.extend(members(typing.get_args(tp)[1]))
+            else:
+                nxt.append(tp)
+        tagged = [t for t in nxt if getattr(t, "__name__", None) == part or getattr(t, "key", None) == part]
+        current = tagged or [t for t in nxt if not (isinstance(part, str) and typing.get_origin(t) is None
+                                                    and not isinstance(t, type))]
+        current = [m for t in current for m in members(t)]
+    models = [t for t in current if isinstance(t, type) and issubclass(t, BaseModel)]
+    if len(models) != 1:
+        return []
+    return [f.alias or name for name, f in models[0].model_fields.items() if not f.exclude]
+
+
+def _pydantic_problems(exc: ValidationError, data, locs: dict, file: str, root=None) -> list[Problem]:
     merged: dict[tuple, list[str]] = {}
     for err in exc.errors(include_url=False):
         path = _data_path(tuple(err["loc"]), data)
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            msg = "unknown field"
+            allowed = allowed_fields(root, tuple(err["loc"]))
+            msg = "unknown field" + (f" (allowed: {', '.join(allowed)})" if allowed else "")
         elif err["type"] == "missing":
             msg = "required field missing"
         elif isinstance(err.get("input"), (str, int, float)) and not isinstance(err.get("input"), bool):
@@ -194,7 +237,7 @@ def load_document(path: str | Path, model_cls, what: str = "a scenario"):
     try:
         return model_cls.model_validate(data), locs, text
     except ValidationError as exc:
-        raise ScenarioError(_pydantic_problems(exc, data, locs, file)) from None
+        raise ScenarioError(_pydantic_problems(exc, data, locs, file, model_cls)) from None
 
 
 def problems_at(path: Path, locs: dict, found: list[tuple[tuple, str]]) -> ScenarioError:
@@ -216,7 +259,7 @@ def load_scenario_document(path: Path):
         try:
             ScenarioV1.model_validate(data)
         except ValidationError as exc:
-            raise ScenarioError(_pydantic_problems(exc, data, locs, file)) from None
+            raise ScenarioError(_pydantic_problems(exc, data, locs, file, ScenarioV1)) from None
         data = migrate(data)
     elif data.get("schema_version") != 2:
         line, col = locs.get(("schema_version",), (1, 1))
@@ -225,7 +268,7 @@ def load_scenario_document(path: Path):
     try:
         return Scenario.model_validate(data), locs, text
     except ValidationError as exc:
-        raise ScenarioError(_pydantic_problems(exc, data, locs, file)) from None
+        raise ScenarioError(_pydantic_problems(exc, data, locs, file, Scenario)) from None
 
 
 def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:

@@ -97,8 +97,15 @@ class HistoryMilestone(Sourced):
 
 
 class HistoryEvent(Sourced):
+    """Something that happened before the calendar: a declared event, shock or occasion, or (with a
+    ``name``) an event of its own that conditions can name."""
+
     event: Id
+    name: str | None = None
     date: dt.date
+
+    def declares(self, calendar_ids: set[str]) -> bool:
+        return self.event not in calendar_ids
 
 
 class History(Strict):
@@ -160,6 +167,15 @@ class Scenario(Strict):
         for c, lad in enumerate(self.concessions):
             out.extend(lad.expand(("concessions", c)))
         return out
+
+    @property
+    def history_only_events(self) -> list[HistoryEvent]:
+        """History events not declared in the calendar: they exist only in the past."""
+        if self.history is None:
+            return []
+        cal = self.calendar
+        declared = {x.id for group in (cal.events, cal.shocks, cal.occasions) for x in group}
+        return [h for h in self.history.events if h.declares(declared)]
 
     @property
     def parties(self) -> list[Actor]:

@@ -51,6 +51,7 @@ def context(sc: Scenario) -> CheckContext:
     events.update({s.id: s for s in sc.calendar.shocks})
     events.update({o.id: o for o in sc.calendar.occasions if o.date is None})
     events.update({o.id: o for o in sc.calendar.occasions if o.date is not None})
+    events.update({h.event: h for h in sc.history_only_events})
     dynamic = {s.id for s in sc.calendar.shocks} | {o.id for o in sc.calendar.occasions if o.date is None}
     pools = {
         "actor": {a.id: a for a in sc.actors},
@@ -238,7 +239,9 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
             if item.date > h.through:
                 err(("history", "milestones", n, "date"), f"{item.date} is after history.through ({h.through})")
         for n, item in enumerate(h.events):
-            ctx.ref(("history", "events", n, "event"), item.event, "event")
+            if item in sc.history_only_events and item.name is None:
+                ctx.error(("history", "events", n, "event"), f"'{item.event}' is not an event, shock or occasion of "
+                          "the calendar: give it a 'name' to record it as an event of its own")
             if item.date > h.through:
                 err(("history", "events", n, "date"), f"{item.date} is after history.through ({h.through})")
 

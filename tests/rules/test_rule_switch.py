@@ -44,6 +44,7 @@ def test_every_party_can_switch_to_every_party_rule(seed_loaded, actor, rule):
 def test_mediators_switch_too(seed_loaded, rule):
     sc = switch_rules(seed_loaded.scenario, {"russia": rule, "iran": rule})
     assert {m.rule for m in sc.mediation} == {rule}
+    assert all(set(m.params) == set(BUILTIN[rule].params) for m in sc.mediation)  # v2: params on the entry
     run_one(Compiled(sc), 1, 0)
 
 
