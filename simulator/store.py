@@ -26,7 +26,7 @@ from pathlib import Path
 from .compiled import Compiled
 from .outcome import EVENT_COLUMNS, block_column
 
-PACKAGES = ("simulator", "mesa", "numpy", "scipy", "pydantic", "pyarrow", "plotly", "statsmodels")
+PACKAGES = ("simulator", "mesa", "numpy", "scipy", "pydantic", "pyarrow", "plotly")
 
 
 def package_versions() -> dict[str, str]:

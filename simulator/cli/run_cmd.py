@@ -69,9 +69,6 @@ def run(
     from ..summary import SummaryAccumulator
     from ..sweep.execution import SweepContext, execute, open_executor, part_id, spans
 
-    from ..stats import preload
-
-    preload()  # the summary's interval library loads while the runs go
     acc = SummaryAccumulator(compiled)  # exact summary, chunk by chunk: memory stays flat in --runs
     writer = None
     if out is not None:
