@@ -26,7 +26,7 @@ from pathlib import Path
 from .compiled import Compiled
 from .layout import EVENT_COLUMNS, events_schema
 
-PACKAGES = ("simulator", "mesa", "numpy", "scipy", "pydantic", "pyarrow", "plotly", "statsmodels")
+PACKAGES = ("simulator", "mesa", "numpy", "scipy", "pydantic", "pyarrow", "plotly")
 
 
 def package_versions() -> dict[str, str]:

@@ -15,19 +15,33 @@ from .sensitivity import AnalysisError, check_question, point_outputs
 
 
 def _boxes(tree, names: list[str]) -> list[tuple[list[str], int]]:
-    """Leaves as (conditions, leaf id)."""
+    """Leaves as (conditions, leaf id); the splits on one parameter along a path make one interval."""
     t = tree.tree_
     out = []
 
-    def walk(node, conds):
+    def walk(node, bounds):
         if t.children_left[node] == -1:
-            out.append((conds, node))
+            out.append((interval_conditions(bounds), node))
             return
-        name, thr = names[t.feature[node]], t.threshold[node]
-        walk(t.children_left[node], [*conds, f"{name} <= {thr:.4g}"])
-        walk(t.children_right[node], [*conds, f"{name} > {thr:.4g}"])
+        name, thr = names[t.feature[node]], float(t.threshold[node])
+        low, high = bounds.get(name, (None, None))
+        walk(t.children_left[node], {**bounds, name: (low, thr if high is None else min(high, thr))})
+        walk(t.children_right[node], {**bounds, name: (thr if low is None else max(low, thr), high)})
 
-    walk(0, [])
+    walk(0, {})
+    return out
+
+
+def interval_conditions(bounds: dict[str, tuple[float | None, float | None]]) -> list[str]:
+    """One readable condition per parameter from its (low, high] bounds, None meaning unbounded on that side."""
+    out = []
+    for name, (low, high) in bounds.items():
+        if low is not None and high is not None:
+            out.append(f"{low:.4g} < {name} <= {high:.4g}")
+        elif low is not None:
+            out.append(f"{name} > {low:.4g}")
+        elif high is not None:
+            out.append(f"{name} <= {high:.4g}")
     return out
 
 

@@ -69,6 +69,23 @@ def apply_rule_sets(loaded, assignments: list[str]):
     return dataclasses.replace(loaded, scenario=scenario), rest
 
 
+def claim_out_dir(ctx: typer.Context, out: Path) -> None:
+    """Become the only writer of ``out`` until the command ends, or exit 2 with one line naming the writer there."""
+    from ..writelock import DirectoryBusy, WriterLock
+
+    if out.exists() and not out.is_dir():
+        fail(f"--out: '{out}' exists and is not a directory")
+    lock = WriterLock(out)
+    try:
+        lock.acquire()
+    except DirectoryBusy as exc:
+        fail(f"--out: '{out}' is being written by another diplosim ({exc}); "
+             "wait for it to finish, or choose another directory")
+    except OSError as exc:
+        fail(f"--out: cannot write to '{out}': {exc.strerror or exc}")
+    ctx.call_on_close(lock.release)  # also on errors and Ctrl-C; a killed process loses the lock by itself
+
+
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 

@@ -9,13 +9,15 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import apply_rule_sets, engine_or_exit, fail, load_or_exit, load_plugins, parse_sets
+from .common import apply_rule_sets, claim_out_dir, engine_or_exit, fail, load_or_exit, load_plugins, parse_sets
 
 
 def check_out_dir(out: Path, overwrite: bool) -> None:
+    from ..writelock import is_empty
+
     if out.exists() and not out.is_dir():
         fail(f"--out: '{out}' exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not overwrite:
+    if out.is_dir() and not is_empty(out) and not overwrite:
         fail(f"--out: '{out}' is not empty (choose another directory or pass --overwrite)")
     if overwrite and out.is_dir():
         import shutil
@@ -28,6 +30,7 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
 
 @app.command()
 def run(
+    ctx: typer.Context,
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     runs: int = typer.Option(1000, "--runs", "-n", min=1, help="number of Monte Carlo runs"),
     seed: int = typer.Option(0, "--seed", "-s", min=0, help="root seed"),
@@ -55,6 +58,7 @@ def run(
     if events is None:
         events = None if engine == "mesa" else 50
     if out is not None:
+        claim_out_dir(ctx, out)  # before --overwrite deletes anything
         check_out_dir(out, overwrite)
     if report_file is not None:
         from .report_cmd import check_report_path
@@ -69,9 +73,6 @@ def run(
     from ..summary import SummaryAccumulator
     from ..sweep.execution import SweepContext, execute, open_executor, part_id, spans
 
-    from ..stats import preload
-
-    preload()  # the summary's interval library loads while the runs go
     acc = SummaryAccumulator(compiled)  # exact summary, chunk by chunk: memory stays flat in --runs
     writer = None
     if out is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import engine_or_exit, fail, load_or_exit, load_plugins
+from .common import claim_out_dir, engine_or_exit, fail, load_or_exit, load_plugins
 
 SWEEP_HELP = (
     "Run a parameter sweep: every point x --runs replications, written to Parquet parts as chunks finish.\n\n"
@@ -28,10 +28,11 @@ SAMPLE_HELP = "grid over the --vary values, or lhs / sobol samples of the uncert
 def _prepare_out(out: Path, resume: bool) -> dict | None:
     """Check --out; returns the manifest already there when resuming, else None."""
     from ..store import read_manifest
+    from ..writelock import is_empty
 
     if out.exists() and not out.is_dir():
         fail(f"--out: '{out}' exists and is not a directory")
-    if not (out.is_dir() and any(out.iterdir())):
+    if not out.is_dir() or is_empty(out):
         return None
     if not resume:
         fail(f"--out: '{out}' is not empty (pass --resume to continue the sweep there, or choose another directory)")
@@ -45,6 +46,7 @@ def _prepare_out(out: Path, resume: bool) -> dict | None:
 
 @app.command(help=SWEEP_HELP)
 def sweep(
+    ctx: typer.Context,
     scenario: Path = typer.Argument(..., help="scenario YAML file"),
     out: Path = typer.Option(..., "--out", "-o", help="results directory (manifest, points, runs/, events/)"),
     vary: list[str] = typer.Option([], "--vary", help="name=lo:hi:n | name=v1,v2,... (grid) or name=lo:hi (lhs/sobol)"),
@@ -93,6 +95,7 @@ def sweep(
                              second_order)
     except SpecError as exc:
         fail(str(exc))
+    claim_out_dir(ctx, out)  # one writer at a time: what is missing is decided under the lock
     old = _prepare_out(out, resume)
     from ..store import ResultsWriter, base_manifest, finished_parts, remove_temp_files
     from ..sweep.execution import SweepContext, part_id, spans
