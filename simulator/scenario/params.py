@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 
 from ..lang.base import Param
+from .quantiles import quantile  # noqa: F401 - numpy inverse CDFs; scipy only for beta and normal
 from .schema import Scenario
 
 TOGGLE = Param(value=1.0, assumption="Implicit switch: 1 keeps this element, 0 removes it in a what-if.")
@@ -115,28 +116,6 @@ class ParameterTable:
 
     def as_dict(self, values: np.ndarray) -> dict[str, float]:
         return {n: float(v) for n, v in zip(self.names, values)}
-
-
-def quantile(p: Param, u: np.ndarray | float) -> np.ndarray:
-    """Inverse CDF of a parameter's distribution (scipy.stats for the shaped ones)."""
-    u = np.asarray(u, dtype=float)
-    if p.dist == "fixed":
-        return np.full_like(u, p.value)
-    if p.dist == "uniform":
-        return p.low + u * (p.high - p.low)
-    from scipy import stats  # imported lazily: `validate` and `schema` stay fast
-
-    if p.dist == "triangular":
-        c = (p.mode - p.low) / (p.high - p.low)
-        return stats.triang.ppf(u, c, loc=p.low, scale=p.high - p.low)
-    if p.dist == "beta":
-        lo, hi = p.bounds
-        return lo + (hi - lo) * stats.beta.ppf(u, p.a, p.b)
-    # truncated normal
-    lo, hi = p.low, p.high
-    a = -np.inf if lo is None else (lo - p.mean) / p.sd
-    b = np.inf if hi is None else (hi - p.mean) / p.sd
-    return stats.truncnorm.ppf(u, a, b, loc=p.mean, scale=p.sd)
 
 
 def parse_assignment(text: str, table: ParameterTable, where: str = "--set") -> tuple[str, float]:

@@ -5,9 +5,6 @@ the bit (tests/test_quantiles.py compares them): fixed, uniform and triangular
 parameters are computed here with numpy; beta and (truncated) normal ones still
 go through scipy.stats, so scenarios that use them keep their exact draws.
 Importing scipy.stats takes about a second, most of a short run's time.
-
-Not yet wired in: ``params.py`` is being rewritten; switching it over is one
-line there (``from .quantiles import quantile`` in place of its own function).
 """
 
 from __future__ import annotations
