@@ -54,6 +54,20 @@ class Condition(Strict):
         """Boolean array over runs: does the condition hold on ``day`` (an int day)?"""
         raise NotImplementedError
 
+    @classmethod
+    def example(cls, draw, pool: Pool, sub) -> dict | None:
+        """A random instance for property tests (``testing.scenarios``), as YAML data; None if the pool
+        offers nothing this kind could name. ``draw`` is hypothesis's; ``sub()`` draws a nested condition."""
+        return None
+
+
+class Pool:
+    """What generated conditions may name: milestones, events, elections with candidates, actors, ladders."""
+
+    def __init__(self, milestones, events, elections, actors, ladders, day, deep: bool):
+        self.milestones, self.events, self.elections = milestones, events, elections
+        self.actors, self.ladders, self.day, self.deep = actors, ladders, day, deep
+
 
 def _ref_day(st: RunState, ref) -> np.ndarray | int:
     """A date reference as an int day, or per run (an event id: the day it happened, NEVER if not)."""
@@ -81,6 +95,12 @@ class Held(Condition):
     def label(self, w):
         return f"{w.name(self.held)} has happened"
 
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        return {"held": draw(st.sampled_from(pool.milestones))} if pool.milestones else None
+
     def evaluate(self, st, day):
         return st.first_day[:, st.c.mi[self.held]] <= day
 
@@ -105,6 +125,14 @@ class Count(Condition):
 
     def label(self, w):
         return f"{w.name(self.count.of)} has happened at least {self.count.at_least} times"
+
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        if not pool.milestones:
+            return None
+        return {"count": {"of": draw(st.sampled_from(pool.milestones)), "at_least": draw(st.integers(1, 3))}}
 
     def evaluate(self, st, day):
         j = st.c.mi[self.count.of]
@@ -141,6 +169,15 @@ class InForce(Condition):
         tail = f" for {s.for_days} consecutive days" if s.for_days > 1 else ""
         return f"{w.name(s.of)} is in force{tail}"
 
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        if not pool.milestones:
+            return None
+        m = draw(st.sampled_from(pool.milestones))
+        return {"in_force": {"of": m, "for_days": draw(st.integers(1, 30))} if draw(st.booleans()) else m}
+
     def evaluate(self, st, day):
         s = self.spec
         since = st.force_since[:, st.c.mi[s.of]].astype(np.int64)
@@ -176,6 +213,15 @@ class Stage(Condition):
     def label(self, w):
         return f"{w.name(self.stage.ladder)} has reached '{w.name(self.stage.ladder + '.' + self.stage.at_least)}'"
 
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        if not pool.ladders:
+            return None
+        lad = draw(st.sampled_from(sorted(pool.ladders)))
+        return {"stage": {"ladder": lad, "at_least": draw(st.sampled_from(pool.ladders[lad]))}}
+
     def evaluate(self, st, day):
         m = self._milestone(st.c)
         if m is None:  # the starting stage holds from the start
@@ -197,6 +243,12 @@ class Event(Condition):
 
     def label(self, w):
         return f"{w.name(self.event)} has happened"
+
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        return {"event": draw(st.sampled_from(pool.events))} if pool.events else None
 
     def evaluate(self, st, day):
         return st.fired_day[:, st.c.fi[self.event]] <= day
@@ -225,6 +277,15 @@ class Winner(Condition):
     def label(self, w):
         return f"{w.name(self.winner.is_)} has won the {w.name('election.' + self.winner.election)}"
 
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        if not pool.elections:
+            return None
+        e = draw(st.sampled_from(sorted(pool.elections)))
+        return {"winner": {"election": e, "is": draw(st.sampled_from(pool.elections[e]))}}
+
     def evaluate(self, st, day):
         g = st.c.gi[self.winner.election]
         want = st.c.candidate_index(self.winner.election, self.winner.is_)
@@ -243,6 +304,12 @@ class Present(Condition):
 
     def label(self, w):
         return f"{w.name(self.present)} is taking part"
+
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        return {"present": draw(st.sampled_from(pool.actors))}
 
     def evaluate(self, st, day):
         return st.present[:, st.c.ai[self.present]].copy()
@@ -263,6 +330,10 @@ class Before(Condition):
     def label(self, w):
         return f"before {w.date(self.before)}"
 
+    @classmethod
+    def example(cls, draw, pool, sub):
+        return {"before": pool.day()}
+
     def evaluate(self, st, day):
         return np.broadcast_to(day < _ref_day(st, self.before), (st.n,)).copy()
 
@@ -279,6 +350,12 @@ class After(Condition):
 
     def label(self, w):
         return f"on or after {w.date(self.after)}"
+
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        return {"after": draw(st.sampled_from(["start", pool.day()]))}
 
     def evaluate(self, st, day):
         return np.broadcast_to(day >= _ref_day(st, self.after), (st.n,)).copy()
@@ -300,6 +377,10 @@ class Between(Condition):
 
     def label(self, w):
         return f"between {w.date(self.between[0])} and {w.date(self.between[1])}"
+
+    @classmethod
+    def example(cls, draw, pool, sub):
+        return {"between": sorted((pool.day(), pool.day()))}
 
     def evaluate(self, st, day):
         lo, hi = _ref_day(st, self.between[0]), _ref_day(st, self.between[1])
@@ -324,6 +405,12 @@ class All(Condition):
 
     def label(self, w):
         return " and ".join(_paren(c, w) for c in self.all)
+
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        return {"all": [sub() for _ in range(draw(st.integers(1, 3)))]} if pool.deep else None
 
     def evaluate(self, st, day):
         out = self.all[0].evaluate(st, day)
@@ -352,6 +439,12 @@ class Any_(Condition):
     def label(self, w):
         return " or ".join(_paren(c, w) for c in self.any)
 
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        return {"any": [sub() for _ in range(draw(st.integers(1, 3)))]} if pool.deep else None
+
     def evaluate(self, st, day):
         out = self.any[0].evaluate(st, day)
         for c in self.any[1:]:
@@ -379,6 +472,10 @@ class Not(Condition):
 
     def label(self, w):
         return f"not ({self.not_.label(w)})"
+
+    @classmethod
+    def example(cls, draw, pool, sub):
+        return {"not": sub()} if pool.deep else None
 
     def evaluate(self, st, day):
         return ~self.not_.evaluate(st, day)

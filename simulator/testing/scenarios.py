@@ -49,48 +49,18 @@ def seeds() -> st.SearchStrategy[int]:
 @st.composite
 def conditions(draw, milestones: list[str], events: list[str], elections: dict, actors: list[str],
                ladders: dict, depth: int = 2) -> dict:
-    """A condition over the given ids: every kind of the language, nested up to ``depth``."""
+    """A condition over the given ids: any registered kind (each kind draws its own examples), nested up to
+    ``depth``."""
+    from ..lang.conditions import KINDS, Pool
+
     day = lambda: START + dt.timedelta(days=draw(st.integers(0, 400)))  # noqa: E731
-    kinds = ["before", "after", "between", "present"]
-    if milestones:
-        kinds += ["held", "count", "in_force"]
-    if events:
-        kinds.append("event")
-    if elections:
-        kinds.append("winner")
-    if ladders:
-        kinds.append("stage")
-    if depth > 0:
-        kinds += ["all", "any", "not"]
-    kind = draw(st.sampled_from(kinds))
+    pool = Pool(milestones, events, elections, actors, ladders, day, depth > 0)
     sub = lambda: draw(conditions(milestones, events, elections, actors, ladders, depth - 1))  # noqa: E731
-    if kind == "held":
-        return {"held": draw(st.sampled_from(milestones))}
-    if kind == "count":
-        return {"count": {"of": draw(st.sampled_from(milestones)), "at_least": draw(st.integers(1, 3))}}
-    if kind == "in_force":
-        m = draw(st.sampled_from(milestones))
-        return {"in_force": {"of": m, "for_days": draw(st.integers(1, 30))} if draw(st.booleans()) else m}
-    if kind == "event":
-        return {"event": draw(st.sampled_from(events))}
-    if kind == "winner":
-        e = draw(st.sampled_from(sorted(elections)))
-        return {"winner": {"election": e, "is": draw(st.sampled_from(elections[e]))}}
-    if kind == "stage":
-        lad = draw(st.sampled_from(sorted(ladders)))
-        return {"stage": {"ladder": lad, "at_least": draw(st.sampled_from(ladders[lad]))}}
-    if kind == "present":
-        return {"present": draw(st.sampled_from(actors))}
-    if kind == "before":
-        return {"before": day()}
-    if kind == "after":
-        return {"after": draw(st.sampled_from(["start", day()]))}
-    if kind == "between":
-        a, b = sorted((day(), day()))
-        return {"between": [a, b]}
-    if kind == "not":
-        return {"not": sub()}
-    return {kind: [sub() for _ in range(draw(st.integers(1, 3)))]}
+    while True:
+        cls = KINDS[draw(st.sampled_from(sorted(KINDS)))]
+        example = cls.example(draw, pool, sub)
+        if example is not None:
+            return example
 
 
 @st.composite
