@@ -228,3 +228,14 @@ def test_a_copy_of_a_document_is_not_changed_by_validation():
     before = copy.deepcopy(d)
     Scenario.model_validate(d)
     assert d == before
+
+
+def test_within_holds_for_the_given_days_after_the_last_time():
+    d = doc(milestones=[joint("talks")],
+            questions=[{"id": "fresh", "text": "?", "when": {"within": {"of": "talks", "days": 10}},
+                        "from": START + dt.timedelta(days=9), "by": START + dt.timedelta(days=9)},
+                       {"id": "stale", "text": "?", "when": {"within": {"of": "talks", "days": 10}},
+                        "from": START + dt.timedelta(days=10)}])
+    rows, _ = run(d)
+    for r in rows:  # held once, on the first day
+        assert r[L.question("fresh")] is True and r[L.question("stale")] is False

@@ -229,6 +229,37 @@ class Stage(Condition):
         return st.first_day[:, st.c.mi[m]] <= day
 
 
+class WithinSpec(Strict):
+    of: MilestoneRef
+    days: int = Field(ge=1, le=3660)
+
+
+@kind
+class Within(Condition):
+    """Milestone X last happened no more than ``days`` days ago (talks "in the past month")."""
+
+    key: ClassVar[str] = "within"
+    within: WithinSpec
+
+    def check(self, ctx, path):
+        ctx.ref((*path, "within", "of"), self.within.of, "milestone")
+
+    def label(self, w):
+        return f"{w.name(self.within.of)} has happened in the last {self.within.days} days"
+
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        if not pool.milestones:
+            return None
+        return {"within": {"of": draw(st.sampled_from(pool.milestones)), "days": draw(st.integers(1, 60))}}
+
+    def evaluate(self, st, day):
+        last = st.last_day[:, st.c.mi[self.within.of]]
+        return (last <= day) & (last > day - self.within.days)
+
+
 # ----------------------------------------------------------------------------- events and elections
 
 @kind
