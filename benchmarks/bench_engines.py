@@ -86,6 +86,16 @@ def main() -> None:
     print(f"  batch / mesa         {t_mesa / t_batch:9.1f} x")
     print(f"  identical records in all three: {identical}")
     print(f"  1,000-run what-if on the batch engine: {t_whatif:.3f} s")
+    print("corpus scenarios, 1 process (runs/s; identical records on both engines)")
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        c = Compiled(load(path).scenario)
+        n_b, n_m = args.runs, max(50, args.runs // 20)
+        run_replications(c, 1, list(range(20)), engine="batch", events_for=0)
+        (tb, _), t_b = timed(lambda: run_replications(c, 1, list(range(n_b)), engine="batch", events_for=0))
+        (tm, _), t_m = timed(lambda: run_replications(c, 1, list(range(n_m)), engine="mesa", events_for=0))
+        same = tb.slice(0, n_m).equals(tm)
+        print(f"  {path.stem:28s} batch {n_b / t_b:8.0f}   mesa {n_m / t_m:6.0f}   ({c.n_steps} steps of "
+              f"{c.step_days} days, {len(c.milestones)} milestones)  identical: {same}")
     for n in (args.big // 10, args.big):
         r = whole_process(n, args.jobs)
         print(f"  whole process: {n} runs, --jobs {r['jobs']}: {r['seconds']:.1f} s, {r['runs_per_s']:,.0f} runs/s, "

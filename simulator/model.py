@@ -52,6 +52,8 @@ class DiplomacyModel(mesa.Model, Decider):
             self.agent[actor.id] = ActorAgent(self, actor.id, actor.role, rules.get(actor.id),
                                               rules.get(("mediator", actor.id)), mediation.get(actor.id))
         self.mediator_agents = [self.agent[m.mediator] for m in compiled.mediations]
+        # feeds Mesa's own batch_run (one record per run, collected at the end), as Mesa users expect
+        self.datacollector = mesa.DataCollector(model_reporters={"outcome": lambda m: m.outcome()})
         self.running = compiled.n_steps > 0
 
     @property
@@ -66,6 +68,7 @@ class DiplomacyModel(mesa.Model, Decider):
         self.step_index += 1
         if self.step_index >= self.compiled.n_steps:
             self.running = False
+            self.datacollector.collect(self)
 
     def run(self) -> dict:
         while self.running:

@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from simulator.cli import app
+from simulator.lang.conditions import KINDS as CONDITION_KINDS
 
 from .conftest import ROOT, SEED_SCENARIO
 
@@ -28,7 +29,7 @@ CASES = {
     'quote_not_in_source': ('        value: 0.8\n        evidence: {source: alwatan, quote: "Moscow, an ally of Damascus"}', '        value: 0.8\n        evidence: {source: alwatan, quote: "Moscow, a close ally of Damascus"}', "105:37: actors[2].alignment.syria.evidence.quote: quote does not occur in the text of source 'alwatan'"),
     'missing_provenance': ('        assumption: Damascus sets conditions first, so its unpressed willingness is put low and uncertain.\n', '', "31:7: actors[0].params.flexibility: give exactly one of 'evidence' (source + quote or note) or 'assumption'"),
     'wrong_type': ('  step_days: 7\n', '  step_days: weekly\n', "286:3: calendar.step_days: Input should be a valid integer, unable to parse string as an integer (got 'weekly')"),
-    'unknown_condition': ('        requires: {held: defence_ministers}\n', '        requires: {sometime: defence_ministers}\n', '183:9: tracks[1].levels[2].requires: a condition is a mapping with one key, one of: held, count, in_force, stage, event, winner, present, before, after, between, all, any, not'),
+    'unknown_condition': ('        requires: {held: defence_ministers}\n', '        requires: {sometime: defence_ministers}\n', '183:9: tracks[1].levels[2].requires: a condition is a mapping with one key, one of: ' + ', '.join(CONDITION_KINDS)),
     'unknown_date_name': ('    before: election.turkey.round1\n', '    before: election.turkey.round3\n', "356:5: questions[0].before: unknown date 'election.turkey.round3' (an ISO date, or one of: bogdanov_haji_consultations, election.turkey.round1, election.turkey.runoff, end, security_incident, security_talks_mid_2023, start)"),
     'window_ends_before_it_starts': ('      freezes: [security, political]\n', '      freezes: [security, political]\n      between: [2023-06-01, 2023-03-01]\n', '340:7: calendar.shocks[0].between: the window ends (2023-03-01) before it starts (2023-06-01)'),
     'unknown_stage': ('    requires: {stage: {ladder: turkey_presence, at_least: timetable}}\n', '    requires: {stage: {ladder: turkey_presence, at_least: timeline}}\n', "230:49: preconditions[1].requires.stage.at_least: unknown stage 'timeline' (known: none, statement_of_intent, timetable, withdrawal_start)"),
@@ -42,6 +43,18 @@ CASES = {
     'occasion_date_and_hazard': ('  shocks:\n', '  occasions:\n    - id: summit\n      name: A summit\n      date: 2023-06-01\n      hazard: {value: 0.1, assumption: weekly chance of a summit}\n      actors: [syria, turkey]\n      assumption: A regional summit may bring both leaders together.\n  shocks:\n', "332:7: calendar.occasions[0]: give exactly one of 'date' or 'hazard' (weekly, within 'between')"),
     'commit_to_unknown': ('        requires: {held: defence_ministers}\n', '        requires: {held: defence_ministers}\n        commits: [{milestone: withdrawl, within_days: 30}]\n', "184:20: tracks[1].levels[2].commits[0].milestone: unknown milestone 'withdrawl' (known: defence_ministers, deputy_fm, fm_meeting, intelligence_chiefs, presidents, turkey_presence.statement_of_intent, turkey_presence.timetable, turkey_presence.withdrawal_start)"),
     'history_after_as_of': ('history:\n  through: 2023-02-04', 'history:\n  through: 2023-03-04', '281:3: history.through: history runs to 2023-03-04, after as_of (2023-02-04): no hindsight'),
+    'breakdown_without_hazard_or_when': ('        requires: {held: defence_ministers}\n', '        requires: {held: defence_ministers}\n        breakdown: {assumption: summits can be undone}\n',
+        "184:9: tracks[1].levels[2].breakdown: give a weekly 'hazard', a 'when' condition, or both"),  # exit 2
+    'cost_for_an_actor_who_does_not_take_part': ('        requires: {held: defence_ministers}\n', '        requires: {held: defence_ministers}\n        costs: {russia: {value: 0.2, assumption: Moscow pays a little}}\n',
+        "184:17: tracks[1].levels[2].costs.russia: 'russia' does not take part in 'presidents' (it needs: syria, turkey)"),  # exit 2
+    'occasion_with_unknown_actor': ('  shocks:\n', '  occasions:\n    - id: summit\n      name: A summit\n      date: 2023-06-01\n      actors: [syria, turkiye]\n      assumption: A regional summit may bring both leaders together.\n  shocks:\n',
+        "335:23: calendar.occasions[0].actors[1]: unknown actor 'turkiye' (known: iran, russia, syria, turkey, turkish_opposition)"),  # exit 2
+    'history_event_that_is_nothing': ('  through: 2023-02-04', '  through: 2023-02-04\n  events:\n    - {event: earlier_talks, date: 2023-01-10, assumption: There were earlier contacts.}',
+        "283:8: history.events[0].event: 'earlier_talks' is not an event, shock or occasion of the calendar: give it a 'name' to record it as an event of its own"),  # exit 2
+    'precondition_on_unknown_milestone': ('    held_by: syria\n    before: fm_meeting\n', '    held_by: syria\n    before: fm_meting\n',
+        "216:5: preconditions[0].before: unknown milestone 'fm_meting' (known: defence_ministers, deputy_fm, fm_meeting, intelligence_chiefs, presidents, turkey_presence.statement_of_intent, turkey_presence.timetable, turkey_presence.withdrawal_start)"),  # exit 2
+    'push_condition_unknown': ('      - milestone: presidents\n        when: {held: fm_meeting}', '      - milestone: presidents\n        when: {held: fm_meting}',
+        "244:16: mediation[0].pushes[2].when.held: unknown milestone 'fm_meting' (known: defence_ministers, deputy_fm, fm_meeting, intelligence_chiefs, presidents, turkey_presence.statement_of_intent, turkey_presence.timetable, turkey_presence.withdrawal_start)"),  # exit 2
 }
 
 

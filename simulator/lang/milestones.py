@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, PrivateAttr, Tag
 
 from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
 from .conditions import AnyCondition, Held
@@ -52,9 +52,18 @@ class MilestoneBase(Sourced):
     breakdown: Breakdown | None = None
     commits: list[Commit] = []
     effects: list[ParamChange] = []
-    track: str | None = Field(default=None, exclude=True, description="set by the tracks short-hand")
-    declared_requires: AnyCondition | None = Field(default=None, exclude=True,
-                                                   description="set by the tracks short-hand: what the file says")
+    _track: str | None = PrivateAttr(default=None)  # set by the tracks and concessions short-hands
+    _declared: object = PrivateAttr(default=None)  # a track level's own `requires`, as the file says it
+
+    @property
+    def track(self) -> str | None:
+        """The track or concession ladder this milestone was declared in, if any."""
+        return self._track
+
+    def expanded_from(self, track: str, declared=None):
+        """This milestone as declared inside a track or ladder (the short-hands call it)."""
+        self._track, self._declared = track, declared
+        return self
 
     def consenters(self) -> tuple[str, ...]:
         raise NotImplementedError
@@ -88,7 +97,7 @@ class MilestoneBase(Sourced):
         return list(dict.fromkeys(out))
 
     def check(self, ctx, path: tuple) -> None:
-        if "." in self.id and self.track is None and not getattr(self, "_ladder", False):
+        if "." in self.id and self.track is None:
             ctx.error((*path, "id"), f"'{self.id}': milestone ids are letters, digits and _ (no '.')")
         who = self.consenters()
         for n, a in enumerate(who):
@@ -101,7 +110,7 @@ class MilestoneBase(Sourced):
                           f"(it needs: {', '.join(who)})")
         if self.stakes is None and any(a not in self.costs for a in who):
             ctx.error(path, "required field missing: stakes (or a cost in 'costs' for every actor)")
-        declared = self.declared_requires if self.track is not None else self.requires
+        declared = self._declared if self.track is not None else self.requires
         if declared is not None:
             declared.check(ctx, (*path, "requires"))
         if self.breakdown is not None:
@@ -226,8 +235,7 @@ class Track(Strict):
 
             req = None if not conds else conds[0] if len(conds) == 1 else All(all=conds)
             m = Meeting.model_validate({**fields, "requires": None})
-            yield (m.model_copy(update={"requires": req, "track": self.id, "declared_requires": lv.requires}),
-                   (*path, "levels", j))
+            yield m.model_copy(update={"requires": req}).expanded_from(self.id, lv.requires), (*path, "levels", j)
 
 
 class LadderStage(Strict):
@@ -252,6 +260,5 @@ class ConcessionLadder(Sourced):
             prov = {"evidence": self.evidence} if self.evidence is not None else {"assumption": self.assumption}
             m = Unilateral(id=f"{self.id}.{st.id}", name=st.name, actor=self.actor,
                            stakes=st.cost if st.cost is not None else Param(value=0.0, assumption="missing cost"),
-                           requires=Held(held=f"{self.id}.{self.stages[s - 1].id}") if s > 1 else None,
-                           track=self.id, **prov)
-            yield m, (*path, "stages", s)
+                           requires=Held(held=f"{self.id}.{self.stages[s - 1].id}") if s > 1 else None, **prov)
+            yield m.expanded_from(self.id), (*path, "stages", s)
