@@ -10,37 +10,24 @@ from __future__ import annotations
 
 import math
 from types import MappingProxyType
-from typing import TYPE_CHECKING
-
 import mesa
 
-from .rules import BUILTIN
 from .rules.base import MediatorView, PartyView
-
-if TYPE_CHECKING:
-    from .model import DiplomacyModel
-
-
-def is_builtin(rule) -> bool:
-    """Built-in rules pass ``check_rule`` in the test suite; the model checks the results of all others."""
-    return type(rule) in BUILTIN.values()
 
 
 class ActorAgent(mesa.Agent):
-    """An actor of the scenario: it decides with its rule (if it decides) and mediates (if it mediates)."""
+    """An actor of the scenario: it decides with its rule (if it decides) and mediates (if it mediates).
 
-    model: DiplomacyModel
+    Its model is a ``DiplomacyModel``: it reads the run state and calls rules through ``model.call_rule``.
+    """
 
-    def __init__(self, model: DiplomacyModel, actor_id: str, role: str, rule=None, mediator_rule=None,
-                 mediation=None):
+    def __init__(self, model, actor_id: str, role: str, rule=None, mediator_rule=None, mediation=None):
         super().__init__(model)
         self.actor_id, self.role = actor_id, role
         self.index = model.compiled.ai[actor_id]
         self.rule = rule
         self.mediator_rule = mediator_rule
         self.mediation = mediation
-        self.check_results = rule is not None and not is_builtin(rule)
-        self.check_mediator = mediator_rule is not None and not is_builtin(mediator_rule)
 
     @property
     def pressure(self) -> float:

@@ -194,14 +194,6 @@ class Compiled:
         """actor id -> [(short name, dotted name)] of the parameters under that actor."""
         return {a: [(n[len(a) + 1:], n) for n in self.table.names if n.startswith(a + ".")] for a in self.actors}
 
-    def batch_engine(self):
-        """The vectorised engine for this scenario, built once (raises if a rule has no array form)."""
-        if getattr(self, "_batch", None) is None:
-            from .batch.engine import BatchEngine
-
-            self._batch = BatchEngine(self)
-        return self._batch
-
     @cached_property
     def rule_classes(self):
         """actor id -> rule class (decision rules), and ('mediator', id) -> mediator rule class."""

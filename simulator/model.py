@@ -20,6 +20,7 @@ from .draws import RunDraws
 from .engine.kernel import Decider, Kernel
 from .engine.state import RunState
 from .errors import RuleError
+from .rules import BUILTIN
 from .rules.base import Decision
 from .scenario.schema import Scenario
 
@@ -139,9 +140,8 @@ class DiplomacyModel(mesa.Model, Decider):
 
 
 def is_builtin_rule(rule) -> bool:
-    from .agents import is_builtin
-
-    return is_builtin(rule)
+    """Built-in rules pass ``check_rule`` in the test suite; the model checks the results of all others."""
+    return type(rule) in BUILTIN.values()
 
 
 _DECISION_METHODS = frozenset(("concede", "propose", "accept", "waive"))

@@ -66,7 +66,9 @@ def run_replications(compiled: Compiled, root_seed: int, replications: Sequence[
     engine = resolve_engine(compiled, engine)
     want_events = [r for r in replications if events_for is None or r < events_for]
     if engine == "batch":
-        batch = compiled.batch_engine()
+        from .batch.engine import engine_for
+
+        batch = engine_for(compiled)
         table = batch.table(batch.run(root_seed, replications, point, overrides, events_for=events_for))
         return table, sorted(batch.events, key=lambda e: (e[1], e[2]))  # by run, then step, in logging order
     keep = set(want_events)

@@ -15,7 +15,7 @@ from simulator.writelock import LOCK_NAME, DirectoryBusy, WriterLock, read_holde
 
 from .conftest import ROOT, SEED_SCENARIO
 
-VARY = ["--vary", "turkey.flexibility=0.3,0.6", "--vary", "election.base_win=0.4:0.5:2"]  # 4 points
+VARY = ["--vary", "turkey.flexibility=0.3,0.6", "--vary", "election.turkey.base_win=0.4:0.5:2"]  # 4 points
 SWEEP = ["sweep", SEED_SCENARIO, *VARY, "--runs", 30, "--seed", 3, "--chunk", 3]
 
 

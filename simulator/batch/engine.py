@@ -30,6 +30,15 @@ def supports(c: Compiled) -> bool:
             and all(m.rule in MEDIATOR_ARRAYS for m in c.mediations))
 
 
+def engine_for(c: Compiled) -> BatchEngine:
+    """The vectorised engine for a compiled scenario, built once and kept with it (raises if a rule has
+    no array form)."""
+    engine = c.__dict__.get("_batch_engine")
+    if engine is None:
+        engine = c.__dict__["_batch_engine"] = BatchEngine(c)
+    return engine
+
+
 class BatchEngine(Decider):
     def __init__(self, compiled: Compiled):
         if not supports(compiled):

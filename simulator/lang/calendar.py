@@ -8,17 +8,14 @@ draw slots and what it does to the run state in its phase of the weekly step
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import Field, model_validator
 
 from .base import DateRef, Id, MilestoneRef, Param, ParamChange, Sourced, Strict
 from .conditions import AnyCondition
 
-if TYPE_CHECKING:
-    from ..engine.kernel import Kernel
-    from ..engine.state import RunState
+# ``advance`` methods receive the engine's Kernel and RunState (simulator/engine): the language
+# does not import the engine, which sits above it.
 
 
 class Election(Sourced):

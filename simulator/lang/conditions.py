@@ -21,8 +21,7 @@ from pydantic import Discriminator, Field, Tag
 from .base import DateRef, Id, MilestoneRef, Strict
 from .dates import NEVER, describe_date
 
-if TYPE_CHECKING:  # the run state and the checking context, for type hints only
-    from ..engine.state import RunState
+if TYPE_CHECKING:  # the checking context, for type hints only (the run state is engine.state.RunState)
     from .context import CheckContext, Words
 
 KINDS: dict[str, type[Condition]] = {}
