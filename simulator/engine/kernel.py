@@ -77,6 +77,7 @@ class Kernel:
             self.consent_matrix[who, j] = 1
         self.comings_and_goings = bool(self.entries or self.exits)
         self.gates = [(j, m.requires) for j, m in enumerate(c.milestones) if m.requires is not None]
+        self._paths: dict[int, list] = {}
 
     # ------------------------------------------------------------------ helpers
     def log(self, kind, mask, milestone="", actor="", detail="", day=None):
@@ -106,17 +107,34 @@ class Kernel:
                 col &= cond.evaluate(st, e)
         return out
 
-    def toward(self, st: RunState, avail: np.ndarray, goal: int, depth: int = 0) -> np.ndarray:
-        """Per run: the goal if it could happen now, else the first prerequisite on the way that could (-1: none)."""
-        c = self.c
-        res = np.where(avail[:, goal], goal, -1)
-        if depth > len(c.milestones):
-            return res
-        for p in c.prereqs[c.milestones[goal].id]:
-            pj = c.mi[p]
-            sub = self.toward(st, avail, pj, depth + 1)
-            res = np.where((res < 0) & (sub >= 0) & (st.count[:, pj] == 0), sub, res)
+    def toward(self, st: RunState, avail: np.ndarray, goal: int) -> np.ndarray:
+        """Per run: the goal if it could happen now, else the first prerequisite on the way that could (-1: none).
+
+        Depth first through the milestones each one's ``requires`` names, entering a prerequisite only while it
+        has not happened; the paths are laid out once per goal (``self.paths``)."""
+        res = np.full(st.n, -1)
+        for node, via in self.paths(goal):
+            ok = avail[:, node]
+            if via:
+                ok = ok & (st.count[:, via] == 0).all(axis=1)
+            res = np.where((res < 0) & ok, node, res)
         return res
+
+    def paths(self, goal: int) -> list[tuple[int, list[int]]]:
+        """(milestone, the prerequisites passed on the way to it) in depth-first order from ``goal``."""
+        cached = self._paths.get(goal)
+        if cached is None:
+            c = self.c
+            cached = []
+
+            def visit(j, via):
+                cached.append((j, via))
+                if len(via) <= len(c.milestones):
+                    for p in c.prereqs[c.milestones[j].id]:
+                        visit(c.mi[p], via + [c.mi[p]])
+            visit(goal, [])
+            self._paths[goal] = cached
+        return cached
 
     def put_on_table(self, st: RunState, k: int, spec, mask, proposer: str, day: int) -> None:
         """A dated event or occasion proposes a milestone (or the next one toward it), dated ``day``."""
@@ -153,8 +171,9 @@ class Kernel:
         for item in self.cal_items:
             item.advance(self, st, k, U)
         self._breakdowns(st, U, k)
-        self._mediate(st, U, k)
-        self._unilateral(st, U, k)
+        avail = self.available(st, k)  # pressing and proposing change no one's availability
+        self._mediate(st, U, k, avail)
+        self._unilateral(st, U, k, avail)
         self._propose(st, U, k)
         for j in range(len(c.milestones)):
             if c.milestones[j].proposable:
@@ -220,12 +239,11 @@ class Kernel:
             st.broken_day[brk, j] = np.minimum(st.broken_day[brk, j], c.days[k])
             self.log("broke", brk, milestone=m.id)
 
-    def _mediate(self, st, U, k):
+    def _mediate(self, st, U, k, avail):
         c = self.c
         if not c.mediations:
             return
         e = int(c.ends[k])
-        avail = self.available(st, k)  # pressing and proposing change no one's availability
         for i, med in enumerate(c.mediations):
             active = st.V[:, self.ix[f"{med.mediator}.active"]] >= 0.5
             active &= st.present[:, c.ai[med.mediator]]
@@ -252,9 +270,8 @@ class Kernel:
                     st.table[free, j] = True
                     st.table_by[free, j] = c.ai[med.mediator]
 
-    def _unilateral(self, st, U, k):
+    def _unilateral(self, st, U, k, avail):
         c = self.c
-        avail = self.available(st, k)
         for j, m in enumerate(c.milestones):
             if m.proposable:
                 continue
