@@ -41,6 +41,8 @@ def side_by_side_calendar(runs_a, compiled_a, runs_b, compiled_b, label_a: str =
     for col, (runs, compiled) in enumerate(((runs_a, compiled_a), (runs_b, compiled_b)), start=1):
         single = probability_over_calendar(runs, compiled)
         for trace in single.data:
+            if trace.legendgroup == "calendar-markers":  # the election lines are drawn per panel below
+                continue
             trace.showlegend = trace.showlegend is not False and col == 1
             fig.add_trace(trace, row=1, col=col)
         el = compiled.election
