@@ -15,9 +15,7 @@ from dash.exceptions import PreventUpdate
 from .state import parse_search
 from .ui import failure, number, table
 
-ACTIONS = {"proposed": "proposed {level}", "blocked": "blocked {level} ({detail})", "conceded": "conceded {detail}",
-           "pushed": "pushed for {level} ({detail})", "waived": "waived {detail} for {level}",
-           "election": "won the election ({detail})"}
+ACTIONS = ("proposed", "blocked", "conceded", "pushed", "waived", "election")  # what an actor did, as sentences
 
 
 STEP_JS = """
@@ -61,21 +59,26 @@ def trace_run(compiled, seed: int, replication: int, overrides: dict[str, float]
 
 
 def week_table(trace: dict, compiled, week: int) -> html.Table:
+    from simulator.charts.words import event_sentence
     from simulator.outcome import EVENT_COLUMNS
 
+    sc = compiled.scenario
     now = trace["weeks"][week]
     stage_of = {lad.actor: (lad, now[f"stage.{lad.id}"]) for lad in compiled.scenario.concessions}
     rows = []
     this_week = [dict(zip(EVENT_COLUMNS, ev)) for ev in trace["events"] if ev[2] == week]
     for actor in compiled.scenario.actors:
-        did = [ACTIONS[e["kind"]].format(**e) for e in this_week if e["actor"] == actor.id and e["kind"] in ACTIONS]
+        did = [event_sentence(e["kind"], e["level"], e["actor"], e["detail"], sc) for e in this_week
+               if e["actor"] == actor.id and e["kind"] in ACTIONS]
         pressure = now.get(f"pressure.{actor.id}")
         lad = stage_of.get(actor.id)
         rows.append([actor.name, actor.role, "-" if pressure is None else f"{pressure:.2f}",
                      "-" if lad is None else lad[0].stages[lad[1]].name, "; ".join(did) or "-"])
-    held = [e["level"] for e in this_week if e["kind"] == "held"]
-    other = [f"{e['kind']} {e['detail']}" for e in this_week if e["kind"] in ("scheduled", "shock")]
-    rows.append(["(calendar)", "", "", "", "; ".join([f"held {lv}" for lv in held] + other) or "-"])
+    calendar = [event_sentence(e["kind"], e["level"], e["actor"], e["detail"], sc) for e in this_week
+                if e["kind"] in ("held", "scheduled", "shock") or (e["kind"] == "blocked" and not e["actor"])
+                or (e["kind"] == "election" and not e["actor"])
+                or (e["kind"] == "proposed" and e["actor"].startswith("calendar:"))]
+    rows.append(["(calendar)", "", "", "", "; ".join(calendar) or "-"])
     return table(["actor", "role", "pressure", "concession stage", f"this week ({now['date']})"], rows,
                  id="onerun-week-table")
 
@@ -122,7 +125,10 @@ def register(app, ctx) -> None:
         except Exception as exc:  # noqa: BLE001 - e.g. a rule raising: shown in the page, never a traceback
             return no_update, failure(f"run {rep} of seed {seed}", exc), no_update, no_update
         trace["scenario"] = entry.key
-        changes = ", ".join(f"{k}={v:g}" for k, v in sorted(overrides.items())) or "none"
+        from simulator.charts.words import human_label
+
+        changes = "; ".join(f"{human_label(k, entry.loaded.scenario)} ({k}) = {v:g}"
+                            for k, v in sorted(overrides.items())) or "none"
         info = (f"{entry.loaded.scenario.metadata.title}: run {rep} of seed {seed} (the same run as "
                 f"`diplosim run` keeps for that seed and replication); what-if settings: {changes}")
         return trace, info, len(trace["weeks"]) - 1, 0

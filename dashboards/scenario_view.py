@@ -54,5 +54,10 @@ def scenario_panel(entry) -> list:
         section("Calendar", table(["what", "when"], dates)),
         section("Questions", table(["question", "kind"], [[q.text, "date" if q.is_date else "yes/no"]
                                                           for q in c.questions])),
-        section("What every number rests on", evidence),
+        section("What every number rests on",
+                *([] if entry.quotes_checked else [html.Div(
+                    "These quotes were not checked against their sources: the scenario was uploaded without its "
+                    "source texts (upload it with them, as several files or a .zip, to check them as "
+                    "`diplosim validate` does).", className="note", id="evidence-unchecked")]),
+                evidence),
     ]
