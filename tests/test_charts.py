@@ -83,7 +83,7 @@ def test_calendar_variants_baseline_and_whatif_on_one_chart(mc, seed_compiled):
         assert b.line.color != a.line.color and b.line.color.startswith("rgba(")  # a lighter shade
         assert list(b.y) == list(a.y)
     assert max(t.legendrank for t in alt) < min(t.legendrank for t in base)  # what-if first in the legend
-    assert fig.layout.xaxis.rangeslider.visible
+    assert fig.layout.yaxis.fixedrange and "zoom to any window" in fig.layout.title.text  # a drag picks dates
     (menu,) = fig.layout.updatemenus
     windows = {b.label: b.args[0]["xaxis.range"] for b in menu.buttons}
     assert windows["8 weeks before round 1"] == ["2023-03-19", "2023-06-04"]

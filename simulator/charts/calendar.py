@@ -28,7 +28,8 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
     ``variants`` is ``[(name, runs), ...]``; the last is the one in focus: solid lines in the levels' colours
     with their Wilson bands. Earlier ones are dashed, in lighter shades of the same colours, without bands.
     With one unnamed variant this is ``probability_over_calendar``. Buttons above the plot zoom to the weeks
-    before the election (or back to the whole calendar); the range slider below picks any window.
+    before the election (or back to the whole calendar); dragging across the plot zooms to any window (the
+    probability axis stays fixed, so a drag selects dates only).
     """
     dates = pd.to_datetime(compiled.dates)
     colors, names = level_colors(compiled), level_names(compiled)
@@ -63,15 +64,16 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
                                "<extra></extra>")))
     add_markers(fig, [(m, m.date) for m in calendar_markers(compiled)])
     runs_text = f"{sizes[-1]:,} runs" + (" each" if len(variants) > 1 else "")
-    which = ""
+    which = "<br><sup>drag across the chart to zoom to any window; double-click to zoom out</sup>"
     if len(variants) > 1:
         styles = ", ".join(f"{v}: {DASH_WORDS[VARIANT_DASH[k % len(VARIANT_DASH)]]}, lighter"
                            for k, (v, _) in enumerate(variants[:-1]))
-        which = f"<br><sup>{variants[-1][0]}: solid lines with {confidence:.0%} bands; {styles}</sup>"
+        which = (f"<br><sup>{variants[-1][0]}: solid lines with {confidence:.0%} bands; {styles}; drag across the "
+                 "chart to zoom to any window</sup>")
     fig.update_layout(
         title=dict(text=f"How likely is each meeting to have happened by a given date? ({runs_text}, "
                         f"{confidence:.0%} bands){which}", y=0.97, yanchor="top"),
-        xaxis=dict(title="Date", tickformat="%b %Y", rangeslider=dict(visible=True, thickness=0.07)),
+        xaxis=dict(title="Date", tickformat="%b %Y"),
         yaxis=dict(title="Share of runs, meeting held by then", tickformat=".0%", range=[0, 1.02], fixedrange=True),
         updatemenus=[window_buttons(compiled)], hovermode="closest",
         legend=dict(title="Meeting level", groupclick="toggleitem"), height=600, margin=dict(t=120),
