@@ -76,7 +76,7 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
         xaxis=dict(title="Date", tickformat="%b %Y"),
         yaxis=dict(title="Share of runs, meeting held by then", tickformat=".0%", range=[0, 1.02], fixedrange=True),
         updatemenus=[window_buttons(compiled)], hovermode="closest",
-        legend=dict(title="Meeting level", groupclick="toggleitem"), height=600, margin=dict(t=120),
+        legend=dict(title="Meeting level", groupclick="toggleitem"), height=520, margin=dict(t=120),
         template="plotly_white")
     return fig
 
