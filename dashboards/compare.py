@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, dcc, html, no_update
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, State, dcc, html
 
 from .context import MAIN
 from .state import MAX_RUNS
-from .ui import difference, failure, interval, number, probabilities, problems, table
+from .ui import difference, failure, headlines, interval, number, probabilities, problems, table
+
+HIDE, SHOW = {"display": "none"}, {"display": "block"}
+EMPTY = {"data": [], "layout": {}}
 
 
 def _side(ctx, side: str) -> html.Div:
@@ -23,34 +25,29 @@ def _side(ctx, side: str) -> html.Div:
 def layout(ctx) -> html.Div:
     return html.Div([
         html.P("Both variants run the same replications with the same seed, so their runs share random draws "
-               "wherever the scenarios' draw layouts agree; differences are paired (B minus A)."),
+               "wherever the scenarios' draw layouts agree; differences are paired (B minus A). Settings are "
+               "checked as in the What-if tab: known names, numbers within each parameter's range, switches 0 or 1."),
         html.Div([_side(ctx, "a"), _side(ctx, "b")], className="row"),
         html.Div([html.Label(["runs ", number("compare-runs", ctx.runs, 1, MAX_RUNS)]),
                   html.Label(["seed ", number("compare-seed", ctx.seed)]),
                   html.Button("Compare", id="compare-go")], className="row"),
         html.Div(id="compare-problems"),
-        html.Div(id="compare-status", className="status"),
-        html.Div(id="compare-table"),
-        dcc.Graph(id="compare-diff"),
-        html.Div([html.Div(dcc.Graph(id="compare-a-calendar"), className="half"),
-                  html.Div(dcc.Graph(id="compare-b-calendar"), className="half")], className="row"),
+        html.Div([
+            html.Div(id="compare-status", className="status"),
+            html.Div(id="compare-headlines"),
+            dcc.Graph(id="compare-calendar"),
+            html.Div(id="compare-table"),
+            dcc.Graph(id="compare-diff"),
+        ], id="compare-result", style=HIDE),
     ])
 
 
 def parse_settings(text: str | None, table_, where: str) -> tuple[dict[str, float], list[str]]:
-    from simulator.scenario.params import parse_assignment
+    """One setting per line (or comma-separated), checked exactly like the What-if tab's URL settings."""
+    from .state import check_assignments
 
-    out, found = {}, []
-    for line in (text or "").replace(",", "\n").splitlines():
-        if not line.strip():
-            continue
-        try:
-            name, value = parse_assignment(line.strip(), table_, where=where)
-        except ValueError as exc:
-            found.append(str(exc))
-            continue
-        out[name] = value
-    return out, found
+    lines = [line.strip() for line in (text or "").replace(",", "\n").splitlines() if line.strip()]
+    return check_assignments(lines, table_, where)
 
 
 def compare_view(ctx, key_a: str, sets_a: dict, key_b: str, sets_b: dict, runs: int, seed: int) -> dict:
@@ -70,42 +67,47 @@ def compare_view(ctx, key_a: str, sets_a: dict, key_b: str, sets_b: dict, runs: 
     crn = ("exact common random numbers (same draw layout)" if all(same.values()) else
            "partly common random numbers: the draw layouts differ in " + ", ".join(k for k, v in same.items() if not v))
     body = [[r["text"], interval(r["a"]), interval(r["b"]), difference(r)] for r in rows]
+    if key_a == key_b or [m.id for m in ea.compiled.milestones] == [m.id for m in eb.compiled.milestones]:
+        calendar = charts.calendar_variants([("A", a.table), ("B", b.table)], eb.compiled)
+    else:  # different milestones: B's calendar alone, A's numbers stay in the table
+        calendar = _labelled(charts.probability_over_calendar(b.table, eb.compiled), "B")
     return {"status": f"{runs:,} runs each, seed {seed}; {crn}; A in {a.seconds:.2f} s, B in {b.seconds:.2f} s",
+            "headlines": headlines(rows, base="A", alt="B", id_="compare-headlines-cards"),
             "table": table(["question", "A (95% Wilson)", "B (95% Wilson)", "B - A (paired 95%)"], body,
                            id="compare-numbers"),
             "diff": difference_from_baseline(probabilities(rows), runs, "A", "B"),
-            "a": _labelled(charts.probability_over_calendar(a.table, ea.compiled), "A"),
-            "b": _labelled(charts.probability_over_calendar(b.table, eb.compiled), "B")}
+            "calendar": calendar}
 
 
 def _labelled(fig, side: str):
-    """Side-by-side charts are half as wide: name the variant and let the title wrap in a smaller font."""
-    return fig.update_layout(title=dict(text=f"<b>{side}</b>: {fig.layout.title.text}".replace("? (", "?<br>("),
-                                        font=dict(size=13)))
+    return fig.update_layout(title=dict(text=f"<b>{side}</b>: {fig.layout.title.text}"))
 
 
 def register(app, ctx) -> None:
-    @app.callback(Output("compare-problems", "children"), Output("compare-status", "children"),
+    @app.callback(Output("compare-problems", "children"), Output("compare-result", "style"),
+                  Output("compare-status", "children"), Output("compare-headlines", "children"),
                   Output("compare-table", "children"), Output("compare-diff", "figure"),
-                  Output("compare-a-calendar", "figure"), Output("compare-b-calendar", "figure"),
+                  Output("compare-calendar", "figure"),
                   Input("compare-go", "n_clicks"), State("compare-a-scenario", "value"),
                   State("compare-a-sets", "value"), State("compare-b-scenario", "value"),
                   State("compare-b-sets", "value"), State("compare-runs", "value"), State("compare-seed", "value"),
                   prevent_initial_call=True)
     def run_compare(_, key_a, text_a, key_b, text_b, runs, seed):
+        cleared = (HIDE, "", None, None, EMPTY, EMPTY)  # an invalid compare never leaves the last result on screen
         if ctx.get(key_a) is None or ctx.get(key_b) is None:
-            raise PreventUpdate
+            return (problems(["compare: choose a scenario for A and for B (uploads last while the server runs)"]),
+                    *cleared)
         sets_a, found_a = parse_settings(text_a, ctx.table(key_a), "compare A")
         sets_b, found_b = parse_settings(text_b, ctx.table(key_b), "compare B")
         found = found_a + found_b
         if runs is None or seed is None or not 1 <= int(runs) <= MAX_RUNS or int(seed) < 0:
             found.append(f"compare: runs is a whole number from 1 to {MAX_RUNS:,} and seed one >= 0")
         if found:
-            return problems(found), "", None, no_update, no_update, no_update
+            return (problems(found), *cleared)
         try:
             view = compare_view(ctx, key_a, sets_a, key_b, sets_b, int(runs), int(seed))
         except ValueError as exc:
-            return problems([str(exc)]), "", None, no_update, no_update, no_update
+            return (problems([str(exc)]), *cleared)
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
-            return failure("compare", exc), "", None, no_update, no_update, no_update
-        return None, view["status"], view["table"], view["diff"], view["a"], view["b"]
+            return (failure("compare", exc), *cleared)
+        return None, SHOW, view["status"], view["headlines"], view["table"], view["diff"], view["calendar"]

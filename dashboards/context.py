@@ -3,23 +3,33 @@
 Scenarios are addressed by a short key that goes into the URL: ``main`` for
 the file given on the command line, ``upload-<hash>`` for an uploaded one
 (kept in this server's memory, so such a link works while the server runs).
-Uploads are size-limited, written to a private temporary file and validated
-by the same loader as ``diplosim validate`` (plain YAML only: no tag can
-build an object, and rules are names from the registry, never import paths).
+Uploads are size-limited, written to a private temporary directory and
+validated by the same loader as ``diplosim validate`` (plain YAML only: no tag
+can build an object, and rules are names from the registry, never import
+paths). A scenario may come with its source texts, as several files or one
+zip archive; then its evidence quotes are checked against them exactly as
+``diplosim validate`` does. Archives are extracted by hand, never with
+``extractall``: member names must be relative paths without ``..``, links are
+refused, and the number of files and the bytes actually read are bounded.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import io
 import re
+import stat
 import tempfile
 import threading
+import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_UPLOAD_BYTES = 256 * 1024  # a scenario is a few tens of KB; anything larger is a mistake or abuse
+MAX_BUNDLE_BYTES = 4 * 1024 * 1024  # a scenario with its source texts (files or a zip, and what a zip holds)
+MAX_BUNDLE_FILES = 50
 MAX_UPLOADS = 16  # uploaded scenarios kept in memory (oldest dropped first)
 MAIN = "main"
 
@@ -38,6 +48,7 @@ class Entry:
     label: str
     loaded: object  # scenario.LoadedScenario
     compiled: object  # compiled.Compiled
+    quotes_checked: bool = True  # False for an upload that came without its source texts
 
 
 class LRU:
@@ -74,10 +85,10 @@ class Context:
     lock: threading.Lock = field(default_factory=threading.Lock)  # guards ``scenarios``
     compute_lock: threading.Lock = field(default_factory=threading.Lock)  # one Monte Carlo at a time
 
-    def add(self, key: str, label: str, loaded) -> Entry:
+    def add(self, key: str, label: str, loaded, quotes_checked: bool = True) -> Entry:
         from simulator.compiled import Compiled
 
-        entry = Entry(key, label, loaded, Compiled(loaded.scenario))
+        entry = Entry(key, label, loaded, Compiled(loaded.scenario), quotes_checked)
         with self.lock:
             self.scenarios[key] = entry
             uploads = [k for k in self.scenarios if k != MAIN]
@@ -98,22 +109,134 @@ class Context:
     def options(self) -> list[dict]:
         return [{"label": e.label, "value": e.key} for e in self.scenarios.values()]
 
-    def add_upload(self, filename: str | None, contents: str | None) -> Entry:
-        """Validate an uploaded scenario (a ``dcc.Upload`` data URL); raise UploadError with one-line problems."""
+    def add_upload(self, filename, contents) -> Entry:
+        """Validate an uploaded scenario, alone or with its source texts; raise UploadError with one-line problems.
+
+        ``filename``/``contents`` are what ``dcc.Upload`` gives: one name and data URL, or lists of them (several
+        files, or one zip archive). The scenario is the one YAML file; the other files are its source texts.
+        """
         from simulator.scenario import ScenarioError, load
 
-        name = safe_name(filename)
-        data = decode_upload(name, contents)
+        names = filename if isinstance(filename, list) else [filename]
+        datas = contents if isinstance(contents, list) else [contents]
+        if len(names) != len(datas) or not datas:
+            raise UploadError(["upload: the files were not received; try again"])
+        if len(datas) > MAX_BUNDLE_FILES:
+            raise UploadError([f"upload: {len(datas):,} files; at most {MAX_BUNDLE_FILES} (a scenario and its "
+                               "source texts)"])
+        files: dict[str, bytes] = {}  # relative path -> bytes
+        total = 0
+        for raw_name, data_url in zip(names, datas):
+            name = safe_name(raw_name)
+            limit = MAX_UPLOAD_BYTES if is_yaml(name) else MAX_BUNDLE_BYTES
+            data = decode_upload(name, data_url, limit)
+            total += len(data)
+            if total > MAX_BUNDLE_BYTES:
+                raise UploadError([f"upload: the files add up to more than the {MAX_BUNDLE_BYTES // 2**20} MB limit "
+                                   "for a scenario with its source texts"])
+            if name.lower().endswith(".zip"):
+                files.update(unzip(name, data))
+            else:
+                files[name] = data
+        yamls = sorted(n for n in files if is_yaml(n))
+        if len(yamls) != 1:
+            which = f" ({', '.join(yamls[:5])})" if yamls else ""
+            raise UploadError([f"upload: found {len(yamls)} scenario files (.yaml/.yml){which}; upload exactly one, "
+                               "with its source texts if you want the quotes checked"])
+        (scenario_name,) = yamls
+        size = len(files[scenario_name])
+        if size > MAX_UPLOAD_BYTES:
+            raise UploadError([f"{scenario_name}: upload: {size / 2**20:.1f} MB, larger than the "
+                               f"{MAX_UPLOAD_BYTES // 1024} KB limit for a scenario"])
+        texts = {n: d for n, d in files.items() if n != scenario_name}
         with tempfile.TemporaryDirectory(prefix="diplosim-upload-") as tmp:
-            path = Path(tmp) / name
-            path.write_bytes(data)
+            root = Path(tmp)
+            path = root / Path(scenario_name).name
+            path.write_bytes(files[scenario_name])
+            check = bool(texts)
+            if check:
+                try:
+                    place_sources(root, path, scenario_name, texts)
+                except ScenarioError as exc:
+                    raise UploadError([str(p).replace(str(path), Path(scenario_name).name)
+                                       for p in exc.problems]) from None
             try:
-                # source texts are files next to a scenario; an upload comes alone, so quotes cannot be checked
-                loaded = load(path, check_sources=False)
+                # with its source texts, the same check as `diplosim validate`; alone, quotes cannot be checked
+                loaded = load(path, check_sources=check)
             except ScenarioError as exc:
-                raise UploadError([str(p).replace(str(path), name) for p in exc.problems]) from None
-        key = f"upload-{loaded.digest[:12]}"
-        return self.add(key, f"{name} (uploaded)", loaded)
+                raise UploadError([str(p).replace(str(path), Path(scenario_name).name) for p in exc.problems]) from None
+        key = f"upload-{loaded.digest[:12]}" + ("" if check else "-unchecked")
+        sources = f", {len(texts)} source text(s)" if check else ""
+        return self.add(key, f"{Path(scenario_name).name} (uploaded{sources})", loaded, quotes_checked=check)
+
+
+def is_yaml(name: str) -> bool:
+    return name.lower().endswith((".yaml", ".yml"))
+
+
+def place_sources(root: Path, scenario_path: Path, scenario_name: str, texts: dict[str, bytes]) -> None:
+    """Write the source texts where the scenario's ``sources[].file`` expects them, relative to the scenario.
+
+    Files from an archive keep their paths (relative to the scenario file's folder in the archive); loose files
+    (a browser sends base names only) go to the path of the source whose file has the same base name.
+    """
+    from simulator.scenario import ScenarioError, load
+
+    try:
+        declared = [s.file for s in load(scenario_path, check_sources=False).scenario.sources]
+    except ScenarioError:
+        return  # the scenario itself is invalid: its own problems are reported by the full load
+    base = Path(scenario_name).parent
+    by_base = {}
+    for rel in declared:
+        by_base.setdefault(Path(rel).name, rel)
+    for name, data in texts.items():
+        p = Path(name)
+        try:
+            rel = p.relative_to(base) if base != Path(".") else p
+        except ValueError:
+            rel = p
+        if len(p.parts) == 1 and p.name in by_base:
+            rel = Path(by_base[p.name])
+        target = (root / rel).resolve()
+        if root.resolve() not in target.parents:  # a scenario naming ../x is refused, never written outside
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def unzip(name: str, data: bytes) -> dict[str, bytes]:
+    """The files of a zip archive, read safely: relative names only, no links, bounded count and bytes."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise UploadError([f"{name}: upload: not a readable zip archive"]) from None
+    files = [m for m in members if not m.is_dir()]
+    if len(files) > MAX_BUNDLE_FILES:
+        raise UploadError([f"{name}: upload: the archive holds {len(files):,} files; at most {MAX_BUNDLE_FILES}"])
+    out: dict[str, bytes] = {}
+    total = 0
+    for m in files:
+        member = m.filename.replace("\\", "/")
+        parts = member.split("/")
+        if (member.startswith("/") or re.match(r"^[A-Za-z]:", member) or ".." in parts
+                or any(not part for part in parts[:-1])):
+            raise UploadError([f"{name}: upload: the archive member '{member[:80]}' is not a plain relative path; "
+                               "nothing was extracted"])
+        if stat.S_ISLNK(m.external_attr >> 16):
+            raise UploadError([f"{name}: upload: the archive member '{member[:80]}' is a link; nothing was extracted"])
+        if parts[0] in ("__MACOSX",) or parts[-1].startswith("."):
+            continue  # archivers' side files, never part of a scenario
+        with archive.open(m) as fh:
+            chunk = fh.read(MAX_BUNDLE_BYTES - total + 1)  # reads what is really there, whatever the header says
+        total += len(chunk)
+        if total > MAX_BUNDLE_BYTES:
+            raise UploadError([f"{name}: upload: the archive unpacks to more than the {MAX_BUNDLE_BYTES // 2**20} MB "
+                               "limit for a scenario with its source texts"])
+        clean = "/".join(re.sub(r"[^A-Za-z0-9._-]", "_", part)[:80] for part in parts)
+        out[clean] = chunk
+    return out
 
 
 def safe_name(filename: str | None) -> str:
@@ -122,16 +245,22 @@ def safe_name(filename: str | None) -> str:
     return base or "upload.yaml"
 
 
-def decode_upload(name: str, contents: str | None) -> bytes:
+def limit_text(limit: int) -> str:
+    return f"{limit // 2**20} MB limit for a scenario with its source texts" if limit >= 2**20 else \
+        f"{limit // 1024} KB limit for a scenario"
+
+
+def decode_upload(name: str, contents: str | None, limit: int = MAX_UPLOAD_BYTES) -> bytes:
     if not contents or "," not in contents:
         raise UploadError([f"{name}: upload: the file is empty or was not received"])
     payload = contents.split(",", 1)[1]
-    if len(payload) > MAX_UPLOAD_BYTES * 4 // 3 + 8:
-        raise UploadError([f"{name}: upload: larger than the {MAX_UPLOAD_BYTES // 1024} KB limit for a scenario"])
+    if len(payload) > limit * 4 // 3 + 8:
+        raise UploadError([f"{name}: upload: about {len(payload) * 3 / 4 / 2**20:.1f} MB, larger than the "
+                           f"{limit_text(limit)}"])
     try:
         data = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         raise UploadError([f"{name}: upload: not a readable file (bad encoding)"]) from None
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError([f"{name}: upload: larger than the {MAX_UPLOAD_BYTES // 1024} KB limit for a scenario"])
+    if len(data) > limit:
+        raise UploadError([f"{name}: upload: {len(data) / 2**20:.1f} MB, larger than the {limit_text(limit)}"])
     return data

@@ -15,10 +15,9 @@ from dash.exceptions import PreventUpdate
 from .state import parse_search
 from .ui import failure, number, table
 
-ACTIONS = {"proposed": "proposed {milestone}", "blocked": "blocked {milestone} ({reason})",
-           "acted": "took the step: {milestone}", "pushed": "pushed for {milestone}",
-           "waived": "waived {detail} for {milestone}", "election": "won the {election}",
-           "entered": "entered", "left": "left"}
+# what an actor did (its row of the week table); the rest goes on the calendar row. Both as sentences
+ACTIONS = ("proposed", "blocked", "acted", "pushed", "waived", "election", "entered", "left")
+CALENDAR = ("held", "broke", "scheduled", "shock", "occasion", "effect")
 
 
 STEP_JS = """
@@ -74,49 +73,30 @@ def _stage_index(compiled, st, ladder: str) -> int:
     return reached
 
 
-def _action(compiled, e: dict) -> str | None:
-    """What an actor did, in the scenario's words (None for events that are not an actor's doing)."""
-    from simulator.charts.runs import reason_label
-
-    w = compiled.words
-    if e["kind"] not in ACTIONS:
-        return None
-    milestone = w.name(e["milestone"]) if e["milestone"] else ""
-    reason = reason_label(compiled, e["actor"], e["detail"]).split(": ", 1)[-1] if e["kind"] == "blocked" else ""
-    election = w.name(f"election.{e['detail'].partition(':')[0]}") if e["kind"] == "election" else ""
-    detail = w.name(e["detail"]) if e["detail"] else ""
-    return ACTIONS[e["kind"]].format(milestone=milestone, reason=reason, election=election, detail=detail)
-
-
-CALENDAR_WORDS = {"held": "held", "scheduled": "event", "shock": "shock", "occasion": "occasion", "broke": "broke down",
-                  "effect": "effect"}
-
-
 def week_table(trace: dict, compiled, week: int) -> html.Table:
+    from simulator.charts.words import event_sentence
     from simulator.layout import EVENT_COLUMNS
 
     w = compiled.words
+
+    def said(e: dict) -> str:
+        return event_sentence(compiled, e["kind"], e["milestone"], e["actor"], e["detail"], e["step"])
+
     now = trace["weeks"][week]
     stage_of = {lad.actor: lad for lad in compiled.scenario.concessions}
     rows = []
     this_week = [dict(zip(EVENT_COLUMNS, ev)) for ev in trace["events"] if ev[2] == week]
     for actor in compiled.scenario.actors:
-        did = [_action(compiled, e) for e in this_week if e["actor"] == actor.id]
-        did = [d for d in did if d]
+        did = [said(e) for e in this_week if e["actor"] == actor.id and e["kind"] in ACTIONS]
         pressure = now.get(f"pressure.{actor.id}")
         lad = stage_of.get(actor.id)
         stage = "-" if lad is None else w.name(f"{lad.id}.{lad.stages[now[f'stage.{lad.id}']].id}")
         rows.append([w.name(actor.id), actor.role, "-" if pressure is None else f"{pressure:.2f}", stage,
                      "; ".join(did) or "-"])
-    other = []
-    for e in this_week:
-        if e["kind"] in ("held", "broke"):
-            other.append(f"{CALENDAR_WORDS[e['kind']]} {w.name(e['milestone'])}")
-        elif e["kind"] in CALENDAR_WORDS:
-            other.append(f"{CALENDAR_WORDS[e['kind']]}: {w.name(e['detail'])}")
-        elif e["kind"] == "election" and not e["actor"]:
-            other.append(f"{w.name('election.' + e['detail'].partition(':')[0])}: round 1 undecided, run-off")
-    rows.append(["(calendar)", "", "", "", "; ".join(other) or "-"])
+    calendar = [said(e) for e in this_week
+                if e["kind"] in CALENDAR or (e["kind"] in ("blocked", "election") and not e["actor"])
+                or (e["kind"] == "proposed" and e["actor"].partition(":")[0] in ("calendar", "occasion"))]
+    rows.append(["(calendar)", "", "", "", "; ".join(calendar) or "-"])
     return table(["actor", "role", "pressure", "concession stage", f"this week ({now['date']})"], rows,
                  id="onerun-week-table")
 
@@ -163,7 +143,10 @@ def register(app, ctx) -> None:
         except Exception as exc:  # noqa: BLE001 - e.g. a rule raising: shown in the page, never a traceback
             return no_update, failure(f"run {rep} of seed {seed}", exc), no_update, no_update
         trace["scenario"] = entry.key
-        changes = ", ".join(f"{k}={v:g}" for k, v in sorted(overrides.items())) or "none"
+        from simulator.charts.words import human_label
+
+        changes = "; ".join(f"{human_label(k, entry.compiled)} ({k}) = {v:g}"
+                            for k, v in sorted(overrides.items())) or "none"
         info = (f"{entry.loaded.scenario.metadata.title}: run {rep} of seed {seed} (the same run as "
                 f"`diplosim run` keeps for that seed and replication); what-if settings: {changes}")
         return trace, info, len(trace["weeks"]) - 1, 0

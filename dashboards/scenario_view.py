@@ -36,7 +36,12 @@ def scenario_panel(entry) -> list:
         section("Actors", actors, dcc.Graph(figure=charts.actor_network(c), id="scenario-network")),
         section("Sources", sources),
         *structure,
-        section("What every number and construct rests on", evidence),
+        section("What every number and construct rests on",
+                *([] if entry.quotes_checked else [html.Div(
+                    "These quotes were not checked against their sources: the scenario was uploaded without its "
+                    "source texts (upload it with them, as several files or a .zip, to check them as "
+                    "`diplosim validate` does).", className="note", id="evidence-unchecked")]),
+                evidence),
     ]
 
 

@@ -30,33 +30,102 @@ class WhatIf:
         return (self.scenario, self.seed, self.runs, tuple(sorted(self.overrides.items())))
 
 
+MAX_QUERY_CHARS = 60_000  # a what-if URL is a few hundred characters; the server refuses lines over 64 KiB anyway
+MAX_SETTING_CHARS = 200  # one `name=value`: the longest dotted name plus a number fits many times over
+MAX_SHOWN = 4  # problems of one kind listed before the rest are summarised in one line
+
+
+class UnknownParameter(ValueError):
+    """A setting names no parameter of the scenario (kept apart so many of them make one line)."""
+
+    def __init__(self, where: str, name: str):
+        self.name = name
+        super().__init__(f"{where}: unknown parameter '{name}' (see `diplosim params SCENARIO`)")
+
+
+def what_if_range(table, name: str) -> tuple[float, float]:
+    """The values a what-if may give a parameter: an uncertain one's support (the slider's range), 0 or 1 for
+    a switch, and for a fixed one from 0 (or twice a negative value) to twice its value (at least 1)."""
+    p = table.params[name]
+    if p.is_uncertain:
+        lo, hi = p.bounds
+        return float(lo), float(hi)
+    if is_switch(table, name):
+        return 0.0, 1.0
+    return min(0.0, 2 * p.value), max(1.0, 2 * p.value)
+
+
+def check_assignment(text: str, table, where: str) -> tuple[str, float]:
+    """``name=value`` -> (name, value) if the dashboard may set it; ValueError (one line) otherwise."""
+    from simulator.scenario.params import parse_assignment
+
+    if len(text) > MAX_SETTING_CHARS:
+        raise ValueError(f"{where}: a setting of {len(text):,} characters is too long (at most "
+                         f"{MAX_SETTING_CHARS}); it starts '{text[:30]}'")
+    name = text.partition("=")[0].strip()
+    if "=" in text and name not in table.index:
+        raise UnknownParameter(where, name)
+    name, value = parse_assignment(text, table, where=where)
+    if is_switch(table, name):
+        if value not in (0.0, 1.0):
+            raise ValueError(f"{where}: switch '{name}' takes 0 or 1, not {value:g}")
+        return name, value
+    lo, hi = what_if_range(table, name)
+    if not lo <= value <= hi:
+        kind = "range" if table.params[name].is_uncertain else "what-if range"
+        raise ValueError(f"{where}: {value:g} for '{name}' is outside its {kind} {lo:g} to {hi:g}")
+    return name, value
+
+
+def check_assignments(texts: list[str], table, where: str) -> tuple[dict[str, float], list[str]]:
+    """Several settings -> (overrides, one-line problems); many problems of a kind are summarised."""
+    out: dict[str, float] = {}
+    unknown: list[str] = []
+    other: list[str] = []
+    for text in texts:
+        try:
+            name, value = check_assignment(text, table, where)
+        except UnknownParameter as exc:
+            unknown.append(exc.name)
+            continue
+        except ValueError as exc:
+            other.append(str(exc))
+            continue
+        out[name] = value
+    found = []
+    if len(unknown) == 1:
+        found.append(str(UnknownParameter(where, unknown[0])))
+    elif unknown:
+        shown = ", ".join(f"'{n[:40]}'" for n in unknown[:MAX_SHOWN])
+        found.append(f"{where}: {len(unknown):,} unknown parameters ({shown}"
+                     f"{', ...' if len(unknown) > MAX_SHOWN else ''}); none of them was used "
+                     "(see `diplosim params SCENARIO`)")
+    found += other[:MAX_SHOWN]
+    if len(other) > MAX_SHOWN:
+        found.append(f"{where}: {len(other) - MAX_SHOWN:,} more settings refused for the same kinds of reason")
+    return out, found
+
+
 def parse_search(search: str | None, default_scenario: str, table_for, runs: int, seed: int
                  ) -> tuple[WhatIf, list[str]]:
     """URL query -> (state, problems). ``table_for(key)`` gives a scenario's ParameterTable or None if unknown."""
-    from simulator.scenario.params import parse_assignment
-
-    query = parse_qs((search or "").lstrip("?"), keep_blank_values=True)
+    search = search or ""
+    if len(search) > MAX_QUERY_CHARS:
+        return WhatIf(default_scenario, runs, seed), [
+            f"URL: the address is {len(search):,} characters long, more than the {MAX_QUERY_CHARS:,} a what-if "
+            "can need; its settings were ignored and the baseline is shown"]
+    query = parse_qs(search.lstrip("?"), keep_blank_values=True)
     problems: list[str] = []
     scenario = _last(query, "scenario") or default_scenario
     table = table_for(scenario)
     if table is None:
-        problems.append(f"URL: scenario: unknown scenario '{scenario}' (uploads last while the server runs); "
+        problems.append(f"URL: scenario: unknown scenario '{scenario[:60]}' (uploads last while the server runs); "
                         f"showing '{default_scenario}'")
         scenario, table = default_scenario, table_for(default_scenario)
     runs = _int(query, "runs", runs, 1, MAX_RUNS, problems)
     seed = _int(query, "seed", seed, 0, 2**63 - 1, problems)
-    overrides: dict[str, float] = {}
-    for text in query.get("set", []):
-        try:
-            name, value = parse_assignment(text, table, where="URL: set")
-        except ValueError as exc:
-            problems.append(str(exc))
-            continue
-        if is_switch(table, name) and value not in (0.0, 1.0):
-            problems.append(f"URL: set: switch '{name}' takes 0 or 1, not {value:g}")
-            continue
-        overrides[name] = value
-    return WhatIf(scenario, runs, seed, overrides), problems
+    overrides, found = check_assignments(query.get("set", []), table, "URL: set")
+    return WhatIf(scenario, runs, seed, overrides), problems + found
 
 
 def is_switch(table, name: str) -> bool:
@@ -76,9 +145,9 @@ def _int(query: dict, name: str, default: int, low: int, high: int, problems: li
     if raw is None:
         return default
     try:
-        value = int(raw)
+        value = int(raw) if len(raw) <= 25 else int("x")
     except ValueError:
-        problems.append(f"URL: {name}: '{raw}' is not a whole number; using {default}")
+        problems.append(f"URL: {name}: '{raw[:25]}' is not a whole number; using {default}")
         return default
     if not low <= value <= high:
         problems.append(f"URL: {name}: {value} is outside {low}..{high}; using {default}")

@@ -29,9 +29,10 @@ def layout(ctx) -> html.Div:
         html.Div(id="sweep-problems"),
         html.Div(id="sweep-info", className="status"),
         html.Div([
-            html.Label(["question ", dcc.Dropdown(id="sweep-question", clearable=False, style={"width": "32em"})]),
-            html.Label(["x ", dcc.Dropdown(id="sweep-x", clearable=False, style={"width": "18em"})]),
-            html.Label(["y ", dcc.Dropdown(id="sweep-y", clearable=False, style={"width": "18em"})]),
+            html.Label(["question ", dcc.Dropdown(id="sweep-question", clearable=False)],
+                       style={"flex": "1 1 100%"}),
+            html.Label(["x ", dcc.Dropdown(id="sweep-x", clearable=False)], style={"flex": "1 1 22em"}),
+            html.Label(["y ", dcc.Dropdown(id="sweep-y", clearable=False)], style={"flex": "1 1 22em"}),
         ], className="row"),
         dcc.Store(id="sweep-loaded"),
         dcc.Graph(id="sweep-graph"),
@@ -77,6 +78,20 @@ def nearest_points(points, x: str, y: str | None, cx: float, cy: float | None) -
     return [int(p) for p in points["point"][dist <= best + 1e-12]]
 
 
+def pooled_label(points, chosen: list[int]) -> str:
+    """The setting of the chosen points: parameters they share as 'name = value'; those that differ among them
+    as 'pooled over name = a, b' (so a label never names one point's value for several)."""
+    rows = points[points["point"].isin(chosen)].drop(columns="point")
+    same, differ = [], []
+    for col in rows.columns:
+        values = sorted(v for v in rows[col].unique() if v == v)  # v == v drops NaN
+        if len(values) == 1:
+            same.append(f"{col} = {values[0]:.3g}")
+        elif values:
+            differ.append(f"{col} = {', '.join(f'{v:.3g}' for v in values)}")
+    return ", ".join(same + ([f"pooled over {'; '.join(differ)}"] if differ else []))
+
+
 def point_view(res, chosen: list[int], k: int = 3) -> dict:
     """Question summary, calendar and sample runs of the chosen points (runs of equal settings pooled)."""
     import pyarrow as pa
@@ -102,9 +117,9 @@ def point_view(res, chosen: list[int], k: int = 3) -> dict:
         record, ev = run_one(c, seed, rep, pt, overrides)
         differ += any(record[key] != stored[(pt, rep)][key] for key in map(L.question, (q.id for q in c.questions)))
         events.extend(ev)
-    setting = res.points[res.points["point"] == chosen[0]].drop(columns="point").iloc[0]
-    label = ", ".join(f"{k} = {v:.3g}" for k, v in setting.items() if v == v)
-    note = (f"Point {', '.join(map(str, chosen))} ({label}): {runs.num_rows:,} runs. Sample runs re-simulated "
+    label = pooled_label(res.points, chosen)
+    what = "Point" if len(chosen) == 1 else "Points"
+    note = (f"{what} {', '.join(map(str, chosen))} ({label}): {runs.num_rows:,} runs. Sample runs re-simulated "
             f"from seed {seed}" + (f"; {differ} of them DIFFER from the stored record" if differ else
                                    ", identical to the stored records"))
     return {"info": note,
@@ -122,6 +137,7 @@ def register(app, ctx) -> None:
                   Input("sweep-open", "n_clicks"), State("sweep-path", "value"))
     def open_sweep(_, path):
         from simulator.charts import varied_parameters
+        from simulator.charts.words import human_label
         from simulator.report import ReportError
 
         if not path:
@@ -135,8 +151,9 @@ def register(app, ctx) -> None:
         questions = [{"label": q.text, "value": q.id} for q in c.questions]
         info = (f"{c.scenario.metadata.title}: {len(res.points)} points, {res.runs.num_rows:,} runs, seed "
                 f"{res.manifest.get('seed')}, varied: {', '.join(varied)}. Click a point for its distributions.")
-        y_options = [NONE] + varied
-        return (None, info, path.strip(), questions, c.questions[0].id, varied, varied[0], y_options,
+        named = [{"label": f"{human_label(v, c)} ({v})", "value": v} for v in varied]
+        y_options = [{"label": "none: a line chart over x", "value": NONE}] + named
+        return (None, info, path.strip(), questions, c.questions[0].id, named, varied[0], y_options,
                 varied[1] if len(varied) > 1 else NONE, HIDDEN, "")
 
     @app.callback(Output("sweep-graph", "figure"), Input("sweep-question", "value"), Input("sweep-x", "value"),

@@ -30,6 +30,85 @@ def probabilities(rows: list[dict]) -> list[dict]:
     return [r for r in rows if r.get("kind") != "count"]
 
 
+def whole_pct(x: float) -> str:
+    """A headline probability: whole percent, one decimal where rounding would say 0% or 100% wrongly."""
+    v = 100 * x
+    text = f"{v:.0f}%"
+    if text in ("0%", "100%") and 0 < x < 1:
+        text = f"{v:.1f}%"
+    return text
+
+
+def pts(diff: float, low: float, high: float) -> str:
+    """A paired change in percentage points with its interval: '+17 pts [+13, +20]' (one decimal below 10)."""
+    d = 0 if max(abs(diff), abs(low), abs(high)) >= 0.095 else 1
+    return f"{100 * diff:+.{d}f} pts [{100 * low:+.{d}f}, {100 * high:+.{d}f}]"
+
+
+def date_range(entry: dict) -> tuple[str, str]:
+    """(median date, '10-90%: a to b') of a date question's summary entry, as people read dates."""
+    import datetime as dt
+
+    from simulator.charts.frames import day
+
+    def fmt(iso, never="not within the calendar"):
+        return never if iso is None else day(dt.date.fromisoformat(str(iso)[:10]))
+
+    return fmt(entry.get("median")), (f"10–90%: {fmt(entry.get('p10'))} to "
+                                      f"{fmt(entry.get('p90'), 'after the calendar ends')}")
+
+
+def headlines(rows: list[dict], base: str = "baseline", alt: str = "what-if", paired: bool = True,
+              id_: str = "headlines") -> html.Div:
+    """One card per question: the variant's probability large, the baseline beside it, the paired change with its
+    95% interval ('79% (baseline 62%) +17 pts [+13, +20]'); date questions give the median date and 10-90% range;
+    count questions the mean number of times, with the paired change in times.
+    Without a second variant (``paired=False``) a card gives the number and its 95% Wilson interval."""
+    cards = []
+    for r in rows:
+        a, b = r["a"], r["b"]
+        change = pts(r["diff"], r["low"], r["high"])
+        tone = "up" if r["low"] > 0 else "down" if r["high"] < 0 else "flat"
+        if r["kind"] == "count":
+            big = "-" if b.get("mean") is None else f"{b['mean']:.2f}"
+            spread = f"10–90%: {b.get('p10')} to {b.get('p90')} times"
+            if paired:
+                base_mean = "-" if a.get("mean") is None else f"{a['mean']:.2f}"
+                small = [html.Span(f"({base} {base_mean}) ", className="base"),
+                         html.Span(difference(r), className=f"change {tone}"), html.Br(),
+                         html.Span(spread, className="spread")]
+            else:
+                small = [html.Span(spread, className="spread")]
+            label = f"times on average ({alt if paired else base})"
+        elif r["kind"] == "date":
+            median, spread = date_range(b)
+            big = median
+            if paired:
+                base_median, _ = date_range(a)
+                small = [html.Span(f"({base} {base_median})", className="base"), html.Br(),
+                         html.Span(spread, className="spread"), html.Br(),
+                         html.Span(f"happens by the end: {whole_pct(b['p'])} ({base} {whole_pct(a['p'])}) "),
+                         html.Span(change, className=f"change {tone}")]
+            else:
+                small = [html.Span(spread, className="spread"), html.Br(),
+                         html.Span(f"happens by the end: {whole_pct(b['p'])}")]
+            label = "median date"
+        else:
+            big = whole_pct(b["p"])
+            if paired:
+                small = [html.Span(f"({base} {whole_pct(a['p'])}) ", className="base"),
+                         html.Span(change, className=f"change {tone}")]
+            else:
+                small = [html.Span(f"95% interval {whole_pct(b['low'])} to {whole_pct(b['high'])}",
+                                   className="base")]
+            label = alt if paired else base
+        cards.append(html.Div([html.Div(r["text"], className="q"),
+                               html.Div([html.Span(big, className="big"), html.Span(f" {label}", className="what")]),
+                               html.Div(small, className="small")],
+                              className="card", id=f"{id_}-{r['id']}"))
+    return html.Div(cards, className="headlines", id=id_)
+
+
 def table(headers: list[str], rows: list[list], **kwargs) -> html.Table:
     return html.Table([html.Thead(html.Tr([html.Th(h) for h in headers])),
                        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows])],
@@ -73,4 +152,16 @@ text-align:left;vertical-align:top;font-size:.9em}.grid th{background:#f3f3f3}
 .row{display:flex;gap:1em;flex-wrap:wrap;align-items:flex-end}.half{flex:1 1 600px;min-width:0}
 .upload{border:1px dashed #fff;padding:.3em .8em;cursor:pointer;font-size:.9em}
 textarea{width:100%;font-family:ui-monospace,monospace}
+.headlines{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:.6em;margin:.6em 0}
+.card{border:1px solid #ddd;border-radius:6px;padding:.5em .8em;background:#fafafa}
+.card .q{font-size:.85em;color:#444;min-height:2.4em}.card .big{font-size:1.9em;font-weight:600;color:#111}
+.card .what{font-size:.8em;color:#666}.card .small{font-size:.88em;color:#333}
+.change{font-weight:600}.change.up{color:#1a7d3c}.change.down{color:#b2261b}.change.flat{color:#666}
+.param .head{display:flex;justify-content:space-between;gap:.5em;align-items:baseline}
+.param .head label{font-family:inherit;font-size:.9em;font-weight:600}
+.param .value{font-family:ui-monospace,monospace;font-size:.85em;white-space:nowrap;background:#eef;
+padding:0 .35em;border-radius:3px}.param .value.fixed{background:#ffe7b3}
+.param .code{font-family:ui-monospace,monospace;color:#777}.param a{font-size:.78em}
+.note{background:#fff8e1;border:1px solid #e0c060;padding:.3em .8em;margin:.4em 0;font-size:.9em}
+.hidden{display:none}
 """

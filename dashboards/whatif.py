@@ -4,8 +4,11 @@ Data flow (one direction, no callback loop): the URL builds the controls
 (``sync_controls``), the controls run the Monte Carlo and write the URL back
 (``run_whatif``). ``whatif-state`` holds the query the controls last wrote,
 so the URL change made by ``run_whatif`` does not rebuild the controls.
-A slider left at its starting position (the distribution's median) means
-"drawn from the distribution"; moved, it fixes the parameter for every run.
+A slider starts at its distribution's median and means "drawn from the
+distribution" until it is moved; once moved, the parameter is fixed for every
+run, at whatever value, the median included (``whatif-sliders`` remembers
+which sliders were moved and their last values). Each parameter's
+"use the distribution again" link drops it from the URL.
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ from dash import ALL, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from .state import MAX_RUNS, WhatIf, parse_search
-from .ui import difference, failure, interval, number, probabilities, problems, table
+from .ui import difference, failure, headlines, interval, number, probabilities, problems, table
 
 PARAM = "whatif-param"
+VALUE = "whatif-value"  # the value shown beside a slider
+DIST = "whatif-dist"  # the distribution line under a parameter's label
+FREE = "whatif-free"  # "use the distribution again" link
+HIDE, SHOW = {"display": "none"}, {}
 
 
 def layout() -> html.Div:
@@ -26,8 +33,9 @@ def layout() -> html.Div:
         html.Div(id="whatif-problems"),
         html.Div(id="whatif-controls"),
         html.Div(id="whatif-status", className="status"),
-        html.Div(id="whatif-numbers"),
+        html.Div(id="whatif-headlines"),
         dcc.Loading(dcc.Graph(id="whatif-calendar"), delay_show=1500),
+        html.Details([html.Summary("All numbers (95% intervals)"), html.Div(id="whatif-numbers")], open=True),
         dcc.Graph(id="whatif-diff"),
         dcc.Graph(id="whatif-questions"),
     ])
@@ -40,67 +48,107 @@ def slider_start(param) -> float:
 
 
 def switches(compiled) -> list[tuple[str, str]]:
-    """(parameter, label) for every precondition and mediator switch."""
-    sc, w = compiled.scenario, compiled.words
-    out = [(f"{p.id}.enabled", f"precondition {w.name(p.id)}: {w.name(p.held_by)} ({p.kind}) wants "
-                               f"{p.requires.label(w)} before {w.name(p.before)}") for p in sc.preconditions]
-    return out + [(f"{m.mediator}.active", f"mediator {w.name(m.mediator)} is active") for m in sc.mediation]
+    """(parameter, human label) for every precondition and mediator switch (``charts.words.human_label``)."""
+    from simulator.charts.words import human_label
+
+    sc = compiled.scenario
+    names = [f"{p.id}.enabled" for p in sc.preconditions] + [f"{m.mediator}.active" for m in sc.mediation]
+    return [(name, human_label(name, compiled)) for name in names]
+
+
+def toggle_options(compiled, overrides: dict[str, float]) -> list[dict]:
+    """Each switch with its label and its current state in words beside it."""
+    out = []
+    for name, label in switches(compiled):
+        on = overrides.get(name, 1.0) >= 0.5
+        state = "on (as in the scenario)" if on else "OFF in this what-if"
+        out.append({"label": html.Span([f"{label} ", html.Span(f"{state}; {name}", className="param code")]),
+                    "value": name})
+    return out
+
+
+def describe_param(p, name: str, value: float | None) -> tuple[str, str]:
+    """(value beside the slider, line under the label) for a parameter fixed at ``value`` or drawn (None)."""
+    from simulator.charts.scenario import describe
+
+    if value is None:
+        return "drawn", f"{name}: {describe(p)}; drawn from this distribution in every run"
+    return f"fixed at {value:.3g}", f"{name}: {describe(p)} in the scenario; fixed at {value:.3g} in this what-if"
 
 
 def controls(entry, state: WhatIf) -> list:
-    from simulator.charts.scenario import describe
+    from simulator.charts.words import human_label
 
-    table_ = entry.compiled.table
-    rows = []
+    c = entry.compiled
+    table_ = c.table
+    rows, values = [], {}
     for name in table_.uncertain:
         p = table_.params[name]
         lo, hi = p.bounds
+        fixed = name in state.overrides
         value = state.overrides.get(name, slider_start(p))
-        fixed = f"fixed at {value:.3g} in this what-if" if name in state.overrides else "drawn from the distribution"
+        values[name] = value
+        shown, line = describe_param(p, name, value if fixed else None)
+        free = WhatIf(state.scenario, state.runs, state.seed,
+                      {k: v for k, v in state.overrides.items() if k != name}).to_search()
         rows.append(html.Div([
-            html.Label(name),
-            html.Div(f"{describe(p)}; {fixed}", className="dist"),
+            html.Div([html.Label(human_label(name, c)),
+                      html.Span(shown, id={"type": VALUE, "name": name}, className="value fixed" if fixed else "value")],
+                     className="head"),
+            html.Div(line, id={"type": DIST, "name": name}, className="dist"),
             dcc.Slider(id={"type": PARAM, "name": name}, min=lo, max=hi, step=(hi - lo) / 100, value=value,
                        marks={lo: f"{lo:.3g}", hi: f"{hi:.3g}"}, updatemode="mouseup", allow_direct_input=False,
                        tooltip={"placement": "bottom", "always_visible": False}),
+            dcc.Link("use the distribution again", href=free, id={"type": FREE, "name": name},
+                     style=SHOW if fixed else HIDE),
         ], className="param"))
     toggles = switches(entry.compiled)
     on = [name for name, _ in toggles if state.overrides.get(name, 1.0) >= 0.5]
-    shown = set(table_.uncertain) | {name for name, _ in toggles}
-    extra = {k: v for k, v in state.overrides.items() if k not in shown}
+    shown_names = set(table_.uncertain) | {name for name, _ in toggles}
+    extra = {k: v for k, v in state.overrides.items() if k not in shown_names}
     reset = WhatIf(state.scenario, state.runs, state.seed).to_search()
     return [
         dcc.Store(id="whatif-scenario", data=state.scenario),
         dcc.Store(id="whatif-extra", data=extra),
+        dcc.Store(id="whatif-sliders", data={"values": values,
+                                             "fixed": sorted(n for n in table_.uncertain if n in state.overrides)}),
         html.Div([
             html.Label(["runs ", number("whatif-runs", state.runs, 1, MAX_RUNS, debounce=True)]),
             html.Label(["seed ", number("whatif-seed", state.seed, debounce=True)]),
             dcc.Link("reset to the scenario's distributions", href=reset, id="whatif-reset"),
-            html.Span(f"also set from the URL: {', '.join(f'{k}={v:g}' for k, v in extra.items())}"
-                      if extra else ""),
+            html.Span(f"also set from the URL: {', '.join(f'{human_label(k, c)} ({k}) = {v:g}' for k, v in extra.items())}"
+                      if extra else "", id="whatif-extra-note"),
         ], className="row"),
         html.H4("Preconditions and mediators"),
-        dcc.Checklist(id="whatif-toggles", options=[{"label": label, "value": name} for name, label in toggles],
-                      value=on, inline=False),
-        html.H4(f"Uncertain parameters ({len(rows)})"),
+        dcc.Checklist(id="whatif-toggles", options=toggle_options(entry.compiled, state.overrides), value=on,
+                      inline=False),
+        html.H4(f"Uncertain parameters ({len(rows)}): move a slider to fix that parameter in every run"),
         html.Div(rows, className="controls"),
     ]
 
 
-def overrides_from_controls(compiled, ids, values, toggled_on, extra) -> dict[str, float]:
+def overrides_from_controls(compiled, ids, values, toggled_on, extra, sliders) -> tuple[dict[str, float], dict]:
+    """(overrides, new ``whatif-sliders`` data): a slider counts as fixed once moved, even back to its median."""
     table_ = compiled.table
+    before = sliders or {"values": {}, "fixed": []}
+    fixed = set(before.get("fixed", []))
+    seen = {}
     out = {k: float(v) for k, v in (extra or {}).items()}
     for id_, value in zip(ids, values):
         name = id_["name"]
         if value is None or name not in table_.params:
             continue
-        start = slider_start(table_.params[name])
-        if abs(float(value) - start) > 1e-9 * max(1.0, abs(start)):
-            out[name] = float(value)
+        value = float(value)
+        seen[name] = value
+        last = before.get("values", {}).get(name)
+        if last is None or abs(value - float(last)) > 1e-12 * max(1.0, abs(value)):
+            fixed.add(name)  # moved since the controls were built or last ran
+        if name in fixed:
+            out[name] = value
     for name, _ in switches(compiled):
         if name not in (toggled_on or []):
             out[name] = 0.0
-    return out
+    return out, {"values": seen, "fixed": sorted(fixed & set(seen))}
 
 
 def numbers(rows: list[dict]) -> html.Table:
@@ -113,6 +161,7 @@ def whatif_view(ctx, state: WhatIf) -> dict:
     """Everything the What-if tab shows for one state (also called directly by tests and the latency benchmark)."""
     from simulator import charts
     from simulator.charts.whatif import difference_from_baseline
+    from simulator.charts.words import human_label
 
     from .compute import cached_simulate, paired_differences
 
@@ -124,14 +173,23 @@ def whatif_view(ctx, state: WhatIf) -> dict:
         ctx, state.scenario, state.seed, state.runs, state.overrides)
     rows = paired_differences(base, alt, c, c)
     label = "what-if" if state.overrides else "baseline"
-    figures = {"calendar": charts.probability_over_calendar(alt.table, c),
+    variants = [("baseline", base.table), ("what-if", alt.table)] if state.overrides else [("", base.table)]
+    figures = {"calendar": charts.calendar_variants(variants, c),
                "questions": charts.question_summary(alt.summary, c, f"; {label}"),
                "diff": difference_from_baseline(probabilities(rows), state.runs)}
-    changed = ", ".join(f"{k}={v:g}" for k, v in sorted(state.overrides.items())) or "none (baseline)"
+    changed = "; ".join(f"{human_label(k, c)} = {_shown(k, v)}"
+                        for k, v in sorted(state.overrides.items())) or "none (baseline)"
     timing = (f"simulated {state.runs:,} runs in {alt.seconds:.2f} s" if not alt_hit else "what-if from cache")
     status = (f"{state.runs:,} runs per variant, seed {state.seed}, common random numbers with the baseline; "
               f"changes: {changed}; {timing}; view ready in {time.perf_counter() - start:.2f} s")
-    return {"rows": rows, "figures": figures, "status": status}
+    return {"rows": rows, "figures": figures, "status": status,
+            "headlines": headlines(rows, paired=bool(state.overrides), id_="whatif-headlines-cards")}
+
+
+def _shown(name: str, value: float) -> str:
+    if name.endswith((".enabled", ".active")):
+        return "on" if value >= 0.5 else "off"
+    return f"{value:g}"
 
 
 def register(app, ctx) -> None:
@@ -152,27 +210,64 @@ def register(app, ctx) -> None:
     @app.callback(Output("url", "search", allow_duplicate=True), Output("whatif-state", "data"),
                   Output("whatif-status", "children"), Output("whatif-numbers", "children"),
                   Output("whatif-calendar", "figure"), Output("whatif-diff", "figure"),
-                  Output("whatif-questions", "figure"),
+                  Output("whatif-questions", "figure"), Output("whatif-headlines", "children"),
+                  Output("whatif-sliders", "data"), Output({"type": VALUE, "name": ALL}, "children"),
+                  Output({"type": VALUE, "name": ALL}, "className"), Output({"type": DIST, "name": ALL}, "children"),
+                  Output({"type": FREE, "name": ALL}, "style"), Output({"type": FREE, "name": ALL}, "href"),
+                  Output("whatif-toggles", "options"),
                   Input({"type": PARAM, "name": ALL}, "value"), Input("whatif-toggles", "value"),
                   Input("whatif-runs", "value"), Input("whatif-seed", "value"),
                   State({"type": PARAM, "name": ALL}, "id"), State("whatif-scenario", "data"),
-                  State("whatif-extra", "data"), State("url", "search"),
+                  State("whatif-extra", "data"), State("whatif-sliders", "data"), State("url", "search"),
                   prevent_initial_call="initial_duplicate")
-    def run_whatif(values, toggled_on, runs, seed, ids, key, extra, search):
+    def run_whatif(values, toggled_on, runs, seed, ids, key, extra, sliders, search):
         entry = ctx.get(key)
         if entry is None:
             raise PreventUpdate
+        keep = (no_update,) * 15
         if runs is None or seed is None or not 1 <= int(runs) <= MAX_RUNS or int(seed) < 0:
             message = f"runs: a whole number from 1 to {MAX_RUNS:,}; seed: a whole number >= 0"
-            return (no_update, no_update, problems([message]), no_update, no_update, no_update, no_update)
-        overrides = overrides_from_controls(entry.compiled, ids, values, toggled_on, extra)
+            return (no_update, no_update, problems([message]), *keep[3:])
+        overrides, new_sliders = overrides_from_controls(entry.compiled, ids, values, toggled_on, extra, sliders)
         state = WhatIf(key, int(runs), int(seed), overrides)
         try:
             view = whatif_view(ctx, state)
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
-            return (no_update, no_update, failure("this what-if", exc), no_update, no_update, no_update, no_update)
+            return (no_update, no_update, failure("this what-if", exc), *keep[3:])
         new_search = state.to_search()
         figs = view["figures"]
+        labels = _label_updates(entry.compiled, key, state, ids, sliders, new_sliders)
+        before_off = sorted((sliders or {}).get("off", []))
+        new_sliders["off"] = sorted(n for n, _ in switches(entry.compiled) if overrides.get(n, 1.0) < 0.5)
+        options = (toggle_options(entry.compiled, overrides) if new_sliders["off"] != before_off or sliders is None
+                   or "off" not in sliders else no_update)
         return (new_search if new_search != search else no_update, new_search, view["status"],
-                numbers(view["rows"]), figs["calendar"], figs["diff"], figs["questions"])
+                numbers(view["rows"]), figs["calendar"], figs["diff"], figs["questions"], view["headlines"],
+                new_sliders, *labels, options)
 
+
+def _label_updates(compiled, key: str, state: WhatIf, ids, before, after) -> list[list]:
+    """The texts beside and under each slider, and its "use the distribution again" link: only those that
+    changed are sent (the others are no_update), so a slider move redraws one label, not all of them."""
+    table_ = compiled.table
+    before = before or {"values": {}, "fixed": []}
+    was_fixed, now_fixed = set(before.get("fixed", [])), set(after["fixed"])
+    out = [[], [], [], [], []]  # value text, its class, distribution line, link style, link href
+    for id_ in ids:
+        name = id_["name"]
+        fixed = name in now_fixed
+        value = after["values"].get(name)
+        same = (fixed == (name in was_fixed)) and (not fixed or before.get("values", {}).get(name) == value)
+        if same and "off" in before:
+            for column in out[:4]:
+                column.append(no_update)
+        else:
+            shown, line = describe_param(table_.params[name], name, value if fixed else None)
+            out[0].append(shown)
+            out[1].append("value fixed" if fixed else "value")
+            out[2].append(line)
+            out[3].append(SHOW if fixed else HIDE)
+        # a visible link must drop only its own parameter from the current what-if
+        out[4].append(WhatIf(key, state.runs, state.seed, {k: v for k, v in state.overrides.items() if k != name})
+                      .to_search() if fixed else no_update)
+    return out

@@ -56,6 +56,58 @@ def test_bad_url_parts_are_named_and_dropped(ctx):
     ]
 
 
+@pytest.mark.parametrize("setting, message", [
+    ("syria.flexibility%3D1e308", "URL: set: 1e+308 for 'syria.flexibility' is outside its range 0.15 to 0.35"),
+    ("syria.flexibility%3D-5", "URL: set: -5 for 'syria.flexibility' is outside its range 0.15 to 0.35"),
+    ("syria.flexibility%3Dnan", "URL: set: value for 'syria.flexibility' must be finite"),
+    ("russia.active%3D2", "URL: set: switch 'russia.active' takes 0 or 1, not 2"),
+    ("russia.urgency.peak%3D7", "URL: set: 7 for 'russia.urgency.peak' is outside its what-if range 0 to 1.8"),
+    ("syria.flexibility%3D" + "9" * 300, "URL: set: a setting of 318 characters is too long (at most 200)"),
+])
+def test_out_of_range_and_oversized_url_values_are_refused_in_one_line(ctx, setting, message):
+    parsed, problems = parse_search(f"?set={setting}", "main", ctx.table, 500, 1)
+    assert parsed.overrides == {} and len(problems) == 1
+    assert problems[0].startswith(message), problems[0]
+
+
+def test_thousands_of_unknown_names_are_summarised(ctx):
+    search = "?" + "&".join(f"set=nope{i}%3D1" for i in range(2000)) + "&set=syria.flexibility%3D0.3"
+    parsed, problems = parse_search(search, "main", ctx.table, 500, 1)
+    assert parsed.overrides == {"syria.flexibility": 0.3}
+    assert problems == ["URL: set: 2,000 unknown parameters ('nope0', 'nope1', 'nope2', 'nope3', ...); none of "
+                        "them was used (see `diplosim params SCENARIO`)"]
+    bad = "?" + "&".join(f"set=syria.flexibility%3D{i + 5}" for i in range(50))
+    _, problems = parse_search(bad, "main", ctx.table, 500, 1)
+    assert len(problems) == 5 and problems[-1] == "URL: set: 46 more settings refused for the same kinds of reason"
+
+
+def test_a_huge_url_is_bounded_and_named(ctx):
+    parsed, problems = parse_search("?set=syria.flexibility%3D" + "1" * 100_000, "main", ctx.table, 500, 1)
+    assert parsed == WhatIf("main", 500, 1) and len(problems) == 1
+    assert problems[0].startswith("URL: the address is 100,025 characters long, more than the 60,000")
+
+
+def test_a_slider_moved_to_its_median_still_fixes_the_parameter(ctx):
+    from dashboards.whatif import overrides_from_controls, slider_start
+
+    c = ctx.get("main").compiled
+    median = slider_start(c.table.params["syria.flexibility"])
+    ids = [{"type": "whatif-param", "name": n} for n in c.table.uncertain]
+    start = {n: slider_start(c.table.params[n]) for n in c.table.uncertain}
+    built = {"values": start, "fixed": []}
+    toggles = [n for n, _ in __import__("dashboards.whatif", fromlist=["x"]).switches(c)]
+    values = [start[n] for n in c.table.uncertain]
+    overrides, sliders = overrides_from_controls(c, ids, values, toggles, {}, built)
+    assert overrides == {} and sliders["fixed"] == []  # untouched sliders: the baseline
+    moved = [0.3 if n == "syria.flexibility" else start[n] for n in c.table.uncertain]
+    _, sliders = overrides_from_controls(c, ids, moved, toggles, {}, sliders)
+    back = [median if n == "syria.flexibility" else start[n] for n in c.table.uncertain]
+    overrides, sliders = overrides_from_controls(c, ids, back, toggles, {}, sliders)
+    assert overrides == {"syria.flexibility": median} and sliders["fixed"] == ["syria.flexibility"]
+    state = WhatIf("main", 500, 1, overrides)
+    assert "set=syria.flexibility%3D0.25" in state.to_search()  # kept in the URL
+    assert parse_search(state.to_search(), "main", ctx.table, 500, 1)[0] == state
+
 # ------------------------------------------------------------------ what-if
 def test_whatif_is_paired_with_the_baseline_and_matches_compare(ctx):
     from simulator.analysis.compare import compare
@@ -74,7 +126,46 @@ def test_whatif_is_paired_with_the_baseline_and_matches_compare(ctx):
         assert (r["a"]["p"], r["b"]["p"], r["diff"], r["low"], r["high"], r["runs_changed"]) == pytest.approx(
             (ref["a"], ref["b"], ref["diff"], ref["low"], ref["high"], ref["runs_changed"]))
     calendar = view["figures"]["calendar"]
-    assert "200 runs" in calendar.layout.title.text and len(calendar.data) == 2 * len(c.milestones)
+    assert "200 runs" in calendar.layout.title.text
+    names = [t.name for t in calendar.data]
+    for m in c.milestones:  # baseline and what-if of every milestone on the same chart
+        assert f"{c.words.name(m.id)} (baseline)" in names and f"{c.words.name(m.id)} (what-if)" in names
+    assert len(base["figures"]["calendar"].data) < len(calendar.data)  # the baseline alone: one set of curves
+    # the baseline alone: a band and a line per milestone (besides the legend entries of the marker lines)
+    assert len([t for t in base["figures"]["calendar"].data if t.legendgroup != "calendar-markers"]) == (
+        2 * len(c.milestones))
+    assert len(base["figures"]["calendar"].data) < len(calendar.data)  # the baseline alone: one set of curves
+
+
+def test_headlines_give_the_whatif_the_baseline_and_the_paired_change(ctx):
+    import re
+
+    from dashboards.whatif import whatif_view
+
+    view = whatif_view(ctx, WhatIf("main", 200, 3, {"russia.active": 0.0}))
+    text = flatten(view["headlines"])
+    fm = next(r for r in view["rows"] if r["id"] == "fm_before_round1")
+    pattern = r"\d+(\.\d)?% what-if\(baseline \d+(\.\d)?%\) [+-]\d+(\.\d)? pts \[[+-]\d+(\.\d)?, [+-]\d+(\.\d)?\]"
+    card = text[fm["text"]]
+    assert re.fullmatch(pattern, card), card
+    assert f"(baseline {round(100 * fm['a']['p'])}%)" in card
+    date = text[next(r["text"] for r in view["rows"] if r["kind"] == "date")]
+    assert re.search(r"^\d{1,2} \w{3} 20\d\d median date", date) and "10–90%: " in date and "%" in date
+    base = flatten(whatif_view(ctx, WhatIf("main", 200, 3, {}))["headlines"])
+    assert "95% interval" in base[fm["text"]] and "pts" not in base[fm["text"]]
+
+
+def flatten(cards) -> dict[str, str]:
+    """Headline cards -> {question: the rest of the card's text}."""
+    def text(node) -> str:
+        if isinstance(node, str):
+            return node
+        if node is None or not hasattr(node, "children"):
+            return ""
+        kids = node.children if isinstance(node.children, list) else [node.children]
+        return "".join(text(k) for k in kids)
+
+    return {card.children[0].children: "".join(text(k) for k in card.children[1:]) for card in cards.children}
 
 
 def test_whatif_update_for_500_runs_is_under_a_second(seed_loaded, capsys):
@@ -110,7 +201,11 @@ def test_trace_is_the_same_run_as_run_one(ctx):
     assert all(w[f"pressure.{p}"] >= 0 for w in trace["weeks"] for p in c.parties)
     held_weeks = [ev[2] for ev in trace["events"] if ev[4] == "held"]
     text = str(week_table(trace, c, held_weeks[0]))
-    assert "held " in text and "Turkey" in text
+    assert "meeting was held" in text and "Turkey" in text
+    every_week = " ".join(str(week_table(trace, c, k)) for k in range(c.n_steps))
+    for code in ("p_win=", "precondition:", "round1:", "turkey_presence:", "urgency 0."):
+        assert code not in every_week  # sentences built from the scenario's names, never internal codes
+    assert "won in round 1" in every_week or "won in the run-off" in every_week
 
 
 def test_actor_weeks_chart_stops_at_the_chosen_week(ctx):
@@ -122,7 +217,9 @@ def test_actor_weeks_chart_stops_at_the_chosen_week(ctx):
     c = ctx.get("main").compiled
     trace = trace_run(c, 1, 0)
     fig = actor_weeks(pd.DataFrame(trace["weeks"]), c, 9)
-    assert [len(t.x) for t in fig.data] == [10] * (len(c.parties) + len(c.ladders))
+    lines = [t for t in fig.data if t.legendgroup != "calendar-markers"]
+    assert [len(t.x) for t in lines] == [10] * (len(c.parties) + len(c.ladders))
+    assert [t.name for t in fig.data if t.legendgroup == "calendar-markers"][0].startswith("Election round 1")
     assert fig.layout.title.text.startswith(f"Week 10 of {c.n_steps}")
 
 
@@ -183,6 +280,16 @@ def test_sweep_heatmap_and_clicked_point(ctx, grid_results):
         open_results(ctx, str(grid_results / "nope"))
 
 
+def test_compare_validates_like_the_whatif_tab(ctx):
+    from dashboards.compare import parse_settings
+
+    table = ctx.table("main")
+    sets, problems = parse_settings("russia.active=2\nsyria.flexibility=1e308\nturkey.flexibility=0.5", table, "compare B")
+    assert sets == {"turkey.flexibility": 0.5}
+    assert problems == ["compare B: switch 'russia.active' takes 0 or 1, not 2",
+                        "compare B: 1e+308 for 'syria.flexibility' is outside its range 0.15 to 0.35"]
+
+
 def test_compare_two_settings(ctx):
     from dashboards.compare import compare_view, parse_settings
 
@@ -194,6 +301,8 @@ def test_compare_two_settings(ctx):
     view = compare_view(ctx, "main", {}, "main", sets_b, 100, 2)
     assert "exact common random numbers" in view["status"]
     assert "B minus A" in view["diff"].layout.xaxis.title.text
+    names = [t.name for t in view["calendar"].data]
+    assert "Foreign ministers (A)" in names and "Foreign ministers (B)" in names  # A and B on one chart
 
 
 # ------------------------------------------------------------------ the command
@@ -249,3 +358,128 @@ def test_command_serves_the_page():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# ------------------------------------------------------------------ uploads with their source texts
+SOURCE = SEED_SCENARIO.parent
+SOURCE_FILE = "sources/alwatan_2023-02_quartet.txt"
+A_QUOTE = "there had been remarkable activity and shuttle diplomacy in Moscow"
+
+
+def zipped(members: dict[str, bytes], links: tuple[str, ...] = ()) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED  # a small archive that unpacks large
+            if name in links:
+                info.external_attr = (0o120777 << 16)
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+def test_upload_with_its_source_texts_checks_quotes_like_validate(ctx):
+    scenario = SEED_SCENARIO.read_bytes()
+    source = (SOURCE / SOURCE_FILE).read_bytes()
+    entry = ctx.add_upload(["s.yaml", "alwatan_2023-02_quartet.txt"], [data_url(scenario), data_url(source)])
+    assert entry.quotes_checked and "1 source text(s)" in entry.label
+    alone = ctx.add_upload("s.yaml", data_url(scenario))
+    assert not alone.quotes_checked and alone.key != entry.key
+    tampered = scenario.replace(A_QUOTE.encode(), b"there had been no activity at all in Moscow")
+    ctx.add_upload("t.yaml", data_url(tampered))  # alone: the quote cannot be checked, so it passes
+    with pytest.raises(UploadError) as err:  # with its source: refused, as `diplosim validate` refuses it
+        ctx.add_upload(["t.yaml", "alwatan_2023-02_quartet.txt"], [data_url(tampered), data_url(source)])
+    assert any("quote does not occur in the text of source 'alwatan'" in line for line in err.value.lines)
+    archive = zipped({"bundle/t.yaml": scenario, f"bundle/{SOURCE_FILE}": source})
+    assert ctx.add_upload("bundle.zip", data_url(archive)).quotes_checked
+    with pytest.raises(UploadError) as err:
+        ctx.add_upload("bundle.zip", data_url(zipped({"t.yaml": tampered, SOURCE_FILE: source})))
+    assert any("quote does not occur" in line for line in err.value.lines)
+
+
+@pytest.mark.parametrize("members, links, message", [
+    ({"../evil.yaml": b"x", "s.yaml": b"x"}, (), "'../evil.yaml' is not a plain relative path"),
+    ({"/etc/evil.txt": b"x", "s.yaml": b"x"}, (), "'/etc/evil.txt' is not a plain relative path"),
+    ({"C:/evil.txt": b"x"}, (), "'C:/evil.txt' is not a plain relative path"),
+    ({"s.yaml": b"x", "sources/a.txt": b"/etc/passwd"}, ("sources/a.txt",), "'sources/a.txt' is a link"),
+    ({f"f{i}.txt": b"x" for i in range(60)}, (), "the archive holds 60 files; at most 50"),
+    ({"s.yaml": b"x", "big.txt": b"0" * (5 * 2**20)}, (), "unpacks to more than the 4 MB limit"),
+    ({"a.txt": b"x"}, (), "found 0 scenario files"),
+    ({"a.yaml": b"x", "b.yml": b"x"}, (), "found 2 scenario files (.yaml/.yml) (a.yaml, b.yml)"),
+])
+def test_archives_are_extracted_safely_or_refused(ctx, tmp_path, members, links, message):
+    before = list(ctx.scenarios)
+    with pytest.raises(UploadError) as err:
+        ctx.add_upload("bundle.zip", data_url(zipped(members, links)))
+    assert message in err.value.lines[0], err.value.lines
+    assert list(ctx.scenarios) == before
+    assert not (SEED_SCENARIO.parents[2] / "evil.yaml").exists()
+
+
+def test_upload_size_limits_are_named(ctx):
+    with pytest.raises(UploadError) as err:
+        ctx.add_upload("big.yaml", data_url(b"x" * (2 * 2**20)))
+    assert err.value.lines == ["big.yaml: upload: about 2.0 MB, larger than the 256 KB limit for a scenario"]
+    with pytest.raises(UploadError) as err:
+        ctx.add_upload(["s.yaml", "a.txt", "b.txt"], [data_url(b"x"), data_url(b"0" * 3 * 2**20),
+                                                      data_url(b"0" * 3 * 2**20)])
+    assert "add up to more than the 4 MB limit" in err.value.lines[0]
+
+
+def test_every_page_load_lists_the_uploads_in_the_compare_menus(seed_loaded):
+    from dashboards.app import create_app
+
+    app = create_app(seed_loaded, runs=50)
+    ctx2 = app.diplosim_context
+    entry = ctx2.add_upload("copy.yaml", data_url(SEED_SCENARIO.read_bytes()))
+    page = app.layout()  # what the next page load gets
+
+    def find(node, id_):
+        if getattr(node, "id", None) == id_:
+            return node
+        kids = getattr(node, "children", None)
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            hit = find(kid, id_)
+            if hit is not None:
+                return hit
+        return None
+
+    for side in "ab":
+        options = find(page, f"compare-{side}-scenario").options
+        assert entry.key in [o["value"] for o in options]
+
+
+def test_pooled_points_are_labelled_honestly(grid_results, ctx):
+    from dashboards.sweep import open_results, pooled_label
+
+    res = open_results(ctx, str(grid_results))
+    assert pooled_label(res.points, [3]) == "russia.urgency.peak = 0.9, syria.flexibility = 0.35"
+    assert pooled_label(res.points, [0, 2]) == "syria.flexibility = 0.15, pooled over russia.urgency.peak = 0.3, 0.9"
+
+
+def test_a_too_long_address_gets_a_page_that_says_so(seed_loaded):
+    import http.client
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from dashboards.app import RequestHandler, create_app
+
+    app = create_app(seed_loaded, runs=50)
+    httpd = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=RequestHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", httpd.server_port, timeout=20)
+        conn.request("GET", "/?set=syria.flexibility%3D" + "1" * 100_000)
+        answer = conn.getresponse()
+        body = answer.read().decode()
+        assert answer.status == 414
+        assert "This dashboard address is too long" in body and "longer than 65,536 characters" in body
+        conn.close()
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)

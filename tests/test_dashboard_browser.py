@@ -2,6 +2,9 @@
 
 The app is served on 127.0.0.1 from a thread of the test process. Screenshots
 are kept under ``test-artifacts/dashboard/`` (git-ignored) for people to look at.
+
+Every test waits for a state of the page (a text, an attribute, an element),
+never for a length of time: a loaded machine makes them slower, not flaky.
 """
 
 from __future__ import annotations
@@ -35,14 +38,14 @@ def server(tmp_path_factory, seed_loaded, seed_compiled):
 
     from werkzeug.serving import make_server
 
-    from dashboards.app import create_app
+    from dashboards.app import RequestHandler, create_app
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request in the test output
 
     base = tmp_path_factory.mktemp("dashboard")
     grid = write_results(base / "grid", seed_loaded, seed_compiled, GRID, 6, "sweep")
     app = create_app(SEED_SCENARIO, runs=500, seed=1)
-    httpd = make_server("127.0.0.1", 0, app.server, threaded=True)
+    httpd = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=RequestHandler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield {"url": f"http://127.0.0.1:{httpd.server_port}/", "grid": grid, "base": base}
@@ -77,6 +80,26 @@ def shoot(page, name: str) -> Path:
     return path
 
 
+def text_of(selector: str) -> str:
+    """A JS expression for an element's text ('' while it is not there; SVG text has no innerText)."""
+    return (f"(e => e ? (e.innerText ?? e.textContent) : '')(document.querySelector({json.dumps(selector)}))")
+
+
+def wait_text(page, selector: str, contains: str) -> None:
+    page.wait_for_function(f"s => {text_of(selector)}.includes(s)", arg=contains, timeout=WAIT_MS)
+
+
+def param_part(kind: str, name: str) -> str:
+    return f'[id*=\'"name":"{name}"\'][id*=\'"type":"{kind}"\']'
+
+
+def open_tab(page, name: str) -> None:
+    """Click a tab once the page has finished its first round of callbacks, then wait until the tab shows."""
+    page.wait_for_selector("#whatif-table", state="attached", timeout=WAIT_MS)
+    page.click(f"#tab-button-{name}")
+    page.wait_for_selector(f"#tab-{name}", state="visible", timeout=WAIT_MS)
+
+
 def click_slider(page, name: str, fraction: float) -> None:
     track = page.locator(f'[id*=\'"name":"{name}"\'] .dash-slider-track')
     box = track.bounding_box()
@@ -84,10 +107,16 @@ def click_slider(page, name: str, fraction: float) -> None:
 
 
 def test_slider_reruns_the_whatif_and_the_url_reproduces_it(server, page, browser, capsys):
+    start = time.perf_counter()
     page.goto(server["url"])
+    page.wait_for_selector("#whatif-calendar .js-plotly-plot .scatterlayer .trace", timeout=WAIT_MS)
+    first_chart = time.perf_counter() - start
     page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
     table_before, chart_before, url_before = page.inner_text("#whatif-table"), page.evaluate(CALENDAR_DATA), page.url
     assert "+0.0% [+0.0%, +0.0%]" in table_before  # the baseline against itself
+    value = param_part("whatif-value", "turkey.flexibility")
+    dist = param_part("whatif-dist", "turkey.flexibility")
+    assert page.inner_text(value) == "drawn" and "drawn from this distribution" in page.inner_text(dist)
     latencies = []
     for fraction in (0.9, 0.1, 0.7):  # three slider moves, each a fresh 500-run what-if
         before = page.evaluate(CALENDAR_DATA)
@@ -96,12 +125,22 @@ def test_slider_reruns_the_whatif_and_the_url_reproduces_it(server, page, browse
         page.wait_for_function(f"b => ({CALENDAR_DATA})() !== b", arg=before, timeout=WAIT_MS)
         latencies.append(time.perf_counter() - start)
     with capsys.disabled():
-        print(f"\nbrowser: slider release -> chart redrawn, 500 runs: {', '.join(f'{t:.2f}' for t in latencies)} s")
+        print(f"\nbrowser: first chart {first_chart:.2f} s; slider release -> chart redrawn, 500 runs: "
+              f"{', '.join(f'{t:.2f}' for t in latencies)} s")
     page.wait_for_function("u => location.href !== u", arg=url_before, timeout=WAIT_MS)
-    assert "set=turkey.flexibility%3D" in page.url
+    # the label beside the slider follows it (it used to keep saying "drawn from the distribution")
+    wait_text(page, dist, "in this what-if")
+    shown = page.inner_text(value)
+    assert shown.startswith("fixed at ") and f"turkey.flexibility%3D{shown.split()[-1]}" in page.url
+    page.wait_for_selector(f"{param_part('whatif-free', 'turkey.flexibility')}:visible", timeout=WAIT_MS)
     table_after = page.inner_text("#whatif-table")
     assert table_after != table_before and page.evaluate(CALENDAR_DATA) != chart_before
-    assert "turkey.flexibility=" in page.inner_text("#whatif-status")
+    assert "Turkey's flexibility = " in page.inner_text("#whatif-status")
+    # baseline and what-if on one chart, and headlines with the paired change
+    names = page.evaluate("() => document.querySelector('#whatif-calendar .js-plotly-plot').data.map(t => t.name)")
+    assert "Foreign ministers (baseline)" in names and "Foreign ministers (what-if)" in names
+    card = page.inner_text("#whatif-headlines-cards-fm_before_round1")
+    assert "(baseline " in card and " pts [" in card
     shoot(page, "whatif-after-slider")
     # the link alone rebuilds the same view in a fresh page
     other = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -110,42 +149,128 @@ def test_slider_reruns_the_whatif_and_the_url_reproduces_it(server, page, browse
     other.wait_for_function("t => document.querySelector('#whatif-table').innerText === t", arg=table_after,
                             timeout=WAIT_MS)
     assert json.loads(other.evaluate(CALENDAR_DATA)) == json.loads(page.evaluate(CALENDAR_DATA))
+    assert other.inner_text(value) == shown
     other.close()
+    # "use the distribution again" drops it from the URL and the label says so
+    page.click(param_part("whatif-free", "turkey.flexibility"))
+    page.wait_for_function("() => !location.search.includes('turkey.flexibility')", timeout=WAIT_MS)
+    wait_text(page, value, "drawn")
+    wait_text(page, "#whatif-status", "changes: none (baseline)")
+    assert latencies[-1] <= 2.0 and first_chart <= 10  # loose here; the measured figures are printed above
+
+
+def test_a_value_fixed_at_its_median_is_a_whatif_and_stays_in_the_url(server, page):
+    page.goto(server["url"])
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
+    thumb = page.locator(f'[id*=\'"name":"syria.flexibility"\'] [role=slider]')
+    thumb.focus()
+    page.keyboard.press("ArrowRight")  # one step up, then back down: the median, but set by hand
+    page.wait_for_function("() => location.search.includes('syria.flexibility')", timeout=WAIT_MS)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => location.search.includes('syria.flexibility%3D0.25')", timeout=WAIT_MS)
+    value = param_part("whatif-value", "syria.flexibility")
+    wait_text(page, value, "fixed at 0.25")
+    wait_text(page, "#whatif-status", "Syria's flexibility = 0.25")
+    page.reload()  # the URL alone gives the same what-if
+    wait_text(page, value, "fixed at 0.25")
+    wait_text(page, "#whatif-status", "Syria's flexibility = 0.25")
+
+
+def test_url_values_out_of_range_or_unknown_are_refused_in_one_line(server, page):
+    for value in ("1e308", "-5"):
+        page.goto(f"{server['url']}?set=syria.flexibility%3D{value}")
+        wait_text(page, "#whatif-problems", "is outside its range 0.15 to 0.35")
+        assert len(page.locator("#whatif-problems .problem").all()) == 1
+        wait_text(page, "#whatif-status", "changes: none (baseline)")
+        assert page.inner_text(param_part("whatif-value", "syria.flexibility")) == "drawn"
+    unknown = "&".join(f"set=no.such{i}%3D1" for i in range(2000))
+    page.goto(f"{server['url']}?{unknown}")
+    wait_text(page, "#whatif-problems", "2,000 unknown parameters")
+    assert len(page.locator("#whatif-problems .problem").all()) == 1
+    shoot(page, "whatif-refused-values")
+
+
+def test_a_too_long_address_says_so_instead_of_a_bare_414(server, page):
+    page.goto(f"{server['url']}?set=syria.flexibility%3D" + "1" * 100_000)
+    wait_text(page, "h1", "This dashboard address is too long")
+    assert "65,536 characters" in page.inner_text("#explain")
+    page.click("text=Open the dashboard without these settings")
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
 
 
 def test_switching_off_a_mediator_changes_the_numbers(server, page):
     page.goto(server["url"])
     page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
     before = page.inner_text("#whatif-table")
-    page.get_by_label("mediator russia is active").uncheck()
+    assert "Russia mediates on (as in the scenario)" in page.inner_text("#whatif-toggles")
+    page.get_by_label("Russia mediates").uncheck()
     page.wait_for_function("b => document.querySelector('#whatif-table').innerText !== b", arg=before,
                            timeout=WAIT_MS)
-    assert "set=russia.active%3D0" in page.url
+    page.wait_for_function("() => location.search.includes('set=russia.active%3D0')", timeout=WAIT_MS)
+    wait_text(page, "#whatif-toggles", "Russia mediates OFF in this what-if")
     first_row = page.locator("#whatif-table tbody tr").first.inner_text()
     assert "-" in first_row.split("\t")[3]  # foreign ministers meet less often without Russia's push
     shoot(page, "whatif-russia-off")
 
 
+def test_calendar_window_buttons_and_legend_not_over_the_axis(server, page):
+    page.goto(server["url"] + "?set=russia.active%3D0")
+    page.wait_for_selector("#whatif-calendar .updatemenu-button", timeout=WAIT_MS)
+    page.locator("#whatif-calendar .updatemenu-button", has_text="8 weeks before round 1").click()
+    page.wait_for_function("() => document.querySelector('#whatif-calendar .js-plotly-plot')"
+                           ".layout.xaxis.range[0].startsWith('2023-03-19')", timeout=WAIT_MS)
+    plot = page.locator("#whatif-calendar .nsewdrag").first.bounding_box()
+    y = plot["y"] + plot["height"] / 2  # any window: a drag across the plot picks dates (the y axis is fixed)
+    page.mouse.move(plot["x"] + 0.3 * plot["width"], y)
+    page.mouse.down()
+    page.mouse.move(plot["x"] + 0.6 * plot["width"], y, steps=5)
+    page.mouse.up()
+    page.wait_for_function("() => !document.querySelector('#whatif-calendar .js-plotly-plot')"
+                           ".layout.xaxis.range[0].startsWith('2023-03-19')", timeout=WAIT_MS)
+    assert page.evaluate("() => document.querySelector('#whatif-calendar .js-plotly-plot').layout.yaxis.range") \
+        == [0, 1.02]
+    # no marker label drawn over the curves: the election lines are named in the legend
+    assert page.locator("#whatif-calendar .annotation").count() == 0
+    assert page.locator("#whatif-calendar .legend .traces", has_text="Run-off if needed").count() == 1
+    legend = page.locator("#whatif-calendar .legend").bounding_box()
+    plot = page.locator("#whatif-calendar .nsewdrag").first.bounding_box()
+    assert legend["x"] >= plot["x"] + plot["width"]  # beside the plot, not over it or its date axis
+    shoot(page, "whatif-window")
+
+
 def test_scenario_tab_and_compare_tab(server, page):
     page.goto(server["url"])
-    page.click("#tab-button-scenario")
+    open_tab(page, "scenario")
     page.wait_for_selector("#evidence-table", timeout=WAIT_MS)
     evidence = page.inner_text("#evidence-table")
     assert "turkey.flexibility" in evidence and "evidence" in evidence and "assumption" in evidence
-    assert page.locator("#scenario-network .js-plotly-plot").count() == 1
+    page.wait_for_selector("#scenario-network .js-plotly-plot", timeout=WAIT_MS)
+    assert page.locator("#evidence-unchecked").count() == 0  # the --scenario file's quotes were checked
     shoot(page, "scenario")
-    page.click("#tab-button-compare")
+    open_tab(page, "compare")
+    page.wait_for_selector("#compare-go", timeout=WAIT_MS)
+    assert not page.locator("#compare-result").is_visible()  # no empty axes before the first compare
+    assert page.locator("#tab-compare .js-plotly-plot:visible").count() == 0
     page.fill("#compare-b-sets", "russia.active=0")
     page.click("#compare-go")
     page.wait_for_selector("#compare-numbers", timeout=WAIT_MS)
+    page.wait_for_selector("#compare-result:visible", timeout=WAIT_MS)
     assert "exact common random numbers" in page.inner_text("#compare-status")
-    page.wait_for_selector("#compare-b-calendar .js-plotly-plot", timeout=WAIT_MS)
+    page.wait_for_selector("#compare-calendar .js-plotly-plot", timeout=WAIT_MS)
+    names = page.evaluate("() => document.querySelector('#compare-calendar .js-plotly-plot').data.map(t => t.name)")
+    assert "Foreign ministers (A)" in names and "Foreign ministers (B)" in names
+    assert " pts [" in page.inner_text("#compare-headlines-cards-fm_before_round1")
     shoot(page, "compare")
+    page.fill("#compare-b-sets", "russia.active=2")  # refused as the What-if tab refuses it
+    page.click("#compare-go")
+    wait_text(page, "#compare-problems", "compare B: switch 'russia.active' takes 0 or 1, not 2")
+    page.wait_for_selector("#compare-result", state="hidden", timeout=WAIT_MS)  # the old result is gone
+    assert page.locator("#compare-numbers").count() == 0
 
 
 def test_sweep_heatmap_cell_shows_the_point(server, page):
     page.goto(server["url"])
-    page.click("#tab-button-sweep")
+    open_tab(page, "sweep")
     missing = server["base"] / "missing"
     page.fill("#sweep-path", str(missing))  # a bad directory: one line in the page
     page.click("#sweep-open")
@@ -154,6 +279,12 @@ def test_sweep_heatmap_cell_shows_the_point(server, page):
     page.fill("#sweep-path", str(server["grid"]))
     page.click("#sweep-open")
     page.wait_for_selector("#sweep-graph .heatmaplayer", timeout=WAIT_MS)
+    page.wait_for_function("() => [...document.querySelectorAll('#sweep-graph .heatmaplayer text')]"
+                           ".some(t => t.textContent.endsWith('%'))", timeout=WAIT_MS)  # values in the cells
+    ticks = page.locator("#sweep-graph .xtick text").all_text_contents()
+    assert ticks == ["0.3", "0.9"]  # one tick per grid value
+    question = page.locator("#sweep-question").bounding_box()
+    assert question["width"] > 900  # the question menu is wide enough to read the question
     area = page.locator("#sweep-graph .nsewdrag").bounding_box()
     page.mouse.click(area["x"] + 0.8 * area["width"], area["y"] + 0.2 * area["height"])  # top right cell
     page.wait_for_function("() => document.querySelector('#sweep-point-info').innerText.startsWith('Point')",
@@ -162,7 +293,23 @@ def test_sweep_heatmap_cell_shows_the_point(server, page):
     assert info.startswith("Point 3 (russia.urgency.peak = 0.9, syria.flexibility = 0.35): 6 runs")
     assert "identical to the stored records" in info
     page.wait_for_selector("#sweep-point-runs .scatterlayer .point", timeout=WAIT_MS)
+    legend = page.locator("#sweep-point-runs .legend").bounding_box()
+    axis = page.locator('#sweep-point-runs .infolayer text[class^="x"][class$="title"]').last.bounding_box()
+    assert legend["x"] > axis["x"] + axis["width"] or legend["y"] + legend["height"] < axis["y"]
+    for mark in ("election round (colour: winner)", "scheduled talks or event", "shock"):
+        assert page.locator("#sweep-point-runs .legend .traces", has_text=mark).count() == 1
     shoot(page, "sweep-clicked-cell")
+    # the line chart pools points with equal x: the label says so, never one point's setting
+    page.click("#sweep-y")
+    page.click("text=none: a line chart over x")
+    page.wait_for_function("() => document.querySelector('#sweep-graph .js-plotly-plot').data.length === 2",
+                           timeout=WAIT_MS)
+    page.wait_for_selector("#sweep-graph .scatterlayer .point", timeout=WAIT_MS)
+    dot = page.locator("#sweep-graph .scatterlayer .point").first.bounding_box()  # the marker at x = 0.3
+    page.mouse.click(dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2)
+    wait_text(page, "#sweep-point-info", "pooled over")
+    info = page.inner_text("#sweep-point-info")
+    assert info.startswith("Points 0, 1 (russia.urgency.peak = 0.3, pooled over syria.flexibility = 0.15, 0.35): 12 runs")
 
 
 def test_bad_upload_shows_the_problem_and_the_app_keeps_running(server, page):
@@ -177,27 +324,63 @@ def test_bad_upload_shows_the_problem_and_the_app_keeps_running(server, page):
     assert lines[0].startswith("The upload was refused; nothing changed.")
     assert lines[1].startswith("broken.yaml:25:5: actors[0].role: ")
     shoot(page, "upload-refused")
+    for size in (2, 3):  # too large: our own one-line message, never the previous upload's, never nothing
+        big = server["base"] / f"big{size}.yaml"
+        big.write_bytes(b"#" * (size * 2**20))
+        page.set_input_files("#upload input[type=file]", str(big))
+        wait_text(page, "#upload-size-problem", f"big{size}.yaml: {size}.0 MB, larger than the 256 KB limit")
+        assert page.locator("#upload-problems .problem").count() == 0  # the old message is gone
     page.set_input_files("#upload input[type=file]", str(SEED_SCENARIO))  # the app still works: a good one loads
     page.wait_for_selector("#upload-ok", timeout=WAIT_MS)
+    assert not page.locator("#upload-size-problem").is_visible()
+    assert "NOT checked" in page.inner_text("#upload-ok")
+    page.wait_for_function("() => location.search.includes('scenario=upload-')", timeout=WAIT_MS)
+    page.wait_for_selector("#quotes-unchecked", timeout=WAIT_MS)  # the page says the quotes were not checked
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
+
+
+def test_upload_with_sources_checks_quotes_and_survives_a_reload(server, page):
+    source = SEED_SCENARIO.parent / "sources" / "alwatan_2023-02_quartet.txt"
+    page.goto(server["url"])
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
+    page.set_input_files("#upload input[type=file]", [str(SEED_SCENARIO), str(source)])
+    wait_text(page, "#upload-ok", "evidence quotes checked against the source texts")
     page.wait_for_function("() => location.search.includes('scenario=upload-')", timeout=WAIT_MS)
     page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
+    assert page.locator("#quotes-unchecked").count() == 0
+    page.reload()  # the upload is still in the Compare menus after a reload
+    open_tab(page, "compare")
+    page.click("#compare-a-scenario")
+    page.wait_for_selector("text=(uploaded, 1 source text(s))", timeout=WAIT_MS)
 
 
 def test_one_run_steps_week_by_week(server, page, seed_compiled):
     dates = seed_compiled.dates
     page.goto(server["url"])
-    page.click("#tab-button-onerun")
+    open_tab(page, "onerun")
     page.wait_for_selector("#onerun-week-table", timeout=WAIT_MS)
     assert f"({dates[0].isoformat()})" in page.inner_text("#onerun-week-table thead")
+    page.wait_for_selector("#onerun-state .js-plotly-plot .x2tick text", state="attached", timeout=WAIT_MS)
+    plot = page.locator("#onerun-state .nsewdrag").first.bounding_box()
+    assert plot["width"] > 500  # drawn at full width while its tab was hidden, not squeezed with clipped ticks
+    shoot(page, "one-run-week-1")
     for _ in range(6):  # quick clicks: each one counts
         page.click("#onerun-next")
     page.wait_for_function("d => document.querySelector('#onerun-week-table thead').innerText.includes(d)",
                            arg=dates[6].isoformat(), timeout=WAIT_MS)
-    page.wait_for_function("() => document.querySelector('#onerun-state').innerText.includes('Week 7 of')",
-                           timeout=WAIT_MS)
+    wait_text(page, "#onerun-state", "Week 7 of")
     page.click("#onerun-play")  # plays on from week 7, one week per tick
-    page.wait_for_function("d => document.querySelector('#onerun-week-table thead').innerText.includes(d)",
-                           arg=dates[8].isoformat(), timeout=WAIT_MS)
-    page.click("#onerun-play")  # pause
-    assert page.inner_text("#onerun-play") == "play"
+    wait_text(page, "#onerun-play", "pause")
+    # at least two weeks on (a busy machine may skip drawing a week while playing, never the week count)
+    page.wait_for_function("d => (document.querySelector('#onerun-week-table thead').innerText"
+                           ".match(/\\d{4}-\\d\\d-\\d\\d/) || [''])[0] >= d", arg=dates[8].isoformat(),
+                           timeout=WAIT_MS)
+    page.click("#onerun-play")  # pause: wait for the button to say so (the click's callback is asynchronous)
+    page.wait_for_function(f"() => {text_of('#onerun-play')}.trim() === 'play'", timeout=WAIT_MS)
+    week = int(page.get_attribute("#onerun-week [role=slider]", "aria-valuenow"))  # the week shown, 0-based
+    wait_text(page, "#onerun-state .gtitle", f"Week {week + 1} of")  # paused: the chart catches up and stays
+    page.click("#onerun-next")  # only the click moves it, by exactly one week
+    wait_text(page, "#onerun-state .gtitle", f"Week {week + 2} of")
+    assert int(page.get_attribute("#onerun-week [role=slider]", "aria-valuenow")) == week + 1
+    assert "_" not in page.inner_text("#onerun-week-table tbody")  # sentences, no internal codes
     shoot(page, "one-run-played")

@@ -17,6 +17,11 @@ def _explained_rows(explained: dict) -> list[tuple[str, list[dict]]]:
             for it in items]
 
 
+def _reason(b: dict) -> str:
+    """A blocker in words: its sentence (``summary.reason_text``, as ``explain`` gives it) or 'actor: reason'."""
+    return b.get("text") or f"{b['actor']}: {b['reason']}"
+
+
 def blockers(explained: dict) -> go.Figure:
     """``explain``: for each milestone, the share of runs in which each actor and reason blocked it."""
     fig = go.Figure()
@@ -24,12 +29,12 @@ def blockers(explained: dict) -> go.Figure:
     keys = []
     for _, blocked_by in rows:
         for b in blocked_by:
-            key = f"{b['actor']}: {b['reason']}"
+            key = _reason(b)
             if key not in keys:
                 keys.append(key)
     names = [name for name, _ in rows]
     for key in keys:
-        shares = [next((b["runs_share"] for b in blocked_by if f"{b['actor']}: {b['reason']}" == key), 0.0)
+        shares = [next((b["runs_share"] for b in blocked_by if _reason(b) == key), 0.0)
                   for _, blocked_by in rows]
         fig.add_trace(go.Bar(y=names, x=shares, orientation="h", name=key,
                              hovertemplate=f"{key}<br>%{{y}}: blocked in %{{x:.1%}} of runs<extra></extra>"))
@@ -50,6 +55,8 @@ def side_by_side_calendar(runs_a, compiled_a, runs_b, compiled_b, label_a: str =
     for col, (runs, compiled) in enumerate(((runs_a, compiled_a), (runs_b, compiled_b)), start=1):
         single = probability_over_calendar(runs, compiled)
         for trace in single.data:
+            if trace.legendgroup == "calendar-markers":  # the election lines are drawn per panel below
+                continue
             trace.showlegend = trace.showlegend is not False and col == 1
             fig.add_trace(trace, row=1, col=col)
         for el in compiled.elections:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -34,37 +36,104 @@ def probability_over_calendar(runs, compiled, confidence: float = 0.95) -> go.Fi
     Line style gives the kind (meeting solid, joint act dashed, unilateral step dotted); milestones come in
     scenario order, so those of one track or concession ladder are next to each other.
     """
-    df = as_frame(runs)
-    n = len(df)
+    return calendar_variants([("", runs)], compiled, confidence)
+
+
+VARIANT_DASH = ("dash", "dot", "dashdot")  # earlier variants (baseline, A); the last one is drawn solid
+DASH_WORDS = {"dash": "dashed", "dot": "dotted", "dashdot": "dash-dotted"}
+KIND_WORDS = {"meeting": "meeting", "joint": "joint act", "unilateral": "unilateral step"}
+
+
+def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: float = 0.95) -> go.Figure:
+    """Several variants of one scenario (baseline and what-if, or A and B) on one calendar chart.
+
+    ``variants`` is ``[(name, runs), ...]``; the last is the one in focus: solid lines in the milestones'
+    colours with their Wilson bands. Earlier ones are dashed, in lighter shades of the same colours, without
+    bands. With one unnamed variant this is ``probability_over_calendar``, where the line style gives the kind
+    of milestone instead (with several variants it gives the variant; the hover names the kind). Buttons above
+    the plot zoom to the weeks before the election (or back to the whole calendar); dragging across the plot
+    zooms to any window (the probability axis stays fixed, so a drag selects dates only).
+    """
     dates = pd.to_datetime(compiled.dates)
     colors = milestone_colors(compiled)
     fig = go.Figure()
-    for m in compiled.milestones:
-        name, hover = _legend_name(compiled, m), _hover_name(compiled, m)
-        first = to_dates(df[L.first(m.id)]).dropna().sort_values().to_numpy()
-        yes = np.searchsorted(first, dates.to_numpy(), side="right")
-        low, high = wilson(yes, np.full(len(yes), n), confidence)
-        p = yes / max(n, 1)
-        fig.add_trace(go.Scatter(
-            x=np.concatenate([dates, dates[::-1]]), y=np.concatenate([high, low[::-1]]), mode="lines", fill="toself",
-            fillcolor=translucent(colors[m.id], 0.15), line=dict(width=0), hoverinfo="skip",
-            legendgroup=m.id, showlegend=False, name=f"{name} ({confidence:.0%} band)"))
-        fig.add_trace(go.Scatter(
-            x=dates, y=p, mode="lines", name=name, legendgroup=m.id,
-            line=dict(color=colors[m.id], width=2, dash=DASH.get(m.kind, "solid")),
-            customdata=np.column_stack([low, high, yes]),
-            hovertemplate=(f"<b>{hover}</b> {verb(m)} by %{{x|%d %b %Y}}: %{{y:.1%}} "
-                           f"[%{{customdata[0]:.1%}}, %{{customdata[1]:.1%}}], %{{customdata[2]:d}} of {n} runs"
-                           "<extra></extra>")))
+    last = len(variants) - 1
+    sizes = []
+    for k, (variant, runs) in enumerate(variants):
+        df = as_frame(runs)
+        n = len(df)
+        sizes.append(n)
+        focus = k == last
+        suffix = f" ({variant})" if variant else ""
+        for rank, m in enumerate(compiled.milestones):
+            name, hover = _legend_name(compiled, m), _hover_name(compiled, m)
+            if len(variants) > 1:
+                hover += f", {KIND_WORDS.get(m.kind, m.kind)}"
+            first = to_dates(df[L.first(m.id)]).dropna().sort_values().to_numpy()
+            yes = np.searchsorted(first, dates.to_numpy(), side="right")
+            low, high = wilson(yes, np.full(len(yes), n), confidence)
+            p = yes / max(n, 1)
+            group = f"{variant}.{m.id}"
+            if focus:
+                fig.add_trace(go.Scatter(
+                    x=np.concatenate([dates, dates[::-1]]), y=np.concatenate([high, low[::-1]]), mode="lines",
+                    fill="toself", fillcolor=translucent(colors[m.id], 0.15), line=dict(width=0), hoverinfo="skip",
+                    legendgroup=group, showlegend=False, name=f"{name}{suffix} ({confidence:.0%} band)"))
+            if len(variants) == 1:
+                line = dict(color=colors[m.id], width=2, dash=DASH.get(m.kind, "solid"))
+            elif focus:
+                line = dict(color=colors[m.id], width=2.5)
+            else:
+                line = dict(color=translucent(colors[m.id], 0.6), width=1.8, dash=VARIANT_DASH[k % len(VARIANT_DASH)])
+            fig.add_trace(go.Scatter(
+                x=dates, y=p, mode="lines", name=f"{name}{suffix}", legendgroup=group, line=line,
+                legendrank=(0 if focus else 100 * (k + 1)) + rank + 1,
+                customdata=np.column_stack([low, high, yes]),
+                hovertemplate=(f"<b>{hover}</b>{suffix} {verb(m)} by %{{x|%d %b %Y}}: %{{y:.1%}} "
+                               f"[%{{customdata[0]:.1%}}, %{{customdata[1]:.1%}}], %{{customdata[2]:d}} of {n} runs"
+                               "<extra></extra>")))
     add_markers(fig, [(mk, mk.date) for mk in calendar_markers(compiled)])
+    runs_text = f"{sizes[-1]:,} runs" + (" each" if len(variants) > 1 else "")
+    which = "<br><sup>drag across the chart to zoom to any window; double-click to zoom out</sup>"
+    legend = "Milestone<br><sup>solid: meeting, dashed: joint act,<br>dotted: unilateral step</sup>"
+    if len(variants) > 1:
+        styles = ", ".join(f"{v}: {DASH_WORDS[VARIANT_DASH[k % len(VARIANT_DASH)]]}, lighter"
+                           for k, (v, _) in enumerate(variants[:-1]))
+        which = (f"<br><sup>{variants[-1][0]}: solid lines with {confidence:.0%} bands; {styles}; drag across the "
+                 "chart to zoom to any window</sup>")
+        legend = "Milestone"
     fig.update_layout(
-        title=f"How likely is each milestone to have happened by a given date? ({n:,} runs, {confidence:.0%} bands)",
-        xaxis=dict(title="Date", tickformat="%b %Y"), yaxis=dict(title="Share of runs, milestone reached by then",
-                                                               tickformat=".0%", range=[0, 1.02]),
-        hovermode="closest", legend=dict(title="Milestone<br><sup>solid: meeting, dashed: joint act,<br>dotted: unilateral "
-                                               "step</sup>"),
-        height=520, template="plotly_white")
+        title=dict(text=f"How likely is each milestone to have happened by a given date? ({runs_text}, "
+                        f"{confidence:.0%} bands){which}", y=0.97, yanchor="top"),
+        xaxis=dict(title="Date", tickformat="%b %Y"),
+        yaxis=dict(title="Share of runs, milestone reached by then", tickformat=".0%", range=[0, 1.02],
+                   fixedrange=True),
+        updatemenus=[window_buttons(compiled)], hovermode="closest",
+        legend=dict(title=legend, groupclick="toggleitem"), height=520, margin=dict(t=120),
+        template="plotly_white")
     return fig
+
+
+def window_buttons(compiled) -> dict:
+    """Buttons that set the date axis to a window: the whole calendar, the weeks before the (first) election."""
+    start, end = compiled.dates[0], compiled.dates[-1]
+    pad = dt.timedelta(days=7)
+
+    def button(label: str, lo: dt.date, hi: dt.date) -> dict:
+        lo, hi = max(lo, start - pad), min(hi, end + pad)
+        return dict(label=label, method="relayout", args=[{"xaxis.range": [lo.isoformat(), hi.isoformat()]}])
+
+    buttons = [button("Whole calendar", start - pad, end + pad)]
+    el = reference_election(compiled)
+    if el is not None:
+        last = el.runoff or el.round1
+        for weeks in (8, 16):
+            if el.round1 - dt.timedelta(weeks=weeks) > start - pad:
+                buttons.append(button(f"{weeks} weeks before round 1", el.round1 - dt.timedelta(weeks=weeks),
+                                      last + dt.timedelta(weeks=1)))
+        buttons.append(button("From round 1 on", el.round1 - dt.timedelta(weeks=1), end + pad))
+    return dict(type="buttons", direction="left", buttons=buttons, showactive=False, x=0, xanchor="left",
+                y=1.02, yanchor="bottom", pad=dict(r=4, t=0), font=dict(size=11), name="window")
 
 
 def timing_vs_election(runs, compiled) -> go.Figure:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from .. import layout as L
 
@@ -116,19 +117,29 @@ def _short(name: str) -> str:
     return name if len(name) <= 40 else name[:39] + "…"
 
 
-def add_markers(fig, placed: list[tuple[Marker, object]], labels: bool = True) -> None:
-    """Vertical lines across the plot (yref=paper) at each marker's x.
+def add_markers(fig, placed: list[tuple[Marker, object]], legend: bool = True) -> None:
+    """Vertical lines across the plot (yref=paper) at each marker's x, each named in the legend.
 
-    Labels run up along their line (rotated), so markers a week or two apart
-    do not collide; with ``labels=False`` the caller explains the line styles.
+    The legend says what each line style means (an empty trace with the same
+    line), so no label sits on top of the curves or of another label when two
+    markers are a week or two apart.
     """
     for m, x in placed:
         fig.add_shape(type="line", name=m.name, x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper",
-                      line=dict(color="#444", width=1.2, dash=m.dash), layer="below")
-        if labels:
-            fig.add_annotation(x=x, xref="x", y=1, yref="paper", yanchor="top", xanchor="left", textangle=-90,
-                               text=m.label, showarrow=False, font=dict(size=10, color="#333"), name=m.name,
-                               bgcolor="rgba(255,255,255,0.8)")
+                      line=dict(color=MARKER_COLOR, width=1.2, dash=m.dash), layer="below")
+    if not legend:
+        return
+    seen = set()
+    for m, _ in placed:
+        if m.name in seen:
+            continue
+        seen.add(m.name)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=m.label, legendgroup="calendar-markers",
+                                 legendrank=1000 + len(seen), hoverinfo="skip",
+                                 line=dict(color=MARKER_COLOR, width=1.2, dash=m.dash)))
+
+
+MARKER_COLOR = "#444"
 
 
 def marker_key(markers: list[Marker]) -> str:

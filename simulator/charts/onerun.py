@@ -7,8 +7,9 @@ import datetime as dt
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .frames import add_markers, as_frame, calendar_markers, day, marker_key, to_dates
+from .frames import add_markers, as_frame, calendar_markers, day, to_dates
 from .palette import actor_colors
+from .words import short
 
 
 def actor_weeks(weeks, compiled, week: int) -> go.Figure:
@@ -24,19 +25,20 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
     sc = compiled.scenario
     w = compiled.words
     colors = actor_colors(compiled)
+    who = {a.id: short(compiled, a.id) for a in sc.actors}
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.55, 0.45],
                         subplot_titles=["Pressure on each party (after decay and this week's mediation)",
                                         "Concessions: stage reached on each ladder"])
     for party in compiled.parties:
         fig.add_trace(go.Scatter(x=dates, y=shown[f"pressure.{party}"], mode="lines+markers",
-                                 name=f"pressure on {w.name(party)}",
+                                 name=f"pressure on {who[party]}",
                                  line=dict(color=colors[party], width=2), marker=dict(size=4),
                                  hovertemplate=f"{w.name(party)}: pressure %{{y:.2f}}, %{{x|%d %b %Y}}<extra></extra>"),
                       row=1, col=1)
     for lad in sc.concessions:
         names = [w.name(f"{lad.id}.{s.id}") for s in lad.stages]
         fig.add_trace(go.Scatter(x=dates, y=shown[f"stage.{lad.id}"], mode="lines", line_shape="hv",
-                                 name=f"{w.name(lad.id)} ({w.name(lad.actor)})",
+                                 name=f"{w.name(lad.id)} ({who.get(lad.actor, w.name(lad.actor))})",
                                  line=dict(color=colors[lad.actor], width=3),
                                  text=[names[i] for i in shown[f"stage.{lad.id}"]],
                                  hovertemplate="%{text}, %{x|%d %b %Y}<extra></extra>"), row=2, col=1)
@@ -44,7 +46,7 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
     for row in (1, 2):
         fig.add_vline(x=current.isoformat(), line=dict(color="#000", width=2), row=row, col=1)
     markers = calendar_markers(compiled)
-    add_markers(fig, [(m, m.date) for m in markers], labels=False)
+    add_markers(fig, [(m, m.date) for m in markers])
     pad = dt.timedelta(days=10)
     fig.update_xaxes(type="date", range=[compiled.dates[0] - pad, compiled.dates[-1] + pad], tickformat="%b %Y")
     fig.update_yaxes(title="pressure", rangemode="tozero", row=1, col=1)
@@ -54,7 +56,10 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
              if len(sc.concessions) == 1 else None)
     fig.update_yaxes(title="stage", tickvals=ladder_ticks, ticktext=names,
                      range=[-0.3, max(ladder_ticks) + 0.3], row=2, col=1)
-    fig.update_layout(title=dict(text=f"Week {week + 1} of {len(compiled.dates)}: {day(current)}"
-                                      f"<br><sup>{marker_key(markers)}</sup>"),
-                      height=560, template="plotly_white", legend=dict(orientation="h", y=-0.12))
+    fig.update_yaxes(automargin=True)
+    fig.update_xaxes(automargin=True)
+    fig.update_layout(title=dict(text=f"Week {week + 1} of {len(compiled.dates)}: {day(current)} "
+                                      "(thick black line: this week)"),
+                      height=560, template="plotly_white", margin=dict(l=20, r=20, t=70, b=50),
+                      legend=dict(title="Lines", x=1.02, xanchor="left", y=1, yanchor="top"))
     return fig

@@ -10,18 +10,22 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import layout as L
-from .frames import add_markers, as_frame, calendar_markers, marker_key, milestone_names, to_dates, verb
+from .frames import add_markers, as_frame, calendar_markers, milestone_names, to_dates, verb
 from .palette import NEUTRAL, actor_colors, milestone_colors
+from .words import blocked_sentence, election_sentence, proposer_name
 
 CALENDAR_LANE = "Calendar (events, shocks, occasions, arrivals)"
 OTHER_LANE = "Other milestones"
 SHOCK_COLOR = "#d62728"
 WHAT_WHEN = "%{text}, %{x|%d %b %Y}<extra></extra>"
 SYMBOL = {"meeting": "star", "joint": "hexagram", "unilateral": "diamond"}
-CALENDAR_KINDS = {  # event kind -> (marker symbol, colour, words before the name)
-    "scheduled": ("triangle-up", "#444", ""), "shock": ("triangle-down", SHOCK_COLOR, "shock: "),
-    "occasion": ("circle", "#444", "occasion: "), "entered": ("triangle-right", "#444", "enters: "),
-    "left": ("triangle-left", "#444", "leaves: "), "effect": ("square-open", "#444", "effect: ")}
+CALENDAR_KINDS = {  # event kind -> (legend name, marker symbol, colour, words before the name)
+    "scheduled": ("scheduled talks or event", "triangle-up", "#444", ""),
+    "shock": ("shock", "triangle-down", SHOCK_COLOR, "shock: "),
+    "occasion": ("occasion", "circle", "#444", "occasion: "),
+    "entered": ("an actor joins", "triangle-right", "#444", "joins: "),
+    "left": ("an actor leaves", "triangle-left", "#444", "leaves: "),
+    "effect": ("effect", "square-open", "#444", "effect: ")}
 
 
 def pick_sample_runs(runs, compiled, k: int = 3, events=None) -> list[tuple[int, int, str]]:
@@ -65,19 +69,19 @@ def _lanes(compiled) -> list[str]:
 
 def _postponements(ev: pd.DataFrame, compiled) -> pd.DataFrame:
     """One row per postponed proposal (step, milestone) of a meeting or joint act, with its proposer and
-    every blocking reason in words (a unilateral step not taken is its actor's weekly choice, not a postponement)."""
-    w = compiled.words
+    every blocking reason as a sentence (a unilateral step not taken is its actor's weekly choice, not a
+    postponement)."""
     proposable = {m.id for m in compiled.milestones if m.kind != "unilateral"}
     blocked = ev[(ev.kind == "blocked") & ev.milestone.isin(proposable)]
     proposers = ev[ev.kind == "proposed"].set_index(["step", "milestone"])["actor"]
     rows = []
     for (step, milestone), grp in blocked.groupby(["step", "milestone"], sort=True):
-        reasons = "<br>".join(reason_label(compiled, a, d) for a, d in zip(grp.actor, grp.detail))
+        reasons = "<br>".join(blocked_sentence(compiled, a, d) for a, d in zip(grp.actor, grp.detail))
         proposer = proposers.get((step, milestone), None)
         if isinstance(proposer, pd.Series):
-            proposer = ", ".join(dict.fromkeys(_proposer(w, p) for p in proposer))
+            proposer = ", ".join(dict.fromkeys(proposer_name(compiled, p) for p in proposer))
         else:
-            proposer = "?" if proposer is None else _proposer(w, proposer)
+            proposer = "unknown" if proposer is None else proposer_name(compiled, proposer)
         rows.append({"date": grp.date.iloc[0], "milestone": milestone, "proposer": proposer, "reasons": reasons})
     return pd.DataFrame(rows, columns=["date", "milestone", "proposer", "reasons"])
 
@@ -99,20 +103,15 @@ def exact_dates(happened: pd.DataFrame, ev: pd.DataFrame, compiled) -> pd.DataFr
     return out
 
 
-def _proposer(w, who: str) -> str:
-    kind, _, what = who.partition(":")
-    if kind in ("calendar", "occasion") and what:
-        return w.name(what)
-    return w.name(who) if who else "?"
-
-
 def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Figure:
     """Swimlanes for a few runs: tracks, concession ladders, other milestones, elections and the calendar as
     lanes, time across.
 
     Each run is a row of subplots with one trace per milestone (when it happened), then postponed
     proposals (hover: who proposed, who blocked and why), breakdowns, election results, and the calendar
-    (dated events, shocks, occasions, actors entering or leaving).
+    (dated events, shocks, occasions, actors entering or leaving). The legend, beside the plot, has one entry
+    per kind of mark and line the scenario can produce, whether or not these runs have one, so it stays put
+    while a run is stepped through.
     """
     ev_all = as_frame(events)
     w = compiled.words
@@ -122,15 +121,6 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
     titles = [f"Run {rep}" + (f" (point {pt})" if pt else "") + f": {why}" for pt, rep, why in sample]
     fig = make_subplots(rows=max(len(sample), 1), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=titles or ["no runs"])
-    shown: set[str] = set()
-
-    def legend_once(group: str, n_points: int) -> bool:
-        """Show a legend entry the first time its group has something to show (empty traces get none)."""
-        if n_points == 0 or group in shown:
-            return False
-        shown.add(group)
-        return True
-
     for row, (pt, rep, _) in enumerate(sample, start=1):
         ev = ev_all[(ev_all.point == pt) & (ev_all.replication == rep)].copy()
         ev["date"] = to_dates(ev["date"]).to_numpy()
@@ -141,7 +131,7 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
                 x=at.date, y=[lane[m.id]] * len(at), mode="markers", name=f"{verb(m)}: {names[m.id]}",
                 marker=dict(symbol=SYMBOL.get(m.kind, "star"), size=16 if m.kind == "meeting" else 12,
                             color=mcolor[m.id], line=dict(width=1, color="#333")),
-                legendgroup=f"happened.{m.id}", showlegend=legend_once(f"happened.{m.id}", len(at)),
+                legendgroup=f"happened.{m.id}", showlegend=False,
                 hovertemplate=f"{names[m.id]} {verb(m)}, %{{x|%d %b %Y}}<extra></extra>"), row=row, col=1)
         post = _postponements(ev, compiled)
         fig.add_trace(go.Scatter(
@@ -150,7 +140,7 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
                         line=dict(width=1.5)),
             customdata=np.column_stack([[names[m] for m in post.milestone], post.proposer, post.reasons])
             if len(post) else None,
-            legendgroup="postponed", showlegend=legend_once("postponed", len(post)),
+            legendgroup="postponed", showlegend=False,
             hovertemplate=("%{customdata[0]} proposed by %{customdata[1]}, %{x|%d %b %Y}; postponed:<br>"
                            "%{customdata[2]}<extra></extra>")), row=row, col=1)
         broke = ev[ev.kind == "broke"]
@@ -159,49 +149,73 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
             marker=dict(symbol="x", size=11, color=[mcolor[m] for m in broke.milestone],
                         line=dict(width=1, color="#333")),
             text=[f"{names[m]} broke down" for m in broke.milestone], legendgroup="broke",
-            showlegend=legend_once("broke", len(broke)), hovertemplate=WHAT_WHEN), row=row, col=1)
+            showlegend=False, hovertemplate=WHAT_WHEN), row=row, col=1)
         elec = ev[ev.kind == "election"]
-        texts, ys = zip(*[_election_text(compiled, a, d, s) for a, d, s in zip(elec.actor, elec.detail, elec.step)]) \
-            if len(elec) else ((), ())
+        texts = [election_sentence(compiled, a, d, s) for a, d, s in zip(elec.actor, elec.detail, elec.step)]
+        ys = [_election_lane(compiled, d) for d in elec.detail]
         fig.add_trace(go.Scatter(
             x=elec.date, y=list(ys), mode="markers", name="election round",
             marker=dict(symbol="square", size=11, color=[acolor.get(a, NEUTRAL) for a in elec.actor]),
             text=list(texts), legendgroup="election",
-            showlegend=legend_once("election", len(elec)), hovertemplate=WHAT_WHEN), row=row, col=1)
+            showlegend=False, hovertemplate=WHAT_WHEN), row=row, col=1)
         cal = ev[ev.kind.isin(list(CALENDAR_KINDS))]
         fig.add_trace(go.Scatter(
             x=cal.date, y=[CALENDAR_LANE] * len(cal), mode="markers", name="calendar: event, shock, occasion",
-            marker=dict(symbol=[CALENDAR_KINDS[k][0] for k in cal.kind], size=10,
-                        color=[CALENDAR_KINDS[k][1] for k in cal.kind]),
-            text=[CALENDAR_KINDS[k][2] + w.name(a if k in ("entered", "left") else d)
+            marker=dict(symbol=[CALENDAR_KINDS[k][1] for k in cal.kind], size=10,
+                        color=[CALENDAR_KINDS[k][2] for k in cal.kind]),
+            text=[CALENDAR_KINDS[k][3] + w.name(a if k in ("entered", "left") else d)
                   for k, a, d in zip(cal.kind, cal.actor, cal.detail)],
-            legendgroup="calendar", showlegend=legend_once("calendar", len(cal)), hovertemplate=WHAT_WHEN),
+            legendgroup="calendar", showlegend=False, hovertemplate=WHAT_WHEN),
             row=row, col=1)
         fig.update_yaxes(categoryorder="array", categoryarray=lanes[::-1], range=[-0.5, len(lanes) - 0.3],
                          type="category", row=row, col=1)
+    _legend(fig, compiled, mcolor, names)
     markers = calendar_markers(compiled)
-    add_markers(fig, [(m, m.date) for m in markers], labels=False)
+    add_markers(fig, [(m, m.date) for m in markers])
     pad = dt.timedelta(days=10)
     fig.update_xaxes(type="date", range=[compiled.dates[0] - pad, compiled.dates[-1] + pad], tickformat="%b %Y")
     fig.update_xaxes(title="Date", row=max(len(sample), 1), col=1)
+    fig.update_yaxes(automargin=True)
     fig.update_layout(title=dict(text="What happens in a few sample runs? (hover a mark for who proposed, who "
-                                      f"blocked and why)<br><sup>{marker_key(markers)}</sup>"),
+                                      "blocked and why)"),
                       height=170 + (120 + 22 * len(lanes)) * max(len(sample), 1), template="plotly_white",
-                      legend=dict(orientation="h", y=-0.08 if len(sample) > 1 else -0.25))
+                      legend=dict(title="Marks and lines", x=1.02, xanchor="left", y=1, yanchor="top"))
     return fig
 
 
-def _election_text(compiled, winner: str, detail: str, step: int) -> tuple[str, str]:
-    """(hover text, lane) of an election event: ``<id>:runoff`` (round 1 undecided) or ``<id>`` (a result)."""
-    w = compiled.words
-    eid, _, rest = detail.partition(":")
-    e = next((e for e in compiled.elections if e.id == eid), None)
-    lane = election_lane(compiled, e) if e is not None else w.name(f"election.{eid}")
-    if rest == "runoff":
-        return "Round 1: no majority, run-off needed", lane
-    runoff = e is not None and e.runoff is not None and compiled.step_of(e.runoff) == int(step) \
-        and compiled.step_of(e.round1) != int(step)
-    return f"{'Run-off' if runoff else 'Round 1'}: {w.name(winner)} wins", lane
+def _election_lane(compiled, detail: str) -> str:
+    """The lane of an election event (``<id>`` or ``<id>:runoff``)."""
+    eid = detail.partition(":")[0]
+    if eid in compiled.gi:
+        return election_lane(compiled, compiled.elections[compiled.gi[eid]])
+    return compiled.words.name(f"election.{eid}")
+
+
+def _legend(fig, compiled, mcolor: dict, names: dict) -> None:
+    """One legend entry per kind of mark the scenario can produce, whether or not these runs have one, so the
+    legend stays put while a run is stepped through and every symbol on the chart is explained."""
+    sc = compiled.scenario
+    entries = [(f"{verb(m)}: {names[m.id]}", f"happened.{m.id}",
+                dict(symbol=SYMBOL.get(m.kind, "star"), size=14 if m.kind == "meeting" else 11, color=mcolor[m.id],
+                     line=dict(width=1, color="#333")))
+               for m in compiled.milestones]
+    if any(m.proposable for m in compiled.milestones):
+        entries.append(("proposed, postponed (colour: milestone)", "postponed",
+                        dict(symbol="x-thin-open", size=9, color="#555", line=dict(width=1.5))))
+    if any(m.breakdown is not None for m in compiled.milestones):
+        entries.append(("broke down (colour: milestone)", "broke",
+                        dict(symbol="x", size=10, color=NEUTRAL, line=dict(width=1, color="#333"))))
+    if compiled.elections:
+        entries.append(("election round (colour: winner)", "election", dict(symbol="square", size=10, color=NEUTRAL)))
+    cal = sc.calendar
+    can = {"scheduled": bool(cal.events), "shock": bool(cal.shocks),
+           "occasion": bool(cal.occasions), "entered": any(a.enters is not None for a in sc.actors),
+           "left": any(a.leaves is not None for a in sc.actors), "effect": bool(sc.effects)}
+    entries += [(name, "calendar", dict(symbol=symbol, size=10, color=color))
+                for kind, (name, symbol, color, _) in CALENDAR_KINDS.items() if can[kind]]
+    for rank, (name, group, marker) in enumerate(entries, start=1):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=group, marker=marker,
+                                 legendrank=rank, hoverinfo="skip"))
 
 
 def postponement_reasons(summary: dict, compiled) -> go.Figure:
@@ -233,7 +247,7 @@ def postponement_reasons(summary: dict, compiled) -> go.Figure:
                  for e in rows]
         share = [b["share"] if b else 0.0 for b in found]
         custom = [[b["count"] if b else 0, b["runs_share"] if b else 0.0] for b in found]
-        label = reason_label(compiled, actor, reason)
+        label = next(b.get("text") for b in found if b is not None) or blocked_sentence(compiled, actor, reason)
         fig.add_trace(go.Bar(
             x=share, y=ylabels, orientation="h", name=label,
             marker=dict(color=acolor.get(actor, NEUTRAL), line=dict(color="white", width=1),
@@ -252,21 +266,6 @@ def postponement_reasons(summary: dict, compiled) -> go.Figure:
         yaxis=dict(title="", autorange="reversed"), legend=dict(title="Blocked by: reason"),
         height=180 + 70 * max(len(rows), 1), template="plotly_white")
     return fig
-
-
-def reason_label(compiled, actor: str, reason: str) -> str:
-    """A block reason in the scenario's words: who declined, whose precondition (and what it needs), which shock."""
-    w = compiled.words
-    kind, _, what = reason.partition(":")
-    if kind == "precondition":
-        pre = next((p for p in compiled.preconditions if p.id == what), None)
-        need = f" ({pre.kind}, needs: {pre.requires.label(w)})" if pre is not None else ""
-        return f"{w.name(actor)}: precondition {w.name(what)}{need}"
-    if kind == "shock":
-        return f"frozen by shock: {w.name(what)}"
-    if kind == "declined":
-        return f"{w.name(actor)}: declined"
-    return f"{w.name(actor) if actor else 'calendar'}: {reason}"
 
 
 def _pattern(reason: str) -> str:

@@ -42,9 +42,24 @@ def point_outcomes(runs, points, compiled, by: list[str] | None = None) -> pd.Da
     return out
 
 
+def axis_title(param: str, compiled) -> str:
+    """'Russia's peak urgency (russia.urgency.peak)': the words and the name `--set` and `--vary` take."""
+    from .words import human_label
+
+    return f"{human_label(param, compiled)} ({param})"
+
+
 def sweep_line(runs, points, compiled, param: str, questions: list[str] | None = None) -> go.Figure:
-    """Probability of each question (line, Wilson band) against one varied parameter."""
+    """Probability of each question (line, Wilson band) against one varied parameter.
+
+    Points with the same value of ``param`` are pooled (over whatever else varies); the hover and the title
+    say how many points each value pools and which other parameters vary among them.
+    """
     res = point_outcomes(runs, points, compiled, by=[param])
+    pts = as_frame(points)
+    per_value = pts.groupby(param)["point"].nunique().reindex(res[param]).to_numpy()
+    others = [p for p in varied_parameters(pts) if p != param]
+    pooled = (f"pooled over {', '.join(others)}" if others else "one point per value")
     chosen = [q for q in compiled.questions if questions is None or q.id in questions]
     fig = go.Figure()
     for i, q in enumerate(chosen):
@@ -57,11 +72,15 @@ def sweep_line(runs, points, compiled, param: str, questions: list[str] | None =
         fig.add_trace(go.Scatter(
             x=x, y=res[f"p.{q.id}"], mode="lines+markers", name=wrap(q.text, 50), legendgroup=q.id,
             line=dict(color=color, dash=("solid", "dash", "dot", "dashdot")[i % 4]),
-            customdata=np.column_stack([res[f"low.{q.id}"], res[f"high.{q.id}"], res["n"]]),
+            customdata=np.column_stack([res[f"low.{q.id}"], res[f"high.{q.id}"], res["n"], per_value]),
             hovertemplate=(f"{param} = %{{x:.3g}}: %{{y:.1%}} [%{{customdata[0]:.1%}}, %{{customdata[1]:.1%}}], "
-                           "%{customdata[2]:,} runs<extra></extra>")))
-    fig.update_layout(title=f"How do the questions' probabilities change with {param}? (95% Wilson bands)",
-                      xaxis=dict(title=param), yaxis=dict(title="Probability", tickformat=".0%", range=[0, 1.02]),
+                           "%{customdata[2]:,} runs of %{customdata[3]} point(s)"
+                           + (f", {pooled}" if others else "") + "<extra></extra>")))
+    fig.update_layout(title=wrap(f"How do the questions' probabilities change with {param}? (95% Wilson bands; "
+                                 f"{pooled})", 110),
+                      xaxis=dict(title=axis_title(param, compiled), tickformat=".3g",
+                                 tickvals=sorted(res[param].unique()) if res[param].nunique() <= 12 else None),
+                      yaxis=dict(title="Probability", tickformat=".0%", range=[0, 1.02]),
                       legend=dict(title="Question"), height=520, template="plotly_white")
     return fig
 
@@ -76,7 +95,7 @@ def sweep_heatmap(runs, points, compiled, x: str, y: str, question: str) -> go.F
         grid = res.pivot(index=y, columns=x)
         trace = go.Heatmap(
             x=grid[f"p.{question}"].columns, y=grid.index, z=grid[f"p.{question}"].to_numpy(), zmin=0, zmax=1,
-            colorscale="Viridis", colorbar=colorbar,
+            colorscale="Viridis", colorbar=colorbar, texttemplate="%{z:.0%}", textfont=dict(size=13),
             customdata=np.dstack([grid[f"low.{question}"].to_numpy(), grid[f"high.{question}"].to_numpy(),
                                   grid["n"].to_numpy()]),
             hovertemplate=(f"{x} = %{{x:.3g}}, {y} = %{{y:.3g}}<br>%{{z:.1%}} [%{{customdata[0]:.1%}}, "
@@ -86,8 +105,12 @@ def sweep_heatmap(runs, points, compiled, x: str, y: str, question: str) -> go.F
                                zmin=0, zmax=1, colorscale="Viridis", colorbar=colorbar,
                                hovertemplate=f"{x} %{{x}}, {y} %{{y}}<br>mean %{{z:.1%}}<extra></extra>")
     fig = go.Figure(trace)
-    fig.update_layout(title=wrap(f"{q.text} Probability over {x} and {y}", 100), xaxis=dict(title=x),
-                      yaxis=dict(title=y), height=520, template="plotly_white")
+    xaxis, yaxis = dict(title=axis_title(x, compiled)), dict(title=axis_title(y, compiled))
+    if isinstance(trace, go.Heatmap):  # ticks at the grid's values, one per cell
+        xaxis.update(tickvals=list(trace.x), ticktext=[f"{v:.3g}" for v in trace.x])
+        yaxis.update(tickvals=list(trace.y), ticktext=[f"{v:.3g}" for v in trace.y])
+    fig.update_layout(title=wrap(f"{q.text} Probability over {x} and {y}", 100), xaxis=xaxis, yaxis=yaxis,
+                      height=520, template="plotly_white")
     return fig
 
 
