@@ -52,7 +52,8 @@ class RunDraws:
         (point, replication, i); building those two directly is a third faster,
         which matters to the batch engine.
         """
-        def child(i: int) -> np.random.Generator:
-            return np.random.Generator(np.random.PCG64(np.random.SeedSequence(root_seed,
-                                                                              spawn_key=(point, replication, i))))
-        return cls(child(0).random(n_params), child(1).random((n_steps, n_slots)))
+        def uniforms(i: int, n: int) -> np.ndarray:
+            # Generator.random on PCG64 is (next_uint64 >> 11) * 2**-53: the same numbers, without the Generator
+            raw = np.random.PCG64(np.random.SeedSequence(root_seed, spawn_key=(point, replication, i))).random_raw(n)
+            return (raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+        return cls(uniforms(0, n_params), uniforms(1, n_steps * n_slots).reshape(n_steps, n_slots))

@@ -57,10 +57,10 @@ class BatchEngine(Decider):
         c = self.c
         n_p, n_s, n_sl = len(c.table), c.n_steps, len(c.slots)
         PU = np.empty((len(keys), n_p))
-        SU = np.empty((n_s, len(keys), n_sl))
+        SU = np.empty((n_s, n_sl, len(keys)))  # step k's uniforms SU[k].T: runs x slots, one slot contiguous
         for i, (point, rep) in enumerate(keys):
             d = RunDraws.for_run(root_seed, int(rep), int(point), n_p, n_s, n_sl)
-            PU[i], SU[:, i, :] = d.param_u, d.step_u
+            PU[i], SU[:, :, i] = d.param_u, d.step_u
         return PU, SU
 
     # ------------------------------------------------------------------ run
@@ -92,7 +92,7 @@ class BatchEngine(Decider):
         st = RunState(c, V, points, np.array([r for _, r in keys], dtype=np.int64))
         self.kernel.start(st)
         for k in range(c.n_steps):
-            self.kernel.step(st, SU[k], k)
+            self.kernel.step(st, SU[k].T, k)
         return st
 
     def table(self, st: RunState):

@@ -78,10 +78,11 @@ class Kernel:
         self.comings_and_goings = bool(self.entries or self.exits)
         self.gates = [(j, m.requires) for j, m in enumerate(c.milestones) if m.requires is not None]
         self._paths: dict[int, list] = {}
+        self.freezable = {j for cols in c.freeze_cols.values() for j in cols}
 
     # ------------------------------------------------------------------ helpers
     def log(self, kind, mask, milestone="", actor="", detail="", day=None):
-        if mask.any():
+        if self.d.keeps_logs and mask.any():
             self.d.log(self.st, self.k, kind, mask, milestone, actor, detail, day)
 
     def apply(self, st: RunState, mask, changes) -> None:
@@ -307,7 +308,7 @@ class Kernel:
                 st.table_by[yes, j] = a
 
     def _frozen(self, st, k, j, frozen):
-        if not frozen.any():
+        if j not in self.freezable or not frozen.any():
             return
         c = self.c
         st.postponed[frozen, j] += 1
@@ -344,7 +345,7 @@ class Kernel:
 
     def _decide(self, st, U, k, j, on):
         c, m = self.c, self.c.milestones[j]
-        st.proposed[on, j] += 1
+        st.proposed[:, j] += on
         if self.d.keeps_logs:
             for code in np.unique(st.table_by[on, j]):
                 self.log("proposed", on & (st.table_by[:, j] == code), milestone=m.id, actor=self.proposer_name(code))
@@ -365,22 +366,24 @@ class Kernel:
                 self.log("blocked", declined, milestone=m.id, actor=c.actors[a], detail="declined")
             blocked |= own | declined
         blocked |= self._preconditions(st, U, k, j, live, -1)  # held by actors who need not consent
-        st.postponed[live & blocked, j] += 1
+        st.postponed[:, j] += live & blocked
         self._held(st, k, j, live & ~blocked)
 
     def _held(self, st, k, j, yes):
         if not yes.any():
             return
         c, m = self.c, self.c.milestones[j]
-        day = np.where(st.table_day[:, j] < NEVER, st.table_day[:, j], c.days[k])
-        st.first_day[yes, j] = np.minimum(st.first_day[yes, j], day[yes])
-        st.last_day[yes, j] = day[yes]
-        st.count[yes, j] += 1
-        start = yes & (st.force_since[:, j] == NEVER)
-        st.force_since[start, j] = day[start]
+        exact = st.table_day[:, j]
+        day = np.where(exact < NEVER, exact, c.days[k])
+        first = st.first_day[:, j]  # columns are contiguous views (column-major state)
+        np.minimum(first, np.where(yes, day, NEVER), out=first)
+        st.last_day[:, j] = np.where(yes, day, st.last_day[:, j])
+        st.count[:, j] += yes
+        since = st.force_since[:, j]
+        st.force_since[:, j] = np.where(yes & (since == NEVER), day, since)
         for due, within in self.commits.get(j, ()):
-            new = yes & (st.due_day[:, due] == NEVER)
-            st.due_day[new, due] = day[new] + within
+            was = st.due_day[:, due]
+            st.due_day[:, due] = np.where(yes & (was == NEVER), day + within, was)
         self.log("held" if m.proposable else "acted", yes, milestone=m.id,
                  actor="" if m.proposable else m.consenters()[0], day=day)
         if j in self.effects_of:
