@@ -60,7 +60,7 @@ def sweep(
     scheduler: str = typer.Option(None, "--scheduler", help="run on an existing Dask cluster: tcp://HOST:PORT"),
     dask_local: int = typer.Option(None, "--dask-local", min=1, help="run on a Dask LocalCluster of N processes"),
     chunk: int = typer.Option(None, "--chunk", min=1, help="runs per task and per Parquet part "
-                              "(default: 100 with the mesa engine, 2500 with batch)"),
+                              "(default: 100 with the mesa engine, 5000 with batch)"),
     engine: str = typer.Option("auto", "--engine", help="batch (vectorised), mesa (reference), or auto: batch "
                                "when every rule has an array form; both give identical runs"),
     events: int = typer.Option(None, "--events", min=0, help="keep the event logs of the first N replications of "
@@ -89,7 +89,7 @@ def sweep(
     if events is None:
         events = None if engine == "mesa" else 10
     if chunk is None:
-        chunk = 100 if engine == "mesa" else 2500
+        chunk = 100 if engine == "mesa" else 5000
     try:
         design = make_design(sample, parse_varies(vary, compiled.table.names), compiled.table, points, seed,
                              second_order)
