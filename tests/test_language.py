@@ -239,3 +239,19 @@ def test_within_holds_for_the_given_days_after_the_last_time():
     rows, _ = run(d)
     for r in rows:  # held once, on the first day
         assert r[L.question("fresh")] is True and r[L.question("stale")] is False
+
+
+def test_a_milestone_is_a_date_in_before_and_after_and_windows_need_fixed_dates():
+    d = doc(milestones=[joint("deal"), joint("follow_up", requires={"after": "deal"}, stakes=fixed(0.0))],
+            questions=[{"id": "q", "text": "?", "when": {"before": "deal"}, "by": START}])
+    rows, _ = run(d)
+    for r in rows:  # 'after: deal' holds from the day of the deal; 'before: deal' is false on that day
+        assert r[L.first("follow_up")] == r[L.first("deal")] + dt.timedelta(weeks=1)
+        assert r[L.question("q")] is False
+    bad = doc(milestones=[joint("deal")],
+              calendar={"shocks": [{"id": "x", "name": "X", "hazard": fixed(0.1), "between": ["deal", "end"],
+                                    "assumption": A}]})
+    problems = check(Scenario.model_validate(bad), None, check_sources=False)
+    assert problems == [(("calendar", "shocks", 0, "between", 0),
+                         "'deal' has no fixed date: a window needs one (for a window that depends on what happens, "
+                         "use when: {after: deal})")]

@@ -18,6 +18,19 @@ from .conditions import AnyCondition
 # does not import the engine, which sits above it.
 
 
+def fixed_window(ctx, path, between) -> None:
+    """A calendar window is two fixed dates (a window that depends on what happens is a `when` condition)."""
+    days = []
+    for i, ref in enumerate(between):
+        day = ctx.date((*path, i), ref)
+        if day is None and ref in ctx.dynamic_dates:
+            ctx.error((*path, i), f"'{ref}' has no fixed date: a window needs one (for a window that depends on "
+                      f"what happens, use when: {{after: {ref}}})")
+        days.append(day)
+    if None not in days and days[1] < days[0]:
+        ctx.error(path, f"the window ends ({days[1]}) before it starts ({days[0]})")
+
+
 class Election(Sourced):
     """An election with an incumbent and a challenger, decided in round 1 or a run-off.
 
@@ -172,10 +185,7 @@ class Shock(Sourced):
         yield f"{self.id}.hazard", self.hazard, (*path, "hazard")
 
     def check(self, ctx, path, cal):
-        a = ctx.date((*path, "between", 0), self.between[0])
-        b = ctx.date((*path, "between", 1), self.between[1])
-        if a is not None and b is not None and a > b:
-            ctx.error((*path, "between"), f"the window ends ({b}) before it starts ({a})")
+        fixed_window(ctx, (*path, "between"), self.between)
         if self.when is not None:
             self.when.check(ctx, (*path, "when"))
         for n, m in enumerate(self.freezes):
@@ -215,6 +225,7 @@ class Occasion(Sourced):
     date: dt.date | None = None
     hazard: Param | None = None
     between: tuple[DateRef, DateRef] = ("start", "end")
+    when: AnyCondition | None = Field(default=None, description="a random occasion comes only while this holds")
     actors: list[Id] = Field(min_length=1)
     milestones: list[MilestoneRef] = Field(default=[], description="milestones that may be held there")
     once: bool = True
@@ -235,8 +246,9 @@ class Occasion(Sourced):
     def check(self, ctx, path, cal):
         if self.date is not None and not cal.start <= self.date <= cal.end:
             ctx.error((*path, "date"), f"{self.date} is outside the calendar ({cal.start} to {cal.end})")
-        ctx.date((*path, "between", 0), self.between[0])
-        ctx.date((*path, "between", 1), self.between[1])
+        fixed_window(ctx, (*path, "between"), self.between)
+        if self.when is not None:
+            self.when.check(ctx, (*path, "when"))
         for n, a in enumerate(self.actors):
             ctx.ref((*path, "actors", n), a, "actor")
         for n, m in enumerate(self.milestones):
@@ -255,6 +267,8 @@ class Occasion(Sourced):
             if not (c.days[k] <= hi and c.ends[k] >= lo):
                 return
             can = (st.fired_day[:, f] == c.never) if self.once else np.ones(st.n, bool)
+            if self.when is not None:
+                can &= self.when.evaluate(st, c.ends[k])
             hit = can & (U[:, c.slot[f"occasion:{self.id}"]] < st.V[:, c.table.index[f"{self.id}.hazard"]])
             day = c.days[k]
         if not hit.any():

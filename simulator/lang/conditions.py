@@ -69,10 +69,12 @@ class Pool:
 
 
 def _ref_day(st: RunState, ref) -> np.ndarray | int:
-    """A date reference as an int day, or per run (an event id: the day it happened, NEVER if not)."""
+    """A date reference as an int day, or per run: the day an event or milestone first happened (NEVER if not)."""
     fixed = st.c.static_day(ref)
     if fixed is not None:
         return fixed
+    if ref in st.c.mi:
+        return st.first_day[:, st.c.mi[ref]]
     return st.fired_day[:, st.c.fi[ref]]
 
 

@@ -130,8 +130,8 @@ class CountOf(QuestionBase):
 
     def check(self, ctx, path):
         ctx.ref((*path, "count"), self.count, "milestone")
-        if self.by is not None:
-            ctx.date((*path, "by"), self.by)
+        if self.by is not None and ctx.date((*path, "by"), self.by) is None and self.by in ctx.dynamic_dates:
+            ctx.error((*path, "by"), f"'{self.by}' is not a fixed date: a count is taken on a fixed date")
 
     def start(self, st):
         return np.zeros(st.n, np.int32)

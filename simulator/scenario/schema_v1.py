@@ -1,4 +1,4 @@
-"""The scenario file format, as pydantic v2 models.
+"""The version-1 scenario file format, kept to read older files (``migrate.py`` turns them into version 2).
 
 Every number or rule carries its provenance: ``evidence`` (a source id and a
 verbatim quote) or ``assumption`` (one sentence saying why). Numbers are
@@ -11,93 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StringConstraints, Tag, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
+
+# numbers and their provenance are the same in both versions (version 2 adds notes and labels)
+from ..lang.base import Evidence, Id, Param, Sourced, Strict  # noqa: F401
 
 SCHEMA_VERSION = 1
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-#: A date, or a calendar anchor: ``start``, ``end``, ``election.round1``, ``election.runoff``.
 DateRef = dt.date | Literal["start", "end", "election.round1", "election.runoff"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Evidence(Strict):
-    source: Id
-    quote: str = Field(min_length=8)
-
-
-class Sourced(Strict):
-    """Mixin: exactly one of ``evidence`` or ``assumption``."""
-
-    evidence: Evidence | None = None
-    assumption: str | None = Field(default=None, min_length=8)
-
-    @model_validator(mode="after")
-    def _one_provenance(self):
-        if (self.evidence is None) == (self.assumption is None):
-            raise ValueError("give exactly one of 'evidence' (source + quote) or 'assumption'")
-        return self
-
-
-class Param(Sourced):
-    """A number, fixed or uncertain.
-
-    ``dist`` selects the form: ``fixed`` needs ``value``; ``uniform`` needs
-    ``low``/``high``; ``triangular`` adds ``mode``; ``beta`` needs ``a``/``b``
-    (scaled to ``low``..``high``, default 0..1); ``normal`` needs ``mean``/``sd``
-    and is truncated to ``low``..``high`` when given.
-    """
-
-    dist: Literal["fixed", "uniform", "triangular", "beta", "normal"] = "fixed"
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
-    mode: float | None = None
-    a: float | None = Field(default=None, gt=0)
-    b: float | None = Field(default=None, gt=0)
-    mean: float | None = None
-    sd: float | None = Field(default=None, gt=0)
-
-    @model_validator(mode="after")
-    def _shape(self):
-        need = {
-            "fixed": ("value",),
-            "uniform": ("low", "high"),
-            "triangular": ("low", "mode", "high"),
-            "beta": ("a", "b"),
-            "normal": ("mean", "sd"),
-        }[self.dist]
-        missing = [name for name in need if getattr(self, name) is None]
-        if missing:
-            raise ValueError(f"dist '{self.dist}' needs {', '.join(missing)}")
-        if self.low is not None and self.high is not None and not self.low < self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        if self.dist == "triangular" and not self.low <= self.mode <= self.high:
-            raise ValueError("mode must lie between low and high")
-        if self.dist == "normal" and self.low is not None and self.high is not None:
-            if not self.low <= self.mean <= self.high:
-                raise ValueError("mean must lie between low and high")
-        return self
-
-    @property
-    def is_uncertain(self) -> bool:
-        return self.dist != "fixed"
-
-    @property
-    def bounds(self) -> tuple[float, float]:
-        """Support of the parameter (for sweeps and sliders)."""
-        if self.dist == "fixed":
-            return (self.value, self.value)
-        if self.dist == "beta":
-            return (self.low if self.low is not None else 0.0, self.high if self.high is not None else 1.0)
-        if self.dist == "normal":
-            lo = self.low if self.low is not None else self.mean - 4 * self.sd
-            hi = self.high if self.high is not None else self.mean + 4 * self.sd
-            return (lo, hi)
-        return (self.low, self.high)
 
 
 class Source(Strict):

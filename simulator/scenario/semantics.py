@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..lang.calendar import fixed_window
 from ..lang.context import CheckContext
 from ..lang.dates import describe_date
 from .schema import Scenario
@@ -53,6 +54,7 @@ def context(sc: Scenario) -> CheckContext:
     events.update({o.id: o for o in sc.calendar.occasions if o.date is not None})
     events.update({h.event: h for h in sc.history_only_events})
     dynamic = {s.id for s in sc.calendar.shocks} | {o.id for o in sc.calendar.occasions if o.date is None}
+    dynamic |= set(milestones) | {h.event for h in sc.history_only_events}  # the day it happens, per run
     pools = {
         "actor": {a.id: a for a in sc.actors},
         "milestone": milestones,
@@ -155,8 +157,7 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
             if spec.when is not None:
                 spec.when.check(ctx, ("actors", i, field, "when"))
             if field == "enters":
-                ctx.date(("actors", i, field, "between", 0), spec.between[0])
-                ctx.date(("actors", i, field, "between", 1), spec.between[1])
+                fixed_window(ctx, ("actors", i, field, "between"), spec.between)
                 if spec.hazard is not None:
                     _in_range(err, ("actors", i, field, "hazard"), spec.hazard, 0, 1)
 
@@ -201,8 +202,9 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
             if rule.needs_deadline and med.deadline is None:
                 err((*base, "deadline"), f"rule '{name}' works toward a deadline: give 'deadline' (a date, or a "
                     "name such as " + ", ".join(sorted(ctx.fixed_dates)) + ")")
-        if med.deadline is not None:
-            ctx.date((*base, "deadline"), med.deadline)
+        if med.deadline is not None and ctx.date((*base, "deadline"), med.deadline) is None \
+                and med.deadline in ctx.dynamic_dates:
+            err((*base, "deadline"), f"'{med.deadline}' has no fixed date: a deadline needs one")
         for n, push in enumerate(med.pushes):
             ctx.ref((*base, "pushes", n, "milestone"), push.milestone, "milestone")
             if push.when is not None:
