@@ -49,20 +49,12 @@ def paired_differences(base, alt, compiled_base, compiled_alt) -> list[dict]:
     same replications in the same order (run_replications returns them so).
     """
     import numpy as np
-    import pandas as pd
 
     from simulator import layout as L
-
     from simulator.analysis.compare import paired_interval
-    from simulator.charts.frames import as_frame, question_yes
 
-    def per_run(frame, q):
-        if q.answer_kind == "count":
-            return pd.to_numeric(frame[L.question(q.id)]).fillna(0).to_numpy(dtype=float)
-        return question_yes(frame, q).astype(float)
-
-    fa, fb = as_frame(base.table), as_frame(alt.table)
-    if not np.array_equal(fa["replication"].to_numpy(), fb["replication"].to_numpy()):
+    ta, tb = base.table, alt.table
+    if not np.array_equal(ta.column("replication").to_numpy(), tb.column("replication").to_numpy()):
         raise ValueError("the two variants did not run the same replications; no paired difference")
     alt_by_id = {q.id: q for q in compiled_alt.questions}
     summary_a = {e["id"]: e for e in base.summary["questions"]}
@@ -71,7 +63,7 @@ def paired_differences(base, alt, compiled_base, compiled_alt) -> list[dict]:
     for q in compiled_base.questions:
         if q.id not in alt_by_id:
             continue
-        ya, yb = per_run(fa, q), per_run(fb, alt_by_id[q.id])
+        ya, yb = q.per_run(ta.column(L.question(q.id))), alt_by_id[q.id].per_run(tb.column(L.question(q.id)))
         d = yb - ya
         low, high = paired_interval(d)
         rows.append({"id": q.id, "text": q.text, "kind": summary_a[q.id]["kind"],
