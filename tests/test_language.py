@@ -255,3 +255,14 @@ def test_a_milestone_is_a_date_in_before_and_after_and_windows_need_fixed_dates(
     assert problems == [(("calendar", "shocks", 0, "between", 0),
                          "'deal' has no fixed date: a window needs one (for a window that depends on what happens, "
                          "use when: {after: deal})")]
+
+
+def test_a_repeatable_milestone_happens_again_once_a_week_at_most_and_counts_each_time():
+    d = doc(milestones=[{"id": "round", "kind": "meeting", "name": "Round", "attendees": ["a", "b"],
+                         "stakes": fixed(0.0), "repeat": True, "assumption": A}],
+            questions=[{"id": "n", "text": "?", "count": "round", "by": START + dt.timedelta(weeks=4)},
+                       {"id": "third", "text": "?", "when": {"count": {"of": "round", "at_least": 3}},
+                        "by": START + dt.timedelta(weeks=1)}])
+    rows, _ = run(d)
+    for r in rows:  # certain actors: a round every week from the first (weeks 0 to 4 by the 29th of January)
+        assert r[L.count("round")] == 21 and r[L.question("n")] == 5 and r[L.question("third")] is False

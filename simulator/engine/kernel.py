@@ -96,7 +96,8 @@ class Kernel:
     def available(self, st: RunState, k: int) -> np.ndarray:
         """(runs x milestones): could it happen now? Gate holds, not done (or repeatable), its actors present."""
         c = self.c
-        out = np.where(self.repeatable, st.last_day < c.days[k], st.count == 0)
+        out = st.count == 0
+        out |= self.repeatable & (st.last_day < c.days[k])  # again, at most once a step (NEVER: not yet)
         if self.in_force_blocks.any():
             out &= ~self.in_force_blocks | (st.force_since == NEVER)  # a repeatable act in force is not made again
         if self.comings_and_goings:

@@ -138,7 +138,8 @@ class Count(Condition):
     def evaluate(self, st, day):
         j = st.c.mi[self.count.of]
         # at most one holding per step: one dated after `day` is the last one
-        n = st.count[:, j] - (st.last_day[:, j] > day)
+        last = st.last_day[:, j]
+        n = st.count[:, j] - ((last > day) & (last < NEVER))
         return n >= self.count.at_least
 
 

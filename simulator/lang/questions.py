@@ -14,6 +14,7 @@ from pydantic import Discriminator, Field, Tag, model_validator
 
 from .base import DateRef, Id, MilestoneRef, Param, Strict
 from .conditions import AnyCondition
+from .dates import NEVER
 
 
 class QuestionBase(Strict):
@@ -142,7 +143,8 @@ class CountOf(QuestionBase):
         if c.days[k] > hi:
             return
         j = c.mi[self.count]
-        acc[:] = st.count[:, j] - (st.last_day[:, j] > hi)
+        last = st.last_day[:, j]
+        acc[:] = st.count[:, j] - ((last > hi) & (last < NEVER))  # at most one holding per step: the last one
 
 
 KINDS = {"when": YesNo, "date_of": DateOf, "count": CountOf}
