@@ -61,3 +61,14 @@ def test_batch_equals_mesa_on_the_seed_scenario(seed_compiled):
 def test_batch_equals_mesa_with_overrides_and_switches(seed_compiled):
     assert_same_records(seed_compiled, 5, [3, 17, 40, 41, 99], point=2,
                         overrides={"steps_before_fm.enabled": 0, "russia.active": 0, "turkey.flexibility": 0.9})
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_scenario_dumped_in_a_manifest_reads_back_as_the_same_scenario(path):
+    """Results directories keep the resolved scenario as JSON; report, dashboard and explain read it back."""
+    import json
+
+    from simulator.scenario.schema import Scenario
+
+    sc = load(path).scenario
+    assert Scenario.model_validate(json.loads(json.dumps(sc.model_dump(mode="json")))) == sc
