@@ -16,7 +16,8 @@ app = typer.Typer(
     add_completion=False,
 )
 
-from . import analysis_cmds, dashboard_cmd, report_cmd, rules_cmd, run_cmd, scenario_cmds, sweep_cmd  # noqa: E402,F401  (registers the commands)
+from . import (  # noqa: E402,F401  (registers the commands)
+    analysis_cmds, dashboard_cmd, events_cmd, report_cmd, rules_cmd, run_cmd, scenario_cmds, sweep_cmd)
 
 
 def main() -> None:
