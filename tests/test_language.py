@@ -186,7 +186,7 @@ def test_conditions_speak_the_scenarios_words():
     assert cond.label(c.words) == "Deal has happened and not (B is taking part) and Deal has happened at least 2 times"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)  # one fixed sequence: coverage is not luck
 @given(st.data())
 def test_the_generator_behind_the_differential_test_uses_every_construct(data):
     """Over a few hundred generated scenarios, every kind of condition, milestone, question and calendar item

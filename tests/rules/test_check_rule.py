@@ -100,7 +100,8 @@ def test_hard_precondition_breaches_inside_the_model_are_caught(monkeypatch):
     monkeypatch.setattr(kernel.Kernel, "_preconditions", preconditions_never_block)
     with pytest.raises(RuleCheckFailed) as info:
         check_rule(ReservationThreshold, properties=["respects_hard_preconditions"], max_examples=100,
-                   phases=[Phase.generate], database=None)  # detection is the point; shrinking scenarios is slow
+                   phases=[Phase.generate], database=None, derandomize=True)  # detection is the point; one fixed
+    # sequence of examples, so the test does not depend on luck; shrinking scenarios is slow
     assert "unmet" in info.value.failures["respects_hard_preconditions"]
 
 
