@@ -52,6 +52,27 @@ class Sourced(Strict):
         return self
 
 
+class Waiver(Sourced):
+    """How an actor can be talked out of a soft precondition: pressure must clear ``threshold``."""
+
+    threshold: Param
+
+
+class HardOrSoft(Sourced):
+    """Mixin for preconditions: ``kind`` hard or soft, and a ``waiver`` exactly when soft."""
+
+    kind: Literal["hard", "soft"]
+    waiver: Waiver | None = None
+
+    @model_validator(mode="after")
+    def _waiver_iff_soft(self):
+        if self.kind == "soft" and self.waiver is None:
+            raise ValueError("a soft precondition needs a 'waiver'")
+        if self.kind == "hard" and self.waiver is not None:
+            raise ValueError("a hard precondition cannot have a 'waiver'")
+        return self
+
+
 class Param(Sourced):
     """A number, fixed or uncertain.
 
@@ -121,3 +142,7 @@ class ParamChange(Sourced):
     param: str = Field(description="dotted parameter name")
     op: Literal["set", "add"] = "set"
     value: float
+
+
+Waiver.model_rebuild()
+HardOrSoft.model_rebuild()

@@ -17,7 +17,8 @@ from ..lang.calendar import DatedEvent, Election, Entry, Exit, Occasion, Shock, 
 from ..lang.conditions import AnyCondition
 from ..lang.milestones import ConcessionLadder, Milestone, Track
 from ..lang.questions import Question
-from ..lang.base import DateRef, Evidence, Id, MilestoneRef, Param, ParamChange, Sourced, Strict  # noqa: F401 - re-exported
+from ..lang.base import (  # noqa: F401 - re-exported
+    DateRef, Evidence, HardOrSoft, Id, MilestoneRef, Param, ParamChange, Sourced, Strict, Waiver)
 
 SCHEMA_VERSION = 2
 ROLES = ("party", "mediator", "host", "guarantor", "observer", "domestic")
@@ -54,26 +55,12 @@ class Actor(Strict):
     leaves: Exit | None = None
 
 
-class Waiver(Sourced):
-    threshold: Param
-
-
-class Precondition(Sourced):
+class Precondition(HardOrSoft):
     id: Id
     label: str | None = None
     held_by: Id = Field(description="the actor who demands it: any actor")
     before: MilestoneRef = Field(description="the milestone it gates")
     requires: AnyCondition
-    kind: Literal["hard", "soft"]
-    waiver: Waiver | None = None
-
-    @model_validator(mode="after")
-    def _waiver_iff_soft(self):
-        if self.kind == "soft" and self.waiver is None:
-            raise ValueError("a soft precondition needs a 'waiver'")
-        if self.kind == "hard" and self.waiver is not None:
-            raise ValueError("a hard precondition cannot have a 'waiver'")
-        return self
 
 
 class Push(Strict):

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Discriminator, Field, Tag, model_validator
 
 # numbers and their provenance are the same in both versions (version 2 adds notes and labels)
-from ..lang.base import Evidence, Id, Param, Sourced, Strict  # noqa: F401
+from ..lang.base import Evidence, HardOrSoft, Id, Param, Sourced, Strict, Waiver  # noqa: F401
 
 SCHEMA_VERSION = 1
 
@@ -102,25 +102,11 @@ Requirement = Annotated[
 ]
 
 
-class Waiver(Sourced):
-    threshold: Param
-
-
-class Precondition(Sourced):
+class Precondition(HardOrSoft):
     id: Id
     demanded_by: Id
     before: Id = Field(description="the meeting level it gates")
     requires: Requirement
-    kind: Literal["hard", "soft"]
-    waiver: Waiver | None = None
-
-    @model_validator(mode="after")
-    def _waiver_iff_soft(self):
-        if self.kind == "soft" and self.waiver is None:
-            raise ValueError("a soft precondition needs a 'waiver'")
-        if self.kind == "hard" and self.waiver is not None:
-            raise ValueError("a hard precondition cannot have a 'waiver'")
-        return self
 
 
 class Push(Strict):
