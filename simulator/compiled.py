@@ -71,7 +71,7 @@ class Compiled:
         self.mi = {m.id: j for j, m in enumerate(self.milestones)}
         self.ladders = {lad.id: (lad.actor, tuple(s.id for s in lad.stages)) for lad in sc.concessions}
         self.tracks = {tr.id: tuple(lv.id for lv in tr.levels) for tr in sc.tracks}
-        self.prereqs = {m.id: [p for p in m.prerequisites(self) if p in self.mi] for m in self.milestones}
+        self.prereqs = {m.id: [p for p in m.prerequisites() if p in self.mi] for m in self.milestones}
         self.commit_due = {}  # milestone -> [(committing milestone, days)]
         for m in self.milestones:
             for cm in m.commits:

@@ -89,23 +89,6 @@ def question(q: str) -> str:
     return f"q.{q}"
 
 
-def parse_blocked(name: str) -> tuple[str, str, str] | None:
-    """(milestone, who, reason) of a ``blocked.`` column, else None."""
-    if not name.startswith("blocked."):
-        return None
-    rest = name[len("blocked."):]
-    for_m, _, tail = rest.rpartition(".declined") if rest.endswith(".declined") else ("", "", "")
-    if for_m:
-        m, _, who = for_m.rpartition(".")
-        return m, who, "declined"
-    for kind in (".precondition:", ".shock:"):
-        if kind in rest:
-            head, _, tail = rest.partition(kind)
-            m, _, who = head.rpartition(".")
-            return m, who, kind[1:] + tail
-    return None
-
-
 # ----------------------------------------------------------------------------- the columns
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def explain(c: Compiled, runs, events, question: str | None = None) -> dict:
         if q is None:
             raise ValueError(f"--question: unknown question '{question}' (known: "
                              f"{', '.join(q.id for q in c.questions)})")
-        levels = _subjects(q)
+        levels = [m for m in _subjects(q) if m in c.mi]  # a ladder's starting stage is no milestone
         if not levels:
             raise ValueError(f"--question: '{question}' names no milestone; explanations cover milestones")
     else:

@@ -26,7 +26,7 @@ def actor_colors(compiled) -> dict[str, str]:
 
 def question_subject(q, compiled) -> tuple[str, str] | None:
     """What a question is about: ('milestone', id), ('actor', id) or None (an event, a date, a mix of nothing)."""
-    from ..lang.conditions import Stage, Winner, walk
+    from ..lang.conditions import Winner, walk
 
     if getattr(q, "date_of", None) is not None:
         return ("milestone", q.date_of) if q.date_of in compiled.mi else None
@@ -36,13 +36,9 @@ def question_subject(q, compiled) -> tuple[str, str] | None:
     if when is None:
         return None
     for cond in walk(when):
-        found = cond.milestones() if not cond.children() else []
+        found = [m for m in cond.milestones() if m in compiled.mi] if not cond.children() else []
         if found:
             return "milestone", found[0]
-        if isinstance(cond, Stage):
-            m = cond.prerequisite(compiled)
-            if m is not None:
-                return "milestone", m
         if isinstance(cond, Winner):
             return "actor", cond.winner.is_
     return None

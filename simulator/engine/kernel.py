@@ -65,7 +65,6 @@ class Kernel:
             m = c.milestone[p.before]
             pos = m.consenters().index(p.holder) if p.holder in m.consenters() else -1
             self.pre_on.setdefault(c.mi[p.before], []).append((p, c.ai[p.holder], pos))
-        self.mediator_index = [c.ai[m.mediator] for m in c.mediations]
         self.cal_items = list(sc.calendar.events) + list(sc.calendar.shocks) + list(sc.calendar.occasions)
         self.commits = {c.mi[m.id]: [(c.mi[cm.milestone], cm.within_days) for cm in m.commits]
                         for m in c.milestones if m.commits}

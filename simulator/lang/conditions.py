@@ -43,7 +43,9 @@ class Condition(Strict):
         return []
 
     def milestones(self) -> list[str]:
-        """Milestones whose having happened makes this true (prerequisites a mediator can work toward)."""
+        """Milestones whose having happened this requires (prerequisites a mediator can work toward; cycles
+        among milestones are found through them). ``any`` and ``not`` require none. May name a ladder's
+        starting stage, which is no milestone: readers keep the ids they know."""
         return [m for c in self.children() for m in c.milestones()]
 
     def label(self, w: Words) -> str:
@@ -207,10 +209,8 @@ class Stage(Condition):
         return c.stage_milestone(self.stage.ladder, self.stage.at_least)
 
     def milestones(self):
-        return []  # resolved against the compiled scenario; see ``prerequisites``
-
-    def prerequisite(self, c) -> str | None:
-        return self._milestone(c)
+        # stage S of ladder L is the milestone L.S (the starting stage is none: readers keep known ids only)
+        return [f"{self.stage.ladder}.{self.stage.at_least}"]
 
     def label(self, w):
         return f"{w.name(self.stage.ladder)} has reached '{w.name(self.stage.ladder + '.' + self.stage.at_least)}'"

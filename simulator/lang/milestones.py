@@ -84,17 +84,9 @@ class MilestoneBase(Sourced):
         if self.breakdown is not None and self.breakdown.hazard is not None:
             yield f"{self.id}.breakdown.hazard", self.breakdown.hazard, (*path, "breakdown", "hazard")
 
-    def prerequisites(self, c) -> list[str]:
+    def prerequisites(self) -> list[str]:
         """Milestones that must have happened first (what a mediator works toward)."""
-        if self.requires is None:
-            return []
-        from .conditions import Stage, walk
-
-        out = list(self.requires.milestones())
-        for cond in walk(self.requires):
-            if isinstance(cond, Stage) and cond.prerequisite(c):
-                out.append(cond.prerequisite(c))
-        return list(dict.fromkeys(out))
+        return [] if self.requires is None else list(dict.fromkeys(self.requires.milestones()))
 
     def check(self, ctx, path: tuple) -> None:
         if "." in self.id and self.track is None:

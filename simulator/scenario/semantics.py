@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..lang.calendar import fixed_window
 from ..lang.context import CheckContext
-from ..lang.dates import describe_date
 from .schema import Scenario
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -335,46 +334,22 @@ def _changes(sc: Scenario):
 
 
 def prerequisite_edges(sc: Scenario) -> dict[str, list[tuple[str, tuple]]]:
-    """milestone -> [(milestone that must come first, path of the declaration)]."""
-    from ..lang.conditions import Held, Stage, walk
-
-    ladders = {lad.id: lad for lad in sc.concessions}
+    """milestone -> [(milestone that must come first, path of the declaration)], from each milestone's
+    ``requires`` and each hard precondition (what their conditions require: ``Condition.milestones``)."""
+    known = {m.id for m, _ in sc.all_milestones}
 
     def needed(cond, path):
-        for c in walk(cond):
-            if isinstance(c, Held):
-                yield c.held, path
-            elif isinstance(c, Stage) and c.stage.ladder in ladders:
-                m = ladders[c.stage.ladder].milestone_id(c.stage.at_least)
-                if m:
-                    yield m, path
+        return [(m, path) for m in cond.milestones() if m in known]
 
     edges: dict[str, list[tuple[str, tuple]]] = {}
-    from ..lang.conditions import Any_, Not
-
-    def strict(cond):  # prerequisites only through all/held: any/not do not force an order
-        if isinstance(cond, (Any_, Not)):
-            return None
-        return cond
-
     for m, path in sc.all_milestones:
         deps = edges.setdefault(m.id, [])
-        if m.requires is not None and strict(m.requires) is not None:
-            deps.extend(needed(_strip(m.requires), (*path, "requires")))
+        if m.requires is not None:
+            deps.extend(needed(m.requires, (*path, "requires")))
     for k, pre in enumerate(sc.preconditions):
-        if pre.kind == "hard" and strict(pre.requires) is not None:
-            edges.setdefault(pre.before, []).extend(needed(_strip(pre.requires), ("preconditions", k, "requires")))
+        if pre.kind == "hard":
+            edges.setdefault(pre.before, []).extend(needed(pre.requires, ("preconditions", k, "requires")))
     return edges
-
-
-def _strip(cond):
-    """The part of a condition that must hold: an ``all`` keeps its strict members, ``any``/``not`` drop out."""
-    from ..lang.conditions import All, Any_, Not
-
-    if isinstance(cond, All):
-        kept = [c for c in cond.all if not isinstance(c, (Any_, Not))]
-        return All(all=[_strip(c) for c in kept]) if kept else All(all=[cond.all[0]]).model_copy(update={"all": []})
-    return cond
 
 
 def find_cycle(sc: Scenario):
@@ -403,7 +378,3 @@ def find_cycle(sc: Scenario):
             if found:
                 return found
     return None
-
-
-def describe(ref) -> str:
-    return describe_date(ref)
