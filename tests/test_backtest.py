@@ -6,24 +6,13 @@ import shutil
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 from simulator.analysis import scores as S
-from simulator.cli import app
 
 from .synthetic import coin_flip, write
+from .test_analysis import as_json, invoke
 
 RUNS = 300
-
-
-def invoke(*args):
-    return CliRunner().invoke(app, [str(a) for a in args])
-
-
-def as_json(*args):
-    res = invoke(*args, "--json")
-    assert res.exit_code == 0, res.output
-    return json.loads(res.stdout)
 
 
 # ---------------------------------------------------------------- scores on constructed cases

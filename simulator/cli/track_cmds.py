@@ -8,13 +8,9 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import EXIT_USAGE, check_html_path, engine_or_exit, fail, load_or_exit, parse_sets, write_charts
+from .common import (EXIT_USAGE, check_html_path, engine_or_exit, fail, load_or_exit, parse_sets, print_problems,
+                     write_charts)
 from .render import output_console, pct
-
-
-def _print_problems(exc) -> None:
-    for problem in exc.problems:
-        typer.echo(str(problem), err=True)
 
 
 @app.command()
@@ -122,7 +118,7 @@ def backtest(
         try:
             lo = load_observed(path, scenario=loaded)
         except ScenarioError as exc:
-            _print_problems(exc)
+            print_problems(exc)
             bad = True
             continue
         items.append((lo, Compiled(lo.loaded.scenario)))
