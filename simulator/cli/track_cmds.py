@@ -8,8 +8,16 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import (EXIT_USAGE, check_html_path, engine_or_exit, fail, load_or_exit, parse_sets, print_problems,
-                     write_charts)
+from .common import (
+    EXIT_USAGE,
+    check_html_path,
+    engine_or_exit,
+    fail,
+    load_or_exit,
+    parse_sets,
+    print_problems,
+    write_charts,
+)
 from .render import output_console, pct
 
 
@@ -196,7 +204,7 @@ def render_pooled(res: dict, con) -> None:
         m = yn["murphy"]
         t.add_row("yes/no questions", str(yn["n"]), f"base rate (share that happened) {pct(yn['base_rate'])}")
         t.add_row("mean Brier", f"{yn['brier']:.3f}", "0 is perfect; always saying 50% scores 0.250")
-        t.add_row("mean log score", f"{yn['log_score']:.3f}", f"higher is better; 50% scores {math_log_half():.3f}")
+        t.add_row("mean log score", f"{yn['log_score']:.3f}", f"higher is better; 50% scores {yn['baseline_50_log_score']:.3f}")
         t.add_row("skill vs 50%", _num(yn["skill_vs_50"], "+.2f"), "1 - Brier / 0.25; above 0 beats a coin")
         t.add_row("skill vs base rate", _num(yn["skill_vs_base_rate"], "+.2f"),
                   f"1 - Brier / {yn['base_rate_brier']:.3f} (always forecasting the base rate)")
@@ -223,7 +231,7 @@ def render_pooled(res: dict, con) -> None:
         con.print(f"[red]{len(p['edited_after_outcomes'])} scenario(s) edited after their outcomes were "
                   f"recorded[/red]: {', '.join(p['edited_after_outcomes'])}")
     if res["variants"]:
-        t = Table(title=f"Variants minus baseline on the same runs (95% bootstrap intervals across items)",
+        t = Table(title="Variants minus baseline on the same runs (95% bootstrap intervals across items)",
                   title_justify="left")
         for col in ("variant", "scenarios changed", "mean Brier", "change in Brier", "mean CRPS (weeks)",
                     "change in CRPS"):
@@ -235,9 +243,3 @@ def render_pooled(res: dict, con) -> None:
                       _num(b["variant"]), diff(b), _num(c["variant"], ".2f"), diff(c))
         con.print(t)
         con.print("negative changes mean the variant forecast better than the scenarios as written")
-
-
-def math_log_half() -> float:
-    import math
-
-    return math.log(0.5)
