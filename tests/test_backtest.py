@@ -273,14 +273,20 @@ def test_variants_are_scored_on_the_same_runs(corpus):
     coin_p = next(e for k, e in base.items() if k.endswith("coin.yaml"))["yes_no"][0]["forecast"]
     opened, same = res["variants"]
     assert [c["scenario"][-12:] for c in opened["changed"]] == ["blocked.yaml"]
+    assert [(x["scenario"][-9:], x["reason"]) for x in opened["skipped"]] == [("coin.yaml", "no such actor or parameter")]
     # common random numbers: opening the blocked scenario gives exactly the coin's runs
     assert opened["pooled"]["yes_no"]["brier"] == pytest.approx((1 - coin_p) ** 2)
-    d = opened["vs_baseline"]["brier"]
-    assert d["n"] == 2 and d["mean"] == pytest.approx(((1 - coin_p) ** 2 - 1) / 2) and d["low"] <= d["mean"] <= d["high"]
+    assert opened["baseline_pooled"]["yes_no"]["brier"] == 1.0
+    d = opened["vs_baseline"]["brier"]  # compared where the variant applies: the blocked scenario's question
+    assert d["n"] == 1 and d["mean"] == pytest.approx((1 - coin_p) ** 2 - 1) == d["low"] == d["high"]
+    c = opened["vs_baseline"]["crps_weeks"]
+    assert c["n"] == 2 and c["mean"] == pytest.approx((1 - coin_p) ** 2 * (5 / 7 + 1) - (5 / 7 + 1))
     # switching to the rule already used changes nothing at all
+    assert len(same["changed"]) == 2 and not same["skipped"]
     assert same["vs_baseline"]["brier"]["mean"] == 0 and same["vs_baseline"]["crps_weeks"]["high"] == 0
     out = invoke("backtest", corpus, "--runs", 50, "--variant", "open:needs_never.enabled=0")
-    assert "open (needs_never.enabled=0)" in out.stdout and "change in Brier" in out.stdout
+    assert f"variant open left out {corpus / 'coin.yaml'}: no such actor or parameter" in out.stdout
+    assert "Variants minus baseline on the same runs" in out.stdout
 
 
 # ---------------------------------------------------------------- frozen forecasts

@@ -254,7 +254,8 @@ class Variant:
 
 
 def paired_differences(base: list[dict], variant: list[dict], seed: int) -> dict:
-    """Variant minus baseline, item by item: mean Brier (yes/no), mean CRPS (dates, weeks; counts, times)."""
+    """Variant minus baseline, item by item over the same scenarios (in the same order): mean Brier (yes/no),
+    mean CRPS (dates, weeks; counts, times), each with a bootstrap interval across items."""
     out = {}
     for key, rows_of, score, scale in (("brier", "yes_no", "brier", None), ("crps_weeks", "distributions", "crps",
                                                                            "weeks"),
@@ -268,13 +269,49 @@ def paired_differences(base: list[dict], variant: list[dict], seed: int) -> dict
     return out
 
 
+def score_variant(var: Variant, items, entries: list[dict], runs: int, seed: int, engine: str) -> dict:
+    """A variant on the same runs as the baseline, compared on the scenarios it changes.
+
+    A scenario where the variant cannot apply (no such actor or parameter, or the switched rule does not
+    fit the scenario) is left out and listed with the reason; if it applies nowhere, ValueError (one line)."""
+    from ..compiled import Compiled
+    from ..runner import resolve_engine
+
+    base, ventries, changed, skipped, matched = [], [], [], [], set()
+    for (lo, _), entry in zip(items, entries):
+        try:
+            applied = var.apply(lo.loaded)
+        except ValueError as exc:
+            skipped.append({"scenario": str(lo.scenario_path), "reason": str(exc)})
+            continue
+        if applied is None:
+            skipped.append({"scenario": str(lo.scenario_path), "reason": "no such actor or parameter"})
+            continue
+        sc, overrides, used, hits = applied
+        matched |= hits
+        vc = Compiled(sc)
+        table = simulate(vc, runs, seed, resolve_engine(vc, engine), overrides)
+        base.append(entry)
+        ventries.append({**score_runs(lo, vc, table, runs, seed), "scenario": str(lo.scenario_path),
+                         "edited_after_outcomes": entry["edited_after_outcomes"]})
+        changed.append({"scenario": str(lo.scenario_path), "applied": used})
+    if not changed and any(s["reason"] != "no such actor or parameter" for s in skipped):
+        raise ValueError(next(s["reason"] for s in skipped if s["reason"] != "no such actor or parameter"))
+    unmatched = [a for a in var.assignments if a not in matched]
+    if unmatched:
+        raise ValueError(f"--variant {var.name}: '{unmatched[0]}' applies to no scenario here "
+                         "(no such actor or parameter; see `diplosim params SCENARIO`)")
+    return {"name": var.name, "assignments": var.assignments, "changed": changed, "skipped": skipped,
+            "pooled": pooled(ventries, runs), "baseline_pooled": pooled(base, runs),
+            "vs_baseline": paired_differences(base, ventries, seed)}
+
+
 # --------------------------------------------------------------------------- the whole backtest
 
 
 def backtest(items: list[tuple[LoadedObserved, object]], runs: int, seed: int, engine: str = "auto",
-             variants: list[Variant] = (), progress=None) -> dict:
+             variants: list[Variant] = ()) -> dict:
     """Score every (observed file, compiled scenario) pair, pool them, and compare variants on the same runs."""
-    from ..compiled import Compiled
     from ..runner import resolve_engine
 
     entries = []
@@ -282,30 +319,7 @@ def backtest(items: list[tuple[LoadedObserved, object]], runs: int, seed: int, e
         eng = resolve_engine(compiled, engine)
         table = simulate(compiled, runs, seed, eng)
         entries.append(scenario_entry(lo, compiled, eng, score_runs(lo, compiled, table, runs, seed)))
-        if progress:
-            progress(lo)
     out = {"runs": runs, "seed": seed, "scenarios": entries, "pooled": pooled(entries, runs), "variants": []}
     for var in variants:
-        ventries, changed, matched = [], [], set()
-        for lo, compiled in items:
-            applied = var.apply(lo.loaded)
-            if applied is None:
-                ventries.append({"yes_no": entries[len(ventries)]["yes_no"],
-                                 "distributions": entries[len(ventries)]["distributions"]})
-                continue
-            sc, overrides, used, hits = applied
-            matched |= hits
-            vc = Compiled(sc)
-            eng = resolve_engine(vc, engine)
-            table = simulate(vc, runs, seed, eng, overrides)
-            ventries.append(score_runs(lo, vc, table, runs, seed))
-            changed.append({"scenario": str(lo.scenario_path), "applied": used})
-        unmatched = [a for a in var.assignments if a not in matched]
-        if unmatched:
-            raise ValueError(f"--variant {var.name}: '{unmatched[0]}' applies to no scenario here "
-                             "(no such actor or parameter; see `diplosim params SCENARIO`)")
-        out["variants"].append({"name": var.name, "assignments": var.assignments, "changed": changed,
-                                "pooled": pooled([{**e, "scenario": "", "edited_after_outcomes": False}
-                                                  for e in ventries], runs),
-                                "vs_baseline": paired_differences(entries, ventries, seed)})
+        out["variants"].append(score_variant(var, items, entries, runs, seed, engine))
     return out

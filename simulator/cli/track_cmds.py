@@ -233,13 +233,17 @@ def render_pooled(res: dict, con) -> None:
     if res["variants"]:
         t = Table(title="Variants minus baseline on the same runs (95% bootstrap intervals across items)",
                   title_justify="left")
-        for col in ("variant", "scenarios changed", "mean Brier", "change in Brier", "mean CRPS (weeks)",
-                    "change in CRPS"):
+        for col in ("variant", "scenarios changed", "mean Brier: as written -> variant", "change (95%)",
+                    "mean CRPS weeks: as written -> variant", "change (95%)"):
             t.add_column(col)
         for v in res["variants"]:
             b, c = v["vs_baseline"]["brier"], v["vs_baseline"]["crps_weeks"]
             diff = lambda x: "-" if x["mean"] is None else f"{x['mean']:+.3f} [{x['low']:+.3f}, {x['high']:+.3f}]"  # noqa: E731
             t.add_row(f"{v['name']} ({', '.join(v['assignments'])})", str(len(v["changed"])),
-                      _num(b["variant"]), diff(b), _num(c["variant"], ".2f"), diff(c))
+                      f"{_num(b['baseline'])} -> {_num(b['variant'])}", diff(b),
+                      f"{_num(c['baseline'], '.2f')} -> {_num(c['variant'], '.2f')}", diff(c))
         con.print(t)
+        for v in res["variants"]:
+            for s in v["skipped"]:
+                con.print(f"variant {v['name']} left out {s['scenario']}: {s['reason']}")
         con.print("negative changes mean the variant forecast better than the scenarios as written")
