@@ -177,13 +177,21 @@ def test_backtest_in_words_and_html(corpus, tmp_path):
     assert "Are talks held?" in res.stdout and "talks_held" not in res.stdout
     assert "mean Brier" in res.stdout and "mean CRPS (weeks)" in res.stdout
     page = html.read_text()
-    assert page.count("plotly.js v") == 1 and page.count('class="plotly-graph-div"') == 2
+    assert page.count("plotly.js v") == 1 and page.count('class="plotly-graph-div"') == 3
 
 
 def test_old_single_scenario_form_still_works(corpus):
     one = as_json("backtest", corpus / "coin.yaml", "--observed", corpus / "coin.observed.yaml", "--runs", 50)
     beside = as_json("backtest", corpus / "coin.yaml", "--runs", 50)  # finds coin.observed.yaml beside it
     assert one["scenarios"][0]["yes_no"] == beside["scenarios"][0]["yes_no"]
+
+
+def test_scenarios_without_outcomes_are_listed(corpus):
+    lonely = write(corpus, coin_flip(), "lonely.yaml")
+    res = as_json("backtest", corpus, "--runs", 20)
+    assert len(res["scenarios"]) == 2 and res["without_outcomes"] == [str(lonely)]
+    out = invoke("backtest", corpus, "--runs", 20)
+    assert f"not scored (no observed-outcomes file beside them): {lonely}" in out.stdout
 
 
 def test_a_scenario_edited_after_its_outcomes_is_flagged(corpus, tmp_path):
