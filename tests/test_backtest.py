@@ -260,6 +260,21 @@ def test_a_corpus_reports_every_bad_file_before_running(corpus):
         f"(looked for {corpus / 'gone.yaml'})"]
 
 
+def test_backtest_arguments_that_name_nothing_to_score(corpus, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    cases = [(("backtest", empty), f"error: backtest: no observed-outcomes files (<name>.observed.yaml) in '{empty}'"),
+             (("backtest", tmp_path / "nope.yaml"), f"error: backtest: '{tmp_path / 'nope.yaml'}' not found"),
+             (("backtest", corpus, "--observed", corpus / "coin.observed.yaml"),
+              f"error: --observed: give a scenario file, not the directory '{corpus}', with --observed")]
+    lonely = write(corpus, coin_flip(), "lonely.yaml")
+    cases.append((("backtest", lonely), f"error: backtest: '{lonely}' is a scenario with no observed file beside it "
+                                        "(lonely.observed.yaml); write one or give --observed FILE"))
+    for args, message in cases:
+        res = invoke(*args, "--runs", 10)
+        assert res.exit_code == 2 and res.stderr == message + "\n", res.output
+
+
 @pytest.mark.parametrize("spec, message", [
     ("novariant", "error: --variant 'novariant': expected NAME:actor.rule=RULE or NAME:name=value"),
     ("x:a.rule", "error: --variant 'x:a.rule': expected NAME:actor.rule=RULE or NAME:name=value"),
