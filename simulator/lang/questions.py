@@ -77,6 +77,10 @@ class QuestionBase(Strict):
 
         return np.asarray(pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False), dtype=float)
 
+    def asks(self, w) -> str:
+        """What the question asks, in the scenario's words (``w``: ``context.Words``)."""
+        raise NotImplementedError
+
     # ---- backtests
     def outcome_problem(self, given: list[str]) -> tuple[str, str] | None:
         """(field, message) when an observed outcome giving the fields ``given`` does not fit this kind."""
@@ -132,6 +136,16 @@ class YesNo(QuestionBase):
                 ctx.error((*path, f.rstrip("_")), f"'{ref}' is not a fixed date: a question's window needs one "
                           "(ask about order with a condition, e.g. all: [held: A, not: held: B])")
 
+    def asks(self, w) -> str:
+        window = []
+        if self.from_ is not None:
+            window.append(f"from {w.date(self.from_)}")
+        if self.before is not None:
+            window.append(f"before {w.date(self.before)}")
+        elif self.by is not None:
+            window.append(f"by {w.date(self.by)}")
+        return self.when.label(w) + (f" ({', '.join(window)})" if window else "")
+
     def observed_value(self, outcome, c) -> float:
         return float(outcome.answer)
 
@@ -171,6 +185,9 @@ class DateOf(QuestionBase):
     def per_run(self, column) -> np.ndarray:
         return np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=float)
 
+    def asks(self, w) -> str:
+        return f"date {w.name(self.date_of)} first happens"
+
     def forecast_values(self, column, c) -> np.ndarray:
         return date_weeks(column, c)
 
@@ -204,6 +221,9 @@ class CountOf(QuestionBase):
     scale: ClassVar[str | None] = "times"
     count: MilestoneRef
     by: DateRef | None = None
+
+    def asks(self, w) -> str:
+        return f"times {w.name(self.count)} happens" + (f" by {w.date(self.by)}" if self.by is not None else "")
 
     def observed_value(self, outcome, c) -> float:
         return float(outcome.count)
