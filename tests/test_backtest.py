@@ -121,7 +121,7 @@ def observed_text(scenario="coin.yaml", digest=None, answer="true", date="2024-0
     text = (f"schema_version: 2\nkind: observed\nscenario: {scenario}\n"
             + (f"scenario_hash: {digest}\n" if digest else "")
             + "resolved_on: 2024-02-01\n"
-              "sources:\n  - {id: r, title: Report, publisher: Wire, date: 2024-01-05}\n"
+              "sources:\n  - {id: r, title: Report, publisher: Wire, date: 2024-01-05, author: A. Writer}\n"
               "questions:\n")
     if as_yes_no:
         text += f"  - {{question: talks_held, answer: {answer}, evidence: [{{source: r, note: The talks met.}}]}}\n"
