@@ -344,3 +344,11 @@ def test_forecast_is_frozen_and_deterministic(corpus, tmp_path):
     obs.write_text(obs.read_text().replace("resolved_on:", "forecast: coin.forecast.json\nresolved_on:"))
     res = as_json("backtest", obs, "--runs", 10)
     assert res["scenarios"][0]["frozen_forecast"]["matches_scenario"] is True
+    # a forecast of a what-if keeps the written scenario's hash but does not count as the scenario's forecast
+    what_if = invoke("forecast", corpus / "coin.yaml", "--runs", 10, "--out", corpus / "coin.forecast.json",
+                     "--overwrite", "--set", "a.flexibility=0.9")
+    assert what_if.exit_code == 0, what_if.output
+    ff = as_json("backtest", obs, "--runs", 10)["scenarios"][0]["frozen_forecast"]
+    assert ff["scenario_hash"] == fa["scenario_hash"] and ff["what_ifs"] == ["a.flexibility=0.9"]
+    assert ff["matches_scenario"] is False
+    assert "was made with what-ifs" in " ".join(invoke("backtest", obs, "--runs", 10).stdout.split())

@@ -50,7 +50,8 @@ def forecast(
             extra.append(dt.date.fromisoformat(text))
         except ValueError:
             fail(f"--date: '{text}' is not a date (YYYY-MM-DD)")
-    loaded, rest = apply_rule_sets(load_or_exit(scenario), sets)
+    written = load_or_exit(scenario)
+    loaded, rest = apply_rule_sets(written, sets)
     from ..analysis.forecast import frozen_forecast
     from ..compiled import Compiled
 
@@ -58,7 +59,7 @@ def forecast(
     overrides = parse_sets(rest, compiled.table)
     eng = engine_or_exit(compiled, engine)
     result = frozen_forecast(loaded, compiled, runs, seed, eng, overrides=overrides, sets=list(sets),
-                             extra_dates=extra)
+                             extra_dates=extra, written_hash=written.digest)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     typer.echo(f"forecast of {scenario} ({runs} runs, seed {seed}, {eng} engine, hash {result['scenario_hash']}): "
                f"{out}")
@@ -172,7 +173,8 @@ def render_backtest(res: dict, con) -> None:
                       f"the outcomes were recorded against {e['recorded_hash']}", soft_wrap=True)
         ff = e.get("frozen_forecast")
         if ff is not None and not (ff.get("exists") and ff.get("matches_scenario")):
-            why = "is missing" if not ff.get("exists") else "was made from another version of the scenario"
+            why = ("is missing" if not ff.get("exists") else "cannot be read" if "error" in ff else
+                   "was made with what-ifs" if ff.get("what_ifs") else "was made from another version of the scenario")
             con.print(f"[yellow]frozen forecast[/yellow] {esc(ff['path'])} {why}", soft_wrap=True)
         if e["yes_no"]:
             t = Table(title="Yes/no questions", title_justify="left")
