@@ -2,7 +2,8 @@
 
 Each class holds its schema, its checks, its record column type, how it is
 tracked step by step on the run state (arrays over runs, both engines) and
-how a summary reads it (``answer_kind``: probability, date or count), and how a
+how a summary reads it (``tally`` and ``summarise``, on ``summary.SummaryAccumulator``;
+``answer_kind``: probability, date or count), what it asks in words (``asks``), and how a
 backtest reads and scores it: the form of its observed outcome (``outcome_fields``)
 and the numbers a forecast and an outcome are compared on (``forecast_values``,
 ``observed_value``; ``scale`` None means a probability, scored by Brier and log
@@ -81,6 +82,15 @@ class QuestionBase(Strict):
         """What the question asks, in the scenario's words (``w``: ``context.Words``)."""
         raise NotImplementedError
 
+    # ---- summaries (``summary.SummaryAccumulator``)
+    def tally(self, acc, runs) -> None:
+        """Fold a chunk of runs into the summary accumulator ``acc``."""
+        raise NotImplementedError
+
+    def summarise(self, acc) -> dict:
+        """This question's entry of the summary (besides id, text and kind)."""
+        raise NotImplementedError
+
     # ---- backtests
     def outcome_problem(self, given: list[str]) -> tuple[str, str] | None:
         """(field, message) when an observed outcome giving the fields ``given`` does not fit this kind."""
@@ -146,6 +156,12 @@ class YesNo(QuestionBase):
             window.append(f"by {w.date(self.by)}")
         return self.when.label(w) + (f" ({', '.join(window)})" if window else "")
 
+    def tally(self, acc, runs):
+        acc.tally_yes(self, runs)
+
+    def summarise(self, acc):
+        return acc.yes_share(self)
+
     def observed_value(self, outcome, c) -> float:
         return float(outcome.answer)
 
@@ -188,6 +204,12 @@ class DateOf(QuestionBase):
     def asks(self, w) -> str:
         return f"date {w.name(self.date_of)} first happens"
 
+    def tally(self, acc, runs):
+        acc.tally_date_question(self, runs)
+
+    def summarise(self, acc):
+        return acc.date_distribution(self)
+
     def forecast_values(self, column, c) -> np.ndarray:
         return date_weeks(column, c)
 
@@ -224,6 +246,12 @@ class CountOf(QuestionBase):
 
     def asks(self, w) -> str:
         return f"times {w.name(self.count)} happens" + (f" by {w.date(self.by)}" if self.by is not None else "")
+
+    def tally(self, acc, runs):
+        acc.tally_counts(self, runs)
+
+    def summarise(self, acc):
+        return acc.count_distribution(self)
 
     def observed_value(self, outcome, c) -> float:
         return float(outcome.count)
