@@ -91,6 +91,10 @@ class QuestionBase(Strict):
         """This question's entry of the summary (besides id, text and kind)."""
         raise NotImplementedError
 
+    def happened(self, column) -> np.ndarray:
+        """Per run, did the question come true (a date within the calendar; a count at least once)?"""
+        return self.per_run(column) > 0
+
     # ---- backtests
     def outcome_problem(self, given: list[str]) -> tuple[str, str] | None:
         """(field, message) when an observed outcome giving the fields ``given`` does not fit this kind."""
