@@ -86,10 +86,10 @@ def scores_table(backtest: dict) -> go.Figure:
                         str(len(pooled["edited_after_outcomes"])) + " edited"))
     header = ["scenario", "yes/no questions", "mean Brier", "mean log score", "skill vs 50%", "dates",
               "mean CRPS (weeks)", "mean PIT", "edited after outcomes"]
-    fig = go.Figure(go.Table(header={"values": header, "align": "left"},
+    fig = go.Figure(go.Table(columnwidth=[4] + [1] * (len(header) - 1), header={"values": header, "align": "left"},
                              cells={"values": [list(c) for c in zip(*rows)] if rows else [[] for _ in header],
-                                    "align": "left"}))
+                                    "align": "left", "height": 30}))
     fig.update_layout(title=f"Track record over {backtest.get('runs', 0)} runs per scenario "
                             "(Brier 0.250 = always 50%; lower CRPS is better)",
-                      height=160 + 30 * max(len(rows), 1), template="plotly_white")
+                      height=220 + 45 * max(len(rows), 1), template="plotly_white")
     return fig
