@@ -12,12 +12,31 @@ from .common import EXIT_USAGE, load_or_exit
 
 
 @app.command()
-def validate(files: list[Path] = typer.Argument(..., help="scenario files to check")) -> None:
-    """Check scenario files: one line per problem (file:line:col: field: message), exit 2 if any."""
+def validate(files: list[Path] = typer.Argument(..., help="scenario files or observed-outcomes files "
+                                               "(kind: observed) to check")) -> None:
+    """Check scenario and observed-outcomes files: one line per problem (file:line:col: field: message), exit 2
+    if any."""
+    from ..analysis.observed import is_observed, load_observed
     from ..scenario import ScenarioError, load
 
     bad = 0
     for path in files:
+        if is_observed(path):
+            try:
+                lo = load_observed(path)
+            except ScenarioError as exc:
+                bad += 1
+                for problem in exc.problems:
+                    typer.echo(str(problem), err=True)
+                continue
+            obs = lo.observed
+            hashed = ("no scenario_hash recorded" if obs.scenario_hash is None else
+                      f"scenario hash {lo.loaded.digest} differs from the recorded {obs.scenario_hash}: "
+                      "edited after outcomes" if lo.edited_after_outcomes else f"scenario hash {lo.loaded.digest}")
+            n = lambda k, what: f"{k} {what}{'' if k == 1 else 's'}"  # noqa: E731
+            typer.echo(f"{path}: ok (observed outcomes of {obs.scenario}: {n(len(obs.questions), 'question')}, "
+                       f"{n(len(obs.milestones), 'milestone')}, resolved {obs.resolved_on}; {hashed})")
+            continue
         try:
             loaded = load(path)
         except ScenarioError as exc:
