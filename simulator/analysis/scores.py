@@ -41,6 +41,8 @@ import math
 
 import numpy as np
 
+from ..lang.dates import weeks_after  # noqa: F401 - the date scale of CRPS and PIT, re-exported
+
 DEFAULT_BINS = 10
 
 
@@ -161,15 +163,6 @@ def crps_counts(values, counts, y: float) -> float:
     if y > v[-1]:
         total += y - v[-1]  # F = 1 and H = 0 on [v_last, y)
     return float(total)
-
-
-def weeks_after(days, start_day: int, end_day: int) -> np.ndarray:
-    """Days (epoch day numbers; NaN or None = not by the end, as is any day after ``end_day``) as weeks
-    after ``start_day``; "not by the end" becomes the point one week after the end."""
-    d = np.asarray([np.nan if v is None else v for v in np.atleast_1d(days)], dtype=float)
-    never = (end_day - start_day) / 7.0 + 1.0
-    late = ~np.isfinite(d) | (d > end_day)
-    return np.where(late, never, (np.where(late, start_day, d) - start_day) / 7.0)
 
 
 def pit_bounds(x, y: float) -> tuple[float, float]:

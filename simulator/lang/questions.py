@@ -18,14 +18,12 @@ from pydantic import Discriminator, Field, Tag, model_validator
 
 from .base import DateRef, Id, MilestoneRef, Param, Strict
 from .conditions import AnyCondition
-from .dates import NEVER, to_day
+from .dates import NEVER, to_day, weeks_after
 
 
 def date_weeks(column, c) -> np.ndarray:
     """Per run, weeks after the calendar start of a date32 record column; "not by the end" (null) is the
-    point one week after the calendar end (``analysis.scores.weeks_after``)."""
-    from ..analysis.scores import weeks_after
-
+    point one week after the calendar end (``dates.weeks_after``)."""
     days = np.asarray(column.cast("int32").to_numpy(zero_copy_only=False), dtype=float)  # nulls -> NaN
     return weeks_after(days, c.min_day, c.max_day)
 
@@ -35,8 +33,6 @@ def observed_date_weeks(date, c) -> float:
 
     Runs date what happens in a step by the step's first day, so an observed date is moved back to the
     first day of the step that contains it (a date after the calendar end is "not by the end")."""
-    from ..analysis.scores import weeks_after
-
     if date is None:
         return float(weeks_after([None], c.min_day, c.max_day)[0])
     day = to_day(date)
