@@ -21,10 +21,6 @@ PARTY_RULES = sorted(n for n, r in BUILTIN.items() if r.role == "party")
 MEDIATOR_RULES = sorted(n for n, r in BUILTIN.items() if r.role == "mediator")
 
 
-# Scenario files only: observed-outcomes files (<name>.observed.yaml) sit beside them in scenarios/.
-CORPUS = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if not p.name.endswith(".observed.yaml"))
-
-
 def mixed_rule_scenarios():
     """Generated scenarios in which every party draws its own built-in rule (mediators draw theirs too)."""
     return scenarios(rules=tuple(PARTY_RULES))
