@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .compiled import Compiled
+from .draws import SCHEME as DRAW_SCHEME
 from .layout import EVENT_COLUMNS, events_schema
 
 PACKAGES = ("simulator", "mesa", "numpy", "scipy", "pydantic", "pyarrow", "plotly")
@@ -155,7 +156,7 @@ def base_manifest(kind: str, loaded, compiled: Compiled, seed: int, extra: Mappi
         "seed": seed,
         "scenario": {"path": str(loaded.path), "hash": loaded.digest,
                      "resolved": loaded.scenario.model_dump(mode="json")},
-        "draw_layout": {"param_names": compiled.table.names, "slots": compiled.slots,
+        "draw_layout": {"scheme": DRAW_SCHEME, "param_names": compiled.table.names, "slots": compiled.slots,
                         "steps": compiled.n_steps, "dates": [d.isoformat() for d in compiled.dates]},
         "packages": package_versions(),
         **(extra or {}),
