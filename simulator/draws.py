@@ -97,9 +97,19 @@ def step_keys(slots, n_steps: int) -> np.ndarray:
 
 def uniforms(keys: np.ndarray, draw_keys) -> np.ndarray:
     """``uniform(K + D)`` for run keys ``keys`` against draw keys ``draw_keys`` (broadcast)."""
-    x = mix(keys + draw_keys)  # arrays wrap silently modulo 2**64
+    x = keys + draw_keys  # arrays wrap silently modulo 2**64; mix() in place below (fewer temporaries)
+    t = x >> _S30
+    x ^= t
+    x *= _M1
+    np.right_shift(x, _S27, out=t)
+    x ^= t
+    x *= _M2
+    np.right_shift(x, _S31, out=t)
+    x ^= t
     x >>= _S11
-    return x * _TO_UNIT
+    u = x.astype(np.float64)  # exact: below 2**53
+    u *= _TO_UNIT
+    return u
 
 
 class StepUniforms:

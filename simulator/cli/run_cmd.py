@@ -84,7 +84,7 @@ def run(
     kept: list[tuple] = []  # chunks for --report when there is no --out to read them back from
     # a Monte Carlo is a sweep of one point: the same chunks, executors and part names
     ctx = SweepContext(compiled, seed, runs, [overrides], engine, events)
-    chunk = 5000 if engine == "batch" else 50
+    chunk = 10_000 if engine == "batch" else 50
 
     def on_part(span, table, events_table):
         acc.add(table)
