@@ -237,6 +237,7 @@ def test_ctrl_c_keeps_finished_chunks_and_exits_130(uninterrupted, tmp_path):
     keys = set(zip(kept.column("point").to_pylist(), kept.column("replication").to_pylist()))
     mask = [(p, r) in keys for p, r in zip(full.column("point").to_pylist(), full.column("replication").to_pylist())]
     assert full.filter(mask).equals(kept)
-    result = invoke("sweep", SEED_SCENARIO, "--out", out, *VARY, "--runs", 30, "--seed", 3, "--chunk", 3, "--resume")
+    result = invoke("sweep", SEED_SCENARIO, "--out", out, *VARY, "--runs", 30, "--seed", 3, "--chunk", 3,
+                    "--events", 2, "--resume")
     assert result.exit_code == 0, result.output
     assert read_table(out).equals(full)

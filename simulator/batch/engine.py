@@ -78,7 +78,8 @@ class BatchEngine(Decider):
         c = self.c
         K, PU, points, reps = self.draws(root_seed, keys)
         self.keep = np.ones(len(keys), bool) if events_for is None else reps < events_for
-        self.keeps_logs = bool(self.keep.any())
+        self.kept_rows = np.flatnonzero(self.keep)  # logging looks at these rows only
+        self.keeps_logs = bool(len(self.kept_rows))
         self.events: list[tuple] = []
         V = c.table.values_from_uniforms(PU)
         for p, ov in (overrides_by_point or {}).items():
@@ -97,13 +98,13 @@ class BatchEngine(Decider):
         return record_table(self.c, st)
 
     def log(self, st, k, kind, mask, milestone="", actor="", detail="", day=None):
-        sel = mask & self.keep
-        if not sel.any():
+        rows = self.kept_rows[np.asarray(mask)[self.kept_rows]]
+        if not len(rows):
             return
         c = self.c
         track = (c.milestone[milestone].track or "") if milestone else ""
         days = None if day is None else np.broadcast_to(day, (st.n,))
-        for r in np.nonzero(sel)[0]:
+        for r in rows:
             date = c.dates[k] if days is None else from_day(int(days[r]))
             self.events.append((int(st.point[r]), int(st.replication[r]), k, date, kind, track, milestone, actor,
                                 detail))
