@@ -1,59 +1,181 @@
 """Where every run's randomness comes from, laid out for exact reproduction.
 
-Run ``(point, replication)`` of a sweep with root seed ``S`` owns the generator
-``default_rng(SeedSequence(S, spawn_key=(point, replication)))`` (a Monte
-Carlo is point 0). From it two child generators are spawned
-(``Generator.spawn(2)``):
+Every uniform a run uses is a pure function of (root seed, point, replication)
+and of what it is for, computed with 64-bit integer arithmetic (no generator
+state, so any number of runs is drawn at once with numpy, and a run's draws do
+not depend on which other runs share its chunk, process or engine):
 
-1. the first draws ``n_params`` uniforms, one per parameter in the order of
-   ``ParameterTable.names``, mapped to values by inverse CDF;
-2. the second draws an ``(n_steps, n_slots)`` matrix of uniforms, one row per
-   weekly step, one column per named decision slot (``Compiled.slots``).
+- the run key ``K = mix(mix(mix(fold(seed) + G) ^ (point + G)) ^ (replication + G))``;
+- the draw key of parameter ``name`` is ``name_key("param:" + name)``; the draw
+  key of slot ``name`` in weekly step ``k`` is ``mix(name_key("slot:" + name) + (k + 1) * G)``;
+- the uniform is ``(mix(K + draw key) >> 11) * 2**-53``, in [0, 1).
 
-Every slot is drawn whether or not it is used, so a decision's draw depends
-only on (seed, point, replication, step, slot). A run therefore gives the same
-record alone, inside any batch, in any process, or in a vectorised engine; and
-two variants of a scenario with the same layout (what-ifs made through
-parameters and switches) share their random numbers exactly. Parameter
-uniforms and step uniforms come from separate streams, so adding a parameter
-does not shift the step draws. Mesa itself then receives the run generator as
-``rng`` (it draws one integer from it to seed ``model.random``, which this
-model never uses).
+``mix`` is the SplitMix64 output function (David Stafford's "Mix13" constants),
+a bijection of 64-bit words with full avalanche; ``G`` is the 64-bit golden
+ratio 0x9E3779B97F4A7C15; all sums are modulo 2**64; ``name_key`` is the first
+8 bytes (little-endian) of the BLAKE2b digest of the UTF-8 name; ``fold`` maps
+a seed of any size to 64 bits (``seed mod 2**64`` mixed with its higher words).
+
+Draws are keyed by name, not position: adding a parameter, slot or week shifts
+no other draw, and two variants of a scenario (what-ifs through parameters,
+switches or an added actor) share every draw whose name they share (common
+random numbers). The Mesa model draws one run's matrix eagerly; the batch
+engine draws a step's column for all runs of a chunk only when the step reads it
+(``StepUniforms``), which is what makes it fast. Mesa itself receives the run key
+as its ``rng`` seed (this model never uses ``model.random``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+SCHEME = "splitmix64-keyed-by-name/1"  # written to manifests (draw_layout.scheme); change it with the layout
+G = np.uint64(0x9E3779B97F4A7C15)
+_M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+_MASK = (1 << 64) - 1
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
-def run_generator(root_seed: int, replication: int, point: int = 0) -> np.random.Generator:
-    """The generator owned by one run, keyed by (root seed, point, replication)."""
-    return np.random.default_rng(np.random.SeedSequence(root_seed, spawn_key=(point, replication)))
+
+def mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's output function on uint64 (a new array; wraps modulo 2**64)."""
+    x = x ^ (x >> _S30)
+    x *= _M1
+    x ^= x >> _S27
+    x *= _M2
+    x ^= x >> _S31
+    return x
+
+
+def _mix_int(x: int) -> int:
+    return int(mix(np.array([x & _MASK], np.uint64))[0])
+
+
+def fold(seed: int) -> int:
+    """A root seed of any size as 64 bits: the low word, each higher word mixed in."""
+    seed = int(seed)
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
+    out, seed = seed & _MASK, seed >> 64
+    while seed:
+        out = _mix_int(out ^ (seed & _MASK))
+        seed >>= 64
+    return out
+
+
+@lru_cache(maxsize=4096)
+def name_key(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
+
+
+def run_keys(root_seed: int, points, replications) -> np.ndarray:
+    """The key of each run (point, replication) under ``root_seed``, as uint64."""
+    with np.errstate(over="ignore"):
+        base = mix(np.array([fold(root_seed)], np.uint64) + G)
+        k = mix(base ^ (np.asarray(points, dtype=np.int64).astype(np.uint64) + G))
+        return mix(k ^ (np.asarray(replications, dtype=np.int64).astype(np.uint64) + G))
+
+
+def run_key(root_seed: int, replication: int, point: int = 0) -> int:
+    return int(run_keys(root_seed, [point], [replication])[0])
+
+
+def param_keys(names) -> np.ndarray:
+    return np.array([name_key("param:" + n) for n in names], np.uint64)
+
+
+def step_keys(slots, n_steps: int) -> np.ndarray:
+    """(n_steps, n_slots) draw keys of the step uniforms."""
+    base = np.array([name_key("slot:" + s) for s in slots], np.uint64)
+    with np.errstate(over="ignore"):
+        return mix(base[None, :] + np.arange(1, n_steps + 1, dtype=np.uint64)[:, None] * G)
+
+
+def uniforms(keys: np.ndarray, draw_keys) -> np.ndarray:
+    """``uniform(K + D)`` for run keys ``keys`` against draw keys ``draw_keys`` (broadcast)."""
+    x = keys + draw_keys  # arrays wrap silently modulo 2**64; mix() in place below (fewer temporaries)
+    t = x >> _S30
+    x ^= t
+    x *= _M1
+    np.right_shift(x, _S27, out=t)
+    x ^= t
+    x *= _M2
+    np.right_shift(x, _S31, out=t)
+    x ^= t
+    x >>= _S11
+    u = x.astype(np.float64)  # exact: below 2**53
+    u *= _TO_UNIT
+    return u
+
+
+class StepUniforms:
+    """The uniforms of weekly step k for the runs of a chunk, drawn a column (slot) at a time when first read.
+
+    Reads like the (runs x slots) matrix: ``U[:, slot]`` is slot's column; the kernel and the calendar read
+    nothing else."""
+
+    __slots__ = ("keys", "draw_keys", "cols")
+
+    def __init__(self, keys: np.ndarray, draw_keys: np.ndarray):
+        self.keys, self.draw_keys, self.cols = keys, draw_keys, {}
+
+    def __getitem__(self, where):
+        rows, j = where
+        col = self.cols.get(j)
+        if col is None:
+            col = self.cols[j] = uniforms(self.keys, self.draw_keys[j])
+        return col if rows == slice(None) else col[rows]
+
+    @property
+    def shape(self):
+        return (len(self.keys), len(self.draw_keys))
+
+
+class Layout:
+    """The draw keys of one compiled scenario (built once, kept with it)."""
+
+    def __init__(self, param_names, slots, n_steps: int):
+        self.param = param_keys(param_names)
+        self.step = step_keys(slots, n_steps)
+
+    @classmethod
+    def of(cls, compiled) -> Layout:
+        layout = compiled.__dict__.get("_draw_layout")
+        if layout is None:
+            layout = compiled.__dict__["_draw_layout"] = cls(compiled.table.names, compiled.slots, compiled.n_steps)
+        return layout
+
+
+@dataclass(frozen=True)
+class RunSeed:
+    """The address of one run, to hand to the Mesa model as its ``rng``: ``DiplomacyModel(c, rng=run_seed(...))``."""
+
+    seed: int
+    point: int = 0
+    replication: int = 0
+
+
+def run_seed(root_seed: int, replication: int, point: int = 0) -> RunSeed:
+    return RunSeed(int(root_seed), int(point), int(replication))
+
+
+run_generator = run_seed  # the former name (callers passed its result as the model's rng; they still may)
 
 
 @dataclass(frozen=True)
 class RunDraws:
-    param_u: np.ndarray  # (n_params,)
-    step_u: np.ndarray  # (n_steps, n_slots)
+    """All uniforms of one run: ``param_u`` (n_params,) in ``ParameterTable.names`` order and ``step_u``
+    (n_steps, n_slots), one row per weekly step, one column per named slot (``Compiled.slots``)."""
+
+    param_u: np.ndarray
+    step_u: np.ndarray
 
     @classmethod
-    def from_generator(cls, gen: np.random.Generator, n_params: int, n_steps: int, n_slots: int) -> RunDraws:
-        params_gen, steps_gen = gen.spawn(2)
-        return cls(params_gen.random(n_params), steps_gen.random((n_steps, n_slots)))
-
-    @classmethod
-    def for_run(cls, root_seed: int, replication: int, point: int, n_params: int, n_steps: int,
-                n_slots: int) -> RunDraws:
-        """The same draws as ``from_generator(run_generator(...))``, without building the parent generator.
-
-        ``Generator.spawn`` gives child i the seed sequence with spawn key
-        (point, replication, i); building those two directly is a third faster,
-        which matters to the batch engine.
-        """
-        def uniforms(i: int, n: int) -> np.ndarray:
-            # Generator.random on PCG64 is (next_uint64 >> 11) * 2**-53: the same numbers, without the Generator
-            raw = np.random.PCG64(np.random.SeedSequence(root_seed, spawn_key=(point, replication, i))).random_raw(n)
-            return (raw >> np.uint64(11)) * (1.0 / 9007199254740992.0)
-        return cls(uniforms(0, n_params), uniforms(1, n_steps * n_slots).reshape(n_steps, n_slots))
+    def for_run(cls, compiled, root_seed: int, replication: int, point: int = 0) -> RunDraws:
+        layout = Layout.of(compiled)
+        key = run_keys(root_seed, [point], [replication])
+        return cls(uniforms(key, layout.param), uniforms(key, layout.step))

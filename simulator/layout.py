@@ -140,7 +140,7 @@ def _stage_names(c, st, lad, stages):
     return out
 
 
-_ARROW = {"int32": "int32", "int8": "int8", "date32": "date32", "bool": "bool_", "string": "string"}
+_ARROW = {"int32": "int32", "int8": "int8", "date32": "date32", "bool": "bool_", "string": "string", "float64": "float64"}
 
 
 def arrow_schema(c):
@@ -148,6 +148,67 @@ def arrow_schema(c):
     import pyarrow as pa
 
     return pa.schema([pa.field(col.name, getattr(pa, _ARROW[col.type])()) for col in columns(c)])
+
+
+_NUMPY = {"int32": np.int32, "int8": np.int8, "date32": np.int32, "float64": np.float64}
+
+
+def arrow_array(values, type_name: str, mask=None):
+    """An Arrow array of ``type_name`` (a key of ``_ARROW``) built from its buffers; ``mask`` marks nulls.
+
+    ``pa.array`` would do, but it imports pandas (about 0.3 s) to ask whether the values are pandas objects;
+    ``diplosim run`` needs none of pandas. Dates are days since 1970-01-01; strings may be None (null).
+    """
+    import pyarrow as pa
+
+    typ = getattr(pa, _ARROW[type_name])()
+    if type_name == "string":
+        values = list(values)
+        if mask is None and None in values:
+            mask = np.array([v is None for v in values], bool)
+        encoded = [b"" if v is None else str(v).encode() for v in values]
+        offsets = np.zeros(len(encoded) + 1, np.int32)
+        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        data = [pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    else:
+        values = np.asarray(values)
+        if type_name == "bool":
+            data = [pa.py_buffer(np.packbits(values.astype(bool), bitorder="little"))]
+        else:
+            data = [pa.py_buffer(np.ascontiguousarray(values, dtype=_NUMPY[type_name]))]
+    n = len(values)
+    nulls = 0 if mask is None else int(np.count_nonzero(mask))
+    validity = pa.py_buffer(np.packbits(~np.asarray(mask, bool), bitorder="little")) if nulls else None
+    return pa.Array.from_buffers(typ, n, [validity, *data], null_count=nulls)
+
+
+def to_numpy(column) -> tuple[np.ndarray, np.ndarray | None]:
+    """(values, null mask or None) of an int8/int32/date32/bool Arrow array or chunked array, read from its
+    buffers (``to_numpy`` would import pandas); dates come as days since 1970-01-01, nulls as 0."""
+    import pyarrow as pa
+
+    kind = {pa.int32(): "int32", pa.int8(): "int8", pa.date32(): "date32", pa.bool_(): "bool"}[column.type]
+    values, nulls = [], []
+    for a in getattr(column, "chunks", [column]):
+        n, off = len(a), a.offset
+        if n == 0:
+            continue
+        validity, data = a.buffers()[:2]
+        if kind == "bool":
+            v = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")[off:off + n].astype(bool)
+        else:
+            dtype = np.dtype(_NUMPY[kind])
+            v = np.frombuffer(data, dtype, count=n, offset=off * dtype.itemsize)
+        null = np.zeros(n, bool)
+        if a.null_count and validity is not None:
+            null = np.unpackbits(np.frombuffer(validity, np.uint8), bitorder="little")[off:off + n] == 0
+            v = np.where(null, 0, v)
+        values.append(v)
+        nulls.append(null)
+    if not values:
+        return np.zeros(0, _NUMPY.get(kind, bool)), None
+    mask = np.concatenate(nulls)
+    return np.concatenate(values), (mask if mask.any() else None)
 
 
 def record_table(c, st):
@@ -159,14 +220,10 @@ def record_table(c, st):
         v = col.value(st)
         if col.type == "date32":
             v = np.asarray(v)
-            arrays.append(pa.array(np.where(v == NEVER, 0, v).astype(np.int32), pa.int32(),
-                                   mask=v == NEVER).cast(pa.date32()))
-        elif col.type == "string":
-            arrays.append(pa.array(list(v), pa.string()))
+            never = v == NEVER
+            arrays.append(arrow_array(np.where(never, 0, v), "date32", mask=never))
         else:
-            typ = getattr(pa, _ARROW[col.type])()
-            mask = col.null(st) if col.null is not None else None
-            arrays.append(pa.array(np.asarray(v), typ, mask=mask))
+            arrays.append(arrow_array(v, col.type, mask=col.null(st) if col.null is not None else None))
     return pa.Table.from_arrays(arrays, schema=arrow_schema(c))
 
 

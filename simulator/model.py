@@ -16,7 +16,7 @@ import numpy as np
 
 from .agents import ActorAgent
 from .compiled import Compiled
-from .draws import RunDraws
+from .draws import RunDraws, RunSeed, run_key
 from .engine.kernel import Decider, Kernel
 from .engine.state import RunState
 from .errors import RuleError
@@ -28,12 +28,21 @@ from .scenario.schema import Scenario
 class DiplomacyModel(mesa.Model, Decider):
     keeps_logs = True
 
-    def __init__(self, scenario: Scenario | Compiled, rng=None, *, overrides: dict[str, float] | None = None,
-                 point: int = 0, replication: int = 0):
+    def __init__(self, scenario: Scenario | Compiled, rng: int | RunSeed | None = None, *,
+                 overrides: dict[str, float] | None = None, point: int = 0, replication: int = 0):
+        """``rng`` is the root seed (an int >= 0; None: a fresh one from the OS) or a ``draws.RunSeed`` (which
+        also gives point and replication); the run's draws are keyed by (seed, point, replication) as
+        ``draws.py`` lays out."""
         compiled = scenario if isinstance(scenario, Compiled) else Compiled(scenario)
-        gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-        draws = RunDraws.from_generator(gen, len(compiled.table), compiled.n_steps, len(compiled.slots))
-        super().__init__(rng=gen)
+        if isinstance(rng, RunSeed):
+            rng, point, replication = rng.seed, rng.point, rng.replication
+        elif rng is None:
+            rng = int(np.random.SeedSequence().entropy)
+        elif not isinstance(rng, (int, np.integer)):
+            raise TypeError(f"rng must be the root seed (an int), not {type(rng).__name__}")
+        self.root_seed = int(rng)
+        draws = RunDraws.for_run(compiled, self.root_seed, replication, point)
+        super().__init__(rng=run_key(self.root_seed, replication, point))
         self.compiled = compiled
         self.point, self.replication = point, replication
         self.draws = draws

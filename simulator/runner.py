@@ -1,7 +1,7 @@
 """Running the model: one run, a chunk of runs, and replications of a point on either engine.
 
 A run is addressed by (root seed, point, replication); its generator comes
-from ``draws.run_generator``, so a run's record never depends on which chunk,
+from ``draws.py`` (keyed by them), so a run's record never depends on which chunk,
 process or order it ran in.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from .compiled import Compiled
-from .draws import run_generator
 from .outcome import event_rows
 
 
@@ -18,7 +17,7 @@ def run_one(compiled: Compiled, root_seed: int, replication: int, point: int = 0
             overrides: Mapping[str, float] | None = None) -> tuple[dict, list[tuple]]:
     from .model import DiplomacyModel  # imported here: the batch engine's workers never need Mesa
 
-    model = DiplomacyModel(compiled, rng=run_generator(root_seed, replication, point),
+    model = DiplomacyModel(compiled, rng=root_seed,
                            overrides=dict(overrides or {}), point=point, replication=replication)
     row = model.run()
     return row, event_rows(model)

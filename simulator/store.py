@@ -23,7 +23,10 @@ from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+
 from .compiled import Compiled
+from .draws import SCHEME as DRAW_SCHEME
 from .layout import EVENT_COLUMNS, events_schema
 
 PACKAGES = ("simulator", "mesa", "numpy", "scipy", "pydantic", "pyarrow", "plotly")
@@ -50,9 +53,21 @@ def events_table(events: list[tuple]):
     """Event rows (tuples in ``EVENT_COLUMNS`` order) as an Arrow table."""
     import pyarrow as pa
 
+    from .layout import arrow_array
+
     schema = events_schema()
     cols = list(zip(*events)) if events else [[] for _ in EVENT_COLUMNS]
-    return pa.table({n: pa.array(col, schema.field(n).type) for n, col in zip(EVENT_COLUMNS, cols)})
+    kinds = {pa.int32(): "int32", pa.date32(): "date32", pa.string(): "string"}
+    arrays = []
+    for n, col in zip(EVENT_COLUMNS, cols):
+        kind = kinds[schema.field(n).type]
+        if kind == "date32":
+            col = [d.toordinal() - _EPOCH for d in col]
+        arrays.append(arrow_array(col, kind))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+_EPOCH = 719163  # date(1970, 1, 1).toordinal()
 
 
 def _atomic_write_table(table, path: Path) -> None:
@@ -87,11 +102,15 @@ class ResultsWriter:
     def write_points(self, points: Mapping[int, Mapping[str, float]]) -> None:
         import pyarrow as pa
 
+        from .layout import arrow_array
+
         names = sorted({n for values in points.values() for n in values})
-        cols = {"point": pa.array(list(points), pa.int32())}
+        arrays = [arrow_array(list(points), "int32")]
         for n in names:
-            cols[n] = pa.array([points[p].get(n) for p in points], pa.float64())
-        _atomic_write_table(pa.table(cols), self.out / "points.parquet")
+            values = [points[p].get(n) for p in points]
+            missing = np.array([v is None for v in values], bool)
+            arrays.append(arrow_array([0.0 if v is None else v for v in values], "float64", mask=missing))
+        _atomic_write_table(pa.Table.from_arrays(arrays, names=["point", *names]), self.out / "points.parquet")
 
     def write_part(self, part_id: str, rows, events: list[tuple]) -> None:
         """Write one chunk given as row dicts (or a runs table) and event tuples."""
@@ -155,7 +174,7 @@ def base_manifest(kind: str, loaded, compiled: Compiled, seed: int, extra: Mappi
         "seed": seed,
         "scenario": {"path": str(loaded.path), "hash": loaded.digest,
                      "resolved": loaded.scenario.model_dump(mode="json")},
-        "draw_layout": {"param_names": compiled.table.names, "slots": compiled.slots,
+        "draw_layout": {"scheme": DRAW_SCHEME, "param_names": compiled.table.names, "slots": compiled.slots,
                         "steps": compiled.n_steps, "dates": [d.isoformat() for d in compiled.dates]},
         "packages": package_versions(),
         **(extra or {}),

@@ -20,12 +20,10 @@ EPOCH = dt.date(1970, 1, 1)
 
 def _day_counts(table, column: str) -> tuple[Counter, int]:
     """Counts of each date (as days since 1970) in a date32 column, and the number of nulls."""
-    import pyarrow as pa
-
-    col = table.column(column).cast(pa.int32())
-    valid = col.drop_null().to_numpy(zero_copy_only=False)
+    days, nulls = L.to_numpy(table.column(column))
+    valid = days if nulls is None else days[~nulls]
     values, counts = np.unique(valid, return_counts=True)
-    return Counter(dict(zip(values.tolist(), counts.tolist()))), len(col) - len(valid)
+    return Counter(dict(zip(values.tolist(), counts.tolist()))), len(days) - len(valid)
 
 
 def _date(days: float) -> str | None:
@@ -55,7 +53,7 @@ def proportion(yes: int, n: int) -> dict:
 
 
 def _ints(table, column: str) -> np.ndarray:
-    return np.asarray(table.column(column).to_numpy(zero_copy_only=False))
+    return L.to_numpy(table.column(column))[0]
 
 
 class SummaryAccumulator:

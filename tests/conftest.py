@@ -1,4 +1,5 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,9 @@ from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_SCENARIO = ROOT / "scenarios" / "syria_turkey_2023.yaml"
+
+# parsed scenario files go to a cache of this test session (also for the CLI processes tests start), not ~/.cache
+os.environ.setdefault("DIPLOSIM_CACHE", tempfile.mkdtemp(prefix="diplosim-test-cache-"))
 
 # Profiles: "ci" (default) keeps the suite fast; "thorough" is for nightly-style runs:
 #   pytest --hypothesis-profile=thorough

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from simulator import layout as L
 from simulator.compiled import Compiled
-from simulator.draws import run_generator
+from simulator.draws import run_seed
 from simulator.model import DiplomacyModel
 from simulator.outcome import EVENT_COLUMNS, event_rows
 from simulator.runner import run_chunk, run_one
@@ -53,7 +53,7 @@ def audited_run(c: Compiled, seed: int):
 
             kernel._held = audited
 
-    model = Audited(c, rng=run_generator(seed, 0, 0))
+    model = Audited(c, rng=run_seed(seed, 0, 0))
     row = model.run()
     return row, _as_dicts(event_rows(model)), problems
 

@@ -1,17 +1,46 @@
-"""Start-up: `diplosim run` imports what running and summarising need, not the analysis and chart libraries."""
+"""Start-up: `diplosim run` imports what running and summarising need, not the analysis and chart libraries.
+
+pandas (about 0.3 s) would come in through pyarrow: ``pa.array`` and ``Array.to_numpy`` import it to ask
+whether their input is a pandas object, so the run path builds and reads Arrow arrays from their buffers
+(``layout.arrow_array``, ``layout.to_numpy``). On the batch engine Mesa is not needed either.
+"""
 
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import SEED_SCENARIO
 
-NOT_NEEDED = ("statsmodels", "plotly", "polars", "sklearn", "SALib", "dask", "distributed", "dash")
+NOT_NEEDED = ("statsmodels", "plotly", "polars", "sklearn", "SALib", "dask", "distributed", "dash", "pandas",
+              "scipy", "mesa", "pyarrow.compute")
 
 
-def test_run_imports_no_chart_or_analysis_library():
+@pytest.mark.parametrize("extra", [[], ["--out", "OUT"]], ids=["summary", "with-out"])
+def test_run_imports_no_chart_or_analysis_library(tmp_path, extra):
+    extra = [str(tmp_path / "out") if a == "OUT" else a for a in extra]
     code = ("import sys; from simulator.cli import app; "
-            f"app(['run', {str(SEED_SCENARIO)!r}, '--runs', '50', '--json'], standalone_mode=False); "
+            f"app(['run', {str(SEED_SCENARIO)!r}, '--runs', '50', '--json', *{extra!r}], standalone_mode=False); "
             f"print(' '.join(m for m in {NOT_NEEDED!r} if m in sys.modules), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1:] in ([], [""]), done.stderr
+
+
+def test_arrow_arrays_from_buffers_equal_pa_array():
+    import numpy as np
+    import pyarrow as pa
+
+    from simulator.layout import arrow_array, to_numpy
+
+    v = np.array([3, -1, 7, 0, 2**31 - 1], np.int32)
+    mask = np.array([False, True, False, False, False])
+    a = arrow_array(v, "int32", mask=mask)
+    assert a.equals(pa.array(v, pa.int32(), mask=mask))
+    back, nulls = to_numpy(a.slice(1))
+    assert back.tolist() == [0, 7, 0, 2**31 - 1] and nulls.tolist() == [True, False, False, False]
+    b = np.array([True, False, True] * 5)
+    assert arrow_array(b, "bool").equals(pa.array(b)) and to_numpy(pa.chunked_array([pa.array(b)] * 2))[0].tolist() == b.tolist() * 2
+    s = ["", "Türkiye", None, "a b"]
+    assert arrow_array(s, "string").equals(pa.array(s, pa.string()))
+    assert arrow_array(np.array([1.5, 0.0]), "float64", mask=np.array([False, True])).to_pylist() == [1.5, None]

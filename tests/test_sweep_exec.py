@@ -34,8 +34,8 @@ def sweep(out, *extra, runs=6, seed=11):
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
-    """In-process run with chunks of 5 (so one chunk spans two points)."""
-    return sweep(tmp_path_factory.mktemp("sweep") / "jobs1", "--chunk", 5)
+    """In-process run with chunks of 5 (so one chunk spans two points), keeping 3 replications' event logs."""
+    return sweep(tmp_path_factory.mktemp("sweep") / "jobs1", "--chunk", 5, "--events", 3)
 
 
 def test_runs_table_matches_direct_runs_and_has_every_run(reference, seed_compiled):
@@ -52,13 +52,13 @@ def test_runs_table_matches_direct_runs_and_has_every_run(reference, seed_compil
 
 
 def test_process_pool_with_other_chunking_gives_identical_tables(reference, tmp_path):
-    out = sweep(tmp_path / "jobs2", "--jobs", 2, "--chunk", 7)
+    out = sweep(tmp_path / "jobs2", "--jobs", 2, "--chunk", 7, "--events", 3)
     assert read_table(out).equals(read_table(reference))
     assert read_table(out, "events").equals(read_table(reference, "events"))
 
 
 def test_dask_local_cluster_gives_identical_tables(reference, tmp_path):
-    out = sweep(tmp_path / "dask", "--dask-local", 2, "--chunk", 5)
+    out = sweep(tmp_path / "dask", "--dask-local", 2, "--chunk", 5, "--events", 3)
     assert read_table(out).equals(read_table(reference))
     assert read_table(out, "events").equals(read_table(reference, "events"))
     assert read_manifest(out)["sessions"][0]["executor"] == "dask LocalCluster x2"
@@ -74,6 +74,14 @@ def test_mesa_and_batch_engines_give_identical_datasets(reference, tmp_path):
     assert read_table(sample).equals(read_table(mesa))
     assert set(read_table(sample, "events").column("replication").to_pylist()) == {0, 1}
     assert read_manifest(sample)["sweep"]["engine"] == "batch"
+
+
+def test_a_default_sweep_on_the_batch_engine_keeps_no_event_logs(reference, tmp_path):
+    """Logging costs the batch engine about as much as simulating; any run's log can be re-created later."""
+    out = sweep(tmp_path / "default")
+    assert read_table(out).equals(read_table(reference))
+    assert read_table(out, "events").num_rows == 0 and read_table(reference, "events").num_rows > 0
+    assert read_manifest(out)["sweep"]["events_for"] == 0
 
 
 def test_manifest_records_what_a_rerun_needs(reference, seed_loaded):
@@ -164,7 +172,7 @@ def test_resume_refuses_another_seed_scenario_or_plan(reference, tmp_path):
 
 def test_resume_of_a_finished_sweep_runs_nothing(reference):
     result = invoke("sweep", SEED_SCENARIO, "--out", reference, *VARY, "--runs", 6, "--seed", 11, "--chunk", 5,
-                    "--resume")
+                    "--events", 3, "--resume")
     assert result.exit_code == 0, result.output
     assert "0 new runs" in result.stderr
     assert read_manifest(reference)["sessions"][-1]["runs"] == 0
@@ -172,7 +180,7 @@ def test_resume_of_a_finished_sweep_runs_nothing(reference):
 
 def _start(out: Path, *extra) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "simulator", "sweep", str(SEED_SCENARIO), "--out", str(out), *VARY,
-           "--runs", "30", "--seed", "3", "--chunk", "3", *extra]
+           "--runs", "30", "--seed", "3", "--chunk", "3", "--events", "2", *extra]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -190,7 +198,7 @@ def _wait_for_parts(out: Path, proc: subprocess.Popen, at_least: int = 1) -> int
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory):
     out = tmp_path_factory.mktemp("full") / "res"
-    result = invoke("sweep", SEED_SCENARIO, "--out", out, *VARY, "--runs", 30, "--seed", 3, "--chunk", 3)
+    result = invoke("sweep", SEED_SCENARIO, "--out", out, *VARY, "--runs", 30, "--seed", 3, "--chunk", 3, "--events", 2)
     assert result.exit_code == 0, result.output
     return out
 
@@ -229,6 +237,7 @@ def test_ctrl_c_keeps_finished_chunks_and_exits_130(uninterrupted, tmp_path):
     keys = set(zip(kept.column("point").to_pylist(), kept.column("replication").to_pylist()))
     mask = [(p, r) in keys for p, r in zip(full.column("point").to_pylist(), full.column("replication").to_pylist())]
     assert full.filter(mask).equals(kept)
-    result = invoke("sweep", SEED_SCENARIO, "--out", out, *VARY, "--runs", 30, "--seed", 3, "--chunk", 3, "--resume")
+    result = invoke("sweep", SEED_SCENARIO, "--out", out, *VARY, "--runs", 30, "--seed", 3, "--chunk", 3,
+                    "--events", 2, "--resume")
     assert result.exit_code == 0, result.output
     assert read_table(out).equals(full)

@@ -31,7 +31,8 @@ def paired_interval(d: np.ndarray, confidence: float = 0.95) -> tuple[float, flo
 
 
 def layouts(ca: Compiled, cb: Compiled) -> dict:
-    return {"step_draws": ca.slots == cb.slots, "parameter_draws": ca.table.names == cb.table.names,
+    """Do A and B share all their draws? Draws are keyed by name (``draws.py``), so order does not matter."""
+    return {"step_draws": set(ca.slots) == set(cb.slots), "parameter_draws": set(ca.table.names) == set(cb.table.names),
             "calendar": ca.dates == cb.dates}
 
 

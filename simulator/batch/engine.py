@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..compiled import Compiled
-from ..draws import RunDraws
+from ..draws import Layout, StepUniforms, run_keys, uniforms
 from ..engine.kernel import Decider, Kernel
 from ..engine.state import RunState
 from ..lang.dates import from_day
@@ -51,17 +51,15 @@ class BatchEngine(Decider):
         self.deadlines = [c.deadline_day(m) for m in c.mediations]
         self.leverage = [{c.ai[a]: ix.get(f"{m.mediator}.leverage.{a}") for a in c.actors} for m in c.mediations]
         self.kernel = Kernel(c, self)
+        self.layout = Layout.of(c)
 
     # ------------------------------------------------------------------ draws
     def draws(self, root_seed: int, keys: Sequence[tuple[int, int]]):
-        c = self.c
-        n_p, n_s, n_sl = len(c.table), c.n_steps, len(c.slots)
-        PU = np.empty((len(keys), n_p))
-        SU = np.empty((n_s, n_sl, len(keys)))  # step k's uniforms SU[k].T: runs x slots, one slot contiguous
-        for i, (point, rep) in enumerate(keys):
-            d = RunDraws.for_run(root_seed, int(rep), int(point), n_p, n_s, n_sl)
-            PU[i], SU[:, :, i] = d.param_u, d.step_u
-        return PU, SU
+        """Run keys and parameter uniforms (runs x parameters) of the runs ``keys`` (layout: ``draws.py``)."""
+        points = np.fromiter((p for p, _ in keys), np.int64, len(keys))
+        reps = np.fromiter((r for _, r in keys), np.int64, len(keys))
+        K = run_keys(root_seed, points, reps)
+        return K, uniforms(K[:, None], self.layout.param[None, :]), points, reps
 
     # ------------------------------------------------------------------ run
     def run(self, root_seed: int, replications: Sequence[int], point: int = 0,
@@ -78,21 +76,20 @@ class BatchEngine(Decider):
         as the same rows the Mesa model logs: both run the same step.
         """
         c = self.c
-        reps = np.array([r for _, r in keys], dtype=np.int64)
+        K, PU, points, reps = self.draws(root_seed, keys)
         self.keep = np.ones(len(keys), bool) if events_for is None else reps < events_for
-        self.keeps_logs = bool(self.keep.any())
+        self.kept_rows = np.flatnonzero(self.keep)  # logging looks at these rows only
+        self.keeps_logs = bool(len(self.kept_rows))
         self.events: list[tuple] = []
-        PU, SU = self.draws(root_seed, keys)
-        points = np.array([p for p, _ in keys], dtype=np.int64)
         V = c.table.values_from_uniforms(PU)
         for p, ov in (overrides_by_point or {}).items():
             rows = points == p
             for name, value in (ov or {}).items():
                 V[rows, c.table.index[name]] = value
-        st = RunState(c, V, points, np.array([r for _, r in keys], dtype=np.int64))
+        st = RunState(c, V, points, reps)
         self.kernel.start(st)
         for k in range(c.n_steps):
-            self.kernel.step(st, SU[k].T, k)
+            self.kernel.step(st, StepUniforms(K, self.layout.step[k]), k)
         return st
 
     def table(self, st: RunState):
@@ -101,25 +98,31 @@ class BatchEngine(Decider):
         return record_table(self.c, st)
 
     def log(self, st, k, kind, mask, milestone="", actor="", detail="", day=None):
-        sel = mask & self.keep
-        if not sel.any():
+        rows = self.kept_rows[np.asarray(mask)[self.kept_rows]]
+        if not len(rows):
             return
         c = self.c
         track = (c.milestone[milestone].track or "") if milestone else ""
         days = None if day is None else np.broadcast_to(day, (st.n,))
-        for r in np.nonzero(sel)[0]:
+        for r in rows:
             date = c.dates[k] if days is None else from_day(int(days[r]))
             self.events.append((int(st.point[r]), int(st.replication[r]), k, date, kind, track, milestone, actor,
                                 detail))
 
     # ------------------------------------------------------------------ Decider: the array rules answer
     def party(self, kind, actor, mask, size, u, st, k):
+        """Only the runs in ``mask`` are asked (the rule sees those rows alone): the same numbers, less work."""
         c = self.c
-        rule = self.party_rule[actor]
+        rule = getattr(self.party_rule[actor], kind)
         weeks = (c.dates[k] - c.dates[0]).days / 7.0
         sharp = st.V[:, self.ix["dynamics.sharpness"]]
-        prob = getattr(rule, kind)(st.V, st.P[:, actor], weeks, sharp, size)
-        return mask & (u < prob)
+        rows = np.flatnonzero(mask)
+        if len(rows) * 2 > st.n:
+            return mask & (u < rule(st.V, st.P[:, actor], weeks, sharp, size))
+        out = np.zeros(st.n, bool)
+        if len(rows):
+            out[rows] = u[rows] < rule(Rows(st.V, rows), st.P[rows, actor], weeks, sharp[rows], size[rows])
+        return out
 
     def mediate(self, med, cands, u, st, k):
         return self.mediator_rule[med].target(cands, u)
@@ -135,3 +138,24 @@ class BatchEngine(Decider):
         levs = [None if self.leverage[med][a] is None else st.V[:, self.leverage[med][a]] for a in who]
         shares = self.mediator_rule[med].pressure(levs, urgency)
         return {a: s for a, s in zip(who, shares) if s is not None}
+
+
+class Rows:
+    """Some rows of the value matrix, read a column at a time as rules do (``V[:, col]``)."""
+
+    __slots__ = ("V", "rows")
+
+    def __init__(self, V: np.ndarray, rows: np.ndarray):
+        self.V, self.rows = V, rows
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple) and len(key) == 2 and key[0] == slice(None) and isinstance(key[1], (int, np.integer)):
+            return self.V[self.rows, key[1]]
+        return self.V[self.rows][key]
+
+    @property
+    def shape(self):
+        return (len(self.rows), self.V.shape[1])
+
+    def __len__(self):
+        return len(self.rows)

@@ -20,7 +20,8 @@ def logistic(x: np.ndarray) -> np.ndarray:
     exp(-|x|), so one numpy exp serves both branches with the same bits.
     """
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    d = 1.0 + e
+    return np.where(x >= 0, 1.0 / d, e / d)
 
 
 class PartyArray:

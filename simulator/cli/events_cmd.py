@@ -31,6 +31,12 @@ def _run_of(results: Path, point: int, replication: int):
         compiled = Compiled(Scenario.model_validate(manifest["scenario"]["resolved"]))
     except (ValueError, KeyError, TypeError, ValidationError) as exc:
         fail(f"{results / 'manifest.json'}: cannot read the resolved scenario ({type(exc).__name__})")
+    from ..draws import SCHEME
+
+    scheme = manifest.get("draw_layout", {}).get("scheme")
+    if scheme != SCHEME:
+        fail(f"{results / 'manifest.json'}: written with another random-draw layout ({scheme or 'numpy SeedSequence'}, "
+             f"this diplosim uses {SCHEME}), so its runs cannot be re-created; run them again")
     runs = manifest.get("sweep", {}).get("runs", manifest.get("runs"))
     points = {0: dict(manifest.get("overrides") or {})}
     if (results / "points.parquet").is_file():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -57,6 +58,8 @@ def run(
     engine = engine_or_exit(compiled, engine)
     if events is None:
         events = None if engine == "mesa" else 50
+    if out is None and report_file is None:
+        events = 0  # nothing would keep them
     if out is not None:
         claim_out_dir(ctx, out)  # before --overwrite deletes anything
         check_out_dir(out, overwrite)
@@ -66,7 +69,6 @@ def run(
         check_report_path(report_file, "--report")
 
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from ..errors import RuleError
     from ..store import ResultsWriter, base_manifest
@@ -84,7 +86,7 @@ def run(
     kept: list[tuple] = []  # chunks for --report when there is no --out to read them back from
     # a Monte Carlo is a sweep of one point: the same chunks, executors and part names
     ctx = SweepContext(compiled, seed, runs, [overrides], engine, events)
-    chunk = 5000 if engine == "batch" else 50
+    chunk = 10_000 if engine == "batch" else 50
 
     def on_part(span, table, events_table):
         acc.add(table)
@@ -97,16 +99,7 @@ def run(
     console = Console(stderr=True)
     started = time.perf_counter()
     interrupted = False
-    with Progress(TextColumn("[bold]runs"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True,
-                  disable=as_json and not console.is_terminal) as progress:
-        task = progress.add_task("runs", total=runs, rate="")
-
-        def advance(k):
-            elapsed = time.perf_counter() - started
-            done = progress.tasks[0].completed + k
-            progress.update(task, advance=k, rate=f"{done / elapsed:,.0f} runs/s" if elapsed > 0 else "")
-
+    with progress_bar(console, runs) as advance:
         try:
             with open_executor(ctx, jobs) as executor:
                 execute(*executor, spans(runs, chunk), on_part, window=2 * jobs + 2)
@@ -147,3 +140,25 @@ def run(
                                 "complete": not interrupted})
     if interrupted:
         raise typer.Exit(130)
+
+
+@contextmanager
+def progress_bar(console, total: int):
+    """A transient progress bar on a terminal (yields ``advance(k)``); elsewhere nothing would show, so nothing
+    is drawn (and rich.progress is not imported)."""
+    if not console.is_terminal:
+        yield lambda k: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    started = time.perf_counter()
+    with Progress(TextColumn("[bold]runs"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("runs", total=total, rate="")
+
+        def advance(k):
+            elapsed = time.perf_counter() - started
+            done = progress.tasks[0].completed + k
+            progress.update(task, advance=k, rate=f"{done / elapsed:,.0f} runs/s" if elapsed > 0 else "")
+
+        yield advance

@@ -60,11 +60,12 @@ def sweep(
     scheduler: str = typer.Option(None, "--scheduler", help="run on an existing Dask cluster: tcp://HOST:PORT"),
     dask_local: int = typer.Option(None, "--dask-local", min=1, help="run on a Dask LocalCluster of N processes"),
     chunk: int = typer.Option(None, "--chunk", min=1, help="runs per task and per Parquet part "
-                              "(default: 100 with the mesa engine, 5000 with batch)"),
+                              "(default: 100 with the mesa engine, 10000 with batch)"),
     engine: str = typer.Option("auto", "--engine", help="batch (vectorised), mesa (reference), or auto: batch "
                                "when every rule has an array form; both give identical runs"),
     events: int = typer.Option(None, "--events", min=0, help="keep the event logs of the first N replications of "
-                               "each point (default: all with mesa, 10 with batch)"),
+                               "each point (default: all with mesa, none with batch; any run's log can be re-created "
+                               "exactly with `diplosim events`)"),
     resume: bool = typer.Option(False, "--resume", help="continue an interrupted sweep in --out: run only what is missing"),
     plugins: list[str] = typer.Option([], "--plugin", help="load a rule class: module:Class (repeatable; workers "
                                       "import the module too)"),
@@ -87,9 +88,9 @@ def sweep(
     compiled = Compiled(loaded.scenario)
     engine = engine_or_exit(compiled, engine)
     if events is None:
-        events = None if engine == "mesa" else 10
+        events = None if engine == "mesa" else 0  # logging costs the batch engine as much as simulating
     if chunk is None:
-        chunk = 100 if engine == "mesa" else 5000
+        chunk = 100 if engine == "mesa" else 10_000
     try:
         design = make_design(sample, parse_varies(vary, compiled.table.names), compiled.table, points, seed,
                              second_order)

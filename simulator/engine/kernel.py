@@ -70,6 +70,7 @@ class Kernel:
                         for m in c.milestones if m.commits}
         self.effects_of = {c.mi[m.id]: m.effects for m in c.milestones if m.effects}
         self.repeatable = np.array([m.repeat for m in c.milestones], bool)
+        self.repeatable_cols = [int(j) for j in np.flatnonzero(self.repeatable)]
         self.in_force_blocks = np.array([m.repeat and m.breakdown is not None for m in c.milestones], bool)
         self.consent_matrix = np.zeros((len(c.actors), len(c.milestones)), np.int8)
         for j, who in enumerate(self.consent):
@@ -77,6 +78,7 @@ class Kernel:
         self.comings_and_goings = bool(self.entries or self.exits)
         self.gates = [(j, m.requires) for j, m in enumerate(c.milestones) if m.requires is not None]
         self._paths: dict[int, list] = {}
+        self._reachable: dict[str, list[int]] = {}
         self.freezable = {j for cols in c.freeze_cols.values() for j in cols}
 
     # ------------------------------------------------------------------ helpers
@@ -96,7 +98,8 @@ class Kernel:
         """(runs x milestones): could it happen now? Gate holds, not done (or repeatable), its actors present."""
         c = self.c
         out = st.count == 0
-        out |= self.repeatable & (st.last_day < c.days[k])  # again, at most once a step (NEVER: not yet)
+        for j in self.repeatable_cols:  # again, at most once a step (NEVER: not yet)
+            out[:, j] |= st.last_day[:, j] < c.days[k]
         if self.in_force_blocks.any():
             out &= ~self.in_force_blocks | (st.force_since == NEVER)  # a repeatable act in force is not made again
         if self.comings_and_goings:
@@ -114,11 +117,15 @@ class Kernel:
         Depth first through the milestones each one's ``requires`` names, entering a prerequisite only while it
         has not happened; the paths are laid out once per goal (``self.paths``)."""
         res = np.full(st.n, -1)
+        open_ = np.ones(st.n, bool)  # runs still without a milestone
         for node, via in self.paths(goal):
-            ok = avail[:, node]
-            if via:
-                ok = ok & (st.count[:, via] == 0).all(axis=1)
-            res = np.where((res < 0) & ok, node, res)
+            ok = avail[:, node] & open_
+            for v in via:
+                ok &= st.count[:, v] == 0
+            np.copyto(res, node, where=ok)
+            open_ &= ~ok
+            if not open_.any():
+                break
         return res
 
     def paths(self, goal: int) -> list[tuple[int, list[int]]]:
@@ -137,6 +144,14 @@ class Kernel:
             self._paths[goal] = cached
         return cached
 
+    def reachable(self, med) -> list[int]:
+        """Every milestone a mediator's pushes can lead to, in increasing order."""
+        out = self._reachable.get(med.mediator)
+        if out is None:
+            out = self._reachable[med.mediator] = sorted({node for goal, _ in med.pushes
+                                                          for node, _ in self.paths(self.c.mi[goal])})
+        return out
+
     def put_on_table(self, st: RunState, k: int, spec, mask, proposer: str, day: int) -> None:
         """A dated event or occasion proposes a milestone (or the next one toward it), dated ``day``."""
         c = self.c
@@ -147,8 +162,8 @@ class Kernel:
         for j in np.unique(target[target >= 0]):
             hit = (target == j) & ~st.table[:, j]
             if c.milestones[j].proposable:
-                st.table[hit, j] = True
-                st.table_by[hit, j] = code
+                st.table[:, j] |= hit
+                np.copyto(st.table_by[:, j], code, where=hit)
                 st.table_day[hit, j] = day
 
     def proposer_name(self, code: int) -> str:
@@ -245,12 +260,15 @@ class Kernel:
         if not c.mediations:
             return
         e = int(c.ends[k])
+        toward = {}  # goal -> next milestone toward it, per run (nothing held changes while mediators act)
         for i, med in enumerate(c.mediations):
             active = st.V[:, self.ix[f"{med.mediator}.active"]] >= 0.5
             active &= st.present[:, c.ai[med.mediator]]
             cands = []
             for goal, when in med.pushes:
-                lv = self.toward(st, avail, c.mi[goal])
+                lv = toward.get(goal)
+                if lv is None:
+                    lv = toward[goal] = self.toward(st, avail, c.mi[goal])
                 if when is not None:
                     lv = np.where(when.evaluate(st, e), lv, -1)
                 for earlier in cands:
@@ -261,15 +279,17 @@ class Kernel:
             if not (target >= 0).any():
                 continue
             urgency = self.d.urgency(i, st, k)
-            for j in np.unique(target[target >= 0]):
+            for j in self.reachable(med):  # in increasing order, as np.unique(target) would give them
                 mask = target == j
+                if not mask.any():
+                    continue
                 for a, share in self.d.pressure(i, int(j), urgency, st, k).items():
                     st.P[:, a] += np.where(mask, share, 0.0)
                 self.log("pushed", mask, milestone=c.milestones[j].id, actor=med.mediator)
                 if c.milestones[j].proposable:
                     free = mask & ~st.table[:, j]
-                    st.table[free, j] = True
-                    st.table_by[free, j] = c.ai[med.mediator]
+                    st.table[:, j] |= free
+                    np.copyto(st.table_by[:, j], c.ai[med.mediator], where=free)
 
     def _unilateral(self, st, U, k, avail):
         c = self.c
@@ -304,18 +324,18 @@ class Kernel:
                 size = st.V[:, self.stake_cols[j][pos]]
                 yes = self.d.party("propose", int(a), ok, size, U[:, c.slot[f"propose:{m.id}:{c.actors[a]}"]], st, k)
                 yes &= ok
-                st.table[yes, j] = True
-                st.table_by[yes, j] = a
+                st.table[:, j] |= yes
+                np.copyto(st.table_by[:, j], a, where=yes)
 
     def _frozen(self, st, k, j, frozen):
         if j not in self.freezable or not frozen.any():
             return
         c = self.c
-        st.postponed[frozen, j] += 1
+        st.postponed[:, j] += frozen
         for sid, si in c.shock_index.items():
             by = frozen & (st.frozen_by[:, j] == si)
             if by.any():
-                st.blocks[by, c.block_index[(c.milestones[j].id, "-", f"shock:{sid}")]] += 1
+                st.blocks[:, c.block_index[(c.milestones[j].id, "-", f"shock:{sid}")]] += by
                 self.log("blocked", by, milestone=c.milestones[j].id, detail=f"shock:{sid}")
 
     def _preconditions(self, st, U, k, j, mask, position):
@@ -337,7 +357,7 @@ class Kernel:
                 self.log("waived", waived, milestone=c.milestones[j].id, actor=pre.holder, detail=pre.id)
                 unmet &= ~waived
             if unmet.any():
-                st.blocks[unmet, c.block_index[(c.milestones[j].id, pre.holder, f"precondition:{pre.id}")]] += 1
+                st.blocks[:, c.block_index[(c.milestones[j].id, pre.holder, f"precondition:{pre.id}")]] += unmet
                 self.log("blocked", unmet, milestone=c.milestones[j].id, actor=pre.holder,
                          detail=f"precondition:{pre.id}")
             blocked |= unmet
@@ -362,7 +382,7 @@ class Kernel:
             yes = self.d.party("accept", int(a), ask, size, U[:, c.slot[f"accept:{m.id}:{c.actors[a]}"]], st, k)
             declined = ask & ~yes
             if declined.any():
-                st.blocks[declined, c.block_index[(m.id, c.actors[a], "declined")]] += 1
+                st.blocks[:, c.block_index[(m.id, c.actors[a], "declined")]] += declined
                 self.log("blocked", declined, milestone=m.id, actor=c.actors[a], detail="declined")
             blocked |= own | declined
         blocked |= self._preconditions(st, U, k, j, live, -1)  # held by actors who need not consent
@@ -376,11 +396,11 @@ class Kernel:
         exact = st.table_day[:, j]
         day = np.where(exact < NEVER, exact, c.days[k])
         first = st.first_day[:, j]  # columns are contiguous views (column-major state)
-        np.minimum(first, np.where(yes, day, NEVER), out=first)
-        st.last_day[:, j] = np.where(yes, day, st.last_day[:, j])
+        np.minimum(first, day, out=first, where=yes)
+        np.copyto(st.last_day[:, j], day, where=yes)
         st.count[:, j] += yes
         since = st.force_since[:, j]
-        st.force_since[:, j] = np.where(yes & (since == NEVER), day, since)
+        np.copyto(since, day, where=yes & (since == NEVER))
         for due, within in self.commits.get(j, ()):
             was = st.due_day[:, due]
             st.due_day[:, due] = np.where(yes & (was == NEVER), day + within, was)

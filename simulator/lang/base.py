@@ -21,7 +21,7 @@ DateRef = dt.date | Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.]*
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True)  # dumps read back
+    model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True, defer_build=True)  # dumps read back
 
 
 class Evidence(Strict):

@@ -203,11 +203,11 @@ class Shock(Sourced):
         hit = can & (U[:, c.slot[f"shock:{self.id}"]] < st.V[:, c.table.index[f"{self.id}.hazard"]])
         if not hit.any():
             return
-        st.fired_day[hit, f] = np.minimum(st.fired_day[hit, f], c.days[k])
+        np.minimum(st.fired_day[:, f], c.days[k], out=st.fired_day[:, f], where=hit)
         for j in c.freeze_cols[self.id]:
             later = hit & (k + self.weeks >= st.frozen_until[:, j])
-            st.frozen_until[later, j] = k + self.weeks
-            st.frozen_by[later, j] = c.shock_index[self.id]
+            np.copyto(st.frozen_until[:, j], k + self.weeks, where=later)
+            np.copyto(st.frozen_by[:, j], c.shock_index[self.id], where=later)
         kr.apply(st, hit, self.effects)
         kr.log("shock", hit, detail=self.id)
 

@@ -1,0 +1,214 @@
+"""Issue 14 side by side, on the seed scenario: the draw limit, the batch engine per core, whole-process
+Monte Carlo against a Sobol sweep of about as many runs, peak memory, and start-up.
+
+    .venv/bin/python benchmarks/bench_speed.py                 # everything (several minutes)
+    .venv/bin/python benchmarks/bench_speed.py --only engine   # draw limit and chunk sizes only
+    .venv/bin/python benchmarks/bench_speed.py --only startup --repeats 7
+
+Sections (``--only`` picks some, comma-separated):
+
+- ``engine``: the time just to draw every run's uniforms (run keys, parameter uniforms and the full
+  weeks x slots matrix, vectorised over the chunk) - the limit no engine on this layout can pass while
+  it draws everything - and the uniforms the batch engine actually draws (only the slots a step reads);
+  then the batch engine in this process at chunk sizes up to 50,000 runs: runs/s (wall and CPU) and
+  the fraction of the draw limit it reaches.
+- ``mc-vs-sweep``: ``diplosim run --runs N --jobs 2`` and ``diplosim sweep --sample sobol --points 64
+  --runs 200 --jobs 2`` (N = the sweep's number of runs), default options otherwise, as child
+  processes, interleaved; runs/s of both and their ratio (targets: sweep >= 0.8x MC, >= 15,000 runs/s).
+- ``memory``: peak resident set (ru_maxrss) of ``diplosim run --runs N --jobs 2 --out DIR`` for
+  N = 10^5 and 10^6, over the run process and its workers (each measured in a fresh parent).
+- ``startup``: ``diplosim run SCENARIO --runs 1000`` whole process against ``python -c "import numpy,
+  pyarrow.parquet"``, interleaved repeats, medians and their ratio (target: within 4x).
+
+Child processes run with Python's bytecode cache enabled (``PYTHONDONTWRITEBYTECODE`` removed, one
+warm-up run first), as after a normal installation. The machine's load average is printed before and
+after: on a shared machine, only the ratios measured side by side here mean much.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "scenarios" / "syria_turkey_2023.yaml"
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+CLI = [sys.executable, "-m", "simulator"]
+
+
+def load_avg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def best_of(fn, repeats: int) -> tuple[float, float]:
+    """(best wall seconds, best CPU seconds) of ``fn()`` over ``repeats`` calls."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        w, c = time.perf_counter(), time.process_time()
+        fn()
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    return min(walls), min(cpus)
+
+
+# ---------------------------------------------------------------------------------------------- engine
+def engine_section(chunks: list[int], repeats: int) -> None:
+    import numpy as np
+
+    from simulator import draws as D
+    from simulator.batch import engine as B
+    from simulator.compiled import Compiled
+    from simulator.scenario import load
+
+    c = Compiled(load(SCENARIO).scenario)
+    layout = D.Layout.of(c)
+    engine = B.engine_for(c)
+    engine.run(1, range(200), events_for=0)  # warm up
+
+    read = []  # every StepUniforms the engine makes, to count the columns it reads
+
+    class Counting(D.StepUniforms):
+        __slots__ = ()
+
+        def __init__(self, keys, draw_keys):
+            super().__init__(keys, draw_keys)
+            read.append(self)
+
+    B.StepUniforms = Counting
+    engine.run(1, range(2000), events_for=0)
+    B.StepUniforms = D.StepUniforms
+    cols_read = sum(len(u.cols) for u in read) / 1.0
+    n_full = c.n_steps * len(c.slots)
+
+    def draw_all(n):
+        K = D.run_keys(1, np.zeros(n, np.int64), np.arange(n))
+        D.uniforms(K[:, None], layout.param[None, :])
+        for k in range(c.n_steps):  # the full matrix, a week at a time, as an engine would consume it
+            for j in range(len(c.slots)):
+                D.uniforms(K, layout.step[k, j])
+
+    def draw_read(n):
+        K = D.run_keys(1, np.zeros(n, np.int64), np.arange(n))
+        D.uniforms(K[:, None], layout.param[None, :])
+        flat = layout.step.ravel()
+        for i in range(int(cols_read)):
+            D.uniforms(K, flat[i % len(flat)])
+
+    print(f"seed scenario: {c.n_steps} weekly steps x {len(c.slots)} slots = {n_full} step uniforms per run, "
+          f"{len(c.table)} parameter uniforms; the batch engine reads {cols_read:.0f} of the {n_full} slot "
+          f"columns ({cols_read / n_full:.0%})")
+    print(f"{'chunk':>7} {'draw all':>12} {'draw read':>12} {'engine wall':>12} {'engine CPU':>11} "
+          f"{'engine / draw all':>18} {'engine / draw read':>19}   (runs/s)")
+    for n in chunks:
+        reps = max(1, repeats if n <= 20_000 else repeats - 1)
+        _, t_all = best_of(lambda: draw_all(n), reps)
+        _, t_read = best_of(lambda: draw_read(n), reps)
+        w, t_eng = best_of(lambda: engine.run(1, range(n), events_for=0), reps)
+        print(f"{n:7d} {n / t_all:12,.0f} {n / t_read:12,.0f} {n / w:12,.0f} {n / t_eng:11,.0f} "
+              f"{t_all / t_eng:18.0%} {t_read / t_eng:19.0%}")
+    print("(draw and engine rates from CPU time, best of repeats; 'engine / draw' = share of the draw-only rate "
+          "the engine reaches)")
+
+
+# ------------------------------------------------------------------------------------- whole process
+def timed_child(cmd: list[str]) -> tuple[float, str, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=ENV)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.strip()[-500:]}")
+    return wall, proc.stdout, proc.stderr
+
+
+def sweep_runs(points: int, runs: int) -> int:
+    from simulator.compiled import Compiled
+    from simulator.scenario import load
+    from simulator.sweep.sampling import make_design
+    from simulator.sweep.specs import parse_varies
+
+    c = Compiled(load(SCENARIO).scenario)
+    return len(make_design("sobol", parse_varies([], c.table.names), c.table, points, 0, True).points) * runs
+
+
+def mc_vs_sweep_section(repeats: int, jobs: int) -> None:
+    total = sweep_runs(64, 200)
+    print(f"whole process, --jobs {jobs}, seed scenario; N = {total:,} (the sweep's runs)")
+    rows = {"mc": [], "sweep": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeats):
+            for kind in ("mc", "sweep"):
+                if kind == "mc":
+                    cmd = CLI + ["run", str(SCENARIO), "--runs", str(total), "--jobs", str(jobs), "--json"]
+                else:
+                    out = Path(tmp) / f"sweep{i}"
+                    cmd = CLI + ["sweep", str(SCENARIO), "--sample", "sobol", "--points", "64", "--runs", "200",
+                                 "--jobs", str(jobs), "--out", str(out)]
+                wall, _, _ = timed_child(cmd)
+                rows[kind].append(wall)
+                print(f"  {kind:5s} #{i + 1}: {wall:6.1f} s  {total / wall:9,.0f} runs/s")
+    mc, sw = statistics.median(rows["mc"]), statistics.median(rows["sweep"])
+    print(f"  median: run {total / mc:,.0f} runs/s, sweep {total / sw:,.0f} runs/s, sweep / run = {mc / sw:.2f}x "
+          f"(targets: >= 0.80x and >= 15,000 runs/s)")
+
+
+def memory_section(sizes: list[int], jobs: int) -> None:
+    print(f"peak memory, diplosim run --jobs {jobs} --out DIR (largest of the run process and its workers)")
+    probe = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True); "
+             "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            cmd = CLI + ["run", str(SCENARIO), "--runs", str(n), "--jobs", str(jobs), "--json",
+                         "--out", str(Path(tmp) / f"mc{n}")]
+            wall, out, _ = timed_child([sys.executable, "-c", probe, *cmd])
+            code, kib = out.split()
+            if code != "0":
+                raise SystemExit(f"{' '.join(cmd)} failed")
+            print(f"  N = {n:>9,}: peak RSS {int(kib) / 1024:6.0f} MB, {wall:6.1f} s ({n / wall:,.0f} runs/s "
+                  "with Parquet output)")
+
+
+def startup_section(repeats: int) -> None:
+    base_cmd = [sys.executable, "-c", "import numpy, pyarrow.parquet"]
+    run_cmd = CLI + ["run", str(SCENARIO), "--runs", "1000"]
+    timed_child(run_cmd)  # warm-up: writes the bytecode cache
+    base, run = [], []
+    for _ in range(repeats):
+        base.append(timed_child(base_cmd)[0])
+        run.append(timed_child(run_cmd)[0])
+    b, r = statistics.median(base), statistics.median(run)
+    print(f"start-up, {repeats} interleaved repeats (medians): python -c 'import numpy, pyarrow.parquet' {b:.2f} s; "
+          f"diplosim run --runs 1000 {r:.2f} s; ratio {r / b:.1f}x (target: within 4x)")
+    print("  all: base " + " ".join(f"{x:.2f}" for x in base) + " | run " + " ".join(f"{x:.2f}" for x in run))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", default="engine,mc-vs-sweep,memory,startup")
+    ap.add_argument("--chunks", default="1000,5000,10000,20000,50000")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--memory-sizes", default="100000,1000000")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    print(f"load average before: {load_avg()} ({os.cpu_count()} CPUs)")
+    if "engine" in only:
+        engine_section([int(x) for x in args.chunks.split(",")], args.repeats)
+    if "mc-vs-sweep" in only:
+        mc_vs_sweep_section(max(1, args.repeats - 1), args.jobs)
+    if "memory" in only:
+        memory_section([int(x) for x in args.memory_sizes.split(",")], args.jobs)
+    if "startup" in only:
+        startup_section(max(5, args.repeats))
+    print(f"load average after: {load_avg()}")
+
+
+if __name__ == "__main__":
+    main()
