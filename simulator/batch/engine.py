@@ -89,11 +89,33 @@ class BatchEngine(Decider):
             rows = points == p
             for name, value in (ov or {}).items():
                 V[rows, c.table.index[name]] = value
-        st = RunState(c, V, points, np.array([r for _, r in keys], dtype=np.int64))
+        return self.run_values(V, SU, points, reps)
+
+    def run_values(self, V: np.ndarray, SU: np.ndarray, points: np.ndarray, reps: np.ndarray) -> RunState:
+        """Step runs with given parameter values ``V`` (runs x parameters) and step uniforms ``SU``
+        (steps x slots x runs); ``run_keys`` draws both. Event logs follow ``self.keep``."""
+        st = RunState(self.c, V, points, reps)
         self.kernel.start(st)
-        for k in range(c.n_steps):
+        for k in range(self.c.n_steps):
             self.kernel.step(st, SU[k].T, k)
         return st
+
+    def run_perturbed(self, root_seed: int, replications: Sequence[int], overrides: Mapping[str, float],
+                      columns: Sequence[tuple[int, float, float]]) -> RunState:
+        """Point 0's replications once as drawn, then once per (parameter column, factor, allowed low, high):
+        every copy uses the same draws (common random numbers), with that parameter's value multiplied by the
+        factor and kept within its allowed range. Copy j (0 = unchanged) is point j of the state."""
+        keys = [(0, int(r)) for r in replications]
+        PU, SU = self.draws(root_seed, keys)
+        V = self.c.table.values_from_uniforms(PU, overrides)
+        n, copies = len(keys), len(columns) + 1
+        VV = np.tile(V, (copies, 1))
+        for j, (col, factor, lo, hi) in enumerate(columns, start=1):
+            VV[j * n:(j + 1) * n, col] = np.clip(V[:, col] * factor, lo, hi)
+        self.keep = np.zeros(n * copies, bool)
+        self.keeps_logs, self.events = False, []
+        reps = np.tile(np.asarray(replications, dtype=np.int64), copies)
+        return self.run_values(VV, np.tile(SU, (1, 1, copies)), np.repeat(np.arange(copies, dtype=np.int64), n), reps)
 
     def table(self, st: RunState):
         from ..layout import record_table

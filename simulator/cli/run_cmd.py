@@ -28,6 +28,18 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
             (out / f).unlink(missing_ok=True)
 
 
+def fragile_screen(loaded, compiled, seed: int, overrides: dict, engine: str, runs: int) -> dict:
+    """The fragile-forecast screen (``analysis.fragile``), or why it did not run."""
+    if engine != "batch":
+        return {"skipped": "the screen runs on the batch engine; this scenario runs on Mesa (a plug-in rule)"}
+    from ..analysis.fragile import screen
+
+    started = time.perf_counter()
+    result = screen(loaded, compiled, seed, overrides, runs=runs)
+    result["seconds"] = round(time.perf_counter() - started, 3)
+    return result
+
+
 @app.command()
 def run(
     ctx: typer.Context,
@@ -46,6 +58,9 @@ def run(
                                "(default: all with mesa, 50 with batch)"),
     report_file: Path = typer.Option(None, "--report", help="also write a self-contained HTML report of charts here"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="local worker processes (same results for any number)"),
+    fragile: bool = typer.Option(True, "--fragile/--no-fragile", help="flag questions whose probability moves more "
+                                 "than 15 points when one assumed (or reference) number changes by 10% (batch "
+                                 "engine; a paired screen on the first 100, then up to 400, replications)"),
 ) -> None:
     """Run a Monte Carlo of a scenario and print each question's probability with a 95% interval."""
     load_plugins(plugins)
@@ -125,6 +140,12 @@ def run(
     summary = acc.result()
     summary.update({"scenario": loaded.scenario.metadata.title, "scenario_hash": loaded.digest, "seed": seed,
                     "overrides": overrides, "engine": engine, "interrupted": interrupted})
+    if fragile and not interrupted:
+        from ..summary import with_fragile
+
+        with_fragile(summary, fragile_screen(loaded, compiled, seed, overrides, engine, n_done))
+        if writer is not None:
+            writer.finish(fragile=summary["fragile"])
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:

@@ -13,11 +13,25 @@ from .common import EXIT_USAGE, load_or_exit
 
 @app.command()
 def validate(files: list[Path] = typer.Argument(..., help="scenario files to check")) -> None:
-    """Check scenario files: one line per problem (file:line:col: field: message), exit 2 if any."""
+    """Check scenario and reference-class files: one line per problem (file:line:col: field: message), exit 2
+    if any."""
     from ..scenario import ScenarioError, load
+
+    from ..scenario.reference import is_reference_file, read
 
     bad = 0
     for path in files:
+        if is_reference_file(path):
+            try:
+                ref = read(path)
+            except ScenarioError as exc:
+                bad += 1
+                for problem in exc.problems:
+                    typer.echo(str(problem), err=True)
+                continue
+            typer.echo(f"{path}: ok (reference class, {ref.kind}: {ref.summary()}; {len(ref.sources)} sources"
+                       f"{f', {len(ref.cases)} cases' if ref.cases else ''})")
+            continue
         try:
             loaded = load(path)
         except ScenarioError as exc:
@@ -80,13 +94,20 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     loaded = load_or_exit(scenario)
     from ..scenario.params import ParameterTable
 
+    from ..scenario.reference import find
+
     table = ParameterTable(loaded.scenario)
     rows = []
     for name in table.names:
         p = table.params[name]
         lo, hi = p.bounds
-        rows.append({"name": name, "dist": p.dist, "low": lo, "high": hi,
-                     "provenance": "evidence" if p.evidence else "assumption"})
+        row = {"name": name, "dist": p.dist, "low": lo, "high": hi, "provenance": p.provenance,
+               "source": _source(p)}
+        if p.from_reference:
+            ref = find(p.from_reference, loaded.path.parent)
+            row["reference"] = {"id": ref.id, "title": ref.title, "kind": ref.kind, "rate": ref.summary(),
+                                "adjust": p.adjust.model_dump(exclude_none=True) if p.adjust else None}
+        rows.append(row)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -94,9 +115,24 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     from rich.table import Table
 
     t = Table(title=f"Parameters of {scenario}")
-    for col in ("name", "dist", "range", "provenance"):
+    for col in ("name", "dist", "range", "provenance", "where the number comes from"):
         t.add_column(col)
     for r in rows:
         rng = f"{r['low']:g}" if r["low"] == r["high"] else f"{r['low']:g} .. {r['high']:g}"
-        t.add_row(r["name"], r["dist"], rng, r["provenance"])
+        t.add_row(r["name"], r["dist"], rng, r["provenance"], r["source"])
     Console().print(t)
+
+
+def _source(p) -> str:
+    """Where a number comes from, in a few words: the source, the reference class (and its adjustment), or the
+    assumption."""
+    if p.from_reference:
+        adj = p.adjust
+        if adj is None:
+            return f"reference class '{p.from_reference}'"
+        how = (f"odds x{adj.odds:g}" if adj.odds is not None else f"shift {adj.shift:+g}" if adj.shift is not None
+               else f"x{adj.factor:g}")
+        return f"reference class '{p.from_reference}', adjusted ({how}): {adj.reason}"
+    if p.evidence is not None:
+        return f"source '{p.evidence.source}'" + (f" ({p.evidence.locator})" if p.evidence.locator else "")
+    return p.assumption

@@ -275,8 +275,12 @@ def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
     """Load and fully validate a scenario; raise ScenarioError listing every problem."""
     path = Path(path)
     sc, locs, text = load_scenario_document(path)
+    from .reference import resolve_all
     from .semantics import check
 
+    sc, found = resolve_all(sc, path.parent)
+    if found:
+        raise problems_at(path, locs, found)
     found = check(sc, path.parent, check_sources=check_sources)
     if found:
         raise problems_at(path, locs, found)
