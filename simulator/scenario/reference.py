@@ -99,7 +99,8 @@ class ReferenceClass(Strict):
     title: str
     kind: Literal["probability", "delay"]
     event: str = Field(description="what is counted, in words: the starting event and the outcome")
-    window: Window | None = Field(default=None, description="for a probability: the window it is counted over")
+    window: Window | None = Field(default=None, description="for a probability: the window it is counted over "
+                                  "(none: the source follows cases for no fixed time; say so in 'counted')")
     counted: str = Field(min_length=40, description="in our own words: which cases, numerator and denominator")
     rate: Rate
     uncertainty: str = Field(min_length=20, description="how thin the basis is, and what the interval means")
@@ -109,9 +110,9 @@ class ReferenceClass(Strict):
     @model_validator(mode="after")
     def _fits_kind(self):
         r = self.rate
+        if self.kind == "delay" and self.window is not None:
+            raise ValueError("a delay has no 'window' (it is the time itself)")
         if self.kind == "probability":
-            if self.window is None:
-                raise ValueError("a probability is counted over a 'window' (start_day, end_day)")
             if r.median is not None:
                 raise ValueError("a probability has no 'median' (that is a delay)")
             if r.trials is None and r.value is None:
@@ -161,10 +162,13 @@ class ReferenceClass(Strict):
             q = r.quantiles or (None, None)
             span = f"{q[0]:.0%}-{q[1]:.0%} range" if q[0] is not None else "range"
             return f"median {r.median:g} days ({span} {r.low:g}-{r.high:g})"
-        within = f"within {self.window.end_day} days" if self.window.start_day == 0 else \
-            f"between day {self.window.start_day} and {self.window.end_day}"
+        w = self.window
+        within = "(no fixed window)" if w is None else f"within {w.end_day} days" if w.start_day == 0 else \
+            f"between day {w.start_day} and {w.end_day}"
         if r.trials is not None:
             return f"{r.successes} of {r.trials} {within}"
+        if r.low is not None and r.high is not None:
+            return f"{r.value:.0%} (range {r.low:.0%}-{r.high:.0%}) {within}"
         return f"{r.value:.0%} {within}"
 
 

@@ -299,9 +299,20 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> Che
 
 
 def _in_range(ctx, path, p, lo, hi):
+    """Check a number lies within [lo, hi], and remember that range (``allowed_ranges``)."""
+    ctx.ranges[tuple(path)] = (lo, hi)
+    kind = _reference_kind(p, ctx) if p.from_reference is not None else None
+    if kind == "probability" and (lo, hi) != (0, 1):
+        ctx.error((*path, "from_reference"), f"reference '{p.from_reference}' is a probability; this number is "
+                  f"not one (it lies within [{lo:g}, {hi:g}])")
+        return
+    if kind == "delay":
+        ctx.error((*path, "from_reference"), f"reference '{p.from_reference}' is a delay in days; no parameter "
+                  "takes days yet (use a probability reference)")
+        return
     a, b = p.bounds
     if a < lo or b > hi:
-        err(path, f"must lie within [{lo}, {hi}] (got {a:g}..{b:g})" if a != b else
+        ctx.error(path, f"must lie within [{lo}, {hi}] (got {a:g}..{b:g})" if a != b else
             f"must lie within [{lo}, {hi}] (got {a:g})")
 
 
