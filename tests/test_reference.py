@@ -147,7 +147,9 @@ def test_a_bad_reference_is_one_line_with_status_2(tmp_path, param, where, field
 
 @pytest.mark.parametrize("change,field,message", [
     ({"window": {"start_day": 30, "end_day": 10}}, "window", "the window ends (day 10) before it starts (day 30)"),
-    ({"rate": {"value": 1.3}}, "(document)", "rate.value is a probability: it must lie in [0, 1] (got 1.3)"),
+    ({"rate": {"value": 1.3}}, "rate.value", "a probability must lie in [0, 1] (got 1.3)"),
+    ({"kind": "delay", "window": None, "rate": {"median": 9, "low": 10, "high": 20}}, "rate",
+     "a delay needs 0 <= low <= median <= high (days)"),
     ({"rate": {"successes": 12, "trials": 10}}, "rate", "successes (12) exceed trials (10)"),
     ({"sources": []}, "sources", "List should have at least 1 item after validation"),
     ({"id": "other_name"}, "id", "'other_name' must match the file name ('talks_soon')"),
@@ -161,6 +163,20 @@ def test_a_bad_reference_file_is_one_line_with_status_2(tmp_path, change, field,
     assert len(lines) == 1, lines
     m = re.match(rf"^{re.escape(str(path))}:(\d+):(\d+): (\S+): (.*)$", lines[0])
     assert m and m.group(3) == field and m.group(4).startswith(message), lines[0]
+
+
+def test_a_rate_counted_from_cases_must_be_what_the_cases_give(tmp_path):
+    case = lambda name, end: {"name": name, "start": "2020-01-01", "end": end, "sources": ["made_up"]}  # noqa: E731
+    cases = [case("one", "2020-01-05"), case("two", "2020-03-01"), case("three", "2020-01-01")]
+    good = dump(tmp_path / "talks_soon.yaml", {**PROBABILITY, "rate": {"successes": 2, "trials": 3}, "cases": cases})
+    assert invoke("validate", good).exit_code == 0
+    bad = dump(tmp_path / "talks_soon.yaml", {**PROBABILITY, "rate": {"successes": 3, "trials": 3}, "cases": cases})
+    res = invoke("validate", bad)
+    assert res.exit_code == 2 and res.stderr.strip().endswith("rate: the listed cases give 2 of 3, not 3 of 3")
+    cases[1]["sources"] = ["elsewhere"]
+    res = invoke("validate", dump(tmp_path / "talks_soon.yaml", {**PROBABILITY, "rate": {"successes": 2, "trials": 3},
+                                                               "cases": cases}))
+    assert res.exit_code == 2 and "cases[1].sources[0]: unknown source 'elsewhere' (known: made_up)" in res.stderr
 
 
 def test_a_delay_reference_gives_a_triangular_in_days(tmp_path):

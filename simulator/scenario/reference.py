@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from pathlib import Path
 from typing import Literal
 
@@ -42,8 +43,9 @@ class Case(Strict):
     name: str
     start: dt.date
     end: dt.date | None = Field(default=None, description="when the counted event came (none: it did not)")
-    outcome: bool | None = Field(default=None, description="for a probability: did it happen within the window")
-    source: Id
+    outcome: bool | None = Field(default=None, description="for a probability: did it happen within the window "
+                                 "(default: whether 'end' falls within the class's window)")
+    sources: list[Id] = Field(min_length=1, description="the sources that date the start and the end")
 
     @property
     def days(self) -> int | None:
@@ -107,34 +109,73 @@ class ReferenceClass(Strict):
     sources: list[RefSource] = Field(min_length=1)
     cases: list[Case] = []
 
-    @model_validator(mode="after")
-    def _fits_kind(self):
-        r = self.rate
+    def problems(self) -> list[tuple[tuple, str]]:
+        """What does not fit together across fields, as (document path, one-line message); ``read`` reports them
+        with line numbers."""
+        r, out = self.rate, []
         if self.kind == "delay" and self.window is not None:
-            raise ValueError("a delay has no 'window' (it is the time itself)")
+            out.append((("window",), "a delay has no 'window' (it is the time itself)"))
         if self.kind == "probability":
             if r.median is not None:
-                raise ValueError("a probability has no 'median' (that is a delay)")
+                out.append((("rate", "median"), "a probability has no 'median' (that is a delay)"))
             if r.trials is None and r.value is None:
-                raise ValueError("give 'successes' and 'trials', or a stated 'value'")
+                out.append((("rate",), "give 'successes' and 'trials', or a stated 'value'"))
             for name in ("value", "low", "high"):
                 v = getattr(r, name)
                 if v is not None and not 0 <= v <= 1:
-                    raise ValueError(f"rate.{name} is a probability: it must lie in [0, 1] (got {v})")
+                    out.append((("rate", name), f"a probability must lie in [0, 1] (got {v:g})"))
             if r.value is not None and r.low is not None and r.high is not None and not r.low <= r.value <= r.high:
-                raise ValueError("rate.value must lie between low and high")
+                out.append((("rate", "value"), "must lie between low and high"))
         else:
             if r.median is None or r.low is None or r.high is None:
-                raise ValueError("a delay needs 'median', 'low' and 'high' (days)")
+                out.append((("rate",), "a delay needs 'median', 'low' and 'high' (days)"))
+            elif not 0 <= r.low <= r.median <= r.high:
+                out.append((("rate",), "a delay needs 0 <= low <= median <= high (days)"))
             if r.trials is not None or r.value is not None:
-                raise ValueError("a delay has no 'successes', 'trials' or 'value' (that is a probability)")
-            if not 0 <= r.low <= r.median <= r.high:
-                raise ValueError("a delay needs 0 <= low <= median <= high (days)")
+                out.append((("rate",), "a delay has no 'successes', 'trials' or 'value' (that is a probability)"))
         ids = [s.id for s in self.sources]
-        for c in self.cases:
-            if c.source not in ids:
-                raise ValueError(f"case '{c.name}' cites unknown source '{c.source}' (known: {', '.join(ids)})")
-        return self
+        for i, c in enumerate(self.cases):
+            for j, sid in enumerate(c.sources):
+                if sid not in ids:
+                    out.append((("cases", i, "sources", j), f"unknown source '{sid}' (known: {', '.join(ids)})"))
+            if c.end is not None and c.end < c.start:
+                out.append((("cases", i, "end"), f"the case ends ({c.end}) before it starts ({c.start})"))
+        if self.cases and not out:
+            mismatch = self._matches_cases()
+            if mismatch:
+                out.append((("rate",), mismatch))
+        return out
+
+    def outcome(self, case: Case) -> bool:
+        """For a probability: did the counted event come within the window (or as the case says)?"""
+        if case.outcome is not None:
+            return case.outcome
+        if self.window is None or case.days is None:
+            return False
+        return self.window.start_day <= case.days <= self.window.end_day
+
+    def _matches_cases(self) -> str | None:
+        """A rate counted from listed cases must be what the cases give (the count can be checked)."""
+        r = self.rate
+        if self.kind == "probability":
+            if r.trials is None:
+                return "a rate counted from listed cases gives 'successes' and 'trials'"
+            yes = sum(self.outcome(c) for c in self.cases)
+            if (r.successes, r.trials) != (yes, len(self.cases)):
+                return f"the listed cases give {yes} of {len(self.cases)}, not {r.successes} of {r.trials}"
+            return None
+        days = sorted(c.days if c.days is not None else math.inf for c in self.cases)
+        q = r.quantiles or (0.25, 0.75)
+
+        def pick(p: float) -> float:  # numpy's inverted_cdf: the smallest value whose share reaches p
+            return days[max(0, math.ceil(p * len(days)) - 1)]
+
+        want = {"median": pick(0.5), "low": pick(q[0]), "high": pick(q[1])}
+        got = {"median": r.median, "low": r.low, "high": r.high}
+        if any(got[k] != want[k] for k in want):
+            return ("the listed cases give median {median:g}, low {low:g}, high {high:g} days "
+                    "(quantiles {q0:g} and {q1:g})".format(**want, q0=q[0], q1=q[1]))
+        return None
 
     def distribution(self) -> dict:
         """The rate as ``Param`` fields: a Jeffreys beta from counts, else a triangular over the interval."""
@@ -178,13 +219,16 @@ class ReferenceError_(ValueError):
 
 def read(path: Path) -> ReferenceClass:
     """Load one reference file (raises ``ScenarioError`` with one line per problem)."""
-    from .loader import Problem, ScenarioError, load_document
+    from .loader import load_document
+
+    from .loader import problems_at
 
     ref, locs, _ = load_document(path, ReferenceClass, "a reference class")
+    found = ref.problems()
     if ref.id != path.stem:
-        line, col = locs.get(("id",), (1, 1))
-        raise ScenarioError([Problem(str(path), line, col, "id", f"'{ref.id}' must match the file name "
-                                     f"('{path.stem}')")])
+        found.insert(0, (("id",), f"'{ref.id}' must match the file name ('{path.stem}')"))
+    if found:
+        raise problems_at(path, locs, found)
     return ref
 
 
@@ -236,8 +280,6 @@ def to_target(ref: ReferenceClass, fields: dict) -> dict:
 def _adjusted(ref: ReferenceClass, fields: dict, adj) -> dict:
     """Apply ``odds``/``shift``/``factor`` to every number of the distribution (a beta keeps its
     concentration a + b and moves its mean)."""
-    import math
-
     def move(x: float) -> float:
         if adj.odds is not None:
             if x <= 0 or x >= 1:
