@@ -165,6 +165,16 @@ def test_a_bad_reference_file_is_one_line_with_status_2(tmp_path, change, field,
     assert m and m.group(3) == field and m.group(4).startswith(message), lines[0]
 
 
+def test_a_reference_built_after_the_scenario_as_of_is_hindsight(tmp_path):
+    dump(tmp_path / "reference" / "later.yaml", {**PROBABILITY, "id": "later", "sources": [
+        {"id": "made_up", "authors": "Nobody", "title": "Nothing", "year": 2025, "publisher": "None"}]})
+    path = scenario_with(tmp_path, {"from_reference": "later"})  # the coin flip's as_of is 2024-01-01
+    res = invoke("validate", path)
+    assert res.exit_code == 2
+    assert res.stderr.strip().endswith("actors[0].params.flexibility.from_reference: reference 'later' rests on a "
+                                       "source from 2025, after the scenario's as_of (2024-01-01); no hindsight")
+
+
 def test_a_rate_counted_from_cases_must_be_what_the_cases_give(tmp_path):
     case = lambda name, end: {"name": name, "start": "2020-01-01", "end": end, "sources": ["made_up"]}  # noqa: E731
     cases = [case("one", "2020-01-05"), case("two", "2020-03-01"), case("three", "2020-01-01")]

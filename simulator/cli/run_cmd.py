@@ -28,16 +28,16 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
             (out / f).unlink(missing_ok=True)
 
 
-def fragile_screen(loaded, compiled, seed: int, overrides: dict, engine: str, runs: int) -> dict:
-    """The fragile-forecast screen (``analysis.fragile``), or why it did not run."""
-    if engine != "batch":
-        return {"skipped": "the screen runs on the batch engine; this scenario runs on Mesa (a plug-in rule)"}
+def fragile_screen(loaded, compiled, seed: int, overrides: dict, runs: int) -> dict:
+    """The fragile-forecast screen (``analysis.fragile``), or why it did not run. It runs on the batch engine
+    whichever engine ran the Monte Carlo (both give identical runs), so the summary does not depend on it."""
     from ..analysis.fragile import screen
+    from ..batch.engine import supports
 
-    started = time.perf_counter()
-    result = screen(loaded, compiled, seed, overrides, runs=runs)
-    result["seconds"] = round(time.perf_counter() - started, 3)
-    return result
+    if not supports(compiled):
+        return {"skipped": "the screen needs the batch engine, and a rule here (a plug-in) has no array form"}
+
+    return screen(loaded, compiled, seed, overrides, runs=runs)
 
 
 @app.command()
@@ -143,9 +143,15 @@ def run(
     if fragile and not interrupted:
         from ..summary import with_fragile
 
-        with_fragile(summary, fragile_screen(loaded, compiled, seed, overrides, engine, n_done))
-        if writer is not None:
-            writer.finish(fragile=summary["fragile"])
+        screen_started = time.perf_counter()
+        try:
+            screened = fragile_screen(loaded, compiled, seed, overrides, n_done)
+        except KeyboardInterrupt:  # the Monte Carlo is done and stored; only the screen is dropped
+            screened = {"skipped": "interrupted"}
+        with_fragile(summary, screened)
+        screen_seconds = time.perf_counter() - screen_started
+        if writer is not None:  # the timing stays out of the summary, which is identical run for run
+            writer.finish(fragile=summary["fragile"], fragile_seconds=round(screen_seconds, 3))
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
@@ -155,6 +161,8 @@ def run(
         render_summary(summary, out_console, loaded.scenario.metadata.title)
         note = (f"{n_done} runs in {elapsed:.1f} s ({n_done / elapsed:,.0f} runs/s, {engine} engine, "
                 f"{jobs} job{'s' if jobs > 1 else ''}), seed {seed}")
+        if "fragile" in summary and not summary["fragile"].get("skipped"):
+            note += f"; fragile-forecast screen {screen_seconds:.1f} s (--no-fragile skips it)"
         if out is not None:
             note += f"; results in {out}"
         if interrupted:

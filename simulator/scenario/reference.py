@@ -309,9 +309,25 @@ def _adjusted(ref: ReferenceClass, fields: dict, adj) -> dict:
     return out
 
 
-def resolve(p: Param, base_dir: Path) -> Param:
+def hindsight(ref: ReferenceClass, as_of: dt.date) -> str | None:
+    """Why a reference cannot serve a scenario dated ``as_of`` (a case or source after it), or None."""
+    late = [c for c in ref.cases if max(c.start, c.end or c.start) > as_of]
+    if late:
+        return (f"reference '{ref.id}' counts a case after the scenario's as_of ({as_of}): '{late[0].name}'; "
+                "no hindsight (use a reference class built from earlier cases)")
+    late_src = [s for s in ref.sources if s.year > as_of.year]
+    if late_src:
+        return (f"reference '{ref.id}' rests on a source from {late_src[0].year}, after the scenario's as_of "
+                f"({as_of}); no hindsight")
+    return None
+
+
+def resolve(p: Param, base_dir: Path, as_of: dt.date | None = None) -> Param:
     """The parameter with its reference's (adjusted) numbers put in; raises ``ReferenceError_`` (one line)."""
     ref = find(p.from_reference, base_dir)
+    late = hindsight(ref, as_of) if as_of is not None else None
+    if late:
+        raise ReferenceError_(late)
     adj = p.adjust
     if adj is not None:
         if ref.kind == "probability" and adj.factor is not None:
@@ -339,7 +355,7 @@ def resolve_all(sc, base_dir: Path):
                              "(or drop from_reference)"))
             return p
         try:
-            return resolve(p, base_dir)
+            return resolve(p, base_dir, sc.metadata.as_of)
         except ReferenceError_ as exc:
             where = (*path, "adjust") if str(exc).startswith("adjust") else (*path, "from_reference")
             problems.append((where, str(exc).removeprefix("adjust: ")))
