@@ -113,3 +113,14 @@ def test_evidence_backed_numbers_and_switches_are_not_screened(tmp_path):
         assert c.table.params[n].evidence is None
     ranges = {s.name: (s.low, s.high) for s in screened(loaded, c)}
     assert all(np.isfinite(lo) for lo, _ in ranges.values())
+
+
+def test_the_report_of_a_run_shows_the_flags(tmp_path):
+    path = write(tmp_path, dominated())
+    res = invoke("run", path, "--runs", 200, "--out", tmp_path / "out", "--report", tmp_path / "r.html")
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "r.html").read_text()
+    assert "hang on one assumed number" in page and "Party A&#x27;s willingness" in page
+    res = invoke("run", path, "--runs", 200, "--report", tmp_path / "r2.html")  # no results directory
+    assert res.exit_code == 0, res.output
+    assert "hang on one assumed number" in (tmp_path / "r2.html").read_text()

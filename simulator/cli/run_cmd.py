@@ -173,6 +173,6 @@ def run(
 
         report_after_run(report_file, out=out, compiled=compiled, loaded=loaded, seed=seed, kept=kept,
                          extra={"runs": runs, "overrides": overrides, "engine": engine, "runs_done": n_done,
-                                "complete": not interrupted})
+                                "complete": not interrupted, "fragile": summary.get("fragile")})
     if interrupted:
         raise typer.Exit(130)
