@@ -190,9 +190,9 @@ def test_a_rate_counted_from_cases_must_be_what_the_cases_give(tmp_path):
 
 
 def test_a_delay_reference_gives_a_triangular_in_days(tmp_path):
-    from simulator.scenario.reference import read
+    from simulator.scenario.loader import read_reference
 
-    ref = read(dump(tmp_path / "slip_days.yaml", DELAY))
+    ref = read_reference(dump(tmp_path / "slip_days.yaml", DELAY))
     assert ref.distribution() == {"dist": "triangular", "low": 2, "mode": 7, "high": 30}
     assert ref.summary() == "median 7 days (25%-75% range 2-30)"
 

@@ -12,42 +12,40 @@ from .common import EXIT_USAGE, load_or_exit
 
 
 @app.command()
-def validate(files: list[Path] = typer.Argument(..., help="scenario files to check")) -> None:
+def validate(files: list[Path] = typer.Argument(..., help="scenario or reference-class files to check")) -> None:
     """Check scenario and reference-class files: one line per problem (file:line:col: field: message), exit 2
     if any."""
-    from ..scenario import ScenarioError, load
-
-    from ..scenario.reference import is_reference_file, read
+    from ..scenario import ScenarioError
 
     bad = 0
     for path in files:
-        if is_reference_file(path):
-            try:
-                ref = read(path)
-            except ScenarioError as exc:
-                bad += 1
-                for problem in exc.problems:
-                    typer.echo(str(problem), err=True)
-                continue
-            typer.echo(f"{path}: ok (reference class, {ref.kind}: {ref.summary()}; {len(ref.sources)} sources"
-                       f"{f', {len(ref.cases)} cases' if ref.cases else ''})")
-            continue
         try:
-            loaded = load(path)
+            typer.echo(f"{path}: ok ({_checked_file(path)})")
         except ScenarioError as exc:
             bad += 1
             for problem in exc.problems:
                 typer.echo(str(problem), err=True)
-            continue
-        sc = loaded.scenario
-        kinds = {}
-        for m, _ in sc.all_milestones:
-            kinds[m.noun()] = kinds.get(m.noun(), 0) + 1
-        what = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds.items())
-        typer.echo(f"{path}: ok (schema {sc.schema_version}; {len(sc.actors)} actors; {what}; "
-                   f"{len(sc.questions)} questions; hash {loaded.digest})")
     if bad:
         raise typer.Exit(EXIT_USAGE)
+
+
+def _checked_file(path: Path) -> str:
+    """Load a scenario or a reference class (by its ``reference_version``) and say what it holds."""
+    from ..scenario import load
+    from ..scenario.loader import is_reference_file, read_reference
+
+    if is_reference_file(path):
+        ref = read_reference(path)
+        return (f"reference class, {ref.kind}: {ref.summary()}; {len(ref.sources)} sources"
+                f"{f', {len(ref.cases)} cases' if ref.cases else ''}")
+    loaded = load(path)
+    sc = loaded.scenario
+    kinds = {}
+    for m, _ in sc.all_milestones:
+        kinds[m.noun()] = kinds.get(m.noun(), 0) + 1
+    what = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds.items())
+    return (f"schema {sc.schema_version}; {len(sc.actors)} actors; {what}; {len(sc.questions)} questions; "
+            f"hash {loaded.digest}")
 
 
 @app.command()
@@ -94,7 +92,7 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     loaded = load_or_exit(scenario)
     from ..scenario.params import ParameterTable
 
-    from ..scenario.reference import find
+    from ..scenario.loader import find_reference
 
     table = ParameterTable(loaded.scenario)
     rows = []
@@ -104,7 +102,7 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
         row = {"name": name, "dist": p.dist, "low": lo, "high": hi, "provenance": p.provenance,
                "source": _source(p)}
         if p.from_reference:
-            ref = find(p.from_reference, loaded.path.parent)
+            ref = find_reference(p.from_reference, loaded.path.parent)
             row["reference"] = {"id": ref.id, "title": ref.title, "kind": ref.kind, "rate": ref.summary(),
                                 "adjust": p.adjust.model_dump(exclude_none=True) if p.adjust else None}
         rows.append(row)

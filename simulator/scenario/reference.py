@@ -5,6 +5,8 @@ the scenario): how often something happened, or how long it took, in a stated se
 with bibliographic sources and, in our own words, how the rate was counted. ``ReferenceClass`` is
 its schema; ``resolve`` turns a parameter that names one into numbers (``Param``) in the rate's own
 units: a probability, or days. Adjustments (``odds``, ``shift``, ``factor``) always carry a reason.
+Reading the files and finding one by id is the loader's (``loader.find_reference``); this module
+holds no file I/O.
 
 Connecting other units (a weekly hazard from a chance within a window, or from a median delay) is
 one function, ``to_target``: today it passes the rate through unchanged.
@@ -13,17 +15,13 @@ one function, ``to_target``: today it passes the rate through unchanged.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 from pydantic import Field, model_validator
 
 from ..lang.base import Id, Param, Strict
-
-LIBRARY = Path(__file__).resolve().parents[2] / "scenarios" / "reference"
-
 
 class RefSource(Strict):
     """A bibliographic record: the dataset, article or report the rate rests on."""
@@ -217,59 +215,6 @@ class ReferenceError_(ValueError):
     """A parameter's reference cannot be used; the message is one line."""
 
 
-def read(path: Path) -> ReferenceClass:
-    """Load one reference file (raises ``ScenarioError`` with one line per problem)."""
-    from .loader import load_document
-
-    from .loader import problems_at
-
-    ref, locs, _ = load_document(path, ReferenceClass, "a reference class")
-    found = ref.problems()
-    if ref.id != path.stem:
-        found.insert(0, (("id",), f"'{ref.id}' must match the file name ('{path.stem}')"))
-    if found:
-        raise problems_at(path, locs, found)
-    return ref
-
-
-def is_reference_file(path: Path) -> bool:
-    """True for a file that declares ``reference_version`` (a reference class, not a scenario)."""
-    try:
-        head = path.read_text(encoding="utf-8")[:4000]
-    except (OSError, UnicodeDecodeError):
-        return False
-    return any(line.startswith("reference_version:") for line in head.splitlines())
-
-
-def folders(base_dir: Path) -> list[Path]:
-    """Where references are looked up: ``reference/`` next to the scenario, then the project's library."""
-    out = [base_dir / "reference", LIBRARY]
-    return [p for i, p in enumerate(out) if p not in out[:i]]
-
-
-@functools.lru_cache(maxsize=256)
-def _cached(path: Path, mtime: float) -> ReferenceClass | str:
-    from .loader import ScenarioError
-
-    try:
-        return read(path)
-    except ScenarioError as exc:
-        return str(exc.problems[0])
-
-
-def find(ident: str, base_dir: Path) -> ReferenceClass:
-    """The reference class ``ident`` (raises ``ReferenceError_`` with one line)."""
-    for folder in folders(base_dir):
-        path = folder / f"{ident}.yaml"
-        if path.is_file():
-            found = _cached(path.resolve(), path.stat().st_mtime)
-            if isinstance(found, str):
-                raise ReferenceError_(f"reference '{ident}' is not a valid reference file: {found}")
-            return found
-    known = sorted({p.stem for f in folders(base_dir) if f.is_dir() for p in f.glob("*.yaml")})
-    raise ReferenceError_(f"unknown reference '{ident}' (known: {', '.join(known) or 'none'})")
-
-
 def to_target(ref: ReferenceClass, fields: dict) -> dict:
     """Numbers for the parameter, in its own units. Today the reference's own units (a probability, or days);
     the place to convert to a weekly hazard once parameters can be stated as a chance within a window or a
@@ -322,9 +267,8 @@ def hindsight(ref: ReferenceClass, as_of: dt.date) -> str | None:
     return None
 
 
-def resolve(p: Param, base_dir: Path, as_of: dt.date | None = None) -> Param:
+def resolve(p: Param, ref: ReferenceClass, as_of: dt.date | None = None) -> Param:
     """The parameter with its reference's (adjusted) numbers put in; raises ``ReferenceError_`` (one line)."""
-    ref = find(p.from_reference, base_dir)
     late = hindsight(ref, as_of) if as_of is not None else None
     if late:
         raise ReferenceError_(late)
@@ -343,8 +287,12 @@ def resolve(p: Param, base_dir: Path, as_of: dt.date | None = None) -> Param:
     return Param(**keep, **fields)
 
 
-def resolve_all(sc, base_dir: Path):
-    """The scenario with every ``from_reference`` parameter resolved, and the problems (path, message)."""
+def resolve_all(sc, lookup: Callable[[str], ReferenceClass], ranges: Mapping[tuple, tuple[float, float]]):
+    """The scenario with every ``from_reference`` parameter resolved, and the problems (path, message).
+
+    ``lookup`` finds a reference class by id (raising ``ReferenceError_``); ``ranges`` are the allowed
+    ranges by document path (``semantics.allowed_ranges``): a probability fits only a number in [0, 1].
+    """
     problems: list[tuple[tuple, str]] = []
 
     def fix(p: Param, path: tuple) -> Param:
@@ -355,7 +303,15 @@ def resolve_all(sc, base_dir: Path):
                              "(or drop from_reference)"))
             return p
         try:
-            return resolve(p, base_dir, sc.metadata.as_of)
+            ref = lookup(p.from_reference)
+            if ref.kind == "delay":
+                raise ReferenceError_(f"reference '{ref.id}' is a delay in days; no parameter takes days yet "
+                                      "(use a probability reference)")
+            lo, hi = ranges.get(path, (math.nan, math.nan))
+            if (lo, hi) != (0, 1):
+                within = f"it lies within [{lo:g}, {hi:g}]" if lo == lo else "its range is not [0, 1]"
+                raise ReferenceError_(f"reference '{ref.id}' is a probability; this number is not one ({within})")
+            return resolve(p, ref, sc.metadata.as_of)
         except ReferenceError_ as exc:
             where = (*path, "adjust") if str(exc).startswith("adjust") else (*path, "from_reference")
             problems.append((where, str(exc).removeprefix("adjust: ")))

@@ -76,7 +76,7 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> Che
     from ..rules import DEFAULT_RULE, registry
 
     ctx = context(sc)
-    ctx.base_dir, ctx.ranges = base_dir, {}
+    ctx.ranges = {}
     err = ctx.error
     rules = registry()
 
@@ -301,28 +301,19 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> Che
 def _in_range(ctx, path, p, lo, hi):
     """Check a number lies within [lo, hi], and remember that range (``allowed_ranges``)."""
     ctx.ranges[tuple(path)] = (lo, hi)
-    kind = _reference_kind(p, ctx) if p.from_reference is not None else None
-    if kind == "probability" and (lo, hi) != (0, 1):
-        ctx.error((*path, "from_reference"), f"reference '{p.from_reference}' is a probability; this number is "
-                  f"not one (it lies within [{lo:g}, {hi:g}])")
-        return
-    if kind == "delay":
-        ctx.error((*path, "from_reference"), f"reference '{p.from_reference}' is a delay in days; no parameter "
-                  "takes days yet (use a probability reference)")
+    if p.awaits_reference:  # its numbers come from a reference class (checked when they are put in)
         return
     a, b = p.bounds
     if a < lo or b > hi:
         ctx.error(path, f"must lie within [{lo}, {hi}] (got {a:g}..{b:g})" if a != b else
-            f"must lie within [{lo}, {hi}] (got {a:g})")
+                  f"must lie within [{lo}, {hi}] (got {a:g})")
 
 
-def _reference_kind(p, ctx) -> str | None:
-    from .reference import ReferenceError_, find
+def walk_params(sc: Scenario):
+    """Every ``Param`` of the scenario with its document path."""
+    from ..lang.base import Param
 
-    try:
-        return find(p.from_reference, ctx.base_dir).kind
-    except ReferenceError_:
-        return None
+    return _walk_models(sc, (), Param)
 
 
 def allowed_ranges(sc: Scenario, base_dir: Path) -> dict[tuple, tuple[float, float]]:
