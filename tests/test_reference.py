@@ -205,3 +205,19 @@ def test_a_resolved_scenario_reads_back_without_the_library(tmp_path):
     loaded = load(path)
     again = Scenario.model_validate(loaded.scenario.model_dump(mode="json"))
     assert again == loaded.scenario
+
+
+def test_numbers_that_are_not_plain_probabilities_refuse_a_reference(tmp_path):
+    dump(tmp_path / "reference" / "talks_soon.yaml", PROBABILITY)
+    sc = coin_flip()
+    sc["dynamics"]["sharpness"] = {"from_reference": "talks_soon"}
+    sc["questions"][0]["prior"] = {"from_reference": "talks_soon"}
+    path = write(tmp_path, sc)
+    res = invoke("validate", path)
+    assert res.exit_code == 2
+    assert len(res.stderr.splitlines()) == 1 and "'prior' is a fixed probability between 0 and 1" in res.stderr
+    del sc["questions"][0]["prior"]
+    res = invoke("validate", write(tmp_path, sc))
+    assert res.exit_code == 2
+    assert res.stderr.strip().endswith("dynamics.sharpness.from_reference: reference 'talks_soon' is a probability; "
+                                       "this number is not one (its range is not [0, 1])")
