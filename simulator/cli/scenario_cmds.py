@@ -109,8 +109,9 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from .render import output_console
 
     t = Table(title=f"Parameters of {scenario}")
     for col in ("name", "dist", "range", "provenance", "where the number comes from"):
@@ -118,7 +119,7 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     for r in rows:
         rng = f"{r['low']:g}" if r["low"] == r["high"] else f"{r['low']:g} .. {r['high']:g}"
         t.add_row(r["name"], r["dist"], rng, r["provenance"], r["source"])
-    Console().print(t)
+    output_console().print(t)
 
 
 def _source(p) -> str:
