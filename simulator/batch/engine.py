@@ -89,15 +89,15 @@ class BatchEngine(Decider):
             rows = points == p
             for name, value in (ov or {}).items():
                 V[rows, c.table.index[name]] = value
-        return self.run_values(V, SU, points, reps)
+        return self.run_values(V, lambda k: SU[k].T, points, reps)
 
-    def run_values(self, V: np.ndarray, SU: np.ndarray, points: np.ndarray, reps: np.ndarray) -> RunState:
-        """Step runs with given parameter values ``V`` (runs x parameters) and step uniforms ``SU``
-        (steps x slots x runs); ``run_keys`` draws both. Event logs follow ``self.keep``."""
+    def run_values(self, V: np.ndarray, step_uniforms, points: np.ndarray, reps: np.ndarray) -> RunState:
+        """Step runs with given parameter values ``V`` (runs x parameters); ``step_uniforms(k)`` gives step
+        k's uniforms (runs x slots). ``run_keys`` draws both. Event logs follow ``self.keep``."""
         st = RunState(self.c, V, points, reps)
         self.kernel.start(st)
         for k in range(self.c.n_steps):
-            self.kernel.step(st, SU[k].T, k)
+            self.kernel.step(st, step_uniforms(k), k)
         return st
 
     def run_perturbed(self, root_seed: int, replications: Sequence[int], overrides: Mapping[str, float],
@@ -115,7 +115,8 @@ class BatchEngine(Decider):
         self.keep = np.zeros(n * copies, bool)
         self.keeps_logs, self.events = False, []
         reps = np.tile(np.asarray(replications, dtype=np.int64), copies)
-        return self.run_values(VV, np.tile(SU, (1, 1, copies)), np.repeat(np.arange(copies, dtype=np.int64), n), reps)
+        return self.run_values(VV, lambda k: np.tile(SU[k], (1, copies)).T,  # one step's copies at a time
+                               np.repeat(np.arange(copies, dtype=np.int64), n), reps)
 
     def table(self, st: RunState):
         from ..layout import record_table
