@@ -8,44 +8,73 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import EXIT_USAGE, load_or_exit
+from .common import EXIT_USAGE, load_or_exit, print_problems
 
 
-@app.command()
-def validate(files: list[Path] = typer.Argument(..., help="scenario or reference-class files to check")) -> None:
-    """Check scenario and reference-class files: one line per problem (file:line:col: field: message), exit 2
-    if any."""
-    from ..scenario import ScenarioError
-
-    bad = 0
-    for path in files:
-        try:
-            typer.echo(f"{path}: ok ({_checked_file(path)})")
-        except ScenarioError as exc:
-            bad += 1
-            for problem in exc.problems:
-                typer.echo(str(problem), err=True)
-    if bad:
-        raise typer.Exit(EXIT_USAGE)
+def _plural(k: int, what: str) -> str:
+    return f"{k} {what}{'' if k == 1 else 's'}"
 
 
-def _checked_file(path: Path) -> str:
-    """Load a scenario or a reference class (by its ``reference_version``) and say what it holds."""
+def _validate_scenario(path: Path) -> str:
     from ..scenario import load
-    from ..scenario.loader import is_reference_file, read_reference
 
-    if is_reference_file(path):
-        ref = read_reference(path)
-        return (f"reference class, {ref.kind}: {ref.summary()}; {len(ref.sources)} sources"
-                f"{f', {len(ref.cases)} cases' if ref.cases else ''}")
     loaded = load(path)
     sc = loaded.scenario
     kinds = {}
     for m, _ in sc.all_milestones:
         kinds[m.noun()] = kinds.get(m.noun(), 0) + 1
-    what = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds.items())
-    return (f"schema {sc.schema_version}; {len(sc.actors)} actors; {what}; {len(sc.questions)} questions; "
-            f"hash {loaded.digest}")
+    what = ", ".join(_plural(n, k) for k, n in kinds.items())
+    return (f"{path}: ok (schema {sc.schema_version}; {len(sc.actors)} actors; {what}; "
+            f"{len(sc.questions)} questions; hash {loaded.digest})")
+
+
+def _validate_observed(path: Path) -> str:
+    from ..analysis.observed import load_observed
+
+    lo = load_observed(path)
+    obs = lo.observed
+    if obs.scenario_hash is None:
+        hashed = "no scenario_hash recorded"
+    elif lo.edited_after_outcomes:
+        hashed = f"scenario hash {lo.loaded.digest} differs from the recorded {obs.scenario_hash}: edited after outcomes"
+    else:
+        hashed = f"scenario hash {lo.loaded.digest}"
+    return (f"{path}: ok (observed outcomes of {obs.scenario}: {_plural(len(obs.questions), 'question')}, "
+            f"{_plural(len(obs.milestones), 'milestone')}, resolved {obs.resolved_on}; {hashed})")
+
+
+def _validate_reference(path: Path) -> str:
+    from ..scenario.loader import read_reference
+
+    ref = read_reference(path)
+    cases = f", {_plural(len(ref.cases), 'case')}" if ref.cases else ""
+    return f"{path}: ok (reference class, {ref.kind}: {ref.summary()}; {_plural(len(ref.sources), 'source')}{cases})"
+
+
+@app.command()
+def validate(files: list[Path] = typer.Argument(..., help="scenario files, observed-outcomes files (kind: "
+                                               "observed) or reference-class files (reference_version) to check")
+             ) -> None:
+    """Check scenario, observed-outcomes and reference-class files: one line per problem
+    (file:line:col: field: message), exit 2 if any."""
+    from ..analysis.observed import is_observed
+    from ..scenario import ScenarioError
+    from ..scenario.loader import is_reference_file
+
+    bad = 0
+    for path in files:
+        try:
+            if is_observed(path):
+                typer.echo(_validate_observed(path))
+            elif is_reference_file(path):
+                typer.echo(_validate_reference(path))
+            else:
+                typer.echo(_validate_scenario(path))
+        except ScenarioError as exc:
+            bad += 1
+            print_problems(exc)
+    if bad:
+        raise typer.Exit(EXIT_USAGE)
 
 
 @app.command()
