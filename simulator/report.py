@@ -80,10 +80,10 @@ def load_results(path: Path) -> Results:
 # ------------------------------------------------------------------ sections
 def build_sections(res: Results) -> list[Section]:
     from . import charts
-    from .summary import summarize
+    from .summary import summarize, with_fragile
 
     c = res.compiled
-    summary = summarize(res.runs, res.events, c)
+    summary = with_fragile(summarize(res.runs, res.events, c), None if res.is_sweep else res.manifest.get("fragile"))
     pooled = f", pooled over {len(res.points)} points" if res.is_sweep else ""
     out = [Section("scenario", "Scenario and results", html=_scenario_html(res)),
            Section("questions", "Questions", charts.question_summary(summary, c, pooled),
@@ -192,8 +192,26 @@ def _questions_html(summary: dict) -> str:
         p = as_probability(q)
         rows.append(f"<tr><td>{html.escape(q['text'])}</td><td>{pct(p['p'])}</td>"
                     f"<td>[{pct(p['low'])}, {pct(p['high'])}]</td><td>{when}</td></tr>")
-    return ("<table><tr><th>question</th><th>probability (count questions: at least once)</th>"
-            "<th>95% Wilson interval</th><th>date or count</th></tr>" + "".join(rows) + "</table>")
+    table = ("<table><tr><th>question</th><th>probability (count questions: at least once)</th>"
+             "<th>95% Wilson interval</th><th>date or count</th></tr>" + "".join(rows) + "</table>")
+    return table + _fragile_html(summary)
+
+
+def _fragile_html(summary: dict) -> str:
+    """The fragile-forecast flags (``analysis.fragile``), in the same words as the CLI."""
+    fragile = summary.get("fragile")
+    if not fragile or fragile.get("skipped"):
+        return ""
+    from .analysis.fragile import describe
+
+    items = [f"<li><span class='warn'>fragile</span> {html.escape(q['text'])}: {html.escape(describe(f))}</li>"
+             for q in fragile["questions"] for f in q["flags"]]
+    if not items:
+        return (f"<p>No question moves by more than {100 * fragile['threshold']:.0f} points when one assumed "
+                f"number changes by {fragile['step']:.0%} ({fragile['screened']} numbers screened).</p>")
+    return ("<p>These forecasts hang on one assumed number (a change of "
+            f"{fragile['step']:.0%} moves them by more than {100 * fragile['threshold']:.0f} points): "
+            "give it a better source.</p><ul>" + "".join(items) + "</ul>")
 
 
 # ------------------------------------------------------------------ page

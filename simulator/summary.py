@@ -186,6 +186,19 @@ def reason_text(c: Compiled, who: str, reason: str) -> str:
     return reason
 
 
+def with_fragile(summary: dict, fragile: dict | None) -> dict:
+    """Put the fragile-forecast screen (``analysis.fragile``, kept in the manifest) into a summary: the whole
+    screen under ``fragile``, and each question's flags under its own ``fragile`` (empty: not fragile)."""
+    if not fragile:
+        return summary
+    summary["fragile"] = fragile
+    by_id = {q["id"]: q for q in fragile.get("questions", [])}
+    for q in summary["questions"]:
+        if q["id"] in by_id:
+            q["fragile"] = by_id[q["id"]]["flags"]
+    return summary
+
+
 def summarize(runs, events, c: Compiled) -> dict:
     """Summary of a run table (one point, or all points pooled); ``events`` is not needed (kept for callers)."""
     return SummaryAccumulator(c).add(runs).result()

@@ -86,11 +86,36 @@ class BatchEngine(Decider):
             rows = points == p
             for name, value in (ov or {}).items():
                 V[rows, c.table.index[name]] = value
-        st = RunState(c, V, points, reps)
+        return self.run_values(V, lambda k: StepUniforms(K, self.layout.step[k]), points, reps)
+
+    def run_values(self, V: np.ndarray, step_uniforms, points: np.ndarray, reps: np.ndarray) -> RunState:
+        """Step runs with given parameter values ``V`` (runs x parameters); ``step_uniforms(k)`` gives step
+        k's uniforms (read as ``u[:, slot]``). ``run_keys`` draws both. Event logs follow ``self.keep``."""
+        st = RunState(self.c, V, points, reps)
         self.kernel.start(st)
-        for k in range(c.n_steps):
-            self.kernel.step(st, StepUniforms(K, self.layout.step[k]), k)
+        for k in range(self.c.n_steps):
+            self.kernel.step(st, step_uniforms(k), k)
         return st
+
+    def run_perturbed(self, root_seed: int, replications: Sequence[int], overrides: Mapping[str, float],
+                      columns: Sequence[tuple[int, float, float]]) -> RunState:
+        """Point 0's replications once as drawn, then once per (parameter column, factor, allowed low, high):
+        every copy uses the same draws (common random numbers), with that parameter's value multiplied by the
+        factor and kept within its allowed range. Copy j (0 = unchanged) is point j of the state."""
+        keys = [(0, int(r)) for r in replications]
+        K, PU, _, _ = self.draws(root_seed, keys)
+        V = self.c.table.values_from_uniforms(PU, overrides)
+        n, copies = len(keys), len(columns) + 1
+        VV = np.tile(V, (copies, 1))
+        for j, (col, factor, lo, hi) in enumerate(columns, start=1):
+            VV[j * n:(j + 1) * n, col] = np.clip(V[:, col] * factor, lo, hi)
+        self.keep = np.zeros(n * copies, bool)
+        self.kept_rows = np.flatnonzero(self.keep)
+        self.keeps_logs, self.events = False, []
+        reps = np.tile(np.asarray(replications, dtype=np.int64), copies)
+        KK = np.tile(K, copies)  # every copy reads its run's own draws
+        return self.run_values(VV, lambda k: StepUniforms(KK, self.layout.step[k]),
+                               np.repeat(np.arange(copies, dtype=np.int64), n), reps)
 
     def table(self, st: RunState):
         from ..layout import record_table

@@ -5,12 +5,19 @@ Inputs are Arrow tables or pandas DataFrames of runs/events/points (``store`` la
 ``summary.summarize``, and a ``compiled.Compiled``; every function returns a ``plotly.graph_objects.Figure``.
 """
 
-from .calendar import calendar_variants, probability_over_calendar, timing_vs_election
-from .questions import question_summary
-from .runs import pick_sample_runs, postponement_reasons, run_timelines
-from .scenario import actor_network, evidence_table
-from .sweeps import point_outcomes, sweep_heatmap, sweep_line, sweep_parallel, varied_parameters
+_WHERE = {"calendar_variants": "calendar", "probability_over_calendar": "calendar", "timing_vs_election": "calendar",
+          "question_summary": "questions", "pick_sample_runs": "runs", "postponement_reasons": "runs",
+          "run_timelines": "runs", "actor_network": "scenario", "evidence_table": "scenario",
+          "point_outcomes": "sweeps", "sweep_heatmap": "sweeps", "sweep_line": "sweeps", "sweep_parallel": "sweeps",
+          "varied_parameters": "sweeps"}
+__all__ = sorted(_WHERE)
 
-__all__ = ["actor_network", "calendar_variants", "evidence_table", "pick_sample_runs", "point_outcomes", "postponement_reasons",
-           "probability_over_calendar", "question_summary", "run_timelines", "sweep_heatmap", "sweep_line",
-           "sweep_parallel", "timing_vs_election", "varied_parameters"]
+
+def __getattr__(name: str):
+    """Chart functions load plotly on first use, so ``simulator.charts.words`` (plain words, which ``diplosim
+    run`` uses for its fragile-forecast flags) stays light to import."""
+    if name in _WHERE:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

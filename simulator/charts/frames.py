@@ -40,7 +40,7 @@ def milestone_names(compiled) -> dict[str, str]:
     return {m.id: w.name(m.id) for m in compiled.milestones}
 
 
-VERB = {"meeting": "held", "joint": "agreed", "unilateral": "taken"}
+from .words import VERB  # noqa: E402  (defined with the other words, which load without plotly)
 
 
 def verb(m) -> str:

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 
-from .frames import VERB
+#: What happening means for a milestone of each kind: a meeting is held, a joint act agreed, a step taken.
+VERB = {"meeting": "held", "joint": "agreed", "unilateral": "taken"}
 
 FIELD_WORDS = {
     "flexibility": "flexibility", "resolve": "resolve", "pressure_sensitivity": "sensitivity to pressure",

@@ -37,6 +37,7 @@ def render_summary(s: dict, console: Console, title: str = "") -> None:
         else:
             t.add_row(q["text"], pct(q["p"]), interval(q), "")
     console.print(t)
+    render_fragile(s.get("fragile"), console)
     t = Table(title="Milestones: first time", title_justify="left")
     for col in ("track", "milestone", "kind", "by end", "10%", "median", "90%", "times (mean)", "weeks postponed"):
         t.add_column(col)
@@ -65,3 +66,29 @@ def render_summary(s: dict, console: Console, title: str = "") -> None:
         console.print(f"[bold]{el['name']}[/bold]: {el['incumbent_name']} wins {pct(el['incumbent_wins']['p'])} "
                       f"{interval(el['incumbent_wins'])}, {el['challenger_name']} wins {pct(el['challenger_wins']['p'])}; "
                       f"run-off in {pct(el['runoff']['p'])} of runs")
+
+
+def render_fragile(fragile: dict | None, console: Console) -> None:
+    """Which questions hang on one number (``analysis.fragile``), in words."""
+    if not fragile:
+        return
+    if fragile.get("skipped"):
+        console.print(f"Fragile forecasts: not screened ({fragile['skipped']}).")
+        return
+    from ..analysis.fragile import describe
+
+    head = (f"Fragile forecasts: {fragile['screened']} assumed or reference numbers moved by "
+            f"{fragile['step']:.0%} each, on {fragile['first']} paired runs ({fragile['sample']} where it "
+            "could matter)")
+    flagged = [q for q in fragile["questions"] if q["flags"]]
+    if not flagged:
+        console.print(f"{head}: no question moves by more than {100 * fragile['threshold']:.0f} points.")
+    else:
+        console.print(f"[bold]{head}[/bold]; these questions move by more than "
+                      f"{100 * fragile['threshold']:.0f} points - give the number a better source:")
+        for q in flagged:
+            for f in q["flags"][:3]:
+                console.print(f"  [yellow]fragile[/yellow] {q['text']}: {describe(f)}")
+    for q in fragile["questions"]:
+        for f in q["borderline"][:2]:
+            console.print(f"  borderline {q['text']}: {describe(f)}")

@@ -29,6 +29,18 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
             (out / f).unlink(missing_ok=True)
 
 
+def fragile_screen(loaded, compiled, seed: int, overrides: dict, runs: int) -> dict:
+    """The fragile-forecast screen (``analysis.fragile``), or why it did not run. It runs on the batch engine
+    whichever engine ran the Monte Carlo (both give identical runs), so the summary does not depend on it."""
+    from ..analysis.fragile import screen
+    from ..batch.engine import supports
+
+    if not supports(compiled):
+        return {"skipped": "the screen needs the batch engine, and a rule here (a plug-in) has no array form"}
+
+    return screen(loaded, compiled, seed, overrides, runs=runs)
+
+
 @app.command()
 def run(
     ctx: typer.Context,
@@ -47,6 +59,9 @@ def run(
                                "(default: all with mesa, 50 with batch)"),
     report_file: Path = typer.Option(None, "--report", help="also write a self-contained HTML report of charts here"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="local worker processes (same results for any number)"),
+    fragile: bool = typer.Option(True, "--fragile/--no-fragile", help="flag questions whose probability moves more "
+                                 "than 15 points when one assumed (or reference) number changes by 10% (batch "
+                                 "engine; a paired screen on the first 100, then up to 400, replications)"),
 ) -> None:
     """Run a Monte Carlo of a scenario and print each question's probability with a 95% interval."""
     load_plugins(plugins)
@@ -118,6 +133,18 @@ def run(
     summary = acc.result()
     summary.update({"scenario": loaded.scenario.metadata.title, "scenario_hash": loaded.digest, "seed": seed,
                     "overrides": overrides, "engine": engine, "interrupted": interrupted})
+    if fragile and not interrupted:
+        from ..summary import with_fragile
+
+        screen_started = time.perf_counter()
+        try:
+            screened = fragile_screen(loaded, compiled, seed, overrides, n_done)
+        except KeyboardInterrupt:  # the Monte Carlo is done and stored; only the screen is dropped
+            screened = {"skipped": "interrupted"}
+        with_fragile(summary, screened)
+        screen_seconds = time.perf_counter() - screen_started
+        if writer is not None:  # the timing stays out of the summary, which is identical run for run
+            writer.finish(fragile=summary["fragile"], fragile_seconds=round(screen_seconds, 3))
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
@@ -127,6 +154,8 @@ def run(
         render_summary(summary, out_console, loaded.scenario.metadata.title)
         note = (f"{n_done} runs in {elapsed:.1f} s ({n_done / elapsed:,.0f} runs/s, {engine} engine, "
                 f"{jobs} job{'s' if jobs > 1 else ''}), seed {seed}")
+        if "fragile" in summary and not summary["fragile"].get("skipped"):
+            note += f"; fragile-forecast screen {screen_seconds:.1f} s (--no-fragile skips it)"
         if out is not None:
             note += f"; results in {out}"
         if interrupted:
@@ -137,7 +166,7 @@ def run(
 
         report_after_run(report_file, out=out, compiled=compiled, loaded=loaded, seed=seed, kept=kept,
                          extra={"runs": runs, "overrides": overrides, "engine": engine, "runs_done": n_done,
-                                "complete": not interrupted})
+                                "complete": not interrupted, "fragile": summary.get("fragile")})
     if interrupted:
         raise typer.Exit(130)
 

@@ -43,18 +43,33 @@ def _validate_observed(path: Path) -> str:
             f"{_plural(len(obs.milestones), 'milestone')}, resolved {obs.resolved_on}; {hashed})")
 
 
+def _validate_reference(path: Path) -> str:
+    from ..scenario.loader import read_reference
+
+    ref = read_reference(path)
+    cases = f", {_plural(len(ref.cases), 'case')}" if ref.cases else ""
+    return f"{path}: ok (reference class, {ref.kind}: {ref.summary()}; {_plural(len(ref.sources), 'source')}{cases})"
+
+
 @app.command()
-def validate(files: list[Path] = typer.Argument(..., help="scenario files or observed-outcomes files "
-                                               "(kind: observed) to check")) -> None:
-    """Check scenario and observed-outcomes files: one line per problem (file:line:col: field: message), exit 2
-    if any."""
+def validate(files: list[Path] = typer.Argument(..., help="scenario files, observed-outcomes files (kind: "
+                                               "observed) or reference-class files (reference_version) to check")
+             ) -> None:
+    """Check scenario, observed-outcomes and reference-class files: one line per problem
+    (file:line:col: field: message), exit 2 if any."""
     from ..analysis.observed import is_observed
     from ..scenario import ScenarioError
+    from ..scenario.loader import is_reference_file
 
     bad = 0
     for path in files:
         try:
-            typer.echo(_validate_observed(path) if is_observed(path) else _validate_scenario(path))
+            if is_observed(path):
+                typer.echo(_validate_observed(path))
+            elif is_reference_file(path):
+                typer.echo(_validate_reference(path))
+            else:
+                typer.echo(_validate_scenario(path))
         except ScenarioError as exc:
             bad += 1
             print_problems(exc)
@@ -106,23 +121,46 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     loaded = load_or_exit(scenario)
     from ..scenario.params import ParameterTable
 
+    from ..scenario.loader import find_reference
+
     table = ParameterTable(loaded.scenario)
     rows = []
     for name in table.names:
         p = table.params[name]
         lo, hi = p.bounds
-        rows.append({"name": name, "dist": p.dist, "low": lo, "high": hi,
-                     "provenance": "evidence" if p.evidence else "assumption"})
+        row = {"name": name, "dist": p.dist, "low": lo, "high": hi, "provenance": p.provenance,
+               "source": _source(p)}
+        if p.from_reference:
+            ref = find_reference(p.from_reference, loaded.path.parent)
+            row["reference"] = {"id": ref.id, "title": ref.title, "kind": ref.kind, "rate": ref.summary(),
+                                "adjust": p.adjust.model_dump(exclude_none=True) if p.adjust else None}
+        rows.append(row)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
 
+    from .render import output_console
+
     t = Table(title=f"Parameters of {scenario}")
-    for col in ("name", "dist", "range", "provenance"):
+    for col in ("name", "dist", "range", "provenance", "where the number comes from"):
         t.add_column(col)
     for r in rows:
         rng = f"{r['low']:g}" if r["low"] == r["high"] else f"{r['low']:g} .. {r['high']:g}"
-        t.add_row(r["name"], r["dist"], rng, r["provenance"])
-    Console().print(t)
+        t.add_row(r["name"], r["dist"], rng, r["provenance"], r["source"])
+    output_console().print(t)
+
+
+def _source(p) -> str:
+    """Where a number comes from, in a few words: the source, the reference class (and its adjustment), or the
+    assumption."""
+    if p.from_reference:
+        adj = p.adjust
+        if adj is None:
+            return f"reference class '{p.from_reference}'"
+        how = (f"odds x{adj.odds:g}" if adj.odds is not None else f"shift {adj.shift:+g}" if adj.shift is not None
+               else f"x{adj.factor:g}")
+        return f"reference class '{p.from_reference}', adjusted ({how}): {adj.reason}"
+    if p.evidence is not None:
+        return f"source '{p.evidence.source}'" + (f" ({p.evidence.locator})" if p.evidence.locator else "")
+    return p.assumption

@@ -92,9 +92,34 @@ class Param(Sourced):
     mean: float | None = None
     sd: float | None = Field(default=None, gt=0)
     label: str | None = Field(default=None, description="words for people (sliders, tables)")
+    from_reference: Id | None = Field(default=None, description="take the numbers from a reference class "
+                                      "(scenarios/reference/ID.yaml) instead of an assumption")
+    adjust: Adjustment | None = Field(default=None, description="a change of the reference's rate, with its reason")
+
+    @model_validator(mode="after")
+    def _one_provenance(self):  # a reference class is provenance too (it lists its own sources)
+        given = [self.evidence is not None, self.assumption is not None, self.from_reference is not None]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of 'evidence' (source + quote or note), 'assumption' "
+                             "or 'from_reference'")
+        if self.adjust is not None and self.from_reference is None:
+            raise ValueError("'adjust' changes a reference's rate: give 'from_reference' too")
+        return self
+
+    @property
+    def awaits_reference(self) -> bool:
+        """True until the loader has put the reference class's numbers in (``scenario.reference``)."""
+        return self.from_reference is not None and all(
+            getattr(self, n) is None for n in ("value", "low", "high", "mode", "a", "b", "mean", "sd"))
+
+    @property
+    def provenance(self) -> str:
+        return "reference" if self.from_reference else "evidence" if self.evidence else "assumption"
 
     @model_validator(mode="after")
     def _shape(self):
+        if self.awaits_reference:
+            return self
         need = {
             "fixed": ("value",),
             "uniform": ("low", "high"),
@@ -136,6 +161,23 @@ class Param(Sourced):
         return (self.low, self.high)
 
 
+class Adjustment(Strict):
+    """How a scenario departs from a reference class's rate: one of ``odds`` (multiply the odds of a
+    probability), ``shift`` (add to a probability, or days to a delay) or ``factor`` (multiply a delay),
+    always with its ``reason``."""
+
+    odds: float | None = Field(default=None, gt=0)
+    shift: float | None = None
+    factor: float | None = Field(default=None, gt=0)
+    reason: str = Field(min_length=8, description="why this case differs from the reference class")
+
+    @model_validator(mode="after")
+    def _one_change(self):
+        if sum(v is not None for v in (self.odds, self.shift, self.factor)) != 1:
+            raise ValueError("give exactly one of 'odds', 'shift' or 'factor'")
+        return self
+
+
 class ParamChange(Sourced):
     """A change of one parameter: ``set`` it to ``value`` or ``add`` ``value`` to it."""
 
@@ -144,5 +186,6 @@ class ParamChange(Sourced):
     value: float
 
 
+Param.model_rebuild()
 Waiver.model_rebuild()
 HardOrSoft.model_rebuild()

@@ -138,6 +138,9 @@ class YesNo(QuestionBase):
     def _window(self):
         if self.by is not None and self.before is not None:
             raise ValueError("give 'by' (on or before) or 'before' (strictly before), not both")
+        if self.prior is not None and self.prior.from_reference is not None:
+            raise ValueError("'prior' is a fixed probability between 0 and 1: give its 'value' (a reference class "
+                             "can be named in its assumption)")
         if self.prior is not None and (self.prior.dist != "fixed" or not 0 <= self.prior.value <= 1):
             raise ValueError("'prior' is a fixed probability between 0 and 1")
         return self

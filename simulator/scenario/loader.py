@@ -9,6 +9,7 @@ refused.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -337,8 +338,14 @@ def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
     """Load and fully validate a scenario; raise ScenarioError listing every problem."""
     path = Path(path)
     sc, locs, text = load_scenario_document(path)
-    from .semantics import check
+    from .reference import resolve_all
+    from .semantics import allowed_ranges, check
 
+    if any(True for _ in _awaiting(sc)):  # numbers named by a reference class: put them in first
+        sc, found = resolve_all(sc, lambda ident: find_reference(ident, path.parent),
+                                allowed_ranges(sc, path.parent))
+        if found:
+            raise problems_at(path, locs, found)
     found = check(sc, path.parent, check_sources=check_sources)
     if found:
         raise problems_at(path, locs, found)
@@ -347,3 +354,67 @@ def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
 
 def load_scenario(path: str | Path) -> Scenario:
     return load(path).scenario
+
+
+def _awaiting(sc):
+    """The parameters that name a reference class (document order)."""
+    from .semantics import walk_params
+
+    return (p for _, p in walk_params(sc) if p.from_reference is not None)
+
+
+# --------------------------------------------------------------------------- reference classes
+
+REFERENCE_LIBRARY = Path(__file__).resolve().parents[2] / "scenarios" / "reference"
+
+
+def read_reference(path: Path):
+    """Load one reference-class file (``reference.ReferenceClass``); raise ScenarioError, one line per problem."""
+    from .reference import ReferenceClass
+
+    path = Path(path)
+    ref, locs, _ = load_document(path, ReferenceClass, "a reference class")
+    found = ref.problems()
+    if ref.id != path.stem:
+        found.insert(0, (("id",), f"'{ref.id}' must match the file name ('{path.stem}')"))
+    if found:
+        raise problems_at(path, locs, found)
+    return ref
+
+
+def is_reference_file(path: Path) -> bool:
+    """True for a file that declares ``reference_version`` (a reference class, not a scenario)."""
+    try:
+        head = Path(path).read_text(encoding="utf-8")[:4000]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return any(line.startswith("reference_version:") for line in head.splitlines())
+
+
+def reference_folders(base_dir: Path) -> list[Path]:
+    """Where references are looked up: ``reference/`` next to the scenario, then the project's library."""
+    out = [Path(base_dir) / "reference", REFERENCE_LIBRARY]
+    return [p for i, p in enumerate(out) if p.resolve() not in [q.resolve() for q in out[:i]]]
+
+
+@functools.lru_cache(maxsize=256)
+def _reference_at(path: Path, mtime: float):
+    try:
+        return read_reference(path)
+    except ScenarioError as exc:
+        return str(exc.problems[0])
+
+
+def find_reference(ident: str, base_dir: Path):
+    """The reference class ``ident`` (raises ``reference.ReferenceError_`` with one line)."""
+    from .reference import ReferenceError_
+
+    for folder in reference_folders(base_dir):
+        path = folder / f"{ident}.yaml"
+        if path.is_file():
+            found = _reference_at(path.resolve(), path.stat().st_mtime)
+            if isinstance(found, str):
+                raise ReferenceError_(f"reference '{ident}' is not a valid reference file: {found}")
+            return found
+    known = sorted({p.stem for f in reference_folders(base_dir) if f.is_dir() for p in f.glob("*.yaml")})
+    raise ReferenceError_(f"unknown reference '{ident}' (known: {', '.join(known) or 'none'})")

@@ -212,7 +212,7 @@ class Question(Strict):
         if self.concession is None and self.stage is not None:
             raise ValueError("'stage' goes with 'concession'")
         if self.prior is not None:
-            if self.prior.dist != "fixed" or not 0 <= self.prior.value <= 1:
+            if self.prior.dist != "fixed" or self.prior.value is None or not 0 <= self.prior.value <= 1:
                 raise ValueError("'prior' is a fixed probability between 0 and 1")
             if self.is_date:
                 raise ValueError("'prior' goes with yes/no questions")

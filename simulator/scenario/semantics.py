@@ -69,9 +69,14 @@ def context(sc: Scenario) -> CheckContext:
 
 
 def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[tuple[tuple, str]]:
+    return _checked(sc, base_dir, check_sources=check_sources).errors
+
+
+def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> CheckContext:
     from ..rules import DEFAULT_RULE, registry
 
     ctx = context(sc)
+    ctx.ranges = {}
     err = ctx.error
     rules = registry()
 
@@ -126,7 +131,7 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
             for other, p in getattr(a, field).items():
                 if ctx.ref(("actors", i, field, other), other, "actor") and other == a.id:
                     err(("actors", i, field, other), f"an actor has no {field} over itself")
-                _in_range(err, ("actors", i, field, other), p, lo, hi)
+                _in_range(ctx, ("actors", i, field, other), p, lo, hi)
         name = a.rule or DEFAULT_RULE["party"]
         if name not in rules or rules[name].role != "party":
             known = sorted(n for n, r in rules.items() if r.role == "party")
@@ -142,7 +147,7 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
                 err(("actors", i, "params", pname), f"rule '{name}' has no parameter '{pname}' "
                     f"(it takes: {', '.join(specs)})")
             else:
-                _in_range(err, ("actors", i, "params", pname), p, specs[pname].low, specs[pname].high)
+                _in_range(ctx, ("actors", i, "params", pname), p, specs[pname].low, specs[pname].high)
         for field in ("enters", "leaves"):
             spec = getattr(a, field)
             if spec is None:
@@ -154,13 +159,13 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
             if field == "enters":
                 fixed_window(ctx, ("actors", i, field, "between"), spec.between)
                 if spec.hazard is not None:
-                    _in_range(err, ("actors", i, field, "hazard"), spec.hazard, 0, 1)
+                    _in_range(ctx, ("actors", i, field, "hazard"), spec.hazard, 0, 1)
 
     # ---- milestones
     for m, path in sc.all_milestones:
         m.check(ctx, path)
         for name, p, ppath in m.parameters(path):
-            _in_range(err, ppath, p, 0, 1 if name.endswith("hazard") else 2)
+            _in_range(ctx, ppath, p, 0, 1 if name.endswith("hazard") else 2)
 
     # ---- preconditions: held by any actor, on any milestone
     for k, pre in enumerate(sc.preconditions):
@@ -169,7 +174,7 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
         ctx.ref((*base, "before"), pre.before, "milestone")
         pre.requires.check(ctx, (*base, "requires"))
         if pre.waiver is not None:
-            _in_range(err, (*base, "waiver", "threshold"), pre.waiver.threshold, 0, 2)
+            _in_range(ctx, (*base, "waiver", "threshold"), pre.waiver.threshold, 0, 2)
 
     # ---- mediation
     mediators_seen = set()
@@ -193,7 +198,7 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
                     err((*base, "params", pname), f"mediator rule '{name}' has no parameter '{pname}' "
                         f"(it takes: {', '.join(rule.params) or 'none'})")
                 else:
-                    _in_range(err, (*base, "params", pname), p, rule.params[pname].low, rule.params[pname].high)
+                    _in_range(ctx, (*base, "params", pname), p, rule.params[pname].low, rule.params[pname].high)
             if rule.needs_deadline and med.deadline is None:
                 err((*base, "deadline"), f"rule '{name}' works toward a deadline: give 'deadline' (a date, or a "
                     "name such as " + ", ".join(sorted(ctx.fixed_dates)) + ")")
@@ -216,13 +221,13 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
     for e, el in enumerate(cal.elections):
         el.check(ctx, ("calendar", "elections", e), cal)
         for f in ("p_runoff", "base_win"):
-            _in_range(err, ("calendar", "elections", e, f), getattr(el, f), 0, 1)
-        _in_range(err, ("calendar", "elections", e, "progress_effect"), el.progress_effect, -1, 1)
+            _in_range(ctx, ("calendar", "elections", e, f), getattr(el, f), 0, 1)
+        _in_range(ctx, ("calendar", "elections", e, "progress_effect"), el.progress_effect, -1, 1)
     for group in ("events", "shocks", "occasions"):
         for k, item in enumerate(getattr(cal, group)):
             item.check(ctx, ("calendar", group, k), cal)
             for _, p, ppath in getattr(item, "parameters", lambda path: [])(("calendar", group, k)):
-                _in_range(err, ppath, p, 0, 1)
+                _in_range(ctx, ppath, p, 0, 1)
     for k, eff in enumerate(sc.effects):
         eff.check(ctx, ("effects", k))
 
@@ -267,7 +272,7 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
         if cycle is not None:
             path, names_ = cycle
             err(path, "prerequisite cycle (each must come before the next): " + " -> ".join(names_))
-    return ctx.errors
+    return ctx
 
 
 def check_sources_and_evidence(sources, evidence, base_dir: Path, err, *, check_sources: bool = True,
@@ -300,11 +305,28 @@ def check_sources_and_evidence(sources, evidence, base_dir: Path, err, *, check_
                 err((*path, "quote"), f"quote does not occur in the text of source '{ev.source}'")
 
 
-def _in_range(err, path, p, lo, hi):
+def _in_range(ctx, path, p, lo, hi):
+    """Check a number lies within [lo, hi], and remember that range (``allowed_ranges``)."""
+    ctx.ranges[tuple(path)] = (lo, hi)
+    if p.awaits_reference:  # its numbers come from a reference class (checked when they are put in)
+        return
     a, b = p.bounds
     if a < lo or b > hi:
-        err(path, f"must lie within [{lo}, {hi}] (got {a:g}..{b:g})" if a != b else
-            f"must lie within [{lo}, {hi}] (got {a:g})")
+        ctx.error(path, f"must lie within [{lo}, {hi}] (got {a:g}..{b:g})" if a != b else
+                  f"must lie within [{lo}, {hi}] (got {a:g})")
+
+
+def walk_params(sc: Scenario):
+    """Every ``Param`` of the scenario with its document path."""
+    from ..lang.base import Param
+
+    return _walk_models(sc, (), Param)
+
+
+def allowed_ranges(sc: Scenario, base_dir: Path) -> dict[tuple, tuple[float, float]]:
+    """The allowed range of each number, by its path in the scenario document (as ``check`` enforces it)."""
+    ctx = _checked(sc, base_dir, check_sources=False)
+    return ctx.ranges
 
 
 def _dotted(path) -> str:
