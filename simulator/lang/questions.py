@@ -73,10 +73,9 @@ class QuestionBase(Strict):
     def per_run(self, column) -> np.ndarray:
         """The number each run contributes to this question's estimate, from its record column
         (1/0 for yes/no; for a date, 1 if it happened within the calendar; for a count, the count)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
+        from ..layout import to_numpy  # reads Arrow buffers directly (pyarrow's own to_numpy imports pandas)
 
-        return np.asarray(pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False), dtype=float)
+        return to_numpy(column)[0].astype(float)
 
     def asks(self, w) -> str:
         """What the question asks, in the scenario's words (``w``: ``context.Words``)."""
@@ -206,7 +205,10 @@ class DateOf(QuestionBase):
     date_of: MilestoneRef
 
     def per_run(self, column) -> np.ndarray:
-        return np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=float)
+        from ..layout import to_numpy
+
+        values, null = to_numpy(column)
+        return np.ones(len(values)) if null is None else (~null).astype(float)
 
     def asks(self, w) -> str:
         return f"date {w.name(self.date_of)} first happens"
