@@ -127,12 +127,17 @@ def layout(ctx) -> html.Div:
 def register(app, ctx) -> None:
     @app.callback(Output("onerun-trace", "data"), Output("onerun-info", "children"), Output("onerun-week", "max"),
                   Output("onerun-week", "value"),
-                  Input("onerun-go", "n_clicks"), State("onerun-seed", "value"), State("onerun-rep", "value"),
-                  State("onerun-whatif", "value"), State("whatif-state", "data"))
-    def simulate(_, seed, rep, use_whatif, written):
+                  Input("onerun-go", "n_clicks"), Input("tabs", "value"), State("onerun-seed", "value"),
+                  State("onerun-rep", "value"), State("onerun-whatif", "value"), State("whatif-state", "data"),
+                  State("onerun-trace", "data"), prevent_initial_call=True)
+    def simulate(_, tab, seed, rep, use_whatif, written, shown):
+        from dash import ctx as dash_ctx
+
         main = ctx.get(None)
         if main is None:
             raise PreventUpdate
+        if dash_ctx.triggered_id == "tabs" and (tab != "onerun" or shown):
+            raise PreventUpdate  # the first run is simulated when the tab is first opened, not with the page
         if seed is None or rep is None or int(seed) < 0 or int(rep) < 0:
             return no_update, "seed and run: whole numbers >= 0", no_update, no_update
         state, _ = parse_search(written, main.key, ctx.table, ctx.runs, ctx.seed)

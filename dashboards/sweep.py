@@ -134,14 +134,17 @@ def register(app, ctx) -> None:
                   Output("sweep-question", "value"), Output("sweep-x", "options"), Output("sweep-x", "value"),
                   Output("sweep-y", "options"), Output("sweep-y", "value"),
                   Output("sweep-point-box", "style"), Output("sweep-point-info", "children"),
-                  Input("sweep-open", "n_clicks"), State("sweep-path", "value"))
-    def open_sweep(_, path):
+                  Input("sweep-open", "n_clicks"), Input("tabs", "value"), State("sweep-path", "value"),
+                  State("sweep-loaded", "data"), prevent_initial_call=True)
+    def open_sweep(_, tab, path, loaded):
+        from dash import ctx as dash_ctx
+
         from simulator.charts import varied_parameters
         from simulator.charts.words import human_label
         from simulator.report import ReportError
 
-        if not path:
-            raise PreventUpdate
+        if not path or (dash_ctx.triggered_id == "tabs" and (tab != "sweep" or loaded)):
+            raise PreventUpdate  # a --results directory opens when the tab is first opened, not with the page
         try:
             res = open_results(ctx, path.strip())
         except ReportError as exc:
