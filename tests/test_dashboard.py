@@ -563,3 +563,41 @@ def test_the_layout_comes_filled_in_for_the_pages_address(seed_loaded):
     assert "whatif-shown" in text and search in text  # the URL callback and run_whatif then change nothing
     plain = str(client.get("/_dash-layout").get_json())  # no Referer: the baseline, and the callbacks take over
     assert "changes: none (baseline)" in plain
+
+
+@pytest.mark.parametrize("path", sorted(SEED_SCENARIO.parent.glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_scenario_tab_shows_every_construct_of_each_corpus_scenario(path):
+    from simulator.scenario import load
+    from dashboards.scenario_view import scenario_panel
+
+    context = Context(runs=10, seed=1)
+    entry = context.add("main", path.name, load(path))
+    sc, w = entry.loaded.scenario, entry.compiled.words
+
+    def texts(node, out):
+        if isinstance(node, str):
+            out.append(node)
+            return out
+        kids = getattr(node, "children", None)
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            texts(kid, out)
+        return out
+
+    def sections(nodes):
+        return {getattr(n, "id", None): " | ".join(texts(n, [])) for n in nodes if getattr(n, "id", None)}
+
+    shown = sections(scenario_panel(entry))
+    assert {"scenario-milestones", "scenario-calendar", "scenario-questions"} <= set(shown)
+    for m in entry.compiled.milestones:
+        assert w.name(m.id) in shown["scenario-milestones"]
+    if any(m.kind == "joint" for m in entry.compiled.milestones):
+        assert "joint act" in shown["scenario-milestones"]
+    for key, items in (("scenario-concession-ladders", sc.concessions), ("scenario-preconditions", sc.preconditions),
+                       ("scenario-mediation", sc.mediation), ("scenario-triggered-effects", sc.effects)):
+        assert (key in shown) == bool(items), key
+    if sc.history is not None:
+        assert "scenario-history" in shown
+    for o in sc.calendar.occasions:
+        assert f"{w.name(o.id)}: " in shown["scenario-calendar"]
+    for q in entry.compiled.questions:
+        assert q.text in shown["scenario-questions"]
