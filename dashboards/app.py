@@ -2,22 +2,93 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from pathlib import Path
 
 from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 from werkzeug.serving import WSGIRequestHandler
 
 from . import compare, onerun, sweep, whatif
 from .context import MAIN, MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, MAX_UPLOAD_BYTES, Context, UploadError
-from .state import WhatIf
+from .state import WhatIf, parse_search
 from .ui import CSS, problems
 
 TABS = [("scenario", "Scenario"), ("whatif", "What-if"), ("sweep", "Sweep explorer"),
         ("onerun", "One run, week by week"), ("compare", "Compare")]
 
 PAGE = """<!DOCTYPE html>
-<html lang="en"><head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}<style>""" + CSS + """</style></head>
-<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body></html>"""
+<html lang="en"><head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}<style>""" + CSS + """</style>
+<link rel="preload" href="PLOTLY_URL" as="script"></head>
+<body>{%app_entry%}<footer>{%config%}<script>""" + "PLOTLY_EARLY" + """</script>{%scripts%}{%renderer%}</footer>
+</body></html>"""
+# plotly.js is 4.8 MB of script (1.5 MB for the cartesian bundle `make setup` installs, which has every trace
+# the dashboard draws): running it takes the browser a good part of the first chart's time. dcc.Graph
+# fetches and runs it only once the layout has arrived and a graph is drawn. Here it is downloaded with the page
+# (preload) and run as soon as the page has asked the server for its layout, so it runs while the server builds
+# the layout. Until it has run, window.Plotly is a promise of it: dcc.Graph waits for that (it loads plotly.js
+# itself only when window.Plotly is unset), and plotly.js replaces it with itself. Same address, same server.
+PLOTLY_EARLY = """
+(function () {
+    var url = "PLOTLY_URL", fetch0 = window.fetch, started = null;
+    function load() {
+        if (!started) {
+            started = new Promise(function (ok, fail) {
+                var s = document.createElement("script");
+                s.src = url;
+                s.onload = function () { ok(); };
+                s.onerror = function () { fail(new Error("plotly.js did not load from " + url)); };
+                document.head.appendChild(s);
+            });
+        }
+        return started;
+    }
+    if (!window.Plotly) {
+        window.Plotly = {then: function (done, failed) { return load().then(done, failed); }};
+    }
+    window.fetch = function (resource) {
+        var answer = fetch0.apply(this, arguments);
+        if (String((resource && resource.url) || resource).indexOf("_dash-layout") >= 0) {
+            window.fetch = fetch0;
+            load();
+        }
+        return answer;
+    };
+})();
+"""
+PLOTLY_PATH = "_dash-component-suites/plotly/package_data/plotly.min.js"  # where dcc.Graph would load it from
+CARTESIAN_PATH = "_diplosim/plotly-cartesian.min.js"
+# the trace types of plotly.js's cartesian bundle; every chart the dashboard draws uses only these (a test checks)
+CARTESIAN_TRACES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
+                              "image", "pie", "scatter", "scatterternary", "violin"})
+
+
+def cartesian_bundle() -> Path | None:
+    """plotly.js's cartesian bundle (1.5 MB instead of 4.8 MB: a third of the time to run it in the browser), if
+    `make setup` installed it from the npm registry for the plotly.js version of the installed plotly; else None
+    and the dashboard uses the full plotly.js that comes with plotly."""
+    import sys
+
+    from plotly.offline import get_plotlyjs_version
+
+    path = Path(sys.prefix) / "share" / "diplosim" / f"plotly-cartesian-{get_plotlyjs_version()}.min.js"
+    return path if path.is_file() else None
+
+
+def page_template(prefix: str, bundle: Path | None) -> str:
+    url = prefix + (PLOTLY_PATH if bundle is None else CARTESIAN_PATH)
+    return PAGE.replace("PLOTLY_EARLY", PLOTLY_EARLY).replace("PLOTLY_URL", url)
+
+
+def serve_bundle(app: Dash, bundle: Path) -> None:
+    from flask import send_file
+
+    def plotly_js():
+        return send_file(bundle, mimetype="text/javascript", max_age=3600)
+
+    app.server.add_url_rule(app.config.routes_pathname_prefix + CARTESIAN_PATH, "diplosim_plotly_js", plotly_js)
+
 
 # Checked in the browser before anything is sent, so a file too large for the server gets this message (the
 # server checks again: a request that skipped this check is refused by decode_upload or, far larger, by Flask).
@@ -50,6 +121,7 @@ function(contents, names) {
 """ % {"files": MAX_BUNDLE_FILES, "yaml": MAX_UPLOAD_BYTES, "yaml_kb": MAX_UPLOAD_BYTES // 1024,
        "total": MAX_BUNDLE_BYTES, "total_mb": MAX_BUNDLE_BYTES // 2**20}
 
+FIRST_TAB = "whatif"
 SHOWN_TAB = {"display": "block"}
 HIDDEN_TAB = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
 UNCHECKED = ("Evidence quotes were NOT checked against their sources: this scenario was uploaded without its source "
@@ -100,8 +172,17 @@ class DashboardApp(Dash):
         return super().run(*args, **kwargs)
 
 
+def warm_baseline(ctx: Context, key: str) -> None:
+    from .compute import cached_simulate
+
+    try:
+        cached_simulate(ctx, key, ctx.seed, ctx.runs, {})
+    except Exception:  # noqa: BLE001 - the page load computes it again and shows the failure in one line
+        pass
+
+
 def create_app(scenario=None, results_dir: str | Path | None = None, *, runs: int = 500, seed: int = 1,
-               engine: str = "auto") -> Dash:
+               engine: str = "auto", warm: bool = True) -> Dash:
     """The dashboard for a scenario (a path or a loaded scenario; raises ScenarioError if invalid).
 
     ``results_dir`` pre-opens a sweep results directory in the Sweep explorer.
@@ -115,8 +196,14 @@ def create_app(scenario=None, results_dir: str | Path | None = None, *, runs: in
         loaded = load(scenario) if isinstance(scenario, (str, Path)) else scenario
         entry = ctx.add(MAIN, f"{Path(loaded.path).name}", loaded)
         resolve_engine(entry.compiled, engine)  # ValueError with a one-line message if this engine cannot run it
+        if warm:  # the baseline every first page shows, computed while the browser is still on its way
+            threading.Thread(target=warm_baseline, args=(ctx, entry.key), daemon=True,
+                             name="diplosim-baseline").start()
     app = DashboardApp(__name__, title="diplosim dashboard", suppress_callback_exceptions=True, update_title=None)
-    app.index_string = PAGE
+    bundle = cartesian_bundle()
+    if bundle is not None:
+        serve_bundle(app, bundle)
+    app.index_string = page_template(app.config.requests_pathname_prefix, bundle)
     # above the upload limits (base64 adds a third), so a too-large upload that skipped the browser's check still
     # reaches decode_upload and gets its one-line message; only a far larger request is refused by Flask itself
     app.server.config["MAX_CONTENT_LENGTH"] = 4 * MAX_BUNDLE_BYTES
@@ -130,13 +217,39 @@ def create_app(scenario=None, results_dir: str | Path | None = None, *, runs: in
     return app
 
 
-def layout(ctx: Context) -> html.Div:
+def page_search() -> str:
+    """The query of the page being built: the layout is fetched by the page itself, so its address (with the
+    query) is the request's Referer; '' outside a request or when the browser sent none (then the controls are
+    rebuilt from the URL by a callback, as for any later change of the address)."""
+    from urllib.parse import urlsplit
+
+    from flask import has_request_context, request
+
+    if not has_request_context():
+        return ""
+    if not request.path.endswith("_dash-layout"):  # the page itself (Dash builds the layout once to check it)
+        query = request.query_string.decode("latin-1")
+    else:
+        query = urlsplit(request.referrer or "").query
+    return f"?{query}" if query else ""
+
+
+def layout(ctx: Context, search: str | None = None) -> html.Div:
+    """The whole page for the address with query ``search`` (by default the requesting page's): the What-if tab
+    comes filled in, so the first chart arrives with the page; the other tabs fill in when first opened."""
+    search = page_search() if search is None else search
+    main = ctx.get(None)
+    state, found = (None, []) if main is None else parse_search(search, main.key, ctx.table, ctx.runs, ctx.seed)
+    name, note = scenario_heading(ctx, None if state is None else state.scenario)
     return html.Div([
         dcc.Location(id="url", refresh=False),
-        dcc.Store(id="whatif-state"), dcc.Store(id="active-scenario"), dcc.Store(id="upload-payload"),
+        # the query the controls were built for: the URL callback skips it (see whatif.sync_controls)
+        dcc.Store(id="whatif-state", data=search if main is not None else None),
+        dcc.Store(id="active-scenario", data=None if state is None else state.scenario),
+        dcc.Store(id="upload-payload"), dcc.Store(id="scenario-panel-key"),
         html.Header([
             html.H1("diplosim dashboard"),
-            html.Span(id="scenario-name"),
+            html.Span(name, id="scenario-name"),
             dcc.Upload(id="upload",
                        children=html.Span(f"Upload a scenario (YAML, up to {MAX_UPLOAD_BYTES // 1024} KB), alone or "
                                           f"with its source texts (several files or a .zip, up to "
@@ -146,33 +259,62 @@ def layout(ctx: Context) -> html.Div:
         html.Main([
             html.Div(id="upload-size-problem", className="hidden", role="alert"),
             html.Div(id="upload-problems"),
-            html.Div(id="quotes-note"),
-            dcc.Tabs(id="tabs", value="whatif",
+            html.Div(note, id="quotes-note"),
+            dcc.Tabs(id="tabs", value=FIRST_TAB,
                      children=[dcc.Tab(label=label, value=v, id=f"tab-button-{v}") for v, label in TABS]),
-            html.Div(html.Div(id="scenario-panel"), id="tab-scenario"),
-            html.Div(whatif.layout(), id="tab-whatif"),
-            html.Div(sweep.layout(ctx), id="tab-sweep"),
-            html.Div(onerun.layout(ctx), id="tab-onerun"),
-            html.Div(compare.layout(ctx), id="tab-compare"),
+            html.Div(html.Div(id="scenario-panel"), id="tab-scenario", style=tab_style("scenario")),
+            html.Div(whatif.layout(ctx, state, found), id="tab-whatif", style=tab_style("whatif")),
+            html.Div(sweep.layout(ctx), id="tab-sweep", style=tab_style("sweep")),
+            html.Div(onerun.layout(ctx), id="tab-onerun", style=tab_style("onerun")),
+            html.Div(compare.layout(ctx), id="tab-compare", style=tab_style("compare")),
         ]),
     ])
 
 
+def tab_style(tab: str, chosen: str = FIRST_TAB) -> dict:
+    # every tab stays in the page (hidden, not removed), so switching never re-runs a simulation; a hidden tab
+    # keeps its width (no display:none), so a chart drawn while hidden is drawn at its real size, not squeezed
+    return SHOWN_TAB if tab == chosen else HIDDEN_TAB
+
+
+def scenario_heading(ctx: Context, key: str | None) -> tuple[str, html.Div | None]:
+    """(the scenario's title beside the page title, the note that its quotes were not checked, if so)."""
+    entry = ctx.get(key)
+    if entry is None:
+        return "", None
+    note = None if entry.quotes_checked else html.Div(UNCHECKED, className="note", id="quotes-unchecked")
+    return f"{entry.loaded.scenario.metadata.title} ({entry.label})", note
+
+
+SHOW_TAB_JS = """
+function(chosen) {
+    const shown = %s, hidden = %s;
+    return %s.map(v => v === chosen ? shown : hidden);
+}
+""" % (json.dumps(SHOWN_TAB), json.dumps(HIDDEN_TAB), json.dumps([v for v, _ in TABS]))
+
+
 def register(app: Dash, ctx: Context) -> None:
-    @app.callback(*[Output(f"tab-{v}", "style") for v, _ in TABS], Input("tabs", "value"))
-    def show_tab(chosen):
-        # every tab stays in the page (hidden, not removed), so switching never re-runs a simulation; a hidden tab
-        # keeps its width (no display:none), so a chart drawn while hidden is drawn at its real size, not squeezed
-        return [SHOWN_TAB if v == chosen else HIDDEN_TAB for v, _ in TABS]
+    from .scenario_view import scenario_panel
+
+    # switching tabs is done in the browser (no server round trip)
+    app.clientside_callback(SHOW_TAB_JS, *[Output(f"tab-{v}", "style") for v, _ in TABS], Input("tabs", "value"),
+                            prevent_initial_call=True)
 
     @app.callback(Output("scenario-name", "children"), Output("quotes-note", "children"),
-                  Input("active-scenario", "data"))
+                  Input("active-scenario", "data"), prevent_initial_call=True)
     def scenario_name(key):
-        entry = ctx.get(key)
-        if entry is None:
-            return "", None
-        note = None if entry.quotes_checked else html.Div(UNCHECKED, className="note", id="quotes-unchecked")
-        return f"{entry.loaded.scenario.metadata.title} ({entry.label})", note
+        return scenario_heading(ctx, key)
+
+    @app.callback(Output("scenario-panel", "children"), Output("scenario-panel-key", "data"),
+                  Input("tabs", "value"), Input("active-scenario", "data"), State("scenario-panel-key", "data"),
+                  prevent_initial_call=True)
+    def fill_scenario_panel(tab, key, shown):
+        # built when the tab is first opened (or opened after another scenario became the active one), so a
+        # page load does not wait for tables and a network chart nobody has asked to see yet
+        if tab != "scenario" or key == shown or ctx.get(key) is None:
+            raise PreventUpdate
+        return scenario_panel(ctx.get(key)), key
 
     app.clientside_callback(
         UPLOAD_GATE_JS, Output("upload-payload", "data"), Output("upload-size-problem", "children"),

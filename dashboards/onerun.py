@@ -21,7 +21,7 @@ CALENDAR = ("held", "broke", "scheduled", "shock", "occasion", "effect")
 
 
 STEP_JS = """
-function(prev, next, play, tick, week, last, paused) {
+function(prev, next, play, tick, week, last, paused, drawn) {
     const trigger = dash_clientside.callback_context.triggered_id;
     const keep = dash_clientside.no_update;
     week = week || 0;
@@ -29,7 +29,9 @@ function(prev, next, play, tick, week, last, paused) {
         return [paused && week >= last ? 0 : week, !paused, paused ? "pause" : "play"];
     }
     if (trigger === "onerun-timer") {
-        return week >= last ? [last, true, "play"] : [week + 1, keep, keep];
+        if (week >= last) { return [last, true, "play"]; }
+        // playing waits for the week on screen: on a busy machine it slows down, it never skips weeks unseen
+        return drawn === week ? [week + 1, keep, keep] : [keep, keep, keep];
     }
     const step = trigger === "onerun-prev" ? -1 : 1;
     return [Math.min(Math.max(week + step, 0), last), keep, keep];
@@ -117,7 +119,7 @@ def layout(ctx) -> html.Div:
                                       allow_direct_input=False, tooltip={"placement": "bottom"}),
                            style={"flex": "1 1 500px"})], className="row"),
         dcc.Interval(id="onerun-timer", interval=700, disabled=True),
-        dcc.Store(id="onerun-trace"),
+        dcc.Store(id="onerun-trace"), dcc.Store(id="onerun-drawn"),  # the week the charts and table show
         dcc.Graph(id="onerun-state"),
         html.Div(id="onerun-week-info"),
         dcc.Graph(id="onerun-timeline"),
@@ -127,12 +129,17 @@ def layout(ctx) -> html.Div:
 def register(app, ctx) -> None:
     @app.callback(Output("onerun-trace", "data"), Output("onerun-info", "children"), Output("onerun-week", "max"),
                   Output("onerun-week", "value"),
-                  Input("onerun-go", "n_clicks"), State("onerun-seed", "value"), State("onerun-rep", "value"),
-                  State("onerun-whatif", "value"), State("whatif-state", "data"))
-    def simulate(_, seed, rep, use_whatif, written):
+                  Input("onerun-go", "n_clicks"), Input("tabs", "value"), State("onerun-seed", "value"),
+                  State("onerun-rep", "value"), State("onerun-whatif", "value"), State("whatif-state", "data"),
+                  State("onerun-trace", "data"), prevent_initial_call=True)
+    def simulate(_, tab, seed, rep, use_whatif, written, shown):
+        from dash import ctx as dash_ctx
+
         main = ctx.get(None)
         if main is None:
             raise PreventUpdate
+        if dash_ctx.triggered_id == "tabs" and (tab != "onerun" or shown):
+            raise PreventUpdate  # the first run is simulated when the tab is first opened, not with the page
         if seed is None or rep is None or int(seed) < 0 or int(rep) < 0:
             return no_update, "seed and run: whole numbers >= 0", no_update, no_update
         state, _ = parse_search(written, main.key, ctx.table, ctx.runs, ctx.seed)
@@ -157,10 +164,11 @@ def register(app, ctx) -> None:
         Output("onerun-play", "children"),
         Input("onerun-prev", "n_clicks"), Input("onerun-next", "n_clicks"), Input("onerun-play", "n_clicks"),
         Input("onerun-timer", "n_intervals"), State("onerun-week", "value"), State("onerun-week", "max"),
-        State("onerun-timer", "disabled"), prevent_initial_call=True)
+        State("onerun-timer", "disabled"), State("onerun-drawn", "data"), prevent_initial_call=True)
 
     @app.callback(Output("onerun-state", "figure"), Output("onerun-week-info", "children"),
-                  Output("onerun-timeline", "figure"), Input("onerun-week", "value"), Input("onerun-trace", "data"))
+                  Output("onerun-timeline", "figure"), Output("onerun-drawn", "data"),
+                  Input("onerun-week", "value"), Input("onerun-trace", "data"))
     def draw(week, trace):
         import pandas as pd
 
@@ -175,4 +183,4 @@ def register(app, ctx) -> None:
         events = pd.DataFrame([ev for ev in trace["events"] if ev[2] <= week], columns=list(EVENT_COLUMNS))
         sample = [(0, trace["replication"], f"seed {trace['seed']}, up to week {week + 1}")]
         return (actor_weeks(pd.DataFrame(trace["weeks"]), c, week), week_table(trace, c, week),
-                charts.run_timelines(events, c, sample))
+                charts.run_timelines(events, c, sample), week)

@@ -1,10 +1,11 @@
 """The Sweep explorer: open a results directory, chart a question over one or two parameters, click a point.
 
 A clicked point shows its own question summary and probability over the
-calendar, and a few sample runs. Sweeps keep no event logs by default, so
-the sample runs are re-simulated from (seed, point, replication) and the
-point's overrides, which gives the same runs; the page says so, and says if
-a re-simulated record ever differed from the stored one.
+calendar, and a few sample runs. Sweeps keep no event logs by default: the
+sample runs' logs are re-created on demand from (seed, point, replication)
+and the point's overrides (``runner.recreate_runs``, as ``diplosim events``
+does), which gives the same runs; the page says so, and says if a re-created
+record ever differed from the stored one.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def point_view(res, chosen: list[int], k: int = 3) -> dict:
 
     from simulator import charts
     from simulator import layout as L
-    from simulator.runner import run_one
+    from simulator.runner import recreate_runs
     from simulator.store import events_table
     from simulator.summary import summarize
 
@@ -108,20 +109,22 @@ def point_view(res, chosen: list[int], k: int = 3) -> dict:
     summary = summarize(runs, None, c)
     sample = charts.pick_sample_runs(runs, c, k=k)
     seed = int(res.manifest["seed"])
-    stored = {(r["point"], r["replication"]): r for r in runs.to_pylist()
-              if (r["point"], r["replication"]) in {(p, rep) for p, rep, _ in sample}}
-    events, differ = [], 0
-    for pt, rep, _ in sample:
+    keys = [(int(pt), int(rep)) for pt, rep, _ in sample]
+    stored = {(r["point"], r["replication"]): r for r in runs.to_pylist() if (r["point"], r["replication"]) in keys}
+    overrides = {}
+    for pt, _ in keys:
         row = res.points[res.points["point"] == pt].iloc[0]
-        overrides = {k: float(v) for k, v in row.items() if k != "point" and v == v}  # v == v drops NaN
-        record, ev = run_one(c, seed, rep, pt, overrides)
-        differ += any(record[key] != stored[(pt, rep)][key] for key in map(L.question, (q.id for q in c.questions)))
+        overrides[pt] = {k: float(v) for k, v in row.items() if k != "point" and v == v}  # v == v drops NaN
+    # the event logs are re-created on demand, exactly as `diplosim events` does: sweeps need not store them
+    events, differ = [], 0
+    for key, (record, ev) in zip(keys, recreate_runs(c, seed, keys, overrides)):
+        differ += any(record[col] != stored[key][col] for col in map(L.question, (q.id for q in c.questions)))
         events.extend(ev)
     label = pooled_label(res.points, chosen)
     what = "Point" if len(chosen) == 1 else "Points"
-    note = (f"{what} {', '.join(map(str, chosen))} ({label}): {runs.num_rows:,} runs. Sample runs re-simulated "
-            f"from seed {seed}" + (f"; {differ} of them DIFFER from the stored record" if differ else
-                                   ", identical to the stored records"))
+    note = (f"{what} {', '.join(map(str, chosen))} ({label}): {runs.num_rows:,} runs. Sample runs' event logs "
+            f"re-created from seed {seed} (as `diplosim events` does)" +
+            (f"; {differ} of them DIFFER from the stored record" if differ else "; identical to the stored records"))
     return {"info": note,
             "questions": charts.question_summary(summary, c, f"; {label}"),
             "calendar": charts.probability_over_calendar(runs, c),
@@ -134,14 +137,17 @@ def register(app, ctx) -> None:
                   Output("sweep-question", "value"), Output("sweep-x", "options"), Output("sweep-x", "value"),
                   Output("sweep-y", "options"), Output("sweep-y", "value"),
                   Output("sweep-point-box", "style"), Output("sweep-point-info", "children"),
-                  Input("sweep-open", "n_clicks"), State("sweep-path", "value"))
-    def open_sweep(_, path):
+                  Input("sweep-open", "n_clicks"), Input("tabs", "value"), State("sweep-path", "value"),
+                  State("sweep-loaded", "data"), prevent_initial_call=True)
+    def open_sweep(_, tab, path, loaded):
+        from dash import ctx as dash_ctx
+
         from simulator.charts import varied_parameters
         from simulator.charts.words import human_label
         from simulator.report import ReportError
 
-        if not path:
-            raise PreventUpdate
+        if not path or (dash_ctx.triggered_id == "tabs" and (tab != "sweep" or loaded)):
+            raise PreventUpdate  # a --results directory opens when the tab is first opened, not with the page
         try:
             res = open_results(ctx, path.strip())
         except ReportError as exc:

@@ -9,6 +9,11 @@ distribution" until it is moved; once moved, the parameter is fixed for every
 run, at whatever value, the median included (``whatif-sliders`` remembers
 which sliders were moved and their last values). Each parameter's
 "use the distribution again" link drops it from the URL.
+
+The page comes with the tab already filled in for its URL (``layout``): the
+controls and the first chart are in the page's layout, so the first chart
+needs no callback round trip. ``whatif-shown`` holds the state the view
+shows; ``run_whatif`` recomputes only when the controls ask for another one.
 """
 
 from __future__ import annotations
@@ -26,18 +31,34 @@ VALUE = "whatif-value"  # the value shown beside a slider
 DIST = "whatif-dist"  # the distribution line under a parameter's label
 FREE = "whatif-free"  # "use the distribution again" link
 HIDE, SHOW = {"display": "none"}, {}
+EMPTY = {"data": [], "layout": {}}
 
 
-def layout() -> html.Div:
+def layout(ctx, state: WhatIf | None = None, found: list[str] | tuple = ()) -> html.Div:
+    """The tab, filled in for ``state`` (the page's URL): controls, numbers and charts come with the page.
+
+    Without a state (no scenario loaded) the controls say so and the charts are empty until an upload.
+    """
+    entry = None if state is None else ctx.get(state.scenario)
+    view, shown, failed = {}, None, None
+    if entry is not None:
+        try:
+            view, shown = whatif_view(ctx, state), state.to_search()
+        except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
+            failed = failure("this what-if", exc)
+    figs = view.get("figures", {})
     return html.Div([
-        html.Div(id="whatif-problems"),
-        html.Div(id="whatif-controls"),
-        html.Div(id="whatif-status", className="status"),
-        html.Div(id="whatif-headlines"),
-        dcc.Loading(dcc.Graph(id="whatif-calendar"), delay_show=1500),
-        html.Details([html.Summary("All numbers (95% intervals)"), html.Div(id="whatif-numbers")], open=True),
-        dcc.Graph(id="whatif-diff"),
-        dcc.Graph(id="whatif-questions"),
+        dcc.Store(id="whatif-shown", data=shown),
+        html.Div(problems(list(found)), id="whatif-problems"),
+        html.Div(controls(entry, state) if entry is not None else [html.P("No scenario loaded: upload one (top right).")],
+                 id="whatif-controls"),
+        html.Div(failed or view.get("status"), id="whatif-status", className="status"),
+        html.Div(view.get("headlines"), id="whatif-headlines"),
+        dcc.Loading(dcc.Graph(id="whatif-calendar", figure=figs.get("calendar", EMPTY)), delay_show=1500),
+        html.Details([html.Summary("All numbers (95% intervals)"),
+                      html.Div(numbers(view["rows"]) if view else None, id="whatif-numbers")], open=True),
+        dcc.Graph(id="whatif-diff", figure=figs.get("diff", EMPTY)),
+        dcc.Graph(id="whatif-questions", figure=figs.get("questions", EMPTY)),
     ])
 
 
@@ -111,7 +132,8 @@ def controls(entry, state: WhatIf) -> list:
         dcc.Store(id="whatif-scenario", data=state.scenario),
         dcc.Store(id="whatif-extra", data=extra),
         dcc.Store(id="whatif-sliders", data={"values": values,
-                                             "fixed": sorted(n for n in table_.uncertain if n in state.overrides)}),
+                                             "fixed": sorted(n for n in table_.uncertain if n in state.overrides),
+                                             "off": sorted(n for n, _ in toggles if n not in on)}),
         html.Div([
             html.Label(["runs ", number("whatif-runs", state.runs, 1, MAX_RUNS, debounce=True)]),
             html.Label(["seed ", number("whatif-seed", state.seed, debounce=True)]),
@@ -193,19 +215,16 @@ def _shown(name: str, value: float) -> str:
 
 
 def register(app, ctx) -> None:
-    from .scenario_view import scenario_panel
-
     @app.callback(Output("whatif-controls", "children"), Output("whatif-problems", "children"),
-                  Output("scenario-panel", "children"), Output("active-scenario", "data"),
-                  Input("url", "search"), State("whatif-state", "data"), State("active-scenario", "data"))
-    def sync_controls(search, written, active):
-        if ctx.get(None) is None:
-            return [html.P("No scenario loaded: upload one (top right).")], None, no_update, None
-        state, found = parse_search(search, ctx.get(None).key, ctx.table, ctx.runs, ctx.seed)
+                  Output("active-scenario", "data"),
+                  Input("url", "search"), State("whatif-state", "data"))
+    def sync_controls(search, written):
         if written is not None and written == search:
-            raise PreventUpdate  # the controls wrote this URL themselves
-        panel = scenario_panel(ctx.get(state.scenario)) if state.scenario != active else no_update
-        return controls(ctx.get(state.scenario), state), problems(found), panel, state.scenario
+            raise PreventUpdate  # the controls wrote this URL themselves, or the page was built for it
+        if ctx.get(None) is None:
+            return [html.P("No scenario loaded: upload one (top right).")], None, None
+        state, found = parse_search(search, ctx.get(None).key, ctx.table, ctx.runs, ctx.seed)
+        return controls(ctx.get(state.scenario), state), problems(found), state.scenario
 
     @app.callback(Output("url", "search", allow_duplicate=True), Output("whatif-state", "data"),
                   Output("whatif-status", "children"), Output("whatif-numbers", "children"),
@@ -214,27 +233,29 @@ def register(app, ctx) -> None:
                   Output("whatif-sliders", "data"), Output({"type": VALUE, "name": ALL}, "children"),
                   Output({"type": VALUE, "name": ALL}, "className"), Output({"type": DIST, "name": ALL}, "children"),
                   Output({"type": FREE, "name": ALL}, "style"), Output({"type": FREE, "name": ALL}, "href"),
-                  Output("whatif-toggles", "options"),
+                  Output("whatif-toggles", "options"), Output("whatif-shown", "data"),
                   Input({"type": PARAM, "name": ALL}, "value"), Input("whatif-toggles", "value"),
                   Input("whatif-runs", "value"), Input("whatif-seed", "value"),
                   State({"type": PARAM, "name": ALL}, "id"), State("whatif-scenario", "data"),
                   State("whatif-extra", "data"), State("whatif-sliders", "data"), State("url", "search"),
-                  prevent_initial_call="initial_duplicate")
-    def run_whatif(values, toggled_on, runs, seed, ids, key, extra, sliders, search):
+                  State("whatif-shown", "data"), prevent_initial_call="initial_duplicate")
+    def run_whatif(values, toggled_on, runs, seed, ids, key, extra, sliders, search, shown):
         entry = ctx.get(key)
         if entry is None:
             raise PreventUpdate
-        keep = (no_update,) * 15
+        keep = (no_update,) * 16
         if runs is None or seed is None or not 1 <= int(runs) <= MAX_RUNS or int(seed) < 0:
             message = f"runs: a whole number from 1 to {MAX_RUNS:,}; seed: a whole number >= 0"
             return (no_update, no_update, problems([message]), *keep[3:])
         overrides, new_sliders = overrides_from_controls(entry.compiled, ids, values, toggled_on, extra, sliders)
         state = WhatIf(key, int(runs), int(seed), overrides)
+        new_search = state.to_search()
+        if new_search == shown:
+            raise PreventUpdate  # the page already shows this what-if (the page load, or controls rebuilt for it)
         try:
             view = whatif_view(ctx, state)
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
             return (no_update, no_update, failure("this what-if", exc), *keep[3:])
-        new_search = state.to_search()
         figs = view["figures"]
         labels = _label_updates(entry.compiled, key, state, ids, sliders, new_sliders)
         before_off = sorted((sliders or {}).get("off", []))
@@ -243,7 +264,7 @@ def register(app, ctx) -> None:
                    or "off" not in sliders else no_update)
         return (new_search if new_search != search else no_update, new_search, view["status"],
                 numbers(view["rows"]), figs["calendar"], figs["diff"], figs["questions"], view["headlines"],
-                new_sliders, *labels, options)
+                new_sliders, *labels, options, new_search)
 
 
 def _label_updates(compiled, key: str, state: WhatIf, ids, before, after) -> list[list]:

@@ -78,3 +78,23 @@ def run_replications(compiled: Compiled, root_seed: int, replications: Sequence[
         if rep in keep:
             events.extend(ev)
     return pa.Table.from_pylist(rows, schema=runs_schema(compiled)), events
+
+
+def recreate_runs(compiled: Compiled, root_seed: int, keys: Sequence[tuple[int, int]],
+                  overrides_by_point: Mapping[int, Mapping[str, float]] | None = None,
+                  engine: str = "auto") -> list[tuple[dict, list[tuple]]]:
+    """Any runs, made again exactly from (root seed, point, replication): each one's record and event log, in the
+    order of ``keys``. A run's draws come from its own generator and both engines take the same step, so event
+    logs need not be stored: ``diplosim events`` and the dashboard's sample runs ask for them here."""
+    by_point = overrides_by_point or {}
+    if resolve_engine(compiled, engine) == "mesa":  # a plugin rule: the reference model
+        return [run_one(compiled, root_seed, rep, point, by_point.get(point)) for point, rep in keys]
+    from .batch.engine import engine_for
+    from .layout import record_rows
+
+    batch = engine_for(compiled)
+    state = batch.run_keys(root_seed, list(keys), by_point, events_for=None)
+    logs: dict[tuple[int, int], list[tuple]] = {(int(p), int(r)): [] for p, r in keys}
+    for ev in batch.events:  # logged step by step for all runs together: each run's rows keep their order
+        logs[(ev[0], ev[1])].append(ev)
+    return [(record, logs[(int(p), int(r))]) for record, (p, r) in zip(record_rows(compiled, state), keys)]

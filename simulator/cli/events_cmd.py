@@ -60,21 +60,13 @@ def events(
     out: Path = typer.Option(None, "--out", "-o", help="also write them as a Parquet file"),
 ) -> None:
     """Re-create the event log of one run (who proposed, blocked, accepted what, and when), exactly as it ran."""
-    from ..batch.engine import engine_for
-    from ..layout import EVENT_COLUMNS, record_rows
-    from ..runner import resolve_engine
+    from ..layout import EVENT_COLUMNS
+    from ..runner import recreate_runs
 
     compiled, seed, overrides = _run_of(results, point, replication)
     if out is not None and out.exists() and out.is_dir():
         fail(f"--out: '{out}' is a directory; give a file name")
-    if resolve_engine(compiled, "auto") == "batch":
-        engine = engine_for(compiled)
-        state = engine.run_keys(seed, [(point, replication)], {point: overrides}, events_for=None)
-        rows, record = engine.events, record_rows(compiled, state)[0]
-    else:  # a plugin rule: the Mesa model, which the batch engine reproduces for built-in rules
-        from ..runner import run_one
-
-        record, rows = run_one(compiled, seed, replication, point, overrides)
+    ((record, rows),) = recreate_runs(compiled, seed, [(point, replication)], {point: overrides})
     stored = _stored_record(results, point, replication)
     if stored is not None and stored != {k: record[k] for k in stored}:
         typer.echo(f"note: the stored record of run ({point}, {replication}) differs from the one re-created here: "
