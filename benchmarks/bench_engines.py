@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from simulator.analysis.observed import corpus_scenarios  # noqa: E402
 SCENARIO = ROOT / "scenarios" / "syria_turkey_2023.yaml"
 
 
@@ -85,7 +87,7 @@ def main() -> None:
     print(f"  identical records in all three: {identical}")
     print(f"  1,000-run what-if on the batch engine: {t_whatif:.3f} s")
     print("corpus scenarios, 1 process (runs/s; identical records on both engines)")
-    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+    for path in corpus_scenarios(ROOT / "scenarios"):
         c = Compiled(load(path).scenario)
         n_b, n_m = args.runs, max(50, args.runs // 20)
         run_replications(c, 1, list(range(20)), engine="batch", events_for=0)

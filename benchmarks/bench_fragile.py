@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from simulator.analysis.observed import corpus_scenarios  # noqa: E402
 
 
 def wall(cmd: list[str]) -> tuple[float, str]:
@@ -43,7 +45,7 @@ def main() -> None:
     print(f"yardstick `import numpy, pyarrow.parquet`: {base:.2f} s\n")
     print(f"{'scenario':32} {'screened':>8} {'confirmed':>9} {'screen s':>8} {'with s':>7} {'without s':>9} "
           f"{'with/without':>12} {'with/yardstick':>14} {'without/yardstick':>17}")
-    for path in sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if not p.name.endswith(".observed.yaml")):
+    for path in corpus_scenarios(ROOT / "scenarios"):
         times = {True: [], False: []}
         screen = None
         for _ in range(args.repeat):

@@ -11,6 +11,11 @@ SEED_SCENARIO = ROOT / "scenarios" / "syria_turkey_2023.yaml"
 # parsed scenario files go to a cache of this test session (also for the CLI processes tests start), not ~/.cache
 os.environ.setdefault("DIPLOSIM_CACHE", tempfile.mkdtemp(prefix="diplosim-test-cache-"))
 
+from simulator.analysis.observed import corpus_scenarios  # noqa: E402
+
+# the scenario files of the corpus (observed-outcomes files sit beside them in scenarios/)
+CORPUS = corpus_scenarios(ROOT / "scenarios")
+
 # Profiles: "ci" (default) keeps the suite fast; "thorough" is for nightly-style runs:
 #   pytest --hypothesis-profile=thorough
 settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -140,6 +140,11 @@ def is_observed(path: str | Path) -> bool:
     return isinstance(data, dict) and data.get("kind") == "observed"
 
 
+def corpus_scenarios(folder: str | Path) -> list[Path]:
+    """The scenario files of a corpus folder: every ``*.yaml`` except observed-outcomes files beside them."""
+    return sorted(p for p in Path(folder).glob("*.yaml") if not p.name.endswith(SUFFIX))
+
+
 def observed_beside(scenario: str | Path) -> Path:
     """``<name>.observed.yaml`` beside ``<name>.yaml``."""
     p = Path(scenario)

@@ -140,10 +140,9 @@ def backtest(
     except (ValueError, RuleError) as exc:
         fail(str(exc))
     if target.is_dir() and observed is None:
-        from ..analysis.observed import SUFFIX, observed_beside
+        from ..analysis.observed import corpus_scenarios, observed_beside
 
-        res["without_outcomes"] = [str(p) for p in sorted(target.glob("*.yaml"))
-                                   if not p.name.endswith(SUFFIX) and not observed_beside(p).is_file()]
+        res["without_outcomes"] = [str(p) for p in corpus_scenarios(target) if not observed_beside(p).is_file()]
     if html_out is not None:
         from ..charts.track import pit_histogram, reliability_diagram, scores_table
 
