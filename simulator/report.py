@@ -98,8 +98,30 @@ def build_sections(res: Results) -> list[Section]:
         if res.events is not None and res.events.num_rows:
             sample = charts.pick_sample_runs(res.runs, c, events=_logged_runs(res.events))
             out.append(Section("runs", "Sample runs", charts.run_timelines(_events_of(res.events, sample), c, sample)))
+    if not res.is_sweep:
+        out += _track_sections(res)
     out.append(Section("actors", "Actors", charts.actor_network(c)))
     out.append(Section("evidence", "Evidence", charts.evidence_table(c)))
+    return out
+
+
+def _track_sections(res: Results) -> list[Section]:
+    """When the scenario has an observed-outcomes file beside it: these runs scored against what happened."""
+    from .analysis.backtest import score_results
+    from .charts.track import pit_histogram, reliability_diagram, scores_table
+
+    scored = score_results(res.manifest, res.compiled, res.runs)
+    if scored is None:
+        return []
+    notes = "".join(f"<p>{html.escape(n)}</p>" for n in scored["notes"])
+    if not scored["scenarios"]:
+        return [Section("track", "Against what happened", html=notes)]
+    intro = (f"<p>The {scored['runs']:,} runs above scored against the outcomes recorded in "
+             f"{html.escape(scored['observed'])} (yes/no questions by Brier score, dates by CRPS in weeks).</p>")
+    out = [Section("track", "Against what happened", scores_table(scored), html=intro + notes),
+           Section("reliability", "Reliability of the yes/no forecasts", reliability_diagram(scored))]
+    if scored["scenarios"][0]["distributions"]:
+        out.append(Section("pit", "Where the observed dates fell", pit_histogram(scored)))
     return out
 
 

@@ -16,7 +16,9 @@ from simulator.report import ReportError, build_report, export_pngs, load_result
 from .conftest import SEED_SCENARIO
 from .results_fixtures import LINE, SAMPLED, write_results
 
-MONTE_CARLO_FIGURES = ["questions", "calendar", "timing", "reasons", "runs", "actors", "evidence"]
+# the seed scenario has observed outcomes beside it, so its Monte Carlo report scores the runs against them
+MONTE_CARLO_FIGURES = ["questions", "calendar", "timing", "reasons", "runs", "track", "reliability", "pit", "actors",
+                       "evidence"]
 runner = CliRunner()
 
 
@@ -42,6 +44,28 @@ def test_monte_carlo_report_has_every_figure_and_one_plotlyjs(mc_dir):
     assert "cdn.plot.ly" not in rest and "<script src=" not in rest and "<link" not in rest  # works offline
     assert "Syria-Turkey rapprochement" in page and "Do the Syrian and Turkish foreign ministers meet" in page
     assert [s.id for s in sections][0] == "scenario"
+
+
+def test_report_scores_the_runs_against_what_happened(mc_dir, tmp_path, seed_loaded, seed_compiled):
+    page, _ = build_report(load_results(mc_dir))
+    assert "Against what happened" in page and "syria_turkey_2023.observed.yaml" in page
+    assert "differs from the one the outcomes were recorded against" not in page  # the scenario as recorded
+    # what-ifs are said in words: they score the what-if, not the forecast
+    whatif = write_results(tmp_path / "w", seed_loaded, seed_compiled, {0: {}}, 10, "montecarlo",
+                           {"overrides": {"russia.active": 0.0}})
+    assert "so they score the what-if, not the scenario as written" in build_report(load_results(whatif))[0]
+    # a scenario without observed outcomes gets no such section
+    (tmp_path / "alone").mkdir()
+    copy = tmp_path / "alone" / "copy.yaml"
+    copy.write_text(SEED_SCENARIO.read_text(encoding="utf-8").replace("sources/", str(SEED_SCENARIO.parent / "sources") + "/"))
+    manifest = json.loads((mc_dir / "manifest.json").read_text())
+    manifest["scenario"]["path"] = str(copy)
+    moved = tmp_path / "moved"
+    import shutil
+
+    shutil.copytree(mc_dir, moved)
+    (moved / "manifest.json").write_text(json.dumps(manifest))
+    assert "track" not in figure_ids(build_report(load_results(moved))[0])
 
 
 def test_sweep_reports_pick_the_sweep_charts(tmp_path, seed_loaded, seed_compiled):

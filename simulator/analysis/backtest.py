@@ -324,3 +324,39 @@ def backtest(items: list[tuple[LoadedObserved, object]], runs: int, seed: int, e
     for var in variants:
         out["variants"].append(score_variant(var, items, entries, runs, seed, engine))
     return out
+
+
+# --------------------------------------------------------------------------- a results directory
+
+
+def score_results(manifest: dict, compiled, table) -> dict | None:
+    """Score a Monte Carlo's stored runs against the observed-outcomes file beside its scenario, if there is one.
+
+    Returns None when the scenario has no observed file; otherwise a backtest dict (one scenario, pooled) with
+    ``notes``: sentences on anything that makes these runs differ from the forecast the outcomes test (what-ifs,
+    a scenario edited since the outcomes were recorded, an observed file with problems).
+    """
+    from ..scenario import ScenarioError
+    from .observed import load_observed, observed_beside
+
+    path = (manifest.get("scenario") or {}).get("path")
+    if not path or not observed_beside(path).is_file():
+        return None
+    obs_path = observed_beside(path)
+    try:
+        lo = load_observed(obs_path)
+    except ScenarioError as exc:
+        return {"notes": [f"The outcomes in {obs_path} could not be read: {exc.problems[0]}"], "scenarios": []}
+    notes = []
+    ran_hash = (manifest.get("scenario") or {}).get("hash")
+    if lo.observed.scenario_hash is not None and ran_hash != lo.observed.scenario_hash:
+        notes.append("These runs come from a scenario that differs from the one the outcomes were recorded "
+                     f"against (hash {ran_hash}, outcomes recorded against {lo.observed.scenario_hash}).")
+    if manifest.get("overrides"):
+        notes.append("These runs carry what-ifs (" + ", ".join(f"{k} = {v:g}" for k, v in manifest["overrides"].items())
+                     + "), so they score the what-if, not the scenario as written.")
+    runs = table.num_rows
+    entry = scenario_entry(lo, compiled, manifest.get("engine", ""),
+                           score_runs(lo, compiled, table, runs, int(manifest.get("seed", 0))))
+    return {"runs": runs, "seed": manifest.get("seed"), "scenarios": [entry], "pooled": pooled([entry], runs),
+            "notes": notes, "observed": str(obs_path)}

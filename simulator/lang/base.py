@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_serializer, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 #: A reference to a milestone: an id, or ``<ladder>.<stage>`` for a stage of a concession ladder.
@@ -73,6 +73,9 @@ class HardOrSoft(Sourced):
         return self
 
 
+UNUSED_OUT_OF_DUMPS = ("from_reference", "adjust")
+
+
 class Param(Sourced):
     """A number, fixed or uncertain.
 
@@ -105,6 +108,17 @@ class Param(Sourced):
         if self.adjust is not None and self.from_reference is None:
             raise ValueError("'adjust' changes a reference's rate: give 'from_reference' too")
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused_fields(self, handler):
+        """Optional fields added after a scenario was written (a reference, an estimable form) are left out of
+        dumps while unused, so a scenario that uses none keeps the hash its observed outcomes recorded."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in UNUSED_OUT_OF_DUMPS:
+                if data.get(name) is None:
+                    data.pop(name, None)
+        return data
 
     @property
     def awaits_reference(self) -> bool:
