@@ -118,7 +118,8 @@ class BatchEngine(Decider):
         rule = self.party_rule[actor]
         weeks = (c.dates[k] - c.dates[0]).days / 7.0
         sharp = st.V[:, self.ix["dynamics.sharpness"]]
-        prob = getattr(rule, kind)(st.V, st.P[:, actor], weeks, sharp, size)
+        extra = {"wte": c.weeks_to_election(c.dates[k])} if getattr(rule, "sees_election", False) else {}
+        prob = getattr(rule, kind)(st.V, st.P[:, actor], weeks, sharp, size, **extra)
         return mask & (u < prob)
 
     def mediate(self, med, cands, u, st, k):

@@ -78,15 +78,21 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
            as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
     """List the scenario's dotted parameter names, distributions and provenance."""
     loaded = load_or_exit(scenario)
-    from ..scenario.params import ParameterTable
+    from ..scenario.params import ParameterTable, parameter_units
+
+    from ..lang.estimable import equivalents
 
     table = ParameterTable(loaded.scenario)
+    units = parameter_units(loaded.scenario)
     rows = []
     for name in table.names:
         p = table.params[name]
         lo, hi = p.bounds
+        form = p.estimable
         rows.append({"name": name, "dist": p.dist, "low": lo, "high": hi,
-                     "provenance": "evidence" if p.evidence else "assumption"})
+                     "provenance": "evidence" if p.evidence else "assumption",
+                     "unit": units.get(name, ""), "stated_as": form.label() if form is not None else "",
+                     "estimable": equivalents(lo, hi, units.get(name, ""))})
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -94,9 +100,9 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     from rich.table import Table
 
     t = Table(title=f"Parameters of {scenario}")
-    for col in ("name", "dist", "range", "provenance"):
+    for col in ("name", "dist", "value (model units)", "stated as", "estimable equivalent", "provenance"):
         t.add_column(col)
     for r in rows:
-        rng = f"{r['low']:g}" if r["low"] == r["high"] else f"{r['low']:g} .. {r['high']:g}"
-        t.add_row(r["name"], r["dist"], rng, r["provenance"])
+        rng = f"{r['low']:.4g}" if r["low"] == r["high"] else f"{r['low']:.4g} .. {r['high']:.4g}"
+        t.add_row(r["name"], r["dist"], rng, r["stated_as"], r["estimable"] or "-", r["provenance"])
     Console().print(t)

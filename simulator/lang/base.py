@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from .estimable import ChanceWithin
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 #: A reference to a milestone: an id, or ``<ladder>.<stage>`` for a stage of a concession ladder.
 MilestoneRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$", max_length=130)]
@@ -92,6 +94,34 @@ class Param(Sourced):
     mean: float | None = None
     sd: float | None = Field(default=None, gt=0)
     label: str | None = Field(default=None, description="words for people (sliders, tables)")
+    # estimable forms (lang/estimable.py): stated instead of dist/value, converted to them
+    chance_within: ChanceWithin | None = None
+    median_delay_days: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    odds_multiplier: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _estimable(self):
+        from .estimable import form_of
+
+        given = [n for n in ("chance_within", "median_delay_days", "odds_multiplier") if getattr(self, n) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one of {' or '.join(given)}, not both")
+        if not given:
+            return self
+        for name, v in form_of(self).abstract().items():
+            old = getattr(self, name)
+            if name in self.model_fields_set and old is not None and not (
+                    old == v or (isinstance(v, float) and abs(old - v) <= 1e-12 * max(1.0, abs(v)))):
+                raise ValueError(f"'{given[0]}' sets {name} to {v:g}; do not give '{name}' as well")
+            object.__setattr__(self, name, v)
+        return self
+
+    @property
+    def estimable(self):
+        """The estimable form this parameter was stated in, or None (see lang/estimable.py)."""
+        from .estimable import form_of
+
+        return form_of(self)
 
     @model_validator(mode="after")
     def _shape(self):

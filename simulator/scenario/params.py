@@ -87,6 +87,28 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
         yield f"dynamics.{field}", getattr(sc.dynamics, field), ("dynamics", field)
 
 
+def parameter_units(sc: Scenario) -> dict[str, str]:
+    """Dotted name -> unit for parameters that can be stated in estimable units (lang/estimable.py):
+    ``weekly_chance`` (a rule's declared unit, or any hazard of the calendar, an entry or a breakdown) or
+    ``odds_multiplier``; other parameters are absent."""
+    from ..lang.estimable import WEEKLY_CHANCE
+    from ..rules import DEFAULT_RULE, registry
+
+    rules = registry()
+    owner_rule = {a.id: rules.get(a.rule or DEFAULT_RULE["party"]) for a in sc.actors}
+    owner_rule.update({m.mediator: rules.get(m.rule or DEFAULT_RULE["mediator"]) for m in sc.mediation})
+    out = {}
+    for name, _, _ in iter_parameters(sc):
+        owner, _, short = name.partition(".")
+        rule = owner_rule.get(owner)
+        spec = rule.params.get(short) if rule is not None else None
+        if spec is not None and spec.unit:
+            out[name] = spec.unit
+        elif name.endswith(".hazard") and spec is None:
+            out[name] = WEEKLY_CHANCE
+    return out
+
+
 class ParameterTable:
     """The scenario's parameters in a fixed order, with vectorised sampling."""
 
