@@ -280,6 +280,10 @@ def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
     found = check(sc, path.parent, check_sources=check_sources)
     if found:
         raise problems_at(path, locs, found)
+    if sc.defaults is not None and sc.defaults.constants is None:  # `defaults: FILE` -> its constants
+        from ..calibration.file import resolve_defaults
+
+        sc = resolve_defaults(sc, path, locs)
     return LoadedScenario(sc, path, text, locs)
 
 

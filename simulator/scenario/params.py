@@ -118,6 +118,18 @@ class ParameterTable:
         self.params: dict[str, Param] = {r[0]: r[1] for r in rows}
         self.paths: dict[str, tuple] = {r[0]: r[2] for r in rows}
         self.index = {n: i for i, n in enumerate(self.names)}
+        self._sc = sc
+        self._constant_cols = None
+        self.constants: dict[str, float] = dict(sc.defaults.constants) if sc.defaults is not None else {}
+
+    def constant_columns(self) -> dict[str, list[int]]:
+        """Which parameters each global constant acts on (simulator/calibration/constants.py)."""
+        if self._constant_cols is None:
+            from ..calibration.constants import columns
+
+            self._constant_cols = columns(self.names, parameter_units(self._sc),
+                                          frozenset(a.id for a in self._sc.actors))
+        return self._constant_cols
 
     def __len__(self) -> int:
         return len(self.names)
@@ -132,6 +144,10 @@ class ParameterTable:
         out = np.empty_like(u)
         for i, name in enumerate(self.names):
             out[..., i] = quantile(self.params[name], u[..., i])
+        if self.constants:  # global constants (a calibration file): after the draws, before any override
+            from ..calibration.constants import apply
+
+            out = apply(out, self.constant_columns(), self.constants)
         for name, value in (overrides or {}).items():
             out[..., self.index[name]] = value
         return out

@@ -125,6 +125,19 @@ class Metadata(Strict):
     authors: list[str] = []
 
 
+class Defaults(Strict):
+    """``defaults: FILE``: global constants from a calibration file (``diplosim calibrate``), path relative to the
+    scenario. The loader reads the file and keeps its ``constants`` here, so a dumped scenario runs the same."""
+
+    file: str
+    constants: dict[str, float] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_path(cls, data):
+        return {"file": data} if isinstance(data, str) else data
+
+
 class Scenario(Strict):
     schema_version: Literal[2]
     metadata: Metadata
@@ -140,6 +153,7 @@ class Scenario(Strict):
     effects: list[TriggeredEffect] = []
     dynamics: Dynamics
     questions: list[Question] = Field(min_length=1)
+    defaults: Defaults | None = None
 
     # --- views (the scenario is frozen, so these are computed once)
     def actor(self, actor_id: str) -> Actor:

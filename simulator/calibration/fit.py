@@ -1,0 +1,295 @@
+"""Fitting the global constants to a corpus of negotiations by a proper score (`diplosim calibrate`).
+
+The corpus is a directory of ``<name>.yaml`` scenarios with their ``<name>.observed.yaml`` outcomes.
+For a vector of constants theta, every negotiation is run ``runs`` times on the batch engine with the
+same seed and replications (common random numbers: only the constants differ between candidates) and
+scored against what happened:
+
+- yes/no questions: Brier ``(p - o)^2``, p the share of runs answering yes;
+- dates (date questions and milestones' first dates): CRPS of the runs' dates against the observed
+  date, ``E|X - y| - E|X - X'| / 2``, where a date that did not come by the end of the calendar is
+  put at the end (a censored reading), and expressed as a fraction of the calendar's length so that
+  it is on the Brier's 0..1 scale.
+
+The objective is pooled mean Brier + pooled mean CRPS. The search is a coordinate descent on a
+lattice of log2(constant) with steps 1, 1/2 and 1/4 (starting from the neutral constants, 1), within
+each constant's bounds. Every point visited is run once for every negotiation and cached, so the
+leave-one-negotiation-out fits (one per held-out negotiation) and the bootstrap refits (negotiations
+resampled with replacement; the interval is the 5th to 95th percentile of the refitted constants)
+reuse the runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .constants import CONSTANTS
+
+STEPS = (1.0, 0.5, 0.25)  # log2 steps of the coordinate descent
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+@dataclass(frozen=True)
+class Target:
+    """One observed outcome: a yes/no answer of a question, or a date (None: not by the question's or
+    calendar's end) of a date question or a milestone's first occurrence."""
+
+    kind: str  # "yes_no" or "date"
+    column: str  # the run-record column (simulator/layout.py)
+    label: str
+    answer: bool | None = None
+    date: dt.date | None = None
+
+
+def read_targets(observed_path: Path, compiled) -> list[Target]:
+    """Observed outcomes of a version-2 observed file (or version 1) as targets of this scenario."""
+    from .. import layout as L
+    from ..scenario.loader import read_yaml
+
+    try:  # the observed-outcomes loader of the track record, when present, checks the file fully
+        from ..analysis.observed import load_observed
+
+        load_observed(observed_path, compiled.scenario)
+    except ImportError:  # pragma: no cover - older layouts
+        pass
+    data, _, _ = read_yaml(observed_path)
+    qs = {q.id: q for q in compiled.questions}
+    out = []
+    for o in data.get("questions") or data.get("outcomes") or []:
+        q = qs.get(o.get("question"))
+        if q is None:
+            continue
+        if q.answer_kind == "probability" and o.get("answer") is not None:
+            out.append(Target("yes_no", L.question(q.id), q.id, answer=bool(o["answer"])))
+        elif q.answer_kind == "date":
+            when = o.get("date")
+            out.append(Target("date", L.question(q.id), q.id, date=when if isinstance(when, dt.date) else None))
+    ms = {m.id for m in compiled.milestones}
+    for e in data.get("milestones") or data.get("events") or []:
+        mid = e.get("milestone") or e.get("meeting")
+        if mid in ms:
+            when = e.get("date")
+            out.append(Target("date", L.first(mid), mid, date=when if isinstance(when, dt.date) else None))
+    return out
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def crps_sample(x: np.ndarray, y: float) -> float:
+    """CRPS of the empirical distribution of the sample ``x`` at ``y``: E|X - y| - E|X - X'| / 2."""
+    x = np.sort(np.asarray(x, dtype=float))
+    n = len(x)
+    i = np.arange(1, n + 1)
+    spread = 2.0 * np.sum((2 * i - n - 1) * x) / (n * n)  # E|X - X'|
+    return float(np.mean(np.abs(x - y)) - 0.5 * spread)
+
+
+@dataclass
+class Stats:
+    """Sums for pooling: Brier over yes/no targets, CRPS (fraction of the calendar) over dates."""
+
+    brier: float = 0.0
+    n_yes_no: int = 0
+    crps: float = 0.0
+    n_dates: int = 0
+
+    def __add__(self, o: Stats) -> Stats:
+        return Stats(self.brier + o.brier, self.n_yes_no + o.n_yes_no, self.crps + o.crps, self.n_dates + o.n_dates)
+
+    def scaled(self, w: float) -> Stats:
+        return Stats(self.brier * w, self.n_yes_no * w, self.crps * w, self.n_dates * w)
+
+    @property
+    def mean_brier(self) -> float | None:
+        return self.brier / self.n_yes_no if self.n_yes_no else None
+
+    @property
+    def mean_crps(self) -> float | None:
+        return self.crps / self.n_dates if self.n_dates else None
+
+    @property
+    def total(self) -> float:
+        return (self.mean_brier or 0.0) + (self.mean_crps or 0.0)
+
+    def as_dict(self) -> dict:
+        return {"brier": self.mean_brier, "crps": self.mean_crps, "score": self.total,
+                "yes_no_questions": self.n_yes_no, "dates": self.n_dates}
+
+
+# --------------------------------------------------------------------------- negotiations
+
+
+@dataclass
+class Negotiation:
+    name: str
+    compiled: object
+    targets: list[Target]
+    scenario_hash: str
+    observed_sha256: str
+    _engine: object = field(default=None, repr=False)
+
+    def stats(self, constants: dict[str, float], runs: int, seed: int) -> Stats:
+        """Score of the runs with these constants (common random numbers: same seed and replications)."""
+        from ..batch.engine import engine_for
+
+        c = self.compiled
+        eng = self._engine or engine_for(c)
+        self._engine = eng
+        old = c.table.constants
+        c.table.constants = dict(constants)
+        try:
+            table = eng.table(eng.run(seed, list(range(runs)), 0, None, events_for=0))
+        finally:
+            c.table.constants = old
+        start, end = int(c.days[0]), int(c.days[-1]) + 7
+        span = float(end - start)
+        s = Stats()
+        for t in self.targets:
+            col = table.column(t.column)
+            if t.kind == "yes_no":
+                yes = np.asarray(col.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+                s = s + Stats(brier=(yes.mean() - float(t.answer)) ** 2, n_yes_no=1)
+            else:
+                days = col.cast("int32").fill_null(end).to_numpy(zero_copy_only=False).astype(float)
+                days = np.minimum(days, end)
+                y = end if t.date is None else min((t.date - dt.date(1970, 1, 1)).days, end)
+                s = s + Stats(crps=crps_sample(days, float(y)) / span, n_dates=1)
+        return s
+
+
+def load_corpus(corpus: Path) -> list[Negotiation]:
+    """Every ``<name>.yaml`` with a ``<name>.observed.yaml`` beside it (ValueError if none)."""
+    from ..batch.engine import supports
+    from ..compiled import Compiled
+    from ..scenario import load
+
+    out = []
+    for obs in sorted(Path(corpus).glob("*.observed.yaml")):
+        name = obs.name[: -len(".observed.yaml")]
+        sc_path = obs.with_name(f"{name}.yaml")
+        if not sc_path.is_file():
+            raise ValueError(f"{obs}: no scenario '{sc_path.name}' beside it")
+        loaded = load(sc_path)
+        c = Compiled(loaded.scenario)
+        if not supports(c):
+            raise ValueError(f"{sc_path}: calibrate runs the batch engine; an actor uses a plugin rule")
+        targets = read_targets(obs, c)
+        if not targets:
+            continue
+        out.append(Negotiation(name, c, targets, loaded.digest,
+                               hashlib.sha256(obs.read_bytes()).hexdigest()[:16]))
+    if not out:
+        raise ValueError(f"{corpus}: no '<name>.observed.yaml' with scored outcomes beside a '<name>.yaml'")
+    return out
+
+
+def relevant_constants(negs: Sequence[Negotiation]) -> list[str]:
+    """The constants that act on some parameter of some negotiation."""
+    return [k for k in CONSTANTS if any(n.compiled.table.constant_columns()[k] for n in negs)]
+
+
+# --------------------------------------------------------------------------- search
+
+
+class Search:
+    """Runs cached by lattice point; fits for any weighting of the negotiations."""
+
+    def __init__(self, negs: Sequence[Negotiation], fit: Sequence[str], runs: int, seed: int):
+        self.negs, self.fit, self.runs, self.seed = list(negs), list(fit), runs, seed
+        self.cache: dict[tuple, list[Stats]] = {}
+        self.bounds = [(math.log2(CONSTANTS[k].low), math.log2(CONSTANTS[k].high)) for k in self.fit]
+
+    def constants(self, point: tuple) -> dict[str, float]:
+        return {k: float(2.0 ** x) for k, x in zip(self.fit, point)}
+
+    def per_negotiation(self, point: tuple) -> list[Stats]:
+        point = tuple(round(x, 6) for x in point)
+        if point not in self.cache:
+            consts = self.constants(point)
+            self.cache[point] = [n.stats(consts, self.runs, self.seed) for n in self.negs]
+        return self.cache[point]
+
+    def pooled(self, point: tuple, weights: Sequence[float]) -> Stats:
+        total = Stats()
+        for s, w in zip(self.per_negotiation(point), weights):
+            if w:
+                total = total + s.scaled(w)
+        return total
+
+    def minimise(self, weights: Sequence[float]) -> tuple:
+        point = tuple(0.0 for _ in self.fit)
+        best = self.pooled(point, weights).total
+        for step in STEPS:
+            improved = True
+            while improved:
+                improved = False
+                for d in range(len(self.fit)):
+                    for sign in (1.0, -1.0):
+                        cand = list(point)
+                        cand[d] = min(max(cand[d] + sign * step, self.bounds[d][0]), self.bounds[d][1])
+                        cand = tuple(cand)
+                        if cand == point:
+                            continue
+                        score = self.pooled(cand, weights).total
+                        if score < best - 1e-12:
+                            point, best, improved = cand, score, True
+                            break
+        return point
+
+
+@dataclass
+class Calibration:
+    fit: list[str]
+    constants: dict[str, float]
+    intervals: dict[str, list[float]]
+    before_in: Stats
+    after_in: Stats
+    before_out: Stats
+    after_out: Stats
+    folds: list[dict]
+    evaluations: int
+
+
+def calibrate(negs: Sequence[Negotiation], fit: Iterable[str], runs: int = 200, seed: int = 1,
+              bootstrap: int = 30, progress=None) -> Calibration:
+    """Fit on all negotiations, leave-one-negotiation-out cross-validation, bootstrap intervals."""
+    negs = list(negs)
+    search = Search(negs, list(fit), runs, seed)
+    n = len(negs)
+    every = [1.0] * n
+    neutral = tuple(0.0 for _ in search.fit)
+    best = search.minimise(every)
+    if progress:
+        progress(f"in-sample fit: {search.constants(best)}")
+    folds, out = [], Stats()
+    for k in range(n):
+        w = [0.0 if j == k else 1.0 for j in range(n)]
+        pk = search.minimise(w)
+        held = search.per_negotiation(pk)[k]
+        out = out + held
+        folds.append({"held_out": negs[k].name, "constants": search.constants(pk), **held.as_dict()})
+        if progress:
+            progress(f"fold {k + 1}/{n} ({negs[k].name}): score {held.total:.4f}")
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(bootstrap):
+        counts = np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
+        draws.append(search.minimise(list(counts)))
+    intervals = {}
+    if draws:
+        arr = 2.0 ** np.array(draws)
+        for d, k in enumerate(search.fit):
+            intervals[k] = [float(np.percentile(arr[:, d], 5)), float(np.percentile(arr[:, d], 95))]
+    before = search.pooled(neutral, every)
+    return Calibration(search.fit, search.constants(best), intervals, before, search.pooled(best, every),
+                       before, out, folds, len(search.cache))
