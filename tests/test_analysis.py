@@ -1,4 +1,4 @@
-"""compare, backtest and explain: exact expectations on constructed scenarios, one-line errors."""
+"""compare and explain (backtests: test_backtest.py): exact expectations on constructed scenarios, one-line errors."""
 
 import json
 import math
@@ -34,17 +34,6 @@ def blocked(tmp_path):
     return write(tmp_path, coin_flip("hard"), "blocked.yaml")
 
 
-def observed(tmp_path, answer: bool, date=None):
-    text = ("schema_version: 1\nas_of: 2024-02-01\n"
-            "sources:\n  - {id: r, title: Report, publisher: Wire, date: 2024-01-05}\n"
-            f"outcomes:\n  - {{question: talks_held, answer: {str(answer).lower()}, source: r}}\n")
-    if date:
-        text += f"events:\n  - {{meeting: talks, date: {date}, source: r}}\n"
-    path = tmp_path / "observed.yaml"
-    path.write_text(text)
-    return path
-
-
 # ---------------------------------------------------------------- compare
 
 def test_compare_a_scenario_with_itself_is_exactly_zero(coin):
@@ -78,50 +67,6 @@ def test_compare_needs_a_difference_and_shared_questions(coin, tmp_path):
     res = invoke("compare", coin, write(tmp_path, other, "other.yaml"), "--runs", 10)
     assert res.exit_code == 2
     assert res.stderr == "error: the two scenarios share no question id: nothing to compare\n"
-
-
-# ---------------------------------------------------------------- backtest
-
-def test_backtest_scores_a_coin_flip_exactly(coin, tmp_path):
-    res = as_json("backtest", coin, "--observed", observed(tmp_path, True, "2024-01-01"), "--runs", RUNS)
-    q = res["questions"][0]
-    p = q["forecast"]
-    assert abs(p - 0.5) < 4 * math.sqrt(0.25 / RUNS)
-    assert q["brier"] == pytest.approx((p - 1) ** 2, abs=1e-15)
-    assert q["log_score"] == pytest.approx(math.log(p), abs=1e-15)
-    assert q["prior"] == 0.8 and q["prior_brier"] == pytest.approx(0.04)
-    o = res["overall"]
-    assert o["skill_vs_50"] == pytest.approx(1 - (p - 1) ** 2 / 0.25)
-    assert o["skill_vs_prior"] == pytest.approx(1 - (p - 1) ** 2 / 0.04)
-    assert res["events"][0]["pit"] == pytest.approx(p)  # held in week one, or never
-
-
-def test_backtest_log_score_clips_a_zero_forecast_by_half_a_run(blocked, tmp_path):
-    res = as_json("backtest", blocked, "--observed", observed(tmp_path, True), "--runs", RUNS)
-    q = res["questions"][0]
-    assert q["forecast"] == 0.0 and q["brier"] == 1.0
-    assert q["log_score"] == pytest.approx(math.log(0.5 / RUNS))
-    res = as_json("backtest", blocked, "--observed", observed(tmp_path, False), "--runs", RUNS)
-    assert res["questions"][0]["brier"] == 0.0
-    assert res["questions"][0]["log_score"] == pytest.approx(math.log(1 - 0.5 / RUNS))
-
-
-def test_backtest_rejects_outcomes_that_do_not_fit_the_scenario(coin, tmp_path):
-    path = tmp_path / "bad.yaml"
-    path.write_text("schema_version: 1\nas_of: 2024-02-01\n"
-                    "sources:\n  - {id: r, title: Report, publisher: Wire, date: 2024-01-05}\n"
-                    "outcomes:\n  - {question: fm_meeting, answer: true, source: r}\n"
-                    "  - {question: talks_date, answer: true, source: r}\n")
-    res = invoke("backtest", coin, "--observed", path, "--runs", 10)
-    assert res.exit_code == 2
-    assert res.stderr.splitlines() == [
-        f"{path}:6:6: outcomes[0].question: unknown question 'fm_meeting' (known: talks_held, talks_date)",
-        f"{path}:7:28: outcomes[1].answer: 'talks_date' is a date question: give 'date' (or omit it)",
-    ]
-    path.write_text("schema_version: 1\nas_of: 2024-02-01\nsources: []\n")
-    res = invoke("backtest", coin, "--observed", path, "--runs", 10)
-    assert res.exit_code == 2
-    assert res.stderr == f"{path}:3:1: sources: List should have at least 1 item after validation, not 0\n"
 
 
 # ---------------------------------------------------------------- explain

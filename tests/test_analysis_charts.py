@@ -4,7 +4,8 @@ import json
 
 from typer.testing import CliRunner
 
-from simulator.charts.analysis import blockers, reliability, side_by_side_calendar, tornado
+from simulator.charts.analysis import blockers, side_by_side_calendar, tornado
+from simulator.charts.track import pit_histogram, reliability_diagram
 from simulator.cli import app
 from simulator.runner import run_replications
 
@@ -47,15 +48,29 @@ def test_tornado_orders_by_total_effect():
     assert list(total.error_x.array) == [0.02, 0.04]
 
 
-def test_reliability_bins_forecasts():
-    bt = {"questions": [{"text": "a", "forecast": 0.1, "observed": False},
-                        {"text": "b", "forecast": 0.15, "observed": True},
-                        {"text": "c", "forecast": 0.9, "observed": True}],
-          "overall": {"brier": 0.3}}
-    fig = reliability(bt, bins=5)
+def test_reliability_diagram_bins_forecasts_with_wilson_intervals():
+    from simulator.analysis.scores import reliability_bins
+
+    rows = [{"text": "a", "forecast": 0.1, "happened": False}, {"text": "b", "forecast": 0.15, "happened": True},
+            {"text": "c", "forecast": 0.9, "happened": True}]
+    bt = {"scenarios": [{"yes_no": rows}],
+          "pooled": {"reliability": reliability_bins([0.1, 0.15, 0.9], [0, 1, 1], bins=5),
+                     "yes_no": {"n": 3, "brier": 0.3, "murphy": {"reliability": 0.1, "resolution": 0.05}}}}
+    fig = reliability_diagram(bt)
     diagonal, points, binned = fig.data
-    assert list(diagonal.x) == [0, 1] and list(points.x) == [0.1, 0.15, 0.9]
+    assert list(diagonal.x) == [0, 1] and list(points.x) == [0.1, 0.15, 0.9] and list(points.y) == [0, 1, 1]
     assert list(binned.y) == [0.5, 1.0] and list(binned.customdata) == [2, 1]
+    assert 0 < binned.y[0] - binned.error_y.arrayminus[0] < 0.5 < binned.y[0] + binned.error_y.array[0] < 1
+
+
+def test_pit_histogram_stacks_dates_and_counts():
+    from simulator.analysis.scores import pit_histogram as hist
+
+    bt = {"pooled": {"dates": {"n": 3, "pit_histogram": hist([0.05, 0.5, 0.55], bins=4)},
+                     "counts": {"n": 1, "pit_histogram": hist([0.99], bins=4)}}}
+    fig = pit_histogram(bt)
+    dates, counts = fig.data
+    assert list(dates.y) == [1, 0, 2, 0] and list(counts.y) == [0, 0, 0, 1]
 
 
 def test_html_outputs_embed_plotly_once(tmp_path):

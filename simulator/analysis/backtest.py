@@ -1,82 +1,325 @@
-"""Scoring a scenario's forecasts against what happened: Brier and log scores, PIT of dated events.
+"""Backtests: a scenario's forecasts (or a corpus of them) scored against observed outcomes.
 
-Scores per yes/no question: Brier (p - o)^2 and log score ln(p) if it
-happened, ln(1 - p) if not. A Monte Carlo estimate can be exactly 0 or 1, so
-the log score uses p clipped to [1/(2N), 1 - 1/(2N)] for N runs (half a run).
-Overall: mean scores, and skill against a 50% forecast and against the
-questions' ``prior`` (the analyst's probability before modelling, where the
-scenario gives one): skill = 1 - score_model / score_reference (Brier).
-For a dated event, the PIT is the share of runs in which it had happened by
-the observed date (runs where it never happens count as later).
+Every scenario runs ``runs`` replications with the root seed (batch engine when
+the rules allow; the engines give identical runs), and each resolved item is
+scored by its kind (the question class says how: ``scale`` None = a
+probability, else a distribution in weeks or times):
+
+* yes/no questions: Brier and log score; summaries add the binned Murphy
+  decomposition and skill against 50% and against the base rate (``scores``);
+* date questions and dated milestones: CRPS in weeks of the whole date
+  distribution, "not by the end" a point one week after the calendar end, and
+  the randomised PIT of the observed date; count questions: CRPS in times and
+  PIT. These are never averaged with the yes/no scores.
+
+Pooled scores put the items of every scenario together. Variants (rule switches
+and numeric what-ifs) run the same replications with the same seed (common
+random numbers) and are compared item by item with the baseline: paired
+differences of Brier (yes/no) and CRPS (dates, counts), with bootstrap intervals
+across items.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from .. import layout as L
-from ..compiled import Compiled
-from ..runner import run_replications
-from ..summary import SummaryAccumulator
-from .observed import Observed
+from ..stats import wilson
+from . import scores as S
+from .observed import SUFFIX, LoadedObserved
+
+BOOTSTRAP_REPS = 2000
 
 
-def brier(p: float, o: bool) -> float:
-    return (p - float(o)) ** 2
+# --------------------------------------------------------------------------- scoring one scenario
 
 
-def log_score(p: float, o: bool, runs: int) -> float:
-    eps = 0.5 / runs
-    p = min(max(p, eps), 1 - eps)
-    return math.log(p if o else 1 - p)
+def _pit_uniform(seed: int, scenario: str, item: str) -> float:
+    """The uniform draw of an item's randomised PIT: fixed by (seed, scenario file name, item id)."""
+    key = zlib.crc32(f"{scenario}\0{item}".encode())
+    return float(np.random.default_rng([seed, key]).random())
 
 
-def _share_by(table, column: str, when: dt.date) -> float:
-    """Share of runs whose date in ``column`` is on or before ``when`` (none counts as later)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    col = table.column(column)
-    hits = pc.fill_null(pc.less_equal(col, pa.scalar(when, pa.date32())), False)
-    return float(np.asarray(hits.to_numpy(zero_copy_only=False), dtype=bool).mean())
+def _weeks_to_words(c, weeks: float) -> str:
+    """A point on the weeks scale as a date, or 'not by the end'."""
+    day = c.min_day + int(round(weeks * 7))
+    if day > c.max_day:
+        return "not by the end"
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=day)).isoformat()
 
 
-def backtest(c: Compiled, observed: Observed, runs: int, seed: int, engine: str = "auto") -> dict:
-    table, _ = run_replications(c, seed, list(range(runs)), 0, None, engine=engine, events_for=0)
-    summary = SummaryAccumulator(c).add(table).result()
-    forecasts = {q["id"]: q for q in summary["questions"]}
+def _distribution_row(c, x: np.ndarray, y: float, v: float, scale: str) -> dict:
+    lo, hi = S.pit_bounds(x, y)
+    q10, q50, q90 = np.quantile(x, [0.1, 0.5, 0.9], method="inverted_cdf")
+    row = {"scale": scale, "crps": S.crps_sample(x, y), "pit": lo + v * (hi - lo), "pit_low": lo, "pit_high": hi,
+           "forecast_mean": float(x.mean()), "observed_value": y}
+    if scale == "weeks":
+        never = (c.max_day - c.min_day) / 7.0 + 1.0
+        row.update({"forecast_p10": _weeks_to_words(c, q10), "forecast_median": _weeks_to_words(c, q50),
+                    "forecast_p90": _weeks_to_words(c, q90), "p_not_by_end": float((x >= never).mean())})
+    else:
+        row.update({"forecast_p10": float(q10), "forecast_median": float(q50), "forecast_p90": float(q90)})
+    return row
+
+
+def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int) -> dict:
+    """Score one scenario's run table against its observed outcomes: the items and their summaries."""
+    c = compiled
+    name = lo.scenario_path.name
     questions = {q.id: q for q in c.questions}
-    rows = []
-    for o in observed.outcomes:
-        q, f = questions[o.question], forecasts[o.question]
-        happened = o.answer if q.answer_kind != "date" else o.date is not None
-        row = {"question": q.id, "text": q.text, "forecast": f["p"], "low": f["low"], "high": f["high"],
-               "observed": happened, "brier": brier(f["p"], happened), "log_score": log_score(f["p"], happened, runs),
-               "source": o.source}
-        if getattr(q, "prior", None) is not None:
-            row["prior"] = q.prior.value
-            row["prior_brier"] = brier(q.prior.value, happened)
-        if q.answer_kind == "date" and o.date is not None:
-            row["observed_date"] = o.date.isoformat()
-            row["pit"] = _share_by(table, L.question(q.id), o.date)
-        rows.append(row)
-    events = [{"meeting": e.milestone, "milestone": e.milestone, "observed_date": e.date.isoformat(),
-               "source": e.source, "pit": _share_by(table, L.first(e.milestone), e.date),
-               "forecast_median": next(m["median"] for m in summary["milestones"] if m["id"] == e.milestone)}
-              for e in observed.events]
-    overall = {}
-    if rows:
-        b = float(np.mean([r["brier"] for r in rows]))
-        overall = {"questions": len(rows), "brier": b, "log_score": float(np.mean([r["log_score"] for r in rows])),
-                   "baseline_50_brier": 0.25, "baseline_50_log_score": math.log(0.5),
-                   "skill_vs_50": 1 - b / 0.25}
-        with_prior = [r for r in rows if "prior" in r]
-        if with_prior:
-            bm = float(np.mean([r["brier"] for r in with_prior]))
-            bp = float(np.mean([r["prior_brier"] for r in with_prior]))
-            overall.update({"questions_with_prior": len(with_prior), "brier_on_those": bm, "prior_brier": bp,
-                            "skill_vs_prior": (1 - bm / bp) if bp > 0 else None})
-    return {"runs": runs, "seed": seed, "questions": rows, "events": events, "overall": overall}
+    yes_no, dists = [], []
+    for o in lo.observed.questions:
+        q = questions[o.question]
+        col = table.column(L.question(q.id))
+        x = q.forecast_values(col, c)
+        y = q.observed_value(o, c)
+        base = {"id": q.id, "kind": q.kind_label, "text": q.text, "observed": q.observed_words(o)}
+        if q.scale is None:
+            p = float(x.mean())
+            low, high = wilson([x.sum()], [len(x)])
+            row = {**base, "forecast": p, "low": float(low[0]), "high": float(high[0]), "happened": bool(y),
+                   "brier": S.brier(p, y), "log_score": S.log_score(p, y, runs)}
+            prior = getattr(q, "prior", None)
+            if prior is not None:
+                row["prior"] = prior.value
+                row["prior_brier"] = S.brier(prior.value, y)
+            yes_no.append(row)
+        else:
+            dists.append({**base, **_distribution_row(c, x, y, _pit_uniform(seed, name, q.id), q.scale)})
+    from ..lang.questions import date_weeks, observed_date_weeks
+
+    w = c.words
+    for m in lo.observed.milestones:
+        x = date_weeks(table.column(L.first(m.milestone)), c)
+        y = observed_date_weeks(m.date, c)
+        dists.append({"id": m.milestone, "kind": "milestone", "text": f"First date of {w.name(m.milestone)}",
+                      "name": w.name(m.milestone),
+                      "observed": m.date.isoformat() if m.date is not None else "not by the end",
+                      **_distribution_row(c, x, y, _pit_uniform(seed, name, "milestone:" + m.milestone), "weeks")})
+    return {"yes_no": yes_no, "distributions": dists, "summary": summarise(yes_no, dists, runs)}
+
+
+def summarise(yes_no: list[dict], dists: list[dict], runs: int, bins: int = S.DEFAULT_BINS) -> dict:
+    """Mean scores of a set of items: yes/no (with Murphy and skill), dates (CRPS weeks, PIT), counts."""
+    out: dict = {"yes_no": S.binary_summary([r["forecast"] for r in yes_no], [r["happened"] for r in yes_no],
+                                            runs, bins)}
+    with_prior = [r for r in yes_no if "prior" in r]
+    if with_prior:
+        bm = float(np.mean([r["brier"] for r in with_prior]))
+        bp = float(np.mean([r["prior_brier"] for r in with_prior]))
+        out["yes_no"].update({"questions_with_prior": len(with_prior), "brier_on_those": bm, "prior_brier": bp,
+                              "skill_vs_prior": S.skill(bm, bp)})
+    for key, scale in (("dates", "weeks"), ("counts", "times")):
+        rows = [r for r in dists if r["scale"] == scale]
+        entry: dict = {"n": len(rows)}
+        if rows:
+            pits = [r["pit"] for r in rows]
+            entry.update({"crps": float(np.mean([r["crps"] for r in rows])), "unit": scale,
+                          "mean_pit": float(np.mean(pits)), "pit_histogram": S.pit_histogram(pits)})
+        out[key] = entry
+    return out
+
+
+# --------------------------------------------------------------------------- a corpus
+
+
+def simulate(compiled, runs: int, seed: int, engine: str, overrides: dict | None = None):
+    from ..runner import run_replications
+
+    table, _ = run_replications(compiled, seed, list(range(runs)), 0, overrides or None, engine=engine,
+                                events_for=0)
+    return table
+
+
+def find_observed(target: Path) -> list[Path]:
+    """The observed files of a corpus directory (``*.observed.yaml``), or the single file given."""
+    if target.is_dir():
+        return sorted(target.glob("*" + SUFFIX))
+    return [target]
+
+
+def scenario_entry(lo: LoadedObserved, compiled, engine: str, scored: dict) -> dict:
+    obs = lo.observed
+    entry = {"scenario": str(lo.scenario_path), "title": lo.loaded.scenario.metadata.title,
+             "observed": str(lo.path), "as_of": lo.loaded.scenario.metadata.as_of.isoformat(),
+             "resolved_on": obs.resolved_on.isoformat(), "engine": engine,
+             "scenario_hash": lo.loaded.digest, "recorded_hash": obs.scenario_hash,
+             "edited_after_outcomes": lo.edited_after_outcomes, **scored}
+    if lo.forecast_path is not None:
+        entry["frozen_forecast"] = frozen_forecast_check(lo)
+    return entry
+
+
+def frozen_forecast_check(lo: LoadedObserved) -> dict:
+    """Whether the frozen forecast named by the observed file exists and was made from this very scenario."""
+    import json
+
+    path = lo.forecast_path
+    out = {"path": str(path), "exists": path.is_file()}
+    if out["exists"]:
+        try:
+            frozen = json.loads(path.read_text(encoding="utf-8"))
+            out["scenario_hash"] = frozen.get("scenario_hash")
+            out["matches_scenario"] = frozen.get("scenario_hash") == lo.loaded.digest
+        except (OSError, ValueError) as exc:
+            out["error"] = f"cannot read: {exc}"
+    return out
+
+
+def pooled(entries: list[dict], runs: int) -> dict:
+    yes_no = [r for e in entries for r in e["yes_no"]]
+    dists = [r for e in entries for r in e["distributions"]]
+    out = summarise(yes_no, dists, runs)
+    out["scenarios"] = len(entries)
+    out["reliability"] = S.reliability_bins([r["forecast"] for r in yes_no], [r["happened"] for r in yes_no])
+    out["edited_after_outcomes"] = [e["scenario"] for e in entries if e["edited_after_outcomes"]]
+    return out
+
+
+# --------------------------------------------------------------------------- variants
+
+
+@dataclass
+class Variant:
+    """A named what-if applied to every scenario it fits: rule switches and numeric ``name=value`` sets."""
+
+    name: str
+    assignments: list[str] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, text: str) -> Variant:
+        """``NAME:actor.rule=RULE[,name=value...]``; ``*.rule=RULE`` switches every party (or mediator)."""
+        import re
+
+        name, sep, rest = text.partition(":")
+        name = name.strip()
+        parts = [p.strip() for p in rest.split(",") if p.strip()]
+        if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_\-]*", name) or not parts \
+                or any("=" not in p for p in parts):
+            raise ValueError(f"--variant '{text}': expected NAME:actor.rule=RULE or NAME:name=value "
+                             "(several separated by commas), e.g. eu:*.rule=expected_utility")
+        return cls(name, parts)
+
+    def apply(self, loaded) -> tuple[object, dict[str, float], list[str], set[str]] | None:
+        """(scenario, numeric overrides, assignments as applied, the variant's assignments that matched) for
+        this scenario, or None when nothing applies. Raises ValueError (one line) for an unknown rule or bad value."""
+        from ..compiled import Compiled
+        from ..rules import registry
+        from ..rules.switch import switch_rules
+        from ..scenario.params import parse_assignment
+
+        sc = loaded.scenario
+        where = f"--variant {self.name}"
+        actors = {a.id: a for a in sc.actors}
+        choices: dict[str, str] = {}
+        numeric: list[str] = []
+        matched: set[str] = set()
+        for text in self.assignments:
+            target, _, value = (p.strip() for p in text.partition("="))
+            actor, _, fld = target.rpartition(".")
+            if fld != "rule":
+                numeric.append(text)
+                continue
+            if actor == "*":
+                rule = registry().get(value)
+                if rule is None:
+                    raise ValueError(f"{where}: unknown rule '{value}' (known: {', '.join(sorted(registry()))})")
+                mediators = {m.mediator for m in sc.mediation}
+                targets = ([a for a in actors if actors[a].role == "mediator" and a in mediators]
+                           if rule.role == "mediator" else [a for a in actors if actors[a].role == "party"])
+            else:
+                targets = [actor] if actor in actors else []
+            if targets:
+                matched.add(text)
+            choices.update({t: value for t in targets})
+        used = [f"{a}.rule={r}" for a, r in choices.items()]
+        if choices:
+            sc = switch_rules(sc, choices, where)
+        table = Compiled(sc).table
+        overrides = {}
+        for text in numeric:
+            if text.partition("=")[0].strip() in table.index:
+                k, v = parse_assignment(text, table, where)
+                overrides[k] = v
+                used.append(text)
+                matched.add(text)
+        if not used:
+            return None
+        return sc, overrides, used, matched
+
+
+def paired_differences(base: list[dict], variant: list[dict], seed: int) -> dict:
+    """Variant minus baseline, item by item over the same scenarios (in the same order): mean Brier (yes/no),
+    mean CRPS (dates, weeks; counts, times), each with a bootstrap interval across items."""
+    out = {}
+    for key, rows_of, score, scale in (("brier", "yes_no", "brier", None), ("crps_weeks", "distributions", "crps",
+                                                                           "weeks"),
+                                       ("crps_counts", "distributions", "crps", "times")):
+        a = [r[score] for e in base for r in e[rows_of] if scale is None or r["scale"] == scale]
+        b = [r[score] for e in variant for r in e[rows_of] if scale is None or r["scale"] == scale]
+        d = np.asarray(b, dtype=float) - np.asarray(a, dtype=float)
+        entry = S.bootstrap_mean(d, BOOTSTRAP_REPS, seed)
+        entry.update({"baseline": float(np.mean(a)) if a else None, "variant": float(np.mean(b)) if b else None})
+        out[key] = entry
+    return out
+
+
+def score_variant(var: Variant, items, entries: list[dict], runs: int, seed: int, engine: str) -> dict:
+    """A variant on the same runs as the baseline, compared on the scenarios it changes.
+
+    A scenario where the variant cannot apply (no such actor or parameter, or the switched rule does not
+    fit the scenario) is left out and listed with the reason; if it applies nowhere, ValueError (one line)."""
+    from ..compiled import Compiled
+    from ..runner import resolve_engine
+
+    base, ventries, changed, skipped, matched = [], [], [], [], set()
+    for (lo, _), entry in zip(items, entries):
+        try:
+            applied = var.apply(lo.loaded)
+        except ValueError as exc:
+            skipped.append({"scenario": str(lo.scenario_path), "reason": str(exc)})
+            continue
+        if applied is None:
+            skipped.append({"scenario": str(lo.scenario_path), "reason": "no such actor or parameter"})
+            continue
+        sc, overrides, used, hits = applied
+        matched |= hits
+        vc = Compiled(sc)
+        table = simulate(vc, runs, seed, resolve_engine(vc, engine), overrides)
+        base.append(entry)
+        ventries.append({**score_runs(lo, vc, table, runs, seed), "scenario": str(lo.scenario_path),
+                         "edited_after_outcomes": entry["edited_after_outcomes"]})
+        changed.append({"scenario": str(lo.scenario_path), "applied": used})
+    if not changed and any(s["reason"] != "no such actor or parameter" for s in skipped):
+        raise ValueError(next(s["reason"] for s in skipped if s["reason"] != "no such actor or parameter"))
+    unmatched = [a for a in var.assignments if a not in matched]
+    if unmatched:
+        raise ValueError(f"--variant {var.name}: '{unmatched[0]}' applies to no scenario here "
+                         "(no such actor or parameter; see `diplosim params SCENARIO`)")
+    return {"name": var.name, "assignments": var.assignments, "changed": changed, "skipped": skipped,
+            "pooled": pooled(ventries, runs), "baseline_pooled": pooled(base, runs),
+            "vs_baseline": paired_differences(base, ventries, seed)}
+
+
+# --------------------------------------------------------------------------- the whole backtest
+
+
+def backtest(items: list[tuple[LoadedObserved, object]], runs: int, seed: int, engine: str = "auto",
+             variants: list[Variant] = ()) -> dict:
+    """Score every (observed file, compiled scenario) pair, pool them, and compare variants on the same runs."""
+    from ..runner import resolve_engine
+
+    entries = []
+    for lo, compiled in items:
+        eng = resolve_engine(compiled, engine)
+        table = simulate(compiled, runs, seed, eng)
+        entries.append(scenario_entry(lo, compiled, eng, score_runs(lo, compiled, table, runs, seed)))
+    out = {"runs": runs, "seed": seed, "scenarios": entries, "pooled": pooled(entries, runs), "variants": []}
+    for var in variants:
+        out["variants"].append(score_variant(var, items, entries, runs, seed, engine))
+    return out

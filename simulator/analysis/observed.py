@@ -1,103 +1,220 @@
-"""Observed-outcomes files: what actually happened, for backtests. Validated like scenarios.
+"""Observed-outcomes files (version 2): what actually happened, for backtests. Validated like scenarios.
+
+``scenarios/<name>.observed.yaml`` sits beside ``scenarios/<name>.yaml`` and is
+committed after it:
 
 ```yaml
-schema_version: 1
-as_of: 2025-01-15                # when these outcomes were resolved
-sources:
-  - {id: report1, title: ..., publisher: ..., date: 2023-05-10}
-outcomes:                         # resolved answers of the scenario's questions
-  - {question: fm_before_round1, answer: true, source: report1}
-  - {question: fm_meeting_date, date: 2023-05-10, source: report1}   # a date question
-events:                           # dated meetings (first meeting of a level)
-  - {meeting: fm_meeting, date: 2023-05-10, source: report1}
+schema_version: 2
+kind: observed
+scenario: syria_turkey_2023.yaml       # relative to this file
+scenario_hash: 3f1a77ca88415600        # `diplosim validate SCENARIO` when the outcomes were recorded
+forecast: null                         # optional: a frozen forecast (`diplosim forecast`), relative
+resolved_on: 2025-01-15
+sources: [...]                         # bibliographic records, as in scenarios
+questions:
+  - {question: fm_before_round1, answer: true, evidence: [{source: r, note: "..."}]}
+  - {question: fm_meeting_date, date: 2023-05-10, evidence: [...]}   # or happened: false
+  - {question: n_rounds, count: 3, evidence: [...]}
+milestones:
+  - {milestone: fm_meeting, date: 2023-05-10, evidence: [...]}       # or happened: false
 ```
+
+Checks, one line per problem: the scenario exists and loads; every question and
+milestone exists in it; the answer's form fits the question's kind (the question
+class says which fields it takes); sources and evidence as in scenarios; every
+outcome date is after the scenario's ``as_of`` and not after ``resolved_on``;
+nothing is resolved twice. A ``scenario_hash`` that differs from the scenario's
+is not an error: backtests report it (``edited_after_outcomes``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..scenario.loader import load_document, problems_at
-from ..lang.base import MilestoneRef
-from ..scenario.schema import Id, Scenario, Source, Strict
+from ..lang.base import Evidence, Id, MilestoneRef, Strict
+from ..scenario.loader import LoadedScenario, Problem, ScenarioError, load_document, problems_at, read_yaml
+from ..scenario.schema import Source
+
+SUFFIX = ".observed.yaml"
 
 
-class ObservedSource(Strict):
-    id: Id
-    title: str
-    publisher: str
-    date: dt.date
-    url: str | None = None
+class Resolved(Strict):
+    """Common part of a resolved outcome: the evidence for it."""
+
+    evidence: list[Evidence] = Field(min_length=1)
 
 
-class Outcome(Strict):
-    question: Id
-    answer: bool | None = None
-    date: dt.date | None = Field(default=None, description="for a date question; omit if it did not happen")
-    source: Id
-    note: str | None = None
+class DatedOutcome(Resolved):
+    """A first date, or ``happened: false`` (not by the end)."""
+
+    date: dt.date | None = None
+    happened: bool | None = None
 
     @model_validator(mode="after")
-    def _answer_or_date(self):
-        if self.answer is not None and self.date is not None:
-            raise ValueError("give 'answer' (yes/no question) or 'date' (date question), not both")
+    def _date_or_not(self):
+        if self.date is None and self.happened is True:
+            raise ValueError("'happened: true' needs the 'date' it first happened")
+        if self.date is not None and self.happened is False:
+            raise ValueError("give 'date' or 'happened: false', not both")
         return self
 
 
-class ObservedEvent(Strict):
-    milestone: MilestoneRef = Field(alias="meeting")
+class QuestionOutcome(DatedOutcome):
+    """The resolved answer of one scenario question: ``answer`` (yes/no), ``date``/``happened`` or ``count``."""
 
-    model_config = Strict.model_config | {"populate_by_name": True}
+    question: Id
+    answer: bool | None = None
+    count: int | None = Field(default=None, ge=0)
 
-    date: dt.date
-    source: Id
-    note: str | None = None
+    def given(self) -> list[str]:
+        """The answer fields this outcome gives (to check against the question's kind)."""
+        return [f for f in ("answer", "date", "happened", "count") if getattr(self, f) is not None]
+
+
+class MilestoneOutcome(DatedOutcome):
+    """The first date a scenario milestone happened, or ``happened: false``."""
+
+    milestone: MilestoneRef
+
+    @model_validator(mode="after")
+    def _something(self):
+        if self.date is None and self.happened is None:
+            raise ValueError("give 'date' (the first date it happened) or 'happened: false'")
+        return self
 
 
 class Observed(Strict):
-    schema_version: Literal[1]
-    as_of: dt.date
-    sources: list[ObservedSource] = Field(min_length=1)
-    outcomes: list[Outcome] = []
-    events: list[ObservedEvent] = []
+    schema_version: Literal[2]
+    kind: Literal["observed"]
+    scenario: str = Field(description="the scenario file, relative to this file")
+    scenario_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{16}$",
+                                      description="the scenario's hash when the outcomes were recorded")
+    forecast: str | None = Field(default=None, description="a frozen forecast JSON, relative to this file")
+    resolved_on: dt.date = Field(description="when the outcomes were looked up")
+    sources: list[Source] = Field(min_length=1)
+    questions: list[QuestionOutcome] = []
+    milestones: list[MilestoneOutcome] = []
 
 
-def load_observed(path: str | Path, scenario: Scenario) -> Observed:
-    """Load an observed-outcomes file and check it against the scenario it tests (one line per problem)."""
+@dataclass(frozen=True)
+class LoadedObserved:
+    observed: Observed
+    path: Path
+    loaded: LoadedScenario  # the scenario it resolves, as it is now
+
+    @property
+    def scenario_path(self) -> Path:
+        return self.loaded.path
+
+    @property
+    def edited_after_outcomes(self) -> bool:
+        """True when the scenario's hash differs from the one the outcomes were recorded against."""
+        rec = self.observed.scenario_hash
+        return rec is not None and rec != self.loaded.digest
+
+    @property
+    def forecast_path(self) -> Path | None:
+        f = self.observed.forecast
+        return None if f is None else self.path.parent / f
+
+
+def is_observed(path: str | Path) -> bool:
+    """Whether a YAML file declares itself an observed-outcomes file (``kind: observed``); False if unreadable."""
+    try:
+        data, _, _ = read_yaml(Path(path))
+    except ScenarioError:
+        return Path(path).name.endswith(SUFFIX)
+    return isinstance(data, dict) and data.get("kind") == "observed"
+
+
+def observed_beside(scenario: str | Path) -> Path:
+    """``<name>.observed.yaml`` beside ``<name>.yaml``."""
+    p = Path(scenario)
+    return p.with_name(p.name.removesuffix(".yaml").removesuffix(".yml") + SUFFIX)
+
+
+def load_observed(path: str | Path, *, check_sources: bool = True,
+                  scenario: LoadedScenario | None = None) -> LoadedObserved:
+    """Load and check an observed-outcomes file and the scenario it names; ScenarioError lists every problem.
+
+    ``scenario`` (already loaded) is used instead of reading the file the observed file names (the old
+    ``backtest SCENARIO --observed FILE`` form).
+    """
+    from ..scenario import load
+    from ..scenario.semantics import check_sources_and_evidence
+
     path = Path(path)
+    data, locs, _ = read_yaml(path)
+    if isinstance(data, dict) and data.get("schema_version") == 1:
+        line, col = locs.get(("schema_version",), (1, 1))
+        raise ScenarioError([Problem(str(path), line, col, "schema_version",
+                                     "version-1 observed files are no longer read: write version 2 "
+                                     "(kind: observed, scenario, questions, milestones; see docs/track-record.md)")])
     obs, locs, _ = load_document(path, Observed, "an observed-outcomes file")
     found: list[tuple[tuple, str]] = []
-    src = {s.id for s in obs.sources}
-    questions = {q.id: q for q in scenario.questions}
-    levels = [m.id for m, _ in scenario.all_milestones]
-    for k, o in enumerate(obs.outcomes):
-        if o.source not in src:
-            found.append((("outcomes", k, "source"), f"unknown source '{o.source}'"))
+    if scenario is None:
+        target = path.parent / obs.scenario
+        if not target.is_file():
+            raise problems_at(path, locs, [(("scenario",), f"scenario file '{obs.scenario}' not found "
+                                            f"(looked for {target})")])
+        try:
+            scenario = load(target, check_sources=check_sources)
+        except ScenarioError as exc:
+            raise problems_at(path, locs, [(("scenario",), f"scenario '{obs.scenario}' does not load "
+                                            f"({len(exc.problems)} problem{'s' if len(exc.problems) > 1 else ''}; "
+                                            f"first: {exc.problems[0]})")]) from None
+    sc = scenario.scenario
+    as_of = sc.metadata.as_of
+    err = lambda p, m: found.append((p, m))  # noqa: E731
+
+    questions = {q.id: q for q in sc.questions}
+    seen: dict[str, int] = {}
+    for k, o in enumerate(obs.questions):
+        here = ("questions", k)
         q = questions.get(o.question)
         if q is None:
-            found.append((("outcomes", k, "question"),
-                          f"unknown question '{o.question}' (known: {', '.join(questions)})"))
-        elif q.answer_kind == "date" and o.answer is not None:
-            found.append((("outcomes", k, "answer"), f"'{q.id}' is a date question: give 'date' (or omit it)"))
-        elif q.answer_kind != "date" and o.answer is None:
-            found.append((("outcomes", k, "answer"), f"'{q.id}' is a yes/no question: give 'answer'"))
-    for k, e in enumerate(obs.events):
-        if e.source not in src:
-            found.append((("events", k, "source"), f"unknown source '{e.source}'"))
-        if e.milestone not in levels:
-            found.append((("events", k, "meeting"),
-                          f"unknown milestone '{e.milestone}' (known: {', '.join(levels)})"))
-    seen = set()
-    for k, o in enumerate(obs.outcomes):
+            err((*here, "question"), f"unknown question '{o.question}' (known: {', '.join(questions)})")
+        else:
+            wrong = q.outcome_problem(o.given())
+            if wrong is not None:
+                err((*here, wrong[0]), wrong[1])
         if o.question in seen:
-            found.append((("outcomes", k, "question"), f"question '{o.question}' is resolved twice"))
-        seen.add(o.question)
-    if not obs.outcomes and not obs.events:
-        found.append(((), "no outcomes and no events to score"))
+            err((*here, "question"), f"question '{o.question}' is resolved twice (also questions[{seen[o.question]}])")
+        seen.setdefault(o.question, k)
+    milestones = [m.id for m, _ in sc.all_milestones]
+    seen = {}
+    for k, m in enumerate(obs.milestones):
+        here = ("milestones", k)
+        if m.milestone not in milestones:
+            err((*here, "milestone"), f"unknown milestone '{m.milestone}' (known: {', '.join(milestones)})")
+        if m.milestone in seen:
+            err((*here, "milestone"),
+                f"milestone '{m.milestone}' is resolved twice (also milestones[{seen[m.milestone]}])")
+        seen.setdefault(m.milestone, k)
+    for group, items in (("questions", obs.questions), ("milestones", obs.milestones)):
+        for k, o in enumerate(items):
+            if o.date is None:
+                continue
+            if o.date <= as_of:
+                err((group, k, "date"), f"{o.date} is not after the scenario's as_of ({as_of}): an outcome known "
+                    "by then is history, not a forecast")
+            elif o.date > obs.resolved_on:
+                err((group, k, "date"), f"{o.date} is after resolved_on ({obs.resolved_on})")
+    for k, s in enumerate(obs.sources):
+        if s.date > obs.resolved_on:
+            err(("sources", k, "date"), f"source dated {s.date} is after resolved_on ({obs.resolved_on})")
+    evidence = [((group, k, "evidence", j), ev) for group, items in (("questions", obs.questions),
+                                                                     ("milestones", obs.milestones))
+                for k, o in enumerate(items) for j, ev in enumerate(o.evidence)]
+    check_sources_and_evidence(obs.sources, evidence, path.parent, err, check_sources=check_sources,
+                               relative_to="the observed file")
+    if not obs.questions and not obs.milestones:
+        err((), "no questions and no milestones resolved: nothing to score")
     if found:
         raise problems_at(path, locs, found)
-    return obs
+    return LoadedObserved(obs, path, scenario)

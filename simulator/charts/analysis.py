@@ -1,4 +1,4 @@
-"""Charts of the analysis commands: explanations, comparisons, Sobol indices, calibration."""
+"""Charts of the analysis commands: explanations, comparisons, Sobol indices (calibration: ``charts.track``)."""
 
 from __future__ import annotations
 
@@ -83,37 +83,4 @@ def tornado(indices: dict, question: str | None = None) -> go.Figure:
     fig.update_layout(title=wrap(f"Which parameters drive '{q['text']}'? (Sobol indices, 95% intervals)", 90),
                       barmode="group", xaxis=dict(title="Share of variance"), yaxis=dict(title="Parameter"),
                       template="plotly_white", height=max(320, 40 * len(names) + 160))
-    return fig
-
-
-def reliability(backtest: dict, bins: int = 5) -> go.Figure:
-    """``backtest``: forecast probability against what happened, per question and per forecast bin."""
-    qs = backtest["questions"]
-    p = np.array([q["forecast"] for q in qs], dtype=float)
-    o = np.array([float(q["observed"]) for q in qs])
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfect calibration",
-                             line=dict(color="grey", dash="dash"), hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=p, y=o, mode="markers", name="questions",
-                             text=[wrap(q["text"], 60) for q in qs], marker=dict(size=10, opacity=0.7),
-                             hovertemplate="%{text}<br>forecast %{x:.1%}, observed %{y:.0f}<extra></extra>"))
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
-    xs, ys, ns = [], [], []
-    for b in range(bins):
-        inside = which == b
-        if inside.any():
-            xs.append(p[inside].mean())
-            ys.append(o[inside].mean())
-            ns.append(int(inside.sum()))
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=f"observed share per forecast bin ({bins} bins)",
-                             marker=dict(size=[8 + 3 * n for n in ns]), customdata=ns,
-                             hovertemplate="mean forecast %{x:.1%}: happened %{y:.0%} of %{customdata} "
-                                           "questions<extra></extra>"))
-    overall = backtest.get("overall") or {}
-    note = f" - mean Brier {overall['brier']:.3f} (0.250 for 50%)" if "brier" in overall else ""
-    fig.update_layout(title=f"Were the forecasts calibrated? ({len(qs)} questions{note})",
-                      xaxis=dict(title="Forecast probability", tickformat=".0%", range=[-0.02, 1.02]),
-                      yaxis=dict(title="Observed (1 = happened)", tickformat=".0%", range=[-0.05, 1.05]),
-                      template="plotly_white", height=480)
     return fig

@@ -327,7 +327,7 @@ def scenario_tables(compiled) -> list[tuple[str, list[str], list[list[str]]]]:
     if sc.effects:
         out.append(("Triggered effects", ["when", "changes"],
                     [[e.when.label(w), _changes(w, e.changes)] for e in sc.effects]))
-    out.append(("Questions", ["question", "kind", "asks"], [[q.text, _question_kind(q), _question_asks(compiled, q)]
+    out.append(("Questions", ["question", "kind", "asks"], [[q.text, q.kind_label, _question_asks(compiled, q)]
                                                               for q in compiled.questions]))
     return out
 
@@ -344,10 +344,6 @@ def _extras(compiled, m) -> str:
     text = milestone_value(compiled, m)
     parts = [p for p in text.split("; ")[1:] if not p.startswith(("also present", "requires:"))]
     return "; ".join(parts) or "-"
-
-
-def _question_kind(q) -> str:
-    return {"probability": "yes/no", "date": "date", "count": "count"}.get(q.answer_kind, q.answer_kind)
 
 
 def _question_asks(compiled, q) -> str:

@@ -1,4 +1,4 @@
-"""``diplosim compare``, ``diplosim backtest`` and ``diplosim explain``."""
+"""``diplosim compare``, ``diplosim explain``, ``diplosim sensitivity`` and ``diplosim discover``."""
 
 from __future__ import annotations
 
@@ -89,67 +89,6 @@ def compare(
         t.add_row(lv["name"], pct(lv["a_p"]), pct(lv["b_p"]), lv["a_median"] or "not by end",
                   lv["b_median"] or "not by end", shift)
     con.print(t)
-
-
-@app.command()
-def backtest(
-    scenario: Path = typer.Argument(..., help="scenario file"),
-    observed: Path = typer.Option(..., "--observed", help="observed-outcomes YAML file"),
-    runs: int = typer.Option(1000, "--runs", "-n", min=2),
-    seed: int = typer.Option(0, "--seed", "-s", min=0),
-    engine: str = typer.Option("auto", "--engine"),
-    as_json: bool = typer.Option(False, "--json"),
-    html_out: Path = typer.Option(None, "--html", help="also write the chart as a self-contained HTML file"),
-) -> None:
-    """Score the scenario's forecasts against observed outcomes (Brier, log score, PIT of dated events)."""
-    from ..analysis.backtest import backtest as run_backtest
-    from ..analysis.observed import load_observed
-    from ..compiled import Compiled
-    from ..scenario import ScenarioError
-
-    check_html_path(html_out)
-    loaded = load_or_exit(scenario)
-    try:
-        obs = load_observed(observed, loaded.scenario)
-    except ScenarioError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
-        raise typer.Exit(2) from None
-    compiled = Compiled(loaded.scenario)
-    res = run_backtest(compiled, obs, runs, seed, engine_or_exit(compiled, engine))
-    if html_out is not None and res["questions"]:
-        from ..charts.analysis import reliability
-
-        write_charts(html_out, f"diplosim backtest of {scenario.name}", [("calibration", "Calibration",
-                                                                          reliability(res))])
-    if as_json:
-        typer.echo(json.dumps(res, indent=2))
-        return
-    from rich.table import Table
-
-    con = _console()
-    t = Table(title=f"Backtest of {scenario} ({runs} runs, seed {seed})", title_justify="left")
-    for col in ("question", "forecast", "95% interval", "observed", "Brier", "log score", "prior"):
-        t.add_column(col)
-    for q in res["questions"]:
-        t.add_row(q["text"], pct(q["forecast"]), f"[{pct(q['low'])}, {pct(q['high'])}]",
-                  "yes" if q["observed"] else "no", f"{q['brier']:.3f}", f"{q['log_score']:.3f}",
-                  pct(q["prior"]) if "prior" in q else "-")
-    con.print(t)
-    if res["events"]:
-        t = Table(title="Dated events: where the observed date falls in the forecast", title_justify="left")
-        for col in ("meeting", "observed", "forecast median", "share of runs by then (PIT)"):
-            t.add_column(col)
-        for e in res["events"]:
-            t.add_row(e["meeting"], e["observed_date"], e["forecast_median"] or "not by end", pct(e["pit"]))
-        con.print(t)
-    o = res["overall"]
-    if o:
-        line = (f"mean Brier {o['brier']:.3f} vs 0.250 for 50% (skill {o['skill_vs_50']:+.2f}); "
-                f"mean log score {o['log_score']:.3f} vs {o['baseline_50_log_score']:.3f}")
-        if "prior_brier" in o:
-            line += f"; against the priors: {o['brier_on_those']:.3f} vs {o['prior_brier']:.3f}"
-        con.print(line)
 
 
 @app.command()

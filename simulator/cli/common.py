@@ -17,6 +17,12 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
+def print_problems(exc) -> None:
+    """A ScenarioError's problems on stderr, one line each."""
+    for problem in exc.problems:
+        typer.echo(str(problem), err=True)
+
+
 def load_or_exit(path: Path):
     """Load and validate a scenario, or print its problems (one line each) and exit 2."""
     from ..scenario import ScenarioError, load
@@ -24,8 +30,7 @@ def load_or_exit(path: Path):
     try:
         return load(path)
     except ScenarioError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
+        print_problems(exc)
         raise typer.Exit(EXIT_USAGE) from None
 
 

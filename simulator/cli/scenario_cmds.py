@@ -8,30 +8,56 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import EXIT_USAGE, load_or_exit
+from .common import EXIT_USAGE, load_or_exit, print_problems
+
+
+def _plural(k: int, what: str) -> str:
+    return f"{k} {what}{'' if k == 1 else 's'}"
+
+
+def _validate_scenario(path: Path) -> str:
+    from ..scenario import load
+
+    loaded = load(path)
+    sc = loaded.scenario
+    kinds = {}
+    for m, _ in sc.all_milestones:
+        kinds[m.noun()] = kinds.get(m.noun(), 0) + 1
+    what = ", ".join(_plural(n, k) for k, n in kinds.items())
+    return (f"{path}: ok (schema {sc.schema_version}; {len(sc.actors)} actors; {what}; "
+            f"{len(sc.questions)} questions; hash {loaded.digest})")
+
+
+def _validate_observed(path: Path) -> str:
+    from ..analysis.observed import load_observed
+
+    lo = load_observed(path)
+    obs = lo.observed
+    if obs.scenario_hash is None:
+        hashed = "no scenario_hash recorded"
+    elif lo.edited_after_outcomes:
+        hashed = f"scenario hash {lo.loaded.digest} differs from the recorded {obs.scenario_hash}: edited after outcomes"
+    else:
+        hashed = f"scenario hash {lo.loaded.digest}"
+    return (f"{path}: ok (observed outcomes of {obs.scenario}: {_plural(len(obs.questions), 'question')}, "
+            f"{_plural(len(obs.milestones), 'milestone')}, resolved {obs.resolved_on}; {hashed})")
 
 
 @app.command()
-def validate(files: list[Path] = typer.Argument(..., help="scenario files to check")) -> None:
-    """Check scenario files: one line per problem (file:line:col: field: message), exit 2 if any."""
-    from ..scenario import ScenarioError, load
+def validate(files: list[Path] = typer.Argument(..., help="scenario files or observed-outcomes files "
+                                               "(kind: observed) to check")) -> None:
+    """Check scenario and observed-outcomes files: one line per problem (file:line:col: field: message), exit 2
+    if any."""
+    from ..analysis.observed import is_observed
+    from ..scenario import ScenarioError
 
     bad = 0
     for path in files:
         try:
-            loaded = load(path)
+            typer.echo(_validate_observed(path) if is_observed(path) else _validate_scenario(path))
         except ScenarioError as exc:
             bad += 1
-            for problem in exc.problems:
-                typer.echo(str(problem), err=True)
-            continue
-        sc = loaded.scenario
-        kinds = {}
-        for m, _ in sc.all_milestones:
-            kinds[m.noun()] = kinds.get(m.noun(), 0) + 1
-        what = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds.items())
-        typer.echo(f"{path}: ok (schema {sc.schema_version}; {len(sc.actors)} actors; {what}; "
-                   f"{len(sc.questions)} questions; hash {loaded.digest})")
+            print_problems(exc)
     if bad:
         raise typer.Exit(EXIT_USAGE)
 

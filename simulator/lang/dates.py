@@ -26,3 +26,15 @@ def from_day(day: int) -> dt.date | None:
 
 def describe_date(ref) -> str:
     return ref.isoformat() if isinstance(ref, dt.date) else str(ref)
+
+
+def weeks_after(days, start_day: int, end_day: int) -> np.ndarray:
+    """Days (epoch day numbers; NaN or None = not by the end, as is any day after ``end_day``) as weeks
+    after ``start_day``; "not by the end" becomes the point one week after the end."""
+    d = np.atleast_1d(np.asarray(days))
+    if d.dtype == object:
+        d = np.array([np.nan if v is None else v for v in d], dtype=float)
+    d = d.astype(float)
+    never = (end_day - start_day) / 7.0 + 1.0
+    late = ~np.isfinite(d) | (d > end_day)
+    return np.where(late, never, (np.where(late, start_day, d) - start_day) / 7.0)

@@ -2,7 +2,11 @@
 
 Each class holds its schema, its checks, its record column type, how it is
 tracked step by step on the run state (arrays over runs, both engines) and
-how a summary reads it (``answer_kind``: probability, date or count).
+how a summary reads it (``answer_kind``: probability, date or count), and how a
+backtest reads and scores it: the form of its observed outcome (``outcome_fields``)
+and the numbers a forecast and an outcome are compared on (``forecast_values``,
+``observed_value``; ``scale`` None means a probability, scored by Brier and log
+score, otherwise a distribution scored by CRPS in those units).
 """
 
 from __future__ import annotations
@@ -14,12 +18,36 @@ from pydantic import Discriminator, Field, Tag, model_validator
 
 from .base import DateRef, Id, MilestoneRef, Param, Strict
 from .conditions import AnyCondition
-from .dates import NEVER
+from .dates import NEVER, to_day, weeks_after
+
+
+def date_weeks(column, c) -> np.ndarray:
+    """Per run, weeks after the calendar start of a date32 record column; "not by the end" (null) is the
+    point one week after the calendar end (``dates.weeks_after``)."""
+    days = np.asarray(column.cast("int32").to_numpy(zero_copy_only=False), dtype=float)  # nulls -> NaN
+    return weeks_after(days, c.min_day, c.max_day)
+
+
+def observed_date_weeks(date, c) -> float:
+    """An observed first date (None = did not happen by the end) on the scale of ``date_weeks``.
+
+    Runs date what happens in a step by the step's first day, so an observed date is moved back to the
+    first day of the step that contains it (a date after the calendar end is "not by the end")."""
+    if date is None:
+        return float(weeks_after([None], c.min_day, c.max_day)[0])
+    day = to_day(date)
+    if c.min_day <= day <= c.max_day:
+        day = int(c.days[max(int(np.searchsorted(c.days, day, side="right")) - 1, 0)])
+    return float(weeks_after([day], c.min_day, c.max_day)[0])
 
 
 class QuestionBase(Strict):
     answer_kind: ClassVar[str]
     arrow_type: ClassVar[str]  # 'bool', 'date32' or 'int32'
+    kind_label: ClassVar[str]  # words: 'yes/no', 'date' or 'count'
+    outcome_fields: ClassVar[tuple[str, ...]]  # the fields an observed outcome of this kind gives
+    outcome_hint: ClassVar[str]
+    scale: ClassVar[str | None] = None  # None: a probability; else the unit of a distribution's CRPS
 
     id: Id
     text: str
@@ -44,12 +72,31 @@ class QuestionBase(Strict):
     def per_run(self, column) -> np.ndarray:
         """The number each run contributes to this question's estimate, from its record column
         (1/0 for yes/no; for a date, 1 if it happened within the calendar; for a count, the count)."""
-        if self.answer_kind == "date":
-            return np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=float)
         import pyarrow as pa
         import pyarrow.compute as pc
 
         return np.asarray(pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False), dtype=float)
+
+    # ---- backtests
+    def outcome_problem(self, given: list[str]) -> tuple[str, str] | None:
+        """(field, message) when an observed outcome giving the fields ``given`` does not fit this kind."""
+        wrong = [f for f in given if f not in self.outcome_fields]
+        if wrong or not given:
+            return (wrong[0] if wrong else "question",
+                    f"'{self.id}' is a {self.kind_label} question: give {self.outcome_hint}")
+        return None
+
+    def forecast_values(self, column, c) -> np.ndarray:
+        """Per run, the number scored against the outcome (1/0 for yes/no)."""
+        return self.per_run(column)
+
+    def observed_value(self, outcome, c) -> float:
+        """The observed outcome on the scale of ``forecast_values``."""
+        raise NotImplementedError
+
+    def observed_words(self, outcome) -> str:
+        """The outcome in words, for tables."""
+        raise NotImplementedError
 
 
 class YesNo(QuestionBase):
@@ -57,6 +104,9 @@ class YesNo(QuestionBase):
 
     answer_kind: ClassVar[str] = "probability"
     arrow_type: ClassVar[str] = "bool"
+    kind_label: ClassVar[str] = "yes/no"
+    outcome_fields: ClassVar[tuple[str, ...]] = ("answer",)
+    outcome_hint: ClassVar[str] = "'answer: true' or 'answer: false'"
     when: AnyCondition
     by: DateRef | None = Field(default=None, description="on or before this date (default: the calendar end)")
     before: DateRef | None = Field(default=None, description="strictly before this date (instead of 'by')")
@@ -82,6 +132,12 @@ class YesNo(QuestionBase):
                 ctx.error((*path, f.rstrip("_")), f"'{ref}' is not a fixed date: a question's window needs one "
                           "(ask about order with a condition, e.g. all: [held: A, not: held: B])")
 
+    def observed_value(self, outcome, c) -> float:
+        return float(outcome.answer)
+
+    def observed_words(self, outcome) -> str:
+        return "yes" if outcome.answer else "no"
+
     def window(self, c) -> tuple[int, int]:
         lo = c.min_day if self.from_ is None else c.static_day(self.from_)
         if self.before is not None:
@@ -106,7 +162,23 @@ class DateOf(QuestionBase):
 
     answer_kind: ClassVar[str] = "date"
     arrow_type: ClassVar[str] = "date32"
+    kind_label: ClassVar[str] = "date"
+    outcome_fields: ClassVar[tuple[str, ...]] = ("date", "happened")
+    outcome_hint: ClassVar[str] = "'date' (the first date it happened) or 'happened: false'"
+    scale: ClassVar[str | None] = "weeks"
     date_of: MilestoneRef
+
+    def per_run(self, column) -> np.ndarray:
+        return np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=float)
+
+    def forecast_values(self, column, c) -> np.ndarray:
+        return date_weeks(column, c)
+
+    def observed_value(self, outcome, c) -> float:
+        return observed_date_weeks(outcome.date, c)
+
+    def observed_words(self, outcome) -> str:
+        return outcome.date.isoformat() if outcome.date is not None else "not by the end"
 
     def check(self, ctx, path):
         ctx.ref((*path, "date_of"), self.date_of, "milestone or event", pool=ctx.pools["dated"])
@@ -126,8 +198,18 @@ class CountOf(QuestionBase):
 
     answer_kind: ClassVar[str] = "count"
     arrow_type: ClassVar[str] = "int32"
+    kind_label: ClassVar[str] = "count"
+    outcome_fields: ClassVar[tuple[str, ...]] = ("count",)
+    outcome_hint: ClassVar[str] = "'count' (how many times)"
+    scale: ClassVar[str | None] = "times"
     count: MilestoneRef
     by: DateRef | None = None
+
+    def observed_value(self, outcome, c) -> float:
+        return float(outcome.count)
+
+    def observed_words(self, outcome) -> str:
+        return f"{outcome.count} time{'s' if outcome.count != 1 else ''}"
 
     def check(self, ctx, path):
         ctx.ref((*path, "count"), self.count, "milestone")

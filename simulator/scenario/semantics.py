@@ -116,10 +116,6 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
     for k, q in enumerate(sc.questions):
         if qids.index(q.id) != k:
             err(("questions", k, "id"), f"question id '{q.id}' is already used")
-    src_ids = [s.id for s in sc.sources]
-    for k, s in enumerate(sc.sources):
-        if src_ids.index(s.id) != k:
-            err(("sources", k, "id"), f"source id '{s.id}' is already used")
 
     # ---- actors and their rules
     from .params import deciders
@@ -282,17 +278,36 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
         if s.date > as_of:
             err(("sources", k, "date"), f"source dated {s.date} is after the scenario's as_of date "
                 f"({as_of}): no hindsight")
+    check_sources_and_evidence(sc.sources, _evidence(sc), base_dir, err, check_sources=check_sources)
+
+    # ---- cycles among milestone prerequisites (requires, preconditions)
+    if not ctx.errors:
+        cycle = find_cycle(sc)
+        if cycle is not None:
+            path, names_ = cycle
+            err(path, "prerequisite cycle (each must come before the next): " + " -> ".join(names_))
+    return ctx.errors
+
+
+def check_sources_and_evidence(sources, evidence, base_dir: Path, err, *, check_sources: bool = True,
+                               relative_to: str = "the scenario file") -> None:
+    """Sources' local texts are readable and ids unique; each (path, Evidence) names a declared source, and a
+    quote occurs in that source's text. Shared by scenarios and observed-outcomes files."""
+    src_ids = [s.id for s in sources]
+    for k, s in enumerate(sources):
+        if src_ids.index(s.id) != k:
+            err(("sources", k, "id"), f"source id '{s.id}' is already used")
     texts: dict[str, str | None] = {}
-    for k, s in enumerate(sc.sources):
+    for k, s in enumerate(sources):
         if s.file is None or not check_sources:
             continue
         try:
             texts[s.id] = normalise_text(source_body((base_dir / s.file).read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError):
-            err(("sources", k, "file"), f"cannot read source text '{s.file}' (relative to the scenario file)")
+            err(("sources", k, "file"), f"cannot read source text '{s.file}' (relative to {relative_to})")
             texts[s.id] = None
-    by_id = {s.id: s for s in sc.sources}
-    for path, ev in _evidence(sc):
+    by_id = {s.id: s for s in sources}
+    for path, ev in evidence:
         if ev.source not in by_id:
             err((*path, "source"), f"unknown source '{ev.source}' (known: {', '.join(src_ids)})")
         elif ev.quote is not None:
@@ -302,14 +317,6 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
             elif check_sources and texts.get(ev.source) is not None \
                     and normalise_text(ev.quote) not in texts[ev.source]:
                 err((*path, "quote"), f"quote does not occur in the text of source '{ev.source}'")
-
-    # ---- cycles among milestone prerequisites (requires, preconditions)
-    if not ctx.errors:
-        cycle = find_cycle(sc)
-        if cycle is not None:
-            path, names_ = cycle
-            err(path, "prerequisite cycle (each must come before the next): " + " -> ".join(names_))
-    return ctx.errors
 
 
 def _in_range(err, path, p, lo, hi):

@@ -1,0 +1,249 @@
+"""``diplosim forecast`` (a frozen forecast) and ``diplosim backtest`` (a track record across a corpus)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import (
+    EXIT_USAGE,
+    check_html_path,
+    engine_or_exit,
+    fail,
+    load_or_exit,
+    parse_sets,
+    print_problems,
+    write_charts,
+)
+from .render import output_console, pct
+
+
+@app.command()
+def forecast(
+    scenario: Path = typer.Argument(..., help="scenario file"),
+    runs: int = typer.Option(2000, "--runs", "-n", min=2),
+    seed: int = typer.Option(0, "--seed", "-s", min=0),
+    out: Path = typer.Option(..., "--out", "-o", help="the frozen forecast, a JSON file"),
+    dates: list[str] = typer.Option([], "--date", help="also give the share of runs by this date "
+                                    "(YYYY-MM-DD, repeatable; the scenario's fixed dates are always included)"),
+    sets: list[str] = typer.Option([], "--set", help="what-if: name=value or actor.rule=NAME (repeatable; "
+                                   "recorded in the forecast)"),
+    engine: str = typer.Option("auto", "--engine"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing forecast file"),
+) -> None:
+    """Register a frozen forecast: each question's probability with its interval, each dated milestone's
+    distribution, the scenario's hash, seed, runs, engine and package versions (same seed, same numbers)."""
+    import datetime as dt
+
+    from .common import apply_rule_sets
+
+    if out.exists() and not overwrite:
+        fail(f"--out: '{out}' exists (a frozen forecast is not overwritten; pass --overwrite to replace it)")
+    if out.is_dir() or not out.parent.is_dir():
+        fail(f"--out: cannot write '{out}' (give a file name in an existing directory)")
+    extra = []
+    for text in dates:
+        try:
+            extra.append(dt.date.fromisoformat(text))
+        except ValueError:
+            fail(f"--date: '{text}' is not a date (YYYY-MM-DD)")
+    loaded, rest = apply_rule_sets(load_or_exit(scenario), sets)
+    from ..analysis.forecast import frozen_forecast
+    from ..compiled import Compiled
+
+    compiled = Compiled(loaded.scenario)
+    overrides = parse_sets(rest, compiled.table)
+    eng = engine_or_exit(compiled, engine)
+    result = frozen_forecast(loaded, compiled, runs, seed, eng, overrides=overrides, sets=list(sets),
+                             extra_dates=extra)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    typer.echo(f"forecast of {scenario} ({runs} runs, seed {seed}, {eng} engine, hash {result['scenario_hash']}): "
+               f"{out}")
+
+
+def _observed_files(target: Path, observed: Path | None):
+    """(observed file, scenario already loaded or None) pairs for the backtest's arguments, or exit 2."""
+    from ..analysis.backtest import find_observed
+    from ..analysis.observed import is_observed, observed_beside
+
+    if observed is not None:
+        if target.is_dir():
+            fail(f"--observed: give a scenario file, not the directory '{target}', with --observed")
+        return [(observed, load_or_exit(target))]
+    if target.is_dir():
+        found = find_observed(target)
+        if not found:
+            fail(f"backtest: no observed-outcomes files (<name>.observed.yaml) in '{target}'")
+        return [(p, None) for p in found]
+    if not target.exists():
+        fail(f"backtest: '{target}' not found")
+    if is_observed(target):
+        return [(target, None)]
+    beside = observed_beside(target)
+    if not beside.is_file():
+        fail(f"backtest: '{target}' is a scenario with no observed file beside it ({beside.name}); "
+             "write one or give --observed FILE")
+    return [(beside, None)]
+
+
+@app.command()
+def backtest(
+    target: Path = typer.Argument(..., help="a corpus directory (every <name>.observed.yaml beside <name>.yaml), "
+                                  "an observed-outcomes file, or a scenario file"),
+    observed: Path = typer.Option(None, "--observed", help="observed-outcomes file for a scenario given as TARGET"),
+    runs: int = typer.Option(2000, "--runs", "-n", min=2, help="runs per scenario (and per variant)"),
+    seed: int = typer.Option(0, "--seed", "-s", min=0),
+    variants: list[str] = typer.Option([], "--variant", help="NAME:actor.rule=RULE or NAME:name=value, several "
+                                       "separated by commas; '*.rule=RULE' switches every party (repeatable)"),
+    engine: str = typer.Option("auto", "--engine"),
+    as_json: bool = typer.Option(False, "--json"),
+    html_out: Path = typer.Option(None, "--html", help="also write the reliability diagram and PIT histogram"),
+) -> None:
+    """Score forecasts against observed outcomes, per scenario and pooled: Brier, log score and Murphy
+    decomposition for yes/no questions; CRPS (weeks) and PIT for dates; paired variant comparisons."""
+    from ..analysis.backtest import Variant
+    from ..analysis.backtest import backtest as run_backtest
+    from ..analysis.observed import load_observed
+    from ..compiled import Compiled
+    from ..errors import RuleError
+    from ..scenario import ScenarioError
+
+    check_html_path(html_out)
+    parsed = []
+    for text in variants:
+        try:
+            parsed.append(Variant.parse(text))
+        except ValueError as exc:
+            fail(str(exc))
+    names = [v.name for v in parsed]
+    if len(set(names)) != len(names):
+        fail(f"--variant: the name '{next(n for n in names if names.count(n) > 1)}' is used twice")
+    items, bad = [], False
+    for path, loaded in _observed_files(target, observed):
+        try:
+            lo = load_observed(path, scenario=loaded)
+        except ScenarioError as exc:
+            print_problems(exc)
+            bad = True
+            continue
+        items.append((lo, Compiled(lo.loaded.scenario)))
+    if bad:
+        raise typer.Exit(EXIT_USAGE)
+    for _, compiled in items:
+        engine_or_exit(compiled, engine)
+    try:
+        res = run_backtest(items, runs, seed, engine, parsed)
+    except (ValueError, RuleError) as exc:
+        fail(str(exc))
+    if html_out is not None:
+        from ..charts.track import pit_histogram, reliability_diagram
+
+        figs = [("reliability", "Reliability", reliability_diagram(res)),
+                ("pit", "PIT of dates", pit_histogram(res))]
+        write_charts(html_out, f"diplosim backtest of {target}", figs)
+    if as_json:
+        typer.echo(json.dumps(res, indent=2))
+        return
+    render_backtest(res, output_console())
+
+
+def _num(x, fmt: str = ".3f") -> str:
+    return "-" if x is None else format(x, fmt)
+
+
+def render_backtest(res: dict, con) -> None:
+    """The backtest in words: one table per scenario and kind of item, then the pooled scores and variants."""
+    from rich.table import Table
+
+    for e in res["scenarios"]:
+        con.print(f"[bold]{e['title']}[/bold] ({e['scenario']}; as of {e['as_of']}, outcomes resolved "
+                  f"{e['resolved_on']}; {res['runs']} runs, seed {res['seed']}, {e['engine']} engine)")
+        if e["edited_after_outcomes"]:
+            con.print(f"[red]edited after outcomes[/red]: the scenario's hash is now {e['scenario_hash']}, "
+                      f"the outcomes were recorded against {e['recorded_hash']}")
+        ff = e.get("frozen_forecast")
+        if ff is not None and not (ff.get("exists") and ff.get("matches_scenario")):
+            why = "is missing" if not ff.get("exists") else "was made from another version of the scenario"
+            con.print(f"[yellow]frozen forecast[/yellow] {ff['path']} {why}")
+        if e["yes_no"]:
+            t = Table(title="Yes/no questions", title_justify="left")
+            for col in ("question", "forecast", "95% interval", "happened", "Brier", "log score", "prior"):
+                t.add_column(col)
+            for q in e["yes_no"]:
+                t.add_row(q["text"], pct(q["forecast"]), f"[{pct(q['low'])}, {pct(q['high'])}]", q["observed"],
+                          f"{q['brier']:.3f}", f"{q['log_score']:.3f}", pct(q["prior"]) if "prior" in q else "-")
+            con.print(t)
+        if e["distributions"]:
+            t = Table(title="Dates and counts: the whole forecast distribution against what happened",
+                      title_justify="left")
+            for col in ("question", "observed", "forecast 10% / 50% / 90%", "not by end", "CRPS", "PIT"):
+                t.add_column(col)
+            for d in e["distributions"]:
+                spread = " / ".join(str(v if not isinstance(v, float) else f"{v:g}")
+                                    for v in (d["forecast_p10"], d["forecast_median"], d["forecast_p90"]))
+                t.add_row(d["text"], d["observed"], spread, pct(d.get("p_not_by_end")),
+                          f"{d['crps']:.2f} {d['scale']}", f"{d['pit']:.2f}")
+            con.print(t)
+    render_pooled(res, con)
+
+
+def render_pooled(res: dict, con) -> None:
+    from rich.table import Table
+
+    p = res["pooled"]
+    yn = p["yes_no"]
+    t = Table(title=f"Pooled over {p['scenarios']} scenario{'s' if p['scenarios'] != 1 else ''}",
+              title_justify="left")
+    t.add_column("score")
+    t.add_column("value", justify="right")
+    t.add_column("how to read it")
+    if yn["n"]:
+        m = yn["murphy"]
+        t.add_row("yes/no questions", str(yn["n"]), f"base rate (share that happened) {pct(yn['base_rate'])}")
+        t.add_row("mean Brier", f"{yn['brier']:.3f}", "0 is perfect; always saying 50% scores 0.250")
+        t.add_row("mean log score", f"{yn['log_score']:.3f}", f"higher is better; 50% scores {yn['baseline_50_log_score']:.3f}")
+        t.add_row("skill vs 50%", _num(yn["skill_vs_50"], "+.2f"), "1 - Brier / 0.25; above 0 beats a coin")
+        t.add_row("skill vs base rate", _num(yn["skill_vs_base_rate"], "+.2f"),
+                  f"1 - Brier / {yn['base_rate_brier']:.3f} (always forecasting the base rate)")
+        t.add_row("reliability", f"{m['reliability']:.3f}", f"lower is better: forecast vs observed share per bin "
+                  f"({m['bins']} equal bins)")
+        t.add_row("resolution", f"{m['resolution']:.3f}", "higher is better: how far bins' outcomes move from the "
+                  "base rate")
+        t.add_row("uncertainty", f"{m['uncertainty']:.3f}", "base rate x (1 - base rate): the questions' difficulty")
+        extra = m["within_bin_variance"] - 2 * m["within_bin_covariance"]
+        t.add_row("within-bin terms", f"{extra:+.3f}", "Brier = reliability - resolution + uncertainty + this")
+        if "skill_vs_prior" in yn:
+            t.add_row("skill vs priors", _num(yn["skill_vs_prior"], "+.2f"),
+                      f"on the {yn['questions_with_prior']} questions with an analyst's prior")
+    for key, what in (("dates", "dates (questions and milestones)"), ("counts", "counts")):
+        d = p[key]
+        if d["n"]:
+            t.add_row(what, str(d["n"]), "scored apart from the yes/no questions")
+            t.add_row(f"  mean CRPS ({d['unit']})", f"{d['crps']:.2f}",
+                      "0 is perfect; how far the forecast distribution is from what happened")
+            t.add_row("  mean PIT", f"{d['mean_pit']:.2f}", "0.5 if centred; near 0: earlier/fewer than "
+                      "forecast, near 1: later/more")
+    con.print(t)
+    if p["edited_after_outcomes"]:
+        con.print(f"[red]{len(p['edited_after_outcomes'])} scenario(s) edited after their outcomes were "
+                  f"recorded[/red]: {', '.join(p['edited_after_outcomes'])}")
+    if res["variants"]:
+        t = Table(title="Variants minus baseline on the same runs (95% bootstrap intervals across items)",
+                  title_justify="left")
+        for col in ("variant", "scenarios changed", "mean Brier: as written -> variant", "change (95%)",
+                    "mean CRPS weeks: as written -> variant", "change (95%)"):
+            t.add_column(col)
+        for v in res["variants"]:
+            b, c = v["vs_baseline"]["brier"], v["vs_baseline"]["crps_weeks"]
+            diff = lambda x: "-" if x["mean"] is None else f"{x['mean']:+.3f} [{x['low']:+.3f}, {x['high']:+.3f}]"  # noqa: E731
+            t.add_row(f"{v['name']} ({', '.join(v['assignments'])})", str(len(v["changed"])),
+                      f"{_num(b['baseline'])} -> {_num(b['variant'])}", diff(b),
+                      f"{_num(c['baseline'], '.2f')} -> {_num(c['variant'], '.2f')}", diff(c))
+        con.print(t)
+        for v in res["variants"]:
+            for s in v["skipped"]:
+                con.print(f"variant {v['name']} left out {s['scenario']}: {s['reason']}")
+        con.print("negative changes mean the variant forecast better than the scenarios as written")
