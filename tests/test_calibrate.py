@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from simulator.cli import app
 
 A = "Constructed for a test."
+EV = [{"source": "sim", "note": "Drawn from the model with known constants."}]
 START = dt.date(2024, 1, 1)
 
 
@@ -29,8 +30,8 @@ def scenario(initiative: float, weeks: int = 26) -> dict:
     return {
         "schema_version": 2,
         "metadata": {"title": "Synthetic", "description": "A meeting with a known weekly chance.",
-                     "as_of": START},
-        "sources": [{"id": "none", "title": "none", "publisher": "none", "date": START}],
+                     "as_of": START - dt.timedelta(days=1)},
+        "sources": [{"id": "none", "title": "none", "publisher": "none", "date": START - dt.timedelta(days=1)}],
         "actors": [party("a"), party("b")],
         "milestones": [{"id": "talks", "kind": "meeting", "name": "Talks", "attendees": ["a", "b"],
                         "stakes": fixed(0.5), "assumption": A}],
@@ -73,9 +74,9 @@ def synthetic_corpus(tmp_path, true_constants: dict, n: int = 24, seed: int = 99
         early, when = row[L.question("early")], row[L.question("talks_date")]
         obs = {"schema_version": 2, "kind": "observed", "scenario": f"{name}.yaml", "resolved_on": "2025-01-01",
                "sources": [{"id": "sim", "title": "simulated", "publisher": "test", "date": "2025-01-01"}],
-               "questions": [{"question": "early", "answer": bool(early)},
-                             ({"question": "talks_date", "date": when} if when else
-                              {"question": "talks_date", "happened": False})]}
+               "questions": [{"question": "early", "answer": bool(early), "evidence": EV},
+                             ({"question": "talks_date", "date": when, "evidence": EV} if when else
+                              {"question": "talks_date", "happened": False, "evidence": EV})]}
         dump(corpus / f"{name}.observed.yaml", obs)
     return corpus
 
@@ -133,7 +134,7 @@ def test_cli_writes_a_calibration_file_that_scenarios_can_name(tmp_path):
 
 
 @pytest.mark.parametrize("content,expected", [
-    (None, "{scenario}:{line}:11: defaults: calibration file 'cal.yaml' not found (relative to the scenario)"),
+    (None, "{scenario}:{line}:1: defaults: calibration file 'cal.yaml' not found (relative to the scenario)"),
     ("schema_version: 2\nconstants: {proposal_odds: 2}\n",
      "{cal}:1:1: schema_version: calibration file of schema version 2; this diplosim reads version 1 "
      "(run `diplosim calibrate` again) (got 2)"),

@@ -1,17 +1,17 @@
 """Fitting the global constants to a corpus of negotiations by a proper score (`diplosim calibrate`).
 
-The corpus is a directory of ``<name>.yaml`` scenarios with their ``<name>.observed.yaml`` outcomes.
-For a vector of constants theta, every negotiation is run ``runs`` times on the batch engine with the
-same seed and replications (common random numbers: only the constants differ between candidates) and
-scored against what happened:
+The corpus is a directory of ``<name>.yaml`` scenarios with their ``<name>.observed.yaml`` outcomes
+(version 2, read and checked by ``analysis.observed``). For a vector of constants theta, every
+negotiation is run ``runs`` times on the batch engine with the same seed and replications (common
+random numbers: only the constants differ between candidates) and scored against what happened by the
+backtest's own scoring (``analysis.backtest.score_runs``, ``analysis.scores``):
 
 - yes/no questions: Brier ``(p - o)^2``, p the share of runs answering yes;
-- dates (date questions and milestones' first dates): CRPS of the runs' dates against the observed
-  date, ``E|X - y| - E|X - X'| / 2``, where a date that did not come by the end of the calendar is
-  put at the end (a censored reading), and expressed as a fraction of the calendar's length so that
-  it is on the Brier's 0..1 scale.
+- dates (date questions and milestones' first dates): CRPS in weeks of the runs' dates, "not by the
+  end" a point one week after the calendar end; for the objective it is divided by that horizon
+  (calendar weeks + 1) so that it lies on the Brier's 0..1 scale. Count questions are not used.
 
-The objective is pooled mean Brier + pooled mean CRPS. The search is a coordinate descent on a
+The objective is pooled mean Brier + pooled mean scaled CRPS. The search is a coordinate descent on a
 lattice of log2(constant) with steps 1, 1/2 and 1/4 (starting from the neutral constants, 1), within
 each constant's bounds. Every point visited is run once for every negotiation and cached, so the
 leave-one-negotiation-out fits (one per held-out negotiation) and the bootstrap refits (negotiations
@@ -21,7 +21,6 @@ reuse the runs.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import math
 from collections.abc import Iterable, Sequence
@@ -33,65 +32,6 @@ import numpy as np
 from .constants import CONSTANTS
 
 STEPS = (1.0, 0.5, 0.25)  # log2 steps of the coordinate descent
-
-
-# --------------------------------------------------------------------------- outcomes
-
-
-@dataclass(frozen=True)
-class Target:
-    """One observed outcome: a yes/no answer of a question, or a date (None: not by the question's or
-    calendar's end) of a date question or a milestone's first occurrence."""
-
-    kind: str  # "yes_no" or "date"
-    column: str  # the run-record column (simulator/layout.py)
-    label: str
-    answer: bool | None = None
-    date: dt.date | None = None
-
-
-def read_targets(observed_path: Path, compiled) -> list[Target]:
-    """Observed outcomes of a version-2 observed file (or version 1) as targets of this scenario."""
-    from .. import layout as L
-    from ..scenario.loader import read_yaml
-
-    try:  # the observed-outcomes loader of the track record, when present, checks the file fully
-        from ..analysis.observed import load_observed
-
-        load_observed(observed_path, compiled.scenario)
-    except ImportError:  # pragma: no cover - older layouts
-        pass
-    data, _, _ = read_yaml(observed_path)
-    qs = {q.id: q for q in compiled.questions}
-    out = []
-    for o in data.get("questions") or data.get("outcomes") or []:
-        q = qs.get(o.get("question"))
-        if q is None:
-            continue
-        if q.answer_kind == "probability" and o.get("answer") is not None:
-            out.append(Target("yes_no", L.question(q.id), q.id, answer=bool(o["answer"])))
-        elif q.answer_kind == "date":
-            when = o.get("date")
-            out.append(Target("date", L.question(q.id), q.id, date=when if isinstance(when, dt.date) else None))
-    ms = {m.id for m in compiled.milestones}
-    for e in data.get("milestones") or data.get("events") or []:
-        mid = e.get("milestone") or e.get("meeting")
-        if mid in ms:
-            when = e.get("date")
-            out.append(Target("date", L.first(mid), mid, date=when if isinstance(when, dt.date) else None))
-    return out
-
-
-# --------------------------------------------------------------------------- scores
-
-
-def crps_sample(x: np.ndarray, y: float) -> float:
-    """CRPS of the empirical distribution of the sample ``x`` at ``y``: E|X - y| - E|X - X'| / 2."""
-    x = np.sort(np.asarray(x, dtype=float))
-    n = len(x)
-    i = np.arange(1, n + 1)
-    spread = 2.0 * np.sum((2 * i - n - 1) * x) / (n * n)  # E|X - X'|
-    return float(np.mean(np.abs(x - y)) - 0.5 * spread)
 
 
 @dataclass
@@ -133,61 +73,50 @@ class Stats:
 class Negotiation:
     name: str
     compiled: object
-    targets: list[Target]
+    observed: object  # analysis.observed.LoadedObserved
     scenario_hash: str
     observed_sha256: str
     _engine: object = field(default=None, repr=False)
 
     def stats(self, constants: dict[str, float], runs: int, seed: int) -> Stats:
         """Score of the runs with these constants (common random numbers: same seed and replications)."""
+        from ..analysis.backtest import score_runs
         from ..batch.engine import engine_for
 
         c = self.compiled
-        eng = self._engine or engine_for(c)
-        self._engine = eng
+        eng = self._engine = self._engine or engine_for(c)
         old = c.table.constants
         c.table.constants = dict(constants)
         try:
             table = eng.table(eng.run(seed, list(range(runs)), 0, None, events_for=0))
         finally:
             c.table.constants = old
-        start, end = int(c.days[0]), int(c.days[-1]) + 7
-        span = float(end - start)
-        s = Stats()
-        for t in self.targets:
-            col = table.column(t.column)
-            if t.kind == "yes_no":
-                yes = np.asarray(col.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
-                s = s + Stats(brier=(yes.mean() - float(t.answer)) ** 2, n_yes_no=1)
-            else:
-                days = col.cast("int32").fill_null(end).to_numpy(zero_copy_only=False).astype(float)
-                days = np.minimum(days, end)
-                y = end if t.date is None else min((t.date - dt.date(1970, 1, 1)).days, end)
-                s = s + Stats(crps=crps_sample(days, float(y)) / span, n_dates=1)
-        return s
+        scored = score_runs(self.observed, c, table, runs, seed)
+        horizon = (c.max_day - c.min_day) / 7.0 + 1.0  # weeks to the "not by the end" point
+        dates = [r["crps"] / horizon for r in scored["distributions"] if r["scale"] == "weeks"]
+        return Stats(brier=float(sum(r["brier"] for r in scored["yes_no"])), n_yes_no=len(scored["yes_no"]),
+                     crps=float(sum(dates)), n_dates=len(dates))
 
 
 def load_corpus(corpus: Path) -> list[Negotiation]:
-    """Every ``<name>.yaml`` with a ``<name>.observed.yaml`` beside it (ValueError if none)."""
+    """Every ``<name>.observed.yaml`` of the directory with the scenario it names (checked; ScenarioError lists
+    problems; ValueError if there is nothing to score)."""
+    from ..analysis.backtest import find_observed
+    from ..analysis.observed import load_observed
     from ..batch.engine import supports
     from ..compiled import Compiled
-    from ..scenario import load
 
     out = []
-    for obs in sorted(Path(corpus).glob("*.observed.yaml")):
-        name = obs.name[: -len(".observed.yaml")]
-        sc_path = obs.with_name(f"{name}.yaml")
-        if not sc_path.is_file():
-            raise ValueError(f"{obs}: no scenario '{sc_path.name}' beside it")
-        loaded = load(sc_path)
-        c = Compiled(loaded.scenario)
+    for path in find_observed(Path(corpus)):
+        lo = load_observed(path)
+        c = Compiled(lo.loaded.scenario)
         if not supports(c):
-            raise ValueError(f"{sc_path}: calibrate runs the batch engine; an actor uses a plugin rule")
-        targets = read_targets(obs, c)
-        if not targets:
+            raise ValueError(f"{lo.scenario_path}: calibrate runs the batch engine; an actor uses a plugin rule")
+        usable = [o for o in lo.observed.questions if c.questions and o.count is None] + list(lo.observed.milestones)
+        if not usable:
             continue
-        out.append(Negotiation(name, c, targets, loaded.digest,
-                               hashlib.sha256(obs.read_bytes()).hexdigest()[:16]))
+        out.append(Negotiation(path.name.removesuffix(".observed.yaml"), c, lo, lo.loaded.digest,
+                               hashlib.sha256(path.read_bytes()).hexdigest()[:16]))
     if not out:
         raise ValueError(f"{corpus}: no '<name>.observed.yaml' with scored outcomes beside a '<name>.yaml'")
     return out

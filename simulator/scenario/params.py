@@ -120,7 +120,7 @@ class ParameterTable:
         self.index = {n: i for i, n in enumerate(self.names)}
         self._sc = sc
         self._constant_cols = None
-        self.constants: dict[str, float] = dict(sc.defaults.constants) if sc.defaults is not None else {}
+        self.constants: dict[str, float] = dict((sc.defaults.constants if sc.defaults is not None else None) or {})
 
     def constant_columns(self) -> dict[str, list[int]]:
         """Which parameters each global constant acts on (simulator/calibration/constants.py)."""
