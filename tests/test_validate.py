@@ -116,7 +116,7 @@ def test_a_quote_needs_a_source_text(tmp_path):
 
 
 def test_every_corpus_scenario_validates():
-    files = sorted((ROOT / "scenarios").glob("*.yaml"))
+    files = sorted((ROOT / "scenarios").glob("*.yaml"))  # scenarios and their observed-outcomes files
     assert len(files) >= 5
     result = CliRunner().invoke(app, ["validate", *map(str, files)])
     assert result.exit_code == 0, result.output
