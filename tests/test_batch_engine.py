@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from simulator.analysis.observed import SUFFIX as OBSERVED_SUFFIX
 from simulator.batch.engine import BatchEngine
 from simulator.compiled import Compiled
 from simulator.runner import run_chunk
@@ -12,6 +13,9 @@ from simulator.scenario import load
 from simulator.testing.scenarios import scenarios, seeds
 
 from .conftest import ROOT
+
+# corpus scenarios only: observed-outcomes files (<name>.observed.yaml) sit beside them
+CORPUS = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if not p.name.endswith(OBSERVED_SUFFIX))
 
 PARTY_RULES = sorted(n for n, r in BUILTIN.items() if r.role == "party")
 MEDIATOR_RULES = sorted(n for n, r in BUILTIN.items() if r.role == "mediator")
