@@ -83,7 +83,7 @@ def synthetic_corpus(tmp_path, true_constants: dict, n: int = 24, seed: int = 99
 
 def test_a_known_constant_is_recovered_within_its_interval(tmp_path):
     """Outcomes drawn with proposal_odds = 4: the fit lands near 4 and its bootstrap interval contains it."""
-    from simulator.calibration.fit import calibrate, load_corpus
+    from simulator.analysis.calibrate import calibrate, load_corpus
 
     corpus = synthetic_corpus(tmp_path, {"proposal_odds": 4.0})
     negs = load_corpus(corpus)

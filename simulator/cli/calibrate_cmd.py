@@ -28,10 +28,9 @@ def calibrate(
 ) -> None:
     """Fit global constants (odds of proposals and concessions, the logistic's sharpness, ...) by mean Brier +
     CRPS, with leave-one-negotiation-out cross-validation; write a calibration file (`defaults: FILE`)."""
-    from ..calibration.constants import CONSTANTS
-    from ..calibration.file import write_calibration
-    from ..calibration.fit import calibrate as run_calibration
-    from ..calibration.fit import load_corpus, relevant_constants
+    from ..scenario.constants import CONSTANTS
+    from ..analysis.calibrate import calibrate as run_calibration
+    from ..analysis.calibrate import load_corpus, relevant_constants, write_calibration
     from ..scenario import ScenarioError
 
     if not corpus.is_dir():
@@ -50,7 +49,10 @@ def calibrate(
             fail(f"--fit: unknown constant '{n}' (known: {', '.join(CONSTANTS)})")
     if not names:
         fail("no constant acts on any parameter of the corpus")
-    say = (lambda m: None) if as_json else (lambda m: typer.echo(m, err=True))
+    import time
+
+    t0 = time.perf_counter()
+    say = (lambda m: None) if as_json else (lambda m: typer.echo(f"[{time.perf_counter() - t0:6.1f} s] {m}", err=True))
     say(f"{len(negs)} negotiations, fitting {', '.join(names)} with {runs} runs each (seed {seed})")
     cal = run_calibration(negs, names, runs=runs, seed=seed, bootstrap=bootstrap, progress=say)
     scores = {"before": {"in_sample": cal.before_in.as_dict(), "out_of_sample": cal.before_out.as_dict()},
@@ -62,7 +64,7 @@ def calibrate(
         "corpus": {"path": str(corpus), "negotiations": [
             {"name": n.name, "scenario_hash": n.scenario_hash, "observed_sha256": n.observed_sha256} for n in negs]},
         "runs": runs, "seed": seed, "scores": scores,
-        "method": {"search": "coordinate descent on log2 lattice, steps 1, 1/2, 1/4",
+        "method": {"search": "coordinate descent on a log2 lattice, steps 1 and 1/2, from the neutral constants",
                    "cross_validation": "leave one negotiation out",
                    "intervals": f"5th-95th percentile of {bootstrap} bootstrap refits over negotiations",
                    "candidates_run": cal.evaluations},

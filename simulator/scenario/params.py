@@ -123,9 +123,9 @@ class ParameterTable:
         self.constants: dict[str, float] = dict((sc.defaults.constants if sc.defaults is not None else None) or {})
 
     def constant_columns(self) -> dict[str, list[int]]:
-        """Which parameters each global constant acts on (simulator/calibration/constants.py)."""
+        """Which parameters each global constant acts on (simulator/scenario/constants.py)."""
         if self._constant_cols is None:
-            from ..calibration.constants import columns
+            from .constants import columns
 
             self._constant_cols = columns(self.names, parameter_units(self._sc),
                                           frozenset(a.id for a in self._sc.actors))
@@ -145,7 +145,7 @@ class ParameterTable:
         for i, name in enumerate(self.names):
             out[..., i] = quantile(self.params[name], u[..., i])
         if self.constants:  # global constants (a calibration file): after the draws, before any override
-            from ..calibration.constants import apply
+            from .constants import apply
 
             out = apply(out, self.constant_columns(), self.constants)
         for name, value in (overrides or {}).items():
