@@ -178,7 +178,8 @@ ESTIMABLE = '      initiative:\n        value: 0.01\n'
     ('      initiative:\n        odds_multiplier: 0.5\n',
      "51:9: actors[0].params.initiative.odds_multiplier: 'syria.initiative' is a weekly chance, not an odds "
      "multiplier: state it with 'chance_within' or 'median_delay_days' or 'value'"),
-    (('      pressure_sensitivity:\n        value: 0.5\n', '      pressure_sensitivity:\n        odds_multiplier: 0.5\n'),
+    (('      pressure_sensitivity:\n        value: 0.5\n',
+      '      pressure_sensitivity:\n        odds_multiplier: 0.5\n'),
      "74:9: actors[1].params.pressure_sensitivity.odds_multiplier: 'turkey.pressure_sensitivity' is not a weekly "
      "chance or an odds multiplier: give 'value' or a distribution (see `diplosim params`)"),
     ('      initiative:\n        chance_within: {p: 0.3, days: 60}\n        value: 0.2\n',
@@ -198,7 +199,8 @@ def test_bad_estimable_units_are_one_line_with_status_2(new, expected, tmp_path)
 def test_a_weekly_chance_can_be_stated_as_a_chance_within_a_window_or_a_median_delay(tmp_path):
     import json
 
-    for form, value in (('chance_within: {p: 0.5, days: 70}', 1 - 0.5 ** 0.1), ('median_delay_days: 70', 1 - 0.5 ** 0.1)):
+    for form in ('chance_within: {p: 0.5, days: 70}', 'median_delay_days: 70'):
+        value = 1 - 0.5 ** 0.1  # half the time within 70 days = 10 weeks
         path = _write(tmp_path, SOURCE_TEXT.replace(ESTIMABLE, f'      initiative:\n        {form}\n', 1))
         assert CliRunner().invoke(app, ["validate", str(path)]).exit_code == 0
         rows = {r["name"]: r for r in json.loads(CliRunner().invoke(app, ["params", str(path), "--json"]).stdout)}

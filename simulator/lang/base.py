@@ -112,7 +112,8 @@ class Param(Sourced):
             old = getattr(self, name)
             if name in self.model_fields_set and old is not None and not (
                     old == v or (isinstance(v, float) and abs(old - v) <= 1e-12 * max(1.0, abs(v)))):
-                raise ValueError(f"'{given[0]}' sets {name} to {v:g}; do not give '{name}' as well")
+                shown = f"{v:g}" if isinstance(v, float) else v
+                raise ValueError(f"'{given[0]}' sets {name} to {shown}; do not give '{name}' as well")
             object.__setattr__(self, name, v)
         return self
 

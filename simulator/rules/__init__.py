@@ -77,7 +77,8 @@ def load_plugin(spec: str) -> type[Rule]:
 
 __all__ = [
     "BUILTIN", "DEFAULT_RULE", "ENTRY_POINT_GROUP", "Decision", "DeadlinePressure", "EvenHanded", "ExpectedUtility",
-    "MediatorRule", "MediatorView", "ParamSpec", "ProportionalHazard", "PartyRule", "PartyView", "ReservationThreshold", "Rule",
+    "MediatorRule", "MediatorView", "ParamSpec", "ProportionalHazard", "PartyRule", "PartyView",
+    "ReservationThreshold", "Rule",
     "RulePluginError", "TimeDependentConcession", "broken_plugins", "get_rule", "load_plugin", "register",
     "registered", "registry", "rule_source", "unregister",
 ]

@@ -45,8 +45,8 @@ class ProportionalHazard(PartyRule):
 
     That is, odds(p) = odds(h) * pressure_odds**P * stakes_odds**size * election_odds**[election near]:
     a proportional-odds form, which keeps every probability within [0, 1] whatever the multipliers.
-    ``dynamics.sharpness`` is not used. Each decision is "yes" when the run's draw u < p (deterministic given the draws);
-    pressure_odds >= 1 makes it monotone in pressure.
+    ``dynamics.sharpness`` is not used. Each decision is "yes" when the run's draw u < p
+    (deterministic given the draws); pressure_odds >= 1 makes it monotone in pressure.
     """
 
     name = "hazard"

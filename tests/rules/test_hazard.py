@@ -1,5 +1,5 @@
 """ProportionalHazard: standard properties; the weekly chance is the stated hazard; odds multiply as declared;
-the array form gives the same probabilities bit for bit; estimable units convert back and forth."""
+the array form gives the same probabilities bit for bit (conversions of estimable units: tests/test_estimable.py)."""
 
 import dataclasses
 import math
@@ -10,8 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.batch.rules import HazardArray
-from simulator.lang.estimable import (apply_odds, chance_from_hazard, hazard_from_chance, hazard_from_median,
-                                      median_from_hazard)
+from simulator.lang.estimable import hazard_from_chance
 from simulator.rules import ProportionalHazard
 from simulator.testing import rule_properties
 from simulator.testing.rules import party_views
@@ -93,35 +92,3 @@ def test_the_array_form_gives_the_same_bits(view, size, wte):
         scalar = getattr(rule, method)(view, size, 0.5).probability
         array = getattr(arr, method)(V, P, 0.0, view.sharpness, np.array([size]), wte=wte)[0]
         assert scalar == array or (math.isnan(scalar) and math.isnan(array)), method
-
-
-# ---- conversions between the estimable units and the weekly chance
-
-
-@given(st.floats(0.0, 0.999), st.floats(1.0, 3650.0))
-def test_chance_within_a_window_round_trips(p, days):
-    h = hazard_from_chance(p, days)
-    assert 0.0 <= h <= 1.0
-    assert chance_from_hazard(h, days) == pytest.approx(p, abs=1e-9)
-
-
-@given(st.floats(1.0, 3650.0))
-def test_median_delay_round_trips_and_is_the_half_chance_point(days):
-    h = hazard_from_median(days)
-    assert median_from_hazard(h) == pytest.approx(days, rel=1e-9)
-    assert chance_from_hazard(h, days) == pytest.approx(0.5, abs=1e-12)
-
-
-@given(st.floats(0.001, 0.999), st.floats(0.01, 100.0), st.floats(0.01, 100.0))
-def test_odds_multipliers_compose(h, m1, m2):
-    assert apply_odds(apply_odds(h, m1), m2) == pytest.approx(apply_odds(h, m1 * m2), rel=1e-9)
-    assert apply_odds(h, 1.0) == pytest.approx(h)
-
-
-def test_worked_example_of_the_docs():
-    """docs/model.md: 60% within 90 days is a weekly chance of 6.88%; median delay 68.1 days."""
-    h = hazard_from_chance(0.6, 90)
-    assert round(h, 4) == 0.0688
-    assert round(median_from_hazard(h), 1) == 68.1
-    assert round(apply_odds(h, 2.0), 4) == 0.1287
-    assert round(chance_from_hazard(apply_odds(h, 2.0), 90), 3) == 0.830
