@@ -101,7 +101,8 @@ class StakesScale(ScaleConstant):
     low, high = 0.2, 3.0
 
     def selects(self, name, unit, actors):
-        return name.endswith(".stakes") or ".costs." in name
+        owner, *rest = name.split(".")  # <milestone>.stakes, <milestone>.stakes.<actor>, <ladder>.<stage>.stakes
+        return owner not in actors and "stakes" in rest
 
 
 class PressureScale(ScaleConstant):

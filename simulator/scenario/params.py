@@ -95,16 +95,22 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
     from ..rules import DEFAULT_RULE, registry
 
     rules = registry()
-    owner_rule = {a.id: rules.get(a.rule or DEFAULT_RULE["party"]) for a in sc.actors}
-    owner_rule.update({m.mediator: rules.get(m.rule or DEFAULT_RULE["mediator"]) for m in sc.mediation})
+    own_specs: dict[str, dict] = {}  # actor -> its rules' parameter specs (party rule, then mediator rule)
+    for a in sc.actors:
+        rule = rules.get(a.rule or DEFAULT_RULE["party"])
+        own_specs[a.id] = dict(rule.params) if rule is not None else {}
+    for m in sc.mediation:
+        rule = rules.get(m.rule or DEFAULT_RULE["mediator"])
+        if rule is not None:
+            own_specs.setdefault(m.mediator, {}).update({k: v for k, v in rule.params.items()
+                                                         if k not in own_specs.get(m.mediator, {})})
     out = {}
     for name, _, _ in iter_parameters(sc):
         owner, _, short = name.partition(".")
-        rule = owner_rule.get(owner)
-        spec = rule.params.get(short) if rule is not None else None
+        spec = own_specs.get(owner, {}).get(short)
         if spec is not None and spec.unit:
             out[name] = spec.unit
-        elif name.endswith(".hazard") and spec is None:
+        elif spec is None and name.endswith(".hazard"):
             out[name] = WEEKLY_CHANCE
     return out
 
