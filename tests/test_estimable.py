@@ -59,3 +59,19 @@ def test_median_delay_and_odds_multiplier_forms():
     assert Param(odds_multiplier=2.5, assumption="Constructed for a test.").value == 2.5
     with pytest.raises(ValueError, match="give one of chance_within or median_delay_days, not both"):
         Param(chance_within={"p": 0.5, "days": 10}, median_delay_days=3, assumption="Constructed for a test.")
+
+
+def test_unused_forms_and_defaults_stay_out_of_dumps_so_scenario_hashes_do_not_change():
+    """Observed files record their scenario's hash: adding these optional fields must not alter it."""
+    from simulator.scenario import load
+
+    from .conftest import ROOT
+
+    plain = Param(value=0.3, assumption="Constructed for a test.").model_dump(mode="json")
+    assert not {"chance_within", "median_delay_days", "odds_multiplier"} & set(plain)
+    for observed in sorted((ROOT / "scenarios").glob("*.observed.yaml")):
+        loaded = load(observed.with_name(observed.name.replace(".observed.yaml", ".yaml")))
+        assert "defaults" not in loaded.scenario.model_dump(mode="json")
+        recorded = next(line.split(":")[1].strip() for line in observed.read_text().splitlines()
+                        if line.startswith("scenario_hash:"))
+        assert loaded.digest == recorded, observed.name

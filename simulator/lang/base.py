@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_serializer, model_validator
 
 from .estimable import ChanceWithin
 
@@ -116,6 +116,16 @@ class Param(Sourced):
                 raise ValueError(f"'{given[0]}' sets {name} to {shown}; do not give '{name}' as well")
             object.__setattr__(self, name, v)
         return self
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused_forms(self, handler):
+        """Estimable forms not used are left out of dumps, so scenarios that use none keep their hash."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in ("chance_within", "median_delay_days", "odds_multiplier"):
+                if data.get(name) is None:
+                    data.pop(name, None)
+        return data
 
     @property
     def estimable(self):

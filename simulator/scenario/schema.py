@@ -11,7 +11,7 @@ import datetime as dt
 from functools import cached_property
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, model_serializer, model_validator
 
 from ..lang.calendar import DatedEvent, Election, Entry, Exit, Occasion, Shock, TriggeredEffect
 from ..lang.conditions import AnyCondition
@@ -154,6 +154,14 @@ class Scenario(Strict):
     dynamics: Dynamics
     questions: list[Question] = Field(min_length=1)
     defaults: Defaults | None = None
+
+    @model_serializer(mode="wrap")
+    def _dump_without_defaults(self, handler):
+        """No ``defaults`` key unless the scenario names a calibration file, so other scenarios keep their hash."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("defaults") is None:
+            data.pop("defaults", None)
+        return data
 
     # --- views (the scenario is frozen, so these are computed once)
     def actor(self, actor_id: str) -> Actor:
