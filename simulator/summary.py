@@ -72,25 +72,38 @@ class SummaryAccumulator:
         self.counts: dict[str, Counter] = {}
         self.winners: Counter = Counter()
 
-    def _date_columns(self):
-        c = self.c
-        cols = [L.first(m.id) for m in c.milestones]
-        return cols + [L.question(q.id) for q in c.questions if q.answer_kind == "date"]
+    # ---- what a question's class asks of the accumulator (``tally`` / ``summarise`` on the question)
+    def tally_dates(self, col: str, runs) -> None:
+        counts, never = _day_counts(runs, col)
+        self.dates.setdefault(col, Counter()).update(counts)
+        self.never[col] += never
+
+    def tally_date_question(self, q, runs) -> None:
+        self.tally_dates(L.question(q.id), runs)
+
+    def tally_yes(self, q, runs) -> None:
+        self.yes[q.id] += int(np.asarray(_ints(runs, L.question(q.id)), dtype=bool).sum())
+
+    def tally_counts(self, q, runs) -> None:
+        values, freq = np.unique(_ints(runs, L.question(q.id)), return_counts=True)
+        self.counts.setdefault(q.id, Counter()).update(dict(zip(values.tolist(), freq.tolist())))
+
+    def yes_share(self, q) -> dict:
+        return proportion(self.yes[q.id], self.n)
+
+    def date_distribution(self, q) -> dict:
+        return self._dated(L.question(q.id))
+
+    def count_distribution(self, q) -> dict:
+        return self._count(q.id)
 
     def add(self, runs) -> SummaryAccumulator:
         c = self.c
         self.n += runs.num_rows
-        for col in self._date_columns():
-            counts, never = _day_counts(runs, col)
-            self.dates.setdefault(col, Counter()).update(counts)
-            self.never[col] += never
+        for m in c.milestones:
+            self.tally_dates(L.first(m.id), runs)
         for q in c.questions:
-            col = L.question(q.id)
-            if q.answer_kind == "probability":
-                self.yes[q.id] += int(np.asarray(_ints(runs, col), dtype=bool).sum())
-            elif q.answer_kind == "count":
-                values, freq = np.unique(_ints(runs, col), return_counts=True)
-                self.counts.setdefault(q.id, Counter()).update(dict(zip(values.tolist(), freq.tolist())))
+            q.tally(self, runs)
         for m in c.milestones:
             self.sums[L.postponed(m.id)] += int(_ints(runs, L.postponed(m.id)).sum())
             self.sums[L.count(m.id)] += int(_ints(runs, L.count(m.id)).sum())
@@ -124,13 +137,7 @@ class SummaryAccumulator:
         w = c.words
         out: dict = {"runs": n, "questions": [], "milestones": [], "concessions": [], "elections": []}
         for q in c.questions:
-            col = L.question(q.id)
-            if q.answer_kind == "date":
-                out["questions"].append({"id": q.id, "text": q.text, "kind": "date", **self._dated(col)})
-            elif q.answer_kind == "count":
-                out["questions"].append({"id": q.id, "text": q.text, "kind": "count", **self._count(q.id)})
-            else:
-                out["questions"].append({"id": q.id, "text": q.text, "kind": "yes/no", **proportion(self.yes[q.id], n)})
+            out["questions"].append({"id": q.id, "text": q.text, "kind": q.kind_label, **q.summarise(self)})
         for m in c.milestones:
             entry = {"id": m.id, "name": w.name(m.id), "kind": m.kind, "track": m.track,
                      "track_name": w.name(m.track) if m.track else None,

@@ -5,7 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from simulator.charts.analysis import blockers, side_by_side_calendar, tornado
-from simulator.charts.track import pit_histogram, reliability_diagram
+from simulator.charts.track import pit_histogram, reliability_diagram, scores_table
 from simulator.cli import app
 from simulator.runner import run_replications
 
@@ -71,6 +71,16 @@ def test_pit_histogram_stacks_dates_and_counts():
     fig = pit_histogram(bt)
     dates, counts = fig.data
     assert list(dates.y) == [1, 0, 2, 0] and list(counts.y) == [0, 0, 0, 1]
+
+
+def test_scores_table_has_a_row_per_scenario_and_the_pool():
+    summary = {"yes_no": {"n": 2, "brier": 0.1, "log_score": -0.3, "skill_vs_50": 0.6},
+               "dates": {"n": 1, "crps": 2.5, "mean_pit": 0.4}}
+    bt = {"runs": 10, "scenarios": [{"title": "A", "summary": summary, "edited_after_outcomes": True}],
+          "pooled": {**summary, "scenarios": 1, "edited_after_outcomes": ["a.yaml"]}}
+    cells = scores_table(bt).data[0].cells.values
+    assert list(cells[0]) == ["A", "Pooled (1 scenario)"] and list(cells[2]) == ["0.100", "0.100"]
+    assert list(cells[6]) == ["2.50", "2.50"] and list(cells[8]) == ["yes", "1 edited"]
 
 
 def test_html_outputs_embed_plotly_once(tmp_path):

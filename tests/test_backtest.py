@@ -121,7 +121,7 @@ def observed_text(scenario="coin.yaml", digest=None, answer="true", date="2024-0
     text = (f"schema_version: 2\nkind: observed\nscenario: {scenario}\n"
             + (f"scenario_hash: {digest}\n" if digest else "")
             + "resolved_on: 2024-02-01\n"
-              "sources:\n  - {id: r, title: Report, publisher: Wire, date: 2024-01-05}\n"
+              "sources:\n  - {id: r, title: Report, publisher: Wire, date: 2024-01-05, author: A. Writer}\n"
               "questions:\n")
     if as_yes_no:
         text += f"  - {{question: talks_held, answer: {answer}, evidence: [{{source: r, note: The talks met.}}]}}\n"
@@ -177,13 +177,21 @@ def test_backtest_in_words_and_html(corpus, tmp_path):
     assert "Are talks held?" in res.stdout and "talks_held" not in res.stdout
     assert "mean Brier" in res.stdout and "mean CRPS (weeks)" in res.stdout
     page = html.read_text()
-    assert page.count("plotly.js v") == 1 and page.count('class="plotly-graph-div"') == 2
+    assert page.count("plotly.js v") == 1 and page.count('class="plotly-graph-div"') == 3
 
 
 def test_old_single_scenario_form_still_works(corpus):
     one = as_json("backtest", corpus / "coin.yaml", "--observed", corpus / "coin.observed.yaml", "--runs", 50)
     beside = as_json("backtest", corpus / "coin.yaml", "--runs", 50)  # finds coin.observed.yaml beside it
     assert one["scenarios"][0]["yes_no"] == beside["scenarios"][0]["yes_no"]
+
+
+def test_scenarios_without_outcomes_are_listed(corpus):
+    lonely = write(corpus, coin_flip(), "lonely.yaml")
+    res = as_json("backtest", corpus, "--runs", 20)
+    assert len(res["scenarios"]) == 2 and res["without_outcomes"] == [str(lonely)]
+    out = invoke("backtest", corpus, "--runs", 20)
+    assert f"not scored (no observed-outcomes file beside them): {lonely}" in out.stdout
 
 
 def test_a_scenario_edited_after_its_outcomes_is_flagged(corpus, tmp_path):
@@ -250,6 +258,21 @@ def test_a_corpus_reports_every_bad_file_before_running(corpus):
     assert res.exit_code == 2 and res.stderr.splitlines() == [
         f"{corpus / 'bad.observed.yaml'}:3:1: scenario: scenario file 'gone.yaml' not found "
         f"(looked for {corpus / 'gone.yaml'})"]
+
+
+def test_backtest_arguments_that_name_nothing_to_score(corpus, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    cases = [(("backtest", empty), f"error: backtest: no observed-outcomes files (<name>.observed.yaml) in '{empty}'"),
+             (("backtest", tmp_path / "nope.yaml"), f"error: backtest: '{tmp_path / 'nope.yaml'}' not found"),
+             (("backtest", corpus, "--observed", corpus / "coin.observed.yaml"),
+              f"error: --observed: give a scenario file, not the directory '{corpus}', with --observed")]
+    lonely = write(corpus, coin_flip(), "lonely.yaml")
+    cases.append((("backtest", lonely), f"error: backtest: '{lonely}' is a scenario with no observed file beside it "
+                                        "(lonely.observed.yaml); write one or give --observed FILE"))
+    for args, message in cases:
+        res = invoke(*args, "--runs", 10)
+        assert res.exit_code == 2 and res.stderr == message + "\n", res.output
 
 
 @pytest.mark.parametrize("spec, message", [
@@ -321,3 +344,11 @@ def test_forecast_is_frozen_and_deterministic(corpus, tmp_path):
     obs.write_text(obs.read_text().replace("resolved_on:", "forecast: coin.forecast.json\nresolved_on:"))
     res = as_json("backtest", obs, "--runs", 10)
     assert res["scenarios"][0]["frozen_forecast"]["matches_scenario"] is True
+    # a forecast of a what-if keeps the written scenario's hash but does not count as the scenario's forecast
+    what_if = invoke("forecast", corpus / "coin.yaml", "--runs", 10, "--out", corpus / "coin.forecast.json",
+                     "--overwrite", "--set", "a.flexibility=0.9")
+    assert what_if.exit_code == 0, what_if.output
+    ff = as_json("backtest", obs, "--runs", 10)["scenarios"][0]["frozen_forecast"]
+    assert ff["scenario_hash"] == fa["scenario_hash"] and ff["what_ifs"] == ["a.flexibility=0.9"]
+    assert ff["matches_scenario"] is False
+    assert "was made with what-ifs" in " ".join(invoke("backtest", obs, "--runs", 10).stdout.split())

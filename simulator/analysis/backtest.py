@@ -165,7 +165,8 @@ def frozen_forecast_check(lo: LoadedObserved) -> dict:
         try:
             frozen = json.loads(path.read_text(encoding="utf-8"))
             out["scenario_hash"] = frozen.get("scenario_hash")
-            out["matches_scenario"] = frozen.get("scenario_hash") == lo.loaded.digest
+            out["what_ifs"] = frozen.get("sets", [])
+            out["matches_scenario"] = frozen.get("scenario_hash") == lo.loaded.digest and not out["what_ifs"]
         except (OSError, ValueError) as exc:
             out["error"] = f"cannot read: {exc}"
     return out

@@ -71,7 +71,7 @@ def compare(ca: Compiled, cb: Compiled, runs: int, seed: int, overrides_a: Mappi
         entry = {"id": q.id, "text": q.text, "kind": by_id_a[q.id]["kind"],
                  "a": float(ya.mean()), "b": float(yb.mean()), "diff": float(d.mean()), "low": low, "high": high,
                  "runs_changed": int((d != 0).sum())}
-        if q.answer_kind == "date":
+        if q.is_date:
             entry["a_median"], entry["b_median"] = by_id_a[q.id]["median"], by_id_b[q.id]["median"]
             entry["median_shift_weeks"] = _weeks_between(entry["a_median"], entry["b_median"])
         out["questions"].append(entry)

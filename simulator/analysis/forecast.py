@@ -99,7 +99,11 @@ ENTRY = {"probability": probability_entry, "date": dated_entry, "count": count_e
 
 
 def frozen_forecast(loaded, compiled, runs: int, seed: int, engine: str, *, overrides=None, sets=(),
-                    extra_dates=()) -> dict:
+                    extra_dates=(), written_hash: str | None = None) -> dict:
+    """The frozen forecast of ``loaded`` (after any rule switches) run with ``overrides``.
+
+    ``scenario_hash`` is the hash of the scenario file as written (``written_hash``, default ``loaded``'s),
+    so an observed file can match it; ``sets`` says whether the forecast is of a what-if instead."""
     from .backtest import simulate
 
     table = simulate(compiled, runs, seed, engine, overrides)
@@ -108,7 +112,7 @@ def frozen_forecast(loaded, compiled, runs: int, seed: int, engine: str, *, over
     dates = dates_of_interest(loaded, w, extra_dates)
     return {
         "kind": "forecast", "format": FORMAT,
-        "scenario": str(loaded.path), "title": sc.metadata.title, "scenario_hash": loaded.digest,
+        "scenario": str(loaded.path), "title": sc.metadata.title, "scenario_hash": written_hash or loaded.digest,
         "as_of": sc.metadata.as_of.isoformat(),
         "calendar": {"start": sc.calendar.start.isoformat(), "end": sc.calendar.end.isoformat(),
                      "step_days": sc.calendar.step_days},

@@ -43,6 +43,14 @@ from ..scenario.schema import Source
 SUFFIX = ".observed.yaml"
 
 
+class ObservedSource(Source):
+    """A source of an observed-outcomes file: a scenario source, with an optional ``author`` (the agreed format).
+
+    Not added to scenario sources: a new field would change every scenario's hash."""
+
+    author: str | None = None
+
+
 class Resolved(Strict):
     """Common part of a resolved outcome: the evidence for it."""
 
@@ -96,7 +104,7 @@ class Observed(Strict):
                                       description="the scenario's hash when the outcomes were recorded")
     forecast: str | None = Field(default=None, description="a frozen forecast JSON, relative to this file")
     resolved_on: dt.date = Field(description="when the outcomes were looked up")
-    sources: list[Source] = Field(min_length=1)
+    sources: list[ObservedSource] = Field(min_length=1)
     questions: list[QuestionOutcome] = []
     milestones: list[MilestoneOutcome] = []
 

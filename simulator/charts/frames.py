@@ -54,16 +54,10 @@ def track_name(compiled, m) -> str | None:
 
 
 def question_yes(runs: pd.DataFrame, q) -> np.ndarray:
-    """Per run: did the question come true?
+    """Per run: did the question come true? (the question's class says what that means for its kind)."""
+    import pyarrow as pa
 
-    Date questions count "happened within the calendar"; count questions "happened at least once" (by their date).
-    """
-    col = runs[L.question(q.id)]
-    if q.answer_kind == "date":
-        return to_dates(col).notna().to_numpy()
-    if q.answer_kind == "count":
-        return (pd.to_numeric(col).fillna(0).to_numpy() > 0)
-    return col.fillna(False).astype(bool).to_numpy()
+    return q.happened(pa.Array.from_pandas(runs[L.question(q.id)]))
 
 
 def count_entry(entry: dict) -> dict:

@@ -327,7 +327,7 @@ def scenario_tables(compiled) -> list[tuple[str, list[str], list[list[str]]]]:
     if sc.effects:
         out.append(("Triggered effects", ["when", "changes"],
                     [[e.when.label(w), _changes(w, e.changes)] for e in sc.effects]))
-    out.append(("Questions", ["question", "kind", "asks"], [[q.text, q.kind_label, _question_asks(compiled, q)]
+    out.append(("Questions", ["question", "kind", "asks"], [[q.text, q.kind_label, q.asks(compiled.words)]
                                                               for q in compiled.questions]))
     return out
 
@@ -344,23 +344,6 @@ def _extras(compiled, m) -> str:
     text = milestone_value(compiled, m)
     parts = [p for p in text.split("; ")[1:] if not p.startswith(("also present", "requires:"))]
     return "; ".join(parts) or "-"
-
-
-def _question_asks(compiled, q) -> str:
-    w = compiled.words
-    if q.answer_kind == "date":
-        return f"date {w.name(q.date_of)} first happens"
-    if q.answer_kind == "count":
-        by = f" by {w.date(q.by)}" if q.by is not None else ""
-        return f"times {w.name(q.count)} happens{by}"
-    window = []
-    if getattr(q, "from_", None) is not None:
-        window.append(f"from {w.date(q.from_)}")
-    if q.before is not None:
-        window.append(f"before {w.date(q.before)}")
-    elif q.by is not None:
-        window.append(f"by {w.date(q.by)}")
-    return q.when.label(w) + (f" ({', '.join(window)})" if window else "")
 
 
 def evidence_table(compiled) -> go.Figure:

@@ -66,3 +66,30 @@ def pit_histogram(backtest: dict) -> go.Figure:
                                                   range=[0, 1]),
                       yaxis=dict(title="Items"), template="plotly_white", height=420)
     return fig
+
+
+def scores_table(backtest: dict) -> go.Figure:
+    """Per scenario and pooled: yes/no questions (mean Brier, log score, skill vs 50%), dates (mean CRPS in weeks,
+    mean PIT), and whether the scenario was edited after its outcomes were recorded."""
+    def row(name, s, edited):
+        yn, d = s["yes_no"], s["dates"]
+        f = lambda x, fmt: "-" if x is None else format(x, fmt)  # noqa: E731
+        return [name, yn["n"], f(yn.get("brier"), ".3f"), f(yn.get("log_score"), ".3f"), f(yn.get("skill_vs_50"), "+.2f"),
+                d["n"], f(d.get("crps"), ".2f"), f(d.get("mean_pit"), ".2f"), edited]
+
+    rows = [row(e["title"], e["summary"], "yes" if e["edited_after_outcomes"] else "no")
+            for e in backtest.get("scenarios", [])]
+    pooled = backtest.get("pooled")
+    if pooled:
+        n = pooled["scenarios"]
+        rows.append(row(f"Pooled ({n} scenario{'' if n == 1 else 's'})", pooled,
+                        str(len(pooled["edited_after_outcomes"])) + " edited"))
+    header = ["scenario", "yes/no questions", "mean Brier", "mean log score", "skill vs 50%", "dates",
+              "mean CRPS (weeks)", "mean PIT", "edited after outcomes"]
+    fig = go.Figure(go.Table(columnwidth=[4] + [1] * (len(header) - 1), header={"values": header, "align": "left"},
+                             cells={"values": [list(c) for c in zip(*rows)] if rows else [[] for _ in header],
+                                    "align": "left", "height": 30}))
+    fig.update_layout(title=f"Track record over {backtest.get('runs', 0)} runs per scenario "
+                            "(Brier 0.250 = always 50%; lower CRPS is better)",
+                      height=220 + 45 * max(len(rows), 1), template="plotly_white")
+    return fig

@@ -50,7 +50,8 @@ def forecast(
             extra.append(dt.date.fromisoformat(text))
         except ValueError:
             fail(f"--date: '{text}' is not a date (YYYY-MM-DD)")
-    loaded, rest = apply_rule_sets(load_or_exit(scenario), sets)
+    written = load_or_exit(scenario)
+    loaded, rest = apply_rule_sets(written, sets)
     from ..analysis.forecast import frozen_forecast
     from ..compiled import Compiled
 
@@ -58,7 +59,7 @@ def forecast(
     overrides = parse_sets(rest, compiled.table)
     eng = engine_or_exit(compiled, engine)
     result = frozen_forecast(loaded, compiled, runs, seed, eng, overrides=overrides, sets=list(sets),
-                             extra_dates=extra)
+                             extra_dates=extra, written_hash=written.digest)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     typer.echo(f"forecast of {scenario} ({runs} runs, seed {seed}, {eng} engine, hash {result['scenario_hash']}): "
                f"{out}")
@@ -138,10 +139,15 @@ def backtest(
         res = run_backtest(items, runs, seed, engine, parsed)
     except (ValueError, RuleError) as exc:
         fail(str(exc))
-    if html_out is not None:
-        from ..charts.track import pit_histogram, reliability_diagram
+    if target.is_dir() and observed is None:
+        from ..analysis.observed import SUFFIX, observed_beside
 
-        figs = [("reliability", "Reliability", reliability_diagram(res)),
+        res["without_outcomes"] = [str(p) for p in sorted(target.glob("*.yaml"))
+                                   if not p.name.endswith(SUFFIX) and not observed_beside(p).is_file()]
+    if html_out is not None:
+        from ..charts.track import pit_histogram, reliability_diagram, scores_table
+
+        figs = [("scores", "Scores", scores_table(res)), ("reliability", "Reliability", reliability_diagram(res)),
                 ("pit", "PIT of dates", pit_histogram(res))]
         write_charts(html_out, f"diplosim backtest of {target}", figs)
     if as_json:
@@ -156,18 +162,20 @@ def _num(x, fmt: str = ".3f") -> str:
 
 def render_backtest(res: dict, con) -> None:
     """The backtest in words: one table per scenario and kind of item, then the pooled scores and variants."""
+    from rich.markup import escape as esc
     from rich.table import Table
 
     for e in res["scenarios"]:
-        con.print(f"[bold]{e['title']}[/bold] ({e['scenario']}; as of {e['as_of']}, outcomes resolved "
+        con.print(f"[bold]{esc(e['title'])}[/bold] ({esc(e['scenario'])}; as of {e['as_of']}, outcomes resolved "
                   f"{e['resolved_on']}; {res['runs']} runs, seed {res['seed']}, {e['engine']} engine)")
         if e["edited_after_outcomes"]:
             con.print(f"[red]edited after outcomes[/red]: the scenario's hash is now {e['scenario_hash']}, "
-                      f"the outcomes were recorded against {e['recorded_hash']}")
+                      f"the outcomes were recorded against {e['recorded_hash']}", soft_wrap=True)
         ff = e.get("frozen_forecast")
         if ff is not None and not (ff.get("exists") and ff.get("matches_scenario")):
-            why = "is missing" if not ff.get("exists") else "was made from another version of the scenario"
-            con.print(f"[yellow]frozen forecast[/yellow] {ff['path']} {why}")
+            why = ("is missing" if not ff.get("exists") else "cannot be read" if "error" in ff else
+                   "was made with what-ifs" if ff.get("what_ifs") else "was made from another version of the scenario")
+            con.print(f"[yellow]frozen forecast[/yellow] {esc(ff['path'])} {why}", soft_wrap=True)
         if e["yes_no"]:
             t = Table(title="Yes/no questions", title_justify="left")
             for col in ("question", "forecast", "95% interval", "happened", "Brier", "log score", "prior"):
@@ -188,9 +196,13 @@ def render_backtest(res: dict, con) -> None:
                           f"{d['crps']:.2f} {d['scale']}", f"{d['pit']:.2f}")
             con.print(t)
     render_pooled(res, con)
+    if res.get("without_outcomes"):
+        con.print(f"not scored (no observed-outcomes file beside them): {', '.join(res['without_outcomes'])}",
+                  markup=False, soft_wrap=True)
 
 
 def render_pooled(res: dict, con) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     p = res["pooled"]
@@ -229,7 +241,7 @@ def render_pooled(res: dict, con) -> None:
     con.print(t)
     if p["edited_after_outcomes"]:
         con.print(f"[red]{len(p['edited_after_outcomes'])} scenario(s) edited after their outcomes were "
-                  f"recorded[/red]: {', '.join(p['edited_after_outcomes'])}")
+                  f"recorded[/red]: {escape(', '.join(p['edited_after_outcomes']))}", soft_wrap=True)
     if res["variants"]:
         t = Table(title="Variants minus baseline on the same runs (95% bootstrap intervals across items)",
                   title_justify="left")
@@ -245,5 +257,5 @@ def render_pooled(res: dict, con) -> None:
         con.print(t)
         for v in res["variants"]:
             for s in v["skipped"]:
-                con.print(f"variant {v['name']} left out {s['scenario']}: {s['reason']}")
+                con.print(f"variant {v['name']} left out {s['scenario']}: {s['reason']}", markup=False, soft_wrap=True)
         con.print("negative changes mean the variant forecast better than the scenarios as written")

@@ -2,7 +2,8 @@
 
 Each class holds its schema, its checks, its record column type, how it is
 tracked step by step on the run state (arrays over runs, both engines) and
-how a summary reads it (``answer_kind``: probability, date or count), and how a
+how a summary reads it (``tally`` and ``summarise``, on ``summary.SummaryAccumulator``;
+``answer_kind``: probability, date or count), what it asks in words (``asks``), and how a
 backtest reads and scores it: the form of its observed outcome (``outcome_fields``)
 and the numbers a forecast and an outcome are compared on (``forecast_values``,
 ``observed_value``; ``scale`` None means a probability, scored by Brier and log
@@ -77,6 +78,23 @@ class QuestionBase(Strict):
 
         return np.asarray(pc.fill_null(column.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False), dtype=float)
 
+    def asks(self, w) -> str:
+        """What the question asks, in the scenario's words (``w``: ``context.Words``)."""
+        raise NotImplementedError
+
+    # ---- summaries (``summary.SummaryAccumulator``)
+    def tally(self, acc, runs) -> None:
+        """Fold a chunk of runs into the summary accumulator ``acc``."""
+        raise NotImplementedError
+
+    def summarise(self, acc) -> dict:
+        """This question's entry of the summary (besides id, text and kind)."""
+        raise NotImplementedError
+
+    def happened(self, column) -> np.ndarray:
+        """Per run, did the question come true (a date within the calendar; a count at least once)?"""
+        return self.per_run(column) > 0
+
     # ---- backtests
     def outcome_problem(self, given: list[str]) -> tuple[str, str] | None:
         """(field, message) when an observed outcome giving the fields ``given`` does not fit this kind."""
@@ -132,6 +150,22 @@ class YesNo(QuestionBase):
                 ctx.error((*path, f.rstrip("_")), f"'{ref}' is not a fixed date: a question's window needs one "
                           "(ask about order with a condition, e.g. all: [held: A, not: held: B])")
 
+    def asks(self, w) -> str:
+        window = []
+        if self.from_ is not None:
+            window.append(f"from {w.date(self.from_)}")
+        if self.before is not None:
+            window.append(f"before {w.date(self.before)}")
+        elif self.by is not None:
+            window.append(f"by {w.date(self.by)}")
+        return self.when.label(w) + (f" ({', '.join(window)})" if window else "")
+
+    def tally(self, acc, runs):
+        acc.tally_yes(self, runs)
+
+    def summarise(self, acc):
+        return acc.yes_share(self)
+
     def observed_value(self, outcome, c) -> float:
         return float(outcome.answer)
 
@@ -171,6 +205,15 @@ class DateOf(QuestionBase):
     def per_run(self, column) -> np.ndarray:
         return np.asarray(column.is_valid().to_numpy(zero_copy_only=False), dtype=float)
 
+    def asks(self, w) -> str:
+        return f"date {w.name(self.date_of)} first happens"
+
+    def tally(self, acc, runs):
+        acc.tally_date_question(self, runs)
+
+    def summarise(self, acc):
+        return acc.date_distribution(self)
+
     def forecast_values(self, column, c) -> np.ndarray:
         return date_weeks(column, c)
 
@@ -204,6 +247,15 @@ class CountOf(QuestionBase):
     scale: ClassVar[str | None] = "times"
     count: MilestoneRef
     by: DateRef | None = None
+
+    def asks(self, w) -> str:
+        return f"times {w.name(self.count)} happens" + (f" by {w.date(self.by)}" if self.by is not None else "")
+
+    def tally(self, acc, runs):
+        acc.tally_counts(self, runs)
+
+    def summarise(self, acc):
+        return acc.count_distribution(self)
 
     def observed_value(self, outcome, c) -> float:
         return float(outcome.count)
