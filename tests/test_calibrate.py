@@ -114,6 +114,17 @@ def test_neutral_constants_change_nothing_and_candidates_share_random_numbers():
     assert np.array_equal(moved[:, untouched], base[:, untouched])
 
 
+def test_candidates_run_together_score_exactly_as_each_alone(tmp_path):
+    """Several candidate constants in one batch-engine call: block k equals candidate k run alone."""
+    from simulator.analysis.calibrate import load_corpus
+
+    neg = load_corpus(synthetic_corpus(tmp_path, {"proposal_odds": 2.0}, n=2))[0]
+    cands = [{"proposal_odds": 0.5}, {"proposal_odds": 3.0, "sharpness_scale": 2.0}, {}]
+    together = neg.stats_many(cands, 30, 5)
+    assert together == [neg.stats(c, 30, 5) for c in cands]
+    assert together[0] != together[1]
+
+
 def test_cli_writes_a_calibration_file_that_scenarios_can_name(tmp_path):
     corpus = synthetic_corpus(tmp_path, {"proposal_odds": 2.0}, n=6)
     out = tmp_path / "cal.yaml"

@@ -11,9 +11,10 @@ backtest's own scoring (``analysis.backtest.score_runs``, ``analysis.scores``):
   end" a point one week after the calendar end; for the objective it is divided by that horizon
   (calendar weeks + 1) so that it lies on the Brier's 0..1 scale. Count questions are not used.
 
-The objective is pooled mean Brier + pooled mean scaled CRPS. The search is a coordinate descent on a
+The objective is pooled mean Brier + pooled mean scaled CRPS. The search is a coordinate search on a
 lattice of log2(constant) with steps 1 and 1/2 (starting from the neutral constants, 1), within
-each constant's bounds. Every point visited is run once for every negotiation and cached, so the
+each constant's bounds, moving to the best of the current point's neighbours (run together in one
+batch, on the same draws). Every point visited is run once for every negotiation and cached, so the
 leave-one-negotiation-out fits (one per held-out negotiation) and the bootstrap refits (negotiations
 resampled with replacement; the interval is the 5th to 95th percentile of the refitted constants)
 reuse the runs. The cross-validation fits start from the neutral constants, like the in-sample fit;
@@ -33,6 +34,7 @@ import numpy as np
 from ..scenario.constants import CONSTANTS
 
 STEPS = (1.0, 0.5)  # log2 steps of the coordinate descent: factors 2 and 1.41
+MAX_BATCH_RUNS = 1200  # runs per batch-engine call when candidates are run together (bounds the draws' memory)
 
 
 @dataclass
@@ -81,22 +83,39 @@ class Negotiation:
 
     def stats(self, constants: dict[str, float], runs: int, seed: int) -> Stats:
         """Score of the runs with these constants (common random numbers: same seed and replications)."""
+        return self.stats_many([constants], runs, seed)[0]
+
+    def stats_many(self, candidates: Sequence[dict[str, float]], runs: int, seed: int) -> list[Stats]:
+        """Scores of several candidate constants, run together in one batch: each candidate's block of runs
+        has the same seed and replications (common random numbers), so block k is exactly the run of
+        candidate k alone; only the parameter values differ."""
         from ..analysis.backtest import score_runs
         from ..batch.engine import engine_for
 
         c = self.compiled
         eng = self._engine = self._engine or engine_for(c)
-        old = c.table.constants
-        c.table.constants = dict(constants)
-        try:
-            table = eng.table(eng.run(seed, list(range(runs)), 0, None, events_for=0))
-        finally:
-            c.table.constants = old
-        scored = score_runs(self.observed, c, table, runs, seed)
+        keys = [(0, r) for _ in candidates for r in range(runs)]
+
+        def values(PU):
+            old = c.table.constants
+            try:
+                blocks = []
+                for k, consts in enumerate(candidates):
+                    c.table.constants = dict(consts)
+                    blocks.append(c.table.values_from_uniforms(PU[k * runs:(k + 1) * runs]))
+            finally:
+                c.table.constants = old
+            return np.vstack(blocks)
+
+        table = eng.table(eng.run_keys(seed, keys, None, events_for=0, values=values))
         horizon = (c.max_day - c.min_day) / 7.0 + 1.0  # weeks to the "not by the end" point
-        dates = [r["crps"] / horizon for r in scored["distributions"] if r["scale"] == "weeks"]
-        return Stats(brier=float(sum(r["brier"] for r in scored["yes_no"])), n_yes_no=len(scored["yes_no"]),
-                     crps=float(sum(dates)), n_dates=len(dates))
+        out = []
+        for k in range(len(candidates)):
+            scored = score_runs(self.observed, c, table.slice(k * runs, runs), runs, seed)
+            dates = [r["crps"] / horizon for r in scored["distributions"] if r["scale"] == "weeks"]
+            out.append(Stats(brier=float(sum(r["brier"] for r in scored["yes_no"])), n_yes_no=len(scored["yes_no"]),
+                             crps=float(sum(dates)), n_dates=len(dates)))
+        return out
 
 
 def load_corpus(corpus: Path) -> list[Negotiation]:
@@ -138,16 +157,27 @@ class Search:
         self.negs, self.fit, self.runs, self.seed = list(negs), list(fit), runs, seed
         self.cache: dict[tuple, list[Stats]] = {}
         self.bounds = [(math.log2(CONSTANTS[k].low), math.log2(CONSTANTS[k].high)) for k in self.fit]
+        self.per_batch = max(1, MAX_BATCH_RUNS // runs)
 
     def constants(self, point: tuple) -> dict[str, float]:
         return {k: float(2.0 ** x) for k, x in zip(self.fit, point)}
 
     def per_negotiation(self, point: tuple) -> list[Stats]:
-        point = tuple(round(x, 6) for x in point)
-        if point not in self.cache:
-            consts = self.constants(point)
-            self.cache[point] = [n.stats(consts, self.runs, self.seed) for n in self.negs]
-        return self.cache[point]
+        return self.evaluate([point])[self._key(point)]
+
+    @staticmethod
+    def _key(point: tuple) -> tuple:
+        return tuple(round(x, 6) for x in point)
+
+    def evaluate(self, points: Sequence[tuple]) -> dict[tuple, list[Stats]]:
+        """Run every point not yet cached, for every negotiation, several points per batch."""
+        todo = list(dict.fromkeys(self._key(p) for p in points if self._key(p) not in self.cache))
+        for start in range(0, len(todo), self.per_batch):
+            chunk = todo[start:start + self.per_batch]
+            per_neg = [n.stats_many([self.constants(p) for p in chunk], self.runs, self.seed) for n in self.negs]
+            for j, p in enumerate(chunk):
+                self.cache[p] = [stats[j] for stats in per_neg]
+        return {self._key(p): self.cache[self._key(p)] for p in points}
 
     def pooled(self, point: tuple, weights: Sequence[float]) -> Stats:
         total = Stats()
@@ -157,23 +187,24 @@ class Search:
         return total
 
     def minimise(self, weights: Sequence[float], start: tuple | None = None) -> tuple:
-        point = tuple(0.0 for _ in self.fit) if start is None else start
+        """Coordinate search on the lattice: all neighbours of the current point (one step up and down each
+        constant) are run together, and the search moves to the best one while it improves the score."""
+        point = self._key(tuple(0.0 for _ in self.fit) if start is None else start)
         best = self.pooled(point, weights).total
         for step in STEPS:
-            improved = True
-            while improved:
-                improved = False
+            while True:
+                neighbours = []
                 for d in range(len(self.fit)):
                     for sign in (1.0, -1.0):
                         cand = list(point)
                         cand[d] = min(max(cand[d] + sign * step, self.bounds[d][0]), self.bounds[d][1])
-                        cand = tuple(cand)
-                        if cand == point:
-                            continue
-                        score = self.pooled(cand, weights).total
-                        if score < best - 1e-12:
-                            point, best, improved = cand, score, True
-                            break
+                        if self._key(tuple(cand)) != point:
+                            neighbours.append(self._key(tuple(cand)))
+                self.evaluate(neighbours)
+                scored = sorted((self.pooled(c, weights).total, c) for c in neighbours)
+                if not scored or scored[0][0] >= best - 1e-12:
+                    break
+                best, point = scored[0]
         return point
 
 

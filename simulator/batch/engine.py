@@ -71,8 +71,11 @@ class BatchEngine(Decider):
 
     def run_keys(self, root_seed: int, keys: Sequence[tuple[int, int]],
                  overrides_by_point: Mapping[int, Mapping[str, float]] | None = None,
-                 events_for: int | None = 0) -> RunState:
+                 events_for: int | None = 0, values=None) -> RunState:
         """Run any (point, replication) pairs together, each point with its own parameter overrides.
+
+        ``values`` (optional) maps the parameter uniforms (runs x parameters) to values instead of the
+        scenario's table (`diplosim calibrate` runs several candidate constants on the same draws at once).
 
         The event logs of the replications below ``events_for`` (all if None) are kept in ``self.events``
         as the same rows the Mesa model logs: both run the same step.
@@ -84,7 +87,7 @@ class BatchEngine(Decider):
         self.events: list[tuple] = []
         PU, SU = self.draws(root_seed, keys)
         points = np.array([p for p, _ in keys], dtype=np.int64)
-        V = c.table.values_from_uniforms(PU)
+        V = c.table.values_from_uniforms(PU) if values is None else values(PU)  # values: e.g. per-block constants
         for p, ov in (overrides_by_point or {}).items():
             rows = points == p
             for name, value in (ov or {}).items():

@@ -64,7 +64,7 @@ def calibrate(
         "corpus": {"path": str(corpus), "negotiations": [
             {"name": n.name, "scenario_hash": n.scenario_hash, "observed_sha256": n.observed_sha256} for n in negs]},
         "runs": runs, "seed": seed, "scores": scores,
-        "method": {"search": "coordinate descent on a log2 lattice, steps 1 and 1/2, from the neutral constants",
+        "method": {"search": "coordinate search on a log2 lattice (best neighbour), steps 1 and 1/2, from the neutral constants",
                    "cross_validation": "leave one negotiation out",
                    "intervals": f"5th-95th percentile of {bootstrap} bootstrap refits over negotiations",
                    "candidates_run": cal.evaluations},
