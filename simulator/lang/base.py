@@ -101,28 +101,20 @@ class Param(Sourced):
 
     @model_validator(mode="after")
     def _estimable(self):
-        from .estimable import form_of
+        from .estimable import abstract_fields
 
-        given = [n for n in ("chance_within", "median_delay_days", "odds_multiplier") if getattr(self, n) is not None]
-        if len(given) > 1:
-            raise ValueError(f"give one of {' or '.join(given)}, not both")
-        if not given:
-            return self
-        for name, v in form_of(self).abstract().items():
-            old = getattr(self, name)
-            if name in self.model_fields_set and old is not None and not (
-                    old == v or (isinstance(v, float) and abs(old - v) <= 1e-12 * max(1.0, abs(v)))):
-                shown = f"{v:g}" if isinstance(v, float) else v
-                raise ValueError(f"'{given[0]}' sets {name} to {shown}; do not give '{name}' as well")
-            object.__setattr__(self, name, v)
+        for name, v in abstract_fields(self).items():
+            object.__setattr__(self, name, v)  # the form sets the abstract fields (frozen model, at validation)
         return self
 
     @model_serializer(mode="wrap")
     def _dump_without_unused_forms(self, handler):
         """Estimable forms not used are left out of dumps, so scenarios that use none keep their hash."""
+        from .estimable import FIELDS
+
         data = handler(self)
         if isinstance(data, dict):
-            for name in ("chance_within", "median_delay_days", "odds_multiplier"):
+            for name in FIELDS:
                 if data.get(name) is None:
                     data.pop(name, None)
         return data

@@ -146,6 +146,34 @@ class OddsMultiplier(Strict):
         return f"odds x{self.factor:g}"
 
 
+#: The Param fields of the estimable forms (a Param states at most one of them).
+FIELDS = ("chance_within", "median_delay_days", "odds_multiplier")
+
+
+def given_field(param) -> str | None:
+    """The estimable field a Param states, or None; ValueError if it states more than one."""
+    given = [n for n in FIELDS if getattr(param, n, None) is not None]
+    if len(given) > 1:
+        raise ValueError(f"give one of {' or '.join(given)}, not both")
+    return given[0] if given else None
+
+
+def abstract_fields(param) -> dict:
+    """The Param fields (dist, value, low, mode, high) its estimable form sets; ValueError if the Param also
+    gives one of them with another value."""
+    field = given_field(param)
+    if field is None:
+        return {}
+    out = form_of(param).abstract()
+    for name, v in out.items():
+        old = getattr(param, name)
+        if name in param.model_fields_set and old is not None and not (
+                old == v or (isinstance(v, float) and abs(old - v) <= 1e-12 * max(1.0, abs(v)))):
+            shown = f"{v:g}" if isinstance(v, float) else v
+            raise ValueError(f"'{field}' sets {name} to {shown}; do not give '{name}' as well")
+    return out
+
+
 def form_of(param):
     """The estimable form a Param was stated in (ChanceWithin, MedianDelay, OddsMultiplier), or None."""
     if getattr(param, "chance_within", None) is not None:

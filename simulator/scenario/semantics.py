@@ -251,14 +251,14 @@ def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[t
             err((*path, "param"), f"unknown parameter '{change.param}' (see `diplosim params`)")
 
     # ---- a parameter stated in estimable units must be one of that unit (lang/estimable.py)
+    from ..lang.estimable import given_field
     from .params import iter_parameters, parameter_units
 
     units = parameter_units(sc)
     for name, p, ppath in iter_parameters(sc):
         form = p.estimable
         if form is not None and form.unit != units.get(name):
-            field = next(f for f in ("chance_within", "median_delay_days", "odds_multiplier")
-                         if getattr(p, f) is not None)
+            field = given_field(p)
             unit = units.get(name)
             if unit is None:
                 err((*ppath, field), f"'{name}' is not a weekly chance or an odds multiplier: give 'value' or a "
