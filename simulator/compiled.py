@@ -155,6 +155,11 @@ class Compiled:
         lo, hi = (self.static_day(r) for r in between)
         return (self.min_day if lo is None else lo), (self.max_day if hi is None else hi)
 
+    def weeks_to_election(self, date: dt.date) -> float | None:
+        """Weeks from ``date`` to the next election's round 1, None once every round 1 is past (or none)."""
+        upcoming = [e.round1 for e in self.elections if date <= e.round1]
+        return (min(upcoming) - date).days / 7.0 if upcoming else None
+
     def deadline_day(self, med: MediationInfo) -> int | None:
         return None if med.deadline is None else self.static_day(med.deadline)
 

@@ -91,8 +91,7 @@ class DiplomacyModel(mesa.Model, Decider):
         return record_rows(self.compiled, self.state)[0]
 
     def weeks_to_election(self) -> float | None:
-        upcoming = [e.round1 for e in self.compiled.elections if self.date <= e.round1]
-        return (min(upcoming) - self.date).days / 7.0 if upcoming else None
+        return self.compiled.weeks_to_election(self.date)
 
     # ------------------------------------------------------------------ Decider: the agents answer
     def party(self, kind, actor, mask, size, u, st, k):

@@ -44,6 +44,22 @@ def test_batch_equals_mesa_with_every_built_in_rule(sc, seed):
     assert_same_records(Compiled(sc), seed, list(range(8)))
 
 
+@given(scenarios(rules=("hazard",)), seeds())
+def test_batch_equals_mesa_when_every_party_uses_the_hazard_rule(sc, seed):
+    """The proportional-odds hazard rule (its election window too) gives identical runs on both engines."""
+    assert_same_records(Compiled(sc), seed, list(range(8)))
+
+
+@given(scenarios(), seeds(), st.sampled_from([{"proposal_odds": 3.0, "sharpness_scale": 0.5},
+                                             {"concession_odds": 0.2, "stakes_scale": 1.5, "shock_odds": 4.0,
+                                              "pressure_scale": 2.0}]))
+def test_batch_equals_mesa_with_global_constants(sc, seed, constants):
+    """A calibration's global constants act on the drawn values the same way on both engines."""
+    c = Compiled(sc)
+    c.table.constants = constants
+    assert_same_records(c, seed, list(range(8)))
+
+
 def test_every_built_in_rule_has_an_array_form():
     from simulator.batch.rules import MEDIATOR_ARRAYS, PARTY_ARRAYS
 

@@ -179,3 +179,52 @@ def test_a_parsed_file_is_read_back_from_the_cache_only_for_the_same_text(tmp_pa
     assert loader.read_yaml(copy) == edited  # a damaged entry is parsed again
     monkeypatch.setenv("DIPLOSIM_CACHE", "off")
     assert loader.cache_dir() is None and loader.read_yaml(copy) == edited
+
+
+# estimable units (lang/estimable.py): a chance outside [0, 1], an empty window, a negative multiplier, a
+# unit the parameter does not have -> one line naming file:line:col and the field, exit 2
+ESTIMABLE = '      initiative:\n        value: 0.01\n'
+
+
+@pytest.mark.parametrize("new,expected", [
+    ('      initiative:\n        chance_within: {p: 1.5, days: 90}\n',
+     "51:9: actors[0].params.initiative.chance_within: chance_within.p must lie within [0, 1] (got 1.5)"),
+    ('      initiative:\n        chance_within: {p: 0.5, days: 0}\n',
+     "51:9: actors[0].params.initiative.chance_within: chance_within.days must be a positive number of days "
+     "(got 0)"),
+    ('      initiative:\n        median_delay_days: -30\n',
+     "51:9: actors[0].params.initiative.median_delay_days: Input should be greater than 0 (got -30)"),
+    ('      initiative:\n        odds_multiplier: -2\n',
+     "51:9: actors[0].params.initiative.odds_multiplier: Input should be greater than or equal to 0 (got -2)"),
+    ('      initiative:\n        odds_multiplier: 0.5\n',
+     "51:9: actors[0].params.initiative.odds_multiplier: 'syria.initiative' is a weekly chance, not an odds "
+     "multiplier: state it with 'chance_within' or 'median_delay_days' or 'value'"),
+    (('      pressure_sensitivity:\n        value: 0.5\n',
+      '      pressure_sensitivity:\n        odds_multiplier: 0.5\n'),
+     "74:9: actors[1].params.pressure_sensitivity.odds_multiplier: 'turkey.pressure_sensitivity' is not a weekly "
+     "chance or an odds multiplier: give 'value' or a distribution (see `diplosim params`)"),
+    ('      initiative:\n        chance_within: {p: 0.3, days: 60}\n        value: 0.2\n',
+     "50:7: actors[0].params.initiative: 'chance_within' sets value to 0.0407582; do not give 'value' as well"),
+])
+def test_bad_estimable_units_are_one_line_with_status_2(new, expected, tmp_path):
+    old = ESTIMABLE
+    if isinstance(new, tuple):  # (old, new): another parameter than syria.initiative
+        old, new = new
+    assert SOURCE_TEXT.count(old) == 1
+    path = _write(tmp_path, SOURCE_TEXT.replace(old, new, 1))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"{path}:{expected}\n"
+
+
+def test_a_weekly_chance_can_be_stated_as_a_chance_within_a_window_or_a_median_delay(tmp_path):
+    import json
+
+    for form in ('chance_within: {p: 0.5, days: 70}', 'median_delay_days: 70'):
+        value = 1 - 0.5 ** 0.1  # half the time within 70 days = 10 weeks
+        path = _write(tmp_path, SOURCE_TEXT.replace(ESTIMABLE, f'      initiative:\n        {form}\n', 1))
+        assert CliRunner().invoke(app, ["validate", str(path)]).exit_code == 0
+        rows = {r["name"]: r for r in json.loads(CliRunner().invoke(app, ["params", str(path), "--json"]).stdout)}
+        row = rows["syria.initiative"]
+        assert row["low"] == pytest.approx(value) and row["unit"] == "weekly_chance"
+        assert "median delay 70 days" in row["estimable"] and row["stated_as"]

@@ -69,8 +69,11 @@ class BatchEngine(Decider):
 
     def run_keys(self, root_seed: int, keys: Sequence[tuple[int, int]],
                  overrides_by_point: Mapping[int, Mapping[str, float]] | None = None,
-                 events_for: int | None = 0) -> RunState:
+                 events_for: int | None = 0, values=None) -> RunState:
         """Run any (point, replication) pairs together, each point with its own parameter overrides.
+
+        ``values`` (optional) maps the parameter uniforms (runs x parameters) to values instead of the
+        scenario's table (`diplosim calibrate` runs several candidate constants on the same draws at once).
 
         The event logs of the replications below ``events_for`` (all if None) are kept in ``self.events``
         as the same rows the Mesa model logs: both run the same step.
@@ -81,7 +84,7 @@ class BatchEngine(Decider):
         self.kept_rows = np.flatnonzero(self.keep)  # logging looks at these rows only
         self.keeps_logs = bool(len(self.kept_rows))
         self.events: list[tuple] = []
-        V = c.table.values_from_uniforms(PU)
+        V = c.table.values_from_uniforms(PU) if values is None else values(PU)  # values: e.g. per-block constants
         for p, ov in (overrides_by_point or {}).items():
             rows = points == p
             for name, value in (ov or {}).items():
@@ -138,15 +141,17 @@ class BatchEngine(Decider):
     def party(self, kind, actor, mask, size, u, st, k):
         """Only the runs in ``mask`` are asked (the rule sees those rows alone): the same numbers, less work."""
         c = self.c
-        rule = getattr(self.party_rule[actor], kind)
+        arrays = self.party_rule[actor]
+        rule = getattr(arrays, kind)
         weeks = (c.dates[k] - c.dates[0]).days / 7.0
         sharp = st.V[:, self.ix["dynamics.sharpness"]]
         rows = np.flatnonzero(mask)
+        extra = {"wte": c.weeks_to_election(c.dates[k])} if getattr(arrays, "sees_election", False) else {}
         if len(rows) * 2 > st.n:
-            return mask & (u < rule(st.V, st.P[:, actor], weeks, sharp, size))
+            return mask & (u < rule(st.V, st.P[:, actor], weeks, sharp, size, **extra))
         out = np.zeros(st.n, bool)
         if len(rows):
-            out[rows] = u[rows] < rule(Rows(st.V, rows), st.P[rows, actor], weeks, sharp[rows], size[rows])
+            out[rows] = u[rows] < rule(Rows(st.V, rows), st.P[rows, actor], weeks, sharp[rows], size[rows], **extra)
         return out
 
     def mediate(self, med, cands, u, st, k):

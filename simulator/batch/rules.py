@@ -89,8 +89,41 @@ class ExpectedUtilityArray(PartyArray):
         return self.p(V, "initiative") * logistic(k * self.advantage(V, P, size))
 
 
+class HazardArray(PartyArray):
+    """Array form of ``rules.hazard.ProportionalHazard`` (same operations, same order)."""
+
+    names = ("hazard", "acceptance", "pressure_odds", "stakes_odds", "election_odds", "election_weeks")
+    sees_election = True
+
+    def log_odds(self, V, P, h, size, wte):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = (np.log(h) - np.log1p(-h)) + P * np.log(self.p(V, "pressure_odds"))
+            x = x + size * np.log(self.p(V, "stakes_odds"))
+            if wte is not None:
+                x = x + np.where(wte <= self.p(V, "election_weeks"), np.log(self.p(V, "election_odds")), 0.0)
+            else:
+                x = x + 0.0
+        return x
+
+    @staticmethod
+    def prob(x):
+        with np.errstate(invalid="ignore"):
+            return np.where(x == x, logistic(x), 0.0)
+
+    def accept(self, V, P, t, k, size, wte=None):
+        return self.prob(self.log_odds(V, P, self.p(V, "acceptance"), size, wte))
+
+    def concede(self, V, P, t, k, size, wte=None):
+        return self.prob(self.log_odds(V, P, self.p(V, "hazard"), size, wte))
+
+    propose = concede
+
+    def waive(self, V, P, t, k, size, wte=None):
+        return self.prob(np.log(self.p(V, "pressure_odds")) * (P - size))
+
+
 PARTY_ARRAYS = {"threshold": ThresholdArray, "time_dependent": TimeDependentArray,
-                "expected_utility": ExpectedUtilityArray}
+                "expected_utility": ExpectedUtilityArray, "hazard": HazardArray}
 
 
 def party_array(rule: str, index: dict[str, int], actor: str) -> PartyArray:

@@ -119,17 +119,21 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
            as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
     """List the scenario's dotted parameter names, distributions and provenance."""
     loaded = load_or_exit(scenario)
-    from ..scenario.params import ParameterTable
-
+    from ..lang.estimable import equivalents
     from ..scenario.loader import find_reference
+    from ..scenario.params import ParameterTable, parameter_units
 
     table = ParameterTable(loaded.scenario)
+    units = parameter_units(loaded.scenario)
     rows = []
     for name in table.names:
         p = table.params[name]
         lo, hi = p.bounds
+        form = p.estimable
         row = {"name": name, "dist": p.dist, "low": lo, "high": hi, "provenance": p.provenance,
-               "source": _source(p)}
+               "source": _source(p), "unit": units.get(name, ""),
+               "stated_as": form.label() if form is not None else "",
+               "estimable": equivalents(lo, hi, units.get(name, ""))}
         if p.from_reference:
             ref = find_reference(p.from_reference, loaded.path.parent)
             row["reference"] = {"id": ref.id, "title": ref.title, "kind": ref.kind, "rate": ref.summary(),
@@ -143,11 +147,12 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     from .render import output_console
 
     t = Table(title=f"Parameters of {scenario}")
-    for col in ("name", "dist", "range", "provenance", "where the number comes from"):
+    for col in ("name", "dist", "value (model units)", "stated as", "estimable equivalent", "provenance",
+                "where the number comes from"):
         t.add_column(col)
     for r in rows:
-        rng = f"{r['low']:g}" if r["low"] == r["high"] else f"{r['low']:g} .. {r['high']:g}"
-        t.add_row(r["name"], r["dist"], rng, r["provenance"], r["source"])
+        rng = f"{r['low']:.4g}" if r["low"] == r["high"] else f"{r['low']:.4g} .. {r['high']:.4g}"
+        t.add_row(r["name"], r["dist"], rng, r["stated_as"], r["estimable"] or "-", r["provenance"], r["source"])
     output_console().print(t)
 
 

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_serializer, model_validator
 
+from .estimable import FIELDS as ESTIMABLE_FIELDS, ChanceWithin
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 #: A reference to a milestone: an id, or ``<ladder>.<stage>`` for a stage of a concession ladder.
 MilestoneRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$", max_length=130)]
@@ -73,7 +75,7 @@ class HardOrSoft(Sourced):
         return self
 
 
-UNUSED_OUT_OF_DUMPS = ("from_reference", "adjust")
+UNUSED_OUT_OF_DUMPS = ("from_reference", "adjust", *ESTIMABLE_FIELDS)
 
 
 class Param(Sourced):
@@ -98,6 +100,10 @@ class Param(Sourced):
     from_reference: Id | None = Field(default=None, description="take the numbers from a reference class "
                                       "(scenarios/reference/ID.yaml) instead of an assumption")
     adjust: Adjustment | None = Field(default=None, description="a change of the reference's rate, with its reason")
+    # estimable forms (lang/estimable.py): stated instead of dist/value, converted to them
+    chance_within: ChanceWithin | None = None
+    median_delay_days: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    odds_multiplier: float | None = Field(default=None, ge=0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _one_provenance(self):  # a reference class is provenance too (it lists its own sources)
@@ -107,6 +113,14 @@ class Param(Sourced):
                              "or 'from_reference'")
         if self.adjust is not None and self.from_reference is None:
             raise ValueError("'adjust' changes a reference's rate: give 'from_reference' too")
+        return self
+
+    @model_validator(mode="after")
+    def _estimable(self):
+        from .estimable import abstract_fields
+
+        for name, v in abstract_fields(self).items():
+            object.__setattr__(self, name, v)  # the form sets the abstract fields (frozen model, at validation)
         return self
 
     @model_serializer(mode="wrap")
@@ -129,6 +143,13 @@ class Param(Sourced):
     @property
     def provenance(self) -> str:
         return "reference" if self.from_reference else "evidence" if self.evidence else "assumption"
+
+    @property
+    def estimable(self):
+        """The estimable form this parameter was stated in, or None (see lang/estimable.py)."""
+        from .estimable import form_of
+
+        return form_of(self)
 
     @model_validator(mode="after")
     def _shape(self):

@@ -13,12 +13,14 @@ from .base import Decision, MediatorRule, MediatorView, ParamSpec, PartyRule, Pa
 from .deadline import DeadlinePressure
 from .even_handed import EvenHanded
 from .expected_utility import ExpectedUtility
+from .hazard import ProportionalHazard
 from .registry import ENTRY_POINT_GROUP, Registry, RulePluginError, check_rule_class, import_rule
 from .threshold import ReservationThreshold
 from .time_dependent import TimeDependentConcession
 
 BUILTIN: dict[str, type[Rule]] = {r.name: r for r in (
-    ReservationThreshold, TimeDependentConcession, ExpectedUtility, DeadlinePressure, EvenHanded)}
+    ReservationThreshold, TimeDependentConcession, ExpectedUtility, ProportionalHazard, DeadlinePressure,
+    EvenHanded)}
 DEFAULT_RULE = {"party": "threshold", "mediator": "deadline_pressure"}
 
 _REGISTRY = Registry(BUILTIN)
@@ -75,7 +77,8 @@ def load_plugin(spec: str) -> type[Rule]:
 
 __all__ = [
     "BUILTIN", "DEFAULT_RULE", "ENTRY_POINT_GROUP", "Decision", "DeadlinePressure", "EvenHanded", "ExpectedUtility",
-    "MediatorRule", "MediatorView", "ParamSpec", "PartyRule", "PartyView", "ReservationThreshold", "Rule",
+    "MediatorRule", "MediatorView", "ParamSpec", "ProportionalHazard", "PartyRule", "PartyView",
+    "ReservationThreshold", "Rule",
     "RulePluginError", "TimeDependentConcession", "broken_plugins", "get_rule", "load_plugin", "register",
     "registered", "registry", "rule_source", "unregister",
 ]

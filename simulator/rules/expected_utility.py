@@ -37,8 +37,10 @@ class ExpectedUtility(PartyRule):
         "flexibility": ParamSpec(0.0, 1.0, "value it sees in a settlement, before its costs", 0.3),
         "salience": ParamSpec(0.0, 2.0, "how much the issue matters: weight of a step's stakes or cost", 1.0),
         "capability": ParamSpec(0.01, 5.0, "its power to resist outside pressure", 1.0),
-        "concession_rate": ParamSpec(0.0, 1.0, "weekly chance of conceding when conceding pays", 0.05),
-        "initiative": ParamSpec(0.0, 1.0, "weekly chance of proposing the next meeting when it pays", 0.02),
+        "concession_rate": ParamSpec(0.0, 1.0, "weekly chance of conceding when conceding pays", 0.05,
+                                     unit="weekly_chance"),
+        "initiative": ParamSpec(0.0, 1.0, "weekly chance of proposing the next meeting when it pays", 0.02,
+                                unit="weekly_chance"),
     }
 
     def failure_odds(self, v: PartyView) -> float:

@@ -31,8 +31,10 @@ class ReservationThreshold(PartyRule):
         "flexibility": ParamSpec(0.0, 1.0, "baseline willingness to move", 0.3),
         "resolve": ParamSpec(0.0, 2.0, "how much the stakes of a step weigh against it", 1.0),
         "pressure_sensitivity": ParamSpec(0.0, 2.0, "how far pressure raises willingness", 0.5),
-        "concession_rate": ParamSpec(0.0, 1.0, "weekly chance of conceding when fully willing", 0.05),
-        "initiative": ParamSpec(0.0, 1.0, "weekly chance of proposing the next meeting when fully willing", 0.02),
+        "concession_rate": ParamSpec(0.0, 1.0, "weekly chance of conceding when fully willing", 0.05,
+                                     unit="weekly_chance"),
+        "initiative": ParamSpec(0.0, 1.0, "weekly chance of proposing the next meeting when fully willing", 0.02,
+                                unit="weekly_chance"),
     }
 
     def willingness(self, v: PartyView) -> float:

@@ -349,7 +349,36 @@ def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
     found = check(sc, path.parent, check_sources=check_sources)
     if found:
         raise problems_at(path, locs, found)
+    if sc.defaults is not None and sc.defaults.constants is None:  # `defaults: FILE` -> its constants
+        sc = resolve_defaults(sc, path, locs)
     return LoadedScenario(sc, path, text, locs)
+
+
+def load_calibration(path: str | Path):
+    """Read and check a calibration file (YAML or JSON, ``scenario/defaults.py``); ScenarioError, one line each."""
+    from .defaults import CalibrationFile, problems
+
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError([Problem(str(path), 1, 1, "(file)", "calibration file not found")])
+    cal, locs, _ = load_document(path, CalibrationFile, "a calibration file")
+    found = problems(cal)
+    if found:
+        raise problems_at(path, locs, found)
+    return cal
+
+
+def resolve_defaults(sc: Scenario, scenario_path: Path, locs: dict) -> Scenario:
+    """The scenario with its ``defaults: FILE`` read: the file's constants kept in the scenario."""
+    from .schema import Defaults
+
+    file = scenario_path.parent / sc.defaults.file
+    if not file.is_file():
+        line, col = locate(("defaults",), locs)
+        raise ScenarioError([Problem(str(scenario_path), line, col, "defaults",
+                                     f"calibration file '{sc.defaults.file}' not found (relative to the scenario)")])
+    cal = load_calibration(file)
+    return sc.model_copy(update={"defaults": Defaults(file=sc.defaults.file, constants=dict(cal.constants))})
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -87,6 +87,34 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
         yield f"dynamics.{field}", getattr(sc.dynamics, field), ("dynamics", field)
 
 
+def parameter_units(sc: Scenario) -> dict[str, str]:
+    """Dotted name -> unit for parameters that can be stated in estimable units (lang/estimable.py):
+    ``weekly_chance`` (a rule's declared unit, or any hazard of the calendar, an entry or a breakdown) or
+    ``odds_multiplier``; other parameters are absent."""
+    from ..lang.estimable import WEEKLY_CHANCE
+    from ..rules import DEFAULT_RULE, registry
+
+    rules = registry()
+    own_specs: dict[str, dict] = {}  # actor -> its rules' parameter specs (party rule, then mediator rule)
+    for a in sc.actors:
+        rule = rules.get(a.rule or DEFAULT_RULE["party"])
+        own_specs[a.id] = dict(rule.params) if rule is not None else {}
+    for m in sc.mediation:
+        rule = rules.get(m.rule or DEFAULT_RULE["mediator"])
+        if rule is not None:
+            own_specs.setdefault(m.mediator, {}).update({k: v for k, v in rule.params.items()
+                                                         if k not in own_specs.get(m.mediator, {})})
+    out = {}
+    for name, _, _ in iter_parameters(sc):
+        owner, _, short = name.partition(".")
+        spec = own_specs.get(owner, {}).get(short)
+        if spec is not None and spec.unit:
+            out[name] = spec.unit
+        elif spec is None and name.endswith(".hazard"):
+            out[name] = WEEKLY_CHANCE
+    return out
+
+
 class ParameterTable:
     """The scenario's parameters in a fixed order, with vectorised sampling."""
 
@@ -96,6 +124,18 @@ class ParameterTable:
         self.params: dict[str, Param] = {r[0]: r[1] for r in rows}
         self.paths: dict[str, tuple] = {r[0]: r[2] for r in rows}
         self.index = {n: i for i, n in enumerate(self.names)}
+        self._sc = sc
+        self._constant_cols = None
+        self.constants: dict[str, float] = dict((sc.defaults.constants if sc.defaults is not None else None) or {})
+
+    def constant_columns(self) -> dict[str, list[int]]:
+        """Which parameters each global constant acts on (simulator/scenario/constants.py)."""
+        if self._constant_cols is None:
+            from .constants import columns
+
+            self._constant_cols = columns(self.names, parameter_units(self._sc),
+                                          frozenset(a.id for a in self._sc.actors))
+        return self._constant_cols
 
     def __len__(self) -> int:
         return len(self.names)
@@ -110,6 +150,10 @@ class ParameterTable:
         out = np.empty_like(u)
         for i, name in enumerate(self.names):
             out[..., i] = quantile(self.params[name], u[..., i])
+        if self.constants:  # global constants (a calibration file): after the draws, before any override
+            from .constants import apply
+
+            out = apply(out, self.constant_columns(), self.constants)
         for name, value in (overrides or {}).items():
             out[..., self.index[name]] = value
         return out

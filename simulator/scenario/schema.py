@@ -11,7 +11,7 @@ import datetime as dt
 from functools import cached_property
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, model_serializer, model_validator
 
 from ..lang.calendar import DatedEvent, Election, Entry, Exit, Occasion, Shock, TriggeredEffect
 from ..lang.conditions import AnyCondition
@@ -125,6 +125,19 @@ class Metadata(Strict):
     authors: list[str] = []
 
 
+class Defaults(Strict):
+    """``defaults: FILE``: global constants from a calibration file (``diplosim calibrate``), path relative to the
+    scenario. The loader reads the file and keeps its ``constants`` here, so a dumped scenario runs the same."""
+
+    file: str
+    constants: dict[str, float] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_path(cls, data):
+        return {"file": data} if isinstance(data, str) else data
+
+
 class Scenario(Strict):
     schema_version: Literal[2]
     metadata: Metadata
@@ -140,6 +153,15 @@ class Scenario(Strict):
     effects: list[TriggeredEffect] = []
     dynamics: Dynamics
     questions: list[Question] = Field(min_length=1)
+    defaults: Defaults | None = None
+
+    @model_serializer(mode="wrap")
+    def _dump_without_defaults(self, handler):
+        """No ``defaults`` key unless the scenario names a calibration file, so other scenarios keep their hash."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("defaults") is None:
+            data.pop("defaults", None)
+        return data
 
     # --- views (the scenario is frozen, so these are computed once)
     def actor(self, actor_id: str) -> Actor:

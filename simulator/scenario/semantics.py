@@ -255,6 +255,25 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> Che
         if change.param not in names:
             err((*path, "param"), f"unknown parameter '{change.param}' (see `diplosim params`)")
 
+    # ---- a parameter stated in estimable units must be one of that unit (lang/estimable.py)
+    from ..lang.estimable import given_field
+    from .params import iter_parameters, parameter_units
+
+    units = parameter_units(sc)
+    for name, p, ppath in iter_parameters(sc):
+        form = p.estimable
+        if form is not None and form.unit != units.get(name):
+            field = given_field(p)
+            unit = units.get(name)
+            if unit is None:
+                err((*ppath, field), f"'{name}' is not a weekly chance or an odds multiplier: give 'value' or a "
+                    "distribution (see `diplosim params`)")
+            else:
+                how = {"weekly_chance": ("a weekly chance", "'chance_within' or 'median_delay_days'"),
+                       "odds_multiplier": ("an odds multiplier", "'odds_multiplier'")}
+                err((*ppath, field), f"'{name}' is {how[unit][0]}, not {how[form.unit][0]}: state it with "
+                    f"{how[unit][1]} or 'value'")
+
     # ---- questions
     for k, q in enumerate(sc.questions):
         q.check(ctx, ("questions", k))

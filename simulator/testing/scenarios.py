@@ -84,7 +84,9 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
                                     "resolve": (0, 2), "pressure_sensitivity": (0, 2), "concession_rate": (0, 1),
                                     "initiative": (0, 1)},
                  "expected_utility": {"flexibility": (0, 1), "salience": (0, 2), "capability": (0.1, 3),
-                                      "concession_rate": (0, 1), "initiative": (0, 1)}}[rule]
+                                      "concession_rate": (0, 1), "initiative": (0, 1)},
+                 "hazard": {"hazard": (0, 1), "acceptance": (0, 1), "pressure_odds": (1, 20),
+                            "stakes_odds": (0.01, 1), "election_odds": (0.01, 20), "election_weeks": (0, 104)}}[rule]
         # some parameters left out: the rule's declared defaults fill them in
         return {n: draw(params(lo, hi)) for n, (lo, hi) in specs.items() if draw(st.integers(0, 4)) > 0}
 
@@ -250,7 +252,8 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             el["runoff"] = round1 + dt.timedelta(days=gap)
         if draw(st.booleans()):
             el["progress"] = draw(st.lists(st.sampled_from(seen), min_size=1, max_size=2, unique=True))
-        if draw(st.booleans()) and "flexibility" in actors[0]["params"]:
+        if draw(st.booleans()) and "flexibility" in actors[0]["params"] \
+                and "flexibility" in next(a for a in actors if a["id"] == inc)["params"]:
             el["after_win"] = [{"param": f"{inc}.flexibility", "op": "add", "value": 0.1, "assumption": ASSUME}]
         cal_elections.append(el)
     calendar["elections"] = cal_elections
