@@ -113,6 +113,23 @@ def test_params_shows_where_each_number_comes_from(tmp_path):
     assert table.exit_code == 0 and "reference" in table.stdout
 
 
+def test_a_weekly_chance_takes_a_delay_or_a_windowed_probability_converted(tmp_path):
+    """A delay (median and range in days) and a probability within 30 days become weekly chances by the
+    formulas of lang/estimable.py: h = 1 - 0.5^(7/days) (longer delay, smaller chance), h = 1 - (1-p)^(7/30)."""
+    path = scenario_with(tmp_path, {"from_reference": "slip_days"}, "concession_rate")
+    res = invoke("params", path, "--json")
+    assert res.exit_code == 0, res.output
+    row = {r["name"]: r for r in json.loads(res.stdout)}["a.concession_rate"]
+    assert row["dist"] == "triangular" and row["provenance"] == "reference"
+    assert (row["low"], row["high"]) == (pytest.approx(1 - 0.5 ** (7 / 30)), pytest.approx(1 - 0.5 ** (7 / 2)))
+    path = scenario_with(tmp_path, {"from_reference": "talks_soon"}, "concession_rate")
+    row = {r["name"]: r for r in json.loads(invoke("params", path, "--json").stdout)}["a.concession_rate"]
+    mean, sd = 6.5 / 11, (6.5 * 4.5 / (11 ** 2 * 12)) ** 0.5  # the Jeffreys beta of 6 of 10
+    weekly = lambda p: 1 - (1 - p) ** (7 / 30)  # noqa: E731
+    assert (row["low"], row["high"]) == (pytest.approx(weekly(mean - 1.645 * sd)),
+                                         pytest.approx(weekly(mean + 1.645 * sd)))
+
+
 @pytest.mark.parametrize("param,where,field,message", [
     ({"from_reference": "talks_later"}, "flexibility", "actors[0].params.flexibility.from_reference",
      "unknown reference 'talks_later' (known: "),
@@ -126,7 +143,7 @@ def test_params_shows_where_each_number_comes_from(tmp_path):
     ({"from_reference": "talks_soon"}, "stakes", "tracks[0].levels[0].stakes.from_reference",
      "reference 'talks_soon' is a probability; this number is not one (it lies within [0, 2])"),
     ({"from_reference": "slip_days"}, "flexibility", "actors[0].params.flexibility.from_reference",
-     "reference 'slip_days' is a delay in days; no parameter takes days yet (use a probability reference)"),
+     "reference 'slip_days' is a delay in days; only a weekly chance"),
     ({"from_reference": "talks_soon", "value": 0.5}, "flexibility", "actors[0].params.flexibility",
      "'from_reference' gives the numbers: remove dist, value, low, high, ... (or drop from_reference)"),
     ({"from_reference": "talks_soon", "assumption": "Both at once."}, "flexibility", "actors[0].params.flexibility",

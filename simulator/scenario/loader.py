@@ -342,8 +342,12 @@ def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
     from .semantics import allowed_ranges, check
 
     if any(True for _ in _awaiting(sc)):  # numbers named by a reference class: put them in first
+        from .params import iter_parameters, parameter_units
+
+        units = parameter_units(sc)
+        by_path = {ppath: units[name] for name, _, ppath in iter_parameters(sc) if name in units}
         sc, found = resolve_all(sc, lambda ident: find_reference(ident, path.parent),
-                                allowed_ranges(sc, path.parent))
+                                allowed_ranges(sc, path.parent), by_path)
         if found:
             raise problems_at(path, locs, found)
     found = check(sc, path.parent, check_sources=check_sources)

@@ -215,11 +215,55 @@ class ReferenceError_(ValueError):
     """A parameter's reference cannot be used; the message is one line."""
 
 
-def to_target(ref: ReferenceClass, fields: dict) -> dict:
-    """Numbers for the parameter, in its own units. Today the reference's own units (a probability, or days);
-    the place to convert to a weekly hazard once parameters can be stated as a chance within a window or a
-    median delay."""
-    return fields
+def to_target(ref: ReferenceClass, fields: dict, unit: str | None = None) -> dict:
+    """Numbers for the parameter, in its own units.
+
+    A probability for a number in [0, 1] passes through. For a weekly chance (``unit == "weekly_chance"``,
+    see ``params.parameter_units``) the rate is converted by the formulas of ``lang/estimable.py``: a delay's
+    median and range by the median-delay formula (``h = 1 - 0.5^(7/days)``; a longer delay is a smaller
+    chance, so low and high swap), a probability within a window of D days from day 0 by the chance-within
+    formula (``h = 1 - (1 - p)^(7/D)``). A beta over a probability becomes a triangular over the converted
+    mean and the mean -/+ 1.645 standard deviations (clipped to [0, 1]): the same centre and about the same
+    90% range."""
+    if unit != "weekly_chance":
+        return fields
+    from ..lang.estimable import hazard_from_chance, hazard_from_median
+
+    if ref.kind == "delay":
+        conv = lambda d: 1.0 if d <= 0 else hazard_from_median(d)  # noqa: E731  (no delay: it happens at once)
+    else:
+        days = ref.window.end_day
+        conv = lambda p: hazard_from_chance(min(max(p, 0.0), 1.0), days)  # noqa: E731
+    if fields["dist"] == "beta":
+        a, b = fields["a"], fields["b"]
+        mean, sd = a / (a + b), math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+        fields = {"dist": "triangular", "low": max(0.0, mean - 1.645 * sd), "mode": mean,
+                  "high": min(1.0, mean + 1.645 * sd)}
+    if fields["dist"] == "fixed":
+        return {"dist": "fixed", "value": conv(fields["value"])}
+    ends = sorted((conv(fields["low"]), conv(fields["high"])))
+    out = {"dist": "triangular", "low": ends[0], "mode": conv(fields["mode"]), "high": ends[1]}
+    if out["low"] == out["high"]:
+        return {"dist": "fixed", "value": out["mode"]}
+    return out
+
+
+def target_problem(ref: ReferenceClass, unit: str | None, allowed: tuple[float, float]) -> str | None:
+    """Why a reference class cannot give this number (one line), or None. ``unit``: the number's unit
+    (``params.parameter_units``); ``allowed``: its allowed range."""
+    if unit == "weekly_chance":
+        if ref.kind == "probability" and (ref.window is None or ref.window.start_day != 0):
+            return (f"reference '{ref.id}' counts no window from day 0, so it cannot become a weekly chance "
+                    "(use a reference counted within N days, or a delay)")
+        return None
+    if ref.kind == "delay":
+        return (f"reference '{ref.id}' is a delay in days; only a weekly chance (a proposal, concession or other "
+                "hazard; see the unit column of `diplosim params`) can take one")
+    if tuple(allowed) != (0, 1):
+        lo, hi = allowed
+        within = f"it lies within [{lo:g}, {hi:g}]" if lo == lo else "its range is not [0, 1]"
+        return f"reference '{ref.id}' is a probability; this number is not one ({within})"
+    return None
 
 
 def _adjusted(ref: ReferenceClass, fields: dict, adj) -> dict:
@@ -267,7 +311,7 @@ def hindsight(ref: ReferenceClass, as_of: dt.date) -> str | None:
     return None
 
 
-def resolve(p: Param, ref: ReferenceClass, as_of: dt.date | None = None) -> Param:
+def resolve(p: Param, ref: ReferenceClass, as_of: dt.date | None = None, unit: str | None = None) -> Param:
     """The parameter with its reference's (adjusted) numbers put in; raises ``ReferenceError_`` (one line)."""
     late = hindsight(ref, as_of) if as_of is not None else None
     if late:
@@ -282,12 +326,13 @@ def resolve(p: Param, ref: ReferenceClass, as_of: dt.date | None = None) -> Para
     fields = ref.distribution()
     if adj is not None:
         fields = _adjusted(ref, fields, adj)
-    fields = to_target(ref, fields)
+    fields = to_target(ref, fields, unit)
     keep = p.model_dump(exclude_none=True, exclude={"dist"})
     return Param(**keep, **fields)
 
 
-def resolve_all(sc, lookup: Callable[[str], ReferenceClass], ranges: Mapping[tuple, tuple[float, float]]):
+def resolve_all(sc, lookup: Callable[[str], ReferenceClass], ranges: Mapping[tuple, tuple[float, float]],
+                units: Mapping[tuple, str] | None = None):
     """The scenario with every ``from_reference`` parameter resolved, and the problems (path, message).
 
     ``lookup`` finds a reference class by id (raising ``ReferenceError_``); ``ranges`` are the allowed
@@ -304,14 +349,11 @@ def resolve_all(sc, lookup: Callable[[str], ReferenceClass], ranges: Mapping[tup
             return p
         try:
             ref = lookup(p.from_reference)
-            if ref.kind == "delay":
-                raise ReferenceError_(f"reference '{ref.id}' is a delay in days; no parameter takes days yet "
-                                      "(use a probability reference)")
-            lo, hi = ranges.get(path, (math.nan, math.nan))
-            if (lo, hi) != (0, 1):
-                within = f"it lies within [{lo:g}, {hi:g}]" if lo == lo else "its range is not [0, 1]"
-                raise ReferenceError_(f"reference '{ref.id}' is a probability; this number is not one ({within})")
-            return resolve(p, ref, sc.metadata.as_of)
+            unit = (units or {}).get(path)
+            why = target_problem(ref, unit, ranges.get(path, (math.nan, math.nan)))
+            if why:
+                raise ReferenceError_(why)
+            return resolve(p, ref, sc.metadata.as_of, unit)
         except ReferenceError_ as exc:
             where = (*path, "adjust") if str(exc).startswith("adjust") else (*path, "from_reference")
             problems.append((where, str(exc).removeprefix("adjust: ")))
