@@ -18,6 +18,7 @@ from simulator.store import finished_parts, read_manifest, read_table
 from simulator.summary import summarize as summarize_table
 
 from .conftest import ROOT, SEED_SCENARIO
+from .gated_rule import GATED_PLUGIN, gate_env, gated_copy, open_gate
 
 VARY = ["--vary", "turkey.flexibility=0.3,0.6", "--vary", "election.turkey.base_win=0.4:0.5:2"]  # 4 points
 
@@ -178,10 +179,18 @@ def test_resume_of_a_finished_sweep_runs_nothing(reference):
     assert read_manifest(reference)["sessions"][-1]["runs"] == 0
 
 
-def _start(out: Path, *extra) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "simulator", "sweep", str(SEED_SCENARIO), "--out", str(out), *VARY,
+def _start(out: Path, *extra, gated: Path | None = None) -> subprocess.Popen:
+    """The sweep of ``uninterrupted`` in a process of its own. ``gated``: a copy of the seed scenario whose
+    Turkey decides by ``tests/gated_rule.py`` (the same numbers, on the Mesa engine), so the points with
+    Turkey's flexibility at 0.6 wait until the gate file exists: a test can interrupt the sweep part-way
+    whatever the machine's speed or load."""
+    scenario = SEED_SCENARIO if gated is None else gated
+    cmd = [sys.executable, "-m", "simulator", "sweep", str(scenario), "--out", str(out), *VARY,
            "--runs", "30", "--seed", "3", "--chunk", "3", "--events", "2", *extra]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if gated is not None:
+        cmd += GATED_PLUGIN
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=gate_env(gated))
 
 
 def _wait_for_parts(out: Path, proc: subprocess.Popen, at_least: int = 1) -> int:
@@ -204,15 +213,16 @@ def uninterrupted(tmp_path_factory):
 
 
 def test_sigkill_mid_sweep_then_resume_equals_uninterrupted(uninterrupted, tmp_path):
-    out = tmp_path / "killed"
-    proc = _start(out)
+    out, gated = tmp_path / "killed", gated_copy(tmp_path)
+    proc = _start(out, gated=gated)
     _wait_for_parts(out, proc)
-    os.kill(proc.pid, signal.SIGKILL)
+    os.kill(proc.pid, signal.SIGKILL)  # the gated points cannot have finished: their gate is still closed
     proc.wait(timeout=30)
     parts = len(finished_parts(out))
-    assert 0 < parts < 40, "the sweep finished before it could be killed; make it longer"
+    assert 0 < parts < 40
     assert read_manifest(out)["complete"] is False
-    resumed = _start(out, "--jobs", "2", "--resume")
+    open_gate(gated)
+    resumed = _start(out, "--jobs", "2", "--resume", gated=gated)
     _, err = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, err
     assert read_manifest(out)["sessions"][-1]["runs"] == 120 - 3 * parts  # only what was missing
@@ -223,11 +233,12 @@ def test_sigkill_mid_sweep_then_resume_equals_uninterrupted(uninterrupted, tmp_p
 
 
 def test_ctrl_c_keeps_finished_chunks_and_exits_130(uninterrupted, tmp_path):
-    out = tmp_path / "interrupted"
-    proc = _start(out, "--jobs", "2")
+    out, gated = tmp_path / "interrupted", gated_copy(tmp_path)
+    proc = _start(out, "--jobs", "2", gated=gated)
     _wait_for_parts(out, proc)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    proc.send_signal(signal.SIGINT)  # the gated points are still waiting, so the sweep cannot have finished
+    open_gate(gated)  # let the spans already running finish, as Ctrl-C lets them
+    _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "--resume" in err
     kept = read_table(out)
@@ -237,7 +248,7 @@ def test_ctrl_c_keeps_finished_chunks_and_exits_130(uninterrupted, tmp_path):
     keys = set(zip(kept.column("point").to_pylist(), kept.column("replication").to_pylist()))
     mask = [(p, r) in keys for p, r in zip(full.column("point").to_pylist(), full.column("replication").to_pylist())]
     assert full.filter(mask).equals(kept)
-    result = invoke("sweep", SEED_SCENARIO, "--out", out, *VARY, "--runs", 30, "--seed", 3, "--chunk", 3,
-                    "--events", 2, "--resume")
-    assert result.exit_code == 0, result.output
+    resumed = _start(out, "--resume", gated=gated)  # the same scenario (its hash is checked), gate open
+    _, err = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0, err
     assert read_table(out).equals(full)

@@ -14,6 +14,7 @@ from simulator.store import finished_parts, read_manifest, read_table
 from simulator.writelock import LOCK_NAME, DirectoryBusy, WriterLock, read_holder
 
 from .conftest import ROOT, SEED_SCENARIO
+from .gated_rule import GATED_PLUGIN, gate_env, gated_copy, open_gate
 
 VARY = ["--vary", "turkey.flexibility=0.3,0.6", "--vary", "election.turkey.base_win=0.4:0.5:2"]  # 4 points
 SWEEP = ["sweep", SEED_SCENARIO, *VARY, "--runs", 30, "--seed", 3, "--chunk", 3]
@@ -76,22 +77,25 @@ def test_killed_holder_leaves_no_stuck_lock(tmp_path):
 
 
 def test_sweep_killed_mid_run_then_resume_works_and_a_live_one_refuses_company(tmp_path):
-    out = tmp_path / "res"
-    cmd = [sys.executable, "-m", "simulator", *map(str, SWEEP), "--out", str(out)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, gated = tmp_path / "res", gated_copy(tmp_path)  # later points wait for the gate: the sweep stays alive
+    sweep = ["sweep", gated, *VARY, "--runs", 30, "--seed", 3, "--chunk", 3, *GATED_PLUGIN]
+    cmd = [sys.executable, "-m", "simulator", *map(str, sweep), "--out", str(out)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=gate_env(gated))
     deadline = time.monotonic() + 60
-    while not ((out / "events").is_dir() and list((out / "events").glob("part-*.parquet"))):
+    while not ((out / "runs").is_dir() and list((out / "runs").glob("part-*.parquet"))):
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "no part was written within 60 s"
         time.sleep(0.02)
-    refused = invoke(*SWEEP, "--out", out, "--resume")
+    refused = subprocess.run([*cmd, "--resume"], cwd=ROOT, capture_output=True, text=True, env=gate_env(gated))
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    assert refused.exit_code == 2 and f"pid {proc.pid} on " in refused.stderr, refused.output
+    assert refused.returncode == 2 and f"pid {proc.pid} on " in refused.stderr, refused.stderr
     parts = len(finished_parts(out))
-    assert 0 < parts < 40, "the sweep finished before it could be killed; make it longer"
-    resumed = invoke(*SWEEP, "--out", out, "--resume")
-    assert resumed.exit_code == 0, resumed.output
+    assert 0 < parts < 40
+    open_gate(gated)
+    resumed = subprocess.run([*cmd, "--resume"], cwd=ROOT, capture_output=True, text=True, env=gate_env(gated))
+    assert resumed.returncode == 0, resumed.stderr
     manifest = read_manifest(out)
     assert manifest["complete"] is True and manifest["sessions"][-1]["runs"] == 120 - 3 * parts
     assert read_table(out).num_rows == 120 and not (out / LOCK_NAME).exists()
