@@ -16,6 +16,29 @@ from simulator.analysis.observed import corpus_scenarios  # noqa: E402
 # the scenario files of the corpus (observed-outcomes files sit beside them in scenarios/)
 CORPUS = corpus_scenarios(ROOT / "scenarios")
 
+
+
+def child_takes_ctrl_c() -> None:
+    """``preexec_fn`` for a command a test interrupts with SIGINT: Python ignores Ctrl-C for good when it starts
+    with SIGINT ignored, and a test run may inherit that (a background job of a shell script, or a library
+    that set it in this process), so the child starts with the default disposition."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture(autouse=True)
+def _keep_sigint_handler():
+    """A test that changes this process's SIGINT handler gets it put back, so it cannot leak into later tests
+    (children inherit an ignored SIGINT)."""
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    yield
+    if signal.getsignal(signal.SIGINT) is not before:
+        signal.signal(signal.SIGINT, before)
+
+
 # Profiles: "ci" (default) keeps the suite fast; "thorough" is for nightly-style runs:
 #   pytest --hypothesis-profile=thorough
 settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from simulator.cli import app
 from simulator.store import read_manifest, read_table
 
-from .conftest import SEED_SCENARIO
+from .conftest import SEED_SCENARIO, child_takes_ctrl_c
 
 
 def invoke(*args):
@@ -126,7 +126,8 @@ def test_ctrl_c_keeps_finished_runs_and_summarises_them(tmp_path):
     out = tmp_path / "r"
     proc = subprocess.Popen([sys.executable, "-m", "simulator", "run", str(SEED_SCENARIO), "--runs", "100000",
                              "--engine", "mesa", "--seed", "1", "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=child_takes_ctrl_c)
     deadline = time.time() + 600  # a state, not a time: the first part (50 Mesa runs) is slow on a loaded machine
     while not list((out / "runs").glob("part-*.parquet")) and time.time() < deadline:
         time.sleep(0.1)

@@ -17,7 +17,7 @@ from simulator.runner import run_one
 from simulator.store import finished_parts, read_manifest, read_table
 from simulator.summary import summarize as summarize_table
 
-from .conftest import ROOT, SEED_SCENARIO
+from .conftest import ROOT, SEED_SCENARIO, child_takes_ctrl_c
 from .gated_rule import GATED_PLUGIN, gate_env, gated_copy, open_gate
 
 VARY = ["--vary", "turkey.flexibility=0.3,0.6", "--vary", "election.turkey.base_win=0.4:0.5:2"]  # 4 points
@@ -190,7 +190,7 @@ def _start(out: Path, *extra, gated: Path | None = None) -> subprocess.Popen:
     if gated is not None:
         cmd += GATED_PLUGIN
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=gate_env(gated))
+                            env=gate_env(gated), preexec_fn=child_takes_ctrl_c)
 
 
 def _wait_for_parts(out: Path, proc: subprocess.Popen, at_least: int = 1) -> int:
