@@ -148,7 +148,11 @@ def test_slider_reruns_the_whatif_and_the_url_reproduces_it(server, page, browse
     other.wait_for_selector("#whatif-table", timeout=WAIT_MS)
     other.wait_for_function("t => document.querySelector('#whatif-table').innerText === t", arg=table_after,
                             timeout=WAIT_MS)
-    assert json.loads(other.evaluate(CALENDAR_DATA)) == json.loads(page.evaluate(CALENDAR_DATA))
+    expected = page.evaluate(CALENDAR_DATA)  # the new page's chart may be drawn after its table: wait for it
+    other.wait_for_function("e => { const p = document.querySelector('#whatif-calendar .js-plotly-plot');"
+                            " return p !== null && Array.isArray(p.data) && JSON.stringify(p.data.map(t => t.y)) === e }",
+                            arg=expected, timeout=WAIT_MS)
+    assert json.loads(other.evaluate(CALENDAR_DATA)) == json.loads(expected)
     assert other.inner_text(value) == shown
     other.close()
     # "use the distribution again" drops it from the URL and the label says so
