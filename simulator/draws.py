@@ -118,21 +118,24 @@ class StepUniforms:
     Reads like the (runs x slots) matrix: ``U[:, slot]`` is slot's column; the kernel and the calendar read
     nothing else."""
 
-    __slots__ = ("keys", "draw_keys", "cols")
+    __slots__ = ("keys", "draw_keys", "cols", "copies")
 
-    def __init__(self, keys: np.ndarray, draw_keys: np.ndarray):
-        self.keys, self.draw_keys, self.cols = keys, draw_keys, {}
+    def __init__(self, keys: np.ndarray, draw_keys: np.ndarray, copies: int = 1):
+        """``copies``: the runs of ``keys`` stand ``copies`` times one after the other (copies of the same runs,
+        e.g. with one parameter changed): each column is drawn once and repeated."""
+        self.keys, self.draw_keys, self.cols, self.copies = keys, draw_keys, {}, copies
 
     def __getitem__(self, where):
         rows, j = where
         col = self.cols.get(j)
         if col is None:
-            col = self.cols[j] = uniforms(self.keys, self.draw_keys[j])
+            col = uniforms(self.keys, self.draw_keys[j])
+            col = self.cols[j] = col if self.copies == 1 else np.tile(col, self.copies)
         return col if rows == slice(None) else col[rows]
 
     @property
     def shape(self):
-        return (len(self.keys), len(self.draw_keys))
+        return (len(self.keys) * self.copies, len(self.draw_keys))
 
 
 class Layout:

@@ -116,8 +116,8 @@ class BatchEngine(Decider):
         self.kept_rows = np.flatnonzero(self.keep)
         self.keeps_logs, self.events = False, []
         reps = np.tile(np.asarray(replications, dtype=np.int64), copies)
-        KK = np.tile(K, copies)  # every copy reads its run's own draws
-        return self.run_values(VV, lambda k: StepUniforms(KK, self.layout.step[k]),
+        # every copy reads its run's own draws, drawn once and repeated per copy
+        return self.run_values(VV, lambda k: StepUniforms(K, self.layout.step[k], copies),
                                np.repeat(np.arange(copies, dtype=np.int64), n), reps)
 
     def table(self, st: RunState):
