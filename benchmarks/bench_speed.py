@@ -9,8 +9,8 @@ Sections (``--only`` picks some, comma-separated):
 
 - ``engine``: the time just to draw every run's uniforms (run keys, parameter uniforms and the full
   weeks x slots matrix, vectorised over the chunk) - the limit no engine on this layout can pass while
-  it draws everything - and the uniforms the batch engine actually draws (only the slots a step reads);
-  then the batch engine in this process at chunk sizes up to 50,000 runs: runs/s (wall and CPU) and
+  it draws everything - and as many uniforms as the batch engine actually draws (a decision asked of some
+  runs draws only theirs); then the batch engine in this process at chunk sizes up to 50,000 runs: runs/s (wall and CPU) and
   the fraction of the draw limit it reaches.
 - ``mc-vs-sweep``: ``diplosim run --runs N --jobs 2`` and ``diplosim sweep --sample sobol --points 64
   --runs 200 --jobs 2`` (N = the sweep's number of runs), default options otherwise, as child
@@ -73,19 +73,17 @@ def engine_section(chunks: list[int], repeats: int) -> None:
     engine = B.engine_for(c)
     engine.run(1, range(200), events_for=0)  # warm up
 
-    read = []  # every StepUniforms the engine makes, to count the columns it reads
+    drawn = [0]  # step uniforms the engine draws: whole columns, or only the runs a decision is asked of
+    plain = D.uniforms
 
-    class Counting(D.StepUniforms):
-        __slots__ = ()
+    def counting(keys, draw_keys):
+        drawn[0] += int(np.prod(np.broadcast_shapes(np.shape(keys), np.shape(draw_keys))))
+        return plain(keys, draw_keys)
 
-        def __init__(self, keys, draw_keys):
-            super().__init__(keys, draw_keys)
-            read.append(self)
-
-    B.StepUniforms = Counting
+    D.uniforms = counting  # StepUniforms draws through the module's name
     engine.run(1, range(2000), events_for=0)
-    B.StepUniforms = D.StepUniforms
-    cols_read = sum(len(u.cols) for u in read) / 1.0
+    D.uniforms = plain
+    per_run = drawn[0] / 2000
     n_full = c.n_steps * len(c.slots)
 
     def draw_all(n):
@@ -95,16 +93,16 @@ def engine_section(chunks: list[int], repeats: int) -> None:
             for j in range(len(c.slots)):
                 D.uniforms(K, layout.step[k, j])
 
-    def draw_read(n):
+    def draw_read(n):  # as many step uniforms as the engine draws, as whole columns (the cheapest way)
         K = D.run_keys(1, np.zeros(n, np.int64), np.arange(n))
         D.uniforms(K[:, None], layout.param[None, :])
         flat = layout.step.ravel()
-        for i in range(int(cols_read)):
+        for i in range(round(per_run)):
             D.uniforms(K, flat[i % len(flat)])
 
     print(f"seed scenario: {c.n_steps} weekly steps x {len(c.slots)} slots = {n_full} step uniforms per run, "
-          f"{len(c.table)} parameter uniforms; the batch engine reads {cols_read:.0f} of the {n_full} slot "
-          f"columns ({cols_read / n_full:.0%})")
+          f"{len(c.table)} parameter uniforms; the batch engine draws {per_run:.0f} step uniforms per run "
+          f"({per_run / n_full:.0%}): a decision asked of some runs draws only theirs")
     print(f"{'chunk':>7} {'draw all':>12} {'draw read':>12} {'engine wall':>12} {'engine CPU':>11} "
           f"{'engine / draw all':>18} {'engine / draw read':>19}   (runs/s)")
     for n in chunks:

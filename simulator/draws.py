@@ -129,9 +129,11 @@ class StepUniforms:
         rows, j = where
         col = self.cols.get(j)
         if col is None:
+            if isinstance(rows, np.ndarray) and rows.dtype.kind == "i":  # a few runs: draw theirs alone
+                return uniforms(self.keys[rows if self.copies == 1 else rows % len(self.keys)], self.draw_keys[j])
             col = uniforms(self.keys, self.draw_keys[j])
             col = self.cols[j] = col if self.copies == 1 else np.tile(col, self.copies)
-        return col if rows == slice(None) else col[rows]
+        return col if isinstance(rows, slice) and rows == slice(None) else col[rows]
 
     @property
     def shape(self):

@@ -179,6 +179,16 @@ def test_resume_of_a_finished_sweep_runs_nothing(reference):
     assert read_manifest(reference)["sessions"][-1]["runs"] == 0
 
 
+def test_resume_without_chunk_keeps_the_chunk_the_directory_was_made_with(reference):
+    """Part ids depend on the chunk: a resume that leaves --chunk out continues with the directory's own (5
+    here), whatever the default is now, instead of refusing or running everything again."""
+    result = invoke("sweep", SEED_SCENARIO, "--out", reference, *VARY, "--runs", 6, "--seed", 11, "--events", 3,
+                    "--resume")
+    assert result.exit_code == 0, result.output
+    assert "0 new runs" in result.stderr
+    assert read_manifest(reference)["sweep"]["chunk"] == 5
+
+
 def _start(out: Path, *extra, gated: Path | None = None) -> subprocess.Popen:
     """The sweep of ``uninterrupted`` in a process of its own. ``gated``: a copy of the seed scenario whose
     Turkey decides by ``tests/gated_rule.py`` (the same numbers, on the Mesa engine), so the points with

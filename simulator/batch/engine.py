@@ -148,7 +148,7 @@ class BatchEngine(Decider):
         rows = np.flatnonzero(mask)
         extra = {"wte": c.weeks_to_election(c.dates[k])} if getattr(arrays, "sees_election", False) else {}
         if len(rows) * 2 > st.n:
-            return mask & (u < rule(st.V, st.P[:, actor], weeks, sharp, size, **extra))
+            return mask & (u[:] < rule(st.V, st.P[:, actor], weeks, sharp, size, **extra))
         out = np.zeros(st.n, bool)
         if len(rows):
             out[rows] = u[rows] < rule(Rows(st.V, rows), st.P[rows, actor], weeks, sharp[rows], size[rows], **extra)
@@ -180,7 +180,7 @@ class Rows:
 
     def __getitem__(self, key):
         if isinstance(key, tuple) and len(key) == 2 and key[0] == slice(None) and isinstance(key[1], (int, np.integer)):
-            return self.V[self.rows, key[1]]
+            return self.V[:, key[1]].take(self.rows)  # a column is contiguous (column-major values)
         return self.V[self.rows][key]
 
     @property

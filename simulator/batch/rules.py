@@ -21,7 +21,7 @@ def logistic(x: np.ndarray) -> np.ndarray:
     """
     e = np.exp(-np.abs(x))
     d = 1.0 + e
-    return np.where(x >= 0, 1.0 / d, e / d)
+    return np.where(x >= 0, 1.0, e) / d  # one division: 1.0 / d and e / d, chosen first (same bits)
 
 
 class PartyArray:

@@ -88,7 +88,7 @@ def run(
     from ..errors import RuleError
     from ..store import ResultsWriter, base_manifest
     from ..summary import SummaryAccumulator
-    from ..sweep.execution import SweepContext, execute, open_executor, part_id, spans
+    from ..sweep.execution import DEFAULT_CHUNK, SweepContext, execute, open_executor, part_id, spans
 
     acc = SummaryAccumulator(compiled)  # exact summary, chunk by chunk: memory stays flat in --runs
     writer = None
@@ -101,7 +101,7 @@ def run(
     kept: list[tuple] = []  # chunks for --report when there is no --out to read them back from
     # a Monte Carlo is a sweep of one point: the same chunks, executors and part names
     ctx = SweepContext(compiled, seed, runs, [overrides], engine, events)
-    chunk = 10_000 if engine == "batch" else 50
+    chunk = DEFAULT_CHUNK[engine]
 
     def on_part(span, table, events_table):
         acc.add(table)

@@ -60,7 +60,7 @@ def sweep(
     scheduler: str = typer.Option(None, "--scheduler", help="run on an existing Dask cluster: tcp://HOST:PORT"),
     dask_local: int = typer.Option(None, "--dask-local", min=1, help="run on a Dask LocalCluster of N processes"),
     chunk: int = typer.Option(None, "--chunk", min=1, help="runs per task and per Parquet part "
-                              "(default: 100 with the mesa engine, 10000 with batch)"),
+                              "(default: 100 with the mesa engine, 20000 with batch)"),
     engine: str = typer.Option("auto", "--engine", help="batch (vectorised), mesa (reference), or auto: batch "
                                "when every rule has an array form; both give identical runs"),
     events: int = typer.Option(None, "--events", min=0, help="keep the event logs of the first N replications of "
@@ -89,8 +89,6 @@ def sweep(
     engine = engine_or_exit(compiled, engine)
     if events is None:
         events = None if engine == "mesa" else 0  # logging costs the batch engine as much as simulating
-    if chunk is None:
-        chunk = 100 if engine == "mesa" else 10_000
     try:
         design = make_design(sample, parse_varies(vary, compiled.table.names), compiled.table, points, seed,
                              second_order)
@@ -98,6 +96,10 @@ def sweep(
         fail(str(exc))
     claim_out_dir(ctx, out)  # one writer at a time: what is missing is decided under the lock
     old = _prepare_out(out, resume)
+    if chunk is None:  # a resume keeps the chunk its directory was made with (part ids depend on it)
+        from ..sweep.execution import DEFAULT_CHUNK
+
+        chunk = (old or {}).get("sweep", {}).get("chunk") or DEFAULT_CHUNK[engine]
     from ..store import ResultsWriter, base_manifest, finished_parts, remove_temp_files
     from ..sweep.execution import SweepContext, part_id, spans
     from ..sweep.resume import check_resume, points_match

@@ -23,7 +23,21 @@ from __future__ import annotations
 import numpy as np
 
 from ..lang.dates import NEVER
+from . import masked
 from .state import RunState
+
+
+class Slot:
+    """One slot's uniforms this step, handed to a rule question unread: ``u[rows]`` reads those runs' uniforms
+    only (``u[:]`` all), so a decision asked of a few runs draws a few numbers (each run's draws are its own)."""
+
+    __slots__ = ("U", "j")
+
+    def __init__(self, U, j: int):
+        self.U, self.j = U, j
+
+    def __getitem__(self, rows):
+        return self.U[rows, self.j]
 
 
 class Decider:
@@ -116,13 +130,13 @@ class Kernel:
 
         Depth first through the milestones each one's ``requires`` names, entering a prerequisite only while it
         has not happened; the paths are laid out once per goal (``self.paths``)."""
-        res = np.full(st.n, -1)
+        res = np.full(st.n, -1, np.int16 if len(self.c.milestones) < 2**15 else np.int32)
         open_ = np.ones(st.n, bool)  # runs still without a milestone
         for node, via in self.paths(goal):
             ok = avail[:, node] & open_
             for v in via:
                 ok &= st.count[:, v] == 0
-            np.copyto(res, node, where=ok)
+            masked.put(res, node, ok)
             open_ &= ~ok
             if not open_.any():
                 break
@@ -284,12 +298,12 @@ class Kernel:
                 if not mask.any():
                     continue
                 for a, share in self.d.pressure(i, int(j), urgency, st, k).items():
-                    st.P[:, a] += np.where(mask, share, 0.0)
+                    masked.add(st.P[:, a], share, mask)
                 self.log("pushed", mask, milestone=c.milestones[j].id, actor=med.mediator)
                 if c.milestones[j].proposable:
                     free = mask & ~st.table[:, j]
                     st.table[:, j] |= free
-                    np.copyto(st.table_by[:, j], c.ai[med.mediator], where=free)
+                    masked.put(st.table_by[:, j], c.ai[med.mediator], free)
 
     def _unilateral(self, st, U, k, avail):
         c = self.c
@@ -308,7 +322,7 @@ class Kernel:
             ask = live & ~blocked
             a = int(self.consent[j][0])
             cost = st.V[:, self.stake_cols[j][0]]
-            yes = self.d.party("concede", a, ask, cost, U[:, c.slot[f"act:{m.id}"]], st, k) & ask
+            yes = self.d.party("concede", a, ask, cost, Slot(U, c.slot[f"act:{m.id}"]), st, k) & ask
             self._held(st, k, j, yes)
 
     def _propose(self, st, U, k):
@@ -322,7 +336,7 @@ class Kernel:
                 if not ok.any():
                     break
                 size = st.V[:, self.stake_cols[j][pos]]
-                yes = self.d.party("propose", int(a), ok, size, U[:, c.slot[f"propose:{m.id}:{c.actors[a]}"]], st, k)
+                yes = self.d.party("propose", int(a), ok, size, Slot(U, c.slot[f"propose:{m.id}:{c.actors[a]}"]), st, k)
                 yes &= ok
                 st.table[:, j] |= yes
                 np.copyto(st.table_by[:, j], a, where=yes)
@@ -353,7 +367,7 @@ class Kernel:
             unmet &= ~pre.requires.evaluate(st, e)
             if pre.kind == "soft" and unmet.any():
                 thr = st.V[:, self.ix[f"{pre.id}.waiver_threshold"]]
-                waived = self.d.party("waive", holder, unmet, thr, U[:, c.slot[f"waive:{pre.id}"]], st, k) & unmet
+                waived = self.d.party("waive", holder, unmet, thr, Slot(U, c.slot[f"waive:{pre.id}"]), st, k) & unmet
                 self.log("waived", waived, milestone=c.milestones[j].id, actor=pre.holder, detail=pre.id)
                 unmet &= ~waived
             if unmet.any():
@@ -379,7 +393,7 @@ class Kernel:
             own = self._preconditions(st, U, k, j, live, pos)
             ask = live & ~own
             size = st.V[:, self.stake_cols[j][pos]]
-            yes = self.d.party("accept", int(a), ask, size, U[:, c.slot[f"accept:{m.id}:{c.actors[a]}"]], st, k)
+            yes = self.d.party("accept", int(a), ask, size, Slot(U, c.slot[f"accept:{m.id}:{c.actors[a]}"]), st, k)
             declined = ask & ~yes
             if declined.any():
                 st.blocks[:, c.block_index[(m.id, c.actors[a], "declined")]] += declined
@@ -393,19 +407,23 @@ class Kernel:
         if not yes.any():
             return
         c, m = self.c, self.c.milestones[j]
-        exact = st.table_day[:, j]
+        rows = np.flatnonzero(yes)  # usually few: the work below touches these runs only
+        exact = st.table_day[rows, j]
         day = np.where(exact < NEVER, exact, c.days[k])
         first = st.first_day[:, j]  # columns are contiguous views (column-major state)
-        np.minimum(first, day, out=first, where=yes)
-        np.copyto(st.last_day[:, j], day, where=yes)
-        st.count[:, j] += yes
+        first[rows] = np.minimum(first[rows], day)
+        st.last_day[rows, j] = day
+        st.count[rows, j] += 1
         since = st.force_since[:, j]
-        np.copyto(since, day, where=yes & (since == NEVER))
+        since[rows] = np.where(since[rows] == NEVER, day, since[rows])
         for due, within in self.commits.get(j, ()):
-            was = st.due_day[:, due]
-            st.due_day[:, due] = np.where(yes & (was == NEVER), day + within, was)
-        self.log("held" if m.proposable else "acted", yes, milestone=m.id,
-                 actor="" if m.proposable else m.consenters()[0], day=day)
+            was = st.due_day[rows, due]
+            st.due_day[rows, due] = np.where(was == NEVER, day + within, was)
+        if self.d.keeps_logs:
+            every = np.full(st.n, NEVER, np.int64)
+            every[rows] = day
+            self.log("held" if m.proposable else "acted", yes, milestone=m.id,
+                     actor="" if m.proposable else m.consenters()[0], day=every)
         if j in self.effects_of:
             self.apply(st, yes, self.effects_of[j])
 
