@@ -124,3 +124,53 @@ def test_the_report_of_a_run_shows_the_flags(tmp_path):
     res = invoke("run", path, "--runs", 200, "--report", tmp_path / "r2.html")  # no results directory
     assert res.exit_code == 0, res.output
     assert "hang on one assumed number" in (tmp_path / "r2.html").read_text()
+
+
+def _screen_of(res) -> dict:
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)["fragile"]
+
+
+def test_an_identical_run_reuses_the_screen_and_any_change_of_input_computes_it_again(tmp_path, monkeypatch):
+    """The screen is cached under everything it depends on (simulator/cache.py): the same scenario, seed and
+    --set reuse it, with the same result key for key; another seed, another --set or an edited number does not."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DIPLOSIM_CACHE", str(cache))
+    path = write(tmp_path, dominated())
+    first = _screen_of(invoke("run", path, "--runs", 300, "--seed", 3, "--json"))
+    entries = list((cache / "fragile").glob("*.json"))
+    assert len(entries) == 1
+    again = invoke("run", path, "--runs", 300, "--seed", 3)
+    assert again.exit_code == 0, again.output
+    assert "fragile-forecast screen reused from an earlier identical run" in " ".join(again.stderr.split())
+    assert _screen_of(invoke("run", path, "--runs", 300, "--seed", 3, "--json")) == first
+    assert len(list((cache / "fragile").glob("*.json"))) == 1  # nothing new was stored
+
+    # the entry holds exactly what a fresh screen computes
+    monkeypatch.setenv("DIPLOSIM_CACHE", "off")
+    assert _screen_of(invoke("run", path, "--runs", 300, "--seed", 3, "--json")) == first
+    monkeypatch.setenv("DIPLOSIM_CACHE", str(cache))
+
+    _screen_of(invoke("run", path, "--runs", 300, "--seed", 4, "--json"))
+    _screen_of(invoke("run", path, "--runs", 300, "--seed", 3, "--json", "--set", "b.flexibility=0.4"))
+    edited = dominated()
+    edited["actors"][0]["params"]["flexibility"]["value"] = 0.3  # far from the knife edge: nothing flagged
+    moved = _screen_of(invoke("run", write(tmp_path, edited, "edited.yaml"), "--runs", 300, "--seed", 3, "--json"))
+    assert all(q["flags"] == [] for q in moved["questions"]) and first["questions"][0]["flags"]
+    assert len(list((cache / "fragile").glob("*.json"))) == 4  # each change of input: a new entry
+
+
+def test_a_damaged_or_unwritable_cache_never_fails_a_run(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("DIPLOSIM_CACHE", str(cache))
+    path = write(tmp_path, dominated())
+    first = _screen_of(invoke("run", path, "--runs", 300, "--json"))
+    for entry in (cache / "fragile").glob("*.json"):
+        entry.write_text("{not json")
+    assert _screen_of(invoke("run", path, "--runs", 300, "--json")) == first  # computed again
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("DIPLOSIM_CACHE", str(blocked))
+    assert _screen_of(invoke("run", path, "--runs", 300, "--json")) == first
+    monkeypatch.setenv("DIPLOSIM_CACHE", "off")
+    assert _screen_of(invoke("run", path, "--runs", 300, "--json")) == first

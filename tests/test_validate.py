@@ -169,12 +169,12 @@ def test_a_parsed_file_is_read_back_from_the_cache_only_for_the_same_text(tmp_pa
     text = SEED_SCENARIO.read_text()
     copy.write_text(text)
     fresh = loader.read_yaml(copy)
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache" / "yaml").glob("*.pickle"))) == 1
     assert loader.read_yaml(copy) == fresh  # read back
     copy.write_text(text.replace("Syria-Turkey", "Syria-Turkiye", 1))
     edited = loader.read_yaml(copy)
-    assert edited[0] != fresh[0] and len(list((tmp_path / "cache").glob("*.pickle"))) == 2
-    for f in (tmp_path / "cache").glob("*.pickle"):
+    assert edited[0] != fresh[0] and len(list((tmp_path / "cache" / "yaml").glob("*.pickle"))) == 2
+    for f in (tmp_path / "cache" / "yaml").glob("*.pickle"):
         f.write_bytes(b"damaged")
     assert loader.read_yaml(copy) == edited  # a damaged entry is parsed again
     monkeypatch.setenv("DIPLOSIM_CACHE", "off")

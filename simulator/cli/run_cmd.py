@@ -29,16 +29,17 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
             (out / f).unlink(missing_ok=True)
 
 
-def fragile_screen(loaded, compiled, seed: int, overrides: dict, runs: int) -> dict:
-    """The fragile-forecast screen (``analysis.fragile``), or why it did not run. It runs on the batch engine
-    whichever engine ran the Monte Carlo (both give identical runs), so the summary does not depend on it."""
-    from ..analysis.fragile import screen
+def fragile_screen(loaded, compiled, seed: int, overrides: dict, runs: int) -> tuple[dict, bool]:
+    """The fragile-forecast screen (``analysis.fragile``), or why it did not run, and whether it came from the
+    cache. It runs on the batch engine whichever engine ran the Monte Carlo (both give identical runs), so the
+    summary does not depend on it."""
+    from ..analysis.fragile import cached_screen
     from ..batch.engine import supports
 
     if not supports(compiled):
-        return {"skipped": "the screen needs the batch engine, and a rule here (a plug-in) has no array form"}
+        return {"skipped": "the screen needs the batch engine, and a rule here (a plug-in) has no array form"}, False
 
-    return screen(loaded, compiled, seed, overrides, runs=runs)
+    return cached_screen(loaded, compiled, seed, overrides, runs=runs)
 
 
 @app.command()
@@ -137,14 +138,16 @@ def run(
         from ..summary import with_fragile
 
         screen_started = time.perf_counter()
+        reused = False
         try:
-            screened = fragile_screen(loaded, compiled, seed, overrides, n_done)
+            screened, reused = fragile_screen(loaded, compiled, seed, overrides, n_done)
         except KeyboardInterrupt:  # the Monte Carlo is done and stored; only the screen is dropped
             screened = {"skipped": "interrupted"}
         with_fragile(summary, screened)
         screen_seconds = time.perf_counter() - screen_started
         if writer is not None:  # the timing stays out of the summary, which is identical run for run
-            writer.finish(fragile=summary["fragile"], fragile_seconds=round(screen_seconds, 3))
+            writer.finish(fragile=summary["fragile"], fragile_seconds=round(screen_seconds, 3),
+                          fragile_from_cache=reused)
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
@@ -155,7 +158,9 @@ def run(
         note = (f"{n_done} runs in {elapsed:.1f} s ({n_done / elapsed:,.0f} runs/s, {engine} engine, "
                 f"{jobs} job{'s' if jobs > 1 else ''}), seed {seed}")
         if "fragile" in summary and not summary["fragile"].get("skipped"):
-            note += f"; fragile-forecast screen {screen_seconds:.1f} s (--no-fragile skips it)"
+            note += ("; fragile-forecast screen reused from an earlier identical run (cache)" if reused else
+                     f"; fragile-forecast screen {screen_seconds:.1f} s (--no-fragile skips it; an identical "
+                     "run reuses it)")
         if out is not None:
             note += f"; results in {out}"
         if interrupted:

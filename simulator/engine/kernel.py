@@ -173,7 +173,7 @@ class Kernel:
         target = np.where(mask, self.toward(st, avail, c.mi[spec.target]) if spec.toward else
                           np.where(avail[:, c.mi[spec.target]], c.mi[spec.target], -1), -1)
         code = len(c.actors) + c.fi[proposer.split(":", 1)[1]]
-        for j in np.unique(target[target >= 0]):
+        for j in sorted(set(target[target >= 0].tolist())):  # (np.unique would import numpy.ma: start-up time)
             hit = (target == j) & ~st.table[:, j]
             if c.milestones[j].proposable:
                 st.table[:, j] |= hit
@@ -293,7 +293,7 @@ class Kernel:
             if not (target >= 0).any():
                 continue
             urgency = self.d.urgency(i, st, k)
-            for j in self.reachable(med):  # in increasing order, as np.unique(target) would give them
+            for j in self.reachable(med):  # in increasing order, as sorted(set(target)) would give them
                 mask = target == j
                 if not mask.any():
                     continue
@@ -381,7 +381,7 @@ class Kernel:
         c, m = self.c, self.c.milestones[j]
         st.proposed[:, j] += on
         if self.d.keeps_logs:
-            for code in np.unique(st.table_by[on, j]):
+            for code in sorted(set(st.table_by[on, j].tolist())):
                 self.log("proposed", on & (st.table_by[:, j] == code), milestone=m.id, actor=self.proposer_name(code))
         if m.requires is not None:  # a gate that closed since it was proposed (earlier this week) stops it
             on = on & m.requires.evaluate(st, int(c.ends[k]))

@@ -94,20 +94,19 @@ def _plain(node, path: tuple, locs: dict, file: str, problems: list[Problem]):
         return node.date() if node.time() == dt.time() else node
     if hasattr(node, "value") and tag is not None:  # a tagged scalar that resolved to a standard type
         return node.value
+    for kind in (str, float, int):  # ruamel's ScalarFloat, FoldedScalarString...: the same value, plain
+        if isinstance(node, kind) and type(node) is not kind and not isinstance(node, bool):
+            return kind(node)
     return node
 
 
 def cache_dir() -> Path | None:
-    """Where parsed scenario files are kept, keyed by content hash (``DIPLOSIM_CACHE=off`` turns it off)."""
-    import os
+    """Where parsed scenario files are kept, keyed by content hash: the ``yaml`` folder of the simulator's
+    cache (``simulator/cache.py``; ``DIPLOSIM_CACHE=off`` turns it off)."""
+    from ..cache import folder
 
-    where = os.environ.get("DIPLOSIM_CACHE")
-    if where == "off":
-        return None
-    if where:
-        return Path(where)
-    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
-    return Path(base) / "diplosim" / "yaml"
+    base = folder()
+    return None if base is None else base / "yaml"
 
 
 _SALT: list[bytes] = []
