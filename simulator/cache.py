@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 KEEP = 256
@@ -40,12 +39,15 @@ def code_fingerprint() -> str:
     """The simulator's source files by path, size and modification time (about 2 ms for ~100 files): an
     edited or upgraded simulator never reads another version's entries."""
     if not _CODE:
-        root = Path(__file__).resolve().parent
-        h = hashlib.sha256()
-        for f in sorted(root.rglob("*.py")):
-            st = f.stat()
-            h.update(f"{f.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-        _CODE.append(h.hexdigest())
+        root = os.path.dirname(os.path.abspath(__file__))
+        seen = []
+        for folder_, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            for name in files:
+                if name.endswith(".py"):
+                    st = os.stat(os.path.join(folder_, name))
+                    seen.append(f"{os.path.relpath(os.path.join(folder_, name), root)}:{st.st_size}:{st.st_mtime_ns}")
+        _CODE.append(hashlib.sha256("\n".join(sorted(seen)).encode()).hexdigest())
     return _CODE[0]
 
 
@@ -76,6 +78,8 @@ def put(kind: str, k: str, value: dict) -> bool:
     base = folder()
     if base is None:
         return False
+    import tempfile
+
     where = base / kind
     try:
         where.mkdir(parents=True, exist_ok=True)

@@ -164,8 +164,8 @@ def cached_screen(loaded, compiled, seed: int, overrides: dict[str, float] | Non
                   **settings) -> tuple[dict, bool]:
     """``screen(...)`` through the on-disk cache (``simulator/cache.py``): (result, whether it was reused).
 
-    The key holds everything the result depends on: the scenario as compiled (its full dump, rules
-    included), the parameter values of the screened replications (so reference classes, defaults and
+    The key holds everything the result depends on: the scenario as compiled (the hash of its full
+    content, rules included), the parameter values of the screened replications (so reference classes, defaults and
     ``--set`` count by their effect), the screened numbers with their ranges and labels, the seed, the
     screen's settings and the simulator's code. A reused result is the same dict, key for key."""
     from .. import cache
@@ -177,7 +177,7 @@ def cached_screen(loaded, compiled, seed: int, overrides: dict[str, float] | Non
     _, PU, _, _ = engine.draws(seed, [(0, r) for r in range(sample)])
     V = np.ascontiguousarray(compiled.table.values_from_uniforms(PU, overrides))
     items = [[s.name, s.column, s.low, s.high, s.provenance, s.label] for s in screened(loaded, compiled)]
-    k = cache.key("fragile-1", loaded.scenario.model_dump_json(), V.tobytes(), items,
+    k = cache.key("fragile-1", loaded.digest, V.tobytes(), items,
                   {"seed": seed, "overrides": overrides, "runs": runs, "settings": settings})
     hit = cache.get("fragile", k)
     if hit is not None:

@@ -50,6 +50,7 @@ class BatchEngine(Decider):
         self.mediator_rule = [MEDIATOR_ARRAYS[m.rule](ix, m.mediator) for m in c.mediations]
         self.deadlines = [c.deadline_day(m) for m in c.mediations]
         self.leverage = [{c.ai[a]: ix.get(f"{m.mediator}.leverage.{a}") for a in c.actors} for m in c.mediations]
+        self.sharp_col = ix["dynamics.sharpness"]
         self.kernel = Kernel(c, self)
         self.layout = Layout.of(c)
 
@@ -140,18 +141,19 @@ class BatchEngine(Decider):
     # ------------------------------------------------------------------ Decider: the array rules answer
     def party(self, kind, actor, mask, size, u, st, k):
         """Only the runs in ``mask`` are asked (the rule sees those rows alone): the same numbers, less work."""
+        rows = np.flatnonzero(mask)
+        out = np.zeros(st.n, bool)
+        if not len(rows):
+            return out
         c = self.c
         arrays = self.party_rule[actor]
         rule = getattr(arrays, kind)
         weeks = (c.dates[k] - c.dates[0]).days / 7.0
-        sharp = st.V[:, self.ix["dynamics.sharpness"]]
-        rows = np.flatnonzero(mask)
+        sharp = st.V[:, self.sharp_col]
         extra = {"wte": c.weeks_to_election(c.dates[k])} if getattr(arrays, "sees_election", False) else {}
         if len(rows) * 2 > st.n:
             return mask & (u[:] < rule(st.V, st.P[:, actor], weeks, sharp, size, **extra))
-        out = np.zeros(st.n, bool)
-        if len(rows):
-            out[rows] = u[rows] < rule(Rows(st.V, rows), st.P[rows, actor], weeks, sharp[rows], size[rows], **extra)
+        out[rows] = u[rows] < rule(Rows(st.V, rows), st.P[rows, actor], weeks, sharp[rows], size[rows], **extra)
         return out
 
     def mediate(self, med, cands, u, st, k):

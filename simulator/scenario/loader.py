@@ -48,7 +48,7 @@ class LoadedScenario:
     text: str
     locations: dict[tuple, tuple[int, int]]
 
-    @property
+    @functools.cached_property
     def digest(self) -> str:
         """Hash of the validated content (not the file's bytes): formatting changes don't alter it."""
         return scenario_hash(self.scenario)
