@@ -95,7 +95,14 @@ def count_entry(column, dates) -> dict:
             "distribution": {str(int(a)): int(b) for a, b in zip(values, freq)}}
 
 
-ENTRY = {"probability": probability_entry, "date": dated_entry, "count": count_entry}  # by answer_kind
+
+
+class Entries:
+    """The forecast entry of each kind of answer; a question picks its own (``QuestionBase.forecast_entry``)."""
+
+    probability = staticmethod(probability_entry)
+    date = staticmethod(dated_entry)
+    count = staticmethod(count_entry)
 
 
 def frozen_forecast(loaded, compiled, runs: int, seed: int, engine: str, *, overrides=None, sets=(),
@@ -121,7 +128,7 @@ def frozen_forecast(loaded, compiled, runs: int, seed: int, engine: str, *, over
         "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         "dates_of_interest": [{"date": d.isoformat(), "what": what} for d, what in dates],
         "questions": [{"id": q.id, "text": q.text, "kind": q.kind_label,
-                       **ENTRY[q.answer_kind](table.column(L.question(q.id)), dates)} for q in compiled.questions],
+                       **q.forecast_entry(Entries, table.column(L.question(q.id)), dates)} for q in compiled.questions],
         "milestones": [{"id": m.id, "name": w.name(m.id), **dated_entry(table.column(L.first(m.id)), dates)}
                        for m in compiled.milestones],
     }

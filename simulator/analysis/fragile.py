@@ -129,7 +129,7 @@ def screen(loaded, compiled, seed: int, overrides: dict[str, float] | None = Non
 
     overrides = overrides or {}
     items = [s for s in screened(loaded, compiled) if s.name not in overrides]
-    questions = [q for q in compiled.questions if q.answer_kind in ("probability", "date")]
+    questions = [q for q in compiled.questions if q.per_run_is_share]
     sample = min(sample, runs)
     first = min(first, sample)
     result = {"threshold": threshold, "step": step, "first": first, "sample": sample, "screened": len(items),

@@ -49,6 +49,7 @@ class QuestionBase(Strict):
     outcome_fields: ClassVar[tuple[str, ...]]  # the fields an observed outcome of this kind gives
     outcome_hint: ClassVar[str]
     scale: ClassVar[str | None] = None  # None: a probability; else the unit of a distribution's CRPS
+    per_run_is_share: ClassVar[bool] = True  # per_run() is 1/0, so its mean is a probability (the fragile screen)
 
     id: Id
     text: str
@@ -102,6 +103,12 @@ class QuestionBase(Strict):
             return (wrong[0] if wrong else "question",
                     f"'{self.id}' is a {self.kind_label} question: give {self.outcome_hint}")
         return None
+
+    def forecast_entry(self, entries, column, dates) -> dict:
+        """This question's entry of a frozen forecast from its record column, made by the right one of
+        ``entries`` (``analysis.forecast.Entries``); ``dates``: (date, what) pairs at which a date question
+        also gives its share so far."""
+        raise NotImplementedError
 
     def forecast_values(self, column, c) -> np.ndarray:
         """Per run, the number scored against the outcome (1/0 for yes/no)."""
@@ -171,6 +178,9 @@ class YesNo(QuestionBase):
     def observed_value(self, outcome, c) -> float:
         return float(outcome.answer)
 
+    def forecast_entry(self, entries, column, dates) -> dict:
+        return entries.probability(column, dates)
+
     def observed_words(self, outcome) -> str:
         return "yes" if outcome.answer else "no"
 
@@ -225,6 +235,9 @@ class DateOf(QuestionBase):
     def observed_value(self, outcome, c) -> float:
         return observed_date_weeks(outcome.date, c)
 
+    def forecast_entry(self, entries, column, dates) -> dict:
+        return entries.date(column, dates)
+
     def observed_words(self, outcome) -> str:
         return outcome.date.isoformat() if outcome.date is not None else "not by the end"
 
@@ -250,6 +263,7 @@ class CountOf(QuestionBase):
     outcome_fields: ClassVar[tuple[str, ...]] = ("count",)
     outcome_hint: ClassVar[str] = "'count' (how many times)"
     scale: ClassVar[str | None] = "times"
+    per_run_is_share: ClassVar[bool] = False
     count: MilestoneRef
     by: DateRef | None = None
 
@@ -264,6 +278,9 @@ class CountOf(QuestionBase):
 
     def observed_value(self, outcome, c) -> float:
         return float(outcome.count)
+
+    def forecast_entry(self, entries, column, dates) -> dict:
+        return entries.count(column, dates)
 
     def observed_words(self, outcome) -> str:
         return f"{outcome.count} time{'s' if outcome.count != 1 else ''}"
