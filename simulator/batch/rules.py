@@ -132,7 +132,8 @@ def party_array(rule: str, index: dict[str, int], actor: str) -> PartyArray:
 
 
 # ------------------------------------------------------------------ mediators
-# target(C, u): C is (runs x pushes) of candidate levels (-1 = none), duplicates already removed
+# target(C, u): C is (runs x pushes) of candidate levels (-1 = none), duplicates already removed; u is the slot's
+# uniforms unread (``u[:]`` reads them: a rule that needs no chance draws nothing)
 # urgency(V, weeks_to_deadline) -> array; pressure(lev, urgency) -> per-attendee arrays
 
 
@@ -141,8 +142,8 @@ class DeadlinePressureArray:
         self.col = {f: index[f"{actor}.urgency.{f}"] for f in ("base", "peak", "ramp_weeks", "after_deadline")}
 
     def target(self, C, u):
-        first = np.full(C.shape[0], -1)
-        for j in range(C.shape[1] - 1, -1, -1):
+        first = C[:, -1].copy()  # the first push with a candidate (-1 where none has)
+        for j in range(C.shape[1] - 2, -1, -1):
             first = np.where(C[:, j] >= 0, C[:, j], first)
         return first
 
@@ -165,7 +166,7 @@ class EvenHandedArray(DeadlinePressureArray):
     def target(self, C, u):
         valid = C >= 0
         n = valid.sum(axis=1)
-        pick = np.minimum((u * n).astype(int), np.maximum(n - 1, 0))  # int() of a non-negative float floors
+        pick = np.minimum((u[:] * n).astype(int), np.maximum(n - 1, 0))  # int() of a non-negative float floors
         rank = np.cumsum(valid, axis=1) - 1
         chosen = valid & (rank == pick[:, None])
         out = np.full(C.shape[0], -1)

@@ -288,8 +288,10 @@ class Kernel:
                 for earlier in cands:
                     lv = np.where(lv == earlier, -1, lv)
                 cands.append(lv)
-            C = np.column_stack(cands)
-            target = np.where(active, self.d.mediate(i, C, U[:, c.slot[f"mediate:{med.mediator}"]], st, k), -1)
+            C = np.empty((st.n, len(cands)), cands[0].dtype, order="F")  # a candidate column is contiguous
+            for col, lv in enumerate(cands):
+                C[:, col] = lv
+            target = np.where(active, self.d.mediate(i, C, Slot(U, c.slot[f"mediate:{med.mediator}"]), st, k), -1)
             if not (target >= 0).any():
                 continue
             urgency = self.d.urgency(i, st, k)
