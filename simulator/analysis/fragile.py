@@ -169,12 +169,11 @@ def cached_screen(loaded, compiled, seed: int, overrides: dict[str, float] | Non
     ``--set`` count by their effect), the screened numbers with their ranges and labels, the seed, the
     screen's settings and the simulator's code. A reused result is the same dict, key for key."""
     from .. import cache
-    from ..batch.engine import BatchEngine
+    from ..batch.engine import engine_for
 
     overrides = overrides or {}
     sample = min(settings.get("sample", SAMPLE), runs)
-    engine = BatchEngine(compiled)
-    _, PU, _, _ = engine.draws(seed, [(0, r) for r in range(sample)])
+    _, PU, _, _ = engine_for(compiled).draws(seed, [(0, r) for r in range(sample)])  # the engine screen() uses
     V = np.ascontiguousarray(compiled.table.values_from_uniforms(PU, overrides))
     items = [[s.name, s.column, s.low, s.high, s.provenance, s.label] for s in screened(loaded, compiled)]
     k = cache.key("fragile-1", loaded.digest, V.tobytes(), items,

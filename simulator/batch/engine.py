@@ -142,9 +142,8 @@ class BatchEngine(Decider):
     def party(self, kind, actor, mask, size, u, st, k):
         """Only the runs in ``mask`` are asked (the rule sees those rows alone): the same numbers, less work."""
         rows = np.flatnonzero(mask)
-        out = np.zeros(st.n, bool)
         if not len(rows):
-            return out
+            return np.zeros(st.n, bool)
         c = self.c
         arrays = self.party_rule[actor]
         rule = getattr(arrays, kind)
@@ -153,6 +152,7 @@ class BatchEngine(Decider):
         extra = {"wte": c.weeks_to_election(c.dates[k])} if getattr(arrays, "sees_election", False) else {}
         if len(rows) * 2 > st.n:
             return mask & (u[:] < rule(st.V, st.P[:, actor], weeks, sharp, size, **extra))
+        out = np.zeros(st.n, bool)
         out[rows] = u[rows] < rule(Rows(st.V, rows), st.P[rows, actor], weeks, sharp[rows], size[rows], **extra)
         return out
 

@@ -288,9 +288,7 @@ class Kernel:
                 for earlier in cands:
                     lv = np.where(lv == earlier, -1, lv)
                 cands.append(lv)
-            C = np.empty((st.n, len(cands)), cands[0].dtype, order="F")  # a candidate column is contiguous
-            for col, lv in enumerate(cands):
-                C[:, col] = lv
+            C = np.array(cands).T  # (runs x pushes), column-major: a candidate column is contiguous
             target = np.where(active, self.d.mediate(i, C, Slot(U, c.slot[f"mediate:{med.mediator}"]), st, k), -1)
             if not (target >= 0).any():
                 continue
