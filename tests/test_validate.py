@@ -160,27 +160,6 @@ def test_schema_command_prints_json_schema():
     assert "actors" in schema["properties"] and "calendar" in schema["properties"]
 
 
-def test_a_parsed_file_is_read_back_from_the_cache_only_for_the_same_text(tmp_path, monkeypatch):
-    """The cache is keyed by the hash of the text (and of the loader's code): an edit is always parsed afresh."""
-    from simulator.scenario import loader
-
-    monkeypatch.setenv("DIPLOSIM_CACHE", str(tmp_path / "cache"))
-    copy = tmp_path / "s.yaml"
-    text = SEED_SCENARIO.read_text()
-    copy.write_text(text)
-    fresh = loader.read_yaml(copy)
-    assert len(list((tmp_path / "cache" / "yaml").glob("*.pickle"))) == 1
-    assert loader.read_yaml(copy) == fresh  # read back
-    copy.write_text(text.replace("Syria-Turkey", "Syria-Turkiye", 1))
-    edited = loader.read_yaml(copy)
-    assert edited[0] != fresh[0] and len(list((tmp_path / "cache" / "yaml").glob("*.pickle"))) == 2
-    for f in (tmp_path / "cache" / "yaml").glob("*.pickle"):
-        f.write_bytes(b"damaged")
-    assert loader.read_yaml(copy) == edited  # a damaged entry is parsed again
-    monkeypatch.setenv("DIPLOSIM_CACHE", "off")
-    assert loader.cache_dir() is None and loader.read_yaml(copy) == edited
-
-
 # estimable units (lang/estimable.py): a chance outside [0, 1], an empty window, a negative multiplier, a
 # unit the parameter does not have -> one line naming file:line:col and the field, exit 2
 ESTIMABLE = '      initiative:\n        value: 0.01\n'

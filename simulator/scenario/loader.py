@@ -1,8 +1,9 @@
 """Load a scenario file: YAML (with line numbers) -> pydantic -> semantic checks.
 
 Every problem becomes one line ``file:line:col: field.path: message``. YAML is
-read with ruamel's round-trip loader, which builds only plain maps, lists and
-scalars: a scenario file can never execute code, and any explicit tag is
+read into plain maps, lists and scalars only (by libyaml when the file is
+ordinary, ``yaml_fast``; otherwise by ruamel's round-trip loader, the reference
+reading): a scenario file can never execute code, and any explicit tag is
 refused.
 """
 
@@ -100,60 +101,10 @@ def _plain(node, path: tuple, locs: dict, file: str, problems: list[Problem]):
     return node
 
 
-def cache_dir() -> Path | None:
-    """Where parsed scenario files are kept, keyed by content hash: the ``yaml`` folder of the simulator's
-    cache (``simulator/cache.py``; ``DIPLOSIM_CACHE=off`` turns it off)."""
-    from ..cache import folder
-
-    base = folder()
-    return None if base is None else base / "yaml"
-
-
-_SALT: list[bytes] = []
-
-
-def _cache_key(text: str) -> str:
-    """Hash of the file's text, of this module's source (which turns YAML into data) and of ruamel's version: a
-    cached parse can only be found again for the same text read by the same code."""
-    if not _SALT:
-        from importlib import metadata
-
-        _SALT.append(Path(__file__).read_bytes() + metadata.version("ruamel.yaml").encode())
-    return hashlib.sha256(_SALT[0] + b"\0" + text.encode("utf-8")).hexdigest()
-
-
-def _cached(text: str):
-    import pickle
-
-    where = cache_dir()
-    if where is None:
-        return None
-    try:
-        return pickle.loads((where / f"{_cache_key(text)}.pickle").read_bytes())
-    except Exception:  # noqa: BLE001 - no cache, or a damaged one: parse again
-        return None
-
-
-def _keep(text: str, parsed) -> None:
-    import os
-    import pickle
-
-    where = cache_dir()
-    if where is None:
-        return
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        final = where / f"{_cache_key(text)}.pickle"
-        tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
-        tmp.write_bytes(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, final)
-    except OSError:
-        pass  # a read-only home: parse every time
-
-
 def read_yaml(path: Path) -> tuple[object, dict, str]:
-    """(plain data, document path -> (line, column), text) of a YAML file; the parse of a text already seen is
-    read back from ``cache_dir()`` (parsing with line numbers costs more than the rest of loading)."""
+    """(plain data, document path -> (line, column), text) of a YAML file: read by libyaml when it takes the
+    file (``yaml_fast``, a few milliseconds), else by ruamel (the reference reading, which also words the
+    errors)."""
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -161,10 +112,16 @@ def read_yaml(path: Path) -> tuple[object, dict, str]:
         raise ScenarioError([Problem(file, 0, 0, "file", "no such file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(file, 0, 0, "file", f"cannot read: {exc}")]) from None
-    hit = _cached(text)
-    if hit is not None:
-        data, locs = hit
-        return data, locs, text
+    from .yaml_fast import read
+
+    fast = read(text)
+    if fast is not None:
+        return *fast, text
+    return *read_yaml_text(text, file), text
+
+
+def read_yaml_text(text: str, file: str) -> tuple[object, dict]:
+    """(plain data, document path -> (line, column)) of YAML text, read by ruamel's round-trip parser."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -183,8 +140,7 @@ def read_yaml(path: Path) -> tuple[object, dict, str]:
     data = _plain(doc, (), locs, file, problems)
     if problems:
         raise ScenarioError(problems)
-    _keep(text, (data, locs))
-    return data, locs, text
+    return data, locs
 
 
 # --------------------------------------------------------------------------- errors
