@@ -118,26 +118,26 @@ class StepUniforms:
     Reads like the (runs x slots) matrix: ``U[:, slot]`` is slot's column; the kernel and the calendar read
     nothing else."""
 
-    __slots__ = ("keys", "draw_keys", "cols", "copies")
+    __slots__ = ("keys", "draw_keys", "cols", "source")
 
-    def __init__(self, keys: np.ndarray, draw_keys: np.ndarray, copies: int = 1):
-        """``copies``: the runs of ``keys`` stand ``copies`` times one after the other (copies of the same runs,
-        e.g. with one parameter changed): each column is drawn once and repeated."""
-        self.keys, self.draw_keys, self.cols, self.copies = keys, draw_keys, {}, copies
+    def __init__(self, keys: np.ndarray, draw_keys: np.ndarray, source: np.ndarray | None = None):
+        """``source`` (optional): row i reads the draws of run ``keys[source[i]]`` (copies of runs, e.g. with one
+        parameter changed, read their run's draws): each run's column is drawn once, then gathered."""
+        self.keys, self.draw_keys, self.cols, self.source = keys, draw_keys, {}, source
 
     def __getitem__(self, where):
         rows, j = where
         col = self.cols.get(j)
         if col is None:
             if isinstance(rows, np.ndarray) and rows.dtype.kind == "i":  # a few runs: draw theirs alone
-                return uniforms(self.keys[rows if self.copies == 1 else rows % len(self.keys)], self.draw_keys[j])
+                return uniforms(self.keys[rows if self.source is None else self.source[rows]], self.draw_keys[j])
             col = uniforms(self.keys, self.draw_keys[j])
-            col = self.cols[j] = col if self.copies == 1 else np.tile(col, self.copies)
+            col = self.cols[j] = col if self.source is None else col.take(self.source)
         return col if isinstance(rows, slice) and rows == slice(None) else col[rows]
 
     @property
     def shape(self):
-        return (len(self.keys) * self.copies, len(self.draw_keys))
+        return (len(self.keys) if self.source is None else len(self.source), len(self.draw_keys))
 
 
 class Layout:

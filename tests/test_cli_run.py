@@ -150,3 +150,27 @@ def test_jobs_do_not_change_results(tmp_path):
     assert json.loads(one.stdout) == json.loads(two.stdout)
     assert read_table(tmp_path / "one").equals(read_table(tmp_path / "two"))
     assert read_table(tmp_path / "one", "events").equals(read_table(tmp_path / "two", "events"))
+
+
+def test_the_command_line_process_ends_with_its_status_and_all_its_output(tmp_path):
+    """``main()`` skips the interpreter's teardown after a command (``cli._exit_now``): every byte written to a
+    pipe or a file still arrives, files written by the command are complete, and the status is the command's."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "simulator", "run", str(SEED_SCENARIO), "--runs", "200", "--json",
+                           "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)  # the whole JSON, to its last brace
+    assert summary["runs"] == 200 and read_manifest(out)["complete"] is True
+    assert read_table(out).num_rows == 200
+    table = subprocess.run([sys.executable, "-m", "simulator", "run", str(SEED_SCENARIO), "--runs", "50"],
+                           capture_output=True, text=True, timeout=300)
+    assert table.returncode == 0 and "Concessions" in table.stdout and "50 runs" in table.stderr
+    bad = subprocess.run([sys.executable, "-m", "simulator", "validate", str(tmp_path / "missing.yaml")],
+                         capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and bad.stderr.strip().endswith("file: no such file") and bad.stdout == ""
+    usage = subprocess.run([sys.executable, "-m", "simulator", "run", str(SEED_SCENARIO), "--runs", "0"],
+                           capture_output=True, text=True, timeout=300)
+    assert usage.returncode == 2 and "--runs" in usage.stderr

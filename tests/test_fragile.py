@@ -32,7 +32,7 @@ def dominated() -> dict:
 
 
 def test_the_unchanged_copy_is_the_monte_carlo_itself(tmp_path):
-    from simulator.batch.engine import engine_for
+    from simulator.batch.engine import Copies, engine_for
     from simulator.compiled import Compiled
     from simulator.scenario import load
 
@@ -43,9 +43,13 @@ def test_the_unchanged_copy_is_the_monte_carlo_itself(tmp_path):
     reps = list(range(30))
     plain = engine.table(engine.run(7, reps))
     col = c.table.index["turkey.flexibility"]
-    both = engine.table(engine.run_perturbed(7, reps, {}, [(col, 1.1, 0.0, 1.0)]))
-    assert both.slice(0, 30).drop(["point"]).equals(plain.drop(["point"]))
+    both = engine.table(engine.run_keys(7, [(0, r) for r in reps], copies=Copies(30, ((col, 1.1, 0.0, 1.0),))))
+    assert both.slice(0, 30).equals(plain)
     assert both.num_rows == 60  # one perturbed copy on the same draws
+    # a chunk of more runs carries copies of its first ones: its own rows are unchanged, and so are the copies
+    more = engine.table(engine.run_keys(7, [(0, r) for r in range(200)], copies=Copies(30, ((col, 1.1, 0.0, 1.0),))))
+    assert more.slice(0, 200).equals(engine.table(engine.run(7, range(200))))
+    assert more.slice(200).equals(both.slice(30))
 
 
 def test_a_question_that_hangs_on_one_assumption_is_flagged(tmp_path):
@@ -174,3 +178,37 @@ def test_a_damaged_or_unwritable_cache_never_fails_a_run(tmp_path, monkeypatch):
     assert _screen_of(invoke("run", path, "--runs", 300, "--json")) == first
     monkeypatch.setenv("DIPLOSIM_CACHE", "off")
     assert _screen_of(invoke("run", path, "--runs", 300, "--json")) == first
+
+
+def test_the_screen_riding_along_the_monte_carlo_equals_the_screen_in_its_own_pass(tmp_path, monkeypatch):
+    """`run` steps the screen's copies in the Monte Carlo's own first chunk; the result is the same, key for key,
+    as the screen in a pass of its own, with any number of jobs and with the Mesa engine for the Monte Carlo."""
+    from simulator.analysis.fragile import screen
+    from simulator.compiled import Compiled
+    from simulator.scenario import load
+
+    monkeypatch.setenv("DIPLOSIM_CACHE", "off")
+    path = write(tmp_path, dominated())
+    loaded = load(path)
+    alone = screen(loaded, Compiled(loaded.scenario), 3, {}, runs=300)
+    assert alone["questions"][0]["flags"]  # something to compare
+    riding = invoke("run", path, "--runs", 300, "--seed", 3, "--json", "--out", tmp_path / "one")
+    assert _screen_of(riding) == alone
+    manifest = json.loads((tmp_path / "one" / "manifest.json").read_text())
+    assert manifest["fragile_in_monte_carlo_pass"] is True
+    assert _screen_of(invoke("run", path, "--runs", 300, "--seed", 3, "--json", "--jobs", 2)) == alone
+    assert _screen_of(invoke("run", path, "--runs", 60, "--seed", 3, "--json", "--engine", "mesa")) \
+        == screen(loaded, Compiled(loaded.scenario), 3, {}, runs=60)
+
+
+def test_the_number_of_paired_runs_is_the_users_choice(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIPLOSIM_CACHE", "off")
+    path = write(tmp_path, dominated())
+    wide = _screen_of(invoke("run", path, "--runs", 300, "--seed", 3, "--json", "--fragile-runs", 250))
+    assert wide["replications"] == 250
+    flag = wide["questions"][0]["flags"][0]
+    assert flag["runs"] == 250
+    few = _screen_of(invoke("run", path, "--runs", 40, "--seed", 3, "--json"))
+    assert few["replications"] == 40  # never more than the Monte Carlo's runs
+    res = invoke("run", path, "--runs", 40, "--fragile-runs", 1)
+    assert res.exit_code == 2 and "--fragile-runs" in res.output

@@ -17,17 +17,17 @@ case, so an analyst should know when a forecast hangs on it. Numbers backed by
 ``evidence`` are not screened, nor the implicit on/off switches of what-ifs, nor
 numbers equal to 0 (10% of nothing is nothing).
 
-All perturbed copies run in one vectorised multi-point pass of the batch engine
-(``BatchEngine.run_perturbed``: one set of draws, copied per change), in
-chunks of about ``chunk`` runs. The screen works in two stages on the
-Monte Carlo's own first replications: every change on the first ``FIRST``
-(100); then only the changes whose interval still reaches beyond the
-threshold, on replications up to ``SAMPLE`` (400). Its cost therefore does
-not grow with ``--runs`` and is spent where a flag is possible.
+The perturbed copies run in the Monte Carlo's own batch pass when they can
+(``Screen.copies`` rides along its first chunk: ``BatchEngine.run_keys(copies=)``,
+one set of draws read by every copy), else in a pass of their own; either way
+the same rows give the same numbers. The screen works on the Monte Carlo's first
+``replications`` (100 by default; ``diplosim run --fragile-runs``): every change
+on the same runs, so its cost does not grow with ``--runs``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -37,8 +37,7 @@ from .. import layout as L
 
 THRESHOLD = 0.15
 STEP = 0.10
-FIRST = 100
-SAMPLE = 400
+REPLICATIONS = 100
 Z = 1.959963984540054
 
 
@@ -94,96 +93,110 @@ def screened(loaded, compiled) -> list[Screened]:
     return out
 
 
-def _diffs(engine, seed: int, reps: list[int], overrides: dict, cols: list, questions, chunk: int) -> dict:
-    """Per question: the paired differences (perturbed minus unchanged), shape (len(cols), len(reps))."""
-    out = {q.id: np.empty((len(cols), len(reps))) for q in questions}
-    if not cols or not reps:
-        return out
-    n = len(reps)
-    per_pass = max(1, chunk // n - 1)  # perturbed copies per pass, besides the unchanged one
-    for start in range(0, len(cols), per_pass):
-        part = cols[start:start + per_pass]
-        table = engine.table(engine.run_perturbed(seed, reps, overrides, part))
-        for q in questions:
-            y = q.per_run(table.column(L.question(q.id))).reshape(len(part) + 1, n)
-            out[q.id][start:start + len(part)] = y[1:] - y[0]
-    return out
-
-
 def _interval(d: np.ndarray) -> tuple[float, float, float]:
     mean = float(d.mean())
     half = Z * float(d.std(ddof=1)) / math.sqrt(len(d)) if len(d) > 1 else math.inf
     return mean, mean - half, mean + half
 
 
-def screen(loaded, compiled, seed: int, overrides: dict[str, float] | None = None, runs: int = SAMPLE,
-           threshold: float = THRESHOLD, step: float = STEP, first: int = FIRST, sample: int = SAMPLE,
-           chunk: int = 6000) -> dict:
-    """Run the screen on the batch engine; returns a JSON-ready dict with the flags per question.
+class Screen:
+    """The screen of one Monte Carlo (scenario, seed, ``--set`` overrides, number of runs): what it moves, on
+    which replications, its cache key, and its result from the runs' records."""
 
-    Two stages on the same paired replications: every change on the first ``first`` replications; then
-    only the changes whose interval still reaches beyond the threshold, on replications up to ``sample``
-    (never more than the Monte Carlo's ``runs``). A flag is judged on the larger sample.
-    """
-    from ..batch.engine import engine_for
+    def __init__(self, loaded, compiled, seed: int, overrides: dict[str, float] | None = None,
+                 runs: int = REPLICATIONS, threshold: float = THRESHOLD, step: float = STEP,
+                 replications: int = REPLICATIONS):
+        self.loaded, self.compiled, self.seed = loaded, compiled, seed
+        self.overrides = dict(overrides or {})
+        self.threshold, self.step = threshold, step
+        self.n = min(replications, runs)
+        self.items = [s for s in screened(loaded, compiled) if s.name not in self.overrides]
+        self.questions = [q for q in compiled.questions if q.per_run_is_share]
+        self.columns = tuple((s.column, f, s.low, s.high) for s in self.items for f in (1 - step, 1 + step)) \
+            if self.questions and self.n > 0 else ()
 
-    overrides = overrides or {}
-    items = [s for s in screened(loaded, compiled) if s.name not in overrides]
-    questions = [q for q in compiled.questions if q.per_run_is_share]
-    sample = min(sample, runs)
-    first = min(first, sample)
-    result = {"threshold": threshold, "step": step, "first": first, "sample": sample, "screened": len(items),
-              "parameters": [{"name": s.name, "label": s.label, "provenance": s.provenance} for s in items],
-              "questions": [{"id": q.id, "text": q.text, "flags": [], "borderline": []} for q in questions]}
-    if not items or not questions:
+    @property
+    def copies(self):
+        """What the batch engine adds to the pass of the Monte Carlo's first ``n`` runs (None: nothing to run)."""
+        from ..batch.engine import Copies
+
+        return Copies(self.n, self.columns) if self.columns else None
+
+    @functools.cached_property
+    def key(self) -> str:
+        """Everything the result depends on: the scenario as compiled (the hash of its full content, rules
+        included), the parameter values of the screened replications (so reference classes, defaults and
+        ``--set`` count by their effect), the screened numbers with their ranges and labels, the seed, the
+        settings and the simulator's code."""
+        from .. import cache
+        from ..batch.engine import engine_for
+
+        _, PU, _, _ = engine_for(self.compiled).draws(self.seed, [(0, r) for r in range(self.n)])
+        V = np.ascontiguousarray(self.compiled.table.values_from_uniforms(PU, self.overrides))
+        items = [[s.name, s.column, s.low, s.high, s.provenance, s.label] for s in self.items]
+        return cache.key("fragile-2", self.loaded.digest, V.tobytes(), items,
+                         {"seed": self.seed, "overrides": self.overrides, "n": self.n,
+                          "threshold": self.threshold, "step": self.step})
+
+    def cached(self) -> dict | None:
+        from .. import cache
+
+        return cache.get("fragile", self.key)
+
+    def run_alone(self) -> dict:
+        """The screen in a pass of its own (the Monte Carlo's first ``n`` runs again, with their copies)."""
+        from ..batch.engine import engine_for
+
+        engine = engine_for(self.compiled)
+        if not self.columns:
+            return self.result(None, None)
+        table = engine.table(engine.run_keys(self.seed, [(0, r) for r in range(self.n)], {0: self.overrides},
+                                             0, copies=self.copies))
+        return self.result(table.slice(0, self.n), table.slice(self.n))
+
+    def result(self, runs, copies) -> dict:
+        """The screen from the records of the Monte Carlo's first ``n`` runs (``runs``, in replication order; more
+        rows are ignored) and of their ``copies`` (``BatchEngine.run_keys``); stored in the cache."""
+        from .. import cache
+
+        items, questions, n = self.items, self.questions, self.n
+        result = {"threshold": self.threshold, "step": self.step, "replications": n, "screened": len(items),
+                  "parameters": [{"name": s.name, "label": s.label, "provenance": s.provenance} for s in items],
+                  "questions": [{"id": q.id, "text": q.text, "flags": [], "borderline": []} for q in questions]}
+        for entry, q in zip(result["questions"], questions):
+            if not self.columns:
+                break
+            column = L.question(q.id)
+            base = q.per_run(runs.column(column))[:n]
+            d_all = q.per_run(copies.column(column)).reshape(len(self.columns), n) - base
+            for j, (_, factor, _, _) in enumerate(self.columns):
+                mean, low, high = _interval(d_all[j])
+                if abs(mean) <= self.threshold:
+                    continue
+                s = items[j // 2]
+                row = {"name": s.name, "label": s.label, "provenance": s.provenance, "change": round(factor - 1, 6),
+                       "delta": mean, "low": low, "high": high, "runs": n}
+                beyond = low > self.threshold or high < -self.threshold  # the whole interval lies beyond it
+                entry["flags" if beyond else "borderline"].append(row)
+            for key in ("flags", "borderline"):
+                entry[key].sort(key=lambda r: -abs(r["delta"]))
+        cache.put("fragile", self.key, result)
         return result
-    engine = engine_for(compiled)
-    cols = [(s.column, f, s.low, s.high) for s in items for f in (1 - step, 1 + step)]
-    stage1 = _diffs(engine, seed, list(range(first)), overrides, cols, questions, chunk)
-    live = sorted({j for q in questions for j in range(len(cols))
-                   if max(abs(v) for v in _interval(stage1[q.id][j])[1:]) > threshold})
-    stage2 = _diffs(engine, seed, list(range(first, sample)), overrides, [cols[j] for j in live], questions, chunk)
-    result["confirmed"] = len(live)
-    for entry, q in zip(result["questions"], questions):
-        for j, (col, factor, _, _) in enumerate(cols):
-            s = items[j // 2]
-            d = np.concatenate([stage1[q.id][j], stage2[q.id][live.index(j)]]) if j in live else stage1[q.id][j]
-            mean, low, high = _interval(d)
-            if abs(mean) <= threshold:
-                continue
-            row = {"name": s.name, "label": s.label, "provenance": s.provenance, "change": round(factor - 1, 6),
-                   "delta": mean, "low": low, "high": high, "runs": len(d)}
-            beyond = low > threshold or high < -threshold  # the whole interval lies beyond the threshold
-            entry["flags" if beyond else "borderline"].append(row)
-        for key in ("flags", "borderline"):
-            entry[key].sort(key=lambda r: -abs(r["delta"]))
-    return result
 
 
-def cached_screen(loaded, compiled, seed: int, overrides: dict[str, float] | None = None, runs: int = SAMPLE,
-                  **settings) -> tuple[dict, bool]:
-    """``screen(...)`` through the on-disk cache (``simulator/cache.py``): (result, whether it was reused).
+def screen(loaded, compiled, seed: int, overrides: dict[str, float] | None = None, runs: int = REPLICATIONS,
+           **settings) -> dict:
+    """The screen in a pass of its own on the batch engine: a JSON-ready dict with the flags per question."""
+    return Screen(loaded, compiled, seed, overrides, runs, **settings).run_alone()
 
-    The key holds everything the result depends on: the scenario as compiled (the hash of its full
-    content, rules included), the parameter values of the screened replications (so reference classes, defaults and
-    ``--set`` count by their effect), the screened numbers with their ranges and labels, the seed, the
-    screen's settings and the simulator's code. A reused result is the same dict, key for key."""
-    from .. import cache
-    from ..batch.engine import engine_for
 
-    overrides = overrides or {}
-    sample = min(settings.get("sample", SAMPLE), runs)
-    _, PU, _, _ = engine_for(compiled).draws(seed, [(0, r) for r in range(sample)])  # the engine screen() uses
-    V = np.ascontiguousarray(compiled.table.values_from_uniforms(PU, overrides))
-    items = [[s.name, s.column, s.low, s.high, s.provenance, s.label] for s in screened(loaded, compiled)]
-    k = cache.key("fragile-1", loaded.digest, V.tobytes(), items,
-                  {"seed": seed, "overrides": overrides, "runs": runs, "settings": settings})
-    hit = cache.get("fragile", k)
-    if hit is not None:
-        return hit, True
-    result = screen(loaded, compiled, seed, overrides, runs=runs, **settings)
-    cache.put("fragile", k, result)
-    return result, False
+def cached_screen(loaded, compiled, seed: int, overrides: dict[str, float] | None = None,
+                  runs: int = REPLICATIONS, **settings) -> tuple[dict, bool]:
+    """``screen(...)`` through the on-disk cache (``simulator/cache.py``): (result, whether it was reused). A
+    reused result is the same dict, key for key."""
+    s = Screen(loaded, compiled, seed, overrides, runs, **settings)
+    hit = s.cached()
+    return (hit, True) if hit is not None else (s.run_alone(), False)
 
 
 def describe(flag: dict) -> str:

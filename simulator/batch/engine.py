@@ -13,6 +13,7 @@ for the runs asked for. Plugins run on the Mesa engine.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,6 +23,15 @@ from ..engine.kernel import Decider, Kernel
 from ..engine.state import RunState
 from ..lang.dates import from_day
 from .rules import MEDIATOR_ARRAYS, PARTY_ARRAYS, party_array
+
+
+@dataclass(frozen=True)
+class Copies:
+    """Copies of a chunk's first ``runs`` runs, one per (parameter column, factor, allowed low, high) of
+    ``columns``, stepped with the chunk (``BatchEngine.run_keys``)."""
+
+    runs: int
+    columns: tuple[tuple[int, float, float, float], ...]
 
 
 def supports(c: Compiled) -> bool:
@@ -70,27 +80,46 @@ class BatchEngine(Decider):
 
     def run_keys(self, root_seed: int, keys: Sequence[tuple[int, int]],
                  overrides_by_point: Mapping[int, Mapping[str, float]] | None = None,
-                 events_for: int | None = 0, values=None) -> RunState:
+                 events_for: int | None = 0, values=None, copies: Copies | None = None) -> RunState:
         """Run any (point, replication) pairs together, each point with its own parameter overrides.
 
         ``values`` (optional) maps the parameter uniforms (runs x parameters) to values instead of the
         scenario's table (`diplosim calibrate` runs several candidate constants on the same draws at once).
 
+        ``copies`` (optional) adds, after the runs of ``keys``, copies of their first ``copies.runs`` runs, once
+        per (parameter column, factor, allowed low, high) of ``copies.columns``: each copy reads its run's own
+        draws (common random numbers), with that parameter's value multiplied by the factor and kept within its
+        range. Copy j of run i is row ``len(keys) + j * copies.runs + i``, labelled point ``-1 - j`` (the fragile
+        screen, ``analysis/fragile.py``); the rows of ``keys`` are the same as without copies.
+
         The event logs of the replications below ``events_for`` (all if None) are kept in ``self.events``
-        as the same rows the Mesa model logs: both run the same step.
+        as the same rows the Mesa model logs (copies keep none): both run the same step.
         """
         c = self.c
         K, PU, points, reps = self.draws(root_seed, keys)
-        self.keep = np.ones(len(keys), bool) if events_for is None else reps < events_for
-        self.kept_rows = np.flatnonzero(self.keep)  # logging looks at these rows only
-        self.keeps_logs = bool(len(self.kept_rows))
-        self.events: list[tuple] = []
         V = c.table.values_from_uniforms(PU) if values is None else values(PU)  # values: e.g. per-block constants
         for p, ov in (overrides_by_point or {}).items():
             rows = points == p
             for name, value in (ov or {}).items():
                 V[rows, c.table.index[name]] = value
-        return self.run_values(V, lambda k: StepUniforms(K, self.layout.step[k]), points, reps)
+        keep = np.ones(len(keys), bool) if events_for is None else reps < events_for
+        source = None
+        if copies is not None and copies.columns:
+            n, m = copies.runs, len(copies.columns)
+            base = np.arange(n)
+            source = np.concatenate([np.arange(len(keys)), np.tile(base, m)])
+            extra = np.tile(V[:n], (m, 1))
+            for j, (col, factor, lo, hi) in enumerate(copies.columns):
+                extra[j * n:(j + 1) * n, col] = np.clip(V[:n, col] * factor, lo, hi)
+            V = np.concatenate([V, extra])
+            points = np.concatenate([points, np.repeat(-1 - np.arange(m, dtype=np.int64), n)])
+            reps = np.concatenate([reps, np.tile(reps[:n], m)])
+            keep = np.concatenate([keep, np.zeros(n * m, bool)])
+        self.keep = keep
+        self.kept_rows = np.flatnonzero(self.keep)  # logging looks at these rows only
+        self.keeps_logs = bool(len(self.kept_rows))
+        self.events: list[tuple] = []
+        return self.run_values(V, lambda k: StepUniforms(K, self.layout.step[k], source), points, reps)
 
     def run_values(self, V: np.ndarray, step_uniforms, points: np.ndarray, reps: np.ndarray) -> RunState:
         """Step runs with given parameter values ``V`` (runs x parameters); ``step_uniforms(k)`` gives step
@@ -100,26 +129,6 @@ class BatchEngine(Decider):
         for k in range(self.c.n_steps):
             self.kernel.step(st, step_uniforms(k), k)
         return st
-
-    def run_perturbed(self, root_seed: int, replications: Sequence[int], overrides: Mapping[str, float],
-                      columns: Sequence[tuple[int, float, float]]) -> RunState:
-        """Point 0's replications once as drawn, then once per (parameter column, factor, allowed low, high):
-        every copy uses the same draws (common random numbers), with that parameter's value multiplied by the
-        factor and kept within its allowed range. Copy j (0 = unchanged) is point j of the state."""
-        keys = [(0, int(r)) for r in replications]
-        K, PU, _, _ = self.draws(root_seed, keys)
-        V = self.c.table.values_from_uniforms(PU, overrides)
-        n, copies = len(keys), len(columns) + 1
-        VV = np.tile(V, (copies, 1))
-        for j, (col, factor, lo, hi) in enumerate(columns, start=1):
-            VV[j * n:(j + 1) * n, col] = np.clip(V[:, col] * factor, lo, hi)
-        self.keep = np.zeros(n * copies, bool)
-        self.kept_rows = np.flatnonzero(self.keep)
-        self.keeps_logs, self.events = False, []
-        reps = np.tile(np.asarray(replications, dtype=np.int64), copies)
-        # every copy reads its run's own draws, drawn once and repeated per copy
-        return self.run_values(VV, lambda k: StepUniforms(K, self.layout.step[k], copies),
-                               np.repeat(np.arange(copies, dtype=np.int64), n), reps)
 
     def table(self, st: RunState):
         from ..layout import record_table

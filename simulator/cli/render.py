@@ -78,8 +78,7 @@ def render_fragile(fragile: dict | None, console: Console) -> None:
     from ..analysis.fragile import describe
 
     head = (f"Fragile forecasts: {fragile['screened']} assumed or reference numbers moved by "
-            f"{fragile['step']:.0%} each, on {fragile['first']} paired runs ({fragile['sample']} where it "
-            "could matter)")
+            f"{fragile['step']:.0%} each, on {fragile['replications']} paired runs")
     flagged = [q for q in fragile["questions"] if q["flags"]]
     if not flagged:
         console.print(f"{head}: no question moves by more than {100 * fragile['threshold']:.0f} points.")

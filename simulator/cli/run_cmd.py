@@ -29,17 +29,16 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
             (out / f).unlink(missing_ok=True)
 
 
-def fragile_screen(loaded, compiled, seed: int, overrides: dict, runs: int) -> tuple[dict, bool]:
-    """The fragile-forecast screen (``analysis.fragile``), or why it did not run, and whether it came from the
-    cache. It runs on the batch engine whichever engine ran the Monte Carlo (both give identical runs), so the
-    summary does not depend on it."""
-    from ..analysis.fragile import cached_screen
+def fragile_screen(loaded, compiled, seed: int, overrides: dict, runs: int, replications: int):
+    """The fragile-forecast screen (``analysis.fragile.Screen``) or why it cannot run. It runs on the batch
+    engine whichever engine runs the Monte Carlo (both give identical runs), so the summary does not depend
+    on it."""
+    from ..analysis.fragile import Screen
     from ..batch.engine import supports
 
     if not supports(compiled):
-        return {"skipped": "the screen needs the batch engine, and a rule here (a plug-in) has no array form"}, False
-
-    return cached_screen(loaded, compiled, seed, overrides, runs=runs)
+        return {"skipped": "the screen needs the batch engine, and a rule here (a plug-in) has no array form"}
+    return Screen(loaded, compiled, seed, overrides, runs, replications=replications)
 
 
 @app.command()
@@ -61,8 +60,10 @@ def run(
     report_file: Path = typer.Option(None, "--report", help="also write a self-contained HTML report of charts here"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="local worker processes (same results for any number)"),
     fragile: bool = typer.Option(True, "--fragile/--no-fragile", help="flag questions whose probability moves more "
-                                 "than 15 points when one assumed (or reference) number changes by 10% (batch "
-                                 "engine; a paired screen on the first 100, then up to 400, replications)"),
+                                 "than 15 points when one assumed (or reference) number changes by 10% (a paired "
+                                 "screen on the first --fragile-runs replications, in the same batch pass)"),
+    fragile_runs: int = typer.Option(100, "--fragile-runs", min=2, help="replications the fragile screen pairs "
+                                     "(more: narrower intervals, more time)"),
 ) -> None:
     """Run a Monte Carlo of a scenario and print each question's probability with a 95% interval."""
     load_plugins(plugins)
@@ -103,8 +104,18 @@ def run(
     # a Monte Carlo is a sweep of one point: the same chunks, executors and part names
     ctx = SweepContext(compiled, seed, runs, [overrides], engine, events)
     chunk = DEFAULT_CHUNK[engine]
+    screen = fragile_screen(loaded, compiled, seed, overrides, runs, fragile_runs) if fragile else None
+    screened = screen.cached() if screen is not None and not isinstance(screen, dict) else None
+    reused = screened is not None
+    riding = (screened is None and screen is not None and not isinstance(screen, dict) and engine == "batch"
+              and screen.copies is not None and screen.n <= min(chunk, runs))
+    if riding:  # the screen's copies ride along the first chunk: no pass of their own
+        ctx.copies = screen.copies
+    first_runs: list = []
 
-    def on_part(span, table, events_table):
+    def on_part(span, table, events_table, copies=None):
+        if copies is not None:
+            first_runs.append((table, copies))
         acc.add(table)
         if report_file is not None and writer is None:
             kept.append((table, events_table))
@@ -138,16 +149,20 @@ def run(
         from ..summary import with_fragile
 
         screen_started = time.perf_counter()
-        reused = False
         try:
-            screened, reused = fragile_screen(loaded, compiled, seed, overrides, n_done)
+            if isinstance(screen, dict):
+                screened = screen
+            elif screened is None and first_runs:
+                screened = screen.result(*first_runs[0])
+            elif screened is None:
+                screened = screen.run_alone()
         except KeyboardInterrupt:  # the Monte Carlo is done and stored; only the screen is dropped
             screened = {"skipped": "interrupted"}
         with_fragile(summary, screened)
         screen_seconds = time.perf_counter() - screen_started
         if writer is not None:  # the timing stays out of the summary, which is identical run for run
             writer.finish(fragile=summary["fragile"], fragile_seconds=round(screen_seconds, 3),
-                          fragile_from_cache=reused)
+                          fragile_from_cache=reused, fragile_in_monte_carlo_pass=bool(first_runs))
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
@@ -155,12 +170,15 @@ def run(
 
         out_console = output_console()
         render_summary(summary, out_console, loaded.scenario.metadata.title)
-        note = (f"{n_done} runs in {elapsed:.1f} s ({n_done / elapsed:,.0f} runs/s, {engine} engine, "
-                f"{jobs} job{'s' if jobs > 1 else ''}), seed {seed}")
+        copies = first_runs[0][1].num_rows if first_runs else 0  # the screen's copies, stepped in the same pass
+        note = (f"{n_done} runs{f' and {copies:,} fragile-screen copies' if copies else ''} in {elapsed:.1f} s "
+                f"({(n_done + copies) / elapsed:,.0f} runs/s, {engine} engine, {jobs} job{'s' if jobs > 1 else ''}), "
+                f"seed {seed}")
         if "fragile" in summary and not summary["fragile"].get("skipped"):
             note += ("; fragile-forecast screen reused from an earlier identical run (cache)" if reused else
-                     f"; fragile-forecast screen {screen_seconds:.1f} s (--no-fragile skips it; an identical "
-                     "run reuses it)")
+                     "; fragile-forecast screen in the same pass" if copies else
+                     f"; fragile-forecast screen {screen_seconds:.1f} s")
+            note += " (--no-fragile skips it)"
         if out is not None:
             note += f"; results in {out}"
         if interrupted:

@@ -30,6 +30,7 @@ class SweepContext:
     overrides: list[dict[str, float]]  # per point
     engine: str = "mesa"  # "batch" or "mesa": identical runs either way
     events_for: int | None = None  # keep event logs of replications below this (None: all)
+    copies: object = None  # batch engine: copies stepped with the first span (``batch.engine.Copies``; the fragile screen)
     _schema: object = field(default=None, repr=False)
 
     @property
@@ -59,7 +60,8 @@ def part_id(span: tuple[int, int]) -> str:
 
 
 def run_span(ctx: SweepContext | None, start: int, end: int):
-    """Run flat indices [start, end); returns (runs table, events table). ``ctx=None`` uses the pool worker's.
+    """Run flat indices [start, end); returns (runs table, events table), and the records of ``ctx.copies`` as a
+    third table for the first span when it has copies. ``ctx=None`` uses the pool worker's.
 
     On the batch engine the whole span is stepped together, however many points it spans (each run keeps
     its own parameters and draws), so a sweep of small points runs as fast as one big point. On the Mesa
@@ -77,8 +79,13 @@ def run_span(ctx: SweepContext | None, start: int, end: int):
         engine = engine_for(ctx.compiled)
         keys = [divmod(i, ctx.runs) for i in range(start, end)]
         points = sorted({p for p, _ in keys})
-        st = engine.run_keys(ctx.seed, keys, {p: ctx.overrides[p] for p in points}, ctx.events_for)
-        return engine.table(st), events_table(sorted(engine.events, key=lambda e: (e[0], e[1], e[2])))
+        copies = ctx.copies if start == 0 else None
+        st = engine.run_keys(ctx.seed, keys, {p: ctx.overrides[p] for p in points}, ctx.events_for, copies=copies)
+        table = engine.table(st)
+        events = events_table(sorted(engine.events, key=lambda e: (e[0], e[1], e[2])))
+        if copies is not None:  # the copies' records come back beside the span's
+            return table.slice(0, end - start), events, table.slice(end - start)
+        return table, events
     tables, events = [], []
     i = start
     while i < end:
@@ -192,7 +199,8 @@ def sigint_deferred():
 
 def execute(executor: Executor, ctx_arg, todo: Iterable[tuple[int, int]],
             on_part: Callable[[tuple[int, int], object, object], None], window: int) -> int:
-    """Submit spans with at most ``window`` in flight; ``on_part(span, runs, events)`` as each finishes.
+    """Submit spans with at most ``window`` in flight; ``on_part(span, runs, events)`` as each finishes (with the
+    copies' records as a fourth argument for a span that has them).
 
     On KeyboardInterrupt, spans not started are cancelled, those already running
     are waited for and handed to ``on_part`` too, then the interrupt is re-raised.
@@ -205,9 +213,9 @@ def execute(executor: Executor, ctx_arg, todo: Iterable[tuple[int, int]],
     def hand_over(fut: Future) -> None:
         nonlocal done_runs
         span = pending.pop(fut)
-        runs_table, events_table = fut.result()
+        runs_table, events_table, *copies = fut.result()
         with sigint_deferred():  # a part is written and counted whole, or not at all
-            on_part(span, runs_table, events_table)
+            on_part(span, runs_table, events_table, *copies)
         done_runs += span[1] - span[0]
 
     try:
