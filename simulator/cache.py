@@ -78,13 +78,11 @@ def put(kind: str, k: str, value: dict) -> bool:
     base = folder()
     if base is None:
         return False
-    import tempfile
-
     where = base / kind
+    tmp = where / f".tmp-{os.getpid()}-{k}.json"  # this process's own name: written whole, then renamed
     try:
         where.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=where, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with open(tmp, "w", encoding="utf-8") as fh:
             json.dump({"key": k, "value": value}, fh)
         os.replace(tmp, where / f"{k}.json")
         entries = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)

@@ -150,7 +150,7 @@ class BatchEngine(Decider):
     # ------------------------------------------------------------------ Decider: the array rules answer
     def party(self, kind, actor, mask, size, u, st, k):
         """Only the runs in ``mask`` are asked (the rule sees those rows alone): the same numbers, less work."""
-        rows = np.flatnonzero(mask)
+        rows = mask.nonzero()[0]
         if not len(rows):
             return np.zeros(st.n, bool)
         c = self.c
@@ -162,7 +162,8 @@ class BatchEngine(Decider):
         if len(rows) * 2 > st.n:
             return mask & (u[:] < rule(st.V, st.P[:, actor], weeks, sharp, size, **extra))
         out = np.zeros(st.n, bool)
-        out[rows] = u[rows] < rule(Rows(st.V, rows), st.P[rows, actor], weeks, sharp[rows], size[rows], **extra)
+        out[rows] = u[rows] < rule(Rows(st.V, rows), st.P[:, actor].take(rows), weeks, sharp.take(rows),
+                                   size.take(rows), **extra)
         return out
 
     def mediate(self, med, cands, u, st, k):
@@ -181,6 +182,9 @@ class BatchEngine(Decider):
         return {a: s for a, s in zip(who, shares) if s is not None}
 
 
+_ALL = slice(None)
+
+
 class Rows:
     """Some rows of the value matrix, read a column at a time as rules do (``V[:, col]``)."""
 
@@ -190,7 +194,7 @@ class Rows:
         self.V, self.rows = V, rows
 
     def __getitem__(self, key):
-        if isinstance(key, tuple) and len(key) == 2 and key[0] == slice(None) and isinstance(key[1], (int, np.integer)):
+        if type(key) is tuple and len(key) == 2 and type(key[1]) is int and key[0] == _ALL:
             return self.V[:, key[1]].take(self.rows)  # a column is contiguous (column-major values)
         return self.V[self.rows][key]
 

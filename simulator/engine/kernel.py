@@ -407,7 +407,7 @@ class Kernel:
         if not yes.any():
             return
         c, m = self.c, self.c.milestones[j]
-        rows = np.flatnonzero(yes)  # usually few: the work below touches these runs only
+        rows = yes.nonzero()[0]  # usually few: the work below touches these runs only
         exact = st.table_day[rows, j]
         day = np.where(exact < NEVER, exact, c.days[k])
         first = st.first_day[:, j]  # columns are contiguous views (column-major state)

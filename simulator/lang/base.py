@@ -220,7 +220,3 @@ class ParamChange(Sourced):
     op: Literal["set", "add"] = "set"
     value: float
 
-
-Param.model_rebuild()
-Waiver.model_rebuild()
-HardOrSoft.model_rebuild()

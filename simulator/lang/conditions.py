@@ -535,9 +535,6 @@ AnyCondition = Annotated[
                   custom_error_message="a condition is a mapping with one key, one of: " + ", ".join(KINDS)),
 ]
 
-for _cls in KINDS.values():
-    _cls.model_rebuild()
-
 
 def walk(c: Condition):
     """The condition and every condition inside it."""

@@ -218,16 +218,17 @@ class Track(Strict):
     levels: list[TrackLevel] = Field(min_length=1)
 
     def expand(self, path: tuple):
+        from .conditions import All
+
         for j, lv in enumerate(self.levels):
-            fields = lv.model_dump(exclude={"requires"}, exclude_unset=False, by_alias=True)
             conds = [Held(held=self.levels[j - 1].id)] if j else []
             if lv.requires is not None:
                 conds.append(lv.requires)
-            from .conditions import All
-
             req = None if not conds else conds[0] if len(conds) == 1 else All(all=conds)
-            m = Meeting.model_validate({**fields, "requires": None})
-            yield m.model_copy(update={"requires": req}).expanded_from(self.id, lv.requires), (*path, "levels", j)
+            # the level's fields are validated already (a meeting has the same ones, and a kind)
+            fields = {name: getattr(lv, name) for name in type(lv).model_fields if name != "requires"}
+            m = Meeting.model_construct(**fields, requires=req)
+            yield m.expanded_from(self.id, lv.requires), (*path, "levels", j)
 
 
 class LadderStage(Strict):
@@ -250,7 +251,9 @@ class ConcessionLadder(Sourced):
     def expand(self, path: tuple):
         for s, st in enumerate(self.stages[1:], start=1):
             prov = {"evidence": self.evidence} if self.evidence is not None else {"assumption": self.assumption}
-            m = Unilateral(id=f"{self.id}.{st.id}", name=st.name, actor=self.actor,
-                           stakes=st.cost if st.cost is not None else Param(value=0.0, assumption="missing cost"),
-                           requires=Held(held=f"{self.id}.{self.stages[s - 1].id}") if s > 1 else None, **prov)
+            # built from validated parts (ids, a cost, a condition), so not validated again
+            m = Unilateral.model_construct(
+                id=f"{self.id}.{st.id}", name=st.name, actor=self.actor,
+                stakes=st.cost if st.cost is not None else Param(value=0.0, assumption="missing cost"),
+                requires=Held(held=f"{self.id}.{self.stages[s - 1].id}") if s > 1 else None, **prov)
             yield m.expanded_from(self.id), (*path, "stages", s)

@@ -69,7 +69,18 @@ def context(sc: Scenario) -> CheckContext:
 
 
 def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[tuple[tuple, str]]:
-    return _checked(sc, base_dir, check_sources=check_sources).errors
+    ctx = _checked(sc, base_dir, check_sources=check_sources)
+    _remember_ranges(sc, base_dir, ctx.ranges)
+    return ctx.errors
+
+
+_RANGES: dict[tuple[int, str], tuple[Scenario, dict]] = {}  # (id of a checked scenario, folder) -> its ranges
+
+
+def _remember_ranges(sc: Scenario, base_dir: Path, ranges: dict) -> None:
+    if len(_RANGES) > 32:
+        _RANGES.clear()
+    _RANGES[(id(sc), str(base_dir))] = (sc, ranges)  # the scenario is kept, so its id is not reused
 
 
 def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> CheckContext:
@@ -343,9 +354,14 @@ def walk_params(sc: Scenario):
 
 
 def allowed_ranges(sc: Scenario, base_dir: Path) -> dict[tuple, tuple[float, float]]:
-    """The allowed range of each number, by its path in the scenario document (as ``check`` enforces it)."""
-    ctx = _checked(sc, base_dir, check_sources=False)
-    return ctx.ranges
+    """The allowed range of each number, by its path in the scenario document (as ``check`` enforces it); those
+    of a scenario just checked are not worked out again."""
+    hit = _RANGES.get((id(sc), str(base_dir)))
+    if hit is not None and hit[0] is sc:
+        return hit[1]
+    ranges = _checked(sc, base_dir, check_sources=False).ranges
+    _remember_ranges(sc, base_dir, ranges)
+    return ranges
 
 
 def _dotted(path) -> str:
