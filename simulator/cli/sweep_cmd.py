@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from . import app
+from ..sweep import DEFAULT_CHUNK
 from .common import claim_out_dir, engine_or_exit, fail, load_or_exit, load_plugins
 
 SWEEP_HELP = (
@@ -60,7 +61,8 @@ def sweep(
     scheduler: str = typer.Option(None, "--scheduler", help="run on an existing Dask cluster: tcp://HOST:PORT"),
     dask_local: int = typer.Option(None, "--dask-local", min=1, help="run on a Dask LocalCluster of N processes"),
     chunk: int = typer.Option(None, "--chunk", min=1, help="runs per task and per Parquet part "
-                              "(default: 100 with the mesa engine, 20000 with batch)"),
+                              f"(default: {DEFAULT_CHUNK['mesa']:,} with the mesa engine, "
+                              f"{DEFAULT_CHUNK['batch']:,} with batch)"),
     engine: str = typer.Option("auto", "--engine", help="batch (vectorised), mesa (reference), or auto: batch "
                                "when every rule has an array form; both give identical runs"),
     events: int = typer.Option(None, "--events", min=0, help="keep the event logs of the first N replications of "
@@ -97,8 +99,6 @@ def sweep(
     claim_out_dir(ctx, out)  # one writer at a time: what is missing is decided under the lock
     old = _prepare_out(out, resume)
     if chunk is None:  # a resume keeps the chunk its directory was made with (part ids depend on it)
-        from ..sweep.execution import DEFAULT_CHUNK
-
         chunk = (old or {}).get("sweep", {}).get("chunk") or DEFAULT_CHUNK[engine]
     from ..store import ResultsWriter, base_manifest, finished_parts, remove_temp_files
     from ..sweep.execution import SweepContext, part_id, spans

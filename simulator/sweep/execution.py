@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..compiled import Compiled
+from . import DEFAULT_CHUNK  # noqa: F401 - the default chunk sizes, kept where the CLI reads them cheaply
 
 
 @dataclass
@@ -45,10 +46,6 @@ class SweepContext:
         return self._schema
 
 
-#: Runs per task and per Parquet part unless --chunk says otherwise. The batch engine runs fastest per core from
-#: about 20,000 runs a chunk (``benchmarks/bench_speed.py --only engine``); the Mesa engine, at about 20 runs/s,
-#: reports progress every few seconds with 100.
-DEFAULT_CHUNK = {"batch": 20_000, "mesa": 100}
 
 
 def spans(total: int, chunk: int) -> list[tuple[int, int]]:
