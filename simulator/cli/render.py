@@ -10,7 +10,8 @@ from rich.table import Table
 
 def output_console() -> Console:
     """Standard output: the terminal's width, or 140 columns when piped to a file (tables stay readable)."""
-    return Console() if sys.stdout.isatty() else Console(width=140)
+    # emoji=False: a scenario's words are printed as written (":flag:" is not an emoji code here)
+    return Console(emoji=False) if sys.stdout.isatty() else Console(width=140, emoji=False)
 
 
 def pct(x) -> str:

@@ -123,7 +123,7 @@ def run(
             writer.write_tables(part_id(span), table, events_table)
         advance(span[1] - span[0])
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, emoji=False)
     started = time.perf_counter()
     interrupted = False
     with progress_bar(console, runs) as advance:

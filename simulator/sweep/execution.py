@@ -10,10 +10,9 @@ number of runs.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -121,6 +120,8 @@ class InlineExecutor(Executor):
 
 def pool_start_method() -> str:
     # forkserver avoids forking a parent that runs threads (Rich's refresh thread); spawn where it does not exist.
+    import multiprocessing
+
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
@@ -130,6 +131,9 @@ def local_executor(ctx: SweepContext, jobs: int) -> Iterator[tuple[Executor, Non
     if jobs == 1:
         yield InlineExecutor(), ctx
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # a pool's modules only when there is a pool
+
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(pool_start_method()),
                                initializer=_init_worker, initargs=(ctx,))
     try:
