@@ -30,15 +30,15 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
 
 
 def fragile_screen(loaded, compiled, seed: int, overrides: dict, runs: int, replications: int):
-    """The fragile-forecast screen (``analysis.fragile.Screen``) or why it cannot run. It runs on the batch
-    engine whichever engine runs the Monte Carlo (both give identical runs), so the summary does not depend
-    on it."""
+    """(the fragile-forecast screen, ``analysis.fragile.Screen``, or None; why it cannot run, or None). It runs
+    on the batch engine whichever engine runs the Monte Carlo (both give identical runs), so the summary does
+    not depend on it."""
     from ..analysis.fragile import Screen
     from ..batch.engine import supports
 
     if not supports(compiled):
-        return {"skipped": "the screen needs the batch engine, and a rule here (a plug-in) has no array form"}
-    return Screen(loaded, compiled, seed, overrides, runs, replications=replications)
+        return None, {"skipped": "the screen needs the batch engine, and a rule here (a plug-in) has no array form"}
+    return Screen(loaded, compiled, seed, overrides, runs, replications=replications), None
 
 
 @app.command()
@@ -104,12 +104,11 @@ def run(
     # a Monte Carlo is a sweep of one point: the same chunks, executors and part names
     ctx = SweepContext(compiled, seed, runs, [overrides], engine, events)
     chunk = DEFAULT_CHUNK[engine]
-    screen = fragile_screen(loaded, compiled, seed, overrides, runs, fragile_runs) if fragile else None
-    screened = screen.cached() if screen is not None and not isinstance(screen, dict) else None
+    screen, skipped = fragile_screen(loaded, compiled, seed, overrides, runs, fragile_runs) if fragile else (None, None)
+    screened = screen.cached() if screen is not None else None  # an identical run's screen, from the cache
     reused = screened is not None
-    riding = (screened is None and screen is not None and not isinstance(screen, dict) and engine == "batch"
-              and screen.copies is not None and screen.n <= min(chunk, runs))
-    if riding:  # the screen's copies ride along the first chunk: no pass of their own
+    if (screen is not None and not reused and engine == "batch" and screen.copies is not None
+            and screen.n <= min(chunk, runs)):  # the screen's copies ride along the first chunk: no pass of their own
         ctx.copies = screen.copies
     first_runs: list = []
 
@@ -150,12 +149,10 @@ def run(
 
         screen_started = time.perf_counter()
         try:
-            if isinstance(screen, dict):
-                screened = screen
-            elif screened is None and first_runs:
-                screened = screen.result(*first_runs[0])
-            elif screened is None:
-                screened = screen.run_alone()
+            if skipped is not None:
+                screened = skipped
+            elif screened is None:  # from the copies that rode along, else in a pass of its own
+                screened = screen.result(*first_runs[0]) if first_runs else screen.run_alone()
         except KeyboardInterrupt:  # the Monte Carlo is done and stored; only the screen is dropped
             screened = {"skipped": "interrupted"}
         with_fragile(summary, screened)
