@@ -75,6 +75,7 @@ def test_plugin_option_loads_a_class_from_the_current_directory(plugin_cwd):
     ran = invoke("run", SEED_SCENARIO, "--plugin", "broken_rule:Backlash", "--set", "turkey.rule=backlash",
                  "--runs", 10, "--json")
     assert ran.exit_code == 0, ran.output
+    assert "plug-in" in json.loads(ran.stdout)["fragile"]["skipped"]  # no array form: no fragile screen
 
 
 @pytest.mark.parametrize(("spec", "message"), [
