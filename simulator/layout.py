@@ -184,7 +184,10 @@ def arrow_array(values, type_name: str, mask=None):
 
 def to_numpy(column) -> tuple[np.ndarray, np.ndarray | None]:
     """(values, null mask or None) of an int8/int32/date32/bool Arrow array or chunked array, read from its
-    buffers (``to_numpy`` would import pandas); dates come as days since 1970-01-01, nulls as 0."""
+    buffers (``to_numpy`` would import pandas), or of a ``RecordColumn``; dates come as days since 1970-01-01,
+    nulls as 0."""
+    if isinstance(column, RecordColumn):
+        return column.values, column.mask
     import pyarrow as pa
 
     kind = {pa.int32(): "int32", pa.int8(): "int8", pa.date32(): "date32", pa.bool_(): "bool"}[column.type]
@@ -211,20 +214,93 @@ def to_numpy(column) -> tuple[np.ndarray, np.ndarray | None]:
     return np.concatenate(values), (mask if mask.any() else None)
 
 
-def record_table(c, st):
-    """The runs table of the runs in ``st`` (an Arrow table with ``arrow_schema``)."""
-    import pyarrow as pa
+class RecordColumn:
+    """One column of ``Records``: its type (a key of ``_ARROW``), values (numpy; a list for strings; nulls read
+    0, as ``to_numpy`` gives them from Arrow) and null mask (None: no nulls)."""
 
-    arrays = []
+    __slots__ = ("type_name", "values", "mask")
+
+    def __init__(self, type_name: str, values, mask):
+        self.type_name, self.values, self.mask = type_name, values, mask
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def to_pylist(self) -> list:
+        """Python values as Arrow gives them: dates for date32, None for nulls."""
+        values = self.values if isinstance(self.values, list) else self.values.tolist()
+        if self.type_name == "date32":
+            values = [from_day(v) for v in values]
+        return values if self.mask is None else [None if m else v for v, m in zip(values, self.mask.tolist())]
+
+    def slice(self, start: int, stop: int) -> RecordColumn:
+        return RecordColumn(self.type_name, self.values[start:stop],
+                            None if self.mask is None else self.mask[start:stop])
+
+
+class Records:
+    """The runs table of a chunk as numpy columns, read the way the Arrow table is (``column``, ``num_rows``,
+    ``column_names``, ``slice``): a Monte Carlo summarised in this process builds no Arrow table, so it does not
+    import pyarrow (about 30 ms of start-up); ``to_arrow()`` gives the table when one is written."""
+
+    __slots__ = ("cols", "num_rows")
+
+    def __init__(self, cols: dict[str, RecordColumn], num_rows: int):
+        self.cols, self.num_rows = cols, num_rows
+
+    @property
+    def column_names(self) -> list[str]:
+        return list(self.cols)
+
+    def column(self, name: str) -> RecordColumn:
+        return self.cols[name]
+
+    def slice(self, offset: int = 0, length: int | None = None) -> Records:
+        stop = self.num_rows if length is None else min(self.num_rows, offset + length)
+        return Records({n: col.slice(offset, stop) for n, col in self.cols.items()}, max(0, stop - offset))
+
+    def to_arrow(self):
+        """The Arrow table (``arrow_schema``'s columns, in order)."""
+        import pyarrow as pa
+
+        names = list(self.cols)
+        arrays = [arrow_array(col.values, col.type_name, mask=col.mask) for col in self.cols.values()]
+        schema = pa.schema([pa.field(n, getattr(pa, _ARROW[col.type_name])()) for n, col in self.cols.items()])
+        return pa.Table.from_arrays(arrays, schema=schema) if names else pa.table({})
+
+
+def as_arrow(table):
+    """An Arrow runs table, from ``Records`` or as it is."""
+    return table.to_arrow() if isinstance(table, Records) else table
+
+
+def record_columns(c, st) -> Records:
+    """The runs table of the runs in ``st`` as ``Records`` (numpy columns)."""
+    cols = {}
     for col in columns(c):
         v = col.value(st)
         if col.type == "date32":
             v = np.asarray(v)
             never = v == NEVER
-            arrays.append(arrow_array(np.where(never, 0, v), "date32", mask=never))
+            mask = never if never.any() else None
+            cols[col.name] = RecordColumn("date32", np.where(never, 0, v).astype(np.int32), mask)
+        elif col.type == "string":
+            values = list(v)
+            mask = np.asarray(col.null(st), bool) if col.null is not None else np.array([x is None for x in values], bool)
+            cols[col.name] = RecordColumn("string", values, mask if mask.any() else None)
         else:
-            arrays.append(arrow_array(v, col.type, mask=col.null(st) if col.null is not None else None))
-    return pa.Table.from_arrays(arrays, schema=arrow_schema(c))
+            mask = None
+            if col.null is not None:
+                mask = np.asarray(col.null(st), bool)
+                mask = mask if mask.any() else None
+            values = np.asarray(v, dtype=bool if col.type == "bool" else _NUMPY[col.type])
+            cols[col.name] = RecordColumn(col.type, values if mask is None else np.where(mask, 0, values).astype(values.dtype), mask)
+    return Records(cols, int(st.n))
+
+
+def record_table(c, st):
+    """The runs table of the runs in ``st`` (an Arrow table with ``arrow_schema``)."""
+    return record_columns(c, st).to_arrow()
 
 
 def record_rows(c, st) -> list[dict]:

@@ -120,12 +120,16 @@ class ResultsWriter:
         self.write_tables(part_id, table, events_table(events))
 
     def write_tables(self, part_id: str, runs, events) -> None:
-        """Write one finished chunk as Arrow tables (runs schema, ``events_table``).
+        """Write one finished chunk: its runs (an Arrow table or ``layout.Records``) and events (an Arrow table
+        or event rows, ``events_table``).
 
         Runs go first and events last, so a part counts as finished only once its events file exists.
         """
-        _atomic_write_table(runs, self.out / "runs" / f"part-{part_id}.parquet")
-        _atomic_write_table(events, self.out / "events" / f"part-{part_id}.parquet")
+        from .layout import as_arrow
+
+        _atomic_write_table(as_arrow(runs), self.out / "runs" / f"part-{part_id}.parquet")
+        _atomic_write_table(events if hasattr(events, "schema") else events_table(events),
+                            self.out / "events" / f"part-{part_id}.parquet")
 
     def finish(self, **fields) -> None:
         self.manifest.update(fields)

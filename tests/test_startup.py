@@ -16,12 +16,15 @@ NOT_NEEDED = ("statsmodels", "plotly", "polars", "sklearn", "SALib", "dask", "di
               "scipy", "mesa", "pyarrow.compute")
 
 
-@pytest.mark.parametrize("extra", [[], ["--out", "OUT"]], ids=["summary", "with-out"])
-def test_run_imports_no_chart_or_analysis_library(tmp_path, extra):
+@pytest.mark.parametrize(("extra", "also_not"), [([], ("pyarrow", "multiprocessing")), (["--out", "OUT"], ())],
+                         ids=["summary", "with-out"])
+def test_run_imports_no_chart_or_analysis_library(tmp_path, extra, also_not):
+    """A summary printed from this process needs no Arrow (``layout.Records``) and, with one job, no process
+    pool; results written to --out need pyarrow."""
     extra = [str(tmp_path / "out") if a == "OUT" else a for a in extra]
     code = ("import sys; from simulator.cli import app; "
             f"app(['run', {str(SEED_SCENARIO)!r}, '--runs', '50', '--json', *{extra!r}], standalone_mode=False); "
-            f"print(' '.join(m for m in {NOT_NEEDED!r} if m in sys.modules), file=sys.stderr)")
+            f"print(' '.join(m for m in {NOT_NEEDED + also_not!r} if m in sys.modules), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1:] in ([], [""]), done.stderr
@@ -44,3 +47,30 @@ def test_arrow_arrays_from_buffers_equal_pa_array():
     s = ["", "Türkiye", None, "a b"]
     assert arrow_array(s, "string").equals(pa.array(s, pa.string()))
     assert arrow_array(np.array([1.5, 0.0]), "float64", mask=np.array([False, True])).to_pylist() == [1.5, None]
+
+
+def test_records_read_exactly_as_their_arrow_table():
+    """``layout.Records`` (numpy columns) gives the same values, nulls and lists as the Arrow runs table, whole
+    and sliced, for every column of a scenario with dates, nulls, strings and booleans."""
+    import numpy as np
+
+    from simulator.batch.engine import engine_for
+    from simulator.compiled import Compiled
+    from simulator.layout import record_table, to_numpy
+    from simulator.scenario import load
+
+    c = Compiled(load(SEED_SCENARIO).scenario)
+    engine = engine_for(c)
+    st = engine.run(3, range(300))
+    records, table = engine.records(st), record_table(c, st)
+    assert records.to_arrow().equals(table) and records.column_names == table.column_names
+    for part, arrow in ((records, table), (records.slice(40, 100), table.slice(40, 100)),
+                        (records.slice(250), table.slice(250))):
+        assert part.num_rows == arrow.num_rows
+        for name in arrow.column_names:
+            mine, theirs = part.column(name), arrow.column(name)
+            assert mine.to_pylist() == theirs.to_pylist(), name
+            if mine.type_name != "string":
+                (v1, n1), (v2, n2) = to_numpy(mine), to_numpy(theirs)
+                assert v1.dtype == v2.dtype and np.array_equal(v1, v2), name
+                assert (n1 is None and n2 is None) or np.array_equal(n1, n2), name

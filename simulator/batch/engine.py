@@ -131,9 +131,16 @@ class BatchEngine(Decider):
         return st
 
     def table(self, st: RunState):
+        """The runs table of ``st`` (Arrow)."""
         from ..layout import record_table
 
         return record_table(self.c, st)
+
+    def records(self, st: RunState):
+        """The runs table of ``st`` as ``layout.Records`` (numpy columns, no Arrow)."""
+        from ..layout import record_columns
+
+        return record_columns(self.c, st)
 
     def log(self, st, k, kind, mask, milestone="", actor="", detail="", day=None):
         rows = self.kept_rows[np.asarray(mask)[self.kept_rows]]

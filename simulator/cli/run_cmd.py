@@ -112,14 +112,17 @@ def run(
         ctx.copies = screen.copies
     first_runs: list = []
 
-    def on_part(span, table, events_table, copies=None):
+    def on_part(span, table, events, copies=None):
         if copies is not None:
             first_runs.append((table, copies))
         acc.add(table)
         if report_file is not None and writer is None:
-            kept.append((table, events_table))
+            from ..layout import as_arrow
+            from ..store import events_table as to_table
+
+            kept.append((as_arrow(table), to_table(events)))
         if writer is not None:
-            writer.write_tables(part_id(span), table, events_table)
+            writer.write_tables(part_id(span), table, events)
         advance(span[1] - span[0])
 
     console = Console(stderr=True, emoji=False)

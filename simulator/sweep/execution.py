@@ -56,17 +56,15 @@ def part_id(span: tuple[int, int]) -> str:
 
 
 def run_span(ctx: SweepContext | None, start: int, end: int):
-    """Run flat indices [start, end); returns (runs table, events table), and the records of ``ctx.copies`` as a
-    third table for the first span when it has copies. ``ctx=None`` uses the pool worker's.
+    """Run flat indices [start, end); returns (runs, events): the runs table (``layout.Records`` on the batch
+    engine, an Arrow table on Mesa's) and the event rows (tuples, ``layout.EVENT_COLUMNS``), and the records of
+    ``ctx.copies`` as a third item for the first span when it has copies. ``ctx=None`` uses the pool worker's.
 
     On the batch engine the whole span is stepped together, however many points it spans (each run keeps
     its own parameters and draws), so a sweep of small points runs as fast as one big point. On the Mesa
     engine the span is cut at point boundaries.
     """
-    import pyarrow as pa
-
     from ..runner import resolve_engine, run_replications
-    from ..store import events_table
 
     ctx = ctx if ctx is not None else _WORKER_CONTEXT
     if resolve_engine(ctx.compiled, ctx.engine) == "batch":
@@ -77,11 +75,13 @@ def run_span(ctx: SweepContext | None, start: int, end: int):
         points = sorted({p for p, _ in keys})
         copies = ctx.copies if start == 0 else None
         st = engine.run_keys(ctx.seed, keys, {p: ctx.overrides[p] for p in points}, ctx.events_for, copies=copies)
-        table = engine.table(st)
-        events = events_table(sorted(engine.events, key=lambda e: (e[0], e[1], e[2])))
+        records = engine.records(st)
+        events = sorted(engine.events, key=lambda e: (e[0], e[1], e[2]))
         if copies is not None:  # the copies' records come back beside the span's
-            return table.slice(0, end - start), events, table.slice(end - start)
-        return table, events
+            return records.slice(0, end - start), events, records.slice(end - start)
+        return records, events
+    import pyarrow as pa
+
     tables, events = [], []
     i = start
     while i < end:
@@ -92,7 +92,7 @@ def run_span(ctx: SweepContext | None, start: int, end: int):
         tables.append(table)
         events.extend(ev)
         i = point * ctx.runs + last
-    return pa.concat_tables(tables), events_table(events)
+    return pa.concat_tables(tables), events
 
 
 _WORKER_CONTEXT: SweepContext | None = None
