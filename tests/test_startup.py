@@ -16,7 +16,7 @@ NOT_NEEDED = ("statsmodels", "plotly", "polars", "sklearn", "SALib", "dask", "di
               "scipy", "mesa", "pyarrow.compute")
 
 
-@pytest.mark.parametrize(("extra", "also_not"), [([], ("pyarrow", "multiprocessing")), (["--out", "OUT"], ())],
+@pytest.mark.parametrize(("extra", "also_not"), [([], ("pyarrow", "multiprocessing", "concurrent.futures")), (["--out", "OUT"], ())],
                          ids=["summary", "with-out"])
 def test_run_imports_no_chart_or_analysis_library(tmp_path, extra, also_not):
     """A summary printed from this process needs no Arrow (``layout.Records``) and, with one job, no process

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -109,13 +108,9 @@ class ExecutorError(RuntimeError):
     """The executor could not be started (e.g. no Dask scheduler at the address); one-line message."""
 
 
-class InlineExecutor(Executor):
-    """Runs each submitted span at once in this process (``--jobs 1``): no pickling, no worker start-up."""
-
-    def submit(self, fn, /, *args, **kwargs):
-        fut: Future = Future()
-        fut.set_result(fn(*args, **kwargs))
-        return fut
+class InlineExecutor:
+    """Runs the spans one after the other in this process (``--jobs 1``): no pickling, no worker start-up, and
+    no futures (``execute`` runs them itself)."""
 
 
 def pool_start_method() -> str:
@@ -126,7 +121,7 @@ def pool_start_method() -> str:
 
 
 @contextmanager
-def local_executor(ctx: SweepContext, jobs: int) -> Iterator[tuple[Executor, None]]:
+def local_executor(ctx: SweepContext, jobs: int) -> Iterator[tuple[object, SweepContext | None]]:
     """A process pool started once; each worker receives the context once, through the initializer."""
     if jobs == 1:
         yield InlineExecutor(), ctx
@@ -198,7 +193,7 @@ def sigint_deferred():
         raise KeyboardInterrupt
 
 
-def execute(executor: Executor, ctx_arg, todo: Iterable[tuple[int, int]],
+def execute(executor, ctx_arg, todo: Iterable[tuple[int, int]],
             on_part: Callable[[tuple[int, int], object, object], None], window: int) -> int:
     """Submit spans with at most ``window`` in flight; ``on_part(span, runs, events)`` as each finishes (with the
     copies' records as a fourth argument for a span that has them).
@@ -207,11 +202,21 @@ def execute(executor: Executor, ctx_arg, todo: Iterable[tuple[int, int]],
     are waited for and handed to ``on_part`` too, then the interrupt is re-raised.
     Returns the number of runs handed over.
     """
-    pending: dict[Future, tuple[int, int]] = {}
+    if isinstance(executor, InlineExecutor):  # in this process: each span handed over as it finishes
+        done_runs = 0
+        for span in todo:
+            runs_table, events_table, *copies = run_span(ctx_arg, *span)
+            with sigint_deferred():  # a part is written and counted whole, or not at all
+                on_part(span, runs_table, events_table, *copies)
+            done_runs += span[1] - span[0]
+        return done_runs
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending: dict = {}  # future -> span
     queue = iter(todo)
     done_runs = 0
 
-    def hand_over(fut: Future) -> None:
+    def hand_over(fut) -> None:
         nonlocal done_runs
         span = pending.pop(fut)
         runs_table, events_table, *copies = fut.result()
