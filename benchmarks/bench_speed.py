@@ -19,7 +19,7 @@ Sections (``--only`` picks some, comma-separated):
   N = 10^5 and 10^6, over the run process and its workers (each measured in a fresh parent).
 - ``startup``: ``diplosim run SCENARIO --runs 1000`` whole process against ``python -c "import numpy,
   pyarrow.parquet"``, interleaved repeats, medians and their ratio (target: within 4x): run again (the
-  YAML parse and the fragile screen reused from the cache), run for the first time (an empty cache of
+  fragile screen reused from the cache), run for the first time (an empty cache of
   its own each time), and with ``--no-fragile``.
 
 Child processes run with Python's bytecode cache enabled (``PYTHONDONTWRITEBYTECODE`` removed, one
@@ -177,14 +177,14 @@ def memory_section(sizes: list[int], jobs: int) -> None:
 
 
 def startup_section(repeats: int) -> None:
-    """``diplosim run --runs 1000`` as a user meets it: repeated (the parse of the YAML and the fragile screen
-    come from the cache, ``simulator/cache.py``), for the first time (an empty cache: a new or edited scenario),
+    """``diplosim run --runs 1000`` as a user meets it: repeated (the fragile screen comes from the cache,
+    ``simulator/cache.py``), for the first time (an empty cache: a new or edited scenario),
     and without the screen; each against the baseline, interleaved."""
     base_cmd = [sys.executable, "-c", "import numpy, pyarrow.parquet"]
     run_cmd = CLI + ["run", str(SCENARIO), "--runs", "1000"]
     with tempfile.TemporaryDirectory() as tmp:
         warm = {**ENV, "DIPLOSIM_CACHE": str(Path(tmp) / "warm")}
-        timed_child(run_cmd, warm)  # warm-up: writes the bytecode cache, the parse and the screen
+        timed_child(run_cmd, warm)  # warm-up: writes the bytecode cache and the screen
         times = {"base": [], "repeated": [], "first": [], "no-fragile": []}
         for i in range(repeats):
             times["base"].append(timed_child(base_cmd)[0])
@@ -195,7 +195,7 @@ def startup_section(repeats: int) -> None:
     print(f"start-up, {repeats} interleaved repeats: median and fastest, each as a ratio to the baseline's "
           "(target: within 4x)")
     rows = [("base", "python -c 'import numpy, pyarrow.parquet'"),
-            ("repeated", "diplosim run --runs 1000 (again: parse and screen from the cache)"),
+            ("repeated", "diplosim run --runs 1000 (again: screen from the cache)"),
             ("first", "diplosim run --runs 1000 (first time: empty cache, screen computed)"),
             ("no-fragile", "diplosim run --runs 1000 --no-fragile")]
     for key, label in rows:
