@@ -145,9 +145,14 @@ _ARROW = {"int32": "int32", "int8": "int8", "date32": "date32", "bool": "bool_",
 
 def arrow_schema(c):
     """The Arrow schema of the runs table (fixed by the scenario, so empty columns keep their types)."""
+    return _schema((col.name, col.type) for col in columns(c))
+
+
+def _schema(fields):
+    """An Arrow schema from (column name, type name: a key of ``_ARROW``) pairs."""
     import pyarrow as pa
 
-    return pa.schema([pa.field(col.name, getattr(pa, _ARROW[col.type])()) for col in columns(c)])
+    return pa.schema([pa.field(name, getattr(pa, _ARROW[type_name])()) for name, type_name in fields])
 
 
 _NUMPY = {"int32": np.int32, "int8": np.int8, "date32": np.int32, "float64": np.float64}
@@ -263,10 +268,8 @@ class Records:
         """The Arrow table (``arrow_schema``'s columns, in order)."""
         import pyarrow as pa
 
-        names = list(self.cols)
         arrays = [arrow_array(col.values, col.type_name, mask=col.mask) for col in self.cols.values()]
-        schema = pa.schema([pa.field(n, getattr(pa, _ARROW[col.type_name])()) for n, col in self.cols.items()])
-        return pa.Table.from_arrays(arrays, schema=schema) if names else pa.table({})
+        return pa.Table.from_arrays(arrays, schema=_schema((n, col.type_name) for n, col in self.cols.items()))
 
 
 def as_arrow(table):
@@ -278,23 +281,19 @@ def record_columns(c, st) -> Records:
     """The runs table of the runs in ``st`` as ``Records`` (numpy columns)."""
     cols = {}
     for col in columns(c):
-        v = col.value(st)
-        if col.type == "date32":
-            v = np.asarray(v)
-            never = v == NEVER
-            mask = never if never.any() else None
-            cols[col.name] = RecordColumn("date32", np.where(never, 0, v).astype(np.int32), mask)
-        elif col.type == "string":
-            values = list(v)
-            mask = np.asarray(col.null(st), bool) if col.null is not None else np.array([x is None for x in values], bool)
-            cols[col.name] = RecordColumn("string", values, mask if mask.any() else None)
+        if col.type == "string":
+            values = list(col.value(st))
+            null = col.null(st) if col.null is not None else [v is None for v in values]
         else:
+            values = np.asarray(col.value(st))
+            null = values == NEVER if col.type == "date32" else col.null(st) if col.null is not None else None
+        mask = None if null is None else np.asarray(null, bool)
+        if mask is not None and not mask.any():
             mask = None
-            if col.null is not None:
-                mask = np.asarray(col.null(st), bool)
-                mask = mask if mask.any() else None
-            values = np.asarray(v, dtype=bool if col.type == "bool" else _NUMPY[col.type])
-            cols[col.name] = RecordColumn(col.type, values if mask is None else np.where(mask, 0, values).astype(values.dtype), mask)
+        if col.type != "string":  # nulls read 0, as to_numpy gives them from Arrow
+            values = (values if mask is None else np.where(mask, 0, values)).astype(
+                bool if col.type == "bool" else _NUMPY[col.type], copy=False)
+        cols[col.name] = RecordColumn(col.type, values, mask)
     return Records(cols, int(st.n))
 
 

@@ -117,19 +117,18 @@ class ResultsWriter:
         import pyarrow as pa
 
         table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(rows, schema=self._schema)
-        self.write_tables(part_id, table, events_table(events))
+        self.write_tables(part_id, table, events)
 
     def write_tables(self, part_id: str, runs, events) -> None:
-        """Write one finished chunk: its runs (an Arrow table or ``layout.Records``) and events (an Arrow table
-        or event rows, ``events_table``).
+        """Write one finished chunk: its runs (an Arrow table or ``layout.Records``) and its event rows (tuples,
+        ``events_table``).
 
         Runs go first and events last, so a part counts as finished only once its events file exists.
         """
         from .layout import as_arrow
 
         _atomic_write_table(as_arrow(runs), self.out / "runs" / f"part-{part_id}.parquet")
-        _atomic_write_table(events if hasattr(events, "schema") else events_table(events),
-                            self.out / "events" / f"part-{part_id}.parquet")
+        _atomic_write_table(events_table(events), self.out / "events" / f"part-{part_id}.parquet")
 
     def finish(self, **fields) -> None:
         self.manifest.update(fields)

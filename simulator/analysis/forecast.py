@@ -95,8 +95,6 @@ def count_entry(column, dates) -> dict:
             "distribution": {str(int(a)): int(b) for a, b in zip(values, freq)}}
 
 
-
-
 class Entries:
     """The forecast entry of each kind of answer; a question picks its own (``QuestionBase.forecast_entry``)."""
 

@@ -163,9 +163,7 @@ class Screen:
         result = {"threshold": self.threshold, "step": self.step, "replications": n, "screened": len(items),
                   "parameters": [{"name": s.name, "label": s.label, "provenance": s.provenance} for s in items],
                   "questions": [{"id": q.id, "text": q.text, "flags": [], "borderline": []} for q in questions]}
-        for entry, q in zip(result["questions"], questions):
-            if not self.columns:
-                break
+        for entry, q in zip(result["questions"], questions if self.columns else ()):
             column = L.question(q.id)
             base = q.per_run(runs.column(column))[:n]
             d_all = q.per_run(copies.column(column)).reshape(len(self.columns), n) - base
@@ -188,15 +186,6 @@ def screen(loaded, compiled, seed: int, overrides: dict[str, float] | None = Non
            **settings) -> dict:
     """The screen in a pass of its own on the batch engine: a JSON-ready dict with the flags per question."""
     return Screen(loaded, compiled, seed, overrides, runs, **settings).run_alone()
-
-
-def cached_screen(loaded, compiled, seed: int, overrides: dict[str, float] | None = None,
-                  runs: int = REPLICATIONS, **settings) -> tuple[dict, bool]:
-    """``screen(...)`` through the on-disk cache (``simulator/cache.py``): (result, whether it was reused). A
-    reused result is the same dict, key for key."""
-    s = Screen(loaded, compiled, seed, overrides, runs, **settings)
-    hit = s.cached()
-    return (hit, True) if hit is not None else (s.run_alone(), False)
 
 
 def describe(flag: dict) -> str:

@@ -90,7 +90,8 @@ def run(
     from ..errors import RuleError
     from ..store import ResultsWriter, base_manifest
     from ..summary import SummaryAccumulator
-    from ..sweep.execution import DEFAULT_CHUNK, SweepContext, execute, open_executor, part_id, spans
+    from ..sweep import DEFAULT_CHUNK
+    from ..sweep.execution import SweepContext, execute, open_executor, part_id, spans
 
     acc = SummaryAccumulator(compiled)  # exact summary, chunk by chunk: memory stays flat in --runs
     writer = None

@@ -174,9 +174,9 @@ def _run_with_progress(ctx, executor, todo, already, writer, workers, session, a
     new_runs = 0
     window = 2 * workers + 2  # enough to keep every worker busy; bounded so memory stays flat
 
-    def on_part(span, runs_table, events_table):
+    def on_part(span, runs, events):
         nonlocal new_runs
-        writer.write_tables(part_id(span), runs_table, events_table)
+        writer.write_tables(part_id(span), runs, events)
         new_runs += span[1] - span[0]
         elapsed = time.perf_counter() - started
         progress.update(task, advance=span[1] - span[0], rate=f"{new_runs / elapsed:,.0f} runs/s")

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..compiled import Compiled
-from . import DEFAULT_CHUNK  # noqa: F401 - the default chunk sizes, kept where the CLI reads them cheaply
 
 
 @dataclass
@@ -42,8 +41,6 @@ class SweepContext:
 
             self._schema = runs_schema(self.compiled)
         return self._schema
-
-
 
 
 def spans(total: int, chunk: int) -> list[tuple[int, int]]:
