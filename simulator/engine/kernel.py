@@ -319,6 +319,7 @@ class Kernel:
             self._frozen(st, k, j, frozen)
             live = on & ~frozen
             blocked = self._preconditions(st, U, k, j, live, position=None)
+            st.postponed[:, j] += blocked  # a week blocked counts as postponed, as for proposals (_decide)
             ask = live & ~blocked
             a = int(self.consent[j][0])
             cost = st.V[:, self.stake_cols[j][0]]
