@@ -28,3 +28,20 @@ def test_a_unilateral_step_blocked_by_a_hard_precondition_counts_its_weeks_postp
     table, _ = run_replications(c, 1, list(range(20)), engine="auto")
     entry = next(m for m in summarize(table, None, c)["milestones"] if m["id"] == "withdraw")
     assert entry["postponed_mean"] == 8.0
+
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_a_marker_that_fires_once_a_milestone_has_happened_is_dated_on_that_day(step_days):
+    marker = {"id": "marker", "name": "Deal done", "hazard": fixed(1.0), "when": {"held": "deal"}, "assumption": A}
+    d = doc(milestones=[joint("deal", requires={"after": START + dt.timedelta(days=17)})],
+            calendar={"step_days": step_days, "shocks": [marker]},
+            questions=[{"id": "deal_date", "text": "?", "date_of": "deal"},
+                       {"id": "marker_date", "text": "?", "date_of": "marker"},
+                       {"id": "marker_by", "text": "?", "when": {"event": "marker"},
+                        "by": START + dt.timedelta(days=20 if step_days == 7 else 17)}])
+    rows, events = run(d)
+    for r in rows:
+        assert r[L.question("deal_date")] is not None
+        assert r[L.question("marker_date")] == r[L.question("deal_date")] == r[L.first("deal")]
+        assert r[L.fired("marker")] == r[L.first("deal")]
+        assert r[L.question("marker_by")] is True  # a question through the marker agrees with its date

@@ -31,6 +31,19 @@ def fixed_window(ctx, path, between) -> None:
         ctx.error(path, f"the window ends ({days[1]}) before it starts ({days[0]})")
 
 
+def waited_for_day(c, st, k: int, when, lo: int) -> np.ndarray:
+    """Per run, the day a calendar item that comes in step k while ``when`` holds is dated on: the day its
+    condition became true when that was after the calendar's phase of the step before (a milestone decided, an
+    election resolved, ``Condition.since``: this is the first step that could see it), not before ``lo``;
+    otherwise the step's first day. A marker that fires "once X has happened" is so dated on X's day."""
+    day = np.full(st.n, c.days[k], np.int64)
+    since = None if when is None or k == 0 else when.since(st, int(c.ends[k]))
+    if since is None:
+        return day
+    back = (since >= c.days[k - 1]) & (since < c.days[k])
+    return np.where(back, np.maximum(since, lo), day)
+
+
 class Election(Sourced):
     """An election with an incumbent and a challenger, decided in round 1 or a run-off.
 
@@ -203,13 +216,14 @@ class Shock(Sourced):
         hit = can & (U[:, c.slot[f"shock:{self.id}"]] < st.V[:, c.table.index[f"{self.id}.hazard"]])
         if not hit.any():
             return
-        np.minimum(st.fired_day[:, f], c.days[k], out=st.fired_day[:, f], where=hit)
+        day = waited_for_day(c, st, k, self.when, c.window(self.between)[0])
+        np.minimum(st.fired_day[:, f], day, out=st.fired_day[:, f], where=hit)
         for j in c.freeze_cols[self.id]:
             later = hit & (k + self.weeks >= st.frozen_until[:, j])
             np.copyto(st.frozen_until[:, j], k + self.weeks, where=later)
             np.copyto(st.frozen_by[:, j], c.shock_index[self.id], where=later)
         kr.apply(st, hit, self.effects)
-        kr.log("shock", hit, detail=self.id)
+        kr.log("shock", hit, detail=self.id, day=day)
 
 
 class Occasion(Sourced):

@@ -55,6 +55,18 @@ class Condition(Strict):
         """Boolean array over runs: does the condition hold on ``day`` (an int day)?"""
         raise NotImplementedError
 
+    def since(self, st: RunState, day: int) -> np.ndarray | None:
+        """Per run, the day from which the condition has held up to ``day``, when that comes from something
+        decided after the calendar's phase of a step (a milestone, an election), so a calendar item that waits
+        for it can be dated on that day; None when this kind cannot say (its runs keep the step's first day)."""
+        return None
+
+    def reads_the_past(self) -> bool:
+        """Evaluated later at an earlier ``day``, does it still give its truth on that day? (Yes when it reads
+        dates that only move earlier: first days, events fired, election days; no when it reads the current
+        state: presence, in force, the last time.)"""
+        return all(c.reads_the_past() for c in self.children())
+
     @classmethod
     def example(cls, draw, pool: Pool, sub) -> dict | None:
         """A random instance for property tests (``testing.scenarios``), as YAML data; None if the pool
@@ -106,6 +118,9 @@ class Held(Condition):
 
     def evaluate(self, st, day):
         return st.first_day[:, st.c.mi[self.held]] <= day
+
+    def since(self, st, day):
+        return st.first_day[:, st.c.mi[self.held]]
 
 
 class CountSpec(Strict):
@@ -187,6 +202,13 @@ class InForce(Condition):
         since = st.force_since[:, st.c.mi[s.of]].astype(np.int64)
         return since <= day - (s.for_days - 1)
 
+    def since(self, st, day):
+        # in force for longer than a day becomes true on a day the next calendar phase may already see
+        return st.force_since[:, st.c.mi[self.spec.of]] if self.spec.for_days == 1 else None
+
+    def reads_the_past(self):
+        return False  # a breakdown clears 'since'
+
 
 class StageSpec(Strict):
     ladder: Id
@@ -230,6 +252,10 @@ class Stage(Condition):
             return np.ones(st.n, bool)
         return st.first_day[:, st.c.mi[m]] <= day
 
+    def since(self, st, day):
+        m = self._milestone(st.c)
+        return None if m is None else st.first_day[:, st.c.mi[m]]
+
 
 class WithinSpec(Strict):
     of: MilestoneRef
@@ -260,6 +286,9 @@ class Within(Condition):
     def evaluate(self, st, day):
         last = st.last_day[:, st.c.mi[self.within.of]]
         return (last <= day) & (last > day - self.within.days)
+
+    def reads_the_past(self):
+        return False  # a later holding replaces the last day
 
 
 # ----------------------------------------------------------------------------- events and elections
@@ -324,6 +353,9 @@ class Winner(Condition):
         want = st.c.candidate_index(self.winner.election, self.winner.is_)
         return (st.winner[:, g] == want) & (st.winner_day[:, g] <= day)
 
+    def since(self, st, day):
+        return st.winner_day[:, st.c.gi[self.winner.election]]
+
 
 @kind
 class Present(Condition):
@@ -346,6 +378,9 @@ class Present(Condition):
 
     def evaluate(self, st, day):
         return st.present[:, st.c.ai[self.present]].copy()
+
+    def reads_the_past(self):
+        return False  # presence now, whatever the day
 
 
 # ----------------------------------------------------------------------------- dates
@@ -450,6 +485,10 @@ class All(Condition):
         for c in self.all[1:]:
             out &= c.evaluate(st, day)
         return out
+
+    def since(self, st, day):
+        days = [c.since(st, day) for c in self.all]
+        return None if any(d is None for d in days) else np.maximum.reduce(days)
 
 
 @kind

@@ -198,6 +198,10 @@ class YesNo(QuestionBase):
     def update(self, st, k, acc):
         c = st.c
         lo, hi = self.window(c)
+        if k and c.days[k - 1] <= hi < c.days[k] and lo <= hi and self.when.reads_the_past():
+            # the window closed in the step before: a calendar item that came this step may be dated back into
+            # it (``calendar.waited_for_day``), so the window's last day is looked at once more
+            acc |= self.when.evaluate(st, hi)
         if c.days[k] > hi or c.ends[k] < lo:
             return
         acc |= self.when.evaluate(st, min(int(c.ends[k]), hi))
