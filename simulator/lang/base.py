@@ -11,15 +11,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_serializer, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WrapValidator, model_serializer,
+                      model_validator)
+from pydantic_core import PydanticCustomError
 
 from .estimable import FIELDS as ESTIMABLE_FIELDS, ChanceWithin
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 #: A reference to a milestone: an id, or ``<ladder>.<stage>`` for a stage of a concession ladder.
 MilestoneRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$", max_length=130)]
+
+
+def _one_date_error(value, handler):
+    """A date reference's error in one message (not one per member of the union, under internal names)."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError("date_ref", "expected a date (YYYY-MM-DD) or the name of one (start, end, "
+                                  "election.<id>.round1 or .runoff, an event or occasion id)") from None
+
+
 #: A date, or a name: ``start``, ``end``, ``election.<id>.round1|runoff``, or a dated event or occasion id.
-DateRef = dt.date | Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.]*$", max_length=140)]
+DateRef = Annotated[dt.date | Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.]*$", max_length=140)],
+                    WrapValidator(_one_date_error)]
 
 
 class Strict(BaseModel):

@@ -178,7 +178,8 @@ KINDS = {"meeting": Meeting, "joint": Joint, "unilateral": Unilateral}
 
 def _kind_of(v):
     if isinstance(v, dict):
-        cls = KINDS.get(v.get("kind", "meeting"))
+        kind = v.get("kind", "meeting")
+        cls = KINDS.get(kind) if isinstance(kind, str) else None  # a mapping or a list is no kind (nor hashable)
         return cls.__name__ if cls else None
     return type(v).__name__ if isinstance(v, MilestoneBase) else None
 

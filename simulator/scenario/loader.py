@@ -135,12 +135,48 @@ def read_yaml_text(text: str, file: str) -> tuple[object, dict]:
         raise ScenarioError([Problem(file, line, col, "yaml", msg)]) from None
     except YAMLError as exc:
         raise ScenarioError([Problem(file, 1, 1, "yaml", " ".join(str(exc).split()))]) from None
+    except Exception as exc:  # noqa: BLE001 - ruamel's constructors raise anything on a tag that does not fit
+        raise ScenarioError([_misfit_tag(text, file, exc)]) from None
     locs: dict[tuple, tuple[int, int]] = {(): (1, 1)}
     problems: list[Problem] = []
     data = _plain(doc, (), locs, file, problems)
     if problems:
         raise ScenarioError(problems)
     return data, locs
+
+
+def _misfit_tag(text: str, file: str, exc: Exception) -> Problem:
+    """The problem of a document ruamel could parse but not construct: an explicit tag that does not fit its
+    node (``!!int`` on a word, ``!!set`` on a scalar, ``!!binary`` on text that is not base64...), found by
+    composing the document again and comparing each node's tag with the one YAML would give it."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    yaml = YAML(typ="rt", pure=True)
+    implicit = {MappingNode: "tag:yaml.org,2002:map", SequenceNode: "tag:yaml.org,2002:seq"}
+    stack = [yaml.compose(text)]
+    seen = set()
+    while stack:
+        node = stack.pop()  # depth first, in document order
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        tag = str(getattr(node.tag, "value", node.tag))
+        plain = getattr(node, "style", None) in (None, "")  # quoted, literal or folded: a string
+        want = (yaml.resolver.resolve(ScalarNode, node.value, (plain, not plain)) if isinstance(node, ScalarNode)
+                else implicit.get(type(node)))
+        want = str(getattr(want, "value", want))
+        if tag != want:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            what = repr(node.value) if isinstance(node, ScalarNode) else "a " + ("mapping" if isinstance(
+                node, MappingNode) else "list")
+            return Problem(file, node.start_mark.line + 1, node.start_mark.column + 1, "yaml",
+                           f"YAML tag '{shown}' does not fit its value ({what}): remove the tag")
+        if isinstance(node, MappingNode):
+            stack.extend(reversed([x for pair in node.value for x in pair]))
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return Problem(file, 1, 1, "yaml", f"cannot read the YAML: {' '.join(str(exc).split())}")
 
 
 # --------------------------------------------------------------------------- errors
