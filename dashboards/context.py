@@ -8,7 +8,10 @@ validated by the same loader as ``diplosim validate`` (plain YAML only: no tag
 can build an object, and rules are names from the registry, never import
 paths). A scenario may come with its source texts, as several files or one
 zip archive; then its evidence quotes are checked against them exactly as
-``diplosim validate`` does. Archives are extracted by hand, never with
+``diplosim validate`` does. Every file an uploaded scenario names (source
+texts, ``defaults:``, reference classes) is read only inside its own upload
+folder (``simulator/scenario/files.py``; no extra root is granted), so a
+scenario cannot read, or learn the existence of, any other file. Archives are extracted by hand, never with
 ``extractall``: member names must be relative paths without ``..``, links are
 refused, and the number of files and the bytes actually read are bounded.
 """
@@ -162,7 +165,7 @@ class Context:
                                        for p in exc.problems]) from None
             try:
                 # with its source texts, the same check as `diplosim validate`; alone, quotes cannot be checked
-                loaded = load(path, check_sources=check)
+                loaded = load(path, check_sources=check, extra_roots=())  # only its own upload folder
             except ScenarioError as exc:
                 raise UploadError([str(p).replace(str(path), Path(scenario_name).name) for p in exc.problems]) from None
         key = f"upload-{loaded.digest[:12]}" + ("" if check else "-unchecked")
@@ -180,10 +183,11 @@ def place_sources(root: Path, scenario_path: Path, scenario_name: str, texts: di
     Files from an archive keep their paths (relative to the scenario file's folder in the archive); loose files
     (a browser sends base names only) go to the path of the source whose file has the same base name.
     """
-    from simulator.scenario import ScenarioError, load
+    from simulator.scenario import ScenarioError
+    from simulator.scenario.loader import load_scenario_document
 
-    try:
-        declared = [s.file for s in load(scenario_path, check_sources=False).scenario.sources]
+    try:  # the document's own declarations: nothing it names is read here
+        declared = [s.file for s in load_scenario_document(scenario_path)[0].sources if s.file is not None]
     except ScenarioError:
         return  # the scenario itself is invalid: its own problems are reported by the full load
     base = Path(scenario_name).parent

@@ -10,6 +10,9 @@ SEED_SCENARIO = ROOT / "scenarios" / "syria_turkey_2023.yaml"
 
 # parsed scenario files go to a cache of this test session (also for the CLI processes tests start), not ~/.cache
 os.environ.setdefault("DIPLOSIM_CACHE", tempfile.mkdtemp(prefix="diplosim-test-cache-"))
+# tests/data/sources links to the corpus's source texts, outside tests/data: an extra root for the files scenarios
+# name (simulator/scenario/files.py), as a user would configure for texts shared between folders
+os.environ.setdefault("DIPLOSIM_FILE_ROOTS", str(ROOT / "scenarios" / "sources"))
 
 from simulator.analysis.observed import corpus_scenarios  # noqa: E402
 

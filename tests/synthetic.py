@@ -47,7 +47,7 @@ def coin_flip(precondition: str | None = None) -> dict:
 
 
 def write(tmp_path: Path, data: dict, name: str = "s.yaml") -> Path:
-    (tmp_path / "none.txt").write_text("none")
+    (tmp_path / "none.txt").write_text("A made-up source (header)\n---\nnone")
     path = tmp_path / name
     yaml = YAML()
     with path.open("w") as f:

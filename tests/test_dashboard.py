@@ -458,6 +458,47 @@ def test_upload_size_limits_are_named(ctx):
     assert "add up to more than the 4 MB limit" in err.value.lines[0]
 
 
+OUTSIDE = "is outside the scenario's folder (a scenario names only files in its own folder and below)"
+SOURCE_LINE = b"    file: sources/alwatan_2023-02_quartet.txt\n"
+
+
+@pytest.mark.parametrize("name", ["../../../../../../../../etc/passwd", "/etc/passwd", "/no/such/file",
+                                  "../../../../../../../../no/such/file"])
+def test_an_upload_cannot_test_quotes_against_any_file_of_the_server(ctx, name):
+    """`file:` outside the upload folder, with a quote to test and a text uploaded beside it: refused in one line
+    that is the same whether the path exists or not (no oracle for the server's files)."""
+    scenario = SEED_SCENARIO.read_bytes()
+    assert SOURCE_LINE in scenario
+    probe = scenario.replace(SOURCE_LINE, f"    file: {name}\n".encode(), 1).replace(
+        A_QUOTE.encode(), b"root:x:0:0", 1)
+    with pytest.raises(UploadError) as err:
+        ctx.add_upload(["p.yaml", "other.txt"], [data_url(probe), data_url("a header\n---\na body")])
+    assert err.value.lines == [f"p.yaml:19:5: sources[0].file: '{name}' {OUTSIDE}"]
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../../../../../../../../etc/passwd", "/no/such/file.yaml",
+                                  "/dev/zero", "../../../../../../../../dev/zero"])
+def test_an_uploads_defaults_file_must_be_in_its_own_folder(ctx, name):
+    text = SEED_SCENARIO.read_text(encoding="utf-8").replace("\nsources:\n", f"\ndefaults: {name}\n\nsources:\n", 1)
+    line = text[:text.index("defaults:")].count("\n") + 1
+    for files, datas in ((["d.yaml"], [data_url(text)]),
+                         (["d.yaml", SOURCE_FILE], [data_url(text), data_url((SOURCE / SOURCE_FILE).read_bytes())])):
+        with pytest.raises(UploadError) as err:
+            ctx.add_upload(files, datas)
+        assert err.value.lines == [f"d.yaml:{line}:1: defaults: '{name}' {OUTSIDE}"]
+
+
+def test_an_upload_is_never_granted_the_configured_extra_roots(ctx, tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "text.txt").write_bytes((SOURCE / SOURCE_FILE).read_bytes())
+    monkeypatch.setenv("DIPLOSIM_FILE_ROOTS", str(shared))
+    scenario = SEED_SCENARIO.read_bytes().replace(SOURCE_LINE, f"    file: {shared / 'text.txt'}\n".encode(), 1)
+    with pytest.raises(UploadError) as err:
+        ctx.add_upload(["p.yaml", "other.txt"], [data_url(scenario), data_url("a header\n---\na body")])
+    assert err.value.lines == [f"p.yaml:19:5: sources[0].file: '{shared / 'text.txt'}' {OUTSIDE}"]
+
+
 def test_every_page_load_lists_the_uploads_in_the_compare_menus(seed_loaded):
     from dashboards.app import create_app
 

@@ -159,11 +159,13 @@ def frozen_forecast_check(lo: LoadedObserved) -> dict:
     """Whether the frozen forecast named by the observed file exists and was made from this very scenario."""
     import json
 
+    from ..scenario import files
+
     path = lo.forecast_path
     out = {"path": str(path), "exists": path.is_file()}
     if out["exists"]:
         try:
-            frozen = json.loads(path.read_text(encoding="utf-8"))
+            frozen = json.loads(files.read_limited(path, files.MAX_JSON_BYTES, "a frozen forecast"))
             out["scenario_hash"] = frozen.get("scenario_hash")
             out["what_ifs"] = frozen.get("sets", [])
             out["matches_scenario"] = frozen.get("scenario_hash") == lo.loaded.digest and not out["what_ifs"]

@@ -159,6 +159,7 @@ def load_observed(path: str | Path, *, check_sources: bool = True,
     ``backtest SCENARIO --observed FILE`` form).
     """
     from ..scenario import load
+    from ..scenario.files import FileRefError, Folder
     from ..scenario.semantics import check_sources_and_evidence
 
     path = Path(path)
@@ -170,8 +171,16 @@ def load_observed(path: str | Path, *, check_sources: bool = True,
                                      "(kind: observed, scenario, questions, milestones; see docs/track-record.md)")])
     obs, locs, _ = load_document(path, Observed, "an observed-outcomes file")
     found: list[tuple[tuple, str]] = []
+    folder = Folder.of(path)  # the files it names: inside its folder's tree (or DIPLOSIM_FILE_ROOTS)
+    named = {}
+    for field_ in ("scenario", "forecast"):
+        if getattr(obs, field_) is not None and (field_ == "forecast" or scenario is None):
+            try:
+                named[field_] = folder.path(getattr(obs, field_))
+            except FileRefError as exc:
+                raise problems_at(path, locs, [((field_,), str(exc))]) from None
     if scenario is None:
-        target = path.parent / obs.scenario
+        target = named["scenario"]
         if not target.is_file():
             raise problems_at(path, locs, [(("scenario",), f"scenario file '{obs.scenario}' not found "
                                             f"(looked for {target})")])

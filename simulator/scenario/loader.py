@@ -104,13 +104,17 @@ def _plain(node, path: tuple, locs: dict, file: str, problems: list[Problem]):
 def read_yaml(path: Path) -> tuple[object, dict, str]:
     """(plain data, document path -> (line, column), text) of a YAML file: read by libyaml when it takes the
     file (``yaml_fast``, a few milliseconds), else by ruamel (the reference reading, which also words the
-    errors)."""
+    errors). Only a regular file is read, up to ``files.MAX_YAML_BYTES``."""
+    from . import files
+
     file = str(path)
+    if not Path(path).exists():
+        raise ScenarioError([Problem(file, 0, 0, "file", "no such file")])
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(file, 0, 0, "file", "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = files.read_limited(Path(path), files.MAX_YAML_BYTES, "a YAML file").decode("utf-8")
+    except files.FileRefError as exc:
+        raise ScenarioError([Problem(file, 0, 0, "file", str(exc))]) from None
+    except UnicodeDecodeError as exc:
         raise ScenarioError([Problem(file, 0, 0, "file", f"cannot read: {exc}")]) from None
     from .yaml_fast import read
 
@@ -325,27 +329,33 @@ def load_scenario_document(path: Path):
         raise ScenarioError(_pydantic_problems(exc, data, locs, file, Scenario)) from None
 
 
-def load(path: str | Path, *, check_sources: bool = True) -> LoadedScenario:
-    """Load and fully validate a scenario; raise ScenarioError listing every problem."""
+def load(path: str | Path, *, check_sources: bool = True, extra_roots: tuple | None = None) -> LoadedScenario:
+    """Load and fully validate a scenario; raise ScenarioError listing every problem.
+
+    The files it names are read only inside its folder's tree and ``extra_roots`` (by default the roots of
+    ``DIPLOSIM_FILE_ROOTS``; ``()`` for none, as for an uploaded scenario): ``files.Folder``."""
     path = Path(path)
     sc, locs, text = load_scenario_document(path)
+    from .files import Folder
     from .reference import resolve_all
     from .semantics import allowed_ranges, check
+
+    folder = Folder.of(path, extra_roots)
 
     if any(True for _ in _awaiting(sc)):  # numbers named by a reference class: put them in first
         from .params import iter_parameters, parameter_units
 
         units = parameter_units(sc)
         by_path = {ppath: units[name] for name, _, ppath in iter_parameters(sc) if name in units}
-        sc, found = resolve_all(sc, lambda ident: find_reference(ident, path.parent),
+        sc, found = resolve_all(sc, lambda ident: find_reference(ident, path.parent, folder),
                                 allowed_ranges(sc, path.parent), by_path)
         if found:
             raise problems_at(path, locs, found)
-    found = check(sc, path.parent, check_sources=check_sources)
+    found = check(sc, path.parent, check_sources=check_sources, folder=folder)
     if found:
         raise problems_at(path, locs, found)
     if sc.defaults is not None and sc.defaults.constants is None:  # `defaults: FILE` -> its constants
-        sc = resolve_defaults(sc, path, locs)
+        sc = resolve_defaults(sc, path, locs, folder)
     return LoadedScenario(sc, path, text, locs)
 
 
@@ -363,16 +373,30 @@ def load_calibration(path: str | Path):
     return cal
 
 
-def resolve_defaults(sc: Scenario, scenario_path: Path, locs: dict) -> Scenario:
-    """The scenario with its ``defaults: FILE`` read: the file's constants kept in the scenario."""
+def resolve_defaults(sc: Scenario, scenario_path: Path, locs: dict, folder=None) -> Scenario:
+    """The scenario with its ``defaults: FILE`` read: the file's constants kept in the scenario. The file must be
+    inside the scenario's ``folder`` (``files.Folder``), a regular file, within the size limit for YAML."""
+    from .files import FileRefError, Folder
     from .schema import Defaults
 
-    file = scenario_path.parent / sc.defaults.file
-    if not file.is_file():
+    folder = Folder.of(scenario_path) if folder is None else folder
+    try:
+        file = folder.path(sc.defaults.file)
+        if not file.exists():
+            raise FileRefError(f"calibration file '{sc.defaults.file}' not found (relative to the scenario)")
+        if not file.is_file():
+            raise FileRefError(f"'{sc.defaults.file}' is not a regular file")
+    except FileRefError as exc:
         line, col = locate(("defaults",), locs)
-        raise ScenarioError([Problem(str(scenario_path), line, col, "defaults",
-                                     f"calibration file '{sc.defaults.file}' not found (relative to the scenario)")])
-    cal = load_calibration(file)
+        raise ScenarioError([Problem(str(scenario_path), line, col, "defaults", str(exc))]) from None
+    try:
+        cal = load_calibration(file)
+    except ScenarioError as exc:  # a file over the limit: named as the scenario names it, at `defaults`
+        if len(exc.problems) == 1 and exc.problems[0].field == "file" and "limit" in exc.problems[0].message:
+            line, col = locate(("defaults",), locs)
+            raise ScenarioError([Problem(str(scenario_path), line, col, "defaults", exc.problems[0].message.replace(
+                f"'{file}'", f"'{sc.defaults.file}'"))]) from None
+        raise
     return sc.model_copy(update={"defaults": Defaults(file=sc.defaults.file, constants=dict(cal.constants))})
 
 
@@ -429,16 +453,26 @@ def _reference_at(path: Path, mtime: float):
         return str(exc.problems[0])
 
 
-def find_reference(ident: str, base_dir: Path):
-    """The reference class ``ident`` (raises ``reference.ReferenceError_`` with one line)."""
+def find_reference(ident: str, base_dir: Path, folder=None):
+    """The reference class ``ident`` (raises ``reference.ReferenceError_`` with one line). A file in the
+    scenario's ``reference/`` folder counts only if it lies, links followed, inside the scenario's ``folder``
+    (``files.Folder``; by default ``base_dir``'s tree); the project's library is always read."""
+    from .files import Folder
     from .reference import ReferenceError_
 
-    for folder in reference_folders(base_dir):
-        path = folder / f"{ident}.yaml"
-        if path.is_file():
+    folder = Folder.at(base_dir) if folder is None else folder
+    library = Folder(REFERENCE_LIBRARY.resolve())
+
+    def usable(path: Path) -> bool:
+        resolved = path.resolve()
+        return (folder.inside(resolved) or library.inside(resolved)) and resolved.is_file()
+
+    for where in reference_folders(base_dir):
+        path = where / f"{ident}.yaml"
+        if usable(path):
             found = _reference_at(path.resolve(), path.stat().st_mtime)
             if isinstance(found, str):
                 raise ReferenceError_(f"reference '{ident}' is not a valid reference file: {found}")
             return found
-    known = sorted({p.stem for f in reference_folders(base_dir) if f.is_dir() for p in f.glob("*.yaml")})
+    known = sorted({p.stem for f in reference_folders(base_dir) if f.is_dir() for p in f.glob("*.yaml") if usable(p)})
     raise ReferenceError_(f"unknown reference '{ident}' (known: {', '.join(known) or 'none'})")

@@ -12,13 +12,15 @@ from pathlib import Path
 
 from ..lang.calendar import fixed_window
 from ..lang.context import CheckContext
+from . import files
+from .files import FileRefError, Folder
 from .schema import Scenario
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
                          "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 RESERVED = ("election", "dynamics", "start", "end")
-SOURCE_BODY = re.compile(r"^-{4,}\s*$", re.M)
+SOURCE_SEPARATOR = re.compile(r"^-{3,}[ \t]*\r?$", re.M)  # a line of three or more dashes
 
 
 def normalise_text(text: str) -> str:
@@ -26,10 +28,14 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip()
 
 
-def source_body(text: str) -> str:
-    """The body of a local source text: what follows the first line of dashes (the header is attribution)."""
-    m = SOURCE_BODY.search(text)
-    return text[m.end():] if m else text
+def source_body(text: str) -> str | None:
+    """The body of a local source text: what follows the first line of three or more dashes below a header (the
+    header is attribution, never quoted; a dash line with nothing above it opens a header, as in front matter);
+    None when the text has no such line."""
+    for m in SOURCE_SEPARATOR.finditer(text):
+        if text[:m.start()].strip(" \t\r\n-"):
+            return text[m.end():]
+    return None
 
 
 def fixed_dates(sc: Scenario) -> dict:
@@ -68,8 +74,10 @@ def context(sc: Scenario) -> CheckContext:
                         fixed_dates(sc), dynamic)
 
 
-def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> list[tuple[tuple, str]]:
-    ctx = _checked(sc, base_dir, check_sources=check_sources)
+def check(sc: Scenario, base_dir: Path, *, check_sources: bool = True,
+          folder: Folder | None = None) -> list[tuple[tuple, str]]:
+    """Every problem of the scenario; source texts are read inside ``folder`` (by default ``base_dir``'s tree)."""
+    ctx = _checked(sc, base_dir, check_sources=check_sources, folder=folder)
     _remember_ranges(sc, base_dir, ctx.ranges)
     return ctx.errors
 
@@ -83,7 +91,7 @@ def _remember_ranges(sc: Scenario, base_dir: Path, ranges: dict) -> None:
     _RANGES[(id(sc), str(base_dir))] = (sc, ranges)  # the scenario is kept, so its id is not reused
 
 
-def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> CheckContext:
+def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder: Folder | None = None) -> CheckContext:
     from ..rules import DEFAULT_RULE, registry
 
     ctx = context(sc)
@@ -294,7 +302,7 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> Che
         if s.date > as_of:
             err(("sources", k, "date"), f"source dated {s.date} is after the scenario's as_of date "
                 f"({as_of}): no hindsight")
-    check_sources_and_evidence(sc.sources, _evidence(sc), base_dir, err, check_sources=check_sources)
+    check_sources_and_evidence(sc.sources, _evidence(sc), folder or base_dir, err, check_sources=check_sources)
 
     # ---- cycles among milestone prerequisites (requires, preconditions)
     if not ctx.errors:
@@ -305,23 +313,34 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True) -> Che
     return ctx
 
 
-def check_sources_and_evidence(sources, evidence, base_dir: Path, err, *, check_sources: bool = True,
+def check_sources_and_evidence(sources, evidence, base_dir: Path | Folder, err, *, check_sources: bool = True,
                                relative_to: str = "the scenario file") -> None:
     """Sources' local texts are readable and ids unique; each (path, Evidence) names a declared source, and a
-    quote occurs in that source's text. Shared by scenarios and observed-outcomes files."""
+    quote occurs in the body of that source's text. Shared by scenarios and observed-outcomes files. A text is
+    read only inside ``base_dir``'s tree (``files.Folder``), only a regular file, only up to a size limit."""
     src_ids = [s.id for s in sources]
     for k, s in enumerate(sources):
         if src_ids.index(s.id) != k:
             err(("sources", k, "id"), f"source id '{s.id}' is already used")
     texts: dict[str, str | None] = {}
+    folder = Folder.at(base_dir) if check_sources else None
     for k, s in enumerate(sources):
         if s.file is None or not check_sources:
             continue
+        texts[s.id] = None
         try:
-            texts[s.id] = normalise_text(source_body((base_dir / s.file).read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError):
-            err(("sources", k, "file"), f"cannot read source text '{s.file}' (relative to {relative_to})")
-            texts[s.id] = None
+            body = source_body(folder.read_text(s.file, files.MAX_SOURCE_TEXT_BYTES, "a source text"))
+        except FileRefError as exc:
+            message = str(exc)
+            if message.endswith(" not found"):
+                message = f"cannot read source text '{s.file}' (relative to {relative_to})"
+            err(("sources", k, "file"), message)
+            continue
+        if body is None:
+            err(("sources", k, "file"), f"source text '{s.file}' has no line of dashes ('---') between its header "
+                "and its body")
+        else:
+            texts[s.id] = normalise_text(body)
     by_id = {s.id: s for s in sources}
     for path, ev in evidence:
         if ev.source not in by_id:
