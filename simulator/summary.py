@@ -69,6 +69,8 @@ class SummaryAccumulator:
         self.positive: Counter = Counter()
         self.counts: dict[str, Counter] = {}
         self.winners: Counter = Counter()
+        self.history = history_records(c)  # milestone -> how it happened before the calendar
+        self.again: Counter = Counter()  # milestone from the history -> runs in which it happened within the calendar
 
     # ---- what a question's class asks of the accumulator (``tally`` / ``summarise`` on the question)
     def tally_dates(self, col: str, runs) -> None:
@@ -104,7 +106,10 @@ class SummaryAccumulator:
             q.tally(self, runs)
         for m in c.milestones:
             self.sums[L.postponed(m.id)] += int(_ints(runs, L.postponed(m.id)).sum())
-            self.sums[L.count(m.id)] += int(_ints(runs, L.count(m.id)).sum())
+            counts = _ints(runs, L.count(m.id))
+            self.sums[L.count(m.id)] += int(counts.sum())
+            if m.id in self.history:
+                self.again[m.id] += int((counts > self.history[m.id]["times"]).sum())
         for key in c.block_keys:
             values = _ints(runs, L.blocked(*key))
             self.sums[key] += int(values.sum())
@@ -119,6 +124,15 @@ class SummaryAccumulator:
         entry = proportion(self.n - never, self.n)
         entry["p10"], entry["median"], entry["p90"] = quantiles_from_counts(counts, never)
         return entry
+
+    def _within_calendar(self, mid: str) -> dict:
+        """A milestone's first time within the calendar. One that happened in the history is reported as such
+        (``history``), and its share is of runs in which it happens again within the calendar (the record keeps
+        the first date ever, so the dates of repeats within the calendar are not known: None)."""
+        rec = self.history.get(mid)
+        if rec is None:
+            return {**self._dated(L.first(mid)), "history": None}
+        return {**proportion(self.again[mid], self.n), "p10": None, "median": None, "p90": None, "history": rec}
 
     def _count(self, qid: str) -> dict:
         dist = self.counts.get(qid, Counter())
@@ -138,15 +152,16 @@ class SummaryAccumulator:
             out["questions"].append({"id": q.id, "text": q.text, "kind": q.kind_label, **q.summarise(self)})
         for m in c.milestones:
             entry = {"id": m.id, "name": w.name(m.id), "kind": m.kind, "track": m.track,
-                     "track_name": w.name(m.track) if m.track else None,
-                     **self._dated(L.first(m.id))}
+                     "track_name": w.name(m.track) if m.track else None, "repeat": m.repeat,
+                     **self._within_calendar(m.id)}
             entry["postponed_mean"] = self.sums[L.postponed(m.id)] / n if n else None
-            entry["count_mean"] = self.sums[L.count(m.id)] / n if n else None
+            before = self.history[m.id]["times"] if m.id in self.history else 0
+            entry["count_mean"] = self.sums[L.count(m.id)] / n - before if n else None  # within the calendar
             entry["blockers"] = self._blockers(m.id)
             out["milestones"].append(entry)
         for ladder, (_, stages) in c.ladders.items():
             out["concessions"].append({"id": ladder, "name": w.name(ladder), "stages": [
-                {"stage": s, "name": w.name(f"{ladder}.{s}"), **self._dated(L.first(f"{ladder}.{s}"))}
+                {"stage": s, "name": w.name(f"{ladder}.{s}"), **self._within_calendar(f"{ladder}.{s}")}
                 for s in stages[1:]]})
         for e in c.elections:
             out["elections"].append({
@@ -170,6 +185,15 @@ class SummaryAccumulator:
         return [{"actor": who, "reason": reason, "text": reason_text(self.c, who, reason), "count": self.sums[k],
                  "share": self.sums[k] / total, "runs_share": self.positive[k] / self.n}
                 for k in keys[:top] for (_, who, reason) in [k]]
+
+
+def history_records(c: Compiled) -> dict[str, dict]:
+    """Milestone id -> how it happened in the scenario's history (``History.record_of``), for those that did."""
+    h = c.scenario.history
+    if h is None:
+        return {}
+    recs = {m.id: h.record_of(m.id, c.scenario.calendar.start) for m in c.milestones}
+    return {k: v for k, v in recs.items() if v is not None}
 
 
 def reason_text(c: Compiled, who: str, reason: str) -> str:

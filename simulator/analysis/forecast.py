@@ -79,6 +79,21 @@ def dated_entry(column, dates: list[tuple[dt.date, str]]) -> dict:
     }
 
 
+def milestone_entry(table, m, history: dict | None, dates) -> dict:
+    """A milestone's first date within the calendar (``dated_entry``). One that happened in the scenario's
+    history says so (``history``) and is no forecast: its share is of runs in which it happens again within the
+    calendar, whose dates the record does not keep."""
+    if history is None:
+        return {**dated_entry(table.column(L.first(m.id)), dates), "history": None}
+    counts = np.asarray(table.column(L.count(m.id)).to_numpy(zero_copy_only=False), dtype=int)
+    again = counts > history["times"]
+    n = len(counts)
+    return {"runs": n, "history": history, "by_end": _share(int(again.sum()), n),
+            "not_by_end": float(1 - again.mean()) if n else None,
+            "quantiles": {f"{int(round(100 * q))}%": None for q in QUANTILES}, "by_date": [], "distribution": {},
+            "not_by_end_runs": int((~again).sum())}
+
+
 def probability_entry(column, dates) -> dict:
     yes = int(np.asarray(column.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool).sum())
     n = len(column)
@@ -111,7 +126,10 @@ def frozen_forecast(loaded, compiled, runs: int, seed: int, engine: str, *, over
     so an observed file can match it; ``sets`` says whether the forecast is of a what-if instead."""
     from .backtest import simulate
 
+    from ..summary import history_records
+
     table = simulate(compiled, runs, seed, engine, overrides)
+    history = history_records(compiled)
     sc = loaded.scenario
     w = compiled.words
     dates = dates_of_interest(loaded, w, extra_dates)
@@ -127,6 +145,6 @@ def frozen_forecast(loaded, compiled, runs: int, seed: int, engine: str, *, over
         "dates_of_interest": [{"date": d.isoformat(), "what": what} for d, what in dates],
         "questions": [{"id": q.id, "text": q.text, "kind": q.kind_label,
                        **q.forecast_entry(Entries, table.column(L.question(q.id)), dates)} for q in compiled.questions],
-        "milestones": [{"id": m.id, "name": w.name(m.id), **dated_entry(table.column(L.first(m.id)), dates)}
+        "milestones": [{"id": m.id, "name": w.name(m.id), **milestone_entry(table, m, history.get(m.id), dates)}
                        for m in compiled.milestones],
     }

@@ -43,8 +43,7 @@ def render_summary(s: dict, console: Console, title: str = "") -> None:
     for col in ("track", "milestone", "kind", "by end", "10%", "median", "90%", "times (mean)", "weeks postponed"):
         t.add_column(col)
     for m in s["milestones"]:
-        t.add_row(m.get("track_name") or m["track"] or "-", m["name"], m["kind"], f"{pct(m['p'])} {interval(m)}",
-                  *(d or "not by end" for d in (m["p10"], m["median"], m["p90"])),
+        t.add_row(m.get("track_name") or m["track"] or "-", m["name"], m["kind"], *_first_time(m),
                   f"{m['count_mean']:.2f}" if m["count_mean"] is not None else "-",
                   f"{m['postponed_mean']:.1f}" if m["postponed_mean"] is not None else "-")
     console.print(t)
@@ -61,12 +60,23 @@ def render_summary(s: dict, console: Console, title: str = "") -> None:
             t.add_column(col)
         for lad in s["concessions"]:
             for st in lad["stages"]:
-                t.add_row(lad["name"], st["name"], f"{pct(st['p'])} {interval(st)}", st["median"] or "not by end")
+                reached, _, median, _ = _first_time(st)
+                t.add_row(lad["name"], st["name"], reached, median)
         console.print(t)
     for el in s.get("elections", []):
         console.print(f"[bold]{el['name']}[/bold]: {el['incumbent_name']} wins {pct(el['incumbent_wins']['p'])} "
                       f"{interval(el['incumbent_wins'])}, {el['challenger_name']} wins {pct(el['challenger_wins']['p'])}; "
                       f"run-off in {pct(el['runoff']['p'])} of runs")
+
+
+def _first_time(m: dict) -> tuple[str, str, str, str]:
+    """'by end' and the 10% / median / 90% dates of a milestone within the calendar; one from the history says
+    so (and, if it can happen again, how often it does within the calendar; those dates are not recorded)."""
+    h = m.get("history")
+    if h is None:
+        return (f"{pct(m['p'])} {interval(m)}", *(d or "not by end" for d in (m["p10"], m["median"], m["p90"])))
+    again = f"; again within the calendar in {pct(m['p'])} {interval(m)}" if m.get("repeat", True) and m["p"] else ""
+    return (h["text"] + again, "-", "-", "-")
 
 
 def render_fragile(fragile: dict | None, console: Console) -> None:

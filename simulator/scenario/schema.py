@@ -102,6 +102,20 @@ class History(Strict):
     milestones: list[HistoryMilestone] = []
     events: list[HistoryEvent] = []
 
+    def record_of(self, milestone: str, start: dt.date) -> dict | None:
+        """How the forecast tables report a milestone that happened in the history (None: it did not): how many
+        times, on which dates, and a sentence for people. Forecast tables describe the calendar only, so these
+        times are not counted as happening within it (questions keep counting them: 'has it happened')."""
+        items = [h for h in self.milestones if h.milestone == milestone]
+        if not items:
+            return None
+        times = sum(h.count for h in items)
+        first, last = min(h.date for h in items), max(h.date for h in items)
+        when = "before the calendar" if last < start else f"in the history (up to {self.through.isoformat()})"
+        text = (f"already happened on {last.isoformat()}, {when}" if times == 1 else
+                f"already happened {times} times (last on {last.isoformat()}), {when}")
+        return {"times": times, "date": last.isoformat(), "first": first.isoformat(), "text": text}
+
 
 class Calendar(Strict):
     start: dt.date
