@@ -94,6 +94,7 @@ class Kernel:
         self._paths: dict[int, list] = {}
         self._reachable: dict[str, list[int]] = {}
         self.freezable = {j for cols in c.freeze_cols.values() for j in cols}
+        self._limits = None  # parameter column -> allowed (low, high), read when a change first applies
 
     # ------------------------------------------------------------------ helpers
     def log(self, kind, mask, milestone="", actor="", detail="", day=None):
@@ -101,12 +102,17 @@ class Kernel:
             self.d.log(self.st, self.k, kind, mask, milestone, actor, detail, day)
 
     def apply(self, st: RunState, mask, changes) -> None:
+        """Parameter changes for the runs in ``mask``; the result is clipped to the parameter's allowed range (a
+        change applied again, or several stacked, can leave it by arithmetic: docs/scenarios.md)."""
+        if changes and self._limits is None:
+            from ..scenario.semantics import parameter_ranges
+
+            self._limits = {self.ix[n]: r for n, r in parameter_ranges(self.c.scenario, self.c.table).items()}
         for ch in changes:
             col = self.ix[ch.param]
-            if ch.op == "set":
-                st.V[mask, col] = ch.value
-            else:
-                st.V[mask, col] = st.V[mask, col] + ch.value
+            new = ch.value if ch.op == "set" else st.V[mask, col] + ch.value
+            lo, hi = self._limits.get(col, (-np.inf, np.inf))
+            st.V[mask, col] = np.minimum(np.maximum(new, lo), hi)
 
     def available(self, st: RunState, k: int) -> np.ndarray:
         """(runs x milestones): could it happen now? Gate holds, not done (or repeatable), its actors present."""

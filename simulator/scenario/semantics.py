@@ -269,10 +269,12 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
     # ---- every parameter change names a parameter
     from .params import ParameterTable
 
-    names = ParameterTable(sc).index
+    table = ParameterTable(sc)
+    names = table.index
     for path, change in _changes(sc):
         if change.param not in names:
             err((*path, "param"), f"unknown parameter '{change.param}' (see `diplosim params`)")
+    check_changes_stay_in_range(sc, table, parameter_ranges(sc, table, ctx.ranges), err)
 
     # ---- a parameter stated in estimable units must be one of that unit (lang/estimable.py)
     from ..lang.estimable import given_field
@@ -414,6 +416,87 @@ def _changes(sc: Scenario):
     from ..lang.base import ParamChange
 
     yield from _walk_models(sc, (), ParamChange)
+
+
+def parameter_ranges(sc: Scenario, table=None, ranges: dict | None = None) -> dict[str, tuple[float, float]]:
+    """Dotted parameter name -> its allowed range: the range checked at its place in the document
+    (``allowed_ranges``), or for a rule's parameter left at its default, the rule's declared range. A parameter
+    with no declared range (``dynamics``) is absent."""
+    from ..rules import DEFAULT_RULE, registry
+    from .params import ParameterTable
+
+    table = ParameterTable(sc) if table is None else table
+    if ranges is None:
+        hit = next((v for (i, _), v in list(_RANGES.items()) if i == id(sc) and v[0] is sc), None)
+        ranges = hit[1] if hit is not None else allowed_ranges(sc, Path("."))
+    out = {}
+    for name in table.names:
+        path = tuple(table.paths[name])
+        if path in ranges:
+            out[name] = ranges[path]
+        elif len(path) == 3 and path[0] in ("actors", "mediation") and path[2] == "params":  # a rule's default
+            item = sc.actors[path[1]] if path[0] == "actors" else sc.mediation[path[1]]
+            owner = item.id if path[0] == "actors" else item.mediator
+            rule = registry().get(item.rule or DEFAULT_RULE["party" if path[0] == "actors" else "mediator"])
+            spec = rule.params.get(name[len(owner) + 1:]) if rule is not None else None
+            if spec is not None:
+                out[name] = (spec.low, spec.high)
+    return out
+
+
+def check_changes_stay_in_range(sc: Scenario, table, ranges: dict, err) -> None:
+    """Every parameter change keeps its parameter within the parameter's allowed range, for every value a run
+    can draw: a ``set`` value lies in the range; an ``add`` moves the parameter's whole support (its lowest and
+    highest drawn value) to within the range; and all the changes of one parameter, each applied once, keep it
+    there too (the two outcomes of an election are alternatives). A change applied again (a repeated milestone,
+    a shock that recurs) can still leave the range by arithmetic: it is clipped to it when applied (the kernel's
+    ``apply``, docs/scenarios.md)."""
+    eps = 1e-9
+    by_param: dict[str, list] = {}
+    for path, change in _changes(sc):
+        if change.param in ranges and not table.params[change.param].awaits_reference:
+            by_param.setdefault(change.param, []).append((path, change))
+    for name, changes in by_param.items():
+        lo, hi = ranges[name]
+        a, b = table.params[name].bounds
+        if a < lo - eps or b > hi + eps:
+            continue  # the parameter itself leaves its range: reported where it is given
+        drawn = f"{a:g}" if a == b else f"{a:g} to {b:g}"
+        alone_ok = True
+        for path, ch in changes:
+            if ch.op == "set" and not lo - eps <= ch.value <= hi + eps:
+                err((*path, "value"), f"sets '{name}' to {ch.value:g}, outside its allowed range [{lo:g}, {hi:g}]")
+                alone_ok = False
+            elif ch.op == "add" and not (a + ch.value >= lo - eps and b + ch.value <= hi + eps):
+                reach = f"{a + ch.value:g}" if a == b else f"{a + ch.value:g} to {b + ch.value:g}"
+                err((*path, "value"), f"adding {ch.value:g} to '{name}' (drawn {drawn}) gives {reach}, outside its "
+                    f"allowed range [{lo:g}, {hi:g}]")
+                alone_ok = False
+        if not alone_ok or len(changes) < 2:
+            continue
+        # several changes: the highest reachable value is the highest start (drawn or set) plus every rise, once
+        # each (of an election's two outcomes, the larger); the lowest likewise
+        sets = [ch.value for _, ch in changes if ch.op == "set"]
+        groups: dict[tuple, dict[str, list[float]]] = {}
+        for path, ch in changes:
+            if ch.op == "add":
+                alt = path[-2] if path[-2] in ("after_win", "after_loss") else ""
+                groups.setdefault(path[:-2] if alt else path, {}).setdefault(alt, []).append(ch.value)
+        rise = sum(max(sum(max(v, 0.0) for v in vs) for vs in g.values()) for g in groups.values())
+        fall = sum(min(sum(min(v, 0.0) for v in vs) for vs in g.values()) for g in groups.values())
+        top, bottom = max([b, *sets]) + rise, min([a, *sets]) + fall
+        if top > hi + eps or bottom < lo - eps:
+            reach = top if top > hi + eps else bottom
+            last = [p for p, ch in changes if ch.op == "add" and (ch.value > 0) == (reach == top)][-1]
+            others = ", ".join(_place(p) for p, _ in changes if p != last)
+            err((*last, "value"), f"with the other changes of '{name}' ({others}) it can reach {reach:g} in a run "
+                f"(drawn {drawn}), outside its allowed range [{lo:g}, {hi:g}]")
+
+
+def _place(path) -> str:
+    from .loader import _dotted as dotted
+
+    return dotted(path)
 
 
 def prerequisite_edges(sc: Scenario) -> dict[str, list[tuple[str, tuple]]]:

@@ -252,9 +252,11 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             el["runoff"] = round1 + dt.timedelta(days=gap)
         if draw(st.booleans()):
             el["progress"] = draw(st.lists(st.sampled_from(seen), min_size=1, max_size=2, unique=True))
-        if draw(st.booleans()) and "flexibility" in actors[0]["params"] \
-                and "flexibility" in next(a for a in actors if a["id"] == inc)["params"]:
-            el["after_win"] = [{"param": f"{inc}.flexibility", "op": "add", "value": 0.1, "assumption": ASSUME}]
+        flex = next(a for a in actors if a["id"] == inc)["params"].get("flexibility")
+        if draw(st.booleans()) and "flexibility" in actors[0]["params"] and flex is not None:
+            top = flex.get("high", flex.get("value"))  # a change keeps every drawn value within [0, 1]
+            el["after_win"] = [{"param": f"{inc}.flexibility", "op": "add", "value": min(0.1, 1.0 - top),
+                                "assumption": ASSUME}]
         cal_elections.append(el)
     calendar["elections"] = cal_elections
 
