@@ -1,0 +1,226 @@
+"""Transformations of a validated scenario that the model checks (``testing.properties``) compare against.
+
+Each function takes a ``Scenario`` and returns a new, validated ``Scenario`` (the input is frozen and left
+alone). They work on the scenario's own data, walked with the types the schema declares: a string is an id
+reference when its field is typed ``Id``, ``MilestoneRef`` or ``DateRef`` (``lang.base``), and a date is a
+``datetime.date``, wherever it sits (conditions, calendar items, history, questions, sources). So a new
+construct of the language is transformed as soon as its fields use those types: nothing here lists kinds.
+
+- ``shift_dates(sc, days)``: every date moved by ``days``;
+- ``rename_ids(sc)``: every id renamed consistently everywhere it is referenced (with parameter names in
+  effects), to names that sort in the opposite order; returns the scenario and the id map;
+- ``with_step_days(sc, days)``: another step length;
+- ``fix_named_end(sc)`` / ``extend_end(sc, days)``: the name ``end`` replaced by the calendar's end date, then
+  the calendar run on for longer (nothing before the old end changes: later steps come after);
+- ``with_questions(sc, extra)``: questions added (they take no draws and change no other column).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from typing import Annotated, Any, Callable, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from ..lang.base import DateRef, Id, MilestoneRef, ParamChange
+from ..scenario.schema import Scenario
+
+
+def _pattern(tp) -> str:
+    """The string pattern declared somewhere inside a type (``Annotated[str, StringConstraints(pattern=...)]``)."""
+    for a in get_args(tp):
+        found = getattr(a, "pattern", None) or (_pattern(a) if get_args(a) else None)
+        if found:
+            return found
+    return None
+
+
+def _patterns() -> dict[str, str]:
+    return {_pattern(Id): "id", _pattern(MilestoneRef): "milestone", _pattern(DateRef): "date"}
+
+
+_KINDS = _patterns()
+_UNIONS = (Union, types.UnionType)
+
+
+def _ref_kind(tp, meta=()) -> str | None:
+    """'id', 'milestone' or 'date' when a string of this declared type is a reference, else None."""
+    for m in meta:
+        kind = _KINDS.get(getattr(m, "pattern", None))
+        if kind:
+            return kind
+    origin = get_origin(tp)
+    if origin is Annotated:
+        args = get_args(tp)
+        return _ref_kind(args[0], args[1:])
+    if origin in _UNIONS:
+        for a in get_args(tp):
+            kind = _ref_kind(a)
+            if kind:
+                return kind
+    return None
+
+
+def _container(tp):
+    """(origin, element types) of the list/tuple/dict inside a declared type, or (None, ())."""
+    origin = get_origin(tp)
+    if origin is Annotated:
+        return _container(get_args(tp)[0])
+    if origin in _UNIONS:
+        for a in get_args(tp):
+            found = _container(a)
+            if found[0] is not None:
+                return found
+        return None, ()
+    if origin in (list, tuple, dict, set, frozenset):
+        return origin, get_args(tp)
+    return None, ()
+
+
+Visitor = Callable[[str, str], str]  # (reference kind, string) -> string
+
+
+def _walk(obj: Any, data: Any, tp, meta, on_ref: Visitor | None, on_date, on_model) -> Any:
+    if isinstance(obj, BaseModel):
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for name, f in type(obj).model_fields.items():
+            key = f.alias or name
+            if key in out:
+                out[key] = _walk(getattr(obj, name), out[key], f.annotation, f.metadata, on_ref, on_date, on_model)
+        return on_model(obj, out) if on_model else out
+    if isinstance(obj, (list, tuple)) and isinstance(data, (list, tuple)):
+        _, args = _container(tp)
+        elem = lambda i: (args[0] if len(args) == 1 or (len(args) == 2 and args[1] is Ellipsis)  # noqa: E731
+                          else args[i] if i < len(args) else None) if args else None
+        items = [_walk(o, d, elem(i), (), on_ref, on_date, on_model) for i, (o, d) in enumerate(zip(obj, data))]
+        return type(data)(items) if isinstance(data, tuple) else items
+    if isinstance(obj, dict) and isinstance(data, dict):
+        _, args = _container(tp)
+        ktp, vtp = args if len(args) == 2 else (None, None)
+        kkind = _ref_kind(ktp) if ktp is not None else None
+        return {(on_ref(kkind, k) if kkind and on_ref else k): _walk(obj[k], data[k], vtp, (), on_ref, on_date, on_model)
+                for k in data}
+    if isinstance(obj, str) and isinstance(data, str):
+        kind = _ref_kind(tp, meta) if tp is not None or meta else None
+        return on_ref(kind, data) if kind and on_ref else data
+    if isinstance(obj, dt.date) and not isinstance(obj, dt.datetime) and on_date is not None:
+        return on_date(data)
+    return data
+
+
+def transform(sc: Scenario, *, on_ref: Visitor | None = None, on_date=None, on_model=None) -> dict:
+    """The scenario's data (python-mode dump) with every reference string passed through ``on_ref(kind, s)``,
+    every date through ``on_date(d)`` and every model's mapping through ``on_model(model, mapping)``."""
+    data = sc.model_dump(mode="python", by_alias=True)
+    return _walk(sc, data, Scenario, (), on_ref, on_date, on_model)
+
+
+def validated(data: dict) -> Scenario:
+    return Scenario.model_validate(data)
+
+
+# ----------------------------------------------------------------------------- the transformations
+
+def shift_dates(sc: Scenario, days: int) -> Scenario:
+    """Every date of the scenario moved by ``days`` (calendar, events, elections, windows, history, questions,
+    conditions, sources and ``as_of``)."""
+    delta = dt.timedelta(days=days)
+    return validated(transform(sc, on_date=lambda d: d + delta))
+
+
+def with_step_days(sc: Scenario, days: int) -> Scenario:
+    data = sc.model_dump(mode="python", by_alias=True)
+    data["calendar"]["step_days"] = int(days)
+    return validated(data)
+
+
+def fix_named_end(sc: Scenario) -> Scenario:
+    """The date name ``end`` replaced by the calendar's end date everywhere (deadlines, windows, questions), so
+    that running the calendar on for longer changes nothing that was pinned to the end."""
+    end = sc.calendar.end
+    return validated(transform(sc, on_ref=lambda kind, s: end if kind == "date" and s == "end" else s))
+
+
+def extend_end(sc: Scenario, days: int) -> Scenario:
+    """The calendar run on ``days`` longer (call ``fix_named_end`` first so nothing pinned to the end moves)."""
+    data = sc.model_dump(mode="python", by_alias=True)
+    data["calendar"]["end"] = sc.calendar.end + dt.timedelta(days=days)
+    return validated(data)
+
+
+def with_questions(sc: Scenario, extra: list[dict]) -> Scenario:
+    data = sc.model_dump(mode="python", by_alias=True)
+    data["questions"] = list(data["questions"]) + list(extra)
+    return validated(data)
+
+
+def _declared_ids(sc: Scenario) -> list[str]:
+    """Every id string the scenario declares or references (one namespace: a string is renamed the same way
+    wherever it appears, so ids shared between namespaces stay shared)."""
+    seen: dict[str, None] = {}
+
+    def note(kind, s):
+        if kind == "id":
+            seen[s] = None
+        elif kind == "milestone":
+            for t in s.split("."):
+                seen[t] = None
+        elif kind == "date":
+            parts = s.split(".")
+            if s in ("start", "end"):
+                pass
+            elif parts[0] == "election" and len(parts) == 3:
+                seen[parts[1]] = None
+            else:
+                seen[s] = None
+        return s
+
+    transform(sc, on_ref=note)
+    return list(seen)
+
+
+def _renamer(mapping: dict[str, str]) -> Visitor:
+    def rename(kind, s):
+        if kind == "id":
+            return mapping[s]
+        if kind == "milestone":
+            return ".".join(mapping[t] for t in s.split("."))
+        parts = s.split(".")
+        if s in ("start", "end"):
+            return s
+        if parts[0] == "election" and len(parts) == 3:
+            return f"election.{mapping[parts[1]]}.{parts[2]}"
+        return mapping[s]
+    return rename
+
+
+def rename_ids(sc: Scenario, prefix: str = "r") -> tuple[Scenario, dict[str, str]]:
+    """Every id renamed, consistently, to ``<prefix><number>`` names that sort in the opposite order to the
+    originals (an order that depends on names would show). Parameter names in effects (``actor.flexibility``,
+    ``election.e.base_win``, ...) follow: both scenarios list their parameters in the same order, so the n-th
+    name of one is the n-th of the other. Returns (renamed scenario, original id -> new id)."""
+    from ..scenario.params import ParameterTable
+
+    ids = sorted(_declared_ids(sc))
+    width = len(str(len(ids)))
+    mapping = {old: f"{prefix}{len(ids) - i:0{width}d}" for i, old in enumerate(ids)}
+    first = validated(transform(sc, on_ref=_renamer(mapping)))
+    old_names, new_names = ParameterTable(sc).names, ParameterTable(first).names
+    if len(old_names) != len(new_names):
+        raise AssertionError(f"renaming changed the number of parameters ({len(old_names)} -> {len(new_names)})")
+    names = dict(zip(old_names, new_names))
+
+    def params(model, out):
+        if isinstance(model, ParamChange):
+            out = dict(out, param=names.get(model.param, model.param))
+        return out
+
+    return validated(transform(sc, on_ref=_renamer(mapping), on_model=params)), mapping
+
+
+__all__ = ["extend_end", "fix_named_end", "rename_ids", "shift_dates", "transform", "with_questions",
+           "with_step_days"]
+
