@@ -224,16 +224,20 @@ def _fragile_html(summary: dict) -> str:
     fragile = summary.get("fragile")
     if not fragile or fragile.get("skipped"):
         return ""
-    from .analysis.fragile import describe
+    from .analysis.fragile import describe, headline, not_screened_words
 
-    items = [f"<li><span class='warn'>fragile</span> {html.escape(q['text'])}: {html.escape(describe(f))}</li>"
+    e = html.escape
+    items = [f"<li><span class='warn'>fragile</span> {e(q['text'])}: {e(describe(f))}</li>"
              for q in fragile["questions"] for f in q["flags"]]
+    left_out = not_screened_words(fragile)
+    left_out = ("<p>Not screened:</p><ul>" + "".join(f"<li>{e(line)}</li>" for line in left_out) + "</ul>"
+                if left_out else "")
     if not items:
-        return (f"<p>No question moves by more than {100 * fragile['threshold']:.0f} points when one assumed "
-                f"number changes by {fragile['step']:.0%} ({fragile['screened']} numbers screened).</p>")
-    return ("<p>These forecasts hang on one assumed number (a change of "
-            f"{fragile['step']:.0%} moves them by more than {100 * fragile['threshold']:.0f} points): "
-            "give it a better source.</p><ul>" + "".join(items) + "</ul>")
+        return (f"<p>{e(headline(fragile))}: no question screened moves by more than "
+                f"{100 * fragile['threshold']:.0f} points.</p>{left_out}")
+    return (f"<p>{e(headline(fragile))}. These forecasts hang on one number (its change moves them by more than "
+            f"{100 * fragile['threshold']:.0f} points): check how well it is known.</p><ul>" + "".join(items)
+            + "</ul>" + left_out)
 
 
 # ------------------------------------------------------------------ page

@@ -25,13 +25,14 @@ from ..lang.dates import from_day
 from .rules import MEDIATOR_ARRAYS, PARTY_ARRAYS, party_array
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Copies:
-    """Copies of a chunk's first ``runs`` runs, one per (parameter column, factor, allowed low, high) of
-    ``columns``, stepped with the chunk (``BatchEngine.run_keys``)."""
+    """Copies of a chunk's first ``runs`` runs stepped with the chunk (``BatchEngine.run_keys``): copy j gives
+    parameter column ``columns[j]`` the values ``values[j]`` (one per run; the fragile screen works them out)."""
 
     runs: int
-    columns: tuple[tuple[int, float, float, float], ...]
+    columns: tuple[int, ...]
+    values: np.ndarray  # (len(columns), runs)
 
 
 def supports(c: Compiled) -> bool:
@@ -87,10 +88,10 @@ class BatchEngine(Decider):
         scenario's table (`diplosim calibrate` runs several candidate constants on the same draws at once).
 
         ``copies`` (optional) adds, after the runs of ``keys``, copies of their first ``copies.runs`` runs, once
-        per (parameter column, factor, allowed low, high) of ``copies.columns``: each copy reads its run's own
-        draws (common random numbers), with that parameter's value multiplied by the factor and kept within its
-        range. Copy j of run i is row ``len(keys) + j * copies.runs + i``, labelled point ``-1 - j`` (the fragile
-        screen, ``analysis/fragile.py``); the rows of ``keys`` are the same as without copies.
+        per parameter column of ``copies.columns``: each copy reads its run's own draws (common random numbers),
+        with that parameter's value replaced by the copy's own (``copies.values[j, i]``). Copy j of run i is row
+        ``len(keys) + j * copies.runs + i``, labelled point ``-1 - j`` (the fragile screen,
+        ``analysis/fragile.py``); the rows of ``keys`` are the same as without copies.
 
         The event logs of the replications below ``events_for`` (all if None) are kept in ``self.events``
         as the same rows the Mesa model logs (copies keep none): both run the same step.
@@ -109,8 +110,8 @@ class BatchEngine(Decider):
             base = np.arange(n)
             source = np.concatenate([np.arange(len(keys)), np.tile(base, m)])
             extra = np.tile(V[:n], (m, 1))
-            for j, (col, factor, lo, hi) in enumerate(copies.columns):
-                extra[j * n:(j + 1) * n, col] = np.clip(V[:n, col] * factor, lo, hi)
+            for j, col in enumerate(copies.columns):
+                extra[j * n:(j + 1) * n, col] = copies.values[j]
             V = np.concatenate([V, extra])
             points = np.concatenate([points, np.repeat(-1 - np.arange(m, dtype=np.int64), n)])
             reps = np.concatenate([reps, np.tile(reps[:n], m)])

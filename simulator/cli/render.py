@@ -86,19 +86,27 @@ def render_fragile(fragile: dict | None, console: Console) -> None:
     if fragile.get("skipped"):
         console.print(f"Fragile forecasts: not screened ({fragile['skipped']}).")
         return
-    from ..analysis.fragile import describe
+    from rich.markup import escape
 
-    head = (f"Fragile forecasts: {fragile['screened']} assumed or reference numbers moved by "
-            f"{fragile['step']:.0%} each, on {fragile['replications']} paired runs")
+    from ..analysis.fragile import describe, headline, not_screened_words
+
+    head = escape(headline(fragile))
     flagged = [q for q in fragile["questions"] if q["flags"]]
     if not flagged:
-        console.print(f"{head}: no question moves by more than {100 * fragile['threshold']:.0f} points.")
+        console.print(f"{head}: no question screened moves by more than {100 * fragile['threshold']:.0f} points.")
     else:
         console.print(f"[bold]{head}[/bold]; these questions move by more than "
-                      f"{100 * fragile['threshold']:.0f} points - give the number a better source:")
+                      f"{100 * fragile['threshold']:.0f} points - check how well what they hang on is known:")
         for q in flagged:
-            for f in q["flags"][:3]:
-                console.print(f"  [yellow]fragile[/yellow] {q['text']}: {describe(f)}")
+            for f in q["flags"]:
+                console.print(f"  [yellow]fragile[/yellow] {escape(q['text'])}: {escape(describe(f))}")
     for q in fragile["questions"]:
         for f in q["borderline"][:2]:
-            console.print(f"  borderline {q['text']}: {describe(f)}")
+            console.print(f"  borderline {escape(q['text'])}: {escape(describe(f))}")
+        if len(q["borderline"]) > 2:
+            console.print(f"  ({len(q['borderline']) - 2} more borderline for {escape(q['text'])}: see --json)")
+    left_out = not_screened_words(fragile)
+    if left_out:
+        console.print("Not screened:")
+        for line in left_out:
+            console.print(f"  {escape(line)}")

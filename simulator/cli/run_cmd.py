@@ -60,8 +60,9 @@ def run(
     report_file: Path = typer.Option(None, "--report", help="also write a self-contained HTML report of charts here"),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="local worker processes (same results for any number)"),
     fragile: bool = typer.Option(True, "--fragile/--no-fragile", help="flag questions whose probability moves more "
-                                 "than 15 points when one assumed (or reference) number changes by 10% (a paired "
-                                 "screen on the first --fragile-runs replications, in the same batch pass)"),
+                                 "than 15 points when one number or switch of the scenario changes (a number by "
+                                 "10%, a chance's odds by 1.1 times, a switch turned over; a paired screen on the "
+                                 "first --fragile-runs replications, in the same batch pass)"),
     fragile_runs: int = typer.Option(100, "--fragile-runs", min=2, help="replications the fragile screen pairs "
                                      "(more: narrower intervals, more time)"),
 ) -> None:

@@ -8,6 +8,8 @@ draw slots and what it does to the run state in its phase of the weekly step
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
+
 import numpy as np
 from pydantic import Field, model_validator
 
@@ -58,6 +60,8 @@ class Election(Sourced):
     challenger: Id
     round1: dt.date
     runoff: dt.date | None = None
+    chances: ClassVar[tuple[str, ...]] = ("p_runoff", "base_win")  # the numbers that are probabilities
+
     p_runoff: Param
     base_win: Param
     progress_effect: Param

@@ -18,6 +18,14 @@ from collections.abc import Mapping
 import numpy as np
 
 
+def times_odds(values: np.ndarray, m: float) -> np.ndarray:
+    """Chances ``values`` with their odds multiplied by ``m``: ``m h / (1 - h + m h)`` (a certainty stays one)."""
+    o = m * values
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = o / (1.0 - values + o)
+    return np.where(values >= 1.0, 1.0, out)
+
+
 class Constant:
     name: str
     words: str
@@ -43,10 +51,7 @@ class OddsConstant(Constant):
         return owner in actors and short in self.short and unit == "weekly_chance"
 
     def apply(self, values, c):
-        o = c * values
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = o / (1.0 - values + o)
-        return np.where(values >= 1.0, 1.0, out)
+        return times_odds(values, c)
 
 
 class ScaleConstant(Constant):

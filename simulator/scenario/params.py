@@ -115,6 +115,17 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
     return out
 
 
+def chance_parameters(sc: Scenario) -> frozenset[str]:
+    """Dotted names of the parameters whose value is a probability: the weekly chances (``parameter_units``)
+    and the chances a calendar item declares (an election's ``chances``: of a run-off, of the incumbent's win)."""
+    from ..lang.estimable import WEEKLY_CHANCE
+
+    out = {name for name, unit in parameter_units(sc).items() if unit == WEEKLY_CHANCE}
+    for el in sc.calendar.elections:
+        out.update(name for name, _, path in el.parameters(()) if path[-1] in el.chances)
+    return frozenset(out)
+
+
 class ParameterTable:
     """The scenario's parameters in a fixed order, with vectorised sampling."""
 
