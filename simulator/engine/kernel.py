@@ -329,7 +329,7 @@ class Kernel:
             ask = live & ~blocked
             a = int(self.consent[j][0])
             cost = st.V[:, self.stake_cols[j][0]]
-            yes = self.d.party("concede", a, ask, cost, Slot(U, c.slot[f"act:{m.id}"]), st, k) & ask
+            yes = self.d.party(m.decision, a, ask, cost, Slot(U, c.slot[f"act:{m.id}"]), st, k) & ask
             self._held(st, k, j, yes)
 
     def _propose(self, st, U, k):
@@ -400,7 +400,7 @@ class Kernel:
             own = self._preconditions(st, U, k, j, live, pos)
             ask = live & ~own
             size = st.V[:, self.stake_cols[j][pos]]
-            yes = self.d.party("accept", int(a), ask, size, Slot(U, c.slot[f"accept:{m.id}:{c.actors[a]}"]), st, k)
+            yes = self.d.party(m.decision, int(a), ask, size, Slot(U, c.slot[f"accept:{m.id}:{c.actors[a]}"]), st, k)
             declined = ask & ~yes
             if declined.any():
                 st.blocks[:, c.block_index[(m.id, c.actors[a], "declined")]] += declined

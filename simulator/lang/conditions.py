@@ -13,6 +13,7 @@ A condition is written as a mapping with exactly one key, the kind:
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
 
 import numpy as np
@@ -42,11 +43,12 @@ class Condition(Strict):
     def children(self) -> list[Condition]:
         return []
 
+    @abstractmethod
     def milestones(self) -> list[str]:
         """Milestones whose having happened this requires (prerequisites a mediator can work toward; cycles
         among milestones are found through them). ``any`` and ``not`` require none. May name a ladder's
-        starting stage, which is no milestone: readers keep the ids they know."""
-        return [m for c in self.children() for m in c.milestones()]
+        starting stage, or a date that is no milestone: readers keep the ids they know. Every kind answers
+        (abstract here), so a new kind cannot silently name none."""
 
     def label(self, w: Words) -> str:
         raise NotImplementedError
@@ -272,6 +274,9 @@ class Within(Condition):
     def check(self, ctx, path):
         ctx.ref((*path, "within", "of"), self.within.of, "milestone")
 
+    def milestones(self):
+        return [self.within.of]  # it must have happened (lately)
+
     def label(self, w):
         return f"{w.name(self.within.of)} has happened in the last {self.within.days} days"
 
@@ -302,6 +307,9 @@ class Event(Condition):
 
     def check(self, ctx, path):
         ctx.ref((*path, "event"), self.event, "event")
+
+    def milestones(self):
+        return []  # an event, shock or occasion is no milestone
 
     def label(self, w):
         return f"{w.name(self.event)} has happened"
@@ -336,6 +344,9 @@ class Winner(Condition):
             ctx.ref((*path, "winner", "is"), w.is_, f"candidate of election '{w.election}'",
                     pool=ctx.candidates[w.election])
 
+    def milestones(self):
+        return []
+
     def label(self, w):
         return f"{w.name(self.winner.is_)} has won the {w.name('election.' + self.winner.election)}"
 
@@ -367,6 +378,9 @@ class Present(Condition):
     def check(self, ctx, path):
         ctx.ref((*path, "present"), self.present, "actor")
 
+    def milestones(self):
+        return []
+
     def label(self, w):
         return f"{w.name(self.present)} is taking part"
 
@@ -395,6 +409,9 @@ class Before(Condition):
     def check(self, ctx, path):
         ctx.date((*path, "before"), self.before)
 
+    def milestones(self):
+        return []  # before X holds while X has not happened
+
     def label(self, w):
         return f"before {w.date(self.before)}"
 
@@ -415,6 +432,9 @@ class After(Condition):
 
     def check(self, ctx, path):
         ctx.date((*path, "after"), self.after)
+
+    def milestones(self):
+        return [self.after] if isinstance(self.after, str) else []  # on or after X: X has happened
 
     def label(self, w):
         return f"on or after {w.date(self.after)}"
@@ -443,6 +463,10 @@ class Between(Condition):
             ctx.error((*path, "between"), f"the window ends ({describe_date(self.between[1])}) before it starts "
                       f"({describe_date(self.between[0])})")
 
+    def milestones(self):
+        first = self.between[0]  # the window opens when it happens; its end need not have
+        return [first] if isinstance(first, str) else []
+
     def label(self, w):
         return f"between {w.date(self.between[0])} and {w.date(self.between[1])}"
 
@@ -466,6 +490,9 @@ class All(Condition):
 
     def children(self):
         return list(self.all)
+
+    def milestones(self):
+        return [m for c in self.all for m in c.milestones()]  # each one is required
 
     def check(self, ctx, path):
         for i, c in enumerate(self.all):
