@@ -314,3 +314,14 @@ def test_the_number_of_paired_runs_is_the_users_choice(tmp_path, monkeypatch):
     assert few["replications"] == 40  # never more than the Monte Carlo's runs
     res = invoke("run", path, "--runs", 40, "--fragile-runs", 1)
     assert res.exit_code == 2 and "--fragile-runs" in res.output
+
+
+def test_a_screen_kept_by_an_older_version_is_described_by_its_own_method():
+    """A results folder written before switches, odds and evidence were screened keeps its screen in the
+    manifest: a report of it must not claim the new method."""
+    from simulator.analysis.fragile import headline, not_screened_words
+
+    old = {"threshold": 0.15, "step": 0.1, "replications": 100, "screened": 28, "parameters": [], "questions": []}
+    assert headline(old).startswith("Fragile forecasts: 28 assumed or reference numbers moved by 10% each")
+    assert "odds" not in headline(old) and "switch" not in headline(old)
+    assert not_screened_words(old) == []

@@ -342,6 +342,9 @@ def _how_many(k: int, one: str, many: str) -> str:
 
 def headline(fragile: dict) -> str:
     """What was screened, how, and on how many runs (the flags' sentence follows it)."""
+    if "numbers" not in fragile:  # kept by an older version (a results folder's manifest): its own method
+        return (f"Fragile forecasts: {fragile['screened']} assumed or reference numbers moved by "
+                f"{fragile['step']:.0%} each (clipped to their ranges), on {fragile['replications']} paired runs")
     return (f"Fragile forecasts: {_how_many(fragile['numbers'], 'number', 'numbers')} and "
             f"{_how_many(fragile['switches'], 'switch', 'switches')} screened (each number moved up and down by "
             f"{fragile['step']:.0%} of its value, a chance's odds multiplied and divided by {1 + fragile['step']:g}, "
