@@ -207,3 +207,18 @@ def test_timelines_ship_with_the_package():
     conf = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
     globs = conf["tool"]["setuptools"]["package-data"]["simulator.outside_view"]
     assert any(p.endswith("*.yaml") and p.startswith("timelines") for p in globs)
+
+
+def test_same_process_twice_is_flagged_not_refused(tmp_path):
+    """Two files of the same kind sharing the parties over overlapping periods are named for a check (one
+    process recorded by two people counts its spells twice); the folder still validates."""
+    write(tmp_path, GOOD)
+    write(tmp_path, GOOD, name="camp_david_1978")
+    done = subprocess.run([sys.executable, "-m", "simulator", "timelines", "validate", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "double counting" in done.stdout and "camp_david_1978 and egypt_israel_1977" in done.stdout
+    write(tmp_path, GOOD.replace("kind: interstate_peace", "kind: normalisation"), name="camp_david_1978")
+    apart = subprocess.run([sys.executable, "-m", "simulator", "timelines", "validate", str(tmp_path)],
+                           capture_output=True, text=True)
+    assert "double counting" not in apart.stdout

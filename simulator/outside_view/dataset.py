@@ -351,6 +351,21 @@ def summary(negotiations: list[Negotiation]) -> dict:
     }
 
 
+def overlapping(negotiations: list[Negotiation]) -> list[tuple[str, str]]:
+    """Pairs of negotiations of the same kind, with two or more parties in common and overlapping periods: perhaps
+    the same process recorded twice (its spells would count twice), or successive phases to keep apart. A notice for
+    people to check, not an error."""
+    out = []
+    for i, a in enumerate(negotiations):
+        parties_a = {p.casefold() for p in a.parties}
+        for b in negotiations[i + 1:]:
+            shared = parties_a & {p.casefold() for p in b.parties}
+            if (a.kind == b.kind and len(shared) >= 2 and a.period.start <= b.period.end
+                    and b.period.start <= a.period.end):
+                out.append((a.id, b.id))
+    return out
+
+
 def summary_lines(negotiations: list[Negotiation]) -> list[str]:
     """The summary in plain lines (``diplosim timelines validate``)."""
     s = summary(negotiations)
@@ -363,6 +378,10 @@ def summary_lines(negotiations: list[Negotiation]) -> list[str]:
     for title, key in (("negotiations per region", "per_region"), ("negotiations per kind", "per_kind"),
                        ("negotiations per decade", "per_decade")):
         out.append(f"{title}: " + (", ".join(f"{k.replace('_', ' ')} {v}" for k, v in s[key].items()) or "none"))
+    pairs = overlapping(negotiations)
+    if pairs:
+        out.append("to check for double counting (same kind, two or more shared parties, overlapping periods): "
+                   + "; ".join(f"{x} and {y}" for x, y in pairs))
     out.append("targets:")
     for what, (got, want) in s["targets"].items():
         out.append(f"  {what}: {got} of {want} ({'met' if got >= want else 'not yet'})")
