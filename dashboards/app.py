@@ -182,13 +182,17 @@ def warm_baseline(ctx: Context, key: str) -> None:
 
 
 def create_app(scenario=None, results_dir: str | Path | None = None, *, runs: int = 500, seed: int = 1,
-               engine: str = "auto", warm: bool = True) -> Dash:
+               engine: str = "auto", warm: bool = True, results_roots=()) -> Dash:
     """The dashboard for a scenario (a path or a loaded scenario; raises ScenarioError if invalid).
 
-    ``results_dir`` pre-opens a sweep results directory in the Sweep explorer.
+    ``results_dir`` pre-opens a sweep results directory in the Sweep explorer. The explorer opens only that
+    folder and folders under ``results_roots`` (``sweep.allowed_results_path``).
     Runs in this process (one simulation at a time per request thread), nothing is written to disk.
     """
-    ctx = Context(runs=runs, seed=seed, engine=engine, results_dir=str(results_dir) if results_dir else None)
+    roots = tuple(str(Path(p).expanduser().resolve()) for p in ([results_dir] if results_dir else [])
+                  + list(results_roots))
+    ctx = Context(runs=runs, seed=seed, engine=engine, results_dir=str(results_dir) if results_dir else None,
+                  results_roots=roots)
     if scenario is not None:
         from simulator.runner import resolve_engine
         from simulator.scenario import load

@@ -6,7 +6,7 @@ from dash import Input, Output, State, dcc, html
 
 from .context import MAIN
 from .state import MAX_RUNS
-from .ui import difference, failure, headlines, interval, number, probabilities, problems, table
+from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
 
 HIDE, SHOW = {"display": "none"}, {"display": "block"}
 EMPTY = {"data": [], "layout": {}}
@@ -35,9 +35,9 @@ def layout(ctx) -> html.Div:
         html.Div([
             html.Div(id="compare-status", className="status"),
             html.Div(id="compare-headlines"),
-            dcc.Graph(id="compare-calendar"),
+            graph(id="compare-calendar"),
             html.Div(id="compare-table"),
-            dcc.Graph(id="compare-diff"),
+            graph(id="compare-diff"),
         ], id="compare-result", style=HIDE),
     ])
 

@@ -82,6 +82,7 @@ class Context:
     seed: int = 1
     engine: str = "auto"
     results_dir: str | None = None
+    results_roots: tuple = ()  # the Sweep explorer opens only folders at or below these (--results, --results-root)
     scenarios: OrderedDict = field(default_factory=OrderedDict)  # key -> Entry
     outcomes: LRU = field(default_factory=lambda: LRU(64))  # (key, seed, runs, overrides) -> compute.Outcome
     sweeps: LRU = field(default_factory=lambda: LRU(3))  # results path -> report.Results

@@ -13,7 +13,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from .state import parse_search
-from .ui import failure, number, table
+from .ui import failure, graph, number, table
 
 # what an actor did (its row of the week table); the rest goes on the calendar row. Both as sentences
 ACTIONS = ("proposed", "blocked", "acted", "pushed", "waived", "election", "entered", "left")
@@ -120,9 +120,9 @@ def layout(ctx) -> html.Div:
                            style={"flex": "1 1 500px"})], className="row"),
         dcc.Interval(id="onerun-timer", interval=700, disabled=True),
         dcc.Store(id="onerun-trace"), dcc.Store(id="onerun-drawn"),  # the week the charts and table show
-        dcc.Graph(id="onerun-state"),
+        graph(id="onerun-state"),
         html.Div(id="onerun-week-info"),
-        dcc.Graph(id="onerun-timeline"),
+        graph(id="onerun-timeline"),
     ])
 
 

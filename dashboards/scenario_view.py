@@ -7,9 +7,9 @@ Everything is in the scenario's words (``compiled.words``); the tables are the s
 
 from __future__ import annotations
 
-from dash import dcc, html
+from dash import html
 
-from .ui import section, table
+from .ui import graph, section, table
 
 
 def scenario_panel(entry) -> list:
@@ -33,7 +33,7 @@ def scenario_panel(entry) -> list:
     return [
         html.H2(sc.metadata.title),
         html.P([sc.metadata.description, " ", html.B(f"Uses only what was known on {sc.metadata.as_of}.")]),
-        section("Actors", actors, dcc.Graph(figure=charts.actor_network(c), id="scenario-network")),
+        section("Actors", actors, graph(figure=charts.actor_network(c), id="scenario-network")),
         section("Sources", sources),
         *structure,
         section("What every number and construct rests on",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from .ui import failure, problems
+from .ui import failure, graph, problems
 
 NONE = "(none: line chart)"
 HIDDEN, SHOWN = {"display": "none"}, {"display": "block"}
@@ -36,18 +36,42 @@ def layout(ctx) -> html.Div:
             html.Label(["y ", dcc.Dropdown(id="sweep-y", clearable=False)], style={"flex": "1 1 22em"}),
         ], className="row"),
         dcc.Store(id="sweep-loaded"),
-        dcc.Graph(id="sweep-graph"),
+        graph(id="sweep-graph"),
         html.Div(id="sweep-point-info", className="status"),
-        html.Div([dcc.Graph(id="sweep-point-questions"), dcc.Graph(id="sweep-point-calendar"),
-                  dcc.Graph(id="sweep-point-runs")], id="sweep-point-box", style=HIDDEN),
+        html.Div([graph(id="sweep-point-questions"), graph(id="sweep-point-calendar"),
+                  graph(id="sweep-point-runs")], id="sweep-point-box", style=HIDDEN),
     ])
 
 
+def allowed_results_path(ctx, path: str) -> str:
+    """``path`` when it lies, links followed, at or below a folder this server may open (``ctx.results_roots``:
+    the --results folder and the --results-root folders); else ReportError with one line that is the same
+    whether the path exists or not, so the box cannot probe the server's folders."""
+    from pathlib import Path
+
+    from simulator.report import ReportError
+
+    refused = ReportError(f"sweep: '{str(path)[:200]}' is not a results folder this server may open (it opens the "
+                          "--results folder it was started with and folders under --results-root)")
+    if not isinstance(path, str) or not path.strip() or "\0" in path:
+        raise refused
+    try:
+        resolved = Path(path).resolve()
+    except (OSError, RuntimeError, ValueError):
+        raise refused from None
+    roots = [Path(r) for r in ctx.results_roots]
+    if not any(resolved == r or r in resolved.parents for r in roots):
+        raise refused
+    return str(resolved)
+
+
 def open_results(ctx, path: str):
-    """Load (cached) a sweep's results; raise ReportError with one line if it cannot be explored."""
+    """Load (cached) a sweep's results; raise ReportError with one line if it cannot be explored (or may not:
+    ``allowed_results_path``)."""
     from simulator.charts import varied_parameters
     from simulator.report import ReportError, load_results
 
+    allowed_results_path(ctx, path)
     cached = ctx.sweeps.get(path)
     if cached is not None:
         return cached

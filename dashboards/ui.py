@@ -5,6 +5,14 @@ from __future__ import annotations
 from dash import dcc, html
 
 
+def graph(**kwargs) -> dcc.Graph:
+    """A chart of the dashboard: every one takes the charts' config (``simulator.charts.FIGURE_CONFIG``: no
+    button that sends it to a cloud service)."""
+    from simulator.charts import FIGURE_CONFIG
+
+    return dcc.Graph(config=dict(FIGURE_CONFIG), **kwargs)
+
+
 def pct(x: float | None, signed: bool = False) -> str:
     if x is None:
         return "-"

@@ -24,7 +24,7 @@ from dash import ALL, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from .state import MAX_RUNS, WhatIf, parse_search
-from .ui import difference, failure, headlines, interval, number, probabilities, problems, table
+from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
 
 PARAM = "whatif-param"
 VALUE = "whatif-value"  # the value shown beside a slider
@@ -54,11 +54,11 @@ def layout(ctx, state: WhatIf | None = None, found: list[str] | tuple = ()) -> h
                  id="whatif-controls"),
         html.Div(failed or view.get("status"), id="whatif-status", className="status"),
         html.Div(view.get("headlines"), id="whatif-headlines"),
-        dcc.Loading(dcc.Graph(id="whatif-calendar", figure=figs.get("calendar", EMPTY)), delay_show=1500),
+        dcc.Loading(graph(id="whatif-calendar", figure=figs.get("calendar", EMPTY)), delay_show=1500),
         html.Details([html.Summary("All numbers (95% intervals)"),
                       html.Div(numbers(view["rows"]) if view else None, id="whatif-numbers")], open=True),
-        dcc.Graph(id="whatif-diff", figure=figs.get("diff", EMPTY)),
-        dcc.Graph(id="whatif-questions", figure=figs.get("questions", EMPTY)),
+        graph(id="whatif-diff", figure=figs.get("diff", EMPTY)),
+        graph(id="whatif-questions", figure=figs.get("questions", EMPTY)),
     ])
 
 

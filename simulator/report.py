@@ -255,13 +255,15 @@ def render_html(sections: list[Section], title: str) -> str:
     """The page: plotly.js once in the head, then each section with its figure (no plotly.js of its own)."""
     from plotly.offline import get_plotlyjs
 
+    from .charts import FIGURE_CONFIG
+
     e = html.escape
     body = []
     for s in sections:
         fig = ""
         if s.figure is not None:
             fig = s.figure.to_html(full_html=False, include_plotlyjs=False, div_id=f"fig-{s.id}",
-                                   config={"displaylogo": False, "responsive": True})
+                                   config={**FIGURE_CONFIG, "responsive": True})
         body.append(f'<section id="{s.id}"><h2>{e(s.title)}</h2>{s.html}<div class="figure">{fig}</div></section>')
     nav = " ".join(f'<a href="#{s.id}">{e(s.title)}</a>' for s in sections)
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

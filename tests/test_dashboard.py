@@ -260,8 +260,10 @@ def test_valid_upload_becomes_a_scenario(ctx):
 
 # ------------------------------------------------------------------ sweeps and compare
 @pytest.fixture(scope="module")
-def grid_results(tmp_path_factory, seed_loaded, seed_compiled):
-    return write_results(tmp_path_factory.mktemp("dash") / "grid", seed_loaded, seed_compiled, GRID, 6, "sweep")
+def grid_results(tmp_path_factory, seed_loaded, seed_compiled, ctx):
+    path = write_results(tmp_path_factory.mktemp("dash") / "grid", seed_loaded, seed_compiled, GRID, 6, "sweep")
+    ctx.results_roots += (str(path),)  # as `diplosim dashboard --results PATH` allows it
+    return path
 
 
 def test_sweep_heatmap_and_clicked_point(ctx, grid_results):
@@ -309,6 +311,47 @@ def test_sample_runs_logs_are_re_created_on_demand_like_diplosim_events(ctx, gri
         assert all(record[k] == want_record[k] for k in want_record)
 
 
+def test_the_sweep_path_box_opens_only_the_servers_results_folders(seed_loaded, grid_results, tmp_path):
+    """Any other path gets the same one line, whether it exists, is a folder or holds a manifest: the box is no
+    probe of the server's folders."""
+    from dashboards.app import create_app
+    from dashboards.sweep import open_results
+    from simulator.report import ReportError
+
+    ctx2 = create_app(seed_loaded, grid_results, runs=50, warm=False).diplosim_context
+    assert open_results(ctx2, str(grid_results)).manifest["seed"] == SEED
+    assert open_results(ctx2, f"{grid_results}/../{grid_results.name}/").manifest["seed"] == SEED
+    for path in ["/etc", "/nonexistent/dir", "/", str(grid_results.parent), f"{grid_results}/..", "relative/dir",
+                 "~", ""]:
+        with pytest.raises(ReportError) as err:
+            open_results(ctx2, path)
+        assert str(err.value) == (f"sweep: '{path}' is not a results folder this server may open (it opens the "
+                                  "--results folder it was started with and folders under --results-root)")
+    bare = create_app(seed_loaded, runs=50, warm=False).diplosim_context  # started without --results
+    with pytest.raises(ReportError, match="is not a results folder this server may open"):
+        open_results(bare, str(grid_results))
+    rooted = create_app(seed_loaded, runs=50, warm=False, results_roots=[grid_results.parent]).diplosim_context
+    assert open_results(rooted, str(grid_results)).manifest["seed"] == SEED
+    with pytest.raises(ReportError, match="is not a directory"):  # inside the root: it may say what is wrong
+        open_results(rooted, str(grid_results.parent / "nope"))
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "escape").symlink_to("/etc")  # a link under a root that leads out of it
+    linked = create_app(seed_loaded, runs=50, warm=False, results_roots=[tmp_path / "root"]).diplosim_context
+    with pytest.raises(ReportError, match="is not a results folder this server may open"):
+        open_results(linked, str(tmp_path / "root" / "escape"))
+
+
+def test_the_sweep_tab_callbacks_refuse_a_forged_path(seed_loaded, grid_results):
+    """The graph and click callbacks take the path from a store the browser could alter: checked there too."""
+    from dashboards.app import create_app
+    from simulator.report import ReportError
+
+    app = create_app(seed_loaded, runs=50, warm=False)
+    draw = next(cb["callback"] for key, cb in app.callback_map.items() if key.startswith("sweep-graph.figure"))
+    with pytest.raises(ReportError, match="is not a results folder this server may open"):
+        draw.__wrapped__("fm_before_round1", "syria.flexibility", None, str(grid_results))
+
+
 def test_compare_validates_like_the_whatif_tab(ctx):
     from dashboards.compare import parse_settings
 
@@ -344,17 +387,31 @@ def free_port() -> int:
 @pytest.mark.parametrize("args, message", [
     (["--engine", "warp"], "error: --engine: unknown engine 'warp'"),
     (["--results", "/nonexistent/dir"], "error: --results: '/nonexistent/dir' is not a directory"),
+    (["--results-root", "/nonexistent/dir"], "error: --results-root: '/nonexistent/dir' is not a directory"),
+    (["--scenario", "/nonexistent/s.yaml"], "/nonexistent/s.yaml:0:0: file: no such file"),
     (["--port", "0"], "error: --port: 0 is not a port number"),
 ])
 def test_command_errors_are_one_line(args, message):
+    """Whatever listens on this machine: the port is a free one unless the case is about the port, and a bad
+    argument is named before the port is even tried (a busy port below)."""
     from typer.testing import CliRunner
 
     from simulator.cli import app
 
-    result = CliRunner().invoke(app, ["dashboard", "--scenario", str(SEED_SCENARIO), *args])
+    port = [] if "--port" in args else ["--port", str(free_port())]
+    result = CliRunner().invoke(app, ["dashboard", "--scenario", str(SEED_SCENARIO), *port, *args])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), result.output
+    if "--port" not in args:
+        with socket.socket() as busy:  # a busy port does not hide the argument's problem
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            taken = str(busy.getsockname()[1])
+            result = CliRunner().invoke(app, ["dashboard", "--scenario", str(SEED_SCENARIO), "--port", taken, *args])
+        assert result.exit_code == 2
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(message), result.output
 
 
 def test_command_refuses_a_busy_port():
@@ -556,6 +613,49 @@ def test_a_too_long_address_gets_a_page_that_says_so(seed_loaded):
 
 
 # ------------------------------------------------------------------ the page itself
+CLOUD_BUTTONS = {"sendChartToCloud", "sendDataToCloud", "editInChartStudio"}
+
+
+def graphs(node) -> list:
+    """Every dcc.Graph in a layout tree."""
+    from dash import dcc
+
+    found = [node] if isinstance(node, dcc.Graph) else []
+    kids = getattr(node, "children", None)
+    for kid in kids if isinstance(kids, (list, tuple)) else [kids] if kids is not None else []:
+        found += graphs(kid)
+    return found
+
+
+def test_no_chart_offers_to_send_itself_to_a_cloud_service(ctx, seed_loaded, grid_results):
+    """plotly.js shows a "Share chart" (cloud upload) button unless told not to: every graph of every tab, the
+    scenario panel's network and the HTML report are told."""
+    import ast
+    from pathlib import Path
+
+    from dashboards.app import create_app, layout
+    from dashboards.scenario_view import scenario_panel
+    from simulator.report import Section, render_html
+    from simulator.charts import FIGURE_CONFIG
+
+    assert FIGURE_CONFIG["showSendToCloud"] is False and CLOUD_BUTTONS <= set(FIGURE_CONFIG["modeBarButtonsToRemove"])
+    app = create_app(seed_loaded, grid_results, runs=50, warm=False)
+    page = graphs(layout(app.diplosim_context, "")) + [g for n in scenario_panel(ctx.get("main")) for g in graphs(n)]
+    assert len(page) >= 10 and "scenario-network" in [g.id for g in page]
+    for g in page:
+        config = getattr(g, "config", None) or {}  # plotly.js's defaults when not given: the cloud button shows
+        assert config.get("showSendToCloud") is False, g.id
+        assert CLOUD_BUTTONS <= set(config.get("modeBarButtonsToRemove", [])), g.id
+    for module in Path(layout.__code__.co_filename).parent.glob("*.py"):  # no graph made another way
+        for call in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(call, ast.Call) and ast.unparse(call.func) in ("dcc.Graph", "Graph"):
+                assert module.name == "ui.py", f"{module.name}:{call.lineno}: use ui.graph (its config)"
+    import plotly.graph_objects as go
+
+    html_page = render_html([Section("a", "A chart", go.Figure(go.Bar(x=[1], y=[1])))], "t")
+    assert '"showSendToCloud": false' in html_page and '"sendChartToCloud"' in html_page
+
+
 def test_every_chart_the_dashboard_draws_is_in_plotly_js_cartesian_bundle(ctx, grid_results):
     from simulator import charts
     from dashboards.app import CARTESIAN_TRACES

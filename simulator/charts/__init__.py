@@ -10,7 +10,13 @@ _WHERE = {"calendar_variants": "calendar", "probability_over_calendar": "calenda
           "run_timelines": "runs", "actor_network": "scenario", "evidence_table": "scenario",
           "point_outcomes": "sweeps", "sweep_heatmap": "sweeps", "sweep_line": "sweeps", "sweep_parallel": "sweeps",
           "varied_parameters": "sweeps"}
-__all__ = sorted(_WHERE)
+__all__ = sorted(_WHERE) + ["FIGURE_CONFIG"]
+
+# How every chart is shown, in the HTML report and in the dashboard (plotly.js's config; not part of a figure): no
+# plotly logo, and no mode-bar button that sends the chart and its data to a cloud service ("Share chart", Chart
+# Studio), which plotly.js shows by default: a scenario's forecast stays on the machine that made it.
+FIGURE_CONFIG = {"displaylogo": False, "showSendToCloud": False,
+                 "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud", "editInChartStudio"]}
 
 
 def __getattr__(name: str):

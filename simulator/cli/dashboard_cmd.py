@@ -11,7 +11,7 @@ from .common import fail, load_or_exit
 
 
 def check_port_free(host: str, port: int) -> None:
-    """Fail with one line before loading anything if the address cannot be bound."""
+    """Fail with one line if the address cannot be bound (checked once the arguments are known to be good)."""
     import socket
 
     if not 1 <= port <= 65535:
@@ -34,6 +34,9 @@ def dashboard(
     scenario: Path = typer.Option(None, "--scenario",
                                   help="scenario file to explore (more can be uploaded in the page)"),
     results: Path = typer.Option(None, "--results", help="sweep results directory to open in the Sweep explorer"),
+    results_root: list[Path] = typer.Option(None, "--results-root",
+                                            help="a folder whose results directories the Sweep explorer may open "
+                                                 "(repeatable; otherwise it opens only --results)"),
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (this machine only by default)"),
     port: int = typer.Option(8050, "--port", help="port to listen on"),
     engine: str = typer.Option("auto", "--engine", help="auto | batch | mesa: engine for the Monte Carlo runs"),
@@ -45,7 +48,11 @@ def dashboard(
 
     if engine not in ENGINES:
         fail(f"--engine: unknown engine '{engine}' (choose from {', '.join(ENGINES)})")
-    check_port_free(host, port)
+    for root in results_root or []:
+        if not root.is_dir():
+            fail(f"--results-root: '{root}' is not a directory")
+    if not 1 <= port <= 65535:
+        fail(f"--port: {port} is not a port number (1..65535)")
     loaded = load_or_exit(scenario) if scenario is not None else None
     if results is not None:
         from ..report import ReportError, load_results
@@ -54,12 +61,13 @@ def dashboard(
             load_results(results)
         except ReportError as exc:
             fail(str(exc).replace("RESULTS_DIR", "--results", 1))
+    check_port_free(host, port)  # after the arguments: a busy port never hides their problems
     try:
         from dashboards.app import create_app
     except ImportError as exc:
         fail(f"dashboard: needs Dash ({exc.name} is not installed): pip install 'diplosim[dashboard]'")
     try:
-        dash_app = create_app(loaded, results, runs=runs, seed=seed, engine=engine)
+        dash_app = create_app(loaded, results, runs=runs, seed=seed, engine=engine, results_roots=results_root or ())
     except ValueError as exc:
         fail(str(exc))
     typer.echo(f"dashboard: http://{host}:{port}/ (Ctrl-C to stop)", err=True)
