@@ -15,10 +15,14 @@ import numpy as np
 
 from .lang.context import Words
 from .lang.dates import NEVER, to_day
+from .lang.estimable import WEEK as _WEEK
 from .rules import DEFAULT_RULE, get_rule
 from .scenario.params import ParameterTable, deciders
 from .scenario.schema import Scenario
 from .scenario.semantics import fixed_dates
+
+
+WEEK_DAYS = int(_WEEK)  # the model's chances are weekly; a step is calendar.step_days days
 
 
 @dataclass(frozen=True)
@@ -117,20 +121,62 @@ class Compiled:
                     self.block_keys.append((m.id, pre.holder, f"precondition:{pre.id}"))
         self.block_index = {key: i for i, key in enumerate(self.block_keys)}
         # ---- the draw layout: named columns of the per-step uniform matrix, in a fixed order
-        slots = [f"enter:{a.id}" for a in sc.actors if a.enters is not None and a.enters.hazard is not None]
-        slots += [f"shock:{s.id}" for s in cal.shocks]
-        slots += [s for o in cal.occasions for s in o.slots()]
-        slots += [f"breakdown:{m.id}" for m in self.milestones if m.breakdown is not None]
-        slots += [f"mediate:{m.mediator}" for m in self.mediations]
-        slots += [f"act:{m.id}" for m in self.milestones if not m.proposable]
-        slots += [f"propose:{m.id}:{a}" for m in self.milestones if m.proposable for a in m.consenters()]
-        slots += [f"accept:{m.id}:{a}" for m in self.milestones if m.proposable for a in m.consenters()]
-        slots += [f"waive:{pre.id}" for pre in self.preconditions if pre.kind == "soft"]
+        # Each slot's time unit (see ``step_powers``): HAZARD slots draw a weekly chance asked every step, OFFER
+        # slots a chance asked of an offer on the table (a week's worth while it lies there), ONCE slots a
+        # choice or a one-off chance (a mediator's pick, an election's vote) that no step length changes.
+        HAZARD, OFFER, ONCE = "hazard", "offer", "once"
+        units = [(f"enter:{a.id}", HAZARD) for a in sc.actors if a.enters is not None and a.enters.hazard is not None]
+        units += [(f"shock:{s.id}", HAZARD) for s in cal.shocks]
+        units += [(s, HAZARD) for o in cal.occasions for s in o.slots()]
+        units += [(f"breakdown:{m.id}", HAZARD) for m in self.milestones if m.breakdown is not None]
+        units += [(f"mediate:{m.mediator}", ONCE) for m in self.mediations]
+        units += [(f"act:{m.id}", HAZARD) for m in self.milestones if not m.proposable]
+        units += [(f"propose:{m.id}:{a}", HAZARD) for m in self.milestones if m.proposable for a in m.consenters()]
+        units += [(f"accept:{m.id}:{a}", OFFER) for m in self.milestones if m.proposable for a in m.consenters()]
+        units += [(f"waive:{pre.id}", OFFER) for pre in self.preconditions if pre.kind == "soft"]
         for e in self.elections:
-            slots += e.slots()
-        self.slots = slots
-        self.slot = {name: i for i, name in enumerate(slots)}
+            units += [(s, ONCE) for s in e.slots()]
+        self.slots = [name for name, _ in units]
+        self.slot = {name: i for i, name in enumerate(self.slots)}
+        self.slot_units = [unit for _, unit in units]
         self.rule_classes  # noqa: B018 - resolve now, while this process's registry has any --plugin rules
+
+    # ------------------------------------------------------------------ time units
+    @cached_property
+    def step_powers(self) -> np.ndarray | None:
+        """Per slot, the power ``a`` that turns a week's chance ``p`` into this step's, ``1 - (1 - p) ** a``
+        (None when every power is 1: weekly steps, or nothing to convert).
+
+        The model's chances are weekly (``lang.estimable``); a step of ``s`` days asks a weekly chance
+        ``s / 7`` weeks' worth, so a hazard means the same at any step length. An offer lies on the table
+        for a week (or for its step, when steps are longer: see ``offer_days``), so its chance is asked
+        ``min(s, 7) / 7`` weeks' worth per step. The power is applied to the uniform instead of to ``p``
+        (``draws.per_step``): ``u' < p`` exactly when ``u < 1 - (1 - p) ** a``, so every rule, built-in or
+        plug-in, keeps comparing its own weekly probability with a uniform."""
+        s = self.step_days / WEEK_DAYS
+        power = {"hazard": s, "offer": min(s, 1.0), "once": 1.0}
+        out = np.array([power[u] for u in self.slot_units], dtype=np.float64)
+        return None if (out == 1.0).all() else out
+
+    @property
+    def offer_days(self) -> int:
+        """How long an offer stays on the table: a week, or one step when steps are a week or longer."""
+        return max(WEEK_DAYS, self.step_days)
+
+    def pressure_step(self, decay: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(decay, gain) of a pressure stock over one step, from its weekly decay ``d``; None at weekly steps.
+
+        Per step the stock decays by ``d ** (s / 7)`` and a push adds ``gain = (1 - d ** (s/7)) / (1 - d)``
+        times its weekly amount (``s / 7`` when ``d = 1``): a push repeated every step of a week then adds the
+        same pressure by the week's end as one weekly push, and a steady push settles at the same level,
+        whatever the step length."""
+        if self.step_days == WEEK_DAYS:
+            return None
+        a = self.step_days / WEEK_DAYS
+        per_step = decay ** a
+        with np.errstate(divide="ignore", invalid="ignore"):
+            gain = np.where(decay == 1.0, a, (1.0 - per_step) / (1.0 - decay))
+        return per_step, gain
 
     # ------------------------------------------------------------------ dates
     @property

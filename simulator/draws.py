@@ -112,26 +112,47 @@ def uniforms(keys: np.ndarray, draw_keys) -> np.ndarray:
     return u
 
 
+def per_step(u: np.ndarray, power) -> np.ndarray:
+    """Uniforms for chances asked ``power`` weeks' worth per step: ``u' = 1 - (1 - u) ** (1 / power)``.
+
+    ``u' < p`` exactly when ``u < 1 - (1 - p) ** power``, so a rule that compares its weekly chance ``p`` with
+    ``u'`` says yes with this step's chance (``Compiled.step_powers``); still uniform-ordered, in [0, 1).
+    ``power`` is a number or one per column of ``u``. Kept below 1 (a draw near 1 would round up to it), so a
+    chance of 1 still always says yes."""
+    return np.minimum(-np.expm1(np.log1p(-u) / power), _BELOW_ONE)
+
+
+_BELOW_ONE = np.nextafter(1.0, 0.0)
+
+
 class StepUniforms:
     """The uniforms of weekly step k for the runs of a chunk, drawn a column (slot) at a time when first read.
 
     Reads like the (runs x slots) matrix: ``U[:, slot]`` is slot's column; the kernel and the calendar read
     nothing else."""
 
-    __slots__ = ("keys", "draw_keys", "cols", "source")
+    __slots__ = ("keys", "draw_keys", "cols", "source", "powers")
 
-    def __init__(self, keys: np.ndarray, draw_keys: np.ndarray, source: np.ndarray | None = None):
+    def __init__(self, keys: np.ndarray, draw_keys: np.ndarray, source: np.ndarray | None = None,
+                 powers: np.ndarray | None = None):
         """``source`` (optional): row i reads the draws of run ``keys[source[i]]`` (copies of runs, e.g. with one
-        parameter changed, read their run's draws): each run's column is drawn once, then gathered."""
-        self.keys, self.draw_keys, self.cols, self.source = keys, draw_keys, {}, source
+        parameter changed, read their run's draws): each run's column is drawn once, then gathered.
+        ``powers`` (optional, one per slot): each column passed through ``per_step`` (steps other than a week)."""
+        self.keys, self.draw_keys, self.cols, self.source, self.powers = keys, draw_keys, {}, source, powers
+
+    def _draw(self, keys, j):
+        u = uniforms(keys, self.draw_keys[j])
+        if self.powers is not None and self.powers[j] != 1.0:
+            u = per_step(u, self.powers[j])
+        return u
 
     def __getitem__(self, where):
         rows, j = where
         col = self.cols.get(j)
         if col is None:
             if isinstance(rows, np.ndarray) and rows.dtype.kind == "i":  # a few runs: draw theirs alone
-                return uniforms(self.keys[rows if self.source is None else self.source[rows]], self.draw_keys[j])
-            col = uniforms(self.keys, self.draw_keys[j])
+                return self._draw(self.keys[rows if self.source is None else self.source[rows]], j)
+            col = self._draw(self.keys, j)
             col = self.cols[j] = col if self.source is None else col.take(self.source)
         return col if isinstance(rows, slice) and rows == slice(None) else col[rows]
 
@@ -183,4 +204,7 @@ class RunDraws:
     def for_run(cls, compiled, root_seed: int, replication: int, point: int = 0) -> RunDraws:
         layout = Layout.of(compiled)
         key = run_keys(root_seed, [point], [replication])
-        return cls(uniforms(key, layout.param), uniforms(key, layout.step))
+        step_u = uniforms(key, layout.step)
+        if compiled.step_powers is not None:
+            step_u = per_step(step_u, compiled.step_powers)
+        return cls(uniforms(key, layout.param), step_u)

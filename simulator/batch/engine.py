@@ -120,7 +120,8 @@ class BatchEngine(Decider):
         self.kept_rows = np.flatnonzero(self.keep)  # logging looks at these rows only
         self.keeps_logs = bool(len(self.kept_rows))
         self.events: list[tuple] = []
-        return self.run_values(V, lambda k: StepUniforms(K, self.layout.step[k], source), points, reps)
+        powers = c.step_powers
+        return self.run_values(V, lambda k: StepUniforms(K, self.layout.step[k], source, powers), points, reps)
 
     def run_values(self, V: np.ndarray, step_uniforms, points: np.ndarray, reps: np.ndarray) -> RunState:
         """Step runs with given parameter values ``V`` (runs x parameters); ``step_uniforms(k)`` gives step

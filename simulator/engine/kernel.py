@@ -185,6 +185,7 @@ class Kernel:
                 st.table[:, j] |= hit
                 np.copyto(st.table_by[:, j], code, where=hit)
                 st.table_day[hit, j] = day
+                self._offer(st, k, j, hit)
 
     def proposer_name(self, code: int) -> str:
         c = self.c
@@ -199,10 +200,11 @@ class Kernel:
         """Advance every run of ``st`` by week k; ``U`` is (runs x slots), this week's uniforms."""
         c = self.c
         self.st, self.k = st, k
-        st.table[:] = False
-        st.table_by[:] = -1
-        st.table_day[:] = NEVER
-        st.P *= st.V[:, self.ix["dynamics.pressure_decay"]][:, None]
+        self._clear_table(st, k)
+        decay = st.V[:, self.ix["dynamics.pressure_decay"]]
+        per_step = c.pressure_step(decay)
+        self.gain = None if per_step is None else per_step[1]
+        st.P *= (decay if per_step is None else per_step[0])[:, None]
         self._presence(st, U, k)
         for item in self.cal_items:
             item.advance(self, st, k, U)
@@ -221,6 +223,25 @@ class Kernel:
         self._effects(st, k)
         for q, acc in zip(c.questions, st.answers):
             q.update(st, k, acc)
+
+    def _clear_table(self, st, k):
+        """Offers lie on the table for ``Compiled.offer_days`` from the first day of the step they were made in:
+        one step at weekly (or longer) steps, a week at shorter ones; an offer no longer possible is withdrawn."""
+        if self.c.offer_days == self.c.step_days:
+            st.table[:] = False
+            st.table_by[:] = -1
+            st.table_day[:] = NEVER
+            return
+        gone = st.table & ((st.table_until <= self.c.days[k]) | ~self.available(st, k))
+        st.table[gone] = False
+        st.table_by[gone] = -1
+        st.table_day[gone] = NEVER
+        st.table_until[gone] = NEVER
+
+    def _offer(self, st, k, j, mask) -> None:
+        """Offers of milestone j put on (or kept on) the table this step, for the runs in ``mask``."""
+        if self.c.offer_days != self.c.step_days:
+            masked.put(st.table_until[:, j], self.c.days[k] + self.c.offer_days, mask)
 
     def _presence(self, st, U, k):
         c = self.c
@@ -304,12 +325,13 @@ class Kernel:
                 if not mask.any():
                     continue
                 for a, share in self.d.pressure(i, int(j), urgency, st, k).items():
-                    masked.add(st.P[:, a], share, mask)
+                    masked.add(st.P[:, a], share if self.gain is None else share * self.gain, mask)
                 self.log("pushed", mask, milestone=c.milestones[j].id, actor=med.mediator)
                 if c.milestones[j].proposable:
                     free = mask & ~st.table[:, j]
                     st.table[:, j] |= free
                     masked.put(st.table_by[:, j], c.ai[med.mediator], free)
+                    self._offer(st, k, j, mask)  # a mediator's push keeps its offer on the table
 
     def _unilateral(self, st, U, k, avail):
         c = self.c
@@ -347,6 +369,7 @@ class Kernel:
                 yes &= ok
                 st.table[:, j] |= yes
                 np.copyto(st.table_by[:, j], a, where=yes)
+                self._offer(st, k, j, yes)
 
     def _frozen(self, st, k, j, frozen):
         if j not in self.freezable or not frozen.any():
@@ -415,8 +438,11 @@ class Kernel:
             return
         c, m = self.c, self.c.milestones[j]
         rows = yes.nonzero()[0]  # usually few: the work below touches these runs only
-        exact = st.table_day[rows, j]
-        day = np.where(exact < NEVER, exact, c.days[k])
+        exact = st.table_day[rows, j]  # the day an offer was dated for; an offer from an earlier step: this step's
+        day = np.where(exact < NEVER, np.maximum(exact, c.days[k]), c.days[k])
+        if m.proposable:
+            st.table[rows, j] = False  # the offer is taken
+            st.table_day[rows, j] = NEVER
         first = st.first_day[:, j]  # columns are contiguous views (column-major state)
         first[rows] = np.minimum(first[rows], day)
         st.last_day[rows, j] = day

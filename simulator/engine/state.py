@@ -47,3 +47,4 @@ class RunState:
         self.table = np.zeros((n, M), bool, order="F")
         self.table_by = np.full((n, M), -1, np.int64, order="F")
         self.table_day = np.full((n, M), NEVER, np.int64, order="F")
+        self.table_until = np.full((n, M), NEVER, np.int64, order="F")  # offers last a week at steps under a week

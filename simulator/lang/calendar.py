@@ -222,6 +222,7 @@ class Shock(Sourced):
             return
         day = waited_for_day(c, st, k, self.when, c.window(self.between)[0])
         np.minimum(st.fired_day[:, f], day, out=st.fired_day[:, f], where=hit)
+        until = k + (c.step_days - 1 + 7 * self.weeks) // c.step_days  # the rest of this step, then `weeks` weeks
         for j in c.freeze_cols[self.id]:
             later = hit & (k + self.weeks >= st.frozen_until[:, j])
             np.copyto(st.frozen_until[:, j], k + self.weeks, where=later)

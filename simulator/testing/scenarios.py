@@ -67,12 +67,15 @@ def conditions(draw, milestones: list[str], events: list[str], elections: dict, 
 def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tracks: int = 2,
                    max_levels: int = 3, max_ladders: int = 2, max_preconditions: int = 3,
                    min_weeks: int = 4, max_weeks: int = 60, election: bool | None = None,
-                   shocks: bool = True, scheduled: bool = True, rules: tuple[str, ...] = ("threshold",)) -> dict:
-    """A version-2 scenario document that uses every construct of the language, sized by the bounds."""
+                   shocks: bool = True, scheduled: bool = True, rules: tuple[str, ...] = ("threshold",),
+                   step_days: tuple[int, ...] = (7, 1, 14)) -> dict:
+    """A version-2 scenario document that uses every construct of the language, sized by the bounds; its step
+    is drawn from ``step_days`` (weekly first, so shrinking ends at weekly steps)."""
     n_parties = draw(st.integers(2, max(2, max_parties)))
     parties = [f"p{i}" for i in range(n_parties)]
     mediators = [f"m{i}" for i in range(draw(st.integers(0, max_mediators)))]
-    weeks = draw(st.integers(min_weeks, max_weeks))
+    step = draw(st.sampled_from(step_days))
+    weeks = draw(st.integers(min_weeks, max_weeks if step >= 7 else max(min_weeks, max_weeks // 4)))  # steps, not weeks, cost
     end = START + dt.timedelta(weeks=weeks)
     has_election = draw(st.booleans()) if election is None else election
     has_host = draw(st.booleans())
@@ -240,7 +243,8 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             entry["deadline"] = draw(st.sampled_from(deadline_options))
         mediation.append(entry)
 
-    calendar = {"start": START, "end": end, "events": cal_events, "shocks": cal_shocks, "occasions": cal_occasions}
+    calendar = {"start": START, "end": end, "events": cal_events, "shocks": cal_shocks, "occasions": cal_occasions,
+                "step_days": step}
     cal_elections = []
     for e, (inc, chal) in elections.items():
         round1 = START + dt.timedelta(days=draw(st.integers(0, weeks * 7 - 1)))

@@ -1,0 +1,156 @@
+"""Time units at any step length (issue 21, fault 1): a weekly chance, a chance within D days, a median delay,
+a shock's freeze in weeks and a mediator's pressure mean the same at ``calendar.step_days`` 1, 7 and 14.
+
+Before the fix a weekly chance was asked once per step, so at daily steps a median delay of 120 days came
+after about 16 days. Each test here states a closed form and checks both engines against it.
+"""
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+
+from simulator import layout as L
+from simulator.compiled import Compiled
+from simulator.draws import per_step
+from simulator.lang.estimable import hazard_from_median
+from simulator.runner import run_replications
+from simulator.scenario.schema import Scenario
+from simulator.scenario.semantics import check
+
+A = "Constructed for a test."
+START = dt.date(2024, 1, 1)
+RUNS = 4000
+
+
+def fixed(v):
+    return {"value": v, "assumption": A}
+
+
+def hazard_party(pid, hazard, acceptance=1.0):
+    return {"id": pid, "name": pid.upper(), "role": "party", "rule": "hazard",
+            "params": {"hazard": hazard, "acceptance": fixed(acceptance),
+                       "pressure_odds": fixed(1.0), "stakes_odds": fixed(1.0), "election_odds": fixed(1.0),
+                       "election_weeks": fixed(0.0)}}
+
+
+def doc(step_days, milestones, actors, days=364, **parts):
+    d = {
+        "schema_version": 2,
+        "metadata": {"title": "T", "description": "T", "as_of": START},
+        "sources": [{"id": "s", "title": "t", "publisher": "p", "date": START}],
+        "actors": actors if len(actors) > 1 else actors + [hazard_party("other", fixed(0.0))],
+        "milestones": milestones,
+        "calendar": {"start": START, "end": START + dt.timedelta(days=days), "step_days": step_days},
+        "dynamics": {"pressure_decay": fixed(0.5), "sharpness": fixed(8.0)},
+        "questions": [{"id": "when", "text": "When?", "date_of": milestones[0]["id"]}],
+    }
+    for key, value in parts.items():
+        if key == "calendar":
+            d["calendar"].update(value)
+        else:
+            d[key] = value
+    return d
+
+
+def days_until(d, runs=RUNS, engine="batch", column=None):
+    sc = Scenario.model_validate(d)
+    assert check(sc, None, check_sources=False) == []
+    c = Compiled(sc)
+    table, _ = run_replications(c, 7, list(range(runs)), engine=engine)
+    dates = table.column(column or L.first(d["milestones"][0]["id"])).to_pylist()
+    never = 10 ** 9
+    return np.array([never if x is None else (x - START).days for x in dates])
+
+
+def act(mid="step", actor="a", **kw):
+    return {"id": mid, "kind": "unilateral", "name": "Step", "actor": actor, "stakes": fixed(0.0),
+            "assumption": A, **kw}
+
+
+def mc_bound(p, n=RUNS):
+    """Five standard errors of a share p in n runs (a false alarm about once in 3.5 million)."""
+    return 5 * math.sqrt(max(p * (1 - p), 1e-4) / n)
+
+
+@pytest.mark.parametrize("step_days", [1, 7, 14])
+def test_a_median_delay_is_the_median_at_any_step_length(step_days):
+    d = doc(step_days, [act()], [hazard_party("a", {"median_delay_days": 120, "assumption": A})])
+    t = days_until(d)
+    # a step taken in a step is dated on its first day: the share by day 120 is at least the chance within
+    # 120 days and at most the chance within 120 + step_days - 1 days
+    share = (t <= 120).mean()
+    h = hazard_from_median(120)
+    lo, hi = 0.5, 1 - (1 - h) ** ((120 + step_days) / 7)
+    assert lo - mc_bound(0.5) <= share <= hi + mc_bound(0.5), (step_days, share)
+
+
+@pytest.mark.parametrize("step_days", [1, 7, 14])
+@pytest.mark.parametrize("p, days", [(0.3, 30), (0.6, 91), (0.9, 182)])
+def test_a_chance_within_d_days_happens_by_day_d_in_p_of_runs(step_days, p, days):
+    d = doc(step_days, [act()], [hazard_party("a", {"chance_within": {"p": p, "days": days}, "assumption": A})])
+    t = days_until(d, runs=2000)
+    # a step taken in a step is dated on its first day, so "before day D" counts ceil(D / step) whole steps
+    share_by_end_of_window = (t < days).mean()
+    exact = 1 - (1 - p) ** (math.ceil(days / step_days) * step_days / days)
+    assert abs(share_by_end_of_window - exact) <= mc_bound(exact, 2000), (step_days, share_by_end_of_window, exact)
+
+
+def test_daily_steps_agree_with_the_mesa_model():
+    d = doc(1, [act()], [hazard_party("a", {"median_delay_days": 20, "assumption": A})], days=60)
+    assert (days_until(d, runs=40, engine="mesa") == days_until(d, runs=40, engine="batch")).all()
+
+
+@pytest.mark.parametrize("step_days", [1, 7])
+def test_a_meeting_proposed_and_accepted_keeps_its_weekly_pace(step_days):
+    """A meeting a proposes with weekly chance h and b accepts with weekly chance q while it lies on the table.
+
+    An offer lies on the table for a week; at weekly steps the meeting's weekly chance is h q. At daily steps the
+    offer is made with daily chance 1 - (1-h)^(1/7) and is accepted within its week with chance q; the pace
+    differs from the weekly one only by the week an offer waits for an answer (relative error below h)."""
+    h, q = 0.1, 0.5
+    meeting = {"id": "talks", "kind": "meeting", "name": "Talks", "attendees": ["a", "b"], "stakes": fixed(0.0),
+               "assumption": A}
+    actors = [hazard_party("a", fixed(h), acceptance=1.0), hazard_party("b", fixed(0.0), acceptance=q)]
+    t = days_until(doc(step_days, [meeting], actors, days=7 * 60))
+    weekly = 1 - (1 - h * q) ** 26  # within 26 weeks
+    share = (t < 182).mean()
+    assert abs(share - weekly) <= 0.05 + mc_bound(weekly), (step_days, share, weekly)
+
+
+@pytest.mark.parametrize("step_days", [1, 7])
+def test_a_shock_freezes_for_its_weeks_in_days(step_days):
+    """A certain shock on day 0 freezes a certain step for the rest of its step and 2 weeks: with weekly steps
+    the step is taken on day 21; with daily steps on day 14 (the freeze covers days 0 to 14)."""
+    d = doc(step_days, [act()], [hazard_party("a", fixed(1.0))], days=70,
+            calendar={"shocks": [{"id": "strike", "name": "Strike", "hazard": fixed(1.0), "freezes": ["step"],
+                                  "weeks": 2, "assumption": A}]})
+    t = days_until(d, runs=20)
+    assert set(t.tolist()) == {21 if step_days == 7 else 15}
+
+
+@pytest.mark.parametrize("decay", [0.5, 0.9, 1.0])
+def test_a_weeks_worth_of_daily_pushes_adds_one_weekly_push(decay):
+    """Pressure decays by d a week and a weekly push adds x: at daily steps the stock decays by d^(1/7) a day and
+    a daily push adds x (1 - d^(1/7)) / (1 - d), so seven daily pushes add x by the week's end."""
+    sc = Scenario.model_validate(doc(1, [act()], [hazard_party("a", fixed(0.0))]))
+    per_step, gain = Compiled(sc).pressure_step(np.array([decay]))
+    stock = 0.0
+    for _ in range(7):
+        stock = stock * per_step[0] + gain[0]
+    assert stock == pytest.approx(1.0, rel=1e-12)
+    assert per_step[0] ** 7 == pytest.approx(decay, rel=1e-12)
+
+
+def test_per_step_uniforms_give_the_step_chance_exactly():
+    u = np.random.default_rng(1).random(200_000)
+    for power in (1 / 7, 2.0):
+        for p in (0.05, 0.5, 0.95):
+            assert ((per_step(u, power) < p) == (u < 1 - (1 - p) ** power)).mean() > 0.9999
+    assert per_step(np.array([0.0]), 1 / 7)[0] == 0.0 and (per_step(u, 1 / 7) < 1).all()
+
+
+def test_weekly_steps_draw_unchanged_uniforms():
+    sc = Scenario.model_validate(doc(7, [act()], [hazard_party("a", fixed(0.5))]))
+    assert Compiled(sc).step_powers is None
