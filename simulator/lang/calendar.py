@@ -224,8 +224,8 @@ class Shock(Sourced):
         np.minimum(st.fired_day[:, f], day, out=st.fired_day[:, f], where=hit)
         until = k + (c.step_days - 1 + 7 * self.weeks) // c.step_days  # the rest of this step, then `weeks` weeks
         for j in c.freeze_cols[self.id]:
-            later = hit & (k + self.weeks >= st.frozen_until[:, j])
-            np.copyto(st.frozen_until[:, j], k + self.weeks, where=later)
+            later = hit & (until >= st.frozen_until[:, j])
+            np.copyto(st.frozen_until[:, j], until, where=later)
             np.copyto(st.frozen_by[:, j], c.shock_index[self.id], where=later)
         kr.apply(st, hit, self.effects)
         kr.log("shock", hit, detail=self.id, day=day)
