@@ -22,7 +22,7 @@ from simulator.testing.scenarios import scenarios, seeds
 
 from .conftest import CORPUS, ROOT
 
-EXACT = ("calendar_shift", "renaming", "monotonicity")  # cheap and exact: every corpus scenario
+EXACT = ("calendar_shift", "renaming", "monotonicity", "history")  # cheap and exact: every corpus scenario
 FULL = [ROOT / "scenarios" / f"{name}.yaml" for name in ("iran_vienna_2021", "us_taliban_doha_2020")]
 DOHA = ROOT / "scenarios" / "us_taliban_doha_2020.yaml"
 
@@ -201,6 +201,22 @@ def test_monotonicity_catches_a_window_that_loses_a_yes(monkeypatch):
     r = _only(P.check_model(DOHA, runs=200, seed=1, only=["monotonicity"]))
     assert r.passed is False
     assert "said yes by" in r.sentence
+
+
+def test_history_catches_history_events_dated_at_the_calendar_start(monkeypatch):
+    """Plant: the history's events are recorded as happening when the calendar starts, not on their dates."""
+    right = Kernel.start
+
+    def start(self, st):
+        right(self, st)
+        h = self.c.scenario.history
+        for item in (h.events if h is not None else ()):
+            st.fired_day[:, self.c.fi[item.event]] = self.c.min_day
+
+    monkeypatch.setattr(Kernel, "start", start)
+    r = _only(P.check_model(ROOT / "scenarios" / "serbia_kosovo_eu_2023.yaml", runs=100, seed=1, only=["history"]))
+    assert r.passed is False
+    assert any(f.startswith("'fired.") for f in r.failures)
 
 
 # ----------------------------------------------------------------------------- the command and the plug-in

@@ -726,6 +726,64 @@ class StepInvariance(Property):
                            numbers)
 
 
+# ---- history
+
+@register
+class History(Property):
+    """A history moved into the calendar (same dates) gives the same answers for everything after ``as_of``.
+
+    Why: a scenario starts in the middle of a process, and what happened before is written as history; the
+    model must read it as if it had happened in the calendar. The history's own events become dated events of
+    a calendar that starts whole steps earlier, before the earliest history date, and nothing else can happen
+    before the old start (``transforms.history_into_calendar``). Each step of the old calendar keeps its
+    draws (the earlier steps get keys of their own), so the comparison is exact, run by run, on every column
+    except the entry dates the transformation adds. Not applicable when a milestone of the history can break
+    down by chance (it could break before the old start) or when there is no history.
+    """
+
+    name = "history"
+    title = "History moved into the calendar"
+
+    def check(self, scenario, runs: int = 1000, seed: int = 0) -> PropertyResult:
+        from ..draws import Layout, step_keys
+
+        sc = as_scenario(scenario)
+        h = sc.history
+        if h is None or not (h.milestones or h.events):
+            return self.result(None, "The scenario has no history to move.", {})
+        c = compile_(sc)
+        fragile = [x.milestone for x in h.milestones if c.milestone[x.milestone].breakdown is not None
+                   and c.milestone[x.milestone].breakdown.hazard is not None]
+        if fragile:
+            return self.result(None, f"'{c.words.name(fragile[0])}' (in the history) can break down by chance, so it "
+                               "could break before the calendar starts if the calendar started earlier: not "
+                               "comparable.", {})
+        moved, k, entries = T.history_into_calendar(sc)
+        c2 = compile_(moved)
+        lay = Layout.of(c)
+        if c2.slots != c.slots or c2.table.names != c.table.names or c2.n_steps != c.n_steps + k:
+            return self.result(False, "Moving the history into the calendar changed the draw layout.", {})
+        lent = Layout(c.table.names, c.slots, 0)
+        lent.param = lay.param
+        lent.step = np.concatenate([step_keys(c.slots, c.n_steps + k)[c.n_steps:], lay.step])  # keys unused by c
+        c2.__dict__["_draw_layout"] = lent  # draws.Layout.of keeps a compiled scenario's layout under this key
+        base, other = simulate(c, seed, runs), simulate(c2, seed, runs)
+        from ..layout import entered
+
+        skip = {entered(a) for a in entries}
+        names = [n for n in base.column_names if n not in skip]
+        failures = [f"'{col}' differs in {n} of {runs} runs"
+                    for col, n in compare_tables(base.select(names), other.select(names))]
+        numbers = {"steps_earlier": k, "events_moved": len(sc.history_only_events), "runs": runs,
+                   "columns": len(names)}
+        if failures:
+            return self.result(False, "Moving the history into the calendar changed the answers: "
+                               + "; ".join(failures[:3]) + ("; ..." if len(failures) > 3 else ""), numbers, failures)
+        return self.result(True, f"With the calendar started {_plural(k, 'step')} earlier and "
+                           f"{_plural(len(sc.history_only_events), 'history event')} in it, every answer was the same "
+                           f"in all {runs} runs.", numbers)
+
+
 # ----------------------------------------------------------------------------- the battery
 
 CHEAP = tuple(name for name, cls in CHECKS.items() if cls.cheap)

@@ -157,6 +157,60 @@ def with_questions(sc: Scenario, extra: list[dict]) -> Scenario:
     return validated(data)
 
 
+def pin_named_start(sc: Scenario) -> Scenario:
+    """The date name ``start`` replaced by the calendar's start date everywhere (windows, deadlines, questions)."""
+    start = sc.calendar.start
+    return validated(transform(sc, on_ref=lambda kind, s: start if kind == "date" and s == "start" else s))
+
+
+def history_into_calendar(sc: Scenario) -> tuple[Scenario, int, set[str]]:
+    """The scenario with its history's own events moved into the calendar as dated events (same dates) and the
+    calendar started ``k`` whole steps earlier, on or before the earliest history date, with nothing able to
+    happen before the old start: every actor enters on it (an actor entering earlier enters on it too),
+    windows, deadlines and questions named ``start`` keep the old start's date, yes/no questions start then,
+    and triggered effects, exits and breakdown conditions wait for it. History milestones stay in the history
+    (the language has no way to make a milestone happen on a date). Returns (scenario, k, the actors whose
+    entry was added or moved: their ``entered`` columns differ by construction)."""
+    import math
+
+    S, s = sc.calendar.start, sc.calendar.step_days
+    h = sc.history
+    dates = [x.date for x in h.milestones] + [x.date for x in h.events]
+    k = max(1, math.ceil((S - min(dates)).days / s)) if dates else 1
+    pinned = pin_named_start(sc)
+    data = pinned.model_dump(mode="python", by_alias=True)
+    after = {"after": S}
+    gate = lambda cond: after if cond is None else {"all": [after, cond]}  # noqa: E731
+    moved_actors = set()
+    for a in data["actors"]:
+        enters = a.get("enters")
+        if enters is None or (enters.get("date") is not None and enters["date"] < S):
+            a["enters"] = {"date": S, "assumption": "Enters when the calendar used to start (model check)."}
+            moved_actors.add(a["id"])
+        elif enters.get("when") is not None:
+            enters["when"] = gate(enters["when"])
+        if a.get("leaves") is not None and a["leaves"].get("when") is not None:
+            a["leaves"]["when"] = gate(a["leaves"]["when"])
+    for eff in data.get("effects", []):
+        eff["when"] = gate(eff["when"])
+    for m in data.get("milestones", []):
+        if m.get("breakdown") is not None and m["breakdown"].get("when") is not None:
+            m["breakdown"]["when"] = gate(m["breakdown"]["when"])
+    for q in data["questions"]:
+        if "when" in q and q.get("from") is None:
+            q["from"] = S
+    own = {x.event for x in sc.history_only_events}
+    cal = data["calendar"]
+    for x in data["history"]["events"]:
+        if x["event"] in own:
+            ev = {"id": x["event"], "name": x.get("name") or x["event"], "date": x["date"]}
+            ev.update({key: x[key] for key in ("evidence", "assumption") if x.get(key) is not None})
+            cal["events"] = list(cal.get("events", [])) + [ev]
+    data["history"]["events"] = [x for x in data["history"]["events"] if x["event"] not in own]
+    cal["start"] = S - dt.timedelta(days=k * s)
+    return validated(data), k, moved_actors
+
+
 def _declared_ids(sc: Scenario) -> list[str]:
     """Every id string the scenario declares or references (one namespace: a string is renamed the same way
     wherever it appears, so ids shared between namespaces stay shared)."""
@@ -221,6 +275,6 @@ def rename_ids(sc: Scenario, prefix: str = "r") -> tuple[Scenario, dict[str, str
     return validated(transform(sc, on_ref=_renamer(mapping), on_model=params)), mapping
 
 
-__all__ = ["extend_end", "fix_named_end", "rename_ids", "shift_dates", "transform", "with_questions",
+__all__ = ["extend_end", "fix_named_end", "history_into_calendar", "pin_named_start", "rename_ids", "shift_dates", "transform", "with_questions",
            "with_step_days"]
 
