@@ -79,7 +79,7 @@ def test_explain_names_the_blocking_precondition(blocked, tmp_path):
     assert level["held_share"] == 0.0
     assert level["blocked_by"] == [{"actor": "a", "reason": "precondition:needs_never",
                                     "text": "A held to its condition: Never happens has happened", "runs_share": 1.0,
-                                    "weeks_blocked_mean": 1.0, "when_10_50_90": ["2024-01-01"] * 3}]
+                                    "steps_blocked_mean": 1.0, "when_10_50_90": ["2024-01-01"] * 3}]
 
 
 def test_explain_coin_flip_declines_match_the_runs(coin, tmp_path):

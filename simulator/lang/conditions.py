@@ -50,6 +50,12 @@ class Condition(Strict):
         starting stage, or a date that is no milestone: readers keep the ids they know. Every kind answers
         (abstract here), so a new kind cannot silently name none."""
 
+    def mentions(self, c, wanted: bool = True):
+        """(milestone, wanted) for every milestone the condition names: wanted when its happening helps the
+        condition hold, unwanted when it stands under ``not:`` (or is a date the condition must come before)."""
+        for child in self.children():
+            yield from child.mentions(c, wanted)
+
     def label(self, w: Words) -> str:
         raise NotImplementedError
 
@@ -109,6 +115,9 @@ class Held(Condition):
     def milestones(self):
         return [self.held]
 
+    def mentions(self, c, wanted=True):
+        yield self.held, wanted
+
     def label(self, w):
         return f"{w.name(self.held)} has happened"
 
@@ -142,6 +151,9 @@ class Count(Condition):
 
     def milestones(self):
         return [self.count.of]
+
+    def mentions(self, c, wanted=True):
+        yield self.count.of, wanted
 
     def label(self, w):
         return f"{w.name(self.count.of)} has happened at least {self.count.at_least} times"
@@ -184,6 +196,9 @@ class InForce(Condition):
 
     def milestones(self):
         return [self.spec.of]
+
+    def mentions(self, c, wanted=True):
+        yield self.spec.of, wanted
 
     def label(self, w):
         s = self.spec
@@ -236,6 +251,11 @@ class Stage(Condition):
         # stage S of ladder L is the milestone L.S (the starting stage is none: readers keep known ids only)
         return [f"{self.stage.ladder}.{self.stage.at_least}"]
 
+    def mentions(self, c, wanted=True):
+        m = self._milestone(c)
+        if m is not None:
+            yield m, wanted
+
     def label(self, w):
         return f"{w.name(self.stage.ladder)} has reached '{w.name(self.stage.ladder + '.' + self.stage.at_least)}'"
 
@@ -276,6 +296,9 @@ class Within(Condition):
 
     def milestones(self):
         return [self.within.of]  # it must have happened (lately)
+
+    def mentions(self, c, wanted=True):
+        yield self.within.of, wanted
 
     def label(self, w):
         return f"{w.name(self.within.of)} has happened in the last {self.within.days} days"
@@ -412,6 +435,10 @@ class Before(Condition):
     def milestones(self):
         return []  # before X holds while X has not happened
 
+    def mentions(self, c, wanted=True):
+        if self.before in c.mi:  # before X holds while X has not happened
+            yield self.before, not wanted
+
     def label(self, w):
         return f"before {w.date(self.before)}"
 
@@ -435,6 +462,10 @@ class After(Condition):
 
     def milestones(self):
         return [self.after] if isinstance(self.after, str) else []  # on or after X: X has happened
+
+    def mentions(self, c, wanted=True):
+        if self.after in c.mi:
+            yield self.after, wanted
 
     def label(self, w):
         return f"on or after {w.date(self.after)}"
@@ -469,6 +500,11 @@ class Between(Condition):
 
     def label(self, w):
         return f"between {w.date(self.between[0])} and {w.date(self.between[1])}"
+
+    def mentions(self, c, wanted=True):
+        for ref, helps in zip(self.between, (wanted, not wanted)):
+            if ref in c.mi:
+                yield ref, helps
 
     @classmethod
     def example(cls, draw, pool, sub):
@@ -568,6 +604,9 @@ class Not(Condition):
 
     def check(self, ctx, path):
         self.not_.check(ctx, (*path, "not"))
+
+    def mentions(self, c, wanted=True):
+        yield from self.not_.mentions(c, not wanted)
 
     def label(self, w):
         return f"not ({self.not_.label(w)})"

@@ -82,6 +82,19 @@ class QuestionBase(Strict):
         """What the question asks, in the scenario's words (``w``: ``context.Words``)."""
         raise NotImplementedError
 
+    def window(self, c) -> tuple[int, int]:
+        """The first and last day the answer looks at (by default the whole calendar)."""
+        return c.min_day, c.max_day
+
+    def subjects(self, c) -> list[tuple[str, bool]]:
+        """(milestone, wanted) for each milestone the answer depends on; wanted False: the answer is 'yes' only
+        while it has not happened (under ``not:``)."""
+        return []
+
+    def answer_words(self, entry: dict) -> str:
+        """This question's entry of a summary (``summarise``) in words."""
+        raise NotImplementedError
+
     # ---- summaries (``summary.SummaryAccumulator``)
     def tally(self, acc, runs) -> None:
         """Fold a chunk of runs into the summary accumulator ``acc``."""
@@ -172,6 +185,15 @@ class YesNo(QuestionBase):
     def tally(self, acc, runs):
         acc.tally_yes(self, runs)
 
+    def subjects(self, c):
+        return list(dict.fromkeys(self.when.mentions(c)))
+
+    def answer_words(self, entry):
+        if entry["p"] is None:
+            return "no runs"
+        return (f"yes in {100 * entry['p']:.1f}% of {entry['n']} runs "
+                f"(95% interval {100 * entry['low']:.1f}% to {100 * entry['high']:.1f}%)")
+
     def summarise(self, acc):
         return acc.yes_share(self)
 
@@ -230,6 +252,15 @@ class DateOf(QuestionBase):
     def tally(self, acc, runs):
         acc.tally_date_question(self, runs)
 
+    def subjects(self, c):
+        return [(self.date_of, True)] if self.date_of in c.mi else []
+
+    def answer_words(self, entry):
+        if entry["p"] is None:
+            return "no runs"
+        dates = " / ".join(d or "not by the end" for d in (entry["p10"], entry["median"], entry["p90"]))
+        return f"by the end in {100 * entry['p']:.1f}% of {entry['n']} runs; 10% / 50% / 90%: {dates}"
+
     def summarise(self, acc):
         return acc.date_distribution(self)
 
@@ -277,6 +308,18 @@ class CountOf(QuestionBase):
     def tally(self, acc, runs):
         acc.tally_counts(self, runs)
 
+    def window(self, c):
+        return c.min_day, c.max_day if self.by is None else c.static_day(self.by)
+
+    def subjects(self, c):
+        return [(self.count, True)]
+
+    def answer_words(self, entry):
+        if entry["mean"] is None:
+            return "no runs"
+        return (f"mean {entry['mean']:.2f} times over {entry['n']} runs; 10% / 50% / 90%: "
+                f"{entry['p10']} / {entry['median']} / {entry['p90']}")
+
     def summarise(self, acc):
         return acc.count_distribution(self)
 
@@ -299,7 +342,7 @@ class CountOf(QuestionBase):
 
     def update(self, st, k, acc):
         c = st.c
-        hi = c.max_day if self.by is None else c.static_day(self.by)
+        hi = self.window(c)[1]
         if c.days[k] > hi:
             return
         j = c.mi[self.count]
