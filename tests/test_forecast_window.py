@@ -100,3 +100,16 @@ def test_a_milestone_from_the_history_is_no_forecast_of_100_percent(tmp_path):
     assert fc["talks"]["by_end"]["share"] == 0 and fc["talks"]["history"]["times"] == 1
     assert fc["talks"]["distribution"] == {} and fc["deal"]["history"] is None
     assert fc["round"]["by_end"]["share"] == 1 and fc["round"]["quantiles"]["50%"] is None
+
+
+def test_the_calendar_charts_draw_the_calendar_and_name_what_happened_in_the_history(tmp_path):
+    from simulator.charts.calendar import probability_over_calendar, timing_vs_election
+    from simulator.scenario import load
+
+    c = Compiled(load(_history_scenario(tmp_path)).scenario)
+    table, _ = run_replications(c, 1, list(range(10)), engine="auto")
+    for fig in (probability_over_calendar(table, c), timing_vs_election(table, c)):
+        drawn = {t.name.split(" (")[0] for t in fig.data}
+        assert "Deal" in drawn and not drawn & {"Talks", "Round"}
+        title = fig.layout.title.text
+        assert f"Talks already happened on {START - dt.timedelta(days=40)}, before the calendar" in title

@@ -25,6 +25,18 @@ def _hover_name(compiled, m) -> str:
     return compiled.words.name(m.id) + (f" ({track})" if track else "")
 
 
+def history_note(compiled) -> tuple[dict, str]:
+    """The milestones that happened in the scenario's history (``summary.history_records``: these charts describe
+    the calendar, so they are not drawn), and a line naming them for a chart's title ('' when there are none)."""
+    from ..summary import history_records
+
+    history = history_records(compiled)
+    if not history:
+        return history, ""
+    named = "; ".join(f"{compiled.words.name(m)} {rec['text']}" for m, rec in history.items())
+    return history, f"<br><sup>Not drawn: {named}</sup>"
+
+
 def reference_election(compiled):
     """The election the timing chart measures from: the first one to vote (None without elections)."""
     return min(compiled.elections, key=lambda e: e.round1) if compiled.elections else None
@@ -56,6 +68,7 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
     """
     dates = pd.to_datetime(compiled.dates)
     colors = milestone_colors(compiled)
+    history, not_drawn = history_note(compiled)
     fig = go.Figure()
     last = len(variants) - 1
     sizes = []
@@ -65,7 +78,7 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
         sizes.append(n)
         focus = k == last
         suffix = f" ({variant})" if variant else ""
-        for rank, m in enumerate(compiled.milestones):
+        for rank, m in enumerate(m for m in compiled.milestones if m.id not in history):
             name, hover = _legend_name(compiled, m), _hover_name(compiled, m)
             if len(variants) > 1:
                 hover += f", {KIND_WORDS.get(m.kind, m.kind)}"
@@ -104,12 +117,12 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
         legend = "Milestone"
     fig.update_layout(
         title=dict(text=f"How likely is each milestone to have happened by a given date? ({runs_text}, "
-                        f"{confidence:.0%} bands){which}", y=0.97, yanchor="top"),
+                        f"{confidence:.0%} bands){which}{not_drawn}", y=0.97, yanchor="top"),
         xaxis=dict(title="Date", tickformat="%b %Y"),
         yaxis=dict(title="Share of runs, milestone reached by then", tickformat=".0%", range=[0, 1.02],
                    fixedrange=True),
         updatemenus=[window_buttons(compiled)], hovermode="closest",
-        legend=dict(title=legend, groupclick="toggleitem"), height=520, margin=dict(t=120),
+        legend=dict(title=legend, groupclick="toggleitem"), height=520, margin=dict(t=140 if not_drawn else 120),
         template="plotly_white")
     return fig
 
@@ -149,8 +162,9 @@ def timing_vs_election(runs, compiled) -> go.Figure:
     ref = el.round1 if el is not None else compiled.scenario.calendar.start
     ref_ts = pd.Timestamp(ref)
     colors = milestone_colors(compiled)
+    history, not_drawn = history_note(compiled)
     fig = go.Figure()
-    for m in compiled.milestones:
+    for m in (m for m in compiled.milestones if m.id not in history):
         name = _legend_name(compiled, m)
         first = to_dates(df[L.first(m.id)]).dropna()
         weeks = ((first - ref_ts).dt.days / 7.0).to_numpy()
@@ -168,7 +182,7 @@ def timing_vs_election(runs, compiled) -> go.Figure:
     else:
         title = f"When does each milestone first happen? (weeks from {day(ref)})"
         axis = f"Weeks from {day(ref)}"
-    fig.update_layout(title=title, xaxis=dict(title=axis, zeroline=False),
+    fig.update_layout(title=title + not_drawn, xaxis=dict(title=axis, zeroline=False),
                       yaxis=dict(title="Milestone", autorange="reversed"), violinmode="overlay",
                       legend=dict(title="Milestone"), height=max(460, 140 + 45 * len(compiled.milestones)),
                       template="plotly_white")
