@@ -44,7 +44,7 @@ def server(tmp_path_factory, seed_loaded, seed_compiled):
 
     base = tmp_path_factory.mktemp("dashboard")
     grid = write_results(base / "grid", seed_loaded, seed_compiled, GRID, 6, "sweep")
-    app = create_app(SEED_SCENARIO, runs=500, seed=1)
+    app = create_app(SEED_SCENARIO, runs=500, seed=1, results_roots=[base])  # as --results-root BASE
     httpd = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=RequestHandler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -281,6 +281,13 @@ def test_sweep_heatmap_cell_shows_the_point(server, page):
     page.click("#sweep-open")
     page.wait_for_selector("#sweep-problems .problem", timeout=WAIT_MS)
     assert page.inner_text("#sweep-problems").strip() == f"RESULTS_DIR: '{missing}' is not a directory"
+    page.fill("#sweep-path", "/etc")  # outside the results roots: refused without saying whether it exists
+    page.click("#sweep-open")
+    page.wait_for_function("() => document.querySelector('#sweep-problems').innerText.includes('/etc')",
+                           timeout=WAIT_MS)
+    assert page.inner_text("#sweep-problems").strip() == (
+        "sweep: '/etc' is not a results folder this server may open (it opens the --results folder it was started "
+        "with and folders under --results-root)")
     page.fill("#sweep-path", str(server["grid"]))
     page.click("#sweep-open")
     page.wait_for_selector("#sweep-graph .heatmaplayer", timeout=WAIT_MS)

@@ -62,9 +62,24 @@ def test_more_russian_leverage_on_syria_does_not_lower_fm_chance(seed_compiled):
     assert high >= low
 
 
+WILLING = {"syria.flexibility": 0.35, "turkey.flexibility": 0.6, "turkey.concession_rate": 0.12}  # tops of ranges
+
+
+def summits(rows):
+    """(summit date, date Turkey reached the timetable stage or None) of each run in which the summit happened."""
+    return [(r[L.first("presidents")], r[L.first("turkey_presence.timetable")]) for r in rows
+            if r[L.first("presidents")] is not None]
+
+
 def test_hard_summit_precondition_always_holds(seed_compiled, baseline):
     _, rows = baseline
-    for r in rows:
-        if r[L.first("presidents")] is not None:
-            reached = r[L.first("turkey_presence.timetable")]
-            assert reached is not None and reached <= r[L.first("presidents")]
+    _, willing = share(seed_compiled, "fm_before_round1", WILLING)
+    for held in (summits(rows), summits(willing)):
+        assert all(timetable is not None and timetable <= summit for summit, timetable in held)
+    # not vacuous: the summit happens in the baseline, and in a good share of runs when both sides are willing
+    assert len(summits(rows)) >= 0.02 * RUNS
+    assert len(summits(willing)) >= 0.15 * RUNS
+    # and the precondition is what holds it back: without it the summit often comes before the timetable
+    _, free = share(seed_compiled, "fm_before_round1", {**WILLING, "timetable_before_summit.enabled": 0})
+    early = [summit for summit, timetable in summits(free) if timetable is None or timetable > summit]
+    assert len(early) >= 0.1 * RUNS
