@@ -175,6 +175,11 @@ def _firsts(table, column: str) -> np.ndarray:
     return np.where(nulls, np.inf, v.astype(float))
 
 
+def _yes(table, qid: str) -> np.ndarray:
+    """A yes/no question's answers, run by run."""
+    return np.asarray(table.column(f"q.{qid}").to_numpy(zero_copy_only=False), bool)
+
+
 def _exceeds(x1: int, n1: int, x2: int, n2: int, slack: float = 0.0) -> tuple[bool, float]:
     """Is the share x1/n1 above x2/n2 + slack by more than 5 standard errors? (one-sided; a pooled standard
     error with half a success and half a failure added, so shares of 0 or 1 keep a positive error).
@@ -305,7 +310,7 @@ class AnalyticOracles(Property):
             sc, expected = oracle_scenario(s)
             table = simulate(Compiled(sc), seed, n)
             for qid, p in expected.items():
-                x = int(np.asarray(table.column(f"q.{qid}").to_numpy(zero_copy_only=False), bool).sum())
+                x = int(_yes(table, qid).sum())
                 pv = binomtest(x, n, p).pvalue
                 rows.append({"step_days": s, "question": qid, "expected": round(p, 4), "observed": round(x / n, 4),
                              "runs": n, "p_value": float(pv)})
@@ -550,8 +555,7 @@ class Monotonicity(Property):
             t = simulate(compile_(T.with_questions(sc, extra)), seed, runs)
             for q, back, cid in pairs:
                 windows += 1
-                late = np.asarray(t.column(f"q.{q.id}").to_numpy(zero_copy_only=False), bool)
-                early = np.asarray(t.column(f"q.{cid}").to_numpy(zero_copy_only=False), bool)
+                late, early = _yes(t, q.id), _yes(t, cid)
                 bad = int((early & ~late).sum())
                 if bad:
                     failures.append(f"'{q.text}' said yes by {back} days before its window ends but no by the end "
@@ -682,7 +686,7 @@ class StepInvariance(Property):
             ta = simulate(compile_(T.with_questions(ext, extra)), seed, runs)
             tb = simulate(compile_(T.with_questions(T.with_step_days(ext, v), extra)), seed + 1, runs)
             n = runs
-            share = lambda t, qid: int(np.asarray(t.column(f"q.{qid}").to_numpy(zero_copy_only=False), bool).sum())  # noqa: E731
+            share = lambda t, qid: int(_yes(t, qid).sum())  # noqa: E731
             for q, L in windows:
                 for one, other, sa, sb in ((ta, tb, s, v), (tb, ta, v, s)):
                     x, lo, hi = share(one, q.id), share(other, f"{q.id}_narrow"), share(other, f"{q.id}_wide")

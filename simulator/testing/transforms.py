@@ -101,8 +101,8 @@ def _walk(obj: Any, data: Any, tp, meta, on_ref: Visitor | None, on_date, on_mod
         _, args = _container(tp)
         ktp, vtp = args if len(args) == 2 else (None, None)
         kkind = _ref_kind(ktp) if ktp is not None else None
-        return {(on_ref(kkind, k) if kkind and on_ref else k): _walk(obj[k], data[k], vtp, (), on_ref, on_date, on_model)
-                for k in data}
+        key = lambda k: on_ref(kkind, k) if kkind and on_ref else k  # noqa: E731
+        return {key(k): _walk(obj[k], data[k], vtp, (), on_ref, on_date, on_model) for k in data}
     if isinstance(obj, str) and isinstance(data, str):
         kind = _ref_kind(tp, meta) if tp is not None or meta else None
         return on_ref(kind, data) if kind and on_ref else data
@@ -275,6 +275,6 @@ def rename_ids(sc: Scenario, prefix: str = "r") -> tuple[Scenario, dict[str, str
     return validated(transform(sc, on_ref=_renamer(mapping), on_model=params)), mapping
 
 
-__all__ = ["extend_end", "fix_named_end", "history_into_calendar", "pin_named_start", "rename_ids", "shift_dates", "transform", "with_questions",
-           "with_step_days"]
+__all__ = ["extend_end", "fix_named_end", "history_into_calendar", "pin_named_start", "rename_ids", "shift_dates",
+           "transform", "with_questions", "with_step_days"]
 
