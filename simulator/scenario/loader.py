@@ -56,7 +56,11 @@ class LoadedScenario:
 
 
 def scenario_hash(sc: Scenario) -> str:
-    canonical = json.dumps(sc.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """Hash of what the scenario says; its ``metadata.track`` (which corpus it is filed in) is bookkeeping and
+    left out, so marking a scenario's track does not make it look edited."""
+    data = sc.model_dump(mode="json")
+    data["metadata"].pop("track", None)
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 

@@ -137,6 +137,10 @@ class Metadata(Strict):
     description: str
     as_of: dt.date = Field(description="the scenario uses only what was known on this date")
     authors: list[str] = []
+    track: Literal["blind", "sighted"] = Field(
+        default="sighted", description="blind: written, with its priors and frozen forecast, by someone who read "
+        "nothing dated after as_of, before anyone looked up the outcomes (docs/track-record.md); sighted: "
+        "written by people who knew, at least broadly, how it ended")
 
 
 class Defaults(Strict):
