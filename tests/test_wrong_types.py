@@ -74,10 +74,12 @@ def test_a_wrong_type_where_a_kind_or_name_is_looked_up_is_one_line(place, wrong
 
 
 def test_a_milestone_kind_that_is_a_mapping_says_which_kinds_there_are(tmp_path):
-    path = _write(tmp_path, SOURCE_TEXT.replace(EXTRA_MEETING[0], EXTRA_MEETING[1].format("{x: 1}"), 1))
+    text = SOURCE_TEXT.replace(EXTRA_MEETING[0], EXTRA_MEETING[1].format("{x: 1}"), 1)
+    line = text.splitlines().index("  - id: extra") + 1
+    path = _write(tmp_path, text)
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
-    assert result.stderr == f"{path}:141:5: milestones[0]: 'kind' is one of: meeting, joint, unilateral\n"
+    assert result.stderr == f"{path}:{line}:5: milestones[0]: 'kind' is one of: meeting, joint, unilateral\n"
 
 
 # an explicit YAML tag that does not fit its value: ruamel's constructors raised (found by tests/test_loader_fuzz.py)

@@ -67,16 +67,24 @@ def _distribution_row(c, x: np.ndarray, y: float, v: float, scale: str) -> dict:
     return row
 
 
-def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int) -> dict:
-    """Score one scenario's run table against its observed outcomes: the items and their summaries."""
+def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int, frozen: dict | None = None) -> dict:
+    """Score one scenario's run table against its observed outcomes: the items and their summaries.
+
+    With ``frozen`` (a frozen forecast of this very scenario) the forecasts scored are the frozen ones, as they
+    were committed, and ``table`` is not read."""
     c = compiled
     name = lo.scenario_path.name
     questions = {q.id: q for q in c.questions}
+    if frozen is not None:
+        from ..lang.questions import frozen_date_weeks
+
+        frozen_q = {e["id"]: e for e in frozen["questions"]}
+        frozen_m = {e["id"]: e for e in frozen["milestones"]}
     yes_no, dists = [], []
     for o in lo.observed.questions:
         q = questions[o.question]
-        col = table.column(L.question(q.id))
-        x = q.forecast_values(col, c)
+        x = (q.forecast_values(table.column(L.question(q.id)), c) if frozen is None
+             else q.frozen_values(frozen_q[q.id], c))
         y = q.observed_value(o, c)
         base = {"id": q.id, "kind": q.kind_label, "text": q.text, "observed": q.observed_words(o)}
         if q.scale is None:
@@ -95,7 +103,8 @@ def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int) -> dic
 
     w = c.words
     for m in lo.observed.milestones:
-        x = date_weeks(table.column(L.first(m.milestone)), c)
+        x = (date_weeks(table.column(L.first(m.milestone)), c) if frozen is None
+             else frozen_date_weeks(frozen_m[m.milestone], c))
         y = observed_date_weeks(m.date, c)
         dists.append({"id": m.milestone, "kind": "milestone", "text": f"First date of {w.name(m.milestone)}",
                       "name": w.name(m.milestone),
@@ -146,6 +155,7 @@ def find_observed(target: Path) -> list[Path]:
 def scenario_entry(lo: LoadedObserved, compiled, engine: str, scored: dict) -> dict:
     obs = lo.observed
     entry = {"scenario": str(lo.scenario_path), "title": lo.loaded.scenario.metadata.title,
+             "track": lo.loaded.scenario.metadata.track,
              "observed": str(lo.path), "as_of": lo.loaded.scenario.metadata.as_of.isoformat(),
              "resolved_on": obs.resolved_on.isoformat(), "engine": engine,
              "scenario_hash": lo.loaded.digest, "recorded_hash": obs.scenario_hash,
@@ -172,6 +182,113 @@ def frozen_forecast_check(lo: LoadedObserved) -> dict:
         except (OSError, ValueError) as exc:
             out["error"] = f"cannot read: {exc}"
     return out
+
+
+# --------------------------------------------------------------------------- the blind track record
+
+#: the groups a backtest scores apart, in the order it shows them (never pooled without saying so)
+TRACKS = (("blind", "Blind track record: forecasts committed before anyone looked up the outcomes"),
+          ("unconfirmed", "Marked blind, but the checks do not confirm it: scored apart, not called blind"),
+          ("sighted", "Sighted corpus: written by people who knew, at least broadly, how it ended"))
+
+
+def first_commit(path: Path) -> dt.datetime | None:
+    """When ``path`` was first committed (the commit that added it), from git; None without git history or if
+    it was never committed."""
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "log", "--diff-filter=A", "--format=%cI", "--", path.name],
+                             cwd=path.parent, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = out.stdout.split()
+    return dt.datetime.fromisoformat(lines[-1]) if out.returncode == 0 and lines else None
+
+
+def has_git_history(folder: Path) -> bool:
+    import subprocess
+
+    try:
+        return subprocess.run(["git", "rev-parse", "--git-dir"], cwd=folder, capture_output=True,
+                              timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def blind_check(lo: LoadedObserved, frozen: dict | None, ff: dict | None) -> dict:
+    """Whether a scenario marked ``track: blind`` can be called blind: its observed file names a frozen forecast
+    made from this very scenario (hash, no what-ifs), the scenario was not edited since, the forecast was made
+    before the outcomes were looked up (``created`` against ``resolved_on``) and, where git history is at hand,
+    committed before the observed file (the commit that added each). ``reasons`` says what fails."""
+    reasons, notes = [], []
+    obs = lo.observed
+    if ff is None:
+        reasons.append("its observed file names no frozen forecast (forecast: null)")
+    elif not ff.get("exists"):
+        reasons.append(f"its frozen forecast {ff['path']} does not exist")
+    elif "error" in ff:
+        reasons.append(f"its frozen forecast {ff['error']}")
+    else:
+        if ff.get("what_ifs"):
+            reasons.append("its frozen forecast was made with what-ifs")
+        if ff.get("scenario_hash") != lo.loaded.digest:
+            reasons.append(f"its frozen forecast was made from another version of the scenario (hash "
+                           f"{ff.get('scenario_hash')}, now {lo.loaded.digest})")
+        if obs.scenario_hash is not None and ff.get("scenario_hash") != obs.scenario_hash:
+            reasons.append(f"the outcomes were recorded against hash {obs.scenario_hash}, the forecast made from "
+                           f"{ff.get('scenario_hash')}")
+    if lo.edited_after_outcomes:
+        reasons.append("the scenario was edited after its outcomes were recorded")
+    out: dict = {}
+    if frozen is not None:
+        created = frozen.get("created")
+        out["forecast_created"] = created
+        if created and dt.datetime.fromisoformat(created).date() > obs.resolved_on:
+            reasons.append(f"its forecast was made on {created[:10]}, after the outcomes were looked up "
+                           f"({obs.resolved_on})")
+    if lo.forecast_path is not None and lo.forecast_path.is_file():
+        if has_git_history(lo.path.parent):
+            f_at, o_at = first_commit(lo.forecast_path), first_commit(lo.path)
+            out.update({"forecast_committed": f_at and f_at.isoformat(), "outcomes_committed": o_at and o_at.isoformat()})
+            if f_at is None:
+                reasons.append("its frozen forecast is not committed")
+            elif o_at is not None and not f_at < o_at:
+                reasons.append(f"its forecast was committed ({f_at.isoformat()}) after its outcomes "
+                               f"({o_at.isoformat()})")
+            if o_at is None:
+                notes.append("the observed file is not committed yet")
+        else:
+            notes.append("no git history here: the order of commits was not checked (the hashes were)")
+    return {**out, "blind": not reasons, "reasons": reasons, "notes": notes}
+
+
+def read_frozen(lo: LoadedObserved) -> dict | None:
+    """The frozen forecast the observed file names, or None if there is none or it cannot be read."""
+    import json
+
+    from ..scenario import files
+
+    path = lo.forecast_path
+    if path is None or not path.is_file():
+        return None
+    try:
+        return json.loads(files.read_limited(path, files.MAX_JSON_BYTES, "a frozen forecast"))
+    except (OSError, ValueError):
+        return None
+
+
+def group_of(entry: dict) -> str:
+    """The group of ``TRACKS`` a scored scenario falls in."""
+    if entry["track"] != "blind":
+        return "sighted"
+    return "blind" if entry.get("blind_check", {}).get("blind") else "unconfirmed"
+
+
+def pooled_by_track(entries: list[dict], runs: int) -> dict:
+    """Pooled scores of each group of ``TRACKS`` that has scenarios."""
+    return {name: pooled(group, runs) for name, _ in TRACKS
+            if (group := [e for e in entries if group_of(e) == name])}
 
 
 def pooled(entries: list[dict], runs: int) -> dict:
@@ -321,8 +438,24 @@ def backtest(items: list[tuple[LoadedObserved, object]], runs: int, seed: int, e
     for lo, compiled in items:
         eng = resolve_engine(compiled, engine)
         table = simulate(compiled, runs, seed, eng)
-        entries.append(scenario_entry(lo, compiled, eng, score_runs(lo, compiled, table, runs, seed)))
-    out = {"runs": runs, "seed": seed, "scenarios": entries, "pooled": pooled(entries, runs), "variants": []}
+        frozen = check = None
+        if lo.loaded.scenario.metadata.track == "blind":
+            frozen = read_frozen(lo)
+            ff = frozen_forecast_check(lo) if lo.forecast_path is not None else None
+            check = blind_check(lo, frozen, ff)
+            if not check["blind"]:
+                frozen = None
+        scored = score_runs(lo, compiled, table, runs if frozen is None else int(frozen["runs"]), seed, frozen)
+        entry = scenario_entry(lo, compiled, eng, scored)
+        if check is not None:
+            entry["blind_check"] = check
+            entry["scored_from"] = "frozen forecast" if frozen is not None else "new runs"
+            if frozen is not None:
+                entry["frozen_runs"], entry["frozen_seed"] = frozen["runs"], frozen["seed"]
+        entries.append(entry)
+    out = {"runs": runs, "seed": seed, "scenarios": entries, "pooled": pooled(entries, runs),
+           "pooled_covers": sorted({group_of(e) for e in entries}), "tracks": pooled_by_track(entries, runs),
+           "variants": []}
     for var in variants:
         out["variants"].append(score_variant(var, items, entries, runs, seed, engine))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from rich.console import Console
@@ -9,9 +10,13 @@ from rich.table import Table
 
 
 def output_console() -> Console:
-    """Standard output: the terminal's width, or 140 columns when piped to a file (tables stay readable)."""
+    """Standard output: the terminal's width; piped to a file, the width ``COLUMNS`` gives, else 140 columns
+    (tables stay readable)."""
     # emoji=False: a scenario's words are printed as written (":flag:" is not an emoji code here)
-    return Console(emoji=False) if sys.stdout.isatty() else Console(width=140, emoji=False)
+    if sys.stdout.isatty():
+        return Console(emoji=False)
+    columns = os.environ.get("COLUMNS", "")
+    return Console(width=int(columns) if columns.isdigit() and int(columns) > 0 else 140, emoji=False)
 
 
 def pct(x) -> str:

@@ -167,6 +167,17 @@ def render_backtest(res: dict, con) -> None:
     for e in res["scenarios"]:
         con.print(f"[bold]{esc(e['title'])}[/bold] ({esc(e['scenario'])}; as of {e['as_of']}, outcomes resolved "
                   f"{e['resolved_on']}; {res['runs']} runs, seed {res['seed']}, {e['engine']} engine)")
+        bc = e.get("blind_check")
+        if bc is not None:
+            if bc["blind"]:
+                con.print(f"[bold green]blind[/bold green]: scored from its frozen forecast as committed "
+                          f"({e['frozen_runs']} runs, seed {e['frozen_seed']}); forecast committed "
+                          f"{bc.get('forecast_committed') or '-'}, outcomes committed {bc.get('outcomes_committed') or '-'}",
+                          soft_wrap=True)
+            else:
+                con.print(f"[red]marked blind but not called blind[/red]: {esc('; '.join(bc['reasons']))}", soft_wrap=True)
+            for note in bc["notes"]:
+                con.print(f"note: {esc(note)}", soft_wrap=True)
         if e["edited_after_outcomes"]:
             con.print(f"[red]edited after outcomes[/red]: the scenario's hash is now {e['scenario_hash']}, "
                       f"the outcomes were recorded against {e['recorded_hash']}", soft_wrap=True)
@@ -201,12 +212,24 @@ def render_backtest(res: dict, con) -> None:
 
 
 def render_pooled(res: dict, con) -> None:
+    """Pooled scores of each track apart (blind first); all of them together only when said so."""
+    from ..analysis.backtest import TRACKS
+
+    tracks = res.get("tracks") or {}
+    for name, title in TRACKS:
+        if name in tracks:
+            _pooled_table(tracks[name], f"{title}: pooled over", con)
+    if len(tracks) != 1:
+        _pooled_table(res["pooled"], "All tracks together (blind and sighted pooled): over", con)
+    _variants(res, con)
+
+
+def _pooled_table(p: dict, title: str, con) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    p = res["pooled"]
     yn = p["yes_no"]
-    t = Table(title=f"Pooled over {p['scenarios']} scenario{'s' if p['scenarios'] != 1 else ''}",
+    t = Table(title=f"{title} {p['scenarios']} scenario{'s' if p['scenarios'] != 1 else ''}",
               title_justify="left")
     t.add_column("score")
     t.add_column("value", justify="right")
@@ -241,6 +264,11 @@ def render_pooled(res: dict, con) -> None:
     if p["edited_after_outcomes"]:
         con.print(f"[red]{len(p['edited_after_outcomes'])} scenario(s) edited after their outcomes were "
                   f"recorded[/red]: {escape(', '.join(p['edited_after_outcomes']))}", soft_wrap=True)
+
+
+def _variants(res: dict, con) -> None:
+    from rich.table import Table
+
     if res["variants"]:
         t = Table(title="Variants minus baseline on the same runs (95% bootstrap intervals across items)",
                   title_justify="left")

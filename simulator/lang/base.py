@@ -11,15 +11,33 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WrapValidator, model_serializer,
-                      model_validator)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, WrapValidator,
+                      model_serializer, model_validator)
 from pydantic_core import PydanticCustomError
 
 from .estimable import FIELDS as ESTIMABLE_FIELDS, ChanceWithin
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+def _kind_of_value(v) -> str:
+    return ("a mapping" if isinstance(v, dict) else "a list" if isinstance(v, (list, tuple)) else
+            "true or false" if isinstance(v, bool) else "empty" if v is None else
+            "a number" if isinstance(v, (int, float)) else "a date" if isinstance(v, dt.date) else type(v).__name__)
+
+
+def one_id(what: str, hint: str = ""):
+    """A validator that refuses anything but a string in one plain sentence: a single ``what`` id is expected."""
+    def check(v):
+        if isinstance(v, str):
+            return v
+        raise PydanticCustomError("one_id", f"expected a single {what} id, not {_kind_of_value(v)}{hint}")
+    return BeforeValidator(check)
+
+
 #: A reference to a milestone: an id, or ``<ladder>.<stage>`` for a stage of a concession ladder.
-MilestoneRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$", max_length=130)]
+MilestoneRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$", max_length=130),
+                         one_id("milestone")]
 
 
 def _one_date_error(value, handler):

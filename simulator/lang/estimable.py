@@ -29,6 +29,10 @@ class Strict(BaseModel):
 WEEK = 7.0
 WEEKLY_CHANCE = "weekly_chance"  # a parameter's unit: a chance per weekly step
 ODDS = "odds_multiplier"  # a parameter's unit: a factor on the odds of a weekly chance
+#: a parameter's unit: a chance asked each time a step is on the table (accepting an offer). It is no waiting
+#: time: it has no "chance within D days" or median delay, and is stated as a plain ``value`` in [0, 1]
+PER_OFFER = "chance_per_offer"
+CHANCES = (WEEKLY_CHANCE, PER_OFFER)  # the units whose values are probabilities
 
 
 def hazard_from_chance(p: float, days: float) -> float:

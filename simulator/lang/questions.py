@@ -12,12 +12,14 @@ score, otherwise a distribution scored by CRPS in those units).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from typing import Annotated, ClassVar, Union
 
 import numpy as np
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from .base import DateRef, Id, MilestoneRef, Param, Strict
+from .base import DateRef, Id, MilestoneRef, Param, Strict, one_id
 from .conditions import AnyCondition
 from .dates import NEVER, to_day, weeks_after
 
@@ -40,6 +42,14 @@ def observed_date_weeks(date, c) -> float:
     if c.min_day <= day <= c.max_day:
         day = int(c.days[max(int(np.searchsorted(c.days, day, side="right")) - 1, 0)])
     return float(weeks_after([day], c.min_day, c.max_day)[0])
+
+
+def frozen_date_weeks(entry: dict, c) -> np.ndarray:
+    """Per run of a frozen forecast's first-date entry (``analysis.forecast.dated_entry``), weeks on the scale of
+    ``date_weeks``: its distribution by date, and its runs not by the end."""
+    days = [to_day(dt.date.fromisoformat(d)) for d, n in entry["distribution"].items() for _ in range(n)]
+    days += [None] * int(entry["not_by_end_runs"])
+    return weeks_after(np.array(days, dtype=float), c.min_day, c.max_day)
 
 
 class QuestionBase(Strict):
@@ -127,6 +137,11 @@ class QuestionBase(Strict):
         """Per run, the number scored against the outcome (1/0 for yes/no)."""
         return self.per_run(column)
 
+    def frozen_values(self, entry: dict, c) -> np.ndarray:
+        """Per run, the number ``forecast_values`` gives, rebuilt from this question's entry of a frozen forecast
+        (the inverse of ``forecast_entry``): a blind forecast is scored as it was committed."""
+        raise NotImplementedError
+
     def observed_value(self, outcome, c) -> float:
         """The observed outcome on the scale of ``forecast_values``."""
         raise NotImplementedError
@@ -203,6 +218,11 @@ class YesNo(QuestionBase):
     def forecast_entry(self, entries, column, dates) -> dict:
         return entries.probability(column, dates)
 
+    def frozen_values(self, entry, c) -> np.ndarray:
+        runs = int(entry["runs"])
+        yes = int(round(entry["p"] * runs))
+        return np.arange(runs) < yes
+
     def observed_words(self, outcome) -> str:
         return "yes" if outcome.answer else "no"
 
@@ -238,7 +258,8 @@ class DateOf(QuestionBase):
     outcome_fields: ClassVar[tuple[str, ...]] = ("date", "happened")
     outcome_hint: ClassVar[str] = "'date' (the first date it happened) or 'happened: false'"
     scale: ClassVar[str | None] = "weeks"
-    date_of: MilestoneRef
+    date_of: Annotated[MilestoneRef, one_id("milestone or event", " (to ask whether any of several happens, "
+                                            "use a yes/no question: when: {any: [...]})")]
 
     def per_run(self, column) -> np.ndarray:
         from ..layout import to_numpy
@@ -272,6 +293,9 @@ class DateOf(QuestionBase):
 
     def forecast_entry(self, entries, column, dates) -> dict:
         return entries.date(column, dates)
+
+    def frozen_values(self, entry, c) -> np.ndarray:
+        return frozen_date_weeks(entry, c)
 
     def observed_words(self, outcome) -> str:
         return outcome.date.isoformat() if outcome.date is not None else "not by the end"
@@ -328,6 +352,9 @@ class CountOf(QuestionBase):
 
     def forecast_entry(self, entries, column, dates) -> dict:
         return entries.count(column, dates)
+
+    def frozen_values(self, entry, c) -> np.ndarray:
+        return np.array([int(v) for v, n in entry["distribution"].items() for _ in range(n)], dtype=float)
 
     def observed_words(self, outcome) -> str:
         return f"{outcome.count} time{'s' if outcome.count != 1 else ''}"

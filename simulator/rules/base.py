@@ -42,7 +42,7 @@ class ParamSpec:
     high: float
     doc: str
     default: float | None = None  # filled in when `--set actor.rule=...` switches to a rule the actor lacks values for
-    unit: str = ""  # "weekly_chance" or "odds_multiplier": the parameter can be stated in estimable units
+    unit: str = ""  # "weekly_chance", "chance_per_offer" or "odds_multiplier" (lang/estimable.py)
 
 
 @dataclass(frozen=True)

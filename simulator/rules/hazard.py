@@ -32,9 +32,9 @@ class ProportionalHazard(PartyRule):
     Mediator pressure raises the odds (leverage, Beardsley 2011); an election close at hand can
     lower them (the shrinking win-set of a two-level game, Putnam 1988).
 
-    The parameters are in units an analyst can estimate: ``hazard`` and ``acceptance`` are weekly
-    chances (state them as ``chance_within: {p, days}`` or ``median_delay_days``), the modifiers
-    odds multipliers (``odds_multiplier``). With ``logit(h) = ln(h / (1 - h))``, P the pressure
+    The parameters are in units an analyst can estimate: ``hazard`` is a weekly chance (state it as
+    ``chance_within: {p, days}`` or ``median_delay_days``), ``acceptance`` a chance per offer (each
+    time a step is on the table: a plain ``value``), the modifiers odds multipliers (``odds_multiplier``). With ``logit(h) = ln(h / (1 - h))``, P the pressure
     stock and ``size`` the step's stakes or cost:
 
     - x(h)     = logit(h) + P ln(pressure_odds) + size ln(stakes_odds)
@@ -53,8 +53,8 @@ class ProportionalHazard(PartyRule):
     params = {
         "hazard": ParamSpec(0.0, 1.0, "weekly chance of taking a step of its own (proposing, conceding) when "
                             "nothing blocks it", 0.05, unit="weekly_chance"),
-        "acceptance": ParamSpec(0.0, 1.0, "weekly chance of accepting a step on the table", 0.5,
-                                unit="weekly_chance"),
+        "acceptance": ParamSpec(0.0, 1.0, "chance of accepting a step each time it is on the table (a chance "
+                                "per offer, not a weekly hazard)", 0.5, unit="chance_per_offer"),
         "pressure_odds": ParamSpec(1.0, 20.0, "odds multiplier per unit of mediator pressure", 2.0,
                                    unit="odds_multiplier"),
         "stakes_odds": ParamSpec(0.01, 1.0, "odds multiplier per unit of a step's stakes or cost", 1.0,
@@ -64,6 +64,7 @@ class ProportionalHazard(PartyRule):
         "election_weeks": ParamSpec(0.0, 104.0, "how close (weeks before round 1) an election counts", 12.0),
     }
     sees_election = True  # the batch form needs the weeks to the next election
+    scenario_numbers = ()  # dynamics.sharpness is not read
 
     def log_odds(self, v: PartyView, h: float, size: float) -> float:
         p = v.params

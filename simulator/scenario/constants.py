@@ -48,7 +48,7 @@ class OddsConstant(Constant):
 
     def selects(self, name, unit, actors):
         owner, _, short = name.partition(".")  # a rule parameter: <actor>.<name>
-        return owner in actors and short in self.short and unit == "weekly_chance"
+        return owner in actors and short in self.short and unit in ("weekly_chance", "chance_per_offer")
 
     def apply(self, values, c):
         return times_odds(values, c)
@@ -75,7 +75,7 @@ class ConcessionOdds(OddsConstant):
 
 class HazardOdds(OddsConstant):
     name = "hazard_odds"
-    words = "odds multiplier on the weekly hazards of the 'hazard' rule (own steps and acceptance)"
+    words = "odds multiplier on the 'hazard' rule's weekly hazard (own steps) and its chance of accepting an offer"
     low, high = 0.05, 20.0
     short = ("hazard", "acceptance")
 

@@ -30,8 +30,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        one_line = lambda text: str(text).replace("\r", "\\r").replace("\n", "\\n")  # noqa: E731
-        return f"{self.file}:{self.line}:{self.col}: {one_line(self.field)}: {one_line(self.message)}"
+        return f"{self.file}:{self.line}:{self.col}: {_one_line(self.field)}: {_one_line(self.message)}"
+
+
+#: every character that ends a line somewhere (str.splitlines, editors, terminals), written as its escape
+_LINE_BREAKS = {ord(c): c.encode("unicode_escape").decode() for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def _one_line(text) -> str:
+    """``text`` on one line: a line break typed in a file shows as its escape (``\\n``, ``\\u2028``)."""
+    return str(text).translate(_LINE_BREAKS)
 
 
 class ScenarioError(Exception):
@@ -78,6 +86,13 @@ def _plain(node, path: tuple, locs: dict, file: str, problems: list[Problem]):
     if tag is not None and tag not in _PLAIN_TAGS:
         line, col = locs.get(path, (1, 1))
         problems.append(Problem(file, line, col, _dotted(path), f"YAML tag '{tag}' is not allowed"))
+        return None
+    shape = "map" if isinstance(node, CommentedMap) else "seq" if isinstance(node, CommentedSeq) else None
+    if shape is not None and tag is not None and tag != f"tag:yaml.org,2002:{shape}":  # !!str on a list...
+        line, col = locs.get(path, (1, 1))
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(Problem(file, line, col, _dotted(path), f"YAML tag '{shown}' does not fit its value (a "
+                                f"{'mapping' if shape == 'map' else 'list'}): remove the tag"))
         return None
     if isinstance(node, CommentedMap):
         out = {}
@@ -267,6 +282,21 @@ def allowed_fields(root, loc: tuple) -> list[str]:
     return [f.alias or name for name, f in models[0].model_fields.items() if not f.exclude]
 
 
+def _named(path: tuple, data) -> str | None:
+    """The item at ``path`` named for people: by the id of the innermost item with one (a milestone, an actor,
+    an event...), followed by the keys below it as a dotted parameter name is (``syria.flexibility``,
+    ``fm_meeting.stakes``); None if no item on the way has an id."""
+    node, named, rest = data, None, []
+    for part in path:
+        node = node[part] if isinstance(node, (dict, list)) else None
+        ident = node.get("id") if isinstance(node, dict) else None
+        if isinstance(ident, str):
+            named, rest = ident, []
+        elif named is not None and part != "params":
+            rest.append(f"[{part}]" if isinstance(part, int) else str(part))
+    return None if named is None else ".".join([named, *rest]).replace(".[", "[")
+
+
 def _pydantic_problems(exc: ValidationError, data, locs: dict, file: str, root=None) -> list[Problem]:
     merged: dict[tuple, list[str]] = {}
     for err in exc.errors(include_url=False):
@@ -279,6 +309,9 @@ def _pydantic_problems(exc: ValidationError, data, locs: dict, file: str, root=N
             msg = "required field missing"
         elif isinstance(err.get("input"), (str, int, float)) and not isinstance(err.get("input"), bool):
             msg = f"{msg} (got {err['input']!r})"  # repr: quoted, and a newline stays on one line
+        if msg.startswith("give exactly one of 'evidence'"):
+            named = _named(path, data)
+            msg = f"{msg} (for '{named}')" if named else msg
         bucket = merged.setdefault(path, [])
         if msg not in bucket:
             bucket.append(msg)

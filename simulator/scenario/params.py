@@ -88,9 +88,9 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
 
 
 def parameter_units(sc: Scenario) -> dict[str, str]:
-    """Dotted name -> unit for parameters that can be stated in estimable units (lang/estimable.py):
-    ``weekly_chance`` (a rule's declared unit, or any hazard of the calendar, an entry or a breakdown) or
-    ``odds_multiplier``; other parameters are absent."""
+    """Dotted name -> unit (lang/estimable.py): ``weekly_chance`` (a rule's declared unit, or any hazard of the
+    calendar, an entry or a breakdown), ``chance_per_offer`` or ``odds_multiplier``, as the rule declares;
+    other parameters are absent."""
     from ..lang.estimable import WEEKLY_CHANCE
     from ..rules import DEFAULT_RULE, registry
 
@@ -116,11 +116,12 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
 
 
 def chance_parameters(sc: Scenario) -> frozenset[str]:
-    """Dotted names of the parameters whose value is a probability: the weekly chances (``parameter_units``)
-    and the chances a calendar item declares (an election's ``chances``: of a run-off, of the incumbent's win)."""
-    from ..lang.estimable import WEEKLY_CHANCE
+    """Dotted names of the parameters whose value is a probability: the weekly chances and chances per offer
+    (``parameter_units``) and the chances a calendar item declares (an election's ``chances``: of a run-off, of
+    the incumbent's win)."""
+    from ..lang.estimable import CHANCES
 
-    out = {name for name, unit in parameter_units(sc).items() if unit == WEEKLY_CHANCE}
+    out = {name for name, unit in parameter_units(sc).items() if unit in CHANCES}
     for el in sc.calendar.elections:
         out.update(name for name, _, path in el.parameters(()) if path[-1] in el.chances)
     return frozenset(out)

@@ -290,10 +290,12 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
                 err((*ppath, field), f"'{name}' is not a weekly chance or an odds multiplier: give 'value' or a "
                     "distribution (see `diplosim params`)")
             else:
-                how = {"weekly_chance": ("a weekly chance", "'chance_within' or 'median_delay_days'"),
-                       "odds_multiplier": ("an odds multiplier", "'odds_multiplier'")}
+                how = {"weekly_chance": ("a weekly chance", "'chance_within' or 'median_delay_days' or 'value'"),
+                       "chance_per_offer": ("a chance per offer (each time a step is on the table)",
+                                            "'value' (between 0 and 1)"),
+                       "odds_multiplier": ("an odds multiplier", "'odds_multiplier' or 'value'")}
                 err((*ppath, field), f"'{name}' is {how[unit][0]}, not {how[form.unit][0]}: state it with "
-                    f"{how[unit][1]} or 'value'")
+                    f"{how[unit][1]}")
 
     # ---- questions
     for k, q in enumerate(sc.questions):

@@ -146,9 +146,18 @@ def scenarios_using(draw, rule_cls: type[Rule], **bounds):
             if getattr(rule_cls, "needs_deadline", False):
                 med.setdefault("deadline", "end")
     known = {f"{a['id']}.{n}" for a in d["actors"] for n in a.get("params", {})}
+
+    def fits(e) -> bool:  # an add keeps the rule's parameter within its range for every value drawn for it
+        short = e["param"].split(".", 1)[1]
+        spec, p = rule_cls.params.get(short), drawn.get(short)
+        if e["op"] != "add" or spec is None or p is None:
+            return True
+        return spec.low <= p.get("low", p.get("value")) + e["value"] and \
+            p.get("high", p.get("value")) + e["value"] <= spec.high
+
     for election in d["calendar"].get("elections", []):  # effects may only target parameters the rule has
         for key in ("after_win", "after_loss"):
-            election[key] = [e for e in election.get(key, []) if e["param"] in known]
+            election[key] = [e for e in election.get(key, []) if e["param"] in known and fits(e)]
     sc = Scenario.model_validate(d)
     problems = check(sc, None, check_sources=False)
     if problems:
