@@ -194,6 +194,9 @@ def render_backtest(res: dict, con) -> None:
                 t.add_row(q["text"], pct(q["forecast"]), f"[{pct(q['low'])}, {pct(q['high'])}]", q["observed"],
                           f"{q['brier']:.3f}", f"{q['log_score']:.3f}", pct(q["prior"]) if "prior" in q else "-")
             con.print(t)
+        summary_line = _scenario_summary(e["summary"])
+        if summary_line:
+            con.print(summary_line, markup=False, soft_wrap=True)
         if e["distributions"]:
             t = Table(title="Dates and counts: the whole forecast distribution against what happened",
                       title_justify="left")
@@ -209,6 +212,24 @@ def render_backtest(res: dict, con) -> None:
     if res.get("without_outcomes"):
         con.print(f"not scored (no observed-outcomes file beside them): {', '.join(res['without_outcomes'])}",
                   markup=False, soft_wrap=True)
+
+
+def _scenario_summary(summary: dict) -> str:
+    """One scenario's scores in a sentence: Brier and log score of its yes/no questions, skill against 50% and
+    against the writer's priors, mean CRPS of its dates."""
+    yn, parts = summary["yes_no"], []
+    if yn["n"]:
+        parts.append(f"{yn['n']} yes/no questions: mean Brier {yn['brier']:.3f}, mean log score "
+                     f"{yn['log_score']:.3f}, skill vs 50% {_num(yn['skill_vs_50'], '+.2f')}")
+        if "skill_vs_prior" in yn:
+            parts.append(f"the writer's priors score Brier {yn['prior_brier']:.3f} on the "
+                         f"{yn['questions_with_prior']} with a prior (skill vs priors "
+                         f"{_num(yn['skill_vs_prior'], '+.2f')})")
+    for key, what in (("dates", "dates"), ("counts", "counts")):
+        d = summary[key]
+        if d["n"]:
+            parts.append(f"{d['n']} {what}: mean CRPS {d['crps']:.2f} {d['unit']}")
+    return "; ".join(parts) + "." if parts else ""
 
 
 def render_pooled(res: dict, con) -> None:
