@@ -158,3 +158,22 @@ def test_every_corpus_scenario_says_its_track_and_blind_ones_come_with_a_matchin
         if loaded.scenario.metadata.track == "blind":
             frozen = json.loads((CORPUS / "forecasts" / f"{path.stem}.json").read_text())
             assert frozen["scenario_hash"] == loaded.digest and not frozen["sets"], path.name
+
+
+def test_a_question_that_cannot_be_resolved_is_kept_and_said_not_dropped(tmp_path):
+    corpus = blind_corpus(tmp_path)
+    text = (corpus / "x.observed.yaml").read_text()
+    (corpus / "x.observed.yaml").write_text(text.replace(
+        "  - {question: held, answer: true, evidence: [{source: r, note: The talks met.}]}\n",
+        "  - {question: held, unresolved: no report says whether the talks met before October}\n"))
+    (e,) = as_json("backtest", corpus, "--runs", 50)["scenarios"]
+    assert e["yes_no"] == [] and e["unresolved"] == [
+        {"id": "held", "text": "Talks by 1 October 2025?", "reason": "no report says whether the talks met before October"}]
+    assert "not scored, unresolved: Talks by 1 October 2025?" in invoke("backtest", corpus, "--runs", 50).stdout
+    # an unresolved question gives no answer; a resolved one gives evidence
+    (corpus / "x.observed.yaml").write_text(text.replace("answer: true, evidence", "answer: true, unresolved: unclear, evidence"))
+    bad = invoke("validate", corpus / "x.observed.yaml")
+    assert bad.exit_code == 2 and "questions[0].unresolved: an unresolved question gives no answer" in bad.stderr
+    (corpus / "x.observed.yaml").write_text(text.replace(", evidence: [{source: r, note: The talks met.}]}\n", "}\n", 1))
+    bad = invoke("validate", corpus / "x.observed.yaml")
+    assert bad.exit_code == 2 and len(bad.stderr.splitlines()) == 1 and "give 'evidence'" in bad.stderr

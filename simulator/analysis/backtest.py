@@ -81,7 +81,11 @@ def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int, frozen
         frozen_q = {e["id"]: e for e in frozen["questions"]}
         frozen_m = {e["id"]: e for e in frozen["milestones"]}
     yes_no, dists = [], []
+    unresolved = [{"id": o.question, "text": questions[o.question].text, "reason": o.unresolved}
+                  for o in lo.observed.questions if o.unresolved is not None]
     for o in lo.observed.questions:
+        if o.unresolved is not None:
+            continue
         q = questions[o.question]
         x = (q.forecast_values(table.column(L.question(q.id)), c) if frozen is None
              else q.frozen_values(frozen_q[q.id], c))
@@ -110,7 +114,8 @@ def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int, frozen
                       "name": w.name(m.milestone),
                       "observed": m.date.isoformat() if m.date is not None else "not by the end",
                       **_distribution_row(c, x, y, _pit_uniform(seed, name, "milestone:" + m.milestone), "weeks")})
-    return {"yes_no": yes_no, "distributions": dists, "summary": summarise(yes_no, dists, runs)}
+    return {"yes_no": yes_no, "distributions": dists, "unresolved": unresolved,
+            "summary": summarise(yes_no, dists, runs)}
 
 
 def summarise(yes_no: list[dict], dists: list[dict], runs: int, bins: int = S.DEFAULT_BINS) -> dict:

@@ -73,11 +73,21 @@ class DatedOutcome(Resolved):
 
 
 class QuestionOutcome(DatedOutcome):
-    """The resolved answer of one scenario question: ``answer`` (yes/no), ``date``/``happened`` or ``count``."""
+    """The resolved answer of one scenario question: ``answer`` (yes/no), ``date``/``happened`` or ``count``;
+    or ``unresolved: REASON`` for a question the reporting cannot settle (kept, said, and not scored)."""
 
     question: Id
     answer: bool | None = None
     count: int | None = Field(default=None, ge=0)
+    unresolved: str | None = Field(default=None, min_length=3, description="why the question cannot be resolved")
+    evidence: list[Evidence] = []
+
+    @model_validator(mode="after")
+    def _evidence_unless_unresolved(self):
+        if self.unresolved is None and not self.evidence:
+            raise ValueError("give 'evidence' (at least one source and note) for the answer, or 'unresolved: "
+                             "REASON' for a question the reporting cannot settle")
+        return self
 
     def given(self) -> list[str]:
         """The answer fields this outcome gives (to check against the question's kind)."""
@@ -201,6 +211,9 @@ def load_observed(path: str | Path, *, check_sources: bool = True,
         q = questions.get(o.question)
         if q is None:
             err((*here, "question"), f"unknown question '{o.question}' (known: {', '.join(questions)})")
+        elif o.unresolved is not None:
+            if o.given():
+                err((*here, "unresolved"), f"an unresolved question gives no answer (it gives {', '.join(o.given())})")
         else:
             wrong = q.outcome_problem(o.given())
             if wrong is not None:

@@ -194,6 +194,8 @@ def render_backtest(res: dict, con) -> None:
                 t.add_row(q["text"], pct(q["forecast"]), f"[{pct(q['low'])}, {pct(q['high'])}]", q["observed"],
                           f"{q['brier']:.3f}", f"{q['log_score']:.3f}", pct(q["prior"]) if "prior" in q else "-")
             con.print(t)
+        for u in e.get("unresolved", ()):
+            con.print(f"not scored, unresolved: {u['text']} ({u['reason']})", markup=False, soft_wrap=True)
         summary_line = _scenario_summary(e["summary"])
         if summary_line:
             con.print(summary_line, markup=False, soft_wrap=True)
