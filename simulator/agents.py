@@ -48,10 +48,16 @@ class ActorAgent(mesa.Agent):
                   for lad, (_, stg) in c.ladders.items()}
         return PartyView(
             actor=self.actor_id, step=m.step_index, date=m.date, params=self.own_params(),
-            pressure=self.pressure, sharpness=float(st.V[0, c.table.index["dynamics.sharpness"]]),
+            pressure=self.pressure, sharpness=self._sharpness(),
             weeks_to_election=m.weeks_to_election(), held=held, stages=MappingProxyType(stages),
             weeks_elapsed=(m.date - c.dates[0]).days / 7.0,
         )
+
+    def _sharpness(self) -> float:
+        """dynamics.sharpness of this run; NaN when the scenario leaves it out (no rule of its reads it)."""
+        st, c = self.model.state, self.model.compiled
+        col = c.table.index.get("dynamics.sharpness")
+        return float("nan") if col is None else float(st.V[0, col])
 
     def decide(self, kind: str, size: float, u: float):
         """One decision of this actor's rule: accept, concede, propose or waive."""

@@ -61,7 +61,7 @@ class BatchEngine(Decider):
         self.mediator_rule = [MEDIATOR_ARRAYS[m.rule](ix, m.mediator) for m in c.mediations]
         self.deadlines = [c.deadline_day(m) for m in c.mediations]
         self.leverage = [{c.ai[a]: ix.get(f"{m.mediator}.leverage.{a}") for a in c.actors} for m in c.mediations]
-        self.sharp_col = ix["dynamics.sharpness"]
+        self.sharp_col = ix.get("dynamics.sharpness")  # None: no rule of this scenario reads it
         self.kernel = Kernel(c, self)
         self.layout = Layout.of(c)
 
@@ -166,7 +166,7 @@ class BatchEngine(Decider):
         arrays = self.party_rule[actor]
         rule = getattr(arrays, kind)
         weeks = (c.dates[k] - c.dates[0]).days / 7.0
-        sharp = st.V[:, self.sharp_col]
+        sharp = st.V[:, self.sharp_col] if self.sharp_col is not None else np.full(st.n, np.nan)
         extra = {"wte": c.weeks_to_election(c.dates[k])} if getattr(arrays, "sees_election", False) else {}
         if len(rows) * 2 > st.n:
             return mask & (u[:] < rule(st.V, st.P[:, actor], weeks, sharp, size, **extra))

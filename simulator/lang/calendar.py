@@ -62,7 +62,8 @@ class Election(Sourced):
     runoff: dt.date | None = None
     chances: ClassVar[tuple[str, ...]] = ("p_runoff", "base_win")  # the numbers that are probabilities
 
-    p_runoff: Param
+    p_runoff: Param | None = Field(default=None, description="chance that round 1 is not decisive; required "
+                                   "exactly when there is a run-off date")
     base_win: Param
     progress_effect: Param
     progress: list[MilestoneRef] | None = Field(default=None, description="milestones that count as progress "
@@ -72,7 +73,8 @@ class Election(Sourced):
 
     def parameters(self, path):
         for f in ("p_runoff", "base_win", "progress_effect"):
-            yield f"election.{self.id}.{f}", getattr(self, f), (*path, f)
+            if getattr(self, f) is not None:  # p_runoff without a run-off date: given but unused
+                yield f"election.{self.id}.{f}", getattr(self, f), (*path, f)
 
     def slots(self):
         return [f"election:{self.id}:{r}" for r in ("decisive", "round1", "runoff")]
@@ -87,6 +89,9 @@ class Election(Sourced):
         if self.runoff is not None and not self.round1 < self.runoff <= cal.end:
             ctx.error((*path, "runoff"), f"run-off ({self.runoff}) must fall after round 1 ({self.round1}) "
                       "and by the calendar end")
+        if self.runoff is not None and self.p_runoff is None:
+            ctx.error((*path, "p_runoff"), "required field missing (the election has a run-off date: the chance "
+                      "that round 1 is not decisive)")
         for n, m in enumerate(self.progress or []):
             ctx.ref((*path, "progress", n), m, "milestone")
 

@@ -116,6 +116,9 @@ class Rule:
     draw_threshold: ClassVar[bool] = True
     monotone_in_pressure: ClassVar[bool] = True
     respects_hard_preconditions: ClassVar[bool] = True  # the model enforces them; rules never see a bypass
+    # the scenario-wide numbers it reads besides its own ``params`` (validation asks for them exactly when a
+    # deciding actor's rule declares them; a number no rule reads may be left out of the scenario)
+    scenario_numbers: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def summary(cls) -> str:
@@ -131,6 +134,7 @@ class Rule:
 
 class PartyRule(Rule):
     role = "party"
+    scenario_numbers = ("dynamics.sharpness",)  # the view's ``sharpness``; a rule that ignores it says so
 
     def concede(self, v: PartyView, cost: float, u: float) -> Decision:
         raise NotImplementedError

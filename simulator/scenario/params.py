@@ -84,7 +84,8 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
     for k, occ in enumerate(sc.calendar.occasions):
         yield from occ.parameters(("calendar", "occasions", k))
     for field in ("pressure_decay", "sharpness"):
-        yield f"dynamics.{field}", getattr(sc.dynamics, field), ("dynamics", field)
+        if getattr(sc.dynamics, field) is not None:  # sharpness when no rule reads it: left out
+            yield f"dynamics.{field}", getattr(sc.dynamics, field), ("dynamics", field)
 
 
 def parameter_units(sc: Scenario) -> dict[str, str]:

@@ -129,7 +129,8 @@ class Calendar(Strict):
 
 class Dynamics(Strict):
     pressure_decay: Param
-    sharpness: Param
+    sharpness: Param | None = Field(default=None, description="slope of the logistic of the rules that read it "
+                                    "(Rule.scenario_numbers); required exactly when a deciding actor's rule does")
 
 
 class Metadata(Strict):

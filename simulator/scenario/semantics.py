@@ -145,6 +145,7 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
     from .params import deciders
 
     decide = set(deciders(sc))
+    readers: dict[str, tuple[str, str]] = {}  # scenario number -> (rule, actor) of the first deciding actor reading it
     for i, a in enumerate(sc.actors):
         for field, lo, hi in (("leverage", 0, 1), ("alignment", -1, 1)):
             for other, p in getattr(a, field).items():
@@ -158,6 +159,8 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
             continue
         specs = rules[name].params
         if a.id in decide:
+            for number in rules[name].scenario_numbers:
+                readers.setdefault(number, (name, a.id))
             for pname, spec in specs.items():
                 if pname not in a.params and spec.default is None:
                     err(("actors", i, "params"), f"rule '{name}' needs parameter '{pname}'")
@@ -179,6 +182,11 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
                 fixed_window(ctx, ("actors", i, field, "between"), spec.between)
                 if spec.hazard is not None:
                     _in_range(ctx, ("actors", i, field, "hazard"), spec.hazard, 0, 1)
+
+    for number, (name, actor) in readers.items():  # e.g. dynamics.sharpness: optional unless a rule reads it
+        head, _, field = number.partition(".")
+        if head == "dynamics" and getattr(sc.dynamics, field, None) is None:
+            err(("dynamics", field), f"required field missing (the rule '{name}' of actor '{actor}' reads it)")
 
     # ---- milestones
     for m, path in sc.all_milestones:
@@ -240,7 +248,8 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
     for e, el in enumerate(cal.elections):
         el.check(ctx, ("calendar", "elections", e), cal)
         for f in ("p_runoff", "base_win"):
-            _in_range(ctx, ("calendar", "elections", e, f), getattr(el, f), 0, 1)
+            if getattr(el, f) is not None:
+                _in_range(ctx, ("calendar", "elections", e, f), getattr(el, f), 0, 1)
         _in_range(ctx, ("calendar", "elections", e, "progress_effect"), el.progress_effect, -1, 1)
     for group in ("events", "shocks", "occasions"):
         for k, item in enumerate(getattr(cal, group)):
