@@ -46,8 +46,12 @@ def test_no_op_what_if_holds_on_corpus_scenarios(path):
     assert r.passed, r.sentence
 
 
-@pytest.mark.xfail(reason="issue 21 fault 1: time units at step_days other than 7 are being fixed; meetings "
-                   "(a proposal, then acceptances) still move beyond the bound", strict=False)
+KNOWN_OFFER_FAULT = ("an offer to several consenters is asked of each one s/7 weeks' worth per step, so all accept in "
+                     "the same step far less often at short steps (and a declined offer waits a whole step at long "
+                     "ones): meetings and joint acts move beyond the bound (found by this property, December 2026)")
+
+
+@pytest.mark.xfail(reason=KNOWN_OFFER_FAULT, strict=False)
 @pytest.mark.parametrize("path", FULL, ids=lambda p: p.stem)
 def test_step_invariance_on_corpus_scenarios(path):
     r = _only(P.check_model(path, runs=600, seed=2, only=["step_invariance"]))
@@ -110,6 +114,23 @@ def test_step_invariance_catches_chances_applied_once_per_step(monkeypatch):
     r = _only(P.check_model(sc, runs=800, seed=2, only=["step_invariance"]))
     assert r.passed is False
     assert "beyond the discretisation bound" in r.sentence
+
+
+def _joint_act(step_days: int):
+    """Two parties, each proposing almost surely and accepting with an 80% weekly chance, and a joint act."""
+    doc = P.oracle_scenario(step_days)[0].model_dump(mode="python", by_alias=True)
+    for a in doc["actors"][:2]:
+        a["params"] = {"hazard": {"value": 0.999, "assumption": P.ASSUME},
+                       "acceptance": {"value": 0.8, "assumption": P.ASSUME}}
+    doc["milestones"].append({"id": "deal", "kind": "joint", "name": "Deal", "attendees": ["a", "b"],
+                              "stakes": {"value": 0.0, "assumption": P.ASSUME}, "assumption": P.ASSUME})
+    return T.validated(doc)
+
+
+@pytest.mark.xfail(reason=KNOWN_OFFER_FAULT, strict=False)
+def test_step_invariance_holds_for_a_joint_act_of_two_parties():
+    r = _only(P.check_model(_joint_act(7), runs=800, seed=2, only=["step_invariance"]))
+    assert r.passed, r.sentence
 
 
 def test_step_invariance_holds_on_the_oracle_scenario():
