@@ -158,6 +158,19 @@ def test_a_configured_extra_root_allows_a_shared_folder(tmp_path, monkeypatch):
         load(path, extra_roots=())
 
 
+def test_validate_refuses_a_device_or_a_pipe_named_on_the_command_line(tmp_path):
+    """The same limits on the command line: a path that is no regular file is one line, never an endless read."""
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "pipe.yaml")
+    for path in ("/dev/zero", str(tmp_path / "pipe.yaml")):
+        done = subprocess.run([sys.executable, "-m", "simulator", "validate", path], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 2
+        assert done.stderr.splitlines() == [f"{path}:0:0: file: '{path}' is not a regular file"]
+
+
 # ------------------------------------------------------------------ defaults: FILE
 def with_defaults(name: str) -> str:
     return SEED_TEXT.replace("\nsources:\n", f"\ndefaults: {name}\n\nsources:\n", 1)

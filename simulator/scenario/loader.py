@@ -469,9 +469,11 @@ def read_reference(path: Path):
 
 def is_reference_file(path: Path) -> bool:
     """True for a file that declares ``reference_version`` (a reference class, not a scenario)."""
-    try:
-        head = Path(path).read_text(encoding="utf-8")[:4000]
-    except (OSError, UnicodeDecodeError):
+    from . import files
+
+    try:  # a regular file within the YAML limit only: never a device or a pipe that would not end
+        head = files.read_limited(Path(path), files.MAX_YAML_BYTES, "a YAML file")[:4000].decode("utf-8", "replace")
+    except files.FileRefError:
         return False
     return any(line.startswith("reference_version:") for line in head.splitlines())
 
