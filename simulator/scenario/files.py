@@ -45,13 +45,13 @@ class Folder:
     extra: tuple[Path, ...] = ()
 
     @classmethod
-    def of(cls, naming_file: str | Path, extra_roots: tuple | None = None) -> "Folder":
+    def of(cls, naming_file: str | Path, extra_roots: tuple | None = None) -> Folder:
         """The folder of ``naming_file``; extra roots from ``DIPLOSIM_FILE_ROOTS`` unless given (``()``: none)."""
         extra = configured_roots() if extra_roots is None else tuple(Path(p).resolve() for p in extra_roots)
         return cls(Path(naming_file).parent.resolve(), extra)
 
     @classmethod
-    def at(cls, base_dir: "str | Path | Folder") -> "Folder":
+    def at(cls, base_dir: str | Path | Folder) -> Folder:
         return base_dir if isinstance(base_dir, Folder) else cls(Path(base_dir).resolve(), configured_roots())
 
     def inside(self, path: Path) -> bool:
