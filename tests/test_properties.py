@@ -88,6 +88,18 @@ def test_shift_moves_every_date_and_renaming_every_id():
     assert len(c.slots) == len(c2.slots) and len(c.table.names) == len(c2.table.names)
 
 
+def test_which_conditions_stay_true_once_they_hold():
+    from simulator.lang.conditions import When
+
+    def stays(cond):
+        return When.model_validate({"when": cond}).when.stays_true()
+
+    assert stays({"held": "x"}) and stays({"all": [{"held": "x"}, {"after": "2024-01-01"}, {"event": "e"}]})
+    assert stays({"any": [{"count": {"of": "x", "at_least": 2}}, {"stage": {"ladder": "l", "at_least": "s"}}]})
+    assert not stays({"not": {"held": "x"}}) and not stays({"in_force": "x"}) and not stays({"before": "2024-01-01"})
+    assert not stays({"all": [{"held": "x"}, {"not": {"held": "y"}}]}) and not stays({"present": "a"})
+
+
 # ----------------------------------------------------------------------------- each property catches a fault
 
 def test_analytic_catches_a_conversion_off_by_a_factor(monkeypatch):

@@ -69,6 +69,13 @@ class Condition(Strict):
         for it can be dated on that day; None when this kind cannot say (its runs keep the step's first day)."""
         return None
 
+    def stays_true(self) -> bool:
+        """Once it holds, does it hold on every later day? True for what reads a first time (held, count, stage,
+        event, winner, after) and for all/any of such; a kind that cannot promise it answers False (the default
+        for a kind without parts). The model checks compare a yes/no question across step lengths only then."""
+        parts = self.children()
+        return bool(parts) and all(c.stays_true() for c in parts)
+
     def reads_the_past(self) -> bool:
         """Evaluated later at an earlier ``day``, does it still give its truth on that day? (Yes when it reads
         dates that only move earlier: first days, events fired, election days; no when it reads the current
@@ -109,6 +116,9 @@ class Held(Condition):
     key: ClassVar[str] = "held"
     held: MilestoneRef
 
+    def stays_true(self):
+        return True
+
     def check(self, ctx, path):
         ctx.ref((*path, "held"), self.held, "milestone")
 
@@ -145,6 +155,9 @@ class Count(Condition):
 
     key: ClassVar[str] = "count"
     count: CountSpec
+
+    def stays_true(self):
+        return True
 
     def check(self, ctx, path):
         ctx.ref((*path, "count", "of"), self.count.of, "milestone")
@@ -239,6 +252,9 @@ class Stage(Condition):
     key: ClassVar[str] = "stage"
     stage: StageSpec
 
+    def stays_true(self):
+        return True
+
     def check(self, ctx, path):
         if ctx.ref((*path, "stage", "ladder"), self.stage.ladder, "ladder"):
             stages = ctx.ladder_stages[self.stage.ladder]
@@ -328,6 +344,9 @@ class Event(Condition):
     key: ClassVar[str] = "event"
     event: Id
 
+    def stays_true(self):
+        return True
+
     def check(self, ctx, path):
         ctx.ref((*path, "event"), self.event, "event")
 
@@ -360,6 +379,9 @@ class Winner(Condition):
 
     key: ClassVar[str] = "winner"
     winner: WinnerSpec
+
+    def stays_true(self):
+        return True
 
     def check(self, ctx, path):
         w = self.winner
@@ -456,6 +478,9 @@ class After(Condition):
 
     key: ClassVar[str] = "after"
     after: DateRef
+
+    def stays_true(self):
+        return True
 
     def check(self, ctx, path):
         ctx.date((*path, "after"), self.after)
@@ -595,6 +620,9 @@ class Not(Condition):
     not_: AnyCondition = Field(alias="not")
 
     model_config = Strict.model_config | {"populate_by_name": True}
+
+    def stays_true(self):
+        return False
 
     def children(self):
         return [self.not_]

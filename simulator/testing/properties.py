@@ -647,7 +647,9 @@ class StepInvariance(Property):
     (other step lengths take other draws): for each milestone and date question, the share dated by D at one
     step length may not exceed the share by D + L at the other (for every D a week apart over the calendar);
     for each yes/no question with a fixed window, its chance at one step length lies between the chances of
-    its window narrowed and widened by L at the other. Each comparison allows 5 standard errors. The calendar
+    its window narrowed and widened by L at the other, when its condition stays true once it holds
+    (``Condition.stays_true``: the order of two steps, or a truce in force, can flip within a step). Each
+    comparison allows 5 standard errors. The calendar
     is run on by L beyond its end (with ``end`` pinned to its date), so windows widened past it are counted.
     Counts are not compared: a repeated step happens at most once a step, so counts depend on the step length
     by design.
@@ -667,7 +669,7 @@ class StepInvariance(Property):
         c0 = compile_(sc)
         depth = chain_depths(c0)
         s = sc.calendar.step_days
-        failures, rows = [], []
+        failures, rows, skipped = [], [], set()
         words = c0.words
         for v in self.variants(s):
             top = discretisation_bound(max(depth.values(), default=0) + 1, s, v)
@@ -675,7 +677,8 @@ class StepInvariance(Property):
             extra, windows = [], []
             for q in sc.questions:
                 by, start = _window_end(c0, q), _window_start(c0, q) if hasattr(q, "when") else None
-                if by is None or start is False:
+                if by is None or start is False or not q.when.stays_true():
+                    skipped.add(q.id)  # a window that is no fixed date, or a condition that can stop holding
                     continue
                 named = _named_milestones(q.when)
                 L = discretisation_bound(1 + max((depth.get(m, 0) for m in named), default=0), s, v)
@@ -718,16 +721,21 @@ class StepInvariance(Property):
                     failures.append(f"'{label}': by {dt.date(1970, 1, 1) + dt.timedelta(days=int(day))} in "
                                     f"{_pct(px)} of runs at {sa}-day steps, but only {_pct(py)} by {L} days later at "
                                     f"{sb}-day steps")
-        numbers = {"step_days": s, "variants": self.variants(s), "runs": runs, "comparisons": rows}
+        skipped = sorted(x for x in skipped if getattr(next(q for q in sc.questions if q.id == x), "answer_kind",
+                                                         None) == "probability")
+        numbers = {"step_days": s, "variants": self.variants(s), "runs": runs, "comparisons": rows,
+                   "questions_not_compared": skipped}
         if not self.variants(s):
             return self.result(None, f"No other step length to compare with ({s} days).", numbers)
         if failures:
             return self.result(False, f"Changing the step from {s} to {' or '.join(map(str, self.variants(s)))} days "
                                f"moved {_plural(len(failures), 'answer')} beyond the discretisation bound: "
                                + "; ".join(failures[:3]) + ("; ..." if len(failures) > 3 else ""), numbers, failures)
+        untested = (f"; {_plural(len(skipped), 'yes/no question')} not compared (a window that is no fixed date, "
+                    "or a condition that can stop holding, such as 'not' or 'in force')") if skipped else ""
         return self.result(True, f"Changing the step from {s} to {' or '.join(map(str, self.variants(s)))} days moved "
-                           f"no answer beyond the discretisation bound ({len(rows)} comparisons, {runs} runs each).",
-                           numbers)
+                           f"no answer beyond the discretisation bound ({len(rows)} comparisons, {runs} runs each"
+                           f"{untested}).", numbers)
 
 
 # ---- history
