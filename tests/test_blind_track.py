@@ -70,8 +70,9 @@ def commit(folder, files, when):
     git(folder, "commit", "-q", "-m", "c", "--date", when)
 
 
-def blind_corpus(tmp_path, forecast_first=True):
-    """A blind scenario with its frozen forecast and observed file, committed in the given order."""
+def blind_corpus(tmp_path, forecast_first=True, exposures_first=None):
+    """A blind scenario with its frozen forecast and observed file, committed in the given order (with an
+    exposures file committed between them when ``exposures_first`` gives its body)."""
     git(tmp_path, "init", "-q")
     path = write(tmp_path, scenario(), "x.yaml")
     (tmp_path / "forecasts").mkdir()
@@ -85,6 +86,8 @@ def blind_corpus(tmp_path, forecast_first=True):
     if not forecast_first:
         first, second = second, first
     commit(tmp_path, first, "2025-08-05T10:00:00+00:00")
+    if exposures_first is not None:
+        exposures(tmp_path, exposures_first, "2025-08-06T10:00:00+00:00")
     commit(tmp_path, second, "2026-06-01T10:00:00+00:00")
     return tmp_path
 
@@ -177,3 +180,38 @@ def test_a_question_that_cannot_be_resolved_is_kept_and_said_not_dropped(tmp_pat
     (corpus / "x.observed.yaml").write_text(text.replace(", evidence: [{source: r, note: The talks met.}]}\n", "}\n", 1))
     bad = invoke("validate", corpus / "x.observed.yaml")
     assert bad.exit_code == 2 and len(bad.stderr.splitlines()) == 1 and "give 'evidence'" in bad.stderr
+
+
+def exposures(tmp_path, body, when):
+    (tmp_path / "forecasts" / "x.exposures.yaml").write_text(
+        "kind: exposures\nscenario: ../x.yaml\nwriter: w\n" + body)
+    commit(tmp_path, ["forecasts/x.exposures.yaml"], when)
+
+
+def test_exposures_recorded_after_the_outcomes_do_not_count(tmp_path):
+    corpus = blind_corpus(tmp_path)
+    exposures(corpus, "questions:\n  - {question: held, exposure: known, note: A later headline was seen.}\n",
+              "2026-07-01T10:00:00+00:00")  # after the outcomes: cannot be used, and the scenario is not blind
+    (e,) = as_json("backtest", corpus, "--runs", 50)["scenarios"]
+    assert not e["blind_check"]["blind"]
+    assert "its exposures were not recorded (committed) before its outcomes" in e["blind_check"]["reasons"]
+
+
+def test_exposures_recorded_before_the_outcomes_move_questions_out_of_the_blind_pool(tmp_path):
+    corpus = blind_corpus(tmp_path, exposures_first="questions:\n  - {question: held, exposure: known, "
+                          "note: A later headline was seen.}\n")
+    res = as_json("backtest", corpus, "--runs", 50)
+    (e,) = res["scenarios"]
+    assert e["blind_check"]["blind"] and e["yes_no"] == [] and [q["id"] for q in e["exposed"]] == ["held"]
+    assert res["tracks"]["blind"]["yes_no"]["n"] == 0
+    assert "Scored apart: questions whose answer the writer saw" in invoke("backtest", corpus, "--runs", 50).stdout
+
+
+def test_a_writer_who_knew_the_whole_outcome_is_not_called_blind(tmp_path):
+    corpus = blind_corpus(tmp_path, exposures_first="whole_scenario: {exposure: known, note: Remembered it.}\n")
+    (e,) = as_json("backtest", corpus, "--runs", 50)["scenarios"]
+    assert not e["blind_check"]["blind"] and any("whole negotiation" in r for r in e["blind_check"]["reasons"])
+    bad = corpus / "forecasts" / "x.exposures.yaml"
+    bad.write_text(bad.read_text() + "questions:\n  - {question: nope, exposure: known, note: Saw it.}\n")
+    (e,) = as_json("backtest", corpus, "--runs", 50)["scenarios"]
+    assert any("unknown question 'nope'" in r for r in e["blind_check"]["reasons"])

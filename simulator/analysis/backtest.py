@@ -31,7 +31,7 @@ import numpy as np
 from .. import layout as L
 from ..stats import wilson
 from . import scores as S
-from .observed import SUFFIX, LoadedObserved
+from .observed import SUFFIX, LoadedObserved, exposures_beside, load_exposures
 
 BOOTSTRAP_REPS = 2000
 
@@ -245,7 +245,24 @@ def blind_check(lo: LoadedObserved, frozen: dict | None, ff: dict | None) -> dic
                            f"{ff.get('scenario_hash')}")
     if lo.edited_after_outcomes:
         reasons.append("the scenario was edited after its outcomes were recorded")
-    out: dict = {}
+    out: dict = {"exposed": {}}
+    if lo.forecast_path is not None and (ex_path := exposures_beside(lo.forecast_path)).is_file():
+        from ..scenario import ScenarioError
+
+        try:
+            ex = load_exposures(ex_path, lo.loaded.scenario)
+        except ScenarioError as exc:
+            reasons.append(f"its exposures file does not load ({exc.problems[0]})")
+        else:
+            out["exposures_file"] = str(ex_path)
+            if ex.whole_scenario is not None:
+                reasons.append(f"its writer {'knew' if ex.whole_scenario.exposure == 'known' else 'may have known'} "
+                               f"later events of the whole negotiation: {ex.whole_scenario.note}")
+            out["exposed"] = {e.question: e.exposure for e in ex.questions}
+            if has_git_history(lo.path.parent):
+                e_at, o_at = first_commit(ex_path), first_commit(lo.path)
+                if e_at is None or (o_at is not None and not e_at < o_at):
+                    reasons.append("its exposures were not recorded (committed) before its outcomes")
     if frozen is not None:
         created = frozen.get("created")
         out["forecast_created"] = created
@@ -450,7 +467,15 @@ def backtest(items: list[tuple[LoadedObserved, object]], runs: int, seed: int, e
             check = blind_check(lo, frozen, ff)
             if not check["blind"]:
                 frozen = None
-        scored = score_runs(lo, compiled, table, runs if frozen is None else int(frozen["runs"]), seed, frozen)
+        n = runs if frozen is None else int(frozen["runs"])
+        scored = score_runs(lo, compiled, table, n, seed, frozen)
+        if check is not None and check["exposed"]:  # exposed questions are scored apart, never in the blind pool
+            exposed = check["exposed"]
+            scored["exposed"] = [{**r, "exposure": exposed[r["id"]]} for key in ("yes_no", "distributions")
+                                 for r in scored[key] if r["id"] in exposed and r.get("kind") != "milestone"]
+            for key in ("yes_no", "distributions"):
+                scored[key] = [r for r in scored[key] if not (r["id"] in exposed and r.get("kind") != "milestone")]
+            scored["summary"] = summarise(scored["yes_no"], scored["distributions"], n)
         entry = scenario_entry(lo, compiled, eng, scored)
         if check is not None:
             entry["blind_check"] = check

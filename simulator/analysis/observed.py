@@ -119,6 +119,45 @@ class Observed(Strict):
     milestones: list[MilestoneOutcome] = []
 
 
+class Exposure(Strict):
+    """What a blind writer knew or saw of later events: ``known`` (saw or remembered the answer) or ``suspected``."""
+
+    exposure: Literal["known", "suspected"]
+    note: str = Field(min_length=3, description="what was seen or remembered, in our own words")
+
+
+class QuestionExposure(Exposure):
+    question: Id
+
+
+class Exposures(Strict):
+    """``forecasts/<name>.exposures.yaml`` beside a blind scenario's frozen forecast: what its writer saw or
+    remembered of later events, recorded before its outcomes were looked up. The backtest scores the exposed
+    questions apart, and does not call a scenario blind whose whole negotiation was exposed."""
+
+    kind: Literal["exposures"]
+    scenario: str = Field(description="the scenario file, relative to this file")
+    writer: str
+    whole_scenario: Exposure | None = None
+    questions: list[QuestionExposure] = []
+
+
+def exposures_beside(forecast: Path) -> Path:
+    """``<name>.exposures.yaml`` beside the frozen forecast ``<name>.json``."""
+    return forecast.with_name(forecast.stem + ".exposures.yaml")
+
+
+def load_exposures(path: Path, scenario) -> Exposures:
+    """Load and check an exposures file against the scenario it names; ScenarioError lists every problem."""
+    exp, locs, _ = load_document(path, Exposures, "an exposures file")
+    known = {q.id for q in scenario.questions}
+    found = [(("questions", k, "question"), f"unknown question '{e.question}' (known: {', '.join(sorted(known))})")
+             for k, e in enumerate(exp.questions) if e.question not in known]
+    if found:
+        raise problems_at(path, locs, found)
+    return exp
+
+
 @dataclass(frozen=True)
 class LoadedObserved:
     observed: Observed

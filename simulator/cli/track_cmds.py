@@ -194,6 +194,16 @@ def render_backtest(res: dict, con) -> None:
                 t.add_row(q["text"], pct(q["forecast"]), f"[{pct(q['low'])}, {pct(q['high'])}]", q["observed"],
                           f"{q['brier']:.3f}", f"{q['log_score']:.3f}", pct(q["prior"]) if "prior" in q else "-")
             con.print(t)
+        if e.get("exposed"):
+            t = Table(title="Scored apart: questions whose answer the writer saw (known) or may have seen (suspected)",
+                      title_justify="left")
+            for col in ("question", "exposure", "forecast", "happened", "Brier / CRPS"):
+                t.add_column(col)
+            for q in e["exposed"]:
+                score = f"{q['brier']:.3f}" if "brier" in q else f"{q['crps']:.2f} {q['scale']}"
+                t.add_row(esc(q["text"]), q["exposure"], pct(q["forecast"]) if "forecast" in q else "-",
+                          esc(q["observed"]), score)
+            con.print(t)
         for u in e.get("unresolved", ()):
             con.print(f"not scored, unresolved: {u['text']} ({u['reason']})", markup=False, soft_wrap=True)
         summary_line = _scenario_summary(e["summary"])
