@@ -605,26 +605,44 @@ def _window_copy(q, qid: str, by: int, start: int | None = None) -> dict:
 
 # ---- step invariance
 
+def _refs(model) -> set[str]:
+    """Every id a part of the scenario names (milestones, events, shocks, occasions, actors, dates), found by the
+    declared types of its fields (``transforms``), whatever kinds of condition it combines."""
+    found: set[str] = set()
+
+    def note(kind, s):
+        found.add(s)
+        if kind == "milestone" and "." in s:
+            found.add(s.split(".")[0])
+        return s
+
+    if model is not None:
+        T._walk(model, model.model_dump(mode="python", by_alias=True), None, (), note, None, None)
+    return found
+
+
 def chain_depths(c) -> dict[str, int]:
-    """For each milestone, the longest chain of milestones it waits for: through its gate (``requires``) and
-    the preconditions on it, whatever the combination (``any``, ``not``) that names them. 0 for a step that
-    waits for no other."""
-    waits: dict[str, set[str]] = {m.id: set() for m in c.milestones}
-    for m in c.milestones:
-        if m.requires is not None:
-            waits[m.id] |= _named_milestones(m.requires)
+    """For each milestone and each dated event, shock or occasion, the longest chain of others it waits for:
+    through a milestone's gate (``requires``) and the preconditions on it, and through a calendar item's
+    condition (``when``), whatever the combination (``any``, ``not``) that names them. 0 for one that waits
+    for no other."""
+    sc = c.scenario
+    waits: dict[str, set[str]] = {m.id: _refs(m.requires) for m in c.milestones}
     for p in c.preconditions:
-        waits[p.before] |= _named_milestones(p.requires)
+        waits[p.before] |= _refs(p.requires)
+    cal = sc.calendar
+    for item in (*cal.events, *cal.shocks, *cal.occasions):
+        waits[item.id] = _refs(getattr(item, "when", None))
     depth: dict[str, int] = {}
 
-    def of(m, seen=()):
-        if m not in depth:
-            below = [of(x, (*seen, m)) for x in waits.get(m, ()) if x in waits and x not in seen and x != m]
-            depth[m] = 1 + max(below) if below else 0
-        return depth[m]
+    def of(node, seen=()):
+        if node not in depth:
+            below = [of(x, (*seen, node)) for x in waits.get(node, ()) if x in waits and x not in seen and x != node]
+            depth[node] = 1 + max(below) if below else 0
+        return depth[node]
 
-    for m in waits:
-        of(m)
+    for node in waits:
+        of(node)
     return depth
 
 
@@ -680,7 +698,7 @@ class StepInvariance(Property):
                 if by is None or start is False or not q.when.stays_true():
                     skipped.add(q.id)  # a window that is no fixed date, or a condition that can stop holding
                     continue
-                named = _named_milestones(q.when)
+                named = _refs(q.when)
                 L = discretisation_bound(1 + max((depth.get(m, 0) for m in named), default=0), s, v)
                 wide = _window_copy(q, f"{q.id}_wide", by + L, None if start is None else start - L)
                 narrow = _window_copy(q, f"{q.id}_narrow", by - L, None if start is None else start + L)
