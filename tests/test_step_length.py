@@ -154,3 +154,19 @@ def test_per_step_uniforms_give_the_step_chance_exactly():
 def test_weekly_steps_draw_unchanged_uniforms():
     sc = Scenario.model_validate(doc(7, [act()], [hazard_party("a", fixed(0.5))]))
     assert Compiled(sc).step_powers is None
+
+
+@pytest.mark.parametrize("step_days", [1, 7])
+def test_a_joint_step_needs_each_yes_within_the_offers_week_not_on_one_day(step_days):
+    """Both parties must accept a meeting, each with weekly chance q while it lies on the table. At weekly steps
+    it is held in a week of offers with chance q^2. At daily steps an offer lies on the table for a week and a
+    consenter's yes stands while it lies there, so the week's chance is q^2 again (without that, both had to say
+    yes on the same day: about q^2 / 7 a week)."""
+    q = 0.3
+    meeting = {"id": "talks", "kind": "meeting", "name": "Talks", "attendees": ["a", "b"], "stakes": fixed(0.0),
+               "assumption": A}
+    actors = [hazard_party("a", fixed(1.0), acceptance=q), hazard_party("b", fixed(0.0), acceptance=q)]
+    t = days_until(doc(step_days, [meeting], actors, days=7 * 30))
+    weekly = 1 - (1 - q * q) ** 8  # within 8 weeks
+    share = (t < 56).mean()
+    assert abs(share - weekly) <= 0.03 + mc_bound(weekly), (step_days, share, weekly)

@@ -94,6 +94,13 @@ class Kernel:
         self._paths: dict[int, list] = {}
         self._reachable: dict[str, list[int]] = {}
         self.freezable = {j for cols in c.freeze_cols.values() for j in cols}
+        # one column of RunState.agreed per (proposable milestone, consenter): who has said yes to the offer on
+        # the table (an offer that lies there for several steps is accepted by each consenter once)
+        self.agree_cols, n = {}, 0
+        for j, m in enumerate(c.milestones):
+            if m.proposable:
+                self.agree_cols[j] = list(range(n, n + len(self.consent[j])))
+                n += len(self.consent[j])
         self._limits = None  # parameter column -> allowed (low, high), read when a change first applies
 
     # ------------------------------------------------------------------ helpers
@@ -231,12 +238,15 @@ class Kernel:
             st.table[:] = False
             st.table_by[:] = -1
             st.table_day[:] = NEVER
+            st.agreed[:] = False
             return
         gone = st.table & ((st.table_until <= self.c.days[k]) | ~self.available(st, k))
         st.table[gone] = False
         st.table_by[gone] = -1
         st.table_day[gone] = NEVER
         st.table_until[gone] = NEVER
+        for j in np.flatnonzero(gone.any(axis=0)):
+            st.agreed[np.ix_(gone[:, j], self.agree_cols[int(j)])] = False
 
     def _offer(self, st, k, j, mask) -> None:
         """Offers of milestone j put on (or kept on) the table this step, for the runs in ``mask``."""
@@ -421,9 +431,11 @@ class Kernel:
         blocked = np.zeros(st.n, bool)
         for pos, a in enumerate(self.consent[j]):
             own = self._preconditions(st, U, k, j, live, pos)
-            ask = live & ~own
+            agreed = st.agreed[:, self.agree_cols[j][pos]]
+            ask = live & ~own & ~agreed  # who said yes to this offer already is not asked again while it lies there
             size = st.V[:, self.stake_cols[j][pos]]
             yes = self.d.party(m.decision, int(a), ask, size, Slot(U, c.slot[f"accept:{m.id}:{c.actors[a]}"]), st, k)
+            agreed |= ask & yes
             declined = ask & ~yes
             if declined.any():
                 st.blocks[:, c.block_index[(m.id, c.actors[a], "declined")]] += declined
@@ -443,6 +455,7 @@ class Kernel:
         if m.proposable:
             st.table[rows, j] = False  # the offer is taken
             st.table_day[rows, j] = NEVER
+            st.agreed[np.ix_(rows, self.agree_cols[j])] = False
         first = st.first_day[:, j]  # columns are contiguous views (column-major state)
         first[rows] = np.minimum(first[rows], day)
         st.last_day[rows, j] = day

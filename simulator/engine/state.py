@@ -48,3 +48,5 @@ class RunState:
         self.table_by = np.full((n, M), -1, np.int64, order="F")
         self.table_day = np.full((n, M), NEVER, np.int64, order="F")
         self.table_until = np.full((n, M), NEVER, np.int64, order="F")  # offers last a week at steps under a week
+        n_agree = sum(len(m.consenters()) for m in c.milestones if m.proposable)
+        self.agreed = np.zeros((n, n_agree), bool, order="F")  # who said yes to the offer on the table (Kernel)
