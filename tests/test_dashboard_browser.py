@@ -341,7 +341,7 @@ def test_bad_upload_shows_the_problem_and_the_app_keeps_running(server, page):
     page.wait_for_selector("#upload-problems .problem", timeout=WAIT_MS)
     lines = page.locator("#upload-problems .problem").all_inner_texts()
     assert lines[0].startswith("The upload was refused; nothing changed.")
-    assert lines[1].startswith("broken.yaml:25:5: actors[0].role: ")
+    assert lines[1].startswith("broken.yaml:26:5: actors[0].role: ")
     shoot(page, "upload-refused")
     for size in (2, 3):  # too large: our own one-line message, never the previous upload's, never nothing
         big = server["base"] / f"big{size}.yaml"
