@@ -149,19 +149,19 @@ class Compiled:
 
         The model's chances are weekly (``lang.estimable``); a step of ``s`` days asks a weekly chance
         ``s / 7`` weeks' worth, so a hazard means the same at any step length. An offer lies on the table
-        for a week (or for its step, when steps are longer: see ``offer_days``), so its chance is asked
-        ``min(s, 7) / 7`` weeks' worth per step. The power is applied to the uniform instead of to ``p``
+        for ``offer_days`` (whole steps, about a week) and its chance is asked ``s / offer_days`` weeks' worth
+        per step: one week's worth over the offer's life. The power is applied to the uniform instead of to ``p``
         (``draws.per_step``): ``u' < p`` exactly when ``u < 1 - (1 - p) ** a``, so every rule, built-in or
         plug-in, keeps comparing its own weekly probability with a uniform."""
         s = self.step_days / WEEK_DAYS
-        power = {"hazard": s, "offer": min(s, 1.0), "once": 1.0}
+        power = {"hazard": s, "offer": self.step_days / self.offer_days, "once": 1.0}
         out = np.array([power[u] for u in self.slot_units], dtype=np.float64)
         return None if (out == 1.0).all() else out
 
     @property
     def offer_days(self) -> int:
-        """How long an offer stays on the table: a week, or one step when steps are a week or longer."""
-        return max(WEEK_DAYS, self.step_days)
+        """How long an offer stays on the table: the whole number of steps nearest a week (at least one)."""
+        return self.step_days * max(1, round(WEEK_DAYS / self.step_days))
 
     def pressure_step(self, decay: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """(decay, gain) of a pressure stock over one step, from its weekly decay ``d``; None at weekly steps.
