@@ -282,6 +282,21 @@ def prop_monotone(rule_cls, example) -> None:
             f"{_fmt(method, view, size, u)}"
 
 
+def prop_reads_only_declared_numbers(rule_cls, example) -> None:
+    """A party rule that does not declare ``dynamics.sharpness`` in ``scenario_numbers`` decides the same whatever
+    the view's sharpness, NaN included (what the engines give it when the scenario leaves the number out)."""
+    for case in _cases(rule_cls, example):
+        method, view, size, u = case
+        first = _call(rule_cls, case, "reads_only_declared_numbers")
+        for other in (view.sharpness * 3.0 + 1.0, float("nan")):
+            second = _call(rule_cls, (method, dataclasses.replace(view, sharpness=other), size, u),
+                           "reads_only_declared_numbers")
+            assert first == second, \
+                f"reads_only_declared_numbers: {method}() gave {first!r} with sharpness {view.sharpness!r} and " \
+                f"{second!r} with {other!r}, but the rule does not declare 'dynamics.sharpness' in scenario_numbers " \
+                f"on input {_fmt(*case)}"
+
+
 def prop_hard_preconditions(rule_cls, example) -> None:
     from ..compiled import Compiled
     from ..model import DiplomacyModel, RuleError
@@ -351,6 +366,8 @@ PROPERTIES = (
     RuleProperty("monotone_in_pressure", prop_monotone, _monotone_inputs,
                  lambda r: issubclass(r, PartyRule) and r.monotone_in_pressure),
     RuleProperty("respects_hard_preconditions", prop_hard_preconditions, _model_inputs, lambda r: True),
+    RuleProperty("reads_only_declared_numbers", prop_reads_only_declared_numbers, _unit_inputs,
+                 lambda r: issubclass(r, PartyRule) and "dynamics.sharpness" not in r.scenario_numbers),
 )
 
 

@@ -126,6 +126,21 @@ def test_properties_follow_the_declarations():
         check_rule(Base, properties=["fast"])
 
 
+def test_a_rule_that_reads_a_number_it_does_not_declare_is_caught():
+    from simulator.rules import ProportionalHazard
+
+    class Undeclared(Base):  # reads the view's sharpness (the threshold rule's logistic) but says it does not
+        name = "mutant_undeclared"
+        scenario_numbers = ()
+
+    assert "reads_only_declared_numbers" in applicable_properties(Undeclared)
+    assert "reads_only_declared_numbers" not in applicable_properties(Base)  # declared: nothing to check
+    with pytest.raises(RuleCheckFailed) as info:
+        check_rule(Undeclared, properties=["reads_only_declared_numbers"], max_examples=50)
+    assert "does not declare 'dynamics.sharpness'" in info.value.failures["reads_only_declared_numbers"]
+    check_rule(ProportionalHazard, properties=["reads_only_declared_numbers"], max_examples=100)  # it keeps its word
+
+
 def test_check_rule_refuses_what_is_not_a_rule():
     from simulator.rules import RulePluginError
 
