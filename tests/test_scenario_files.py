@@ -153,6 +153,13 @@ def test_a_configured_extra_root_allows_a_shared_folder(tmp_path, monkeypatch):
     assert validate(path)[0] == 2
     monkeypatch.setenv("DIPLOSIM_FILE_ROOTS", str(shared))
     assert validate(path) == (0, [])
+    absolute = str(shared / SOURCE.name)  # an absolute name is judged by where it lands, like any other
+    path.write_text(with_source_file(absolute), encoding="utf-8")
+    assert validate(path) == (0, [])
+    monkeypatch.delenv("DIPLOSIM_FILE_ROOTS")
+    status, lines = validate(path)
+    assert status == 2 and lines == [f"{path}:{AT}: sources[0].file: '{absolute}' {OUTSIDE}"]
+    monkeypatch.setenv("DIPLOSIM_FILE_ROOTS", str(shared))
     # the extra root is never granted to a caller that asks for the scenario's own folder only (uploads)
     with pytest.raises(ScenarioError, match=OUTSIDE.replace("(", r"\(").replace(")", r"\)")):
         load(path, extra_roots=())

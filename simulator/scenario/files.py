@@ -58,8 +58,8 @@ class Folder:
         return any(path == r or r in path.parents for r in (self.root, *self.extra))
 
     def path(self, name: str) -> Path:
-        """The resolved path of ``name`` (relative to the root); FileRefError if it lands outside."""
-        if not isinstance(name, str) or not name.strip() or "\0" in name or Path(name).is_absolute():
+        """The resolved path of ``name`` (relative to the root, or absolute); FileRefError if it lands outside."""
+        if not isinstance(name, str) or not name.strip() or "\0" in name:
             raise FileRefError(f"'{name}' {OUTSIDE}")
         try:
             resolved = (self.root / name).resolve()
