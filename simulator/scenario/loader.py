@@ -206,13 +206,9 @@ def _misfit_tag(text: str, file: str, exc: Exception) -> Problem:
 
 
 def _dotted(path) -> str:
-    parts = []
-    for p in path:
-        if isinstance(p, int):
-            parts.append(f"[{p}]")
-        else:
-            parts.append(("." if parts else "") + str(p))
-    return "".join(parts) or "(document)"
+    from .semantics import field_path  # the lower module holds it (semantics is imported lazily here: start-up)
+
+    return field_path(path)
 
 
 def locate(path: tuple, locs: dict) -> tuple[int, int]:

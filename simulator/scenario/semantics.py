@@ -504,10 +504,18 @@ def check_changes_stay_in_range(sc: Scenario, table, ranges: dict, err) -> None:
                 f"(drawn {drawn}), outside its allowed range [{lo:g}, {hi:g}]")
 
 
-def _place(path) -> str:
-    from .loader import _dotted as dotted
+def field_path(path) -> str:
+    """A field's path as errors name it: ``actors[0].params.flexibility`` (``(document)`` for the root)."""
+    parts = []
+    for p in path:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        else:
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts) or "(document)"
 
-    return dotted(path)
+
+_place = field_path
 
 
 def prerequisite_edges(sc: Scenario) -> dict[str, list[tuple[str, tuple]]]:
