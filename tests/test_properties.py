@@ -159,6 +159,29 @@ def test_step_invariance_holds_for_an_offer_accepted_slowly():
     assert r.passed, r.sentence
 
 
+def _pushed_meeting(step_days: int):
+    """Three parties (hazard rule: proposing 50% and accepting 30% a week) and a meeting a mediator pushes."""
+    doc = P.oracle_scenario(step_days)[0].model_dump(mode="python", by_alias=True)
+    for a in doc["actors"][:3]:
+        a["params"] = {"hazard": {"value": 0.5, "assumption": P.ASSUME},
+                       "acceptance": {"value": 0.3, "assumption": P.ASSUME}}
+    doc["actors"].append({"id": "m", "name": "M", "role": "mediator"})
+    doc["milestones"].append({"id": "talks", "kind": "meeting", "name": "Talks", "attendees": ["a", "b", "c"],
+                              "stakes": {"value": 0.0, "assumption": P.ASSUME}, "assumption": P.ASSUME})
+    doc["mediation"] = [{"mediator": "m", "rule": "even_handed", "pushes": [{"milestone": "talks"}],
+                         "assumption": P.ASSUME}]
+    return T.validated(doc)
+
+
+@pytest.mark.xfail(reason="a mediator's push keeps an offer on the table and each consenter's yes stands while it "
+                   "lies there, so at steps under a week the yeses pile up over weeks: talks within 12 weeks in 96% "
+                   "of runs at daily and 3-day steps against 28% at weekly steps (found by this property, December "
+                   "2026, at commit cf92ff4)", strict=False)
+def test_step_invariance_holds_for_a_meeting_a_mediator_pushes():
+    r = _only(P.check_model(_pushed_meeting(7), runs=800, seed=2, only=["step_invariance"]))
+    assert r.passed, r.sentence
+
+
 def test_step_invariance_holds_on_the_oracle_scenario():
     sc, _ = P.oracle_scenario(7)
     r = _only(P.check_model(sc, runs=800, seed=2, only=["step_invariance"]))
