@@ -103,3 +103,28 @@ def test_a_yaml_tag_that_does_not_fit_its_value_is_one_line(tag, tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 2
     assert result.stderr == f"{path}:{expected}\n"
+
+
+# an infinite or not-a-number value validated and then ran as NaN draws or NaN changes (a beta's shape a: .inf, an
+# effect adding .nan to a number with no range): refused in one line wherever a number is read
+NOT_FINITE = {
+    "beta shape": ("        dist: uniform\n        low: 0.15\n        high: 0.35\n",
+                   "        dist: beta\n        a: {}\n        b: 2\n", "actors[0].params.flexibility.a"),
+    "effect value": ("        op: add\n        value: 0.05\n", "        op: add\n        value: {}\n",
+                     "calendar.elections[0].after_win[0].value"),
+    "fixed value": ("      pressure_sensitivity:\n        value: 0.5\n", "      pressure_sensitivity:\n        value: {}\n",
+                    "actors[1].params.pressure_sensitivity"),
+}
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan"])
+@pytest.mark.parametrize("place", sorted(NOT_FINITE))
+def test_a_number_that_is_not_finite_is_one_line(place, value, tmp_path):
+    old, new, field = NOT_FINITE[place]
+    assert SOURCE_TEXT.count(old) >= 1, "fixture drifted from the seed scenario"
+    path = _write(tmp_path, SOURCE_TEXT.replace(old, new.format(value), 1))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and re.fullmatch(rf"{re.escape(str(path))}:\d+:\d+: {re.escape(field)}(\.\w+)?: "
+                                            r".*(finite|greater than 0).*", lines[0]), result.stderr

@@ -55,7 +55,9 @@ DateRef = Annotated[dt.date | Annotated[str, StringConstraints(pattern=r"^[a-z][
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True, defer_build=True)  # dumps read back
+    # dumps read back; a number is finite everywhere (an .inf or .nan would run as NaN draws or changes)
+    model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True, defer_build=True,
+                              allow_inf_nan=False)
 
 
 class Evidence(Strict):
