@@ -215,3 +215,23 @@ def test_a_writer_who_knew_the_whole_outcome_is_not_called_blind(tmp_path):
     bad.write_text(bad.read_text() + "questions:\n  - {question: nope, exposure: known, note: Saw it.}\n")
     (e,) = as_json("backtest", corpus, "--runs", 50)["scenarios"]
     assert any("unknown question 'nope'" in r for r in e["blind_check"]["reasons"])
+
+
+def test_exposures_written_down_late_count_only_when_a_commit_before_the_outcomes_declared_them(tmp_path):
+    corpus = blind_corpus(tmp_path)
+    (corpus / "notes.txt").write_text("declared")
+    git(corpus, "add", "notes.txt")
+    git(corpus, "commit", "-q", "-m", "Memory: held is suspected exposure", "--date", "2025-08-05T11:00:00+00:00")
+    declared = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=corpus, capture_output=True,
+                              text=True).stdout.strip()
+    # the declaring commit is dated before the outcomes' commit (its committer date is what counts)
+    exposures(corpus, f"declared_in: {declared}\nquestions:\n  - {{question: held, exposure: suspected, "
+              "note: Remembered faintly.}\n", "2026-07-01T10:00:00+00:00")
+    (e,) = as_json("backtest", corpus, "--runs", 50)["scenarios"]
+    assert e["blind_check"]["blind"] and [q["id"] for q in e["exposed"]] == ["held"]
+    assert any("from the message of commit" in n for n in e["blind_check"]["notes"])
+    # a late file naming a question its declaring commit does not name is not accepted
+    exposures(corpus, f"declared_in: {declared}\nquestions:\n  - {{question: when, exposure: suspected, "
+              "note: Remembered faintly.}\n", "2026-07-02T10:00:00+00:00")
+    (e,) = as_json("backtest", corpus, "--runs", 50)["scenarios"]
+    assert not e["blind_check"]["blind"]

@@ -170,3 +170,23 @@ def test_a_joint_step_needs_each_yes_within_the_offers_week_not_on_one_day(step_
     weekly = 1 - (1 - q * q) ** 8  # within 8 weeks
     share = (t < 56).mean()
     assert abs(share - weekly) <= 0.03 + mc_bound(weekly), (step_days, share, weekly)
+
+
+@pytest.mark.parametrize("step_days", [1, 7])
+def test_a_mediator_pressing_every_step_gives_one_round_of_answers_a_week(step_days):
+    """Three parties must accept a meeting (weekly chance q each) that a mediator puts on the table whenever it
+    can. At weekly steps all three accept in a week with chance q^3. At daily steps the mediator's offer lies on
+    the table for a week and the yeses lapse with it, so a week of pressing is again one round: q^3 a week (when
+    the mediator kept one offer on the table for good, the yeses piled up over weeks and nearly all runs met)."""
+    q = 0.5
+    meeting = {"id": "talks", "kind": "meeting", "name": "Talks", "attendees": ["a", "b", "c"],
+               "stakes": fixed(0.0), "assumption": A}
+    actors = [hazard_party(x, fixed(0.0), acceptance=q) for x in "abc"]
+    actors.append({"id": "m", "name": "M", "role": "mediator"})
+    d = doc(step_days, [meeting], actors, days=7 * 20,
+            mediation=[{"mediator": "m", "rule": "even_handed", "pushes": [{"milestone": "talks"}], "assumption": A,
+                        "params": {"urgency.base": fixed(1.0), "urgency.after_deadline": fixed(1.0)}}])
+    t = days_until(d)
+    weekly = 1 - (1 - q ** 3) ** 8  # within 8 weeks
+    share = (t < 56).mean()
+    assert abs(share - weekly) <= 0.03 + mc_bound(weekly), (step_days, share, weekly)

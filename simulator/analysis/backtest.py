@@ -262,7 +262,12 @@ def blind_check(lo: LoadedObserved, frozen: dict | None, ff: dict | None) -> dic
             if has_git_history(lo.path.parent):
                 e_at, o_at = first_commit(ex_path), first_commit(lo.path)
                 if e_at is None or (o_at is not None and not e_at < o_at):
-                    reasons.append("its exposures were not recorded (committed) before its outcomes")
+                    declared = _declared_before(ex, lo.path, o_at)
+                    if declared is None:
+                        reasons.append("its exposures were not recorded (committed) before its outcomes")
+                    else:
+                        notes.append(f"its exposures were written down after its outcomes, from the message of "
+                                     f"commit {ex.declared_in} ({declared}), which names each of them")
     if frozen is not None:
         created = frozen.get("created")
         out["forecast_created"] = created
@@ -283,6 +288,30 @@ def blind_check(lo: LoadedObserved, frozen: dict | None, ff: dict | None) -> dic
         else:
             notes.append("no git history here: the order of commits was not checked (the hashes were)")
     return {**out, "blind": not reasons, "reasons": reasons, "notes": notes}
+
+
+def _declared_before(ex, folder_file: Path, outcomes_at: dt.datetime | None) -> str | None:
+    """The date of the commit ``ex.declared_in`` if its message names every exposed question (and the whole
+    scenario's exposure, if any, says so) and it came before the outcomes; None otherwise."""
+    import subprocess
+
+    if ex.declared_in is None:
+        return None
+    try:
+        out = subprocess.run(["git", "show", "-s", "--format=%cI%n%B", ex.declared_in], cwd=folder_file.parent,
+                             capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    when, _, message = out.stdout.partition("\n")
+    at = dt.datetime.fromisoformat(when.strip())
+    if outcomes_at is not None and not at < outcomes_at:
+        return None
+    if any(e.question not in message for e in ex.questions) or (ex.whole_scenario is not None
+                                                                 and "whole" not in message):
+        return None
+    return at.isoformat()
 
 
 def read_frozen(lo: LoadedObserved) -> dict | None:

@@ -138,6 +138,9 @@ class Exposures(Strict):
     kind: Literal["exposures"]
     scenario: str = Field(description="the scenario file, relative to this file")
     writer: str
+    declared_in: str | None = Field(default=None, pattern=r"^[0-9a-f]{7,40}$",
+                                    description="the commit whose message declared these exposures before the "
+                                    "outcomes (for a file written down after them)")
     whole_scenario: Exposure | None = None
     questions: list[QuestionExposure] = []
 

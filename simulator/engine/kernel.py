@@ -341,7 +341,7 @@ class Kernel:
                     free = mask & ~st.table[:, j]
                     st.table[:, j] |= free
                     masked.put(st.table_by[:, j], c.ai[med.mediator], free)
-                    self._offer(st, k, j, mask)  # a mediator's push keeps its offer on the table
+                    self._offer(st, k, j, free)  # a new offer when the last has lapsed: one answer per offer's week
 
     def _unilateral(self, st, U, k, avail):
         c = self.c
