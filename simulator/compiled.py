@@ -149,12 +149,13 @@ class Compiled:
 
         The model's chances are weekly (``lang.estimable``); a step of ``s`` days asks a weekly chance
         ``s / 7`` weeks' worth, so a hazard means the same at any step length. An offer lies on the table
-        for ``offer_days`` (whole steps, about a week) and its chance is asked ``s / offer_days`` weeks' worth
-        per step: one week's worth over the offer's life. The power is applied to the uniform instead of to ``p``
+        for ``offer_days`` (whole steps, about a week) and its chance is asked ``min(s, 7) / 7`` weeks' worth per
+        step: an offer kept on the table is answered at the weekly pace, and one lasting exactly a week (daily
+        or weekly steps) gets one week's worth. The power is applied to the uniform instead of to ``p``
         (``draws.per_step``): ``u' < p`` exactly when ``u < 1 - (1 - p) ** a``, so every rule, built-in or
         plug-in, keeps comparing its own weekly probability with a uniform."""
         s = self.step_days / WEEK_DAYS
-        power = {"hazard": s, "offer": self.step_days / self.offer_days, "once": 1.0}
+        power = {"hazard": s, "offer": min(s, 1.0), "once": 1.0}
         out = np.array([power[u] for u in self.slot_units], dtype=np.float64)
         return None if (out == 1.0).all() else out
 
