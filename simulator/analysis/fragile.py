@@ -125,6 +125,8 @@ MOVES: dict[str, Move] = {m.kind: m for m in (Relative(), Odds(), Switch())}
 
 @dataclass(frozen=True)
 class Screened:
+    """A parameter of the table as the screen sees it: its column, allowed range, source, label and move."""
+
     name: str
     column: int
     low: float
