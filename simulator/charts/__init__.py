@@ -9,7 +9,7 @@ _WHERE = {"calendar_variants": "calendar", "probability_over_calendar": "calenda
           "question_summary": "questions", "pick_sample_runs": "runs", "postponement_reasons": "runs",
           "run_timelines": "runs", "actor_network": "scenario", "evidence_table": "scenario",
           "point_outcomes": "sweeps", "sweep_heatmap": "sweeps", "sweep_line": "sweeps", "sweep_parallel": "sweeps",
-          "varied_parameters": "sweeps"}
+          "varied_parameters": "sweeps", "class_curves": "outside_view"}
 __all__ = sorted(_WHERE) + ["FIGURE_CONFIG"]
 
 # How every chart is shown, in the HTML report and in the dashboard (plotly.js's config; not part of a figure): no
