@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, dcc, html
 
 from .context import MAIN
-from .state import MAX_RUNS
+from .state import MAX_RUNS, MAX_SEED, whole_number
 from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
 
 HIDE, SHOW = {"display": "none"}, {"display": "block"}
@@ -29,7 +29,7 @@ def layout(ctx) -> html.Div:
                "checked as in the What-if tab: known names, numbers within each parameter's range, switches 0 or 1."),
         html.Div([_side(ctx, "a"), _side(ctx, "b")], className="row"),
         html.Div([html.Label(["runs ", number("compare-runs", ctx.runs, 1, MAX_RUNS)]),
-                  html.Label(["seed ", number("compare-seed", ctx.seed)]),
+                  html.Label(["seed ", number("compare-seed", ctx.seed, 0, MAX_SEED)]),
                   html.Button("Compare", id="compare-go")], className="row"),
         html.Div(id="compare-problems"),
         html.Div([
@@ -100,12 +100,13 @@ def register(app, ctx) -> None:
         sets_a, found_a = parse_settings(text_a, ctx.table(key_a), "compare A")
         sets_b, found_b = parse_settings(text_b, ctx.table(key_b), "compare B")
         found = found_a + found_b
-        if runs is None or seed is None or not 1 <= int(runs) <= MAX_RUNS or int(seed) < 0:
-            found.append(f"compare: runs is a whole number from 1 to {MAX_RUNS:,} and seed one >= 0")
+        runs, runs_problem = whole_number("compare: runs", runs, 1, MAX_RUNS)
+        seed, seed_problem = whole_number("compare: seed", seed, 0, MAX_SEED)
+        found += [p for p in (runs_problem, seed_problem) if p]
         if found:
             return (problems(found), *cleared)
         try:
-            view = compare_view(ctx, key_a, sets_a, key_b, sets_b, int(runs), int(seed))
+            view = compare_view(ctx, key_a, sets_a, key_b, sets_b, runs, seed)
         except ValueError as exc:
             return (problems([str(exc)]), *cleared)
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback

@@ -12,6 +12,24 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
 MAX_RUNS = 20_000  # keeps one what-if below a few seconds even on the Mesa engine's slowest scenarios
+MAX_SEED = 2**53 - 1  # the largest whole number a browser's number box (a double) holds exactly
+
+
+def whole_number(name: str, value, low: int, high: int) -> tuple[int | None, str | None]:
+    """A number box's value -> (the whole number, None), or (None, one line saying what it must be): a box left
+    empty (or holding what the browser cannot read as a number) gives None, a fraction or a value out of range
+    is named."""
+    what = f"a whole number from {low:,} to {high:,}"
+    if value is None or value == "" or isinstance(value, bool):
+        return None, f"{name}: empty or not {what}"
+    try:
+        number = float(value)
+        whole = int(value) if isinstance(value, int) else int(number) if number.is_integer() else None
+    except (TypeError, ValueError, OverflowError):
+        return None, f"{name}: '{str(value)[:25]}' is not {what}"
+    if whole is None or not low <= whole <= high:
+        return None, f"{name}: {str(value)[:25]} is not {what}"
+    return whole, None
 
 
 @dataclass(frozen=True)
@@ -123,7 +141,7 @@ def parse_search(search: str | None, default_scenario: str, table_for, runs: int
                         f"showing '{default_scenario}'")
         scenario, table = default_scenario, table_for(default_scenario)
     runs = _int(query, "runs", runs, 1, MAX_RUNS, problems)
-    seed = _int(query, "seed", seed, 0, 2**63 - 1, problems)
+    seed = _int(query, "seed", seed, 0, MAX_SEED, problems)
     overrides, found = check_assignments(query.get("set", []), table, "URL: set")
     return WhatIf(scenario, runs, seed, overrides), problems + found
 

@@ -16,6 +16,8 @@ from dash.exceptions import PreventUpdate
 from .ui import failure, graph, problems
 
 NONE = "(none: line chart)"
+MAX_PATH_CHARS = 4096  # the longest path Linux takes (PATH_MAX); a longer one is refused before the file system
+EMPTY = {"data": [], "layout": {}}
 HIDDEN, SHOWN = {"display": "none"}, {"display": "block"}
 
 
@@ -53,7 +55,7 @@ def allowed_results_path(ctx, path: str) -> str:
 
     refused = ReportError(f"sweep: '{str(path)[:200]}' is not a results folder this server may open (it opens the "
                           "--results folder it was started with and folders under --results-root)")
-    if not isinstance(path, str) or not path.strip() or "\0" in path:
+    if not isinstance(path, str) or not path.strip() or "\0" in path or len(path) > MAX_PATH_CHARS:
         raise refused
     try:
         resolved = Path(path).resolve()
@@ -75,7 +77,11 @@ def open_results(ctx, path: str):
     cached = ctx.sweeps.get(path)
     if cached is not None:
         return cached
-    res = load_results(path)
+    try:
+        res = load_results(path)
+    except OSError as exc:  # a name too long for the file system, a folder that cannot be read: one line
+        raise ReportError(f"sweep: '{str(path)[:200]}' cannot be opened ({exc.strerror or type(exc).__name__})"
+                          ) from None
     if res.points is None or not varied_parameters(res.points):
         raise ReportError(f"RESULTS_DIR: '{path}' varies no parameter (a Monte Carlo); the What-if tab explores those")
     return ctx.sweeps.put(path, res)
@@ -161,6 +167,7 @@ def register(app, ctx) -> None:
                   Output("sweep-question", "value"), Output("sweep-x", "options"), Output("sweep-x", "value"),
                   Output("sweep-y", "options"), Output("sweep-y", "value"),
                   Output("sweep-point-box", "style"), Output("sweep-point-info", "children"),
+                  Output("sweep-graph", "figure", allow_duplicate=True),
                   Input("sweep-open", "n_clicks"), Input("tabs", "value"), State("sweep-path", "value"),
                   State("sweep-loaded", "data"), prevent_initial_call=True)
     def open_sweep(_, tab, path, loaded):
@@ -175,7 +182,8 @@ def register(app, ctx) -> None:
         try:
             res = open_results(ctx, path.strip())
         except ReportError as exc:
-            return (problems([str(exc)]), "", None, *[no_update] * 6, HIDDEN, "")
+            # the last sweep's info, menus and chart go: what is on screen never belongs to another path
+            return (problems([str(exc)]), "", None, [], None, [], None, [], None, HIDDEN, "", EMPTY)
         c = res.compiled
         varied = varied_parameters(res.points)
         questions = [{"label": q.text, "value": q.id} for q in c.questions]
@@ -184,7 +192,7 @@ def register(app, ctx) -> None:
         named = [{"label": f"{human_label(v, c)} ({v})", "value": v} for v in varied]
         y_options = [{"label": "none: a line chart over x", "value": NONE}] + named
         return (None, info, path.strip(), questions, c.questions[0].id, named, varied[0], y_options,
-                varied[1] if len(varied) > 1 else NONE, HIDDEN, "")
+                varied[1] if len(varied) > 1 else NONE, HIDDEN, "", no_update)
 
     @app.callback(Output("sweep-graph", "figure"), Input("sweep-question", "value"), Input("sweep-x", "value"),
                   Input("sweep-y", "value"), State("sweep-loaded", "data"), prevent_initial_call=True)

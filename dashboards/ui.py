@@ -13,10 +13,9 @@ def graph(**kwargs) -> dcc.Graph:
     return dcc.Graph(config=dict(FIGURE_CONFIG), **kwargs)
 
 
-def pct(x: float | None, signed: bool = False) -> str:
-    if x is None:
-        return "-"
-    return f"{100 * x:+.1f}%" if signed else f"{100 * x:.1f}%"
+def pct(x: float | None) -> str:
+    """A probability (a level, never a change: changes are in points, ``charts.words.points``)."""
+    return "-" if x is None else f"{100 * x:.1f}%"
 
 
 def interval(entry: dict) -> str:
@@ -28,9 +27,11 @@ def interval(entry: dict) -> str:
 
 def difference(row: dict) -> str:
     """A paired difference with its interval: percentage points, or times for a count question."""
+    from simulator.charts.words import points, signed
+
     if row.get("kind") == "count":
-        return f"{row['diff']:+.2f} [{row['low']:+.2f}, {row['high']:+.2f}] times"
-    return f"{pct(row['diff'], True)} [{pct(row['low'], True)}, {pct(row['high'], True)}]"
+        return f"{signed(row['diff'], 2)} [{signed(row['low'], 2)}, {signed(row['high'], 2)}] times"
+    return points(row["diff"], row["low"], row["high"])
 
 
 def probabilities(rows: list[dict]) -> list[dict]:
@@ -49,8 +50,9 @@ def whole_pct(x: float) -> str:
 
 def pts(diff: float, low: float, high: float) -> str:
     """A paired change in percentage points with its interval: '+17 pts [+13, +20]' (one decimal below 10)."""
-    d = 0 if max(abs(diff), abs(low), abs(high)) >= 0.095 else 1
-    return f"{100 * diff:+.{d}f} pts [{100 * low:+.{d}f}, {100 * high:+.{d}f}]"
+    from simulator.charts.words import points
+
+    return points(diff, low, high, 0 if max(abs(diff), abs(low), abs(high)) >= 0.095 else 1)
 
 
 def date_range(entry: dict) -> tuple[str, str]:

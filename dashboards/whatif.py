@@ -23,7 +23,7 @@ import time
 from dash import ALL, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from .state import MAX_RUNS, WhatIf, parse_search
+from .state import MAX_RUNS, MAX_SEED, WhatIf, parse_search, whole_number
 from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
 
 PARAM = "whatif-param"
@@ -136,7 +136,7 @@ def controls(entry, state: WhatIf) -> list:
                                              "off": sorted(n for n, _ in toggles if n not in on)}),
         html.Div([
             html.Label(["runs ", number("whatif-runs", state.runs, 1, MAX_RUNS, debounce=True)]),
-            html.Label(["seed ", number("whatif-seed", state.seed, debounce=True)]),
+            html.Label(["seed ", number("whatif-seed", state.seed, 0, MAX_SEED, debounce=True)]),
             dcc.Link("reset to the scenario's distributions", href=reset, id="whatif-reset"),
             html.Span(f"also set from the URL: {', '.join(f'{human_label(k, c)} ({k}) = {v:g}' for k, v in extra.items())}"
                       if extra else "", id="whatif-extra-note"),
@@ -243,19 +243,19 @@ def register(app, ctx) -> None:
         entry = ctx.get(key)
         if entry is None:
             raise PreventUpdate
-        keep = (no_update,) * 16
-        if runs is None or seed is None or not 1 <= int(runs) <= MAX_RUNS or int(seed) < 0:
-            message = f"runs: a whole number from 1 to {MAX_RUNS:,}; seed: a whole number >= 0"
-            return (no_update, no_update, problems([message]), *keep[3:])
+        runs, runs_problem = whole_number("runs", runs, 1, MAX_RUNS)
+        seed, seed_problem = whole_number("seed", seed, 0, MAX_SEED)
+        if runs_problem or seed_problem:  # one line each; the last results go, as they answer another input
+            return cleared(ids, problems([p for p in (runs_problem, seed_problem) if p]))
         overrides, new_sliders = overrides_from_controls(entry.compiled, ids, values, toggled_on, extra, sliders)
-        state = WhatIf(key, int(runs), int(seed), overrides)
+        state = WhatIf(key, runs, seed, overrides)
         new_search = state.to_search()
         if new_search == shown:
             raise PreventUpdate  # the page already shows this what-if (the page load, or controls rebuilt for it)
         try:
             view = whatif_view(ctx, state)
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
-            return (no_update, no_update, failure("this what-if", exc), *keep[3:])
+            return cleared(ids, failure("this what-if", exc))
         figs = view["figures"]
         labels = _label_updates(entry.compiled, key, state, ids, sliders, new_sliders)
         before_off = sorted((sliders or {}).get("off", []))
@@ -265,6 +265,15 @@ def register(app, ctx) -> None:
         return (new_search if new_search != search else no_update, new_search, view["status"],
                 numbers(view["rows"]), figs["calendar"], figs["diff"], figs["questions"], view["headlines"],
                 new_sliders, *labels, options, new_search)
+
+
+def cleared(ids, message) -> tuple:
+    """``run_whatif``'s answer when it shows no result: ``message`` in the status line, no numbers, cards or charts
+    (they answered the previous input), the address left at the last what-if that ran, and ``whatif-shown``
+    emptied so that input, typed again, is shown again. A pattern output takes one value per slider."""
+    each = [no_update] * len(ids or [])
+    return (no_update, no_update, message, None, EMPTY, EMPTY, EMPTY, None, no_update,
+            each, each, each, each, each, no_update, None)
 
 
 def _label_updates(compiled, key: str, state: WhatIf, ids, before, after) -> list[list]:

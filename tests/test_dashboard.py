@@ -49,7 +49,7 @@ def test_bad_url_parts_are_named_and_dropped(ctx):
     assert problems == [
         "URL: scenario: unknown scenario 'upload-gone' (uploads last while the server runs); showing 'main'",
         "URL: runs: 'lots' is not a whole number; using 500",
-        "URL: seed: -4 is outside 0..9223372036854775807; using 1",
+        "URL: seed: -4 is outside 0..9007199254740991; using 1",
         "URL: set: unknown parameter 'nonsense.param' (see `diplosim params SCENARIO`)",
         "URL: set: value for 'turkey.flexibility' is not a number: 'high'",
         "URL: set: switch 'russia.active' takes 0 or 1, not 0.5",
@@ -747,3 +747,125 @@ def test_the_scenario_tab_shows_every_construct_of_each_corpus_scenario(path):
         assert f"{w.name(o.id)}: " in shown["scenario-calendar"]
     for q in entry.compiled.questions:
         assert q.text in shown["scenario-questions"]
+
+
+# ------------------------------------------------------------------ callbacks over HTTP (what the browser gets)
+def post_callback(app, client, output: str, values: dict, names: list[str], changed: str):
+    """POST one callback request as the browser sends it: ``output`` picks the callback (a piece of its outputs
+    key), ``values`` gives "id.property" -> value (a list over ``names`` for an ALL pattern). Returns the response."""
+    import json
+
+    key = next(k for k in app.callback_map if output in k)
+    spec = app.callback_map[key]
+
+    def expand(id_: str, prop: str, value=None, with_value=False):
+        if id_.startswith("{"):
+            kind = json.loads(id_)["type"]
+            items = [{"id": {"name": n, "type": kind}, "property": prop} for n in names]
+            if with_value:
+                for item, v in zip(items, value if prop != "id" else [i["id"] for i in items]):
+                    item["value"] = v
+            return items
+        item = {"id": id_, "property": prop}
+        if with_value:
+            item["value"] = value
+        return item
+
+    outputs = []
+    for part in key.strip(".").split("..."):
+        id_, _, prop = part.rpartition(".")
+        outputs.append(expand(id_, prop.split("@")[0]))
+    inputs = [expand(i["id"], i["property"], values.get(f"{i['id']}.{i['property']}"), True) for i in spec["inputs"]]
+    state = [expand(s["id"], s["property"], values.get(f"{s['id']}.{s['property']}"), True) for s in spec["state"]]
+    body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0], "inputs": inputs,
+            "state": state, "changedPropIds": [changed]}
+    return client.post("/_dash-update-component", json=body)
+
+
+def whatif_request(app, client, runs, seed, search=""):
+    from dashboards.whatif import slider_start, switches
+
+    c = app.diplosim_context.get("main").compiled
+    names = list(c.table.uncertain)
+    values = {'{"name":["ALL"],"type":"whatif-param"}.value': [slider_start(c.table.params[n]) for n in names],
+              "whatif-toggles.value": [n for n, _ in switches(c)], "whatif-runs.value": runs,
+              "whatif-seed.value": seed, "whatif-scenario.data": "main", "whatif-extra.data": {},
+              "whatif-sliders.data": None, "url.search": search, "whatif-shown.data": search}
+    return post_callback(app, client, "whatif-status.children", values, names, "whatif-runs.value")
+
+
+@pytest.mark.parametrize("runs, seed, message", [
+    (0, 1, "runs: 0 is not a whole number from 1 to 20,000"),
+    (30000, 1, "runs: 30000 is not a whole number from 1 to 20,000"),
+    (-3, 1, "runs: -3 is not a whole number from 1 to 20,000"),
+    (1.5, 1, "runs: 1.5 is not a whole number from 1 to 20,000"),
+    (None, 1, "runs: empty or not a whole number from 1 to 20,000"),
+    (50, None, "seed: empty or not a whole number from 0 to 9,007,199,254,740,991"),
+    (50, 1.5, "seed: 1.5 is not a whole number from 0 to 9,007,199,254,740,991"),
+    (50, 2**64, "seed: 18446744073709551616 is not a whole number from 0 to 9,007,199,254,740,991"),
+])
+def test_a_bad_number_of_runs_or_seed_gets_one_line_and_clears_the_results(seed_loaded, runs, seed, message):
+    from dashboards.app import create_app
+
+    app = create_app(seed_loaded, runs=30, warm=False)
+    answer = whatif_request(app, app.server.test_client(), runs, seed)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[-300:]
+    response = answer.get_json()["response"]
+    text = str(response["whatif-status"]["children"])
+    assert message in text and text.count("className': 'problem'") == 1, text
+    assert response["whatif-numbers"]["children"] is None and response["whatif-headlines"]["children"] is None
+    for chart in ("whatif-calendar", "whatif-diff", "whatif-questions"):  # no stale results left on screen
+        assert response[chart]["figure"] == {"data": [], "layout": {}}
+    assert response["whatif-shown"]["data"] is None  # the previous input, typed again, is shown again
+    assert "url" not in response  # the address keeps the last what-if that ran
+
+
+def test_the_seed_range_is_one_the_browser_holds_exactly_in_the_box_and_the_url(ctx):
+    from dashboards.state import MAX_SEED
+
+    assert MAX_SEED == 2**53 - 1
+    _, problems = parse_search(f"?seed={2**63}", "main", ctx.table, 500, 1)
+    assert problems == [f"URL: seed: {2**63} is outside 0..{MAX_SEED}; using 1"]
+    assert parse_search(f"?seed={MAX_SEED}", "main", ctx.table, 500, 1)[0].seed == MAX_SEED
+
+
+def test_a_5000_character_sweep_path_gets_one_line_and_clears_the_last_sweep(seed_loaded, grid_results):
+    from dashboards.app import create_app
+
+    app = create_app(seed_loaded, grid_results, runs=30, warm=False)
+    client = app.server.test_client()
+    for path, message in ((str(grid_results / ("a" * 5000)), "is not a results folder this server may open"),
+                          (str(grid_results) + "/" + "b" * 300 + "/x", "cannot be opened (File name too long)")):
+        values = {"sweep-path.value": path, "tabs.value": "sweep", "sweep-loaded.data": str(grid_results)}
+        answer = post_callback(app, client, "sweep-info.children", values, [], "sweep-open.n_clicks")
+        assert answer.status_code == 200, answer.get_data(as_text=True)[-300:]
+        response = answer.get_json()["response"]
+        text = str(response["sweep-problems"]["children"])
+        assert message in text and text.count("'problem'") == 1, text
+        assert response["sweep-info"]["children"] == "" and response["sweep-loaded"]["data"] is None
+        assert response["sweep-graph"]["figure"] == {"data": [], "layout": {}}  # the last sweep's chart goes too
+
+
+# ------------------------------------------------------------------ units
+def test_point_changes_are_pts_and_never_minus_zero(ctx):
+    from dashboards.ui import difference, pts
+    from dashboards.whatif import whatif_view
+    from simulator.charts.words import points, signed
+
+    assert signed(-0.04) == "0.0" and signed(0.04) == "0.0" and signed(-0.3) == "-0.3" and signed(2) == "+2.0"
+    assert points(-0.0004, -0.003, 0.0002) == "0.0 pts [-0.3, 0.0]"
+    row = {"kind": "yes_no", "diff": -0.0004, "low": -0.003, "high": 0.0002}
+    assert difference(row) == "0.0 pts [-0.3, 0.0]" and pts(-0.0004, -0.003, 0.0002) == "0.0 pts [-0.3, 0.0]"
+    assert difference({"kind": "count", "diff": -0.001, "low": -0.004, "high": 0.3}) == "0.00 [0.00, +0.30] times"
+    view = whatif_view(ctx, WhatIf("main", 200, 3, {"russia.active": 0.0}))
+    rows = view["rows"]
+    shown = [difference(r) for r in rows if r["kind"] != "count"]
+    assert shown and all(s.endswith("]") and " pts [" in s and "%" not in s and "-0.0" not in s for s in shown)
+    fig = view["figures"]["diff"]
+    assert "points" in fig.layout.xaxis.title.text and "%" not in (fig.layout.xaxis.tickformat or "")
+    assert list(fig.data[0].x) == pytest.approx([100 * r["diff"] for r in rows if r["kind"] != "count"])
+    assert all(" pts [" in hover[0] and "%" not in hover[0] for hover in fig.data[0].customdata)
+    assert ":+.1%" not in fig.data[0].hovertemplate and fig.layout.xaxis.ticksuffix == " pts"
+    base = whatif_view(ctx, WhatIf("main", 200, 3, {}))
+    assert all(difference(r) == ("0.0 pts [0.0, 0.0]" if r["kind"] != "count" else "0.00 [0.00, 0.00] times")
+               for r in base["rows"])

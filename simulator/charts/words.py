@@ -33,6 +33,18 @@ FIELD_WORDS = {
 }
 
 
+def signed(value: float, decimals: int = 1) -> str:
+    """A change with its sign, '+1.5' or '-0.3'; one that rounds to zero is '0.0' (never '-0.0' or '+0.0')."""
+    text = f"{value:+.{decimals}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+def points(diff: float, low: float, high: float, decimals: int = 1) -> str:
+    """A change in a probability (given as fractions) in percentage points, with its interval:
+    '+17.0 pts [+13.2, +20.1]'. Points, never '%', which reads as a relative change."""
+    return f"{signed(100 * diff, decimals)} pts [{signed(100 * low, decimals)}, {signed(100 * high, decimals)}]"
+
+
 def short_name(name: str) -> str:
     """'Syria (Damascus government)' -> 'Syria': the name without its parenthesis, for use inside sentences."""
     return re.sub(r"\s*\(.*\)\s*$", "", name).strip() or name
