@@ -207,3 +207,14 @@ def test_a_weekly_chance_can_be_stated_as_a_chance_within_a_window_or_a_median_d
         row = rows["syria.initiative"]
         assert row["low"] == pytest.approx(value) and row["unit"] == "weekly_chance"
         assert "median delay 70 days" in row["estimable"] and row["stated_as"]
+
+
+def test_pressure_that_would_grow_by_itself_is_refused_in_one_line(tmp_path):
+    """A weekly pressure decay above 1 would make pressure grow with no one pressing (and the fragile screen
+    could push 0.95 past 1): it is checked against [0, 1] like any number, in one line."""
+    old = "  pressure_decay:\n    value: 0.5\n"
+    assert SOURCE_TEXT.count(old) == 1
+    path = _write(tmp_path, SOURCE_TEXT.replace(old, "  pressure_decay:\n    value: 1.05\n", 1))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == f"{path}:346:3: dynamics.pressure_decay: must lie within [0.0, 1.0] (got 1.05)\n"

@@ -187,6 +187,10 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
         head, _, field = number.partition(".")
         if head == "dynamics" and getattr(sc.dynamics, field, None) is None:
             err(("dynamics", field), f"required field missing (the rule '{name}' of actor '{actor}' reads it)")
+    # the share of pressure left after a week (above 1 pressure would grow by itself); a logistic's slope
+    for field, lo, hi in (("pressure_decay", 0.0, 1.0), ("sharpness", 0.0, 1e6)):
+        if getattr(sc.dynamics, field, None) is not None:
+            _in_range(ctx, ("dynamics", field), getattr(sc.dynamics, field), lo, hi)
 
     # ---- milestones
     for m, path in sc.all_milestones:
