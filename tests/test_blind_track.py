@@ -235,3 +235,29 @@ def test_exposures_written_down_late_count_only_when_a_commit_before_the_outcome
               "note: Remembered faintly.}\n", "2026-07-02T10:00:00+00:00")
     (e,) = as_json("backtest", corpus, "--runs", 50)["scenarios"]
     assert not e["blind_check"]["blind"]
+
+
+def test_the_blind_corpus_was_committed_in_order_and_every_blind_forecast_matches_its_scenario():
+    """On this repository: every blind scenario's frozen forecast matches its scenario's hash, and where its
+    outcomes are recorded, the backtest's checks (hash, commit order from git history when it is here, the
+    forecast made before the outcomes were looked up) hold, unless its exposures say its writer knew the whole
+    negotiation."""
+    from simulator.analysis.backtest import blind_check, frozen_forecast_check, has_git_history, read_frozen
+    from simulator.analysis.observed import load_observed, observed_beside
+
+    blind = [p for p in sorted(CORPUS.glob("*.yaml"))
+             if not p.name.endswith(".observed.yaml") and load(p).scenario.metadata.track == "blind"]
+    assert len(blind) >= 8
+    resolved = 0
+    for path in blind:
+        obs = observed_beside(path)
+        if not obs.is_file():
+            continue
+        lo = load_observed(obs)
+        check = blind_check(lo, read_frozen(lo), frozen_forecast_check(lo))
+        allowed = [r for r in check["reasons"] if "whole negotiation" not in r]
+        assert allowed == [], (path.name, check)
+        if has_git_history(CORPUS):
+            assert check["forecast_committed"] < check["outcomes_committed"], path.name
+        resolved += 1
+    assert resolved >= 1
