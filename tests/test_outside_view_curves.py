@@ -271,3 +271,12 @@ def test_chart_one_trace_per_class_in_words(shipped):
         assert t.name.startswith(c.label) and "_" not in t.name  # words, not codes
         assert list(t.x) == c.days
     assert len(fig.data) == 3 * len(CLASSES)  # a band (two edges) and a line per class
+
+
+def test_docs_table_is_what_the_command_prints():
+    """docs/outside_view.md shows the shipped classes' chances as `diplosim reference build --markdown` prints them
+    (seed 0, 1000 resamples): regenerate it when the dataset changes."""
+    from simulator.outside_view.curves import markdown_table
+
+    doc = (ROOT / "docs" / "outside_view.md").read_text(encoding="utf-8")
+    assert markdown_table(build_classes()) in doc

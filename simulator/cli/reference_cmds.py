@@ -62,6 +62,8 @@ def build(exclude: list[str] = _EXCLUDE,
           out: Path | None = typer.Option(None, "--out", "-o", help="write the class curves as JSON to this file"),
           parquet: Path | None = typer.Option(None, "--parquet", help="also write them as Parquet (one row per "
                                               "class and day)"),
+          markdown: bool = typer.Option(False, "--markdown", help="print the table as Markdown (as in "
+                                        "docs/outside_view.md)"),
           seed: int = _SEED, resamples: int = _RESAMPLES) -> None:
     """Count every class from the dataset: Kaplan–Meier chance within 7, 30, 90, 180 and 365 days of becoming
     possible, with 95% intervals from resampling negotiations, and the spells and negotiations behind it."""
@@ -78,6 +80,11 @@ def build(exclude: list[str] = _EXCLUDE,
 
         pq.write_table(to_arrow(curves), parquet)
         typer.echo(f"class curves (Parquet): {parquet}", err=True)
+    if markdown:
+        from ..outside_view.curves import markdown_table
+
+        typer.echo(markdown_table(curves), nl=False)
+        return
     render_classes(curves, output_console())
 
 

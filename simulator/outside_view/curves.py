@@ -34,8 +34,8 @@ LEVEL = 0.95
 #: Above this share of undefined resamples at a day, the interval there is not given.
 UNDEFINED_MAX = 0.10
 #: What "thin" and "fair" mean (spells, negotiations, events); above both is "solid".
-THIN = {"spells": 15, "negotiations": 10, "events": 10}
-FAIR = {"spells": 40, "negotiations": 20, "events": 25}
+THIN = {"spells": 20, "negotiations": 15, "events": 15}
+FAIR = {"spells": 40, "negotiations": 30, "events": 30}
 
 
 def chance_within(durations, events, days) -> np.ndarray:
@@ -250,6 +250,19 @@ def curves_document(curves: dict[str, ClassCurve], published=()) -> dict:
                          "negotiations",
             "classes": [c.model_dump(mode="json") for c in curves.values()],
             "published": [p.model_dump(mode="json", by_alias=True) for p in published]}
+
+
+def markdown_table(curves: dict[str, ClassCurve]) -> str:
+    """The classes' chances as a Markdown table (docs/outside_view.md; ``diplosim reference build --markdown``)."""
+    head = ["kind of step (class)", *(f"{d} days" for d in HORIZONS), "spells (happened, censored)",
+            "negotiations", "how thin"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for c in curves.values():
+        cells = c.table_row()
+        rows.append("| " + " | ".join([f"{c.label} (`{c.name}`)", *cells[1:1 + len(HORIZONS)],
+                                       f"{c.spells} ({c.events}, {c.censored})", str(len(c.negotiations)),
+                                       c.thinness().split(":")[0]]) + " |")
+    return "\n".join(rows) + "\n"
 
 
 def to_arrow(curves: dict[str, ClassCurve]):
