@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -162,7 +163,11 @@ def workdir(tmp: Path) -> Path:
 
 def check_mutant(runner: CliRunner, file: Path) -> str | None:
     """None if ``validate`` behaves (ok, or one-line problems and exit 2), else what went wrong."""
-    result = runner.invoke(app, ["validate", str(file)])
+    with warnings.catch_warnings(record=True) as said:  # a warning would reach the user's stderr over lines
+        warnings.simplefilter("always")
+        result = runner.invoke(app, ["validate", str(file)])
+    if said:
+        return f"a warning: {said[0].category.__name__}"
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         import traceback
 
@@ -236,6 +241,10 @@ FOUND = {
     "a string tag on a mapping": ("  as_of: 2023-02-04", "  as_of: !!str {day: 4}",
                                   "{line}:3: metadata.as_of: YAML tag '!!str' does not fit its value (a mapping): "
                                   "remove the tag"),
+    # found by stacking several mutations: ruamel's warning about an anchor defined twice went to stderr over lines
+    "an anchor defined twice": ("  title: Syria-Turkey", "  subtitle: &t x\n  title: &t Syria-Turkey",
+                                "7:10: yaml: anchor '&t' is defined twice (first on line 6): give each anchor its "
+                                "own name"),
 }
 
 

@@ -148,9 +148,19 @@ def read_yaml_text(text: str, file: str) -> tuple[object, dict]:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    import warnings
+
+    from ruamel.yaml.error import ReusedAnchorWarning
+
     yaml = YAML(typ="rt", pure=True)
     try:
-        doc = yaml.load(text)
+        with warnings.catch_warnings(record=True) as said:  # ruamel warns on stderr, over several lines
+            warnings.simplefilter("always")
+            doc = yaml.load(text)
+        for w in said:
+            if issubclass(w.category, ReusedAnchorWarning):
+                raise ScenarioError([_reused_anchor(text, file)])
+            raise ScenarioError([Problem(file, 1, 1, "yaml", " ".join(str(w.message).split()))])
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -158,6 +168,8 @@ def read_yaml_text(text: str, file: str) -> tuple[object, dict]:
         raise ScenarioError([Problem(file, line, col, "yaml", msg)]) from None
     except YAMLError as exc:
         raise ScenarioError([Problem(file, 1, 1, "yaml", " ".join(str(exc).split()))]) from None
+    except ScenarioError:
+        raise
     except Exception as exc:  # noqa: BLE001 - ruamel's constructors raise anything on a tag that does not fit
         raise ScenarioError([_misfit_tag(text, file, exc)]) from None
     locs: dict[tuple, tuple[int, int]] = {(): (1, 1)}
@@ -166,6 +178,25 @@ def read_yaml_text(text: str, file: str) -> tuple[object, dict]:
     if problems:
         raise ScenarioError(problems)
     return data, locs
+
+
+def _reused_anchor(text: str, file: str) -> Problem:
+    """The problem of an anchor defined twice (YAML lets the second hide the first: an alias would silently
+    take the later value): at the second definition."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import AliasEvent
+
+    first: dict[str, int] = {}
+    for event in YAML(typ="rt", pure=True).parse(text):
+        anchor = getattr(event, "anchor", None)
+        if anchor is None or isinstance(event, AliasEvent):
+            continue
+        mark = event.start_mark
+        if anchor in first:
+            return Problem(file, mark.line + 1, mark.column + 1, "yaml", f"anchor '&{anchor}' is defined twice "
+                           f"(first on line {first[anchor]}): give each anchor its own name")
+        first[anchor] = mark.line + 1
+    return Problem(file, 1, 1, "yaml", "an anchor is defined twice: give each anchor its own name")
 
 
 def _misfit_tag(text: str, file: str, exc: Exception) -> Problem:
