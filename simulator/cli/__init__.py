@@ -18,7 +18,7 @@ app = typer.Typer(
 
 from . import (  # noqa: E402,F401  (registers the commands)
     analysis_cmds, calibrate_cmd, check_cmd, dashboard_cmd, events_cmd, report_cmd, rules_cmd, run_cmd,
-    reference_cmds, scenario_cmds, sweep_cmd, timelines_cmd, track_cmds)
+    reference_cmds, replay_cmd, scenario_cmds, sweep_cmd, timelines_cmd, track_cmds)
 
 
 def main() -> None:

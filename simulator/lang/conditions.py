@@ -82,6 +82,19 @@ class Condition(Strict):
         state: presence, in force, the last time.)"""
         return all(c.reads_the_past() for c in self.children())
 
+    def reads(self):
+        """(what, id) for each thing of the run state the condition reads: ``("first", M)`` the first day milestone
+        M happened, ``("count", M)`` how many times, ``("last", M)`` the last day, ``("in_force", M)`` whether it
+        is still in force, ``("event", E)`` the day an event, shock or occasion fired, ``("election", G)`` its
+        winner, ``("actor", A)`` whether A is taking part, ``("date", D)`` a date reference (a fixed day, or a
+        milestone's or event's day). A replay of an observed history (``analysis.replay``) asks it which of them
+        the record leaves unknown. Combinations answer for their parts; a kind without parts answers for itself."""
+        parts = self.children()
+        if not parts:
+            raise NotImplementedError(f"{type(self).__name__} must say what it reads")
+        for c in parts:
+            yield from c.reads()
+
     @classmethod
     def example(cls, draw, pool: Pool, sub) -> dict | None:
         """A random instance for property tests (``testing.scenarios``), as YAML data; None if the pool
@@ -131,6 +144,9 @@ class Held(Condition):
     def label(self, w):
         return f"{w.name(self.held)} has happened"
 
+    def reads(self):
+        yield "first", self.held
+
     @classmethod
     def example(cls, draw, pool, sub):
         from hypothesis import strategies as st
@@ -170,6 +186,9 @@ class Count(Condition):
 
     def label(self, w):
         return f"{w.name(self.count.of)} has happened at least {self.count.at_least} times"
+
+    def reads(self):
+        yield "count", self.count.of
 
     @classmethod
     def example(cls, draw, pool, sub):
@@ -239,6 +258,9 @@ class InForce(Condition):
     def reads_the_past(self):
         return False  # a breakdown clears 'since'
 
+    def reads(self):
+        yield "in_force", self.spec.of
+
 
 class StageSpec(Strict):
     ladder: Id
@@ -294,6 +316,9 @@ class Stage(Condition):
         m = self._milestone(st.c)
         return None if m is None else st.first_day[:, st.c.mi[m]]
 
+    def reads(self):
+        yield "first", f"{self.stage.ladder}.{self.stage.at_least}"  # the starting stage is no milestone
+
 
 class WithinSpec(Strict):
     of: MilestoneRef
@@ -334,6 +359,9 @@ class Within(Condition):
     def reads_the_past(self):
         return False  # a later holding replaces the last day
 
+    def reads(self):
+        yield "last", self.within.of
+
 
 # ----------------------------------------------------------------------------- events and elections
 
@@ -355,6 +383,9 @@ class Event(Condition):
 
     def label(self, w):
         return f"{w.name(self.event)} has happened"
+
+    def reads(self):
+        yield "event", self.event
 
     @classmethod
     def example(cls, draw, pool, sub):
@@ -412,6 +443,9 @@ class Winner(Condition):
     def since(self, st, day):
         return st.winner_day[:, st.c.gi[self.winner.election]]
 
+    def reads(self):
+        yield "election", self.winner.election
+
 
 @kind
 class Present(Condition):
@@ -441,6 +475,9 @@ class Present(Condition):
     def reads_the_past(self):
         return False  # presence now, whatever the day
 
+    def reads(self):
+        yield "actor", self.present
+
 
 # ----------------------------------------------------------------------------- dates
 
@@ -463,6 +500,9 @@ class Before(Condition):
 
     def label(self, w):
         return f"before {w.date(self.before)}"
+
+    def reads(self):
+        yield "date", self.before
 
     @classmethod
     def example(cls, draw, pool, sub):
@@ -495,6 +535,9 @@ class After(Condition):
     def label(self, w):
         return f"on or after {w.date(self.after)}"
 
+    def reads(self):
+        yield "date", self.after
+
     @classmethod
     def example(cls, draw, pool, sub):
         from hypothesis import strategies as st
@@ -525,6 +568,10 @@ class Between(Condition):
 
     def label(self, w):
         return f"between {w.date(self.between[0])} and {w.date(self.between[1])}"
+
+    def reads(self):
+        for ref in self.between:
+            yield "date", ref
 
     def mentions(self, c, wanted=True):
         for ref, helps in zip(self.between, (wanted, not wanted)):

@@ -302,9 +302,13 @@ def spell_rows(negotiations: list[Negotiation]) -> list[dict]:
 
 def to_arrow(negotiations: list[Negotiation] | None = None):
     """The spells as an Arrow table (dates as date32, ``sources`` a list of the file's source ids)."""
+    return rows_to_arrow(spell_rows(load_dataset() if negotiations is None else negotiations))
+
+
+def rows_to_arrow(rows: list[dict]):
+    """Spell rows (``COLUMNS``) as an Arrow table with the dataset's column types."""
     import pyarrow as pa
 
-    rows = spell_rows(load_dataset() if negotiations is None else negotiations)
     schema = pa.schema([("negotiation", pa.string()), ("spell", pa.string()), ("region", pa.string()),
                         ("kind", pa.string()), ("class", pa.string()), ("possible", pa.date32()),
                         ("happened", pa.date32()), ("censored", pa.date32()), ("duration_days", pa.int32()),
@@ -312,12 +316,33 @@ def to_arrow(negotiations: list[Negotiation] | None = None):
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def spells_table(negotiations: list[Negotiation] | None = None):
-    """The spells as a pandas DataFrame, one row per spell (``COLUMNS``; dates as datetime64)."""
-    df = to_arrow(negotiations).to_pandas()
+def _to_pandas(table):
+    df = table.to_pandas()
     for name in ("possible", "happened", "censored"):
         df[name] = df[name].astype("datetime64[ns]")
     return df
+
+
+def spells_table(negotiations: list[Negotiation] | None = None):
+    """The spells as a pandas DataFrame, one row per spell (``COLUMNS``; dates as datetime64)."""
+    return _to_pandas(to_arrow(negotiations))
+
+
+#: The scenario corpus (observed files beside scenarios), in a source checkout.
+CORPUS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def corpus_spells_table(folder: str | Path | None = None):
+    """The spells of the scenario corpus, derived by replaying each observed file through its scenario
+    (``diplosim replay``; ``analysis.replay``), as a DataFrame with the same columns as ``spells_table``:
+    ``negotiation`` is the scenario file's stem, region and kind are empty (scenarios do not say them), ``class``
+    is the milestone's class once milestones carry one (empty until then), ``sources`` the observed evidence's
+    source ids. Observed files that resolve no milestone give none. Append it to ``spells_table()``
+    (``pandas.concat``) to count the corpus with the timelines; the timeline files are not touched."""
+    from ..analysis.replay import corpus_replays
+
+    replays, _ = corpus_replays(Path(folder) if folder is not None else CORPUS)
+    return _to_pandas(rows_to_arrow([row for r in replays for row in r.spell_rows()]))
 
 
 # --------------------------------------------------------------------------- summary

@@ -1,0 +1,97 @@
+"""``diplosim replay``: the observed history stepped through the scenario's own conditions (``analysis.replay``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from . import app
+from .common import fail, print_problems
+from .render import output_console
+
+
+@app.command()
+def replay(
+    scenario: Path = typer.Argument(..., help="scenario file (its outcomes: <name>.observed.yaml beside it)"),
+    observed: Path = typer.Option(None, "--observed", help="the observed-outcomes file (default: beside the "
+                                  "scenario)"),
+    as_json: bool = typer.Option(False, "--json"),
+    out: Path = typer.Option(None, "--out", help="write the spells as Parquet (the outside-view dataset's columns)"),
+) -> None:
+    """When each milestone became possible, replaying what happened through the scenario's gates (requires, hard
+    preconditions, actors present); with the day it happened, or the last day known without it. These are the
+    corpus's spells for the outside-view dataset."""
+    from ..analysis.replay import ReplayInputError, load_for_replay
+    from ..analysis.replay import replay as run_replay
+    from ..scenario import ScenarioError
+
+    if out is not None:
+        if out.suffix != ".parquet":
+            fail(f"--out: '{out}' should be a .parquet file")
+        if not out.parent.is_dir():
+            fail(f"--out: directory '{out.parent}' does not exist")
+    if not scenario.is_file():
+        fail(f"{scenario}: no such scenario file")
+    try:
+        rep = run_replay(load_for_replay(scenario, observed))
+    except ScenarioError as exc:
+        print_problems(exc)
+        raise typer.Exit(2) from None
+    except ReplayInputError as exc:
+        fail(str(exc))
+    if out is not None:
+        import pyarrow.parquet as pq
+
+        from ..outside_view.dataset import rows_to_arrow
+
+        pq.write_table(rows_to_arrow(rep.spell_rows()), out)
+        typer.echo(f"spells: {out} ({len(rep.spells)} rows)", err=True)
+    if as_json:
+        typer.echo(json.dumps(rep.as_dict(), indent=2))
+        return
+    _render(rep)
+
+
+def _render(rep) -> None:
+    from rich.table import Table
+
+    con = output_console()
+    t = Table(title=f"{rep.negotiation}: the observed history replayed through the scenario ({len(rep.spells)} "
+              f"spells; last day known: {rep.censored_on:%-d %B %Y})", title_justify="left")
+    for col, kw in (("milestone", {"ratio": 2}), ("kind", {}), ("possible from", {}), ("because", {"ratio": 3}),
+                    ("happened", {}), ("days", {"justify": "right"})):
+        t.add_column(col, **kw)
+    day = lambda d: "-" if d is None else f"{d:%-d %b %Y}"  # noqa: E731
+    for m in rep.milestones:
+        if m.status == "history":
+            happened = f"{day(m.happened)} (before the scenario)"
+        elif m.status == "unknown":
+            happened = "unknown (not in the observed file)"
+        elif m.status == "not happened":
+            happened = f"not by {day(m.censored)}"
+        else:
+            happened = day(m.happened)
+        possible = "-" if m.status == "history" else ("not by the last day known" if m.possible is None
+                                                      else day(m.possible))
+        because = m.because + (" (the scenario does not say since when)" if m.since_start and m.because else "")
+        t.add_row(m.name, m.kind, possible, because or "-", happened,
+                  "-" if m.duration_days is None else str(m.duration_days))
+    con.print(t)
+    for line in rep.warnings:
+        con.print(f"[yellow]warning[/yellow]: {line}")
+    uncertain = [m for m in rep.milestones if m.uncertain and m.status != "history"]
+    if uncertain:
+        con.print("Uncertain: these gates read what the observed file does not record (taken as not having "
+                  "happened):")
+        for m in uncertain:
+            con.print(f"  {m.name}: {'; '.join(m.uncertain)}")
+    unknown = [m.name for m in rep.milestones if m.status == "unknown"]
+    if unknown:
+        con.print(f"Not spells (no observed outcome): {', '.join(unknown)}")
+    history = [m.name for m in rep.milestones if m.status == "history"]
+    if history:
+        con.print(f"Not spells (happened before the scenario, in its history): {', '.join(history)}")
+    for note in rep.notes:
+        con.print(f"note: {note}")
