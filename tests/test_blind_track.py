@@ -105,6 +105,8 @@ def test_a_blind_forecast_committed_before_its_outcomes_is_scored_as_committed(t
     assert list(res["tracks"]) == ["blind"] and res["pooled_covers"] == ["blind"]
     when = next(d for d in e["distributions"] if d["id"] == "when")
     assert when["crps"] >= 0 and 0 <= when["pit"] <= 1
+    assert any(n.startswith("retrospective: the forecast was made after the first dated outcome (2025-09-17)")
+               for n in e["blind_check"]["notes"]) is False  # made 2025-08-05, before the talks met
     text = invoke("backtest", corpus, "--runs", 50).stdout
     assert "Blind track record" in text and "blind: scored from its frozen forecast as committed" in text
     assert "All tracks together" not in text  # one track: nothing pooled across tracks
@@ -128,6 +130,16 @@ def test_an_edited_scenario_or_a_missing_forecast_is_not_called_blind(tmp_path):
     (corpus / "forecasts" / "x.json").unlink()
     (e,) = as_json("backtest", corpus, "--runs", 50)["scenarios"]
     assert any("does not exist" in r for r in e["blind_check"]["reasons"])
+
+
+def test_a_forecast_made_after_an_outcome_is_said_to_be_retrospective(tmp_path):
+    corpus = blind_corpus(tmp_path)
+    forecast = corpus / "forecasts" / "x.json"
+    forecast.write_text(forecast.read_text().replace("2025-08-05T09:00:00+00:00", "2025-09-20T09:00:00+00:00"))
+    (e,) = as_json("backtest", corpus, "--runs", 50)["scenarios"]
+    assert e["blind_check"]["blind"]  # still blind: the writer's protocol, not the calendar, makes it so
+    assert "retrospective: the forecast was made after the first dated outcome (2025-09-17)" in " ".join(
+        e["blind_check"]["notes"])
 
 
 def test_without_git_history_the_hashes_are_checked_and_the_order_is_said_unchecked(tmp_path):

@@ -274,6 +274,11 @@ def blind_check(lo: LoadedObserved, frozen: dict | None, ff: dict | None) -> dic
         if created and dt.datetime.fromisoformat(created).date() > obs.resolved_on:
             reasons.append(f"its forecast was made on {created[:10]}, after the outcomes were looked up "
                            f"({obs.resolved_on})")
+    dated = [o.date for o in (*obs.questions, *obs.milestones) if getattr(o, "date", None) is not None]
+    if dated and frozen is not None and frozen.get("created") \
+            and dt.datetime.fromisoformat(frozen["created"]).date() > min(dated):
+        notes.append(f"retrospective: the forecast was made after the first dated outcome ({min(dated)}); it is blind "
+                     "because its writer read nothing after as_of, not because the events were still to come")
     if lo.forecast_path is not None and lo.forecast_path.is_file():
         if has_git_history(lo.path.parent):
             f_at, o_at = first_commit(lo.forecast_path), first_commit(lo.path)
