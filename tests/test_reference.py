@@ -237,4 +237,4 @@ def test_numbers_that_are_not_plain_probabilities_refuse_a_reference(tmp_path):
     res = invoke("validate", write(tmp_path, sc))
     assert res.exit_code == 2
     assert res.stderr.strip().endswith("dynamics.sharpness.from_reference: reference 'talks_soon' is a probability; "
-                                       "this number is not one (its range is not [0, 1])")
+                                       "this number is not one (it lies within [0, 1e+06])")
