@@ -73,8 +73,12 @@ def _render(rep) -> None:
             happened = f"not by {day(m.censored)}"
         else:
             happened = day(m.happened)
-        possible = "-" if m.status == "history" else ("not by the last day known" if m.possible is None
-                                                      else day(m.possible))
+        if m.status == "history":
+            possible = "-"
+        elif m.possible is not None:
+            possible = day(m.possible)
+        else:
+            possible = "its gate never held" if m.status == "happened" else f"not by {day(rep.censored_on)}"
         because = m.because + (" (the scenario does not say since when)" if m.since_start and m.because else "")
         t.add_row(m.name, m.kind, possible, because or "-", happened,
                   "-" if m.duration_days is None else str(m.duration_days))
