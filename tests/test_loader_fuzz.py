@@ -1,14 +1,16 @@
 """Fuzzing the loader: every mutant of a corpus file is accepted, or refused in one-line problems, exit 2.
 
-Mutants of the corpus scenarios (and of a few observed-outcomes files) are made with a fixed seed: a
-value replaced by one of another type (a mapping, a list, a number, a string, null, a bool), a key
-deleted, a key duplicated, a YAML tag or an anchor and alias put in, the file cut off at a random
-point. ``diplosim validate`` must then either say the file is ok, or print one line per problem,
-each ``file:line:col: field: message`` (``file: message`` when no line can be known), and exit with
-status 2: never a traceback.
+Mutants of the corpus scenarios (and of some observed-outcomes and reference-class files) are made
+with a fixed seed: a value replaced by one of another type (a mapping, a list, a number, a string,
+null, a bool) or by another value of the same file, a key deleted, a key duplicated, a YAML tag or an
+anchor and alias put in, a line indented differently, a character put in or taken out, the file cut
+off at a random point; a quarter of the mutants get several of these at once. ``diplosim validate``
+must then either say the file is ok, or print one line per problem, each ``file:line:col: field:
+message`` (``file: message`` when no line can be known), and exit with status 2: never a traceback,
+never a warning.
 
-The committed test runs 300 mutants in-process (about 15 s on an idle core); a bigger batch
-runs offline with ``python -m tests.test_loader_fuzz N [SEED]``.
+The committed test runs 300 mutants in-process (about 20 s of one core); a bigger batch runs offline
+with ``python -m tests.test_loader_fuzz N [SEED]``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import yaml
 from typer.testing import CliRunner
 
 from simulator.cli import app
-from simulator.scenario.loader import read_yaml
+from simulator.scenario.loader import ScenarioError, read_yaml, read_yaml_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if not p.name.endswith(".observed.yaml"))
@@ -145,10 +147,15 @@ def mutants(n: int, seed: int, observed_share: float = 0.1, reference_share: flo
         if path not in cache:
             cache[path] = (path.read_text(encoding="utf-8"), read_yaml(path)[0])
         text, data = cache[path]
-        if rng.random() < 0.6:
-            yield f"m{k}", path, mutate_data(text, data, rng)
-        else:
-            yield f"m{k}", path, mutate_text(text, rng)
+        for step in range(1 if rng.random() < 0.75 else rng.randint(2, 4)):  # a quarter have several changes
+            if step:
+                try:
+                    data = read_yaml_text(text, str(path))[0]
+                except ScenarioError:
+                    data = None
+            text = mutate_data(text, data, rng) if isinstance(data, dict) and rng.random() < 0.6 \
+                else mutate_text(text, rng)
+        yield f"m{k}", path, text
 
 
 def workdir(tmp: Path) -> Path:
@@ -241,6 +248,11 @@ FOUND = {
     "a string tag on a mapping": ("  as_of: 2023-02-04", "  as_of: !!str {day: 4}",
                                   "{line}:3: metadata.as_of: YAML tag '!!str' does not fit its value (a mapping): "
                                   "remove the tag"),
+    "an ordered-map tag": ("  as_of: 2023-02-04", "  as_of: !!omap [{day: 4}]",
+                           "{line}:3: metadata.as_of: YAML type '!!omap' is not allowed: write a plain mapping, list "
+                           "or value"),
+    "a set tag": ("  as_of: 2023-02-04", "  as_of: !!set {day, month}",
+                  "{line}:3: metadata.as_of: YAML type '!!set' is not allowed: write a plain mapping, list or value"),
     # found by stacking several mutations: ruamel's warning about an anchor defined twice went to stderr over lines
     "an anchor defined twice": ("  title: Syria-Turkey", "  subtitle: &t x\n  title: &t Syria-Turkey",
                                 "7:10: yaml: anchor '&t' is defined twice (first on line 6): give each anchor its "

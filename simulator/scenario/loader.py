@@ -87,6 +87,14 @@ def _plain(node, path: tuple, locs: dict, file: str, problems: list[Problem]):
         line, col = locs.get(path, (1, 1))
         problems.append(Problem(file, line, col, _dotted(path), f"YAML tag '{tag}' is not allowed"))
         return None
+    if type(node) not in (CommentedMap, CommentedSeq) and not isinstance(node, (str, int, float, dt.date)) \
+            and node is not None:  # !!omap, !!set, !!pairs' tuples...: no plain value
+        line, col = locs.get(path, (1, 1))
+        kind = {"CommentedOrderedMap": "!!omap", "CommentedSet": "!!set", "list": "!!pairs"}.get(
+            type(node).__name__, type(node).__name__)
+        problems.append(Problem(file, line, col, _dotted(path), f"YAML type '{kind}' is not allowed: write a "
+                                "plain mapping, list or value"))
+        return None
     shape = "map" if isinstance(node, CommentedMap) else "seq" if isinstance(node, CommentedSeq) else None
     if shape is not None and tag is not None and tag != f"tag:yaml.org,2002:{shape}":  # !!str on a list...
         line, col = locs.get(path, (1, 1))
