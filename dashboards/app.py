@@ -16,7 +16,14 @@ from .state import WhatIf, parse_search
 from .ui import CSS, problems
 
 TABS = [("scenario", "Scenario"), ("whatif", "What-if"), ("sweep", "Sweep explorer"),
-        ("onerun", "One run, week by week"), ("compare", "Compare")]
+        ("onerun", "One run, step by step"), ("compare", "Compare")]
+
+
+def onerun_label(entry) -> str:
+    """The One run tab's name in the scenario's step: 'One run, week by week', 'One run, day by day'."""
+    from simulator.charts.words import step_words
+
+    return "One run, step by step" if entry is None else f"One run, {step_words(entry.compiled).by_step}"
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}<style>""" + CSS + """</style>
@@ -265,11 +272,14 @@ def layout(ctx: Context, search: str | None = None) -> html.Div:
             html.Div(id="upload-problems"),
             html.Div(note, id="quotes-note"),
             dcc.Tabs(id="tabs", value=FIRST_TAB,
-                     children=[dcc.Tab(label=label, value=v, id=f"tab-button-{v}") for v, label in TABS]),
+                     children=[dcc.Tab(label=onerun_label(ctx.get(None if state is None else state.scenario))
+                                       if v == "onerun" else label, value=v, id=f"tab-button-{v}")
+                               for v, label in TABS]),
             html.Div(html.Div(id="scenario-panel"), id="tab-scenario", style=tab_style("scenario")),
             html.Div(whatif.layout(ctx, state, found), id="tab-whatif", style=tab_style("whatif")),
             html.Div(sweep.layout(ctx), id="tab-sweep", style=tab_style("sweep")),
-            html.Div(onerun.layout(ctx), id="tab-onerun", style=tab_style("onerun")),
+            html.Div(onerun.layout(ctx, None if state is None else state.scenario), id="tab-onerun",
+                     style=tab_style("onerun")),
             html.Div(compare.layout(ctx), id="tab-compare", style=tab_style("compare")),
         ]),
     ])
@@ -306,9 +316,9 @@ def register(app: Dash, ctx: Context) -> None:
                             prevent_initial_call=True)
 
     @app.callback(Output("scenario-name", "children"), Output("quotes-note", "children"),
-                  Input("active-scenario", "data"), prevent_initial_call=True)
+                  Output("tab-button-onerun", "label"), Input("active-scenario", "data"), prevent_initial_call=True)
     def scenario_name(key):
-        return scenario_heading(ctx, key)
+        return (*scenario_heading(ctx, key), onerun_label(ctx.get(key)))
 
     @app.callback(Output("scenario-panel", "children"), Output("scenario-panel-key", "data"),
                   Input("tabs", "value"), Input("active-scenario", "data"), State("scenario-panel-key", "data"),

@@ -1,4 +1,5 @@
-"""One run, week by week: the Mesa model stepped once per week, recording each actor's state.
+"""One run, step by step: the Mesa model stepped once per step (a week, a day: the scenario's
+``calendar.step_days``, named by ``charts.words.step_words``), recording each actor's state.
 
 The run is the same one ``run_one`` gives for (seed, point 0, replication):
 the model gets the run's own generator, so stepping it here changes nothing.
@@ -99,11 +100,22 @@ def week_table(trace: dict, compiled, week: int) -> html.Table:
                 if e["kind"] in CALENDAR or (e["kind"] in ("blocked", "election") and not e["actor"])
                 or (e["kind"] == "proposed" and e["actor"].partition(":")[0] in ("calendar", "occasion"))]
     rows.append(["(calendar)", "", "", "", "; ".join(calendar) or "-"])
-    return table(["actor", "role", "pressure", "concession stage", f"this week ({now['date']})"], rows,
-                 id="onerun-week-table")
+    from simulator.charts.words import step_words
+
+    this = f"this {step_words(compiled).one} ({now['date']})"  # 'this week', 'this day'
+    return table(["actor", "role", "pressure", "concession stage", this], rows, id="onerun-week-table")
 
 
-def layout(ctx) -> html.Div:
+def step_buttons(entry) -> tuple[str, str]:
+    """The labels of the back and forward buttons, in the scenario's step: '◀ week', 'day ▶'."""
+    from simulator.charts.words import step_words
+
+    short = "step" if entry is None else step_words(entry.compiled).short
+    return f"◀ {short}", f"{short} ▶"
+
+
+def layout(ctx, key: str | None = None) -> html.Div:
+    back, forward = step_buttons(ctx.get(key))
     return html.Div([
         html.Div([
             html.Label(["seed ", number("onerun-seed", ctx.seed)]),
@@ -113,8 +125,8 @@ def layout(ctx) -> html.Div:
             html.Button("Simulate this run", id="onerun-go"),
         ], className="row"),
         html.Div(id="onerun-info", className="status"),
-        html.Div([html.Button("◀ week", id="onerun-prev"), html.Button("play", id="onerun-play"),
-                  html.Button("week ▶", id="onerun-next"),
+        html.Div([html.Button(back, id="onerun-prev"), html.Button("play", id="onerun-play"),
+                  html.Button(forward, id="onerun-next"),
                   html.Div(dcc.Slider(id="onerun-week", min=0, max=1, step=1, value=0, marks=None,
                                       allow_direct_input=False, tooltip={"placement": "bottom"}),
                            style={"flex": "1 1 500px"})], className="row"),
@@ -128,7 +140,7 @@ def layout(ctx) -> html.Div:
 
 def register(app, ctx) -> None:
     @app.callback(Output("onerun-trace", "data"), Output("onerun-info", "children"), Output("onerun-week", "max"),
-                  Output("onerun-week", "value"),
+                  Output("onerun-week", "value"), Output("onerun-prev", "children"), Output("onerun-next", "children"),
                   Input("onerun-go", "n_clicks"), Input("tabs", "value"), State("onerun-seed", "value"),
                   State("onerun-rep", "value"), State("onerun-whatif", "value"), State("whatif-state", "data"),
                   State("onerun-trace", "data"), prevent_initial_call=True)
@@ -141,14 +153,14 @@ def register(app, ctx) -> None:
         if dash_ctx.triggered_id == "tabs" and (tab != "onerun" or shown):
             raise PreventUpdate  # the first run is simulated when the tab is first opened, not with the page
         if seed is None or rep is None or int(seed) < 0 or int(rep) < 0:
-            return no_update, "seed and run: whole numbers >= 0", no_update, no_update
+            return no_update, "seed and run: whole numbers >= 0", no_update, no_update, no_update, no_update
         state, _ = parse_search(written, main.key, ctx.table, ctx.runs, ctx.seed)
         entry = ctx.get(state.scenario)
         overrides = state.overrides if use_whatif else {}
         try:
             trace = trace_run(entry.compiled, int(seed), int(rep), overrides)
         except Exception as exc:  # noqa: BLE001 - e.g. a rule raising: shown in the page, never a traceback
-            return no_update, failure(f"run {rep} of seed {seed}", exc), no_update, no_update
+            return no_update, failure(f"run {rep} of seed {seed}", exc), no_update, no_update, no_update, no_update
         trace["scenario"] = entry.key
         from simulator.charts.words import human_label
 
@@ -156,7 +168,7 @@ def register(app, ctx) -> None:
                             for k, v in sorted(overrides.items())) or "none"
         info = (f"{entry.loaded.scenario.metadata.title}: run {rep} of seed {seed} (the same run as "
                 f"`diplosim run` keeps for that seed and replication); what-if settings: {changes}")
-        return trace, info, len(trace["weeks"]) - 1, 0
+        return trace, info, len(trace["weeks"]) - 1, 0, *step_buttons(entry)
 
     # stepping runs in the browser: quick clicks never race each other, and playing costs no server round trip
     app.clientside_callback(
@@ -181,6 +193,8 @@ def register(app, ctx) -> None:
         c = ctx.get(trace["scenario"]).compiled
         week = min(int(week or 0), len(trace["weeks"]) - 1)
         events = pd.DataFrame([ev for ev in trace["events"] if ev[2] <= week], columns=list(EVENT_COLUMNS))
-        sample = [(0, trace["replication"], f"seed {trace['seed']}, up to week {week + 1}")]
+        from simulator.charts.words import step_words
+
+        sample = [(0, trace["replication"], f"seed {trace['seed']}, up to {step_words(c).short} {week + 1}")]
         return (actor_weeks(pd.DataFrame(trace["weeks"]), c, week), week_table(trace, c, week),
                 charts.run_timelines(events, c, sample), week)

@@ -869,3 +869,80 @@ def test_point_changes_are_pts_and_never_minus_zero(ctx):
     base = whatif_view(ctx, WhatIf("main", 200, 3, {}))
     assert all(difference(r) == ("0.0 pts [0.0, 0.0]" if r["kind"] != "count" else "0.00 [0.00, 0.00] times")
                for r in base["rows"])
+
+
+# ------------------------------------------------------------------ time words follow the scenario's step
+DAILY = CORPUS[0].parent / "israel_hamas_truce_2023.yaml"  # calendar.step_days: 1
+
+
+@pytest.fixture(scope="module")
+def daily():
+    from simulator.scenario import load
+
+    context = Context(runs=40, seed=1)
+    entry = context.add("main", DAILY.name, load(DAILY))
+    assert entry.compiled.step_days == 1
+    return context
+
+
+def texts_of(node) -> str:
+    if isinstance(node, str):
+        return node
+    kids = getattr(node, "children", None)
+    kids = kids if isinstance(kids, (list, tuple)) else [] if kids is None else [kids]
+    own = [getattr(node, "label", None)] if isinstance(getattr(node, "label", None), str) else []
+    return " | ".join(own + [texts_of(k) for k in kids])
+
+
+def test_step_words_follow_the_scenarios_step():
+    from simulator.charts.words import step_words
+
+    assert (step_words(7).one, step_words(7).many, step_words(7).counter(3, 101)) == ("week", "weeks", "Week 3 of 101")
+    assert (step_words(1).one, step_words(1).many, step_words(1).counter(3, 101)) == ("day", "days", "Day 3 of 101")
+    assert (step_words(3).one, step_words(3).many, step_words(3).counter(3, 9)) == ("3-day step", "3-day steps",
+                                                                                     "Step 3 of 9")
+    assert step_words(1).by_step == "day by day" and step_words(3).by_step == "step by step"
+
+
+def test_a_daily_scenario_is_stepped_day_by_day_in_the_one_run_tab(daily, ctx):
+    import pandas as pd
+
+    from dashboards.app import layout
+    from dashboards.onerun import trace_run, week_table
+    from simulator.charts.onerun import actor_weeks
+    from simulator.charts.runs import postponement_reasons
+    from simulator.summary import summarize
+
+    c = daily.get("main").compiled
+    trace = trace_run(c, 1, 0)
+    title = actor_weeks(pd.DataFrame(trace["weeks"]), c, 2).layout.title.text
+    assert title.startswith(f"Day 3 of {len(c.dates)}: 23 Nov 2023") and "week" not in title.lower(), title
+    header = texts_of(week_table(trace, c, 2))
+    assert "this day (2023-11-23)" in header and "week" not in header
+    page = texts_of(layout(daily, ""))
+    assert "One run, day by day" in page and "◀ day" in page and "day ▶" in page and "week ▶" not in page
+    from dashboards.compute import simulate
+
+    summary = summarize(simulate(c, 1, 40, {}).table, None, c)
+    labels = " ".join(postponement_reasons(summary, c).layout.yaxis.ticktext or []) + " ".join(
+        str(y) for t in postponement_reasons(summary, c).data for y in t.y)
+    assert "days postponed per run" in labels and "weeks postponed" not in labels
+    weekly = texts_of(layout(ctx, ""))  # a weekly scenario still reads in weeks
+    assert "One run, week by week" in weekly and "week ▶" in weekly
+
+
+def test_the_command_line_summary_counts_postponed_steps_in_the_scenarios_step(daily):
+    import io
+
+    from rich.console import Console
+
+    from dashboards.compute import simulate
+    from simulator.cli.render import render_summary
+    from simulator.summary import summarize
+
+    c = daily.get("main").compiled
+    summary = summarize(simulate(c, 1, 20, {}).table, None, c)
+    for days, word in ((1, "days postponed"), (7, "weeks postponed")):
+        out = io.StringIO()
+        render_summary(summary, Console(file=out, width=250), "t", step_days=days)
+        assert word in out.getvalue()

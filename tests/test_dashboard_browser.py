@@ -404,3 +404,65 @@ def test_one_run_steps_week_by_week(server, page, seed_compiled):
     assert int(page.get_attribute("#onerun-week [role=slider]", "aria-valuenow")) == week + 1
     assert "_" not in page.inner_text("#onerun-week-table tbody")  # sentences, no internal codes
     shoot(page, "one-run-played")
+
+
+# ------------------------------------------------------------------ issue 25 items 6 and 7
+def serve(app):
+    """Serve ``app`` on a free loopback port from a thread; returns (url, stop)."""
+    from werkzeug.serving import make_server
+
+    from dashboards.app import RequestHandler
+
+    httpd = make_server("127.0.0.1", 0, app.server, threaded=True, request_handler=RequestHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+
+    def stop():
+        httpd.shutdown()
+        thread.join(timeout=10)
+
+    return f"http://127.0.0.1:{httpd.server_port}/", stop
+
+
+@pytest.mark.parametrize("box, typed, message", [
+    ("#whatif-runs", "0", "runs: empty or not a whole number from 1 to 20,000"),
+    ("#whatif-runs", "1.5", "runs: empty or not a whole number from 1 to 20,000"),
+    ("#whatif-runs", "", "runs: empty or not a whole number from 1 to 20,000"),
+    ("#whatif-seed", "18446744073709551617", "seed: empty or not a whole number from 0 to 9,007,199,254,740,991"),
+])
+def test_a_bad_number_of_runs_or_seed_is_one_line_and_the_old_results_go(server, page, box, typed, message):
+    page.goto(server["url"])
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
+    url_before = page.url
+    page.fill(box, typed)
+    page.keyboard.press("Tab")  # the box commits on blur
+    wait_text(page, "#whatif-status", message)
+    assert len(page.locator("#whatif-status .problem").all()) == 1
+    page.wait_for_selector("#whatif-table", state="detached", timeout=WAIT_MS)  # no numbers of another input
+    assert page.locator("#whatif-headlines .card").count() == 0 and page.evaluate(CALENDAR_DATA) == "[]"
+    assert page.url == url_before  # the address keeps the last what-if that ran
+    page.fill(box, "500" if box == "#whatif-runs" else "1")
+    page.keyboard.press("Tab")
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)  # the same input again: shown again
+    wait_text(page, "#whatif-status", "500 runs per variant, seed 1")
+
+
+def test_a_daily_scenario_is_stepped_day_by_day(browser):
+    from dashboards.app import create_app
+
+    url, stop = serve(create_app(ROOT / "scenarios" / "israel_hamas_truce_2023.yaml", runs=100, seed=1))
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(url)
+        wait_text(page, "#tab-button-onerun", "One run, day by day")
+        open_tab(page, "onerun")
+        wait_text(page, "#onerun-state .gtitle", "Day 1 of 101")
+        assert page.inner_text("#onerun-next").strip() == "day ▶" and page.inner_text("#onerun-prev").strip() == "◀ day"
+        page.click("#onerun-next")
+        wait_text(page, "#onerun-state .gtitle", "Day 2 of 101: 22 Nov 2023 (thick black line: this day)")
+        wait_text(page, "#onerun-week-table thead", "this day (2023-11-22)")
+        assert "week" not in page.inner_text("#tab-onerun").lower()
+        shoot(page, "one-run-daily")
+    finally:
+        page.close()
+        stop()

@@ -1,4 +1,5 @@
-"""One run, week by week: each party's pressure and each concession ladder's stage up to a chosen week."""
+"""One run, step by step: each party's pressure and each concession ladder's stage up to a chosen step (a week,
+a day: the scenario's step, ``words.step_words``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
     ``stage.<ladder>`` (index of the stage reached, 0 = the starting stage).
     The rest of the calendar stays on the axis, so stepping through a run keeps the frame still.
     """
+    from .words import step_words
+
+    steps = step_words(compiled)
     df = as_frame(weeks)
     shown = df[df["step"] <= week]
     dates = to_dates(shown["date"])
@@ -27,7 +31,7 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
     colors = actor_colors(compiled)
     who = {a.id: short(compiled, a.id) for a in sc.actors}
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.55, 0.45],
-                        subplot_titles=["Pressure on each party (after decay and this week's mediation)",
+                        subplot_titles=[f"Pressure on each party (after decay and this {steps.one}'s mediation)",
                                         "Concessions: stage reached on each ladder"])
     for party in compiled.parties:
         fig.add_trace(go.Scatter(x=dates, y=shown[f"pressure.{party}"], mode="lines+markers",
@@ -58,8 +62,8 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
                      range=[-0.3, max(ladder_ticks) + 0.3], row=2, col=1)
     fig.update_yaxes(automargin=True)
     fig.update_xaxes(automargin=True)
-    fig.update_layout(title=dict(text=f"Week {week + 1} of {len(compiled.dates)}: {day(current)} "
-                                      "(thick black line: this week)"),
+    fig.update_layout(title=dict(text=f"{steps.counter(week + 1, len(compiled.dates))}: {day(current)} "
+                                      f"(thick black line: this {steps.one})"),
                       height=560, template="plotly_white", margin=dict(l=20, r=20, t=70, b=50),
                       legend=dict(title="Lines", x=1.02, xanchor="left", y=1, yanchor="top"))
     return fig

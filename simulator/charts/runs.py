@@ -237,7 +237,10 @@ def postponement_reasons(summary: dict, compiled) -> go.Figure:
         return any(b["reason"] != "declined" for b in entry["blockers"])
 
     rows = [e for e in summary["milestones"] if shown(e)]
-    ylabels = [f"{e['name']}<br>({e['postponed_mean']:.1f} weeks postponed per run)" for e in rows]
+    from .words import step_words
+
+    steps = step_words(compiled).many  # a postponement is counted per step: weeks, days
+    ylabels = [f"{e['name']}<br>({e['postponed_mean']:.1f} {steps} postponed per run)" for e in rows]
     keys: list[tuple[str, str]] = []
     for e in rows:
         keys += [(b["actor"], b["reason"]) for b in e["blockers"] if (b["actor"], b["reason"]) not in keys]

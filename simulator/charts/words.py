@@ -33,6 +33,30 @@ FIELD_WORDS = {
 }
 
 
+class StepWords:
+    """Words for the scenario's step (``calendar.step_days``): the one place a step is called a week, a day or
+    an n-day step. Only the step is named so: the model's chances are weekly at any step (docs/model.md, "Steps
+    other than a week"), so a parameter stays a "weekly chance" even at daily steps."""
+
+    NAMES = {7: "week", 1: "day"}
+
+    def __init__(self, days: int):
+        self.days = int(days)
+        self.short = self.NAMES.get(self.days, "step")  # a counter, a button: 'week', 'day', 'step'
+        self.one = self.NAMES.get(self.days, f"{self.days}-day step")  # 'week', 'day', '3-day step'
+        self.many = self.one + "s"  # 'weeks', 'days', '3-day steps'
+        self.by_step = f"{self.short} by {self.short}"  # 'week by week', 'day by day', 'step by step'
+
+    def counter(self, k: int, n: int) -> str:
+        """'Week 3 of 101', 'Day 3 of 101', 'Step 3 of 9' (``k`` counted from 1)."""
+        return f"{self.short.capitalize()} {k} of {n}"
+
+
+def step_words(c_or_days) -> StepWords:
+    """The step words of a compiled scenario (its ``step_days``) or of a number of days."""
+    return StepWords(getattr(c_or_days, "step_days", c_or_days))
+
+
 def signed(value: float, decimals: int = 1) -> str:
     """A change with its sign, '+1.5' or '-0.3'; one that rounds to zero is '0.0' (never '-0.0' or '+0.0')."""
     text = f"{value:+.{decimals}f}"

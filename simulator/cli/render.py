@@ -27,7 +27,7 @@ def interval(entry) -> str:
     return "-" if entry.get("low") is None else f"[{pct(entry['low'])}, {pct(entry['high'])}]"
 
 
-def render_summary(s: dict, console: Console, title: str = "") -> None:
+def render_summary(s: dict, console: Console, title: str = "", step_days: int = 7) -> None:
     n = s["runs"]
     t = Table(title=f"Questions ({n} runs){' - ' + title if title else ''}", title_justify="left")
     for col, kw in (("question", {"ratio": 3}), ("probability", {"justify": "right"}), ("95% Wilson", {}),
@@ -45,7 +45,10 @@ def render_summary(s: dict, console: Console, title: str = "") -> None:
     console.print(t)
     render_fragile(s.get("fragile"), console)
     t = Table(title="Milestones: first time", title_justify="left")
-    for col in ("track", "milestone", "kind", "by end", "10%", "median", "90%", "times (mean)", "weeks postponed"):
+    from ..charts.words import step_words
+
+    postponed = f"{step_words(step_days).many} postponed"  # counted per step: weeks, days
+    for col in ("track", "milestone", "kind", "by end", "10%", "median", "90%", "times (mean)", postponed):
         t.add_column(col)
     for m in s["milestones"]:
         t.add_row(m.get("track_name") or m["track"] or "-", m["name"], m["kind"], *_first_time(m),

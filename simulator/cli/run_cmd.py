@@ -171,7 +171,7 @@ def run(
         from .render import output_console, render_summary
 
         out_console = output_console()
-        render_summary(summary, out_console, loaded.scenario.metadata.title)
+        render_summary(summary, out_console, loaded.scenario.metadata.title, loaded.scenario.calendar.step_days)
         copies = first_runs[0][1].num_rows if first_runs else 0  # the screen's copies, stepped in the same pass
         note = (f"{n_done} runs{f' and {copies:,} fragile-screen copies' if copies else ''} in {elapsed:.1f} s "
                 f"({(n_done + copies) / elapsed:,.0f} runs/s, {engine} engine, {jobs} job{'s' if jobs > 1 else ''}), "

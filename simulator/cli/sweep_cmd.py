@@ -227,12 +227,14 @@ def summarize(
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
         return
+    from ..store import read_manifest
     from .render import output_console
 
-    render_sweep_summary(summary, output_console(), max_points)
+    calendar = read_manifest(results)["scenario"]["resolved"].get("calendar") or {}
+    render_sweep_summary(summary, output_console(), max_points, int(calendar.get("step_days") or 7))
 
 
-def render_sweep_summary(s: dict, console, max_points: int) -> None:
+def render_sweep_summary(s: dict, console, max_points: int, step_days: int = 7) -> None:
     from rich.table import Table
 
     from .render import interval, pct, render_summary
@@ -241,7 +243,7 @@ def render_sweep_summary(s: dict, console, max_points: int) -> None:
     head = f"all {overall['points']} point(s) pooled"
     if overall["runs"] != s["runs_expected"]:
         head += f"; {s['runs_expected'] - overall['runs']} of {s['runs_expected']} runs not finished (--resume)"
-    render_summary(overall, console, f"{s['scenario']} - {head}")
+    render_summary(overall, console, f"{s['scenario']} - {head}", step_days)
     shown = s["per_point"][:max_points]
     if not shown:
         return
