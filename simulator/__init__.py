@@ -1,0 +1,25 @@
+"""diplosim: an agent-based simulator of diplomatic negotiations.
+
+The Python API (``simulator.api``): ``load``, ``run`` (a ``Forecast`` of typed answers), ``compare``, ``explain``,
+``backtest``, ``sweep`` and ``open_results``; ``ScenarioError`` for a bad scenario file. The names are loaded on
+first use, so ``import simulator`` (and the command line's start-up) stays quick.
+"""
+
+_API = ("load", "run", "compare", "explain", "backtest", "sweep", "open_results", "Forecast", "Comparison")
+__all__ = [*_API, "ScenarioError"]
+
+
+def __getattr__(name: str):
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
+    if name == "ScenarioError":
+        from .scenario import ScenarioError
+
+        return ScenarioError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *__all__])

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from .common import apply_rule_sets, claim_out_dir, engine_or_exit, fail, load_or_exit, load_plugins, parse_sets
+from .common import claim_out_dir, engine_or_exit, fail, load_or_exit, load_plugins
 
 
 def check_out_dir(out: Path, overwrite: bool) -> None:
@@ -27,18 +27,6 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
             shutil.rmtree(out / sub, ignore_errors=True)
         for f in ("manifest.json", "points.parquet"):
             (out / f).unlink(missing_ok=True)
-
-
-def fragile_screen(loaded, compiled, seed: int, overrides: dict, runs: int, replications: int):
-    """(the fragile-forecast screen, ``analysis.fragile.Screen``, or None; why it cannot run, or None). It runs
-    on the batch engine whichever engine runs the Monte Carlo (both give identical runs), so the summary does
-    not depend on it."""
-    from ..analysis.fragile import Screen
-    from ..batch.engine import supports
-
-    if not supports(compiled):
-        return None, {"skipped": "the screen needs the batch engine, and a rule here (a plug-in) has no array form"}
-    return Screen(loaded, compiled, seed, overrides, runs, replications=replications), None
 
 
 @app.command()
@@ -68,11 +56,12 @@ def run(
 ) -> None:
     """Run a Monte Carlo of a scenario and print each question's probability with a 95% interval."""
     load_plugins(plugins)
-    loaded, sets = apply_rule_sets(load_or_exit(scenario), sets)
-    from ..compiled import Compiled
+    from ..api import MonteCarlo, with_sets
 
-    compiled = Compiled(loaded.scenario)
-    overrides = parse_sets(sets, compiled.table)
+    try:  # the Monte Carlo is the API's (``api.MonteCarlo``); this command parses, writes and prints
+        loaded, compiled, overrides = with_sets(load_or_exit(scenario), sets, "--set")
+    except ValueError as exc:
+        fail(str(exc))
     engine = engine_or_exit(compiled, engine)
     if events is None:
         events = None if engine == "mesa" else 50
@@ -90,11 +79,8 @@ def run(
 
     from ..errors import RuleError
     from ..store import ResultsWriter, base_manifest
-    from ..summary import SummaryAccumulator
-    from ..sweep import DEFAULT_CHUNK
-    from ..sweep.execution import SweepContext, execute, open_executor, part_id, spans
+    from ..sweep.execution import part_id
 
-    acc = SummaryAccumulator(compiled)  # exact summary, chunk by chunk: memory stays flat in --runs
     writer = None
     if out is not None:
         manifest = base_manifest("montecarlo", loaded, compiled, seed,
@@ -103,21 +89,9 @@ def run(
         writer = ResultsWriter(out, compiled, manifest)
         writer.write_points({0: overrides})
     kept: list[tuple] = []  # chunks for --report when there is no --out to read them back from
-    # a Monte Carlo is a sweep of one point: the same chunks, executors and part names
-    ctx = SweepContext(compiled, seed, runs, [overrides], engine, events)
-    chunk = DEFAULT_CHUNK[engine]
-    screen, skipped = fragile_screen(loaded, compiled, seed, overrides, runs, fragile_runs) if fragile else (None, None)
-    screened = screen.cached() if screen is not None else None  # an identical run's screen, from the cache
-    reused = screened is not None
-    if (screen is not None and not reused and engine == "batch" and screen.copies is not None
-            and screen.n <= min(chunk, runs)):  # the screen's copies ride along the first chunk: no pass of their own
-        ctx.copies = screen.copies
-    first_runs: list = []
+    mc = MonteCarlo(loaded, compiled, overrides, runs, seed, engine, jobs, events, fragile, fragile_runs)
 
-    def on_part(span, table, events, copies=None):
-        if copies is not None:
-            first_runs.append((table, copies))
-        acc.add(table)
+    def on_part(span, table, events):  # after ``mc`` has summed the chunk
         if report_file is not None and writer is None:
             from ..layout import as_arrow
             from ..store import events_table as to_table
@@ -128,43 +102,23 @@ def run(
         advance(span[1] - span[0])
 
     console = Console(stderr=True, emoji=False)
-    started = time.perf_counter()
-    interrupted = False
     with progress_bar(console, runs) as advance:
         try:
-            with open_executor(ctx, jobs) as executor:
-                execute(*executor, spans(runs, chunk), on_part, window=2 * jobs + 2)
-        except KeyboardInterrupt:
-            interrupted = True
+            mc.execute(on_part)  # Ctrl-C stops it early: mc.interrupted
         except RuleError as exc:  # finished chunks are already on disk; the manifest says incomplete
             if writer is not None:
-                writer.finish(complete=False, runs_done=acc.n, seconds=round(time.perf_counter() - started, 3))
+                writer.finish(complete=False, runs_done=mc.acc.n, seconds=round(mc.seconds, 3))
             fail(str(exc))
-    elapsed = time.perf_counter() - started
-    n_done = acc.n
+    elapsed, n_done, interrupted = mc.seconds, mc.acc.n, mc.interrupted
     if writer is not None:
         writer.finish(complete=not interrupted, runs_done=n_done, seconds=round(elapsed, 3))
     if not n_done:
         fail("interrupted before any run finished")
-    summary = acc.result()
-    summary.update({"scenario": loaded.scenario.metadata.title, "scenario_hash": loaded.digest, "seed": seed,
-                    "overrides": overrides, "engine": engine, "interrupted": interrupted})
-    if fragile and not interrupted:
-        from ..summary import with_fragile
-
-        screen_started = time.perf_counter()
-        try:
-            if skipped is not None:
-                screened = skipped
-            elif screened is None:  # from the copies that rode along, else in a pass of its own
-                screened = screen.result(*first_runs[0]) if first_runs else screen.run_alone()
-        except KeyboardInterrupt:  # the Monte Carlo is done and stored; only the screen is dropped
-            screened = {"skipped": "interrupted"}
-        with_fragile(summary, screened)
-        screen_seconds = time.perf_counter() - screen_started
-        if writer is not None:  # the timing stays out of the summary, which is identical run for run
-            writer.finish(fragile=summary["fragile"], fragile_seconds=round(screen_seconds, 3),
-                          fragile_from_cache=reused, fragile_in_monte_carlo_pass=bool(first_runs))
+    summary = mc.summary()  # with the fragile screen's flags (the Monte Carlo is done and stored before it)
+    reused, screen_seconds = mc.reused, mc.screen_seconds
+    if fragile and not interrupted and writer is not None:  # the timing stays out of the summary
+        writer.finish(fragile=summary["fragile"], fragile_seconds=round(screen_seconds, 3),
+                      fragile_from_cache=reused, fragile_in_monte_carlo_pass=bool(mc.first_runs))
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
@@ -172,7 +126,7 @@ def run(
 
         out_console = output_console()
         render_summary(summary, out_console, loaded.scenario.metadata.title, loaded.scenario.calendar.step_days)
-        copies = first_runs[0][1].num_rows if first_runs else 0  # the screen's copies, stepped in the same pass
+        copies = mc.copies  # the screen's copies, stepped in the same pass
         note = (f"{n_done} runs{f' and {copies:,} fragile-screen copies' if copies else ''} in {elapsed:.1f} s "
                 f"({(n_done + copies) / elapsed:,.0f} runs/s, {engine} engine, {jobs} job{'s' if jobs > 1 else ''}), "
                 f"seed {seed}")

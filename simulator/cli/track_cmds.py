@@ -65,31 +65,6 @@ def forecast(
                f"{out}")
 
 
-def _observed_files(target: Path, observed: Path | None):
-    """(observed file, scenario already loaded or None) pairs for the backtest's arguments, or exit 2."""
-    from ..analysis.backtest import find_observed
-    from ..analysis.observed import is_observed, observed_beside
-
-    if observed is not None:
-        if target.is_dir():
-            fail(f"--observed: give a scenario file, not the directory '{target}', with --observed")
-        return [(observed, load_or_exit(target))]
-    if target.is_dir():
-        found = find_observed(target)
-        if not found:
-            fail(f"backtest: no observed-outcomes files (<name>.observed.yaml) in '{target}'")
-        return [(p, None) for p in found]
-    if not target.exists():
-        fail(f"backtest: '{target}' not found")
-    if is_observed(target):
-        return [(target, None)]
-    beside = observed_beside(target)
-    if not beside.is_file():
-        fail(f"backtest: '{target}' is a scenario with no observed file beside it ({beside.name}); "
-             "write one or give --observed FILE")
-    return [(beside, None)]
-
-
 @app.command()
 def backtest(
     target: Path = typer.Argument(..., help="a corpus directory (every <name>.observed.yaml beside <name>.yaml), "
@@ -105,44 +80,18 @@ def backtest(
 ) -> None:
     """Score forecasts against observed outcomes, per scenario and pooled: Brier, log score and Murphy
     decomposition for yes/no questions; CRPS (weeks) and PIT for dates; paired variant comparisons."""
-    from ..analysis.backtest import Variant
-    from ..analysis.backtest import backtest as run_backtest
-    from ..analysis.observed import load_observed
-    from ..compiled import Compiled
+    from ..api import backtest as run_backtest
     from ..errors import RuleError
     from ..scenario import ScenarioError
 
     check_html_path(html_out)
-    parsed = []
-    for text in variants:
-        try:
-            parsed.append(Variant.parse(text))
-        except ValueError as exc:
-            fail(str(exc))
-    names = [v.name for v in parsed]
-    if len(set(names)) != len(names):
-        fail(f"--variant: the name '{next(n for n in names if names.count(n) > 1)}' is used twice")
-    items, bad = [], False
-    for path, loaded in _observed_files(target, observed):
-        try:
-            lo = load_observed(path, scenario=loaded)
-        except ScenarioError as exc:
-            print_problems(exc)
-            bad = True
-            continue
-        items.append((lo, Compiled(lo.loaded.scenario)))
-    if bad:
-        raise typer.Exit(EXIT_USAGE)
-    for _, compiled in items:
-        engine_or_exit(compiled, engine)
-    try:
-        res = run_backtest(items, runs, seed, engine, parsed)
+    try:  # the API's backtest (``api.backtest``): this command parses, writes and prints
+        res = run_backtest(target, observed=observed, runs=runs, seed=seed, engine=engine, variants=variants)
+    except ScenarioError as exc:  # every problem of every file, one line each
+        print_problems(exc)
+        raise typer.Exit(EXIT_USAGE) from None
     except (ValueError, RuleError) as exc:
         fail(str(exc))
-    if target.is_dir() and observed is None:
-        from ..analysis.observed import corpus_scenarios, observed_beside
-
-        res["without_outcomes"] = [str(p) for p in corpus_scenarios(target) if not observed_beside(p).is_file()]
     if html_out is not None:
         from ..charts.track import pit_histogram, reliability_diagram, scores_table
 

@@ -1,0 +1,482 @@
+"""The Python API: what the command line does, from Python (a notebook, a script).
+
+    import simulator
+    scenario = simulator.load("scenarios/syria_turkey_2023.yaml")
+    forecast = simulator.run(scenario, runs=1000, seed=4)
+    print(forecast["meeting_2023"].words())
+    forecast.to_pandas()
+
+``load`` gives a validated scenario (bad input: ``ScenarioError``, one line per problem with file, line and
+column); ``run`` a ``Forecast`` with a typed answer per question (``simulator.answers``); ``compare``, ``explain``,
+``backtest``, ``sweep`` and ``open_results`` call what ``diplosim compare``, ``explain``, ``backtest``, ``sweep`` and
+``report`` call. ``diplosim run`` itself runs its Monte Carlo through ``MonteCarlo`` here.
+
+Everything heavy (numpy, pyarrow, pandas, plotly) is imported inside the functions, so ``import simulator``
+stays quick.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from pathlib import Path
+
+__all__ = ["Forecast", "Comparison", "MonteCarlo", "backtest", "compare", "explain", "load", "open_results", "run",
+           "sweep"]
+
+
+def load(path, *, check_sources: bool = True):
+    """Load and validate a scenario file (a ``LoadedScenario``); raise ``ScenarioError`` naming file, line and
+    column of every problem."""
+    from .scenario import load as load_scenario
+
+    return load_scenario(path, check_sources=check_sources)
+
+
+def _loaded(scenario):
+    """A loaded scenario from a path or a loaded scenario."""
+    return load(scenario) if isinstance(scenario, (str, os.PathLike)) else scenario
+
+
+def _set_texts(sets) -> list[str]:
+    if sets is None:
+        return []
+    if isinstance(sets, Mapping):
+        return [f"{k}={v}" for k, v in sets.items()]
+    if isinstance(sets, str):
+        return [sets]
+    return list(sets)
+
+
+def with_sets(loaded, sets, where: str = "sets"):
+    """(the scenario with its rule switches, its ``Compiled``, the numeric overrides) for ``sets``: a mapping
+    ``{name: value}`` or ``name=value`` texts; ``actor.rule: NAME`` switches an actor's rule. Raise ValueError with
+    one line naming ``where`` for an unknown name or a bad value."""
+    from .compiled import Compiled
+    from .rules.switch import split_rule_sets, switch_rules
+    from .scenario.params import parse_assignment
+
+    choices, rest = split_rule_sets(_set_texts(sets), loaded.scenario)
+    if choices:
+        loaded = dataclasses.replace(loaded, scenario=switch_rules(loaded.scenario, choices, where))
+    compiled = Compiled(loaded.scenario)
+    overrides = dict(parse_assignment(text, compiled.table, where) for text in rest)
+    return loaded, compiled, overrides
+
+
+def fragile_screen(loaded, compiled, seed: int, overrides: dict, runs: int, replications: int):
+    """(the fragile-forecast screen, ``analysis.fragile.Screen``, or None; why it cannot run, or None). It runs
+    on the batch engine whichever engine runs the Monte Carlo (both give identical runs), so the summary does
+    not depend on it."""
+    from .analysis.fragile import Screen
+    from .batch.engine import supports
+
+    if not supports(compiled):
+        return None, {"skipped": "the screen needs the batch engine, and a rule here (a plug-in) has no array form"}
+    return Screen(loaded, compiled, seed, overrides, runs, replications=replications), None
+
+
+class MonteCarlo:
+    """One Monte Carlo of a scenario (a sweep of one point: the same chunks, executors and part names), its exact
+    summary accumulated chunk by chunk (memory stays flat in ``runs``), and the fragile-forecast screen, whose
+    copies ride along the first chunk when they fit. ``diplosim run`` and ``simulator.run`` both run it."""
+
+    def __init__(self, loaded, compiled, overrides: dict, runs: int, seed: int, engine: str, jobs: int = 1,
+                 events: int | None = 0, fragile: bool = False, fragile_runs: int = 100):
+        from .summary import SummaryAccumulator
+        from .sweep import DEFAULT_CHUNK
+        from .sweep.execution import SweepContext
+
+        self.loaded, self.compiled, self.overrides = loaded, compiled, overrides
+        self.runs, self.seed, self.engine, self.jobs, self.fragile = runs, seed, engine, jobs, fragile
+        self.acc = SummaryAccumulator(compiled)
+        self.ctx = SweepContext(compiled, seed, runs, [overrides], engine, events)
+        self.chunk = DEFAULT_CHUNK[engine]
+        screen, self.skipped = (fragile_screen(loaded, compiled, seed, overrides, runs, fragile_runs) if fragile
+                                else (None, None))
+        self.screen = screen
+        self.screened = screen.cached() if screen is not None else None  # an identical run's screen, from the cache
+        self.reused = self.screened is not None
+        if (screen is not None and not self.reused and engine == "batch" and screen.copies is not None
+                and screen.n <= min(self.chunk, runs)):  # the copies ride along the first chunk: no pass of their own
+            self.ctx.copies = screen.copies
+        self.first_runs: list = []
+        self.interrupted = False
+        self.seconds = self.screen_seconds = 0.0
+
+    @property
+    def copies(self) -> int:
+        """The fragile screen's copies stepped in the Monte Carlo's own pass."""
+        return self.first_runs[0][1].num_rows if self.first_runs else 0
+
+    def execute(self, on_part=None) -> int:
+        """Run every chunk, calling ``on_part(span, table, events)`` after each is summed; Ctrl-C stops early
+        (``interrupted``), a rule's error (``RuleError``) is raised. Returns the number of runs done."""
+        from .sweep.execution import execute, open_executor, spans
+
+        def part(span, table, events, copies=None):
+            if copies is not None:
+                self.first_runs.append((table, copies))
+            self.acc.add(table)
+            if on_part is not None:
+                on_part(span, table, events)
+
+        started = time.perf_counter()
+        try:
+            try:
+                with open_executor(self.ctx, self.jobs) as executor:
+                    execute(*executor, spans(self.runs, self.chunk), part, window=2 * self.jobs + 2)
+            except KeyboardInterrupt:
+                self.interrupted = True
+        finally:
+            self.seconds = time.perf_counter() - started
+        return self.acc.n
+
+    def summary(self) -> dict:
+        """The summary (``diplosim run --json``): each question's answer, the milestones, concessions and
+        elections, and the fragile screen's flags unless the run was interrupted."""
+        loaded = self.loaded
+        summary = self.acc.result()
+        summary.update({"scenario": loaded.scenario.metadata.title, "scenario_hash": loaded.digest, "seed": self.seed,
+                        "overrides": self.overrides, "engine": self.engine, "interrupted": self.interrupted})
+        if self.fragile and not self.interrupted:
+            from .summary import with_fragile
+
+            started = time.perf_counter()
+            screened = self.screened
+            try:
+                if self.skipped is not None:
+                    screened = self.skipped
+                elif screened is None:  # from the copies that rode along, else in a pass of its own
+                    screened = self.screen.result(*self.first_runs[0]) if self.first_runs else self.screen.run_alone()
+            except KeyboardInterrupt:  # the Monte Carlo is done; only the screen is dropped
+                screened = {"skipped": "interrupted"}
+            with_fragile(summary, screened)
+            self.screen_seconds = time.perf_counter() - started
+        return summary
+
+
+def run(scenario, *, runs: int = 1000, seed: int = 0, sets=None, engine: str = "auto", jobs: int = 1,
+        events: int | None = None, fragile: bool = False, fragile_runs: int = 100) -> Forecast:
+    """A Monte Carlo of ``scenario`` (a path or ``load``'s result): ``runs`` runs from root ``seed``, with ``sets``
+    (``{name: value}``, or ``"name=value"`` texts; ``"actor.rule": NAME`` switches a rule) on the ``engine``
+    (auto, batch or mesa: identical runs) in ``jobs`` processes (identical results for any number). The event
+    logs of the first ``events`` runs are kept (default: all with mesa, 50 with batch) for ``explain``;
+    ``fragile`` adds the fragile-forecast screen (as ``diplosim run`` does by default)."""
+    from .runner import resolve_engine
+
+    if runs < 1:
+        raise ValueError(f"runs: {runs} is not a number of runs (give 1 or more)")
+    loaded, compiled, overrides = with_sets(_loaded(scenario), sets)
+    engine = resolve_engine(compiled, engine)
+    if events is None:
+        events = None if engine == "mesa" else 50
+    mc = MonteCarlo(loaded, compiled, overrides, runs, seed, engine, jobs, events, fragile, fragile_runs)
+    parts, logs = [], []
+
+    def keep(span, table, events):
+        parts.append(table)
+        logs.extend(events)
+
+    mc.execute(keep)
+    if not mc.acc.n:
+        raise KeyboardInterrupt("interrupted before any run finished")
+    return Forecast(mc.summary(), loaded, compiled, parts, logs, runs=runs, seed=seed, engine=engine,
+                    overrides=overrides, sets=_set_texts(sets))
+
+
+class Forecast:
+    """A Monte Carlo's answers: ``forecast[question_id]`` (or iterate) gives each question's typed answer
+    (``answers.Probability``, ``DateDistribution``, ``CountDistribution``); ``summary`` is the dict ``diplosim run
+    --json`` prints; ``runs`` the run table (Arrow, one row per run), ``events`` the kept event logs;
+    ``to_pandas``/``to_arrow`` one row per question."""
+
+    def __init__(self, summary: dict, loaded, compiled, parts, events, *, runs: int, seed: int, engine: str,
+                 overrides: dict, sets: list[str]):
+        self.summary, self.loaded, self.compiled = summary, loaded, compiled
+        self._parts, self._events = parts, events
+        self.n_runs, self.seed, self.engine, self.overrides, self.sets = runs, seed, engine, overrides, sets
+
+    @property
+    def title(self) -> str:
+        return self.loaded.scenario.metadata.title
+
+    @cached_property
+    def runs(self):
+        """The run table (``pyarrow.Table``): one row per run, the columns of ``layout``."""
+        import pyarrow as pa
+
+        from .layout import as_arrow
+
+        return pa.concat_tables([as_arrow(p) for p in self._parts]).combine_chunks()
+
+    @cached_property
+    def events(self):
+        """The event logs kept (``pyarrow.Table``)."""
+        from .store import events_table
+
+        return events_table(self._events)
+
+    @cached_property
+    def answers(self) -> dict:
+        """Question id -> its answer, in the scenario's order."""
+        from . import layout as L
+        from .analysis.forecast import Entries, dates_of_interest
+        from .answers import Answer
+
+        dates = dates_of_interest(self.loaded, self.compiled.words)
+        entries = {e["id"]: e for e in self.summary["questions"]}
+        return {q.id: Answer.of(q, entries[q.id], q.forecast_entry(Entries, self.runs.column(L.question(q.id)), dates),
+                                self.compiled)
+                for q in self.compiled.questions}
+
+    def __getitem__(self, question: str):
+        try:
+            return self.answers[question]
+        except KeyError:
+            raise KeyError(f"unknown question '{question}' (known: {', '.join(self.answers)})") from None
+
+    def __iter__(self):
+        return iter(self.answers.values())
+
+    def __len__(self) -> int:
+        return len(self.answers)
+
+    def words(self) -> str:
+        """Every answer in words, one line each."""
+        return "\n".join(str(a) for a in self)
+
+    def __repr__(self) -> str:
+        return (f"<Forecast of {self.title!r}: {self.summary['runs']} runs, seed {self.seed}"
+                f"{', ' + ', '.join(self.sets) if self.sets else ''}>\n{self.words()}")
+
+    def to_arrow(self):
+        """One row per question (``pyarrow.Table``): id, text, kind, runs, words, then each kind's typed columns
+        (``answers.table_columns``), empty where a kind has no such number."""
+        import pyarrow as pa
+
+        from .answers import table_columns
+
+        rows = [a.row() for a in self]
+        return pa.table({name: pa.array([r.get(name) for r in rows], type=getattr(pa, kind)())
+                         for name, kind in table_columns().items()})
+
+    def to_pandas(self):
+        """``to_arrow`` as a pandas DataFrame: strings as ``string``, whole numbers as nullable ``Int64``, dates as
+        ``datetime64``, shares as ``float64``."""
+        import pandas as pd
+        import pyarrow as pa
+
+        mapping = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}
+        return self.to_arrow().to_pandas(types_mapper=mapping.get, date_as_object=False)
+
+    def figure(self):
+        """Every question's probability with its interval (dates: by the end; counts: at least once)."""
+        from .charts.questions import question_summary
+
+        return question_summary(self.summary, self.compiled)
+
+
+# ------------------------------------------------------------------ analysis
+
+
+@dataclasses.dataclass
+class Comparison:
+    """Paired differences B - A on common random numbers (``analysis.compare``): ``result`` is the dict ``diplosim
+    compare --json`` prints; ``tables`` the two run tables."""
+
+    result: dict
+    tables: tuple
+    compiled: tuple
+    labels: tuple[str, str]
+
+    def to_pandas(self):
+        """One row per shared question: A, B, B - A with its 95% interval, runs changed."""
+        import pandas as pd
+
+        return pd.DataFrame(self.result["questions"])
+
+    def figure(self):
+        """The two calendars side by side."""
+        from .charts.analysis import side_by_side_calendar
+
+        return side_by_side_calendar(self.tables[0], self.compiled[0], self.tables[1], self.compiled[1], *self.labels)
+
+    def __getitem__(self, key):
+        return self.result[key]
+
+
+def _label(loaded, sets) -> str:
+    return Path(loaded.path).name + (f" ({', '.join(sets)})" if sets else "")
+
+
+def compare(a, b=None, *, runs: int = 1000, seed: int = 0, sets_a=None, sets_b=None, engine: str = "auto"):
+    """Paired comparison of two forecasts (same runs and seed: their run tables are paired run by run) or of two
+    scenarios or what-ifs (paths or loaded scenarios, ``b`` default ``a``, with ``sets_a``/``sets_b``), run here
+    on common random numbers. Returns a ``Comparison``."""
+    from .analysis.compare import compare as paired
+    from .analysis.compare import run_pair
+    from .runner import resolve_engine
+
+    if isinstance(a, Forecast) or isinstance(b, Forecast):
+        if not (isinstance(a, Forecast) and isinstance(b, Forecast)):
+            raise ValueError("compare: give two forecasts, or two scenarios")
+        if (a.n_runs, a.seed) != (b.n_runs, b.seed):
+            raise ValueError(f"compare: the forecasts are not paired (runs {a.n_runs} and {b.n_runs}, seeds {a.seed} "
+                             f"and {b.seed}): run both with the same runs and seed")
+        tables = (a.runs, b.runs)
+        res = paired(a.compiled, b.compiled, a.n_runs, a.seed, a.overrides, b.overrides, tables=tables)
+        la, lb, ca, cb = a.loaded, b.loaded, a.compiled, b.compiled
+        sa, sb = a.sets, b.sets
+    else:
+        la = _loaded(a)
+        lb = la if b is None else _loaded(b)
+        if b is None and not sets_a and not sets_b:
+            raise ValueError("compare: give B or sets_a/sets_b to make the variants differ")
+        la, ca, oa = with_sets(la, sets_a, "sets_a")
+        lb, cb, ob = with_sets(lb, sets_b, "sets_b")
+        ea, eb = resolve_engine(ca, engine), resolve_engine(cb, engine)
+        tables = run_pair(ca, cb, runs, seed, oa, ob, ea if ea == eb else "mesa")
+        res = paired(ca, cb, runs, seed, oa, ob, tables=tables)
+        sa, sb = _set_texts(sets_a), _set_texts(sets_b)
+    res.update({"a": {"scenario": str(la.path), "set": sa}, "b": {"scenario": str(lb.path), "set": sb}})
+    return Comparison(res, tables, (ca, cb), (_label(la, sa), _label(lb, sb)))
+
+
+def explain(what, question: str | None = None, *, runs: int = 1000, seed: int = 0, sets=None) -> dict:
+    """Why milestones happened or not (``diplosim explain``), or one question explained (its window, its answer
+    and what held up each milestone it names): of a ``Forecast``, of results opened with ``open_results``, or of
+    a scenario (a path or loaded scenario, run here). Unknown question: ValueError."""
+    from .analysis.explain import explain as run_explain
+    from .report import Results
+
+    if isinstance(what, Results):
+        return run_explain(what.compiled, what.runs, what.events, question)
+    forecast = what if isinstance(what, Forecast) else run(what, runs=runs, seed=seed, sets=sets)
+    return run_explain(forecast.compiled, forecast.runs, forecast.events, question)
+
+
+def observed_files(target: Path, observed: Path | None = None) -> list[tuple]:
+    """(observed file, scenario already loaded or None) pairs that a backtest of ``target`` (a corpus directory,
+    an observed-outcomes file or a scenario file) scores; ValueError with one line if there are none."""
+    from .analysis.backtest import find_observed
+    from .analysis.observed import is_observed, observed_beside
+
+    target = Path(target)
+    if observed is not None:
+        if target.is_dir():
+            raise ValueError(f"--observed: give a scenario file, not the directory '{target}', with --observed")
+        return [(Path(observed), load(target))]
+    if target.is_dir():
+        found = find_observed(target)
+        if not found:
+            raise ValueError(f"backtest: no observed-outcomes files (<name>.observed.yaml) in '{target}'")
+        return [(p, None) for p in found]
+    if not target.exists():
+        raise ValueError(f"backtest: '{target}' not found")
+    if is_observed(target):
+        return [(target, None)]
+    beside = observed_beside(target)
+    if not beside.is_file():
+        raise ValueError(f"backtest: '{target}' is a scenario with no observed file beside it ({beside.name}); "
+                         "write one or give --observed FILE")
+    return [(beside, None)]
+
+
+def backtest(target, *, observed=None, runs: int = 2000, seed: int = 0, engine: str = "auto",
+             variants: Iterable[str] = ()) -> dict:
+    """Score forecasts against observed outcomes (``diplosim backtest``): ``target`` a corpus directory, an
+    observed-outcomes file or a scenario file; ``variants`` as ``--variant`` (``NAME:actor.rule=RULE``...).
+    Returns the dict ``diplosim backtest --json`` prints. Bad files: ScenarioError; bad arguments: ValueError."""
+    from .analysis.backtest import Variant
+    from .analysis.backtest import backtest as run_backtest
+    from .analysis.observed import corpus_scenarios, load_observed
+    from .compiled import Compiled
+    from .runner import resolve_engine
+
+    from .scenario import ScenarioError
+
+    parsed = [Variant.parse(text) for text in variants]
+    names = [v.name for v in parsed]
+    if len(set(names)) != len(names):
+        raise ValueError(f"--variant: the name '{next(n for n in names if names.count(n) > 1)}' is used twice")
+    items, problems = [], []
+    for path, loaded in observed_files(Path(target), observed):
+        try:
+            lo = load_observed(path, scenario=loaded)
+        except ScenarioError as exc:  # every file is read: all their problems are raised together
+            problems.extend(exc.problems)
+            continue
+        items.append((lo, Compiled(lo.loaded.scenario)))
+    if problems:
+        raise ScenarioError(problems)
+    for _, compiled in items:
+        resolve_engine(compiled, engine)
+    res = run_backtest(items, runs, seed, engine, parsed)
+    target = Path(target)
+    if target.is_dir() and observed is None:
+        from .analysis.observed import observed_beside
+
+        res["without_outcomes"] = [str(p) for p in corpus_scenarios(target) if not observed_beside(p).is_file()]
+    return res
+
+
+def open_results(path):
+    """A results directory (``diplosim run --out``, ``diplosim sweep``) as tables: ``runs`` and ``events`` (Arrow),
+    ``points`` (pandas), ``manifest`` (dict) and ``compiled``; ``ReportError`` (a ValueError, one line) when it is
+    not one."""
+    from .report import load_results
+
+    return load_results(Path(path))
+
+
+def sweep(scenario, out, *, vary: Iterable[str] = (), sample: str = "grid", points: int | None = None,
+          runs: int = 100, seed: int = 0, jobs: int = 1, engine: str = "auto", events: int | None = None,
+          second_order: bool = True):
+    """A parameter sweep (``diplosim sweep``) into the new directory ``out``: ``vary`` as ``--vary``
+    (``name=lo:hi:n``, ``name=v1,v2``, or ``name=lo:hi`` for lhs/sobol); every point x ``runs`` replications.
+    Returns the results (``open_results``). For resuming, Dask clusters and progress, use the command line."""
+    from .compiled import Compiled
+    from .runner import resolve_engine
+    from .store import ResultsWriter, base_manifest
+    from .sweep import DEFAULT_CHUNK
+    from .sweep.execution import SweepContext, execute, open_executor, part_id, spans
+    from .sweep.sampling import SAMPLERS, make_design
+    from .sweep.specs import parse_varies
+    from .writelock import WriterLock, is_empty
+
+    if sample not in SAMPLERS:
+        raise ValueError(f"sample: '{sample}' is not one of {', '.join(SAMPLERS)}")
+    out = Path(out)
+    if out.exists() and not (out.is_dir() and is_empty(out)):
+        raise ValueError(f"out: '{out}' exists and is not an empty directory")
+    loaded = _loaded(scenario)
+    compiled = Compiled(loaded.scenario)
+    engine = resolve_engine(compiled, engine)
+    if events is None:
+        events = None if engine == "mesa" else 0
+    design = make_design(sample, parse_varies(list(vary), compiled.table.names), compiled.table, points, seed,
+                         second_order)
+    chunk = DEFAULT_CHUNK[engine]
+    ctx = SweepContext(compiled, seed, runs, design.points, engine, events)
+    manifest = base_manifest("sweep", loaded, compiled, seed, {
+        "sweep": {**design.to_json(), "runs": runs, "chunk": chunk, "run_order": "point * runs + replication",
+                  "plugins": [], "engine": engine, "events_for": events},
+        "runs_total": ctx.total, "complete": False, "sessions": []})
+    out.mkdir(parents=True, exist_ok=True)
+    lock = WriterLock(out)
+    lock.acquire()
+    try:
+        writer = ResultsWriter(out, compiled, manifest)
+        writer.write_points(dict(enumerate(design.points)))
+        started = time.perf_counter()
+        with open_executor(ctx, jobs) as executor:
+            execute(*executor, spans(ctx.total, chunk),
+                    lambda span, table, ev: writer.write_tables(part_id(span), table, ev), window=2 * jobs + 2)
+        writer.finish(complete=True, seconds=round(time.perf_counter() - started, 3))
+    finally:
+        lock.release()
+    return open_results(out)

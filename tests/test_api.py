@@ -1,0 +1,175 @@
+"""The Python API (``simulator.api``): the same answers as the command line, typed answers that render themselves,
+tables, one-line errors, the example notebook, and a light ``import simulator``."""
+
+import json
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import simulator
+from simulator.answers import ANSWERS, table_columns
+
+from .conftest import ROOT, SEED_SCENARIO
+
+ALL_KINDS = ROOT / "scenarios" / "black_sea_grain_2022.yaml"  # yes/no, date and count questions
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def seed_forecast():
+    return simulator.run(SEED_SCENARIO, runs=300, seed=4, fragile=True)
+
+
+@pytest.fixture(scope="module")
+def all_kinds():
+    return simulator.run(ALL_KINDS, runs=200, seed=1)
+
+
+def test_answers_equal_the_command_lines_json(seed_forecast):
+    """Same scenario, seed and runs: the API's summary is what ``diplosim run --json`` prints, and each typed
+    answer carries its question's numbers and words from it."""
+    done = cli("run", str(SEED_SCENARIO), "--runs", "300", "--seed", "4", "--json")
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    assert json.loads(json.dumps(seed_forecast.summary)) == printed
+    by_id = {q["id"]: q for q in printed["questions"]}
+    assert list(seed_forecast.answers) == list(by_id)
+    for answer in seed_forecast:
+        entry = by_id[answer.id]
+        assert (answer.p, answer.low, answer.high) == (entry["p"], entry["low"], entry["high"])
+        assert answer.words() == answer.question.answer_words(entry)
+        if "median" in entry:
+            assert str(answer.median) == entry["median"]
+
+
+def test_each_answer_type_renders_words_a_row_and_a_figure(all_kinds):
+    import plotly.graph_objects as go
+
+    seen = set()
+    for answer in all_kinds:
+        seen.add(type(answer))
+        words = answer.words()
+        assert isinstance(words, str) and words and "\n" not in words
+        row = answer.row()
+        assert set(row) <= set(table_columns()) and row["id"] == answer.id and row["words"] == words
+        assert set(type(answer).columns) <= set(row)
+        fig = answer.figure()
+        assert isinstance(fig, go.Figure) and fig.data and len(fig.data[0].x) > 0
+    assert seen == set(ANSWERS.values())  # every kind of answer is rendered here
+    count = next(a for a in all_kinds if a.question.answer_kind == "count")
+    assert sum(count.distribution.values()) == count.runs == 200
+    assert count.p == pytest.approx(1 - count.distribution.get(0, 0) / 200)  # happens at least once
+    date = next(a for a in all_kinds if a.question.answer_kind == "date")
+    assert date.p == pytest.approx(sum(date.distribution.values()) / 200)  # by the end
+    assert [d["date"] for d in date.by_date] == sorted(d["date"] for d in date.by_date)
+
+
+def test_to_pandas_one_row_per_question_with_typed_columns(all_kinds):
+    df = all_kinds.to_pandas()
+    assert list(df.columns) == list(table_columns())
+    assert list(df["id"]) == [q.id for q in all_kinds.compiled.questions]
+    dtypes = {c: str(t) for c, t in df.dtypes.items()}
+    assert {dtypes[c] for c in ("id", "text", "kind", "words")} == {"string"}
+    assert {dtypes[c] for c in ("p", "low", "high", "mean")} == {"float64"}
+    assert {dtypes[c] for c in ("runs", "count_p10", "count_median", "count_p90")} == {"Int64"}
+    assert all(dtypes[c].startswith("datetime64") for c in ("date_p10", "date_median", "date_p90"))
+    kinds = dict(zip(df["id"], df["kind"]))
+    assert df.loc[df["kind"] == "count", "mean"].notna().all() and df.loc[df["kind"] != "count", "mean"].isna().all()
+    assert df.loc[df["kind"] != "count", "count_median"].isna().all()
+    assert df["p"].between(0, 1).all() and set(kinds.values()) == {"yes/no", "date", "count"}
+    assert all_kinds.to_arrow().num_rows == len(df)
+
+
+def test_the_runs_table_is_the_command_lines(tmp_path):
+    forecast = simulator.run(SEED_SCENARIO, runs=120, seed=3)
+    done = cli("run", str(SEED_SCENARIO), "--runs", "120", "--seed", "3", "--out", str(tmp_path / "out"),
+               "--no-fragile", "--json")
+    assert done.returncode == 0, done.stderr
+    stored = simulator.open_results(tmp_path / "out")
+    assert forecast.runs.num_rows == 120 and forecast.runs.equals(stored.runs.select(forecast.runs.column_names))
+    explained = simulator.explain(forecast, question="fm_before_round1")
+    assert explained == simulator.explain(stored, question="fm_before_round1")
+    assert explained["question"]["answer"] == {k: v for k, v in forecast.summary["questions"][0].items()
+                                               if k not in ("id", "text", "kind")}
+
+
+def test_a_bad_scenario_is_a_scenario_error_with_file_and_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SEED_SCENARIO.read_text().replace("  - id: turkey\n", "  - id: turkey\n    colour: red\n", 1))
+    with pytest.raises(simulator.ScenarioError) as err:
+        simulator.load(bad)
+    problem = err.value.problems[0]
+    assert problem.file == str(bad) and problem.line > 1 and problem.col >= 1 and "colour" in problem.field
+    assert str(problem).startswith(f"{bad}:{problem.line}:{problem.col}: ")
+    with pytest.raises(simulator.ScenarioError):
+        simulator.run(tmp_path / "missing.yaml", runs=5)
+
+
+@pytest.mark.parametrize(("sets", "message"), [
+    ({"nope": 1}, "sets: unknown parameter 'nope'"),
+    (["syria.resolve=high"], "sets: value for 'syria.resolve' is not a number"),
+    ({"turkey.rule": "nope"}, "sets turkey.rule=nope: unknown party rule 'nope'"),
+])
+def test_bad_sets_are_one_line_value_errors(sets, message):
+    with pytest.raises(ValueError) as err:
+        simulator.run(SEED_SCENARIO, runs=5, sets=sets)
+    assert str(err.value).startswith(message) and "\n" not in str(err.value)
+
+
+def test_compare_of_two_forecasts_is_the_command_lines_compare():
+    base = simulator.run(SEED_SCENARIO, runs=200, seed=2)
+    whatif = simulator.run(SEED_SCENARIO, runs=200, seed=2, sets={"iran.active": 0})
+    mine = simulator.compare(base, whatif)
+    done = cli("compare", str(SEED_SCENARIO), "--runs", "200", "--seed", "2", "--set-b", "iran.active=0", "--json")
+    assert done.returncode == 0, done.stderr
+    theirs = json.loads(done.stdout)
+    assert mine["questions"] == theirs["questions"] and mine["milestones"] == theirs["milestones"]
+    assert simulator.compare(SEED_SCENARIO, runs=200, seed=2, sets_b={"iran.active": 0})["questions"] == theirs["questions"]
+    assert mine.to_pandas()["diff"].tolist() == [q["diff"] for q in theirs["questions"]]
+    with pytest.raises(ValueError, match="not paired"):
+        simulator.compare(base, simulator.run(SEED_SCENARIO, runs=100, seed=2))
+
+
+def test_sweep_writes_what_the_command_line_writes(tmp_path):
+    from simulator.store import read_table
+
+    res = simulator.sweep(SEED_SCENARIO, tmp_path / "api", vary=["iran.active=0,1"], runs=15, seed=5)
+    done = cli("sweep", str(SEED_SCENARIO), "--out", str(tmp_path / "cli"), "--vary", "iran.active=0,1",
+               "--runs", "15", "--seed", "5")
+    assert done.returncode == 0, done.stderr
+    assert res.runs.num_rows == 30 and res.runs.equals(read_table(tmp_path / "cli", "runs"))
+    assert res.manifest["complete"] and callable(simulator.sweep)
+
+
+def test_the_example_notebook_runs_as_its_script(monkeypatch):
+    """The notebook's code cells are the script's (``examples/notebook_to_script.py``); the script runs and
+    gives what the notebook shows (nbclient and a kernel are not installed: the script is run instead)."""
+    examples = ROOT / "examples"
+    spec = runpy.run_path(str(examples / "notebook_to_script.py"))
+    assert (examples / "api_tour.py").read_text(encoding="utf-8") == spec["script_of"](examples / "api_tour.ipynb")
+    monkeypatch.chdir(examples)
+    out = runpy.run_path(str(examples / "api_tour.py"), run_name="__main__")
+    forecast, whatif, comparison = out["forecast"], out["whatif"], out["comparison"]
+    assert forecast.summary["runs"] == whatif.summary["runs"] == 2000
+    assert whatif.overrides == {"iran.active": 0.0}
+    row = out["changes"].set_index("text").iloc[0]
+    assert row["diff"] == pytest.approx(whatif["fm_before_round1"].p - forecast["fm_before_round1"].p)
+    assert row["high"] < 0  # without Iran's mediation the ministers meet less often before round 1
+    assert out["why"]["question"]["id"] == "fm_before_round1" and out["why"]["levels"]
+    assert out["fig"].data and out["overview"].data
+    assert list(out["table"].columns[:3]) == ["id", "text", "kind"] and len(out["table"]) == len(forecast)
+
+
+def test_import_simulator_stays_light():
+    """``import simulator`` and reaching the API's names import no numpy, pyarrow, pandas or plotly."""
+    code = ("import sys, simulator; simulator.run, simulator.load, simulator.Forecast, simulator.compare; "
+            "print(' '.join(m for m in ('numpy', 'pyarrow', 'pandas', 'plotly', 'pydantic', 'scipy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
