@@ -102,8 +102,26 @@ class Kernel:
                 self.agree_cols[j] = list(range(n, n + len(self.consent[j])))
                 n += len(self.consent[j])
         self._limits = None  # parameter column -> allowed (low, high), read when a change first applies
+        # (milestone, consenter position, decision) -> the column of that actor's own chance for it (lang/pace.py)
+        self.pace_cols = {(j, pos, d): col for j, m in enumerate(c.milestones) if m.pace is not None
+                          for pos, a in enumerate(m.consenters()) for d in ("propose", m.decision)
+                          if (col := m.pace.column(ix, m.id, a, d)) is not None}
+        self.put_by = {who: np.array([m.put_by(who) for m in c.milestones], bool)
+                       for who in ("party", "mediator", "calendar")}  # who may put each on the table
 
     # ------------------------------------------------------------------ helpers
+    def decide(self, j, pos, kind, actor, mask, size, u, st, k) -> np.ndarray:
+        """An actor's decision ``kind`` on milestone j: its own stated chance for this step (``pace``) compared with
+        the slot's uniform, else its rule's answer (the Decider)."""
+        col = self.pace_cols.get((j, pos, kind))
+        if col is None:
+            return self.d.party(kind, actor, mask, size, u, st, k)
+        rows = mask.nonzero()[0]
+        out = np.zeros(st.n, bool)
+        if len(rows):
+            out[rows] = u[rows] < st.V[rows, col]
+        return out
+
     def log(self, kind, mask, milestone="", actor="", detail="", day=None):
         if self.d.keeps_logs and mask.any():
             self.d.log(self.st, self.k, kind, mask, milestone, actor, detail, day)
@@ -188,7 +206,7 @@ class Kernel:
         code = len(c.actors) + c.fi[proposer.split(":", 1)[1]]
         for j in sorted(set(target[target >= 0].tolist())):  # (np.unique would import numpy.ma: start-up time)
             hit = (target == j) & ~st.table[:, j]
-            if c.milestones[j].proposable:
+            if self.put_by["calendar"][j]:
                 st.table[:, j] |= hit
                 np.copyto(st.table_by[:, j], code, where=hit)
                 st.table_day[hit, j] = day
@@ -337,7 +355,7 @@ class Kernel:
                 for a, share in self.d.pressure(i, int(j), urgency, st, k).items():
                     masked.add(st.P[:, a], share if self.gain is None else share * self.gain, mask)
                 self.log("pushed", mask, milestone=c.milestones[j].id, actor=med.mediator)
-                if c.milestones[j].proposable:
+                if self.put_by["mediator"][j]:
                     free = mask & ~st.table[:, j]
                     st.table[:, j] |= free
                     masked.put(st.table_by[:, j], c.ai[med.mediator], free)
@@ -361,21 +379,22 @@ class Kernel:
             ask = live & ~blocked
             a = int(self.consent[j][0])
             cost = st.V[:, self.stake_cols[j][0]]
-            yes = self.d.party(m.decision, a, ask, cost, Slot(U, c.slot[f"act:{m.id}"]), st, k) & ask
+            yes = self.decide(j, 0, m.decision, a, ask, cost, Slot(U, c.slot[f"act:{m.id}"]), st, k) & ask
             self._held(st, k, j, yes)
 
     def _propose(self, st, U, k):
         c = self.c
         avail = self.available(st, k)
         for j, m in enumerate(c.milestones):
-            if not m.proposable:
+            if not self.put_by["party"][j]:
                 continue
             for pos, a in enumerate(self.consent[j]):
                 ok = avail[:, j] & ~st.table[:, j]
                 if not ok.any():
                     break
                 size = st.V[:, self.stake_cols[j][pos]]
-                yes = self.d.party("propose", int(a), ok, size, Slot(U, c.slot[f"propose:{m.id}:{c.actors[a]}"]), st, k)
+                yes = self.decide(j, pos, "propose", int(a), ok, size, Slot(U, c.slot[f"propose:{m.id}:{c.actors[a]}"]),
+                                  st, k)
                 yes &= ok
                 st.table[:, j] |= yes
                 np.copyto(st.table_by[:, j], a, where=yes)
@@ -434,7 +453,8 @@ class Kernel:
             agreed = st.agreed[:, self.agree_cols[j][pos]]
             ask = live & ~own & ~agreed  # who said yes to this offer already is not asked again while it lies there
             size = st.V[:, self.stake_cols[j][pos]]
-            yes = self.d.party(m.decision, int(a), ask, size, Slot(U, c.slot[f"accept:{m.id}:{c.actors[a]}"]), st, k)
+            yes = self.decide(j, pos, m.decision, int(a), ask, size, Slot(U, c.slot[f"accept:{m.id}:{c.actors[a]}"]),
+                              st, k)
             agreed |= ask & yes
             declined = ask & ~yes
             if declined.any():

@@ -195,7 +195,8 @@ def equivalents(value_low: float, value_high: float, unit: str) -> str:
         def one(h):
             med = median_from_hazard(h)
             med_txt = "never" if math.isinf(med) else f"{med:.0f} days"
-            return f"{chance_from_hazard(h, 90):.0%} within 90 days, median delay {med_txt}"
+            within = ", ".join(f"{chance_from_hazard(h, d):.0%} within {d} days" for d in (30, 90, 365))
+            return f"{within}, median delay {med_txt}"
         return one(value_low) if value_low == value_high else f"{one(value_low)} .. {one(value_high)}"
     if unit == ODDS:
         return f"odds x{value_low:g}" if value_low == value_high else f"odds x{value_low:g} .. x{value_high:g}"

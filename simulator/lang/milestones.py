@@ -15,10 +15,25 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import Discriminator, Field, PrivateAttr, Tag
+from pydantic import Discriminator, Field, PrivateAttr, Tag, model_serializer
 
 from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
 from .conditions import AnyCondition, Held
+from .pace import Pace
+
+#: who may put a meeting or joint act on the table (``proposed_by``; None: anyone, as before the field existed)
+PROPOSERS = {"mediators": ("mediator",), "occasions": ("calendar",)}
+ProposedBy = Literal["mediators", "occasions"]
+
+
+def _without_unused(data):
+    """Fields added to milestones later (``pace``, ``proposed_by``) are left out of dumps while unused, so a
+    scenario that uses neither keeps the content hash its observed outcomes recorded."""
+    if isinstance(data, dict):
+        for name in ("pace", "proposed_by"):
+            if data.get(name) is None:
+                data.pop(name, None)
+    return data
 
 MilestoneId = MilestoneRef
 
@@ -52,13 +67,32 @@ class MilestoneBase(Sourced):
     breakdown: Breakdown | None = None
     commits: list[Commit] = []
     effects: list[ParamChange] = []
+    pace: Pace | None = Field(default=None, description="per actor it needs, its own weekly chance to propose "
+                              "(propose), accept (accept) or take (act) this step, overriding its rule for this step "
+                              "only: {actor: {accept: {chance_within: {p: 0.6, days: 365}, assumption: ...}}}")
+    proposed_by: ProposedBy | None = Field(default=None, description="who may put this meeting or joint act on the "
+                                           "table: 'mediators' (only a mediator's push) or 'occasions' (only an "
+                                           "occasion or a dated event); default: anyone (parties too)")
     _track: str | None = PrivateAttr(default=None)  # set by the tracks and concessions short-hands
     _declared: object = PrivateAttr(default=None)  # a track level's own `requires`, as the file says it
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return _without_unused(handler(self))
 
     @property
     def track(self) -> str | None:
         """The track or concession ladder this milestone was declared in, if any."""
         return self._track
+
+    def put_by(self, who: str) -> bool:
+        """May ``who`` ("party", "mediator" or "calendar": a dated event or occasion) put it on the table?"""
+        return self.proposable and (self.proposed_by is None or who in PROPOSERS[self.proposed_by])
+
+    def parameter_range(self, name: str) -> tuple[float, float]:
+        """The allowed range of one of its numbers (``parameters``): a chance lies in [0, 1], a cost in [0, 2]."""
+        chance = name.endswith(".hazard") or (self.pace is not None and name in self.pace.units(self.id))
+        return (0, 1) if chance else (0, 2)
 
     def expanded_from(self, track: str, declared=None):
         """This milestone as declared inside a track or ladder (the short-hands call it)."""
@@ -83,6 +117,8 @@ class MilestoneBase(Sourced):
             yield f"{self.id}.stakes.{who}", p, (*path, "costs", who)
         if self.breakdown is not None and self.breakdown.hazard is not None:
             yield f"{self.id}.breakdown.hazard", self.breakdown.hazard, (*path, "breakdown", "hazard")
+        if self.pace is not None:
+            yield from self.pace.parameters(self.id, path)
 
     def prerequisites(self) -> list[str]:
         """Milestones that must have happened first (what a mediator works toward)."""
@@ -113,6 +149,33 @@ class MilestoneBase(Sourced):
         for n, cm in enumerate(self.commits):
             if ctx.ref((*path, "commits", n, "milestone"), cm.milestone, "milestone") and cm.milestone == self.id:
                 ctx.error((*path, "commits", n, "milestone"), "a milestone cannot commit to itself")
+        if self.pace is not None:
+            self.pace.check(ctx, path, self)
+        if self.proposed_by is not None and not self.proposable:
+            ctx.error((*path, "proposed_by"), f"a {self.noun()} is taken by its actor, not put on the table: "
+                      "'proposed_by' is for meetings and joint acts")
+
+    def check_proposers(self, ctx, path: tuple, sc) -> None:
+        """``proposed_by`` against who can put it on the table in this scenario (one line each)."""
+        if self.proposed_by is None or not self.proposable:
+            return
+        cal = sc.calendar
+        if self.proposed_by == "mediators":
+            if not sc.mediation:
+                ctx.error((*path, "proposed_by"), f"'{self.id}' is put on the table only by mediators, but the "
+                          "scenario has no mediation")
+            for o in cal.occasions:
+                if self.id in o.milestones:
+                    ctx.error((*path, "proposed_by"), f"'{self.id}' is put on the table only by mediators, but "
+                              f"occasion '{o.id}' lists it")
+            for e in cal.events:
+                if e.proposes is not None and not e.proposes.toward and e.proposes.target == self.id:
+                    ctx.error((*path, "proposed_by"), f"'{self.id}' is put on the table only by mediators, but "
+                              f"dated event '{e.id}' proposes it")
+        elif not (any(self.id in o.milestones for o in cal.occasions)
+                  or any(e.proposes is not None for e in cal.events)):
+            ctx.error((*path, "proposed_by"), f"'{self.id}' is put on the table only at occasions, but no occasion "
+                      "lists it and no dated event proposes anything")
 
     def noun(self) -> str:
         return self.kind_name
@@ -209,6 +272,12 @@ class TrackLevel(Sourced):
     breakdown: Breakdown | None = None
     commits: list[Commit] = []
     effects: list[ParamChange] = []
+    pace: Pace | None = None
+    proposed_by: ProposedBy | None = None
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return _without_unused(handler(self))
 
 
 class Track(Strict):
@@ -236,6 +305,12 @@ class LadderStage(Strict):
     id: Id
     name: str
     cost: Param | None = Field(default=None, description="cost of reaching this stage; none for the first")
+    pace: Pace | None = Field(default=None, description="the ladder's actor's own weekly chance to take this "
+                              "stage ({actor: {act: ...}}), overriding its rule for this stage only")
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return _without_unused(handler(self))
 
 
 class ConcessionLadder(Sourced):
@@ -256,5 +331,5 @@ class ConcessionLadder(Sourced):
             m = Unilateral.model_construct(
                 id=f"{self.id}.{st.id}", name=st.name, actor=self.actor,
                 stakes=st.cost if st.cost is not None else Param(value=0.0, assumption="missing cost"),
-                requires=Held(held=f"{self.id}.{self.stages[s - 1].id}") if s > 1 else None, **prov)
+                requires=Held(held=f"{self.id}.{self.stages[s - 1].id}") if s > 1 else None, pace=st.pace, **prov)
             yield m.expanded_from(self.id), (*path, "stages", s)

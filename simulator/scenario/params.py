@@ -113,6 +113,9 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
             out[name] = spec.unit
         elif spec is None and name.endswith(".hazard"):
             out[name] = WEEKLY_CHANCE
+    for m, _ in sc.all_milestones:  # a milestone's own per-actor chances (lang/pace.py)
+        if m.pace is not None:
+            out.update(m.pace.units(m.id))
     return out
 
 

@@ -195,8 +195,9 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
     # ---- milestones
     for m, path in sc.all_milestones:
         m.check(ctx, path)
+        m.check_proposers(ctx, path, sc)
         for name, p, ppath in m.parameters(path):
-            _in_range(ctx, ppath, p, 0, 1 if name.endswith("hazard") else 2)
+            _in_range(ctx, ppath, p, *m.parameter_range(name))
 
     # ---- preconditions: held by any actor, on any milestone
     for k, pre in enumerate(sc.preconditions):
@@ -231,8 +232,10 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
                 else:
                     _in_range(ctx, (*base, "params", pname), p, rule.params[pname].low, rule.params[pname].high)
             if rule.needs_deadline and med.deadline is None:
+                free = sorted(n for n, r in rules.items() if r.role == "mediator" and not r.needs_deadline)
                 err((*base, "deadline"), f"rule '{name}' works toward a deadline: give 'deadline' (a date, or a "
-                    "name such as " + ", ".join(sorted(ctx.fixed_dates)) + ")")
+                    "name such as " + ", ".join(sorted(ctx.fixed_dates)) + ")"
+                    + (f", or a rule that needs none ({', '.join(free)})" if free else ""))
         if med.deadline is not None and ctx.date((*base, "deadline"), med.deadline) is None \
                 and med.deadline in ctx.dynamic_dates:
             err((*base, "deadline"), f"'{med.deadline}' has no fixed date: a deadline needs one")

@@ -8,7 +8,9 @@ breakdowns, commitments and effects; every kind of condition, nested;
 preconditions held by parties and hosts, hard and soft; mediators of both
 built-in rules; history; zero to two elections; dated events that propose,
 shocks with windows and conditions, dated and random occasions; an actor who
-enters and leaves; triggered effects; yes/no, date and count questions.
+enters and leaves; triggered effects; yes/no, date and count questions; per-actor paces on
+meetings, joint acts, unilateral steps and ladder stages (``pace``, every estimable form); meetings
+and joint acts put on the table only by mediators or only at occasions (``proposed_by``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,34 @@ def params(draw, low: float, high: float, uncertain: bool = True) -> dict:
     if kind == "uniform":
         return {"dist": "uniform", "low": lo, "high": hi, "assumption": ASSUME}
     return {"dist": "triangular", "low": lo, "mode": (lo + hi) / 2, "high": hi, "assumption": ASSUME}
+
+
+@st.composite
+def weekly_chances(draw) -> dict:
+    """A weekly chance in any form an analyst may state it (``lang/estimable.py``): chance within a window (with
+    or without a range), median delay, or a plain value."""
+    kind = draw(st.sampled_from(["chance_within", "range", "median", "value"]))
+    if kind == "value":
+        return draw(params(0, 1))
+    if kind == "median":
+        return {"median_delay_days": draw(st.integers(1, 400)), "assumption": ASSUME}
+    p = round(draw(st.floats(0.01, 0.99)), 3)
+    form = {"p": p, "days": draw(st.integers(1, 400))}
+    if kind == "range":
+        form.update(low=round(p / 2, 4), high=round((1 + p) / 2, 4))
+    return {"chance_within": form, "assumption": ASSUME}
+
+
+@st.composite
+def paces(draw, who: list[str], keys: tuple[str, ...]) -> dict | None:
+    """A milestone's ``pace`` (lang/pace.py) for some of the actors it needs, or None."""
+    if not draw(st.booleans()):
+        return None
+    out = {}
+    for a in draw(st.lists(st.sampled_from(who), min_size=1, max_size=len(who), unique=True)):
+        chosen = draw(st.lists(st.sampled_from(keys), min_size=1, max_size=len(keys), unique=True))
+        out[a] = {k: draw(weekly_chances()) for k in chosen}
+    return out
 
 
 def seeds() -> st.SearchStrategy[int]:
@@ -162,6 +192,9 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
                 lv["costs"] = {attendees[0]: draw(params(0, 2))}
             if has_host and draw(st.booleans()):
                 lv["host"] = "h0"
+            pace = draw(paces(attendees, ("propose", "accept")))
+            if pace is not None:
+                lv["pace"] = pace
             levels.append(lv)
             seen.append(lid)
         all_levels += [lv["id"] for lv in levels]
@@ -171,7 +204,12 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         n_stages = draw(st.integers(2, 4))
         stages = [{"id": "s0", "name": "start"}] + [
             {"id": f"s{k}", "name": f"stage {k}", "cost": draw(params(0, 2))} for k in range(1, n_stages)]
-        ladders.append({"id": f"c{c}", "actor": draw(st.sampled_from(parties)), "name": f"Ladder {c}",
+        who = draw(st.sampled_from(parties))
+        for stage in stages[1:]:
+            pace = draw(paces([who], ("act",)))
+            if pace is not None:
+                stage["pace"] = pace
+        ladders.append({"id": f"c{c}", "actor": who, "name": f"Ladder {c}",
                         "stages": stages, "assumption": ASSUME})
         ladders_ids[f"c{c}"] = [s["id"] for s in stages]
         seen += [f"c{c}.s{k}" for k in range(1, n_stages)]
@@ -183,6 +221,10 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             m["attendees"] = draw(st.lists(st.sampled_from(everyone), min_size=1, max_size=len(everyone), unique=True))
         else:
             m["actor"] = draw(st.sampled_from(everyone))
+        pace = draw(paces(m["attendees"] if kind == "joint" else [m["actor"]],
+                          ("propose", "accept") if kind == "joint" else ("act",)))
+        if pace is not None:
+            m["pace"] = pace
         if seen and draw(st.booleans()):
             m["requires"] = cond(list(seen))
         if draw(st.booleans()):
@@ -242,6 +284,19 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         if rule == "deadline_pressure" or draw(st.booleans()):
             entry["deadline"] = draw(st.sampled_from(deadline_options))
         mediation.append(entry)
+
+    # ---- who may put a meeting or joint act on the table: only its mediators (a push's goal, listed by no occasion
+    # or dated event), or only at occasions (one that lists it), on some of them
+    listed = {m for o in cal_occasions for m in o["milestones"]}
+    listed |= {ev["proposes"]["milestone"] for ev in cal_events if "milestone" in ev.get("proposes", {})}
+    goals = {p["milestone"] for med in mediation for p in med["pushes"]}
+    proposable = {lv["id"]: lv for tr in tracks for lv in tr["levels"]}
+    proposable.update({m["id"]: m for m in milestones if m["kind"] == "joint"})
+    for mid, m in proposable.items():
+        options = (["mediators"] if mid in goals and mid not in listed else []) + (["occasions"] if mid in listed
+                                                                                   else [])
+        if options and draw(st.booleans()):
+            m["proposed_by"] = draw(st.sampled_from(options))
 
     calendar = {"start": START, "end": end, "events": cal_events, "shocks": cal_shocks, "occasions": cal_occasions,
                 "step_days": step}

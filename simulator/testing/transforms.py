@@ -21,7 +21,7 @@ import datetime as dt
 import types
 from typing import Annotated, Any, Callable, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from ..lang.base import DateRef, Id, MilestoneRef, ParamChange
 from ..scenario.schema import Scenario
@@ -82,6 +82,9 @@ Visitor = Callable[[str, str], str]  # (reference kind, string) -> string
 
 
 def _walk(obj: Any, data: Any, tp, meta, on_ref: Visitor | None, on_date, on_model) -> Any:
+    if isinstance(obj, RootModel):  # a model that is one value (``lang.pace.Pace``: a mapping by actor id)
+        f = type(obj).model_fields["root"]
+        return _walk(obj.root, data, f.annotation, f.metadata, on_ref, on_date, on_model)
     if isinstance(obj, BaseModel):
         if not isinstance(data, dict):
             return data

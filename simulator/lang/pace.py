@@ -1,0 +1,124 @@
+"""Numbers per milestone and per actor: an actor's own chance for one step, overriding its rule for that step.
+
+```yaml
+milestones:
+  - id: fm_meeting
+    kind: meeting
+    attendees: [saudi, iran]
+    pace:                       # per actor it needs: its own weekly chances for this step only
+      iran: {accept: {chance_within: {p: 0.6, days: 365}, assumption: ...}}   # once on the table
+      saudi: {propose: {median_delay_days: 30, assumption: ...}}             # puts it on the table
+  - {id: embassy, kind: unilateral, actor: iran, pace: {iran: {act: {chance_within: {p: 0.5, days: 90},
+                                                                     assumption: ...}}}}
+```
+
+Each number is a **weekly chance** (``lang/estimable.py``: ``chance_within`` with optional ``low``/``high``,
+``median_delay_days``, or ``value``/a distribution), a parameter ``<milestone>.pace.<actor>.<propose|accept|act>``
+listed by ``diplosim params``, settable with ``--set``, drawn per run and screened like every parameter. When
+one is given, that actor's decision on that step **is** this chance, compared with the run's uniform for the
+decision's slot (at a step of ``s`` days the slot's per-step power applies as for every weekly chance): the
+actor's rule is not asked, so neither its willingness, pressure, stakes or costs, nor the global constants
+(``proposal_odds``, ...) change it. Preconditions still apply before it: a hard one blocks, a soft one is
+waived (or not) by the holder's rule as before.
+
+- ``propose`` (meetings and joint acts): the weekly chance that this actor puts the step on the table while
+  it could happen and is not there yet;
+- ``accept`` (meetings and joint acts): the weekly chance that this actor says yes while it lies on the table
+  (a mediator or occasion that keeps it there asks it every week);
+- ``act`` (unilateral steps): the weekly chance that its actor takes the step once nothing blocks it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import ConfigDict, Field, RootModel
+
+from .base import Id, Param, Strict
+from .estimable import WEEKLY_CHANCE, equivalents
+
+KEYS = ("propose", "accept", "act")  # the decisions a pace can state, in parameter order
+
+
+class ActorPace(Strict):
+    """One actor's own weekly chances for one step (each optional)."""
+
+    propose: Param | None = Field(default=None, description="weekly chance that this actor puts the meeting or "
+                                  "joint act on the table (chance_within, median_delay_days or value)")
+    accept: Param | None = Field(default=None, description="weekly chance that this actor says yes while the "
+                                 "meeting or joint act lies on the table")
+    act: Param | None = Field(default=None, description="weekly chance that the actor takes the unilateral step "
+                              "once nothing blocks it")
+
+
+class Pace(RootModel[dict[Id, ActorPace]]):
+    """``pace: {actor: {propose|accept|act: chance}}`` on a milestone: per-actor weekly chances for this step."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+    unit: ClassVar[str] = WEEKLY_CHANCE
+
+    #: the kernel's decision name (a milestone kind's ``decision``, or "propose") -> the pace key it reads
+    DECISIONS: ClassVar[dict[str, str]] = {"propose": "propose", "accept": "accept", "concede": "act"}
+
+    def items(self):
+        """(actor, key, Param) of every number given, in declaration order."""
+        for actor, ap in self.root.items():
+            for key in KEYS:
+                p = getattr(ap, key)
+                if p is not None:
+                    yield actor, key, p
+
+    @staticmethod
+    def name(milestone: str, actor: str, key: str) -> str:
+        return f"{milestone}.pace.{actor}.{key}"
+
+    def parameters(self, milestone: str, path: tuple):
+        """(dotted name, Param, document path) of each number."""
+        for actor, key, p in self.items():
+            yield self.name(milestone, actor, key), p, (*path, "pace", actor, key)
+
+    def units(self, milestone: str) -> dict[str, str]:
+        return {self.name(milestone, a, key): WEEKLY_CHANCE for a, key, _ in self.items()}
+
+    def check(self, ctx, path: tuple, m) -> None:
+        """One line per misuse: an unknown actor, an actor the milestone does not need, a key of another kind of
+        step, or an actor with no number at all. (A form of another unit, such as ``odds_multiplier``, is refused by
+        the estimable-units check, which knows these numbers are weekly chances.)"""
+        need = m.consenters()
+        keys = ("propose", "accept") if m.proposable else ("act",)
+        for actor, ap in self.root.items():
+            where = (*path, "pace", actor)
+            if not ctx.ref(where, actor, "actor"):
+                continue
+            if actor not in need:
+                ctx.error(where, f"'{actor}' does not decide '{m.id}' (it needs: {', '.join(need)}): a pace is "
+                          "given only for the actors a step needs")
+                continue
+            given = [k for k in KEYS if getattr(ap, k) is not None]
+            if not given:
+                ctx.error(where, f"give at least one of {', '.join(keys)}")
+            for k in given:
+                if k not in keys:
+                    what = ("a meeting or joint act is put on the table ('propose') and accepted ('accept')"
+                            if m.proposable else "a unilateral step is taken by its actor ('act')")
+                    ctx.error((*where, k), f"'{k}' does not apply to {m.noun()} '{m.id}': {what}")
+
+    def column(self, index: dict, milestone: str, actor: str, decision: str) -> int | None:
+        """The parameter column holding this actor's own chance for ``decision`` on this step, or None (its rule
+        decides)."""
+        key = self.DECISIONS.get(decision)
+        ap = self.root.get(actor)
+        if key is None or ap is None or getattr(ap, key) is None:
+            return None
+        return index[self.name(milestone, actor, key)]
+
+    def describe(self, w, m) -> list[str]:
+        """Sentences for people, one per number: whose chance, for what, as stated."""
+        verbs = {"propose": "puts it on the table", "accept": "agrees once it is on the table", "act": "takes it"}
+        out = []
+        for actor, key, p in self.items():
+            form = p.estimable
+            stated = form.label() if form is not None else (equivalents(*p.bounds, WEEKLY_CHANCE) if
+                                                            p.bounds[0] is not None else "as stated")
+            out.append(f"{w.name(actor)} {verbs[key]} ({m.name}): {stated}")
+        return out
