@@ -253,6 +253,9 @@ FOUND = {
                            "or value"),
     "a set tag": ("  as_of: 2023-02-04", "  as_of: !!set {day, month}",
                   "{line}:3: metadata.as_of: YAML type '!!set' is not allowed: write a plain mapping, list or value"),
+    "a binary tag": ("  title: Syria-Turkey rapprochement before the 2023 Turkish elections",
+                     "  title: !!binary U3lyaWEtVHVya2V5", "6:3: metadata.title: YAML type '!!binary' is not "
+                     "allowed: write a plain mapping, list or value"),  # it was read as the decoded text
     # found by stacking several mutations: ruamel's warning about an anchor defined twice went to stderr over lines
     "an anchor defined twice": ("  title: Syria-Turkey", "  subtitle: &t x\n  title: &t Syria-Turkey",
                                 "7:10: yaml: anchor '&t' is defined twice (first on line 6): give each anchor its "

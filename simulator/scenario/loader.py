@@ -88,9 +88,9 @@ def _plain(node, path: tuple, locs: dict, file: str, problems: list[Problem]):
         problems.append(Problem(file, line, col, _dotted(path), f"YAML tag '{tag}' is not allowed"))
         return None
     if type(node) not in (CommentedMap, CommentedSeq) and not isinstance(node, (str, int, float, dt.date)) \
-            and node is not None:  # !!omap, !!set, !!pairs' tuples...: no plain value
+            and node is not None and tag is None:  # !!omap, !!set, !!pairs' tuples, !!binary...: no plain value
         line, col = locs.get(path, (1, 1))
-        kind = {"CommentedOrderedMap": "!!omap", "CommentedSet": "!!set", "list": "!!pairs"}.get(
+        kind = {"CommentedOrderedMap": "!!omap", "CommentedSet": "!!set", "list": "!!pairs", "bytes": "!!binary"}.get(
             type(node).__name__, type(node).__name__)
         problems.append(Problem(file, line, col, _dotted(path), f"YAML type '{kind}' is not allowed: write a "
                                 "plain mapping, list or value"))
