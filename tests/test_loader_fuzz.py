@@ -260,6 +260,9 @@ FOUND = {
     "an anchor defined twice": ("  title: Syria-Turkey", "  subtitle: &t x\n  title: &t Syria-Turkey",
                                 "7:10: yaml: anchor '&t' is defined twice (first on line 6): give each anchor its "
                                 "own name"),
+    "an anchor defined twice and a tag that does not fit": (
+        "  title: Syria-Turkey", "  subtitle: &t x\n  when: !!bool later\n  title: &t Syria-Turkey",
+        "7:9: yaml: YAML tag '!!bool' does not fit its value ('later'): remove the tag"),
 }
 
 

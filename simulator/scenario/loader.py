@@ -214,9 +214,13 @@ def _misfit_tag(text: str, file: str, exc: Exception) -> Problem:
     from ruamel.yaml import YAML
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+    import warnings
+
     yaml = YAML(typ="rt", pure=True)
     implicit = {MappingNode: "tag:yaml.org,2002:map", SequenceNode: "tag:yaml.org,2002:seq"}
-    stack = [yaml.compose(text)]
+    with warnings.catch_warnings():  # an anchor defined twice as well: the tag is the problem reported here
+        warnings.simplefilter("ignore")
+        stack = [yaml.compose(text)]
     seen = set()
     while stack:
         node = stack.pop()  # depth first, in document order
