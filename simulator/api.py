@@ -3,7 +3,7 @@
     import simulator
     scenario = simulator.load("scenarios/syria_turkey_2023.yaml")
     forecast = simulator.run(scenario, runs=1000, seed=4)
-    print(forecast["meeting_2023"].words())
+    print(forecast["fm_before_round1"].words())
     forecast.to_pandas()
 
 ``load`` gives a validated scenario (bad input: ``ScenarioError``, one line per problem with file, line and

@@ -85,6 +85,14 @@ def test_to_pandas_one_row_per_question_with_typed_columns(all_kinds):
     assert all_kinds.to_arrow().num_rows == len(df)
 
 
+def test_engines_give_the_same_forecast_and_event_logs():
+    mesa = simulator.run(SEED_SCENARIO, runs=20, seed=7, engine="mesa")
+    batch = simulator.run(SEED_SCENARIO, runs=20, seed=7, engine="batch")
+    assert (mesa.engine, batch.engine) == ("mesa", "batch")
+    assert mesa.runs.equals(batch.runs) and mesa.events.equals(batch.events) and mesa.events.num_rows > 0
+    assert [a.row() for a in mesa] == [a.row() for a in batch]
+
+
 def test_the_runs_table_is_the_command_lines(tmp_path):
     forecast = simulator.run(SEED_SCENARIO, runs=120, seed=3)
     done = cli("run", str(SEED_SCENARIO), "--runs", "120", "--seed", "3", "--out", str(tmp_path / "out"),
@@ -132,6 +140,7 @@ def test_compare_of_two_forecasts_is_the_command_lines_compare():
     again = simulator.compare(SEED_SCENARIO, runs=200, seed=2, sets_b={"iran.active": 0})  # run here, paired
     assert again["questions"] == theirs["questions"]
     assert mine.to_pandas()["diff"].tolist() == [q["diff"] for q in theirs["questions"]]
+    assert mine.figure().data
     with pytest.raises(ValueError, match="not paired"):
         simulator.compare(base, simulator.run(SEED_SCENARIO, runs=100, seed=2))
 
