@@ -7,7 +7,8 @@ same step. These properties check the semantics itself without knowing the answe
 =====================  ==============================================================================
 ``analytic``           stated chances come true: a lone step with ``chance_within: {p, days: D}`` happens
                        by D in p of runs at step lengths 1, 7 and 14 days; two independent steps give the
-                       product; a median delay gives its median; an odds multiplier its stated odds
+                       product; a median delay gives its median; an odds multiplier its stated odds; a
+                       step's own chance for its actor (``pace``) replaces the actor's rule
 ``calendar_shift``     moving every date by k weeks moves every date answer by k weeks and changes nothing
                        else (exact: the draws are keyed by step, not by date)
 ``renaming``           renaming every id changes no number (exact: each renamed draw is given the key of
@@ -234,7 +235,8 @@ def oracle_scenario(step_days: int, start: dt.date = ORACLE_START) -> tuple[Scen
     ``a`` acts with a 60% chance within 84 days (asked by 84 and by 90 days); ``b`` and ``c`` act independently
     with 60% and 30% within 84 days (asked: both by 84 days); ``d`` has a median delay of 56 days (asked by 56
     days); ``e`` has a 60% chance within 84 days with odds multiplied by 0.5 (stakes_odds, on a step of stakes
-    1). A question "by day W" counts every step starting within the first W days, so at step length s the
+    1); ``f``'s rule would never act (hazard 0), but the step states ``f``'s own chance (``pace``: 60% within 84
+    days), which replaces the rule for that step. A question "by day W" counts every step starting within the first W days, so at step length s the
     window in effect is ceil(W / s) * s days: the expected chance is 1 - (1 - h)^(ceil(W / s) * s / 7) for a
     weekly chance h.
     """
@@ -243,13 +245,16 @@ def oracle_scenario(step_days: int, start: dt.date = ORACLE_START) -> tuple[Scen
 
     params = {"a": {"hazard": chance(0.6, 84)}, "b": {"hazard": chance(0.6, 84)}, "c": {"hazard": chance(0.3, 84)},
               "d": {"hazard": {"median_delay_days": 56, "assumption": ASSUME}},
-              "e": {"hazard": chance(0.6, 84), "stakes_odds": {"odds_multiplier": 0.5, "assumption": ASSUME}}}
-    stakes = {"a": 0.0, "b": 0.0, "c": 0.0, "d": 0.0, "e": 1.0}
+              "e": {"hazard": chance(0.6, 84), "stakes_odds": {"odds_multiplier": 0.5, "assumption": ASSUME}},
+              "f": {"hazard": {"value": 0.0, "assumption": ASSUME}}}
+    stakes = {"a": 0.0, "b": 0.0, "c": 0.0, "d": 0.0, "e": 1.0, "f": 0.0}
+    pace = {"f": {"f": {"act": chance(0.6, 84)}}}  # a step's own chance for its actor (lang/pace.py)
     # the closed forms, written here from the stated numbers (not with the model's own conversions): the chance
     # of at least one event within t days, for a chance p stated within D days, is 1 - (1 - p)^(t / D)
     weekly = lambda p, days: 1.0 - (1.0 - p) ** (7.0 / days)  # noqa: E731
     o = 0.5 * weekly(0.6, 84) / (1.0 - weekly(0.6, 84))  # odds of e's weekly chance, halved
-    h = {"a": weekly(0.6, 84), "b": weekly(0.6, 84), "c": weekly(0.3, 84), "d": weekly(0.5, 56), "e": o / (1.0 + o)}
+    h = {"a": weekly(0.6, 84), "b": weekly(0.6, 84), "c": weekly(0.3, 84), "d": weekly(0.5, 56), "e": o / (1.0 + o),
+         "f": weekly(0.6, 84)}
 
     def within(who, w):
         return 1.0 - (1.0 - h[who]) ** (math.ceil(w / step_days) * step_days / 7.0)
@@ -266,6 +271,8 @@ def oracle_scenario(step_days: int, start: dt.date = ORACLE_START) -> tuple[Scen
           "when": {"held": "act_d"}, "by": by(56)}, within("d", 56)),
         ({"id": "odds_84", "text": "e acts within 84 days with its odds halved", "when": {"held": "act_e"},
           "by": by(84)}, within("e", 84)),
+        ({"id": "pace_84", "text": "f acts within 84 days by its step's own chance (stated: 60%)",
+          "when": {"held": "act_f"}, "by": by(84)}, within("f", 84)),
     ]
     doc = {
         "schema_version": 2,
@@ -274,7 +281,8 @@ def oracle_scenario(step_days: int, start: dt.date = ORACLE_START) -> tuple[Scen
         "actors": [{"id": a, "name": a.upper(), "role": "party", "rule": "hazard", "params": p}
                    for a, p in params.items()],
         "milestones": [{"id": f"act_{a}", "kind": "unilateral", "name": f"{a.upper()} acts", "actor": a,
-                        "stakes": {"value": stakes[a], "assumption": ASSUME}, "assumption": ASSUME} for a in params],
+                        "stakes": {"value": stakes[a], "assumption": ASSUME}, "assumption": ASSUME,
+                        **({"pace": pace[a]} if a in pace else {})} for a in params],
         "calendar": {"start": start, "end": start + dt.timedelta(days=118), "step_days": step_days},
         "dynamics": {"pressure_decay": {"value": 0.5, "assumption": ASSUME},
                      "sharpness": {"value": 6.0, "assumption": ASSUME}},
