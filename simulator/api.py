@@ -313,12 +313,24 @@ def _label(loaded, sets) -> str:
     return Path(loaded.path).name + (f" ({', '.join(sets)})" if sets else "")
 
 
+def paired_comparison(ca, cb, overrides_a: dict, overrides_b: dict, runs: int, seed: int, engine: str,
+                      labels: tuple[str, str]) -> Comparison:
+    """Run both variants (compiled, with their numeric overrides) on the same replications and seed, on the
+    ``engine`` already resolved for both, and compare them (``analysis.compare``); ValueError when they share
+    no question."""
+    from .analysis.compare import compare as paired
+    from .analysis.compare import run_pair
+
+    tables = run_pair(ca, cb, runs, seed, overrides_a, overrides_b, engine)
+    return Comparison(paired(ca, cb, runs, seed, overrides_a, overrides_b, engine, tables=tables), tables, (ca, cb),
+                      labels)
+
+
 def compare(a, b=None, *, runs: int = 1000, seed: int = 0, sets_a=None, sets_b=None, engine: str = "auto"):
     """Paired comparison of two forecasts (same runs and seed: their run tables are paired run by run) or of two
     scenarios or what-ifs (paths or loaded scenarios, ``b`` default ``a``, with ``sets_a``/``sets_b``), run here
     on common random numbers. Returns a ``Comparison``."""
     from .analysis.compare import compare as paired
-    from .analysis.compare import run_pair
     from .runner import resolve_engine
 
     if isinstance(a, Forecast) or isinstance(b, Forecast):
@@ -329,8 +341,8 @@ def compare(a, b=None, *, runs: int = 1000, seed: int = 0, sets_a=None, sets_b=N
                              f"and {b.seed}): run both with the same runs and seed")
         tables = (a.runs, b.runs)
         res = paired(a.compiled, b.compiled, a.n_runs, a.seed, a.overrides, b.overrides, tables=tables)
-        la, lb, ca, cb = a.loaded, b.loaded, a.compiled, b.compiled
-        sa, sb = a.sets, b.sets
+        la, lb, sa, sb = a.loaded, b.loaded, a.sets, b.sets
+        comparison = Comparison(res, tables, (a.compiled, b.compiled), (_label(la, sa), _label(lb, sb)))
     else:
         la = _loaded(a)
         lb = la if b is None else _loaded(b)
@@ -339,11 +351,11 @@ def compare(a, b=None, *, runs: int = 1000, seed: int = 0, sets_a=None, sets_b=N
         la, ca, oa = with_sets(la, sets_a, "sets_a")
         lb, cb, ob = with_sets(lb, sets_b, "sets_b")
         ea, eb = resolve_engine(ca, engine), resolve_engine(cb, engine)
-        tables = run_pair(ca, cb, runs, seed, oa, ob, ea if ea == eb else "mesa")
-        res = paired(ca, cb, runs, seed, oa, ob, tables=tables)
         sa, sb = _set_texts(sets_a), _set_texts(sets_b)
-    res.update({"a": {"scenario": str(la.path), "set": sa}, "b": {"scenario": str(lb.path), "set": sb}})
-    return Comparison(res, tables, (ca, cb), (_label(la, sa), _label(lb, sb)))
+        comparison = paired_comparison(ca, cb, oa, ob, runs, seed, ea if ea == eb else "mesa",
+                                       (_label(la, sa), _label(lb, sb)))
+    comparison.result.update({"a": {"scenario": str(la.path), "set": sa}, "b": {"scenario": str(lb.path), "set": sb}})
+    return comparison
 
 
 def explain(what, question: str | None = None, *, runs: int = 1000, seed: int = 0, sets=None) -> dict:

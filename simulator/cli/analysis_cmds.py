@@ -30,8 +30,7 @@ def compare(
     html_out: Path = typer.Option(None, "--html", help="also write the chart as a self-contained HTML file"),
 ) -> None:
     """Compare two scenarios or two what-ifs on common random numbers: paired differences with 95% intervals."""
-    from ..analysis.compare import compare as run_compare
-    from ..analysis.compare import run_pair
+    from ..api import paired_comparison
     from ..compiled import Compiled
 
     check_html_path(html_out)
@@ -45,19 +44,17 @@ def compare(
         fail("compare: give SCENARIO_B or --set-a/--set-b to make the variants differ")
     engine_a, engine_b = engine_or_exit(ca, engine), engine_or_exit(cb, engine)
     engine = engine_a if engine_a == engine_b else "mesa"  # both engines give the same runs anyway
-    tables = run_pair(ca, cb, runs, seed, oa, ob, engine)
-    try:
-        res = run_compare(ca, cb, runs, seed, oa, ob, engine, tables=tables)
+    label = lambda path, sets: f"{path.name}" + (f" ({', '.join(f'{k}={v:g}' for k, v in sets.items())})"  # noqa: E731
+                                                 if sets else "")
+    try:  # the API's paired comparison (``api.paired_comparison``)
+        comparison = paired_comparison(ca, cb, oa, ob, runs, seed, engine,
+                                       (label(scenario_a, oa), label(scenario_b or scenario_a, ob)))
     except ValueError as exc:
         fail(str(exc))
+    res = comparison.result
     if html_out is not None:
-        from ..charts.analysis import side_by_side_calendar
-
-        label = lambda path, sets: f"{path.name}" + (f" ({', '.join(f'{k}={v:g}' for k, v in sets.items())})"  # noqa: E731
-                                                     if sets else "")
-        fig = side_by_side_calendar(tables[0], ca, tables[1], cb, label(scenario_a, oa),
-                                    label(scenario_b or scenario_a, ob))
-        write_charts(html_out, f"diplosim compare ({runs} paired runs, seed {seed})", [("calendar", "Calendar", fig)])
+        write_charts(html_out, f"diplosim compare ({runs} paired runs, seed {seed})",
+                     [("calendar", "Calendar", comparison.figure())])
     res.update({"a": {"scenario": str(scenario_a), "set": oa}, "b": {"scenario": str(scenario_b or scenario_a),
                                                                     "set": ob}})
     if as_json:
