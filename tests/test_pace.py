@@ -321,3 +321,16 @@ def test_renaming_and_calendar_shift_hold_with_paces_and_proposers():
     assert set(renamed.milestones[0].pace.root) == {mapping["a"]}
     results = check_model(sc, runs=200, only=["renaming", "calendar_shift", "no_op_what_if", "monotonicity"])
     assert all(r.passed is not False for r in results), [r.sentence for r in results]
+
+
+def test_the_scenario_view_says_who_puts_it_on_the_table_and_each_own_chance():
+    from simulator.charts.scenario import milestone_value
+
+    m = meeting(proposed_by="mediators", pace={"a": {"accept": {"chance_within": {"p": 0.6, "days": 365},
+                                                                "assumption": A}}})
+    c = Compiled(Scenario.model_validate(doc(7, [m], mediation=PUSH)))
+    text = milestone_value(c, c.milestones[0])
+    assert "put on the table only by mediators" in text
+    assert "A agrees once it is on the table: 60% chance within 365 days" in text
+    plain = Compiled(Scenario.model_validate(doc(7, mediation=PUSH)))
+    assert "on the table" not in milestone_value(plain, plain.milestones[0])

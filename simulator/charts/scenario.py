@@ -116,6 +116,7 @@ def milestone_value(compiled, m) -> str:
         parts.append(f"also present: {', '.join(present)}")
     if m.requires is not None:
         parts.append(f"requires: {m.requires.label(w)}")
+    parts.extend(m.table_words(w))
     if m.repeat:
         parts.append("can repeat")
     if m.breakdown is not None:

@@ -180,6 +180,13 @@ class MilestoneBase(Sourced):
     def noun(self) -> str:
         return self.kind_name
 
+    def table_words(self, w) -> list[str]:
+        """Phrases for people on who may put it on the table and the actors' own chances for it (none by default)."""
+        who = {"mediators": "put on the table only by mediators", "occasions": "put on the table only at occasions "
+               "or dated events"}
+        out = [who[self.proposed_by]] if self.proposed_by is not None else []
+        return out + (self.pace.describe(w) if self.pace is not None else [])
+
     def describe(self, w) -> str:
         """One line for people: what it is and who must agree."""
         who = ", ".join(w.name(a) for a in self.consenters())

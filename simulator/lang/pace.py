@@ -112,13 +112,12 @@ class Pace(RootModel[dict[Id, ActorPace]]):
             return None
         return index[self.name(milestone, actor, key)]
 
-    def describe(self, w, m) -> list[str]:
-        """Sentences for people, one per number: whose chance, for what, as stated."""
+    def describe(self, w) -> list[str]:
+        """Phrases for people, one per number: whose own chance, for what, as stated."""
         verbs = {"propose": "puts it on the table", "accept": "agrees once it is on the table", "act": "takes it"}
         out = []
         for actor, key, p in self.items():
             form = p.estimable
-            stated = form.label() if form is not None else (equivalents(*p.bounds, WEEKLY_CHANCE) if
-                                                            p.bounds[0] is not None else "as stated")
-            out.append(f"{w.name(actor)} {verbs[key]} ({m.name}): {stated}")
+            stated = form.label() if form is not None else equivalents(*p.bounds, WEEKLY_CHANCE)
+            out.append(f"{w.name(actor)} {verbs[key]}: {stated}")
         return out
