@@ -276,6 +276,7 @@ def test_propose_on_a_unilateral_step_is_one_line():
     ("no_mediation", "milestones[0].proposed_by", "only by mediators, but the scenario has no mediation"),
     ("occasion_lists", "milestones[0].proposed_by", "only by mediators, but occasion 'summit' lists it"),
     ("nothing", "milestones[0].proposed_by", "only at occasions, but no occasion lists it"),
+    ("no_push", "milestones[0].proposed_by", "only by mediators, but no mediator's pushes lead to it"),
     ("bad", "milestones[0].proposed_by", "mediators"),
 ])
 def test_each_misuse_of_proposed_by_is_one_line(where, field, words):
@@ -288,6 +289,11 @@ def test_each_misuse_of_proposed_by_is_one_line(where, field, words):
         d = doc(7, [meeting(proposed_by="mediators")])
     elif where == "occasion_lists":
         d = doc(7, [meeting(proposed_by="mediators")], mediation=PUSH, calendar={"occasions": summit})
+    elif where == "no_push":
+        other = {"id": "other", "kind": "joint", "name": "Other", "attendees": ["a"], "stakes": fixed(0.1),
+                 "assumption": A}
+        push = [dict(PUSH[0], pushes=[{"milestone": "other"}])]
+        d = doc(7, [meeting(proposed_by="mediators"), other], mediation=push)
     elif where == "nothing":
         d = doc(7, [meeting(proposed_by="occasions")], mediation=PUSH)
     else:
@@ -334,3 +340,13 @@ def test_the_scenario_view_says_who_puts_it_on_the_table_and_each_own_chance():
     assert "A agrees once it is on the table: 60% chance within 365 days" in text
     plain = Compiled(Scenario.model_validate(doc(7, mediation=PUSH)))
     assert "on the table" not in milestone_value(plain, plain.milestones[0])
+
+
+def test_a_mediator_pushing_a_later_goal_puts_a_mediators_only_prerequisite_on_the_table():
+    """A push toward `deal` (which requires `talks`) leads to `talks`: valid, and the mediator puts it there."""
+    sure = {a: {"propose": fixed(0.0), "accept": fixed(1.0)} for a in ("a", "b")}
+    deal = {"id": "deal", "kind": "joint", "name": "Deal", "attendees": ["a", "b"], "stakes": fixed(0.1),
+            "requires": {"held": "talks"}, "assumption": A}
+    push = [dict(PUSH[0], pushes=[{"milestone": "deal"}])]
+    t = days_until(doc(7, [meeting(pace=sure, proposed_by="mediators"), deal], mediation=push), runs=50)
+    assert (t == 0).all()

@@ -156,26 +156,41 @@ class MilestoneBase(Sourced):
                       "'proposed_by' is for meetings and joint acts")
 
     def check_proposers(self, ctx, path: tuple, sc) -> None:
-        """``proposed_by`` against who can put it on the table in this scenario (one line each)."""
+        """``proposed_by`` against who can put it on the table in this scenario (one line each): ``mediators`` needs
+        a mediator's push that leads to it (its goal, or a prerequisite on the way) and no occasion or dated event
+        naming it; ``occasions`` needs an occasion that lists it or a dated event that proposes it (or a goal on
+        whose way it lies)."""
         if self.proposed_by is None or not self.proposable:
             return
-        cal = sc.calendar
+        cal, where = sc.calendar, (*path, "proposed_by")
+        prereqs = {m.id: m.prerequisites() for m, _ in sc.all_milestones}
+
+        def leads_here(goal):  # the milestones a push or proposal toward ``goal`` may reach (as the kernel's paths)
+            seen, todo = set(), [goal]
+            while todo:
+                node = todo.pop()
+                if node not in seen:
+                    seen.add(node)
+                    todo.extend(prereqs.get(node, ()))
+            return self.id in seen
+
+        said = f"'{self.id}' is put on the table only by mediators, but"
         if self.proposed_by == "mediators":
-            if not sc.mediation:
-                ctx.error((*path, "proposed_by"), f"'{self.id}' is put on the table only by mediators, but the "
-                          "scenario has no mediation")
+            if not any(leads_here(p.milestone) for med in sc.mediation for p in med.pushes):
+                ctx.error(where, f"{said} no mediator's pushes lead to it" if sc.mediation else
+                          f"{said} the scenario has no mediation")
             for o in cal.occasions:
                 if self.id in o.milestones:
-                    ctx.error((*path, "proposed_by"), f"'{self.id}' is put on the table only by mediators, but "
-                              f"occasion '{o.id}' lists it")
+                    ctx.error(where, f"{said} occasion '{o.id}' lists it")
             for e in cal.events:
                 if e.proposes is not None and not e.proposes.toward and e.proposes.target == self.id:
-                    ctx.error((*path, "proposed_by"), f"'{self.id}' is put on the table only by mediators, but "
-                              f"dated event '{e.id}' proposes it")
+                    ctx.error(where, f"{said} dated event '{e.id}' proposes it")
         elif not (any(self.id in o.milestones for o in cal.occasions)
-                  or any(e.proposes is not None for e in cal.events)):
-            ctx.error((*path, "proposed_by"), f"'{self.id}' is put on the table only at occasions, but no occasion "
-                      "lists it and no dated event proposes anything")
+                  or any(e.proposes is not None and (e.proposes.target == self.id
+                                                     or (e.proposes.toward and leads_here(e.proposes.toward)))
+                         for e in cal.events)):
+            ctx.error(where, f"'{self.id}' is put on the table only at occasions, but no occasion lists it and no "
+                      "dated event proposes it")
 
     def noun(self) -> str:
         return self.kind_name
