@@ -445,6 +445,26 @@ def open_results(path):
     return load_results(Path(path))
 
 
+def sweep_manifest(loaded, compiled, seed: int, design, runs: int, chunk: int, engine: str, events: int | None,
+                   plugins=()) -> dict:
+    """A new sweep's manifest (``store.base_manifest``): its design, runs per point, chunk, engine, event logs
+    kept, and the versions of the packages a sweep may use besides the run's."""
+    from importlib import metadata
+
+    from .store import base_manifest
+
+    manifest = base_manifest("sweep", loaded, compiled, seed, {
+        "sweep": {**design.to_json(), "runs": runs, "chunk": chunk, "run_order": "point * runs + replication",
+                  "plugins": list(plugins), "engine": engine, "events_for": events},
+        "runs_total": len(design.points) * runs, "complete": False, "sessions": []})
+    for name in ("dask", "distributed", "SALib"):
+        try:
+            manifest["packages"][name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            manifest["packages"][name] = "not installed"
+    return manifest
+
+
 def sweep(scenario, out, *, vary: Iterable[str] = (), sample: str = "grid", points: int | None = None,
           runs: int = 100, seed: int = 0, jobs: int = 1, engine: str = "auto", events: int | None = None,
           second_order: bool = True):
@@ -453,7 +473,9 @@ def sweep(scenario, out, *, vary: Iterable[str] = (), sample: str = "grid", poin
     Returns the results (``open_results``). For resuming, Dask clusters and progress, use the command line."""
     from .compiled import Compiled
     from .runner import resolve_engine
-    from .store import ResultsWriter, base_manifest
+    import datetime as dt
+
+    from .store import ResultsWriter
     from .sweep import DEFAULT_CHUNK
     from .sweep.execution import SweepContext, execute, open_executor, part_id, spans
     from .sweep.sampling import SAMPLERS, make_design
@@ -474,10 +496,10 @@ def sweep(scenario, out, *, vary: Iterable[str] = (), sample: str = "grid", poin
                          second_order)
     chunk = DEFAULT_CHUNK[engine]
     ctx = SweepContext(compiled, seed, runs, design.points, engine, events)
-    manifest = base_manifest("sweep", loaded, compiled, seed, {
-        "sweep": {**design.to_json(), "runs": runs, "chunk": chunk, "run_order": "point * runs + replication",
-                  "plugins": [], "engine": engine, "events_for": events},
-        "runs_total": ctx.total, "complete": False, "sessions": []})
+    manifest = sweep_manifest(loaded, compiled, seed, design, runs, chunk, engine, events)
+    session = {"command": ["simulator.sweep"], "executor": f"process pool x{jobs}" if jobs > 1 else "in process",
+               "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+    manifest["sessions"].append(session)
     out.mkdir(parents=True, exist_ok=True)
     lock = WriterLock(out)
     lock.acquire()
@@ -488,7 +510,9 @@ def sweep(scenario, out, *, vary: Iterable[str] = (), sample: str = "grid", poin
         with open_executor(ctx, jobs) as executor:
             execute(*executor, spans(ctx.total, chunk),
                     lambda span, table, ev: writer.write_tables(part_id(span), table, ev), window=2 * jobs + 2)
-        writer.finish(complete=True, seconds=round(time.perf_counter() - started, 3))
+        seconds = round(time.perf_counter() - started, 3)
+        session.update(seconds=seconds, runs=ctx.total, outcome="finished")
+        writer.finish(complete=True, seconds=seconds)
     finally:
         lock.release()
     return open_results(out)

@@ -100,7 +100,8 @@ def sweep(
     old = _prepare_out(out, resume)
     if chunk is None:  # a resume keeps the chunk its directory was made with (part ids depend on it)
         chunk = (old or {}).get("sweep", {}).get("chunk") or DEFAULT_CHUNK[engine]
-    from ..store import ResultsWriter, base_manifest, finished_parts, remove_temp_files
+    from ..api import sweep_manifest
+    from ..store import ResultsWriter, finished_parts, remove_temp_files
     from ..sweep.execution import SweepContext, part_id, spans
     from ..sweep.resume import check_resume, points_match
 
@@ -109,11 +110,7 @@ def sweep(
                      else f"process pool x{jobs}" if jobs > 1 else "in process")
     session = {"command": sys.argv, "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                "executor": executor_desc}
-    manifest = base_manifest("sweep", loaded, compiled, seed, {
-        "sweep": {**design.to_json(), "runs": runs, "chunk": chunk, "run_order": "point * runs + replication",
-                  "plugins": plugins, "engine": engine, "events_for": events},
-        "runs_total": ctx.total, "complete": False, "sessions": []})
-    manifest["packages"].update(_sweep_package_versions())
+    manifest = sweep_manifest(loaded, compiled, seed, design, runs, chunk, engine, events, plugins)
     if old is not None:
         try:
             check_resume(old, manifest, out)
@@ -144,18 +141,6 @@ def sweep(
                            lambda: len(finished_parts(out)) == len(all_spans))
     typer.echo(f"{ctx.total} runs ({len(design.points)} points x {runs}) in {out}; "
                f"see `diplosim summarize {out}`", err=True)
-
-
-def _sweep_package_versions() -> dict[str, str]:
-    from importlib import metadata
-
-    out = {}
-    for name in ("dask", "distributed", "SALib"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
 
 
 def _run_with_progress(ctx, executor, todo, already, writer, workers, session, all_written) -> None:
