@@ -11,7 +11,8 @@ from dash.exceptions import PreventUpdate
 from werkzeug.serving import WSGIRequestHandler
 
 from . import compare, onerun, sweep, whatif
-from .context import MAIN, MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, MAX_UPLOAD_BYTES, Context, UploadError
+from .context import (MAIN, MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, MAX_UPLOAD_BYTES, NO_SESSION, Context, UploadError,
+                      browser_session, new_session_id)
 from .state import WhatIf, parse_search
 from .ui import CSS, problems
 
@@ -249,11 +250,15 @@ def layout(ctx: Context, search: str | None = None) -> html.Div:
     """The whole page for the address with query ``search`` (by default the requesting page's): the What-if tab
     comes filled in, so the first chart arrives with the page; the other tabs fill in when first opened."""
     search = page_search() if search is None else search
-    main = ctx.get(None)
-    state, found = (None, []) if main is None else parse_search(search, main.key, ctx.table, ctx.runs, ctx.seed)
+    main = ctx.get(None, NO_SESSION)  # the page's session is not known yet: it sees the server's own scenario
+    state, found = (None, []) if main is None else parse_search(search, main.key, ctx.table_for(NO_SESSION),
+                                                                ctx.runs, ctx.seed)
     name, note = scenario_heading(ctx, None if state is None else state.scenario)
     return html.Div([
         dcc.Location(id="url", refresh=False),
+        # this browser tab's session: a new id with each page, replaced by the tab's own one if it has one already
+        # (the browser keeps it in the tab's session storage); uploads belong to it (``Context.sessions``)
+        dcc.Store(id="session", storage_type="session", data=new_session_id()),
         # the query the controls were built for: the URL callback skips it (see whatif.sync_controls)
         dcc.Store(id="whatif-state", data=search if main is not None else None),
         dcc.Store(id="active-scenario", data=None if state is None else state.scenario),
@@ -272,7 +277,8 @@ def layout(ctx: Context, search: str | None = None) -> html.Div:
             html.Div(id="upload-problems"),
             html.Div(note, id="quotes-note"),
             dcc.Tabs(id="tabs", value=FIRST_TAB,
-                     children=[dcc.Tab(label=onerun_label(ctx.get(None if state is None else state.scenario))
+                     children=[dcc.Tab(label=onerun_label(ctx.get(None if state is None else state.scenario,
+                                                                       NO_SESSION))
                                        if v == "onerun" else label, value=v, id=f"tab-button-{v}")
                                for v, label in TABS]),
             html.Div(html.Div(id="scenario-panel"), id="tab-scenario", style=tab_style("scenario")),
@@ -291,9 +297,9 @@ def tab_style(tab: str, chosen: str = FIRST_TAB) -> dict:
     return SHOWN_TAB if tab == chosen else HIDDEN_TAB
 
 
-def scenario_heading(ctx: Context, key: str | None) -> tuple[str, html.Div | None]:
+def scenario_heading(ctx: Context, key: str | None, session: str = NO_SESSION) -> tuple[str, html.Div | None]:
     """(the scenario's title beside the page title, the note that its quotes were not checked, if so)."""
-    entry = ctx.get(key)
+    entry = ctx.get(key, session)
     if entry is None:
         return "", None
     note = None if entry.quotes_checked else html.Div(UNCHECKED, className="note", id="quotes-unchecked")
@@ -316,19 +322,30 @@ def register(app: Dash, ctx: Context) -> None:
                             prevent_initial_call=True)
 
     @app.callback(Output("scenario-name", "children"), Output("quotes-note", "children"),
-                  Output("tab-button-onerun", "label"), Input("active-scenario", "data"), prevent_initial_call=True)
-    def scenario_name(key):
-        return (*scenario_heading(ctx, key), onerun_label(ctx.get(key)))
+                  Output("tab-button-onerun", "label"), Input("active-scenario", "data"), State("session", "data"),
+                  prevent_initial_call=True)
+    def scenario_name(key, session):
+        session = browser_session(session)
+        return (*scenario_heading(ctx, key, session), onerun_label(ctx.get(key, session)))
 
     @app.callback(Output("scenario-panel", "children"), Output("scenario-panel-key", "data"),
                   Input("tabs", "value"), Input("active-scenario", "data"), State("scenario-panel-key", "data"),
-                  prevent_initial_call=True)
-    def fill_scenario_panel(tab, key, shown):
+                  State("session", "data"), prevent_initial_call=True)
+    def fill_scenario_panel(tab, key, shown, session):
         # built when the tab is first opened (or opened after another scenario became the active one), so a
         # page load does not wait for tables and a network chart nobody has asked to see yet
-        if tab != "scenario" or key == shown or ctx.get(key) is None:
+        entry = ctx.get(key, browser_session(session))
+        if tab != "scenario" or key == shown or entry is None:
             raise PreventUpdate
-        return scenario_panel(ctx.get(key)), key
+        return scenario_panel(entry), key
+
+    @app.callback(Output("compare-a-scenario", "options", allow_duplicate=True),
+                  Output("compare-b-scenario", "options", allow_duplicate=True),
+                  Input("session", "data"), prevent_initial_call="initial_duplicate")
+    def session_menus(session):
+        # the page is built before its session is known; this session's uploads join the menus when it is
+        options = ctx.options(browser_session(session))
+        return options, options
 
     app.clientside_callback(
         UPLOAD_GATE_JS, Output("upload-payload", "data"), Output("upload-size-problem", "children"),
@@ -337,16 +354,17 @@ def register(app: Dash, ctx: Context) -> None:
 
     @app.callback(Output("upload-problems", "children"), Output("url", "search", allow_duplicate=True),
                   Output("compare-a-scenario", "options"), Output("compare-b-scenario", "options"),
-                  Input("upload-payload", "data"), prevent_initial_call=True)
-    def upload(payload):
+                  Input("upload-payload", "data"), State("session", "data"), prevent_initial_call=True)
+    def upload(payload, session):
         if not payload:
             return no_update, no_update, no_update, no_update
+        session = browser_session(session)
         try:
-            entry = ctx.add_upload(payload.get("filename"), payload.get("contents"))
+            entry = ctx.add_upload(payload.get("filename"), payload.get("contents"), session)
         except UploadError as exc:
             lines = [f"The upload was refused; nothing changed. {len(exc.lines)} problem(s):", *exc.lines]
             return problems(lines), no_update, no_update, no_update
-        options = ctx.options()
+        options = ctx.options(session)
         checked = ("evidence quotes checked against the source texts" if entry.quotes_checked else
                    "evidence quotes NOT checked (no source texts uploaded)")
         note = html.Div(f"Loaded {entry.label}: {entry.loaded.scenario.metadata.title}; {checked}",

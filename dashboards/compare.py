@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, dcc, html
 
-from .context import MAIN
+from .context import MAIN, NO_SESSION, browser_session
 from .state import MAX_RUNS, MAX_SEED, whole_number
 from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
 
@@ -15,7 +15,9 @@ EMPTY = {"data": [], "layout": {}}
 def _side(ctx, side: str) -> html.Div:
     return html.Div([
         html.H4(f"Variant {side.upper()}"),
-        dcc.Dropdown(id=f"compare-{side}-scenario", options=ctx.options(), value=MAIN if ctx.get(MAIN) else None,
+        # the page is built before its session is known: its uploads join the menus then (app.session_menus)
+        dcc.Dropdown(id=f"compare-{side}-scenario", options=ctx.options(NO_SESSION),
+                     value=MAIN if ctx.get(MAIN) else None,
                      clearable=False),
         dcc.Textarea(id=f"compare-{side}-sets", rows=4,
                      placeholder="settings, one per line: name=value (e.g. turkey.flexibility=0.5, russia.active=0)"),
@@ -50,16 +52,17 @@ def parse_settings(text: str | None, table_, where: str) -> tuple[dict[str, floa
     return check_assignments(lines, table_, where)
 
 
-def compare_view(ctx, key_a: str, sets_a: dict, key_b: str, sets_b: dict, runs: int, seed: int) -> dict:
+def compare_view(ctx, key_a: str, sets_a: dict, key_b: str, sets_b: dict, runs: int, seed: int,
+                 session: str | None = None) -> dict:
     from simulator import charts
     from simulator.analysis.compare import layouts
     from simulator.charts.whatif import difference_from_baseline
 
     from .compute import cached_simulate, paired_differences
 
-    ea, eb = ctx.get(key_a), ctx.get(key_b)
-    a, _ = cached_simulate(ctx, key_a, seed, runs, sets_a)
-    b, _ = cached_simulate(ctx, key_b, seed, runs, sets_b)
+    ea, eb = ctx.get(key_a, session), ctx.get(key_b, session)
+    a, _ = cached_simulate(ctx, key_a, seed, runs, sets_a, session)
+    b, _ = cached_simulate(ctx, key_b, seed, runs, sets_b, session)
     rows = paired_differences(a, b, ea.compiled, eb.compiled)
     if not rows:
         raise ValueError("compare: the two scenarios share no question id, so there is nothing to compare")
@@ -91,14 +94,15 @@ def register(app, ctx) -> None:
                   Input("compare-go", "n_clicks"), State("compare-a-scenario", "value"),
                   State("compare-a-sets", "value"), State("compare-b-scenario", "value"),
                   State("compare-b-sets", "value"), State("compare-runs", "value"), State("compare-seed", "value"),
-                  prevent_initial_call=True)
-    def run_compare(_, key_a, text_a, key_b, text_b, runs, seed):
+                  State("session", "data"), prevent_initial_call=True)
+    def run_compare(_, key_a, text_a, key_b, text_b, runs, seed, session):
+        session = browser_session(session)
         cleared = (HIDE, "", None, None, EMPTY, EMPTY)  # an invalid compare never leaves the last result on screen
-        if ctx.get(key_a) is None or ctx.get(key_b) is None:
-            return (problems(["compare: choose a scenario for A and for B (uploads last while the server runs)"]),
-                    *cleared)
-        sets_a, found_a = parse_settings(text_a, ctx.table(key_a), "compare A")
-        sets_b, found_b = parse_settings(text_b, ctx.table(key_b), "compare B")
+        if ctx.get(key_a, session) is None or ctx.get(key_b, session) is None:
+            return (problems(["compare: choose a scenario for A and for B (uploads last while this page's session "
+                              "is used)"]), *cleared)
+        sets_a, found_a = parse_settings(text_a, ctx.table(key_a, session), "compare A")
+        sets_b, found_b = parse_settings(text_b, ctx.table(key_b, session), "compare B")
         found = found_a + found_b
         runs, runs_problem = whole_number("compare: runs", runs, 1, MAX_RUNS)
         seed, seed_problem = whole_number("compare: seed", seed, 0, MAX_SEED)
@@ -106,7 +110,7 @@ def register(app, ctx) -> None:
         if found:
             return (problems(found), *cleared)
         try:
-            view = compare_view(ctx, key_a, sets_a, key_b, sets_b, runs, seed)
+            view = compare_view(ctx, key_a, sets_a, key_b, sets_b, runs, seed, session)
         except ValueError as exc:
             return (problems([str(exc)]), *cleared)
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback

@@ -29,8 +29,10 @@ def simulate(compiled, seed: int, runs: int, overrides: dict[str, float], engine
     return Outcome(table, summary, time.perf_counter() - start)
 
 
-def cached_simulate(ctx, key: str, seed: int, runs: int, overrides: dict[str, float]) -> tuple[Outcome, bool]:
-    """(outcome, came from the cache): the baseline of a session is computed once, then reused."""
+def cached_simulate(ctx, key: str, seed: int, runs: int, overrides: dict[str, float],
+                    session: str | None = None) -> tuple[Outcome, bool]:
+    """(outcome, came from the cache): the baseline of a session is computed once, then reused. ``key`` is
+    looked up as ``session`` sees it (``Context.get``)."""
     cache_key = (key, seed, runs, ctx.engine, tuple(sorted(overrides.items())))
     # one simulation at a time: callbacks run in threads, and two of them asking for the same
     # baseline at once should compute it once (the runs are CPU-bound; threads would not be faster)
@@ -38,7 +40,8 @@ def cached_simulate(ctx, key: str, seed: int, runs: int, overrides: dict[str, fl
         hit = ctx.outcomes.get(cache_key)
         if hit is not None:
             return hit, True
-        return ctx.outcomes.put(cache_key, simulate(ctx.get(key).compiled, seed, runs, overrides, ctx.engine)), False
+        return ctx.outcomes.put(cache_key, simulate(ctx.get(key, session).compiled, seed, runs, overrides,
+                                                    ctx.engine)), False
 
 
 def paired_differences(base, alt, compiled_base, compiled_alt) -> list[dict]:

@@ -1,8 +1,12 @@
 """What the dashboard server holds: the scenarios it knows (the --scenario file and uploads), settings, caches.
 
 Scenarios are addressed by a short key that goes into the URL: ``main`` for
-the file given on the command line, ``upload-<hash>`` for an uploaded one
-(kept in this server's memory, so such a link works while the server runs).
+the file given on the command line, ``upload-<hash>`` for an uploaded one.
+Uploads belong to the browser session that made them (``Session``: an id kept
+in the tab's session storage, ``dashboards.app``): another session never sees
+them, not in its menus and not by their key. Each session keeps its uploads in
+its own folder, within a size cap per session and one for the server, and
+loses them after some hours unused.
 Uploads are size-limited, written to a private temporary directory and
 validated by the same loader as ``diplosim validate`` (plain YAML only: no tag
 can build an object, and rules are names from the registry, never import
@@ -22,9 +26,11 @@ import base64
 import binascii
 import io
 import re
+import shutil
 import stat
 import tempfile
 import threading
+import time
 import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -33,8 +39,42 @@ from pathlib import Path
 MAX_UPLOAD_BYTES = 256 * 1024  # a scenario is a few tens of KB; anything larger is a mistake or abuse
 MAX_BUNDLE_BYTES = 4 * 1024 * 1024  # a scenario with its source texts (files or a zip, and what a zip holds)
 MAX_BUNDLE_FILES = 50
-MAX_UPLOADS = 16  # uploaded scenarios kept in memory (oldest dropped first)
+MAX_UPLOADS = 16  # uploaded scenarios kept per session (oldest dropped first)
+MAX_SESSION_BYTES = 16 * 2**20  # what one browser session may keep uploaded (files as received, zips unpacked)
+MAX_SERVER_BYTES = 256 * 2**20  # what all sessions together may keep uploaded
+SESSION_IDLE_HOURS = 6.0  # a session's uploads (memory and folder) are removed after this long unused
 MAIN = "main"
+LOCAL_SESSION = "local-session-of-this-process"  # the one session of callers that name none (tests, scripts)
+SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what dashboards.app gives each browser tab (secrets.token_urlsafe)
+
+
+NO_SESSION = ""  # a page whose session is not known (yet): it sees the server's own scenario only
+
+
+def browser_session(value) -> str:
+    """What a callback got from the page's ``session`` store, as a session id (``NO_SESSION`` if malformed)."""
+    return value if isinstance(value, str) and SESSION_ID.fullmatch(value) else NO_SESSION
+
+
+def new_session_id() -> str:
+    """A browser tab's session id: random, unguessable (it is what keeps one user's uploads from another)."""
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+@dataclass
+class Session:
+    """One browser session's uploads: its scenarios, its folder, the bytes it holds and when it was last used."""
+
+    folder: Path
+    scenarios: OrderedDict = field(default_factory=OrderedDict)  # key -> Entry
+    sizes: dict = field(default_factory=dict)  # key -> bytes kept in the folder for it
+    last_used: float = 0.0
+
+    @property
+    def bytes(self) -> int:
+        return sum(self.sizes.values())
 
 
 class UploadError(ValueError):
@@ -86,40 +126,95 @@ class Context:
     scenarios: OrderedDict = field(default_factory=OrderedDict)  # key -> Entry
     outcomes: LRU = field(default_factory=lambda: LRU(64))  # (key, seed, runs, overrides) -> compute.Outcome
     sweeps: LRU = field(default_factory=lambda: LRU(3))  # results path -> report.Results
-    lock: threading.Lock = field(default_factory=threading.Lock)  # guards ``scenarios``
+    lock: threading.Lock = field(default_factory=threading.Lock)  # guards ``scenarios`` and ``sessions``
     compute_lock: threading.Lock = field(default_factory=threading.Lock)  # one Monte Carlo at a time
+    # uploads are kept per browser session (``Session``), each in its own folder under ``upload_root``; an
+    # upload is seen only by the session that made it, and goes when that session has been idle for ``idle_hours``
+    sessions: dict = field(default_factory=dict)  # session id -> Session
+    upload_root: Path | None = None  # made on the first upload (a private temporary folder)
+    idle_hours: float = SESSION_IDLE_HOURS
+    session_bytes: int = MAX_SESSION_BYTES
+    server_bytes: int = MAX_SERVER_BYTES
 
     def add(self, key: str, label: str, loaded, quotes_checked: bool = True) -> Entry:
+        """The server's own scenario (``main``: the --scenario file), seen by every session."""
         from simulator.compiled import Compiled
 
         entry = Entry(key, label, loaded, Compiled(loaded.scenario), quotes_checked)
         with self.lock:
             self.scenarios[key] = entry
-            uploads = [k for k in self.scenarios if k != MAIN]
-            for old in uploads[:max(0, len(uploads) - MAX_UPLOADS)]:
-                del self.scenarios[old]
         return entry
 
-    def get(self, key: str | None) -> Entry | None:
-        if key is None:
-            return next(iter(self.scenarios.values()), None)
-        return self.scenarios.get(key)
+    def session(self, session: str | None, create: bool = False) -> Session | None:
+        """A session's uploads (touched: used now), None for an unknown or malformed id; idle sessions go first."""
+        self.expire()
+        if not isinstance(session, str) or not SESSION_ID.fullmatch(session):
+            return None
+        with self.lock:
+            found = self.sessions.get(session)
+            if found is None and create:
+                import hashlib
 
-    def table(self, key: str):
+                if self.upload_root is None:
+                    self.upload_root = Path(tempfile.mkdtemp(prefix="diplosim-uploads-"))
+                # the folder is named by a hash of the id, so the id itself (a secret) is never on disk
+                folder = self.upload_root / hashlib.sha256(session.encode()).hexdigest()[:24]
+                found = self.sessions[session] = Session(folder)
+            if found is not None:
+                found.last_used = time.monotonic()
+            return found
+
+    def expire(self, now: float | None = None) -> list[str]:
+        """Remove the sessions idle for longer than ``idle_hours`` (their uploads and folders); their ids."""
+        now = time.monotonic() if now is None else now
+        with self.lock:
+            gone = [sid for sid, s in self.sessions.items() if now - s.last_used > self.idle_hours * 3600]
+            folders = [self.sessions.pop(sid).folder for sid in gone]
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        return gone
+
+    def get(self, key: str | None, session: str | None = None) -> Entry | None:
+        """The scenario ``key`` as ``session`` sees it: the server's own, or one of that session's uploads.
+        ``None``: the server's own scenario, else the session's first upload."""
+        if key in self.scenarios:
+            return self.scenarios[key]
+        own = self.session(LOCAL_SESSION if session is None else session)
+        if key is None:
+            first = next(iter(self.scenarios.values()), None)
+            return first if first is not None or own is None else next(iter(own.scenarios.values()), None)
+        return None if own is None else own.scenarios.get(key)
+
+    def table(self, key: str, session: str | None = None):
         """The scenario's ParameterTable, or None for an unknown key (``state.parse_search`` takes this)."""
-        entry = self.get(key)
+        entry = self.get(key, session)
         return None if entry is None else entry.compiled.table
 
-    def options(self) -> list[dict]:
-        return [{"label": e.label, "value": e.key} for e in self.scenarios.values()]
+    def table_for(self, session: str | None):
+        """``table`` for one session: what ``state.parse_search`` takes."""
+        return lambda key: self.table(key, session)
 
-    def add_upload(self, filename, contents) -> Entry:
-        """Validate an uploaded scenario, alone or with its source texts; raise UploadError with one-line problems.
+    def options(self, session: str | None = None) -> list[dict]:
+        own = self.session(LOCAL_SESSION if session is None else session)
+        entries = list(self.scenarios.values()) + ([] if own is None else list(own.scenarios.values()))
+        return [{"label": e.label, "value": e.key} for e in entries]
+
+    def add_upload(self, filename, contents, session: str | None = None) -> Entry:
+        """Validate an uploaded scenario, alone or with its source texts, and keep it for ``session`` only; raise
+        UploadError with one-line problems.
 
         ``filename``/``contents`` are what ``dcc.Upload`` gives: one name and data URL, or lists of them (several
         files, or one zip archive). The scenario is the one YAML file; the other files are its source texts.
+        ``session`` is the browser tab's id (``new_session_id``); tests and scripts may leave it out (one local
+        session). The session's and the server's upload size caps are checked before anything is written.
         """
+        from simulator.compiled import Compiled
         from simulator.scenario import ScenarioError, load
+
+        session = LOCAL_SESSION if session is None else session
+        own = self.session(session, create=True)
+        if own is None:
+            raise UploadError(["upload: this page has no valid session (reload the page and upload again)"])
 
         names = filename if isinstance(filename, list) else [filename]
         datas = contents if isinstance(contents, list) else [contents]
@@ -153,7 +248,10 @@ class Context:
             raise UploadError([f"{scenario_name}: upload: {size / 2**20:.1f} MB, larger than the "
                                f"{MAX_UPLOAD_BYTES // 1024} KB limit for a scenario"])
         texts = {n: d for n, d in files.items() if n != scenario_name}
-        with tempfile.TemporaryDirectory(prefix="diplosim-upload-") as tmp:
+        size = sum(len(d) for d in files.values())
+        self.check_room(own, size)
+        own.folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="upload-", dir=own.folder) as tmp:
             root = Path(tmp)
             path = root / Path(scenario_name).name
             path.write_bytes(files[scenario_name])
@@ -169,9 +267,38 @@ class Context:
                 loaded = load(path, check_sources=check, extra_roots=())  # only its own upload folder
             except ScenarioError as exc:
                 raise UploadError([str(p).replace(str(path), Path(scenario_name).name) for p in exc.problems]) from None
-        key = f"upload-{loaded.digest[:12]}" + ("" if check else "-unchecked")
+            key = f"upload-{loaded.digest[:12]}" + ("" if check else "-unchecked")
+            kept = own.folder / key
+            with self.lock:
+                shutil.rmtree(kept, ignore_errors=True)  # the same upload again replaces its folder
+                root.rename(kept)  # the session's folder keeps what it uploaded, until the session goes
+                root.mkdir()  # (for TemporaryDirectory's clean-up)
         sources = f", {len(texts)} source text(s)" if check else ""
-        return self.add(key, f"{Path(scenario_name).name} (uploaded{sources})", loaded, quotes_checked=check)
+        entry = Entry(key, f"{Path(scenario_name).name} (uploaded{sources})", loaded, Compiled(loaded.scenario),
+                      check)
+        with self.lock:
+            own.scenarios[key] = entry
+            own.scenarios.move_to_end(key)
+            own.sizes[key] = size
+            for old in list(own.scenarios)[:max(0, len(own.scenarios) - MAX_UPLOADS)]:
+                del own.scenarios[old]
+                own.sizes.pop(old, None)
+                shutil.rmtree(own.folder / old, ignore_errors=True)
+        return entry
+
+    def check_room(self, own: Session, size: int) -> None:
+        """Refuse (one line) an upload of ``size`` bytes that would take the session or the server over its cap."""
+        mb = lambda b: f"{b / 2**20:.1f} MB"  # noqa: E731
+        with self.lock:
+            held = own.bytes
+            total = sum(s.bytes for s in self.sessions.values())
+        if held + size > self.session_bytes:
+            raise UploadError([f"upload: this session already keeps {mb(held)} of uploads; {mb(size)} more would "
+                               f"pass its {mb(self.session_bytes)} limit (uploads go after {self.idle_hours:g} hours "
+                               "unused; or open the dashboard in a new tab)"])
+        if total + size > self.server_bytes:
+            raise UploadError([f"upload: the server keeps {mb(total)} of uploads for all users; {mb(size)} more "
+                               f"would pass its {mb(self.server_bytes)} limit; try again later"])
 
 
 def is_yaml(name: str) -> bool:

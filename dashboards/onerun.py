@@ -13,6 +13,7 @@ from __future__ import annotations
 from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from .context import NO_SESSION, browser_session
 from .state import parse_search
 from .ui import failure, graph, number, table
 
@@ -115,7 +116,7 @@ def step_buttons(entry) -> tuple[str, str]:
 
 
 def layout(ctx, key: str | None = None) -> html.Div:
-    back, forward = step_buttons(ctx.get(key))
+    back, forward = step_buttons(ctx.get(key, NO_SESSION))  # the page's layout: its session is not known yet
     return html.Div([
         html.Div([
             html.Label(["seed ", number("onerun-seed", ctx.seed)]),
@@ -143,19 +144,20 @@ def register(app, ctx) -> None:
                   Output("onerun-week", "value"), Output("onerun-prev", "children"), Output("onerun-next", "children"),
                   Input("onerun-go", "n_clicks"), Input("tabs", "value"), State("onerun-seed", "value"),
                   State("onerun-rep", "value"), State("onerun-whatif", "value"), State("whatif-state", "data"),
-                  State("onerun-trace", "data"), prevent_initial_call=True)
-    def simulate(_, tab, seed, rep, use_whatif, written, shown):
+                  State("onerun-trace", "data"), State("session", "data"), prevent_initial_call=True)
+    def simulate(_, tab, seed, rep, use_whatif, written, shown, session):
         from dash import ctx as dash_ctx
 
-        main = ctx.get(None)
+        session = browser_session(session)
+        main = ctx.get(None, session)
         if main is None:
             raise PreventUpdate
         if dash_ctx.triggered_id == "tabs" and (tab != "onerun" or shown):
             raise PreventUpdate  # the first run is simulated when the tab is first opened, not with the page
         if seed is None or rep is None or int(seed) < 0 or int(rep) < 0:
             return no_update, "seed and run: whole numbers >= 0", no_update, no_update, no_update, no_update
-        state, _ = parse_search(written, main.key, ctx.table, ctx.runs, ctx.seed)
-        entry = ctx.get(state.scenario)
+        state, _ = parse_search(written, main.key, ctx.table_for(session), ctx.runs, ctx.seed)
+        entry = ctx.get(state.scenario, session)
         overrides = state.overrides if use_whatif else {}
         try:
             trace = trace_run(entry.compiled, int(seed), int(rep), overrides)
@@ -180,17 +182,18 @@ def register(app, ctx) -> None:
 
     @app.callback(Output("onerun-state", "figure"), Output("onerun-week-info", "children"),
                   Output("onerun-timeline", "figure"), Output("onerun-drawn", "data"),
-                  Input("onerun-week", "value"), Input("onerun-trace", "data"))
-    def draw(week, trace):
+                  Input("onerun-week", "value"), Input("onerun-trace", "data"), State("session", "data"))
+    def draw(week, trace, session):
         import pandas as pd
 
         from simulator import charts
         from simulator.charts.onerun import actor_weeks
         from simulator.layout import EVENT_COLUMNS
 
-        if not trace or ctx.get(trace.get("scenario")) is None:
+        session = browser_session(session)
+        if not trace or ctx.get(trace.get("scenario"), session) is None:
             raise PreventUpdate
-        c = ctx.get(trace["scenario"]).compiled
+        c = ctx.get(trace["scenario"], session).compiled
         week = min(int(week or 0), len(trace["weeks"]) - 1)
         events = pd.DataFrame([ev for ev in trace["events"] if ev[2] <= week], columns=list(EVENT_COLUMNS))
         from simulator.charts.words import step_words

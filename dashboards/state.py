@@ -137,7 +137,8 @@ def parse_search(search: str | None, default_scenario: str, table_for, runs: int
     scenario = _last(query, "scenario") or default_scenario
     table = table_for(scenario)
     if table is None:
-        problems.append(f"URL: scenario: unknown scenario '{scenario[:60]}' (uploads last while the server runs); "
+        problems.append(f"URL: scenario: unknown scenario '{scenario[:60]}' (an upload is seen only in the browser "
+                        "tab that made it, for some hours after its last use); "
                         f"showing '{default_scenario}'")
         scenario, table = default_scenario, table_for(default_scenario)
     runs = _int(query, "runs", runs, 1, MAX_RUNS, problems)

@@ -23,6 +23,7 @@ import time
 from dash import ALL, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from .context import NO_SESSION, browser_session
 from .state import MAX_RUNS, MAX_SEED, WhatIf, parse_search, whole_number
 from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
 
@@ -39,11 +40,11 @@ def layout(ctx, state: WhatIf | None = None, found: list[str] | tuple = ()) -> h
 
     Without a state (no scenario loaded) the controls say so and the charts are empty until an upload.
     """
-    entry = None if state is None else ctx.get(state.scenario)
+    entry = None if state is None else ctx.get(state.scenario, NO_SESSION)  # the page's session is not known yet
     view, shown, failed = {}, None, None
     if entry is not None:
         try:
-            view, shown = whatif_view(ctx, state), state.to_search()
+            view, shown = whatif_view(ctx, state, NO_SESSION), state.to_search()
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
             failed = failure("this what-if", exc)
     figs = view.get("figures", {})
@@ -179,7 +180,7 @@ def numbers(rows: list[dict]) -> html.Table:
                   "runs whose answer changed"], body, id="whatif-table")
 
 
-def whatif_view(ctx, state: WhatIf) -> dict:
+def whatif_view(ctx, state: WhatIf, session: str | None = None) -> dict:
     """Everything the What-if tab shows for one state (also called directly by tests and the latency benchmark)."""
     from simulator import charts
     from simulator.charts.whatif import difference_from_baseline
@@ -188,11 +189,11 @@ def whatif_view(ctx, state: WhatIf) -> dict:
     from .compute import cached_simulate, paired_differences
 
     start = time.perf_counter()
-    entry = ctx.get(state.scenario)
+    entry = ctx.get(state.scenario, session)
     c = entry.compiled
-    base, base_hit = cached_simulate(ctx, state.scenario, state.seed, state.runs, {})
+    base, base_hit = cached_simulate(ctx, state.scenario, state.seed, state.runs, {}, session)
     alt, alt_hit = (base, base_hit) if not state.overrides else cached_simulate(
-        ctx, state.scenario, state.seed, state.runs, state.overrides)
+        ctx, state.scenario, state.seed, state.runs, state.overrides, session)
     rows = paired_differences(base, alt, c, c)
     label = "what-if" if state.overrides else "baseline"
     variants = [("baseline", base.table), ("what-if", alt.table)] if state.overrides else [("", base.table)]
@@ -208,6 +209,13 @@ def whatif_view(ctx, state: WhatIf) -> dict:
             "headlines": headlines(rows, paired=bool(state.overrides), id_="whatif-headlines-cards")}
 
 
+def names_an_upload(search: str | None) -> bool:
+    """Whether an address's ``scenario=`` is an upload (seen only by the session that made it)."""
+    from urllib.parse import parse_qs
+
+    return any(v != "main" for v in parse_qs((search or "").lstrip("?")).get("scenario", []))
+
+
 def _shown(name: str, value: float) -> str:
     if name.endswith((".enabled", ".active")):
         return "on" if value >= 0.5 else "off"
@@ -217,14 +225,21 @@ def _shown(name: str, value: float) -> str:
 def register(app, ctx) -> None:
     @app.callback(Output("whatif-controls", "children"), Output("whatif-problems", "children"),
                   Output("active-scenario", "data"),
-                  Input("url", "search"), State("whatif-state", "data"))
-    def sync_controls(search, written):
-        if written is not None and written == search:
-            raise PreventUpdate  # the controls wrote this URL themselves, or the page was built for it
-        if ctx.get(None) is None:
+                  Input("url", "search"), Input("session", "data"), State("whatif-state", "data"))
+    def sync_controls(search, session, written):
+        from dash import ctx as dash_ctx
+
+        session = browser_session(session)
+        if written is not None and written == search and not (
+                dash_ctx.triggered_id == "session" and names_an_upload(search)):
+            # the controls wrote this URL themselves, or the page was built for it; but a page whose address names
+            # an upload is built before its session is known: the session's arrival builds it again
+            raise PreventUpdate
+        main = ctx.get(None, session)
+        if main is None:
             return [html.P("No scenario loaded: upload one (top right).")], None, None
-        state, found = parse_search(search, ctx.get(None).key, ctx.table, ctx.runs, ctx.seed)
-        return controls(ctx.get(state.scenario), state), problems(found), state.scenario
+        state, found = parse_search(search, main.key, ctx.table_for(session), ctx.runs, ctx.seed)
+        return controls(ctx.get(state.scenario, session), state), problems(found), state.scenario
 
     @app.callback(Output("url", "search", allow_duplicate=True), Output("whatif-state", "data"),
                   Output("whatif-status", "children"), Output("whatif-numbers", "children"),
@@ -238,9 +253,10 @@ def register(app, ctx) -> None:
                   Input("whatif-runs", "value"), Input("whatif-seed", "value"),
                   State({"type": PARAM, "name": ALL}, "id"), State("whatif-scenario", "data"),
                   State("whatif-extra", "data"), State("whatif-sliders", "data"), State("url", "search"),
-                  State("whatif-shown", "data"), prevent_initial_call="initial_duplicate")
-    def run_whatif(values, toggled_on, runs, seed, ids, key, extra, sliders, search, shown):
-        entry = ctx.get(key)
+                  State("whatif-shown", "data"), State("session", "data"), prevent_initial_call="initial_duplicate")
+    def run_whatif(values, toggled_on, runs, seed, ids, key, extra, sliders, search, shown, session):
+        session = browser_session(session)
+        entry = ctx.get(key, session)
         if entry is None:
             raise PreventUpdate
         runs, runs_problem = whole_number("runs", runs, 1, MAX_RUNS)
@@ -253,7 +269,7 @@ def register(app, ctx) -> None:
         if new_search == shown:
             raise PreventUpdate  # the page already shows this what-if (the page load, or controls rebuilt for it)
         try:
-            view = whatif_view(ctx, state)
+            view = whatif_view(ctx, state, session)
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
             return cleared(ids, failure("this what-if", exc))
         figs = view["figures"]

@@ -47,7 +47,8 @@ def test_bad_url_parts_are_named_and_dropped(ctx):
     parsed, problems = parse_search(search, "main", ctx.table, 500, 1)
     assert parsed == WhatIf("main", 500, 1, {"syria.flexibility": 0.2})
     assert problems == [
-        "URL: scenario: unknown scenario 'upload-gone' (uploads last while the server runs); showing 'main'",
+        "URL: scenario: unknown scenario 'upload-gone' (an upload is seen only in the browser tab that made it, "
+        "for some hours after its last use); showing 'main'",
         "URL: runs: 'lots' is not a whole number; using 500",
         "URL: seed: -4 is outside 0..9007199254740991; using 1",
         "URL: set: unknown parameter 'nonsense.param' (see `diplosim params SCENARIO`)",
@@ -557,27 +558,91 @@ def test_an_upload_is_never_granted_the_configured_extra_roots(ctx, tmp_path, mo
     assert err.value.lines == [f"p.yaml:{SOURCE_AT}:5: sources[0].file: '{shared / 'text.txt'}' {OUTSIDE}"]
 
 
-def test_every_page_load_lists_the_uploads_in_the_compare_menus(seed_loaded):
+def find(node, id_):
+    if getattr(node, "id", None) == id_:
+        return node
+    kids = getattr(node, "children", None)
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        hit = find(kid, id_)
+        if hit is not None:
+            return hit
+    return None
+
+
+def test_uploads_belong_to_the_browser_session_that_made_them(seed_loaded):
+    """One user's uploads never appear in another's menus, URL or callbacks: each page has a session id (a
+    dcc.Store kept in the tab's session storage) and an upload is kept for that session only."""
     from dashboards.app import create_app
 
-    app = create_app(seed_loaded, runs=50)
-    ctx2 = app.diplosim_context
-    entry = ctx2.add_upload("copy.yaml", data_url(SEED_SCENARIO.read_bytes()))
-    page = app.layout()  # what the next page load gets
+    app = create_app(seed_loaded, runs=20, warm=False)
+    client = app.server.test_client()
+    page = app.layout()
+    store = find(page, "session")
+    assert store.storage_type == "session" and len(store.data) >= 16
+    assert store.data != find(app.layout(), "session").data  # a new id for each new page
+    alice, bob = "a" * 20 + "-alice", "b" * 20 + "-bob"
+    payload = {"filename": ["copy.yaml"], "contents": [data_url(SEED_SCENARIO.read_bytes())]}
+    answer = post_callback(app, client, "upload-problems.children...url.search", {"upload-payload.data": payload,
+                                                                     "session.data": alice}, [], "upload-payload.data")
+    assert answer.status_code == 200
+    key = answer.get_json()["response"]["url"]["search"].split("scenario=")[1].split("&")[0]
+    assert key.startswith("upload-")
 
-    def find(node, id_):
-        if getattr(node, "id", None) == id_:
-            return node
-        kids = getattr(node, "children", None)
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            hit = find(kid, id_)
-            if hit is not None:
-                return hit
-        return None
+    def menu(session):
+        answer = post_callback(app, client, "compare-a-scenario.options", {"session.data": session}, [],
+                               "session.data")
+        return [o["value"] for o in answer.get_json()["response"]["compare-a-scenario"]["options"]]
 
-    for side in "ab":
-        options = find(page, f"compare-{side}-scenario").options
-        assert entry.key in [o["value"] for o in options]
+    assert menu(alice) == ["main", key] and menu(bob) == ["main"] and menu(None) == ["main"]
+    assert [o["value"] for o in find(app.layout(), "compare-a-scenario").options] == ["main"]  # a new page
+    ctx = app.diplosim_context
+    assert ctx.get(key, alice) is not None and ctx.get(key, bob) is None and ctx.get(key, "") is None
+
+    def controls_for(session):
+        values = {"url.search": f"?scenario={key}", "session.data": session, "whatif-state.data": f"?scenario={key}"}
+        answer = post_callback(app, client, "whatif-controls.children", values, [], "session.data")
+        return answer.get_json()["response"]
+
+    assert controls_for(alice)["active-scenario"]["data"] == key  # the page the URL names, once its session is known
+    refused = controls_for(bob)
+    assert refused["active-scenario"]["data"] == "main"
+    assert f"unknown scenario '{key}'" in str(refused["whatif-problems"]["children"])
+    folder = ctx.sessions[alice].folder
+    assert (folder / key / "copy.yaml").is_file() and ctx.upload_root in folder.parents and alice not in str(folder)
+
+
+def test_uploads_have_a_size_cap_per_session_and_for_the_server_and_a_lifetime(seed_loaded, tmp_path):
+    import time as clock
+
+    context = Context(runs=20, seed=1)
+    context.add("main", "seed", seed_loaded)
+    text = SEED_SCENARIO.read_bytes()
+    one, two = "s" * 16 + "-one", "s" * 16 + "-two"
+    context.session_bytes = int(2.5 * len(text))
+    context.add_upload("a.yaml", data_url(text), one)
+    context.add_upload("b.yaml", data_url(text.replace(b"title:", b"title: B", 1) if b"title:" in text
+                                          else text + b"\n# b\n"), one)
+    with pytest.raises(UploadError) as err:
+        context.add_upload("c.yaml", data_url(text + b"\n# c\n"), one)
+    assert len(err.value.lines) == 1 and err.value.lines[0].startswith("upload: this session already keeps ")
+    assert "limit" in err.value.lines[0]
+    context.server_bytes = int(2.5 * len(text))  # the server's cap counts every session
+    with pytest.raises(UploadError) as err:
+        context.add_upload("d.yaml", data_url(text + b"\n# d\n"), two)
+    assert len(err.value.lines) == 1 and err.value.lines[0].startswith("upload: the server keeps ")
+    folder = context.sessions[one].folder
+    assert folder.is_dir()
+    context.expire(clock.monotonic() + context.idle_hours * 3600 + 1)  # idle longer than its lifetime: gone
+    assert one not in context.sessions and not folder.exists()
+    assert context.get("main", one) is not None and [o["value"] for o in context.options(one)] == ["main"]
+    context.add_upload("d.yaml", data_url(text + b"\n# d\n"), two)  # the room it held is free again
+
+
+def test_an_upload_from_a_page_without_a_valid_session_is_refused_in_one_line(ctx):
+    for session in ("", "short", "x" * 200, "../../etc"):
+        with pytest.raises(UploadError) as err:
+            ctx.add_upload("copy.yaml", data_url(SEED_SCENARIO.read_bytes()), session)
+        assert err.value.lines == ["upload: this page has no valid session (reload the page and upload again)"]
 
 
 def test_pooled_points_are_labelled_honestly(grid_results, ctx):

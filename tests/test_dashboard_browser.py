@@ -466,3 +466,31 @@ def test_a_daily_scenario_is_stepped_day_by_day(browser):
     finally:
         page.close()
         stop()
+
+
+# ------------------------------------------------------------------ issue 25 item 2
+def test_one_users_upload_is_not_seen_by_another(server, page, browser):
+    page.goto(server["url"])
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
+    page.set_input_files("#upload input[type=file]", [str(SEED_SCENARIO)])
+    wait_text(page, "#upload-ok", "Loaded syria_turkey_2023.yaml (uploaded)")
+    page.wait_for_function("() => location.search.includes('scenario=upload-')", timeout=WAIT_MS)
+    address = page.url
+    page.reload()  # the same tab keeps its session: the address still opens the upload
+    wait_text(page, "#scenario-name", "(uploaded)")
+    wait_text(page, "#whatif-status", "runs per variant")
+    assert page.locator("#whatif-problems .problem").count() == 0
+    other = browser.new_page(viewport={"width": 1400, "height": 1000})  # another user: its own browser session
+    try:
+        other.goto(address)
+        wait_text(other, "#whatif-problems", "unknown scenario 'upload-")
+        assert "(uploaded)" not in other.inner_text("#scenario-name")
+        open_tab(other, "compare")
+        other.click("#compare-a-scenario")
+        other.wait_for_selector('text="syria_turkey_2023.yaml"', timeout=WAIT_MS)  # the menu is open
+        assert "(uploaded" not in other.inner_text("body")  # the server's own scenario only
+    finally:
+        other.close()
+    open_tab(page, "compare")  # the uploader still has it
+    page.click("#compare-a-scenario")
+    page.wait_for_selector("text=syria_turkey_2023.yaml (uploaded)", timeout=WAIT_MS)
