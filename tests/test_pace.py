@@ -221,6 +221,8 @@ def test_the_fragile_screen_moves_pace_numbers_by_their_odds():
     screened = {p.name: p for p in parameters(SimpleNamespace(scenario=sc, path=Path("s.yaml")), Compiled(sc))}
     for name in ("talks.pace.a.accept", "talks.pace.b.accept"):
         assert screened[name].move == "odds" and (screened[name].low, screened[name].high) == (0, 1)
+    assert screened["talks.pace.a.accept"].label == "Weekly chance that A agrees to the Talks meeting once it is on " \
+                                                    "the table"
 
 
 # ----------------------------------------------------------------------------- one-line errors
@@ -259,7 +261,7 @@ def _one_error(d, field, words):
      "milestones[0].pace.a.accept.chance_within", "must lie within [0, 1]"),
     ({"a": {"accept": {"chance_within": {"p": 0.5, "days": 30}}}}, "milestones[0].pace.a.accept",
      "give exactly one of"),
-    ({"a": {"when": fixed(0.5)}}, "milestones[0].pace.a.when", ""),
+    ({"a": {"when": fixed(0.5)}}, "milestones[0].pace.a.when", "unknown field (allowed: propose, accept, act)"),
 ])
 def test_each_misuse_of_pace_is_one_line(pace, field, words):
     _one_error(doc(7, [meeting(pace=pace)], mediation=PUSH), field, words)

@@ -184,6 +184,8 @@ def human_label(dotted: str, c) -> str:
             return f"Cost to {short(c, tail[1])} of {what}"
         if tail == ["breakdown", "hazard"]:
             return f"Weekly chance that {what} breaks down"
+        if m.pace is not None and len(tail) == 3 and tail[0] == "pace":
+            return m.pace.parameter_label(short(c, tail[1]), tail[2], what)
     if head == "election" and len(rest) == 2 and rest[0] in c.gi:
         return f"{c.words.name('election.' + rest[0])}: {FIELD_WORDS.get(rest[1], readable(rest[1]))}"
     if rest == ["hazard"] and head in c.fi:

@@ -112,6 +112,14 @@ class Pace(RootModel[dict[Id, ActorPace]]):
             return None
         return index[self.name(milestone, actor, key)]
 
+    #: a parameter's words (``charts.words.human_label``): the actor, then this, then the milestone in a sentence
+    VERBS: ClassVar[dict[str, str]] = {"propose": "puts {m} on the table", "accept": "agrees to {m} once it is on "
+                                       "the table", "act": "takes {m}"}
+
+    def parameter_label(self, actor_words: str, key: str, milestone_words: str) -> str:
+        """'Weekly chance that Iran agrees to the Talks meeting once it is on the table'."""
+        return f"Weekly chance that {actor_words} {self.VERBS[key].format(m=milestone_words)}"
+
     def describe(self, w) -> list[str]:
         """Phrases for people, one per number: whose own chance, for what, as stated."""
         verbs = {"propose": "puts it on the table", "accept": "agrees once it is on the table", "act": "takes it"}

@@ -283,9 +283,11 @@ def allowed_fields(root, loc: tuple) -> list[str]:
     """The field names allowed where an unknown field was found, following the error's location from ``root``."""
     import typing
 
-    from pydantic import BaseModel
+    from pydantic import BaseModel, RootModel
 
     def members(tp):
+        if isinstance(tp, type) and issubclass(tp, RootModel):  # a model that is one value (lang.pace.Pace)
+            return members(tp.model_fields["root"].annotation)
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             return members(typing.get_args(tp)[0])
