@@ -107,3 +107,10 @@ def markdown_table() -> str:
     rows = ["| class | in words | counts | does not count | possible from (gate) |", "|---|---|---|---|---|"]
     rows += [f"| {c.name} | {c.label} | {c.counts} | {c.not_counts} | {c.gate} |" for c in _ALL]
     return "\n".join(rows) + "\n"
+
+
+def known_class(name: str) -> str:
+    """A class name from the vocabulary, or ValueError listing them (the pydantic check of ``ClassName``)."""
+    if name not in CLASSES:
+        raise ValueError(f"unknown class (known: {', '.join(CLASSES)})")
+    return name

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from ..lang.base import Id, Strict
 from ..scenario.loader import Problem, ScenarioError, load_document, problems_at
-from .classes import CLASSES
+from .classes import CLASSES, known_class
 
 TIMELINES = Path(__file__).resolve().parent / "timelines"
 #: No spell may know anything after this day (the blind track record starts in 2025).
@@ -83,7 +83,7 @@ class Spell(Strict):
     """One milestone: possible from ``possible``; ``happened`` on a day, or ``censored`` (still not) on a day."""
 
     id: Id
-    class_: str = Field(alias="class")
+    class_: Annotated[str, AfterValidator(known_class)] = Field(alias="class")
     what: Words
     possible: Day
     possible_because: Words
@@ -92,13 +92,6 @@ class Spell(Strict):
     approx: Literal["month"] | None = None
     sources: list[Id] = Field(min_length=1)
     note: str | None = None
-
-    @field_validator("class_")
-    @classmethod
-    def _known_class(cls, v):
-        if v not in CLASSES:
-            raise ValueError(f"unknown class (known: {', '.join(CLASSES)})")
-        return v
 
     @model_validator(mode="after")
     def _one_end(self):

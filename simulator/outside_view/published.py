@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 from ..lang.base import Id, Strict
 from ..scenario.loader import load_document, problems_at
-from .classes import CLASSES
+from .classes import known_class
 
 PUBLISHED = Path(__file__).resolve().parent / "published.yaml"
 
@@ -39,20 +39,13 @@ class PublishedRate(Strict):
     ``differs`` says how its population or definition differs from the class it speaks to."""
 
     id: Id
-    class_: str = Field(alias="class")
+    class_: Annotated[str, AfterValidator(known_class)] = Field(alias="class")
     rate: Annotated[float, Field(ge=0, le=1)]
     unit: Annotated[str, Field(min_length=4)]
     population: Words
     definition: Words
     differs: Words
     source: Publication
-
-    @field_validator("class_")
-    @classmethod
-    def _known_class(cls, v):
-        if v not in CLASSES:
-            raise ValueError(f"unknown class (known: {', '.join(CLASSES)})")
-        return v
 
     def citation(self) -> str:
         """The source in one line for people: authors (year), title, where published."""
