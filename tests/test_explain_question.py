@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from simulator.cli import app
 
 from .conftest import ROOT, SEED_SCENARIO
-from .test_language import START, A, doc, fixed, joint
+from .test_language import START, A, doc, joint
 
 NOT_SCENARIO = ROOT / "scenarios" / "nordic_nato_turkey_2022.yaml"  # asks 'Finland ratified and not Sweden'
 
