@@ -340,8 +340,9 @@ def test_pytest_plugin_fixture_and_two_line_test_file(tmp_path):
     (tmp_path / "test_fixture.py").write_text(
         "def test_doha(check_model):\n"
         f"    check_model({str(DOHA)!r}, only=['renaming'])\n")
-    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
-                          "simulator.testing.pytest_plugin", "--model-check-runs", "60", str(tmp_path)],
+    # the plug-in comes with the installed package (entry point pytest11): nothing to enable
+    out = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--model-check-runs", "60",
+                          str(tmp_path)],
                          capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "3 passed" in out.stdout

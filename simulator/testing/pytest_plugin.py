@@ -7,8 +7,8 @@ Two ways to use it; each needs two lines.
        from simulator.testing.properties import scenario_properties
        test_my_scenario = scenario_properties("scenarios/my_scenario.yaml", runs=1000)
 
-2. The ``check_model`` fixture, with the plug-in enabled (``pytest -p simulator.testing.pytest_plugin``, or
-   ``pytest_plugins = ["simulator.testing.pytest_plugin"]`` in your top-level ``conftest.py``)::
+2. The ``check_model`` fixture: the plug-in is registered with pytest when diplosim is installed (entry point
+   ``pytest11``), so any test may ask for it::
 
        def test_my_scenario(check_model):
            check_model("scenarios/my_scenario.yaml")
