@@ -165,9 +165,9 @@ def test_blind_and_sighted_are_scored_apart_and_pooled_only_when_said(tmp_path):
 
 
 def test_every_corpus_scenario_says_its_track_and_blind_ones_come_with_a_matching_frozen_forecast():
-    for path in sorted(CORPUS.glob("*.yaml")):
-        if path.name.endswith(".observed.yaml"):
-            continue
+    from simulator.analysis.observed import corpus_scenarios
+
+    for path in corpus_scenarios(CORPUS):  # not the observed files, nor the milestone classes beside them
         assert f"\n  track: {load(path).scenario.metadata.track}" in path.read_text(), path.name
         loaded = load(path)
         if loaded.scenario.metadata.track == "blind":
@@ -255,10 +255,9 @@ def test_the_blind_corpus_was_committed_in_order_and_every_blind_forecast_matche
     forecast made before the outcomes were looked up) hold, unless its exposures say its writer knew the whole
     negotiation."""
     from simulator.analysis.backtest import blind_check, frozen_forecast_check, has_git_history, read_frozen
-    from simulator.analysis.observed import load_observed, observed_beside
+    from simulator.analysis.observed import corpus_scenarios, load_observed, observed_beside
 
-    blind = [p for p in sorted(CORPUS.glob("*.yaml"))
-             if not p.name.endswith(".observed.yaml") and load(p).scenario.metadata.track == "blind"]
+    blind = [p for p in corpus_scenarios(CORPUS) if load(p).scenario.metadata.track == "blind"]
     assert len(blind) >= 8
     resolved = 0
     for path in blind:

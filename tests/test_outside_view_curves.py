@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from simulator.outside_view import CLASSES, load_dataset, spells_table
-from simulator.outside_view.curves import HORIZONS, build_classes, chance_within, count_class
+from simulator.outside_view.curves import HORIZONS, build_classes, chance_within, count_class, counted_spells
 from simulator.outside_view.published import PUBLISHED, load_published
 from simulator.scenario.loader import ScenarioError
 
@@ -145,11 +145,12 @@ def shipped():
 
 
 def test_every_shipped_class_is_computed(shipped):
-    table = spells_table()
+    table, scenarios = counted_spells()  # the timelines' spells and the corpus replays' classed ones
     assert list(shipped) == list(CLASSES)
     for name, c in shipped.items():
         rows = table[table["class"] == name]
         assert c.spells == len(rows) > 0
+        assert c.corpus_spells == int(rows["negotiation"].isin(list(scenarios)).sum())
         assert c.events == int(rows["event"].sum()) and c.censored == c.spells - c.events
         assert c.negotiations == sorted(rows["negotiation"].unique())
         assert c.label == CLASSES[name].label

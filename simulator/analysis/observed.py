@@ -193,8 +193,11 @@ def is_observed(path: str | Path) -> bool:
 
 
 def corpus_scenarios(folder: str | Path) -> list[Path]:
-    """The scenario files of a corpus folder: every ``*.yaml`` except observed-outcomes files beside them."""
-    return sorted(p for p in Path(folder).glob("*.yaml") if not p.name.endswith(SUFFIX))
+    """The scenario files of a corpus folder: every ``*.yaml`` except observed-outcomes files beside them and the
+    classes of their milestones (``milestone_classes.yaml``, ``outside_view.corpus_classes``)."""
+    from ..outside_view.corpus_classes import NAME
+
+    return sorted(p for p in Path(folder).glob("*.yaml") if not p.name.endswith(SUFFIX) and p.name != NAME)
 
 
 def observed_beside(scenario: str | Path) -> Path:

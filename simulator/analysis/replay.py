@@ -60,7 +60,7 @@ class MilestoneReplay:
     warning: str | None = None
     contradicted: bool = False  # observed to happen on a day its gate did not hold: not a spell
     sources: list[str] = field(default_factory=list)
-    class_: str | None = None  # the milestone's class (``class:``), once milestones carry one
+    class_: str | None = None  # its own ``class:``, else the side file's (``milestone_class``)
 
     @property
     def is_spell(self) -> bool:
@@ -96,6 +96,8 @@ class Replay:
     censored_on: dt.date
     milestones: list[MilestoneReplay]
     notes: list[str] = field(default_factory=list)
+    track: str | None = None  # the scenario's metadata.track (blind, sighted)
+    left_out: str | None = None  # the leave-out rule of the outside-view dataset it falls under, in words
 
     @property
     def spells(self) -> list[MilestoneReplay]:
@@ -117,15 +119,17 @@ class Replay:
 
     def as_dict(self) -> dict:
         return {"negotiation": self.negotiation, "scenario": self.scenario, "observed": self.observed,
-                "censored_on": self.censored_on.isoformat(), "spells": len(self.spells),
+                "track": self.track, "left_out": self.left_out, "censored_on": self.censored_on.isoformat(),
+                "spells": len(self.spells),
                 "milestones": [m.as_dict() for m in self.milestones], "warnings": self.warnings,
                 "notes": self.notes}
 
 
-def milestone_class(m) -> str | None:
-    """The hook for milestone classes: a milestone's ``class:`` once the language has it (a later issue), else
-    None. The spells of a replay carry it in the dataset's ``class`` column."""
-    return getattr(m, "class_", None)
+def milestone_class(m, side: dict[str, str] | None = None) -> str | None:
+    """A milestone's class: its own ``class:``, else the one the side file of its scenario's folder gives it
+    (``side``: milestone id -> class, from ``outside_view.corpus_classes.classes_beside``), else None. The spells
+    of a replay carry it in the dataset's ``class`` column."""
+    return m.class_ or (side or {}).get(m.id)
 
 
 # --------------------------------------------------------------------------- the replay
@@ -136,6 +140,7 @@ def replay(loaded_observed) -> Replay:
     from ..compiled import Compiled
     from ..engine.kernel import Kernel
     from ..engine.state import RunState
+    from ..outside_view.corpus_classes import classes_beside
 
     lo = loaded_observed
     obs, sc = lo.observed, lo.loaded.scenario
@@ -149,6 +154,7 @@ def replay(loaded_observed) -> Replay:
     censor = min(obs.resolved_on, cal.end)
     history = {h.milestone: h.date for h in (sc.history.milestones if sc.history else [])}
     outcome = {o.milestone: o for o in obs.milestones}
+    side = classes_beside(lo.scenario_path)
 
     # ---- what the observed record says, set on the state (milestones as the kernel's _held records them)
     dated: dict[int, list] = {}  # day -> things that change the state on that day
@@ -189,7 +195,7 @@ def replay(loaded_observed) -> Replay:
             status = "unknown"
         else:
             status = "happened" if o.date is not None else "not happened"
-        r = MilestoneReplay(m.id, w.name(m.id), m.noun(), status, class_=milestone_class(m),
+        r = MilestoneReplay(m.id, w.name(m.id), m.noun(), status, class_=milestone_class(m, side),
                             happened=history.get(m.id) if status == "history" else (o.date if o else None),
                             sources=list(dict.fromkeys(e.source for e in o.evidence)) if o else [])
         if status == "not happened":
@@ -262,8 +268,12 @@ def replay(loaded_observed) -> Replay:
     notes = []
     if lo.edited_after_outcomes:
         notes.append("the scenario was edited after its outcomes were recorded (its hash differs)")
+    from ..outside_view.dataset import scenario_left_out
+
+    rule = scenario_left_out(sc)
     return Replay(Path(lo.scenario_path).name.removesuffix(".yaml").removesuffix(".yml"), str(lo.scenario_path),
-                  str(lo.path), censor, list(result.values()), notes)
+                  str(lo.path), censor, list(result.values()), notes, track=sc.metadata.track,
+                  left_out=rule.what if rule is not None else None)
 
 
 def _say(d: dt.date) -> str:

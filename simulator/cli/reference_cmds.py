@@ -20,9 +20,11 @@ app.add_typer(reference, name="reference")
 _EXCLUDE = typer.Option([], "--exclude", help="leave this negotiation out (its timeline's id; repeatable)")
 _SEED = typer.Option(0, "--seed", "-s", min=0, help="seed of the resampling")
 _RESAMPLES = typer.Option(1000, "--resamples", min=10, help="resamples of the negotiations for the intervals")
+_CORPUS = typer.Option(True, "--corpus/--no-corpus", help="count the spells of the scenario corpus's replays "
+                       "(diplosim replay) with the timelines' (blind scenarios and the leave-out list never)")
 
 
-def _curves(exclude: list[str], seed: int, resamples: int):
+def _curves(exclude: list[str], seed: int, resamples: int, corpus: bool = True):
     """(class curves, published rates), or exit 2 with one line per problem."""
     from ..outside_view.curves import build_classes
     from ..outside_view.published import load_published
@@ -30,7 +32,7 @@ def _curves(exclude: list[str], seed: int, resamples: int):
 
     try:
         published = load_published()
-        curves = build_classes(exclude, seed=seed, resamples=resamples)
+        curves = build_classes(exclude, seed=seed, resamples=resamples, corpus=corpus)
     except ScenarioError as exc:
         print_problems(exc)
         raise typer.Exit(EXIT_USAGE) from None
@@ -64,14 +66,14 @@ def build(exclude: list[str] = _EXCLUDE,
                                               "class and day)"),
           markdown: bool = typer.Option(False, "--markdown", help="print the table as Markdown (as in "
                                         "docs/outside_view.md)"),
-          seed: int = _SEED, resamples: int = _RESAMPLES) -> None:
+          seed: int = _SEED, resamples: int = _RESAMPLES, corpus: bool = _CORPUS) -> None:
     """Count every class from the dataset: Kaplan–Meier chance within 7, 30, 90, 180 and 365 days of becoming
     possible, with 95% intervals from resampling negotiations, and the spells and negotiations behind it."""
     from ..outside_view.curves import curves_document, to_arrow
 
     check_html_path(out, "--out")
     check_html_path(parquet, "--parquet")
-    curves, published = _curves(exclude, seed, resamples)
+    curves, published = _curves(exclude, seed, resamples, corpus)
     if out is not None:
         out.write_text(json.dumps(curves_document(curves, published), indent=2) + "\n", encoding="utf-8")
         typer.echo(f"class curves: {out}", err=True)
@@ -86,6 +88,9 @@ def build(exclude: list[str] = _EXCLUDE,
         typer.echo(markdown_table(curves), nl=False)
         return
     render_classes(curves, output_console())
+    from_corpus = sum(c.corpus_spells for c in curves.values())
+    typer.echo(f"from the replays of the scenario corpus: {from_corpus} of the {sum(c.spells for c in curves.values())}"
+               " spells" if corpus else "the replays of the scenario corpus are left out (--no-corpus)")
 
 
 @reference.command("show")
@@ -93,7 +98,8 @@ def show(name: str = typer.Argument(..., metavar="CLASS", help="a class of the d
                                     "lists them)"),
          as_json: bool = typer.Option(False, "--json", help="print the class curve as JSON"),
          html_out: Path | None = typer.Option(None, "--html", help="also write the curve as a chart (HTML)"),
-         exclude: list[str] = _EXCLUDE, seed: int = _SEED, resamples: int = _RESAMPLES) -> None:
+         exclude: list[str] = _EXCLUDE, seed: int = _SEED, resamples: int = _RESAMPLES,
+         corpus: bool = _CORPUS) -> None:
     """One class: its chance within 7, 30, 90, 180 and 365 days with intervals, the spells and negotiations it
     rests on, how thin it is, and rates of published studies that speak to it."""
     from ..outside_view.classes import CLASSES
@@ -101,7 +107,7 @@ def show(name: str = typer.Argument(..., metavar="CLASS", help="a class of the d
     if name not in CLASSES:
         fail(f"reference show: unknown class '{name}' (classes: {', '.join(CLASSES)})")
     check_html_path(html_out)
-    curves, published = _curves(exclude, seed, resamples)
+    curves, published = _curves(exclude, seed, resamples, corpus)
     curve = curves[name]
     mine = [p for p in published if p.class_ == name]
     if html_out is not None:
@@ -113,7 +119,7 @@ def show(name: str = typer.Argument(..., metavar="CLASS", help="a class of the d
         doc["published"] = [p.model_dump(mode="json", by_alias=True) for p in mine]
         typer.echo(json.dumps(doc, indent=2))
         return
-    from ..outside_view.dataset import load_dataset, spells_table
+    from ..outside_view.curves import counted_spells
 
-    table = spells_table([n for n in load_dataset() if n.id not in exclude])
+    table, _ = counted_spells(exclude, corpus=corpus)
     curve.render(output_console(), table[table["class"] == name], mine)

@@ -57,6 +57,8 @@ def replay(
 def _render(rep) -> None:
     from rich.table import Table
 
+    from ..outside_view.classes import CLASSES
+
     con = output_console()
     t = Table(title=f"{rep.negotiation}: the observed history replayed through the scenario ({len(rep.spells)} "
               f"spells; last day known: {rep.censored_on:%-d %B %Y})", title_justify="left")
@@ -80,7 +82,8 @@ def _render(rep) -> None:
         else:
             possible = "its gate never held" if m.status == "happened" else f"not by {day(rep.censored_on)}"
         because = m.because + (" (the scenario does not say since when)" if m.since_start and m.because else "")
-        t.add_row(m.name, m.kind, possible, because or "-", happened,
+        kind = m.kind if m.class_ is None else f"{m.kind}: {CLASSES[m.class_].label}"  # its outside-view class
+        t.add_row(m.name, kind, possible, because or "-", happened,
                   "-" if m.duration_days is None else str(m.duration_days))
     con.print(t)
     for line in rep.warnings:

@@ -51,13 +51,28 @@ def _validate_reference(path: Path) -> str:
     return f"{path}: ok (reference class, {ref.kind}: {ref.summary()}; {_plural(len(ref.sources), 'source')}{cases})"
 
 
+def _validate_milestone_classes(path: Path) -> str:
+    """The classes of a corpus folder's milestones (``milestone_classes.yaml``), checked; ScenarioError if not."""
+    from ..outside_view.corpus_classes import check_classes, read_classes
+    from ..scenario import ScenarioError
+
+    problems = check_classes(path)
+    if problems:
+        raise ScenarioError(problems)
+    classes = read_classes(path)
+    return (f"{path}: ok (milestone classes: {_plural(sum(map(len, classes.values())), 'milestone')} of "
+            f"{_plural(len(classes), 'scenario')})")
+
+
 @app.command()
 def validate(files: list[Path] = typer.Argument(..., help="scenario files, observed-outcomes files (kind: "
                                                "observed) or reference-class files (reference_version) to check")
              ) -> None:
-    """Check scenario, observed-outcomes and reference-class files: one line per problem
+    """Check scenario, observed-outcomes and reference-class files (and the milestone classes of a corpus folder,
+    milestone_classes.yaml): one line per problem
     (file:line:col: field: message), exit 2 if any."""
     from ..analysis.observed import is_observed
+    from ..outside_view.corpus_classes import NAME as CLASSES_FILE
     from ..scenario import ScenarioError
     from ..scenario.loader import is_reference_file
 
@@ -68,6 +83,8 @@ def validate(files: list[Path] = typer.Argument(..., help="scenario files, obser
                 typer.echo(_validate_observed(path))
             elif is_reference_file(path):
                 typer.echo(_validate_reference(path))
+            elif path.name == CLASSES_FILE:
+                typer.echo(_validate_milestone_classes(path))
             else:
                 typer.echo(_validate_scenario(path))
         except ScenarioError as exc:

@@ -17,6 +17,7 @@ from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import Discriminator, Field, PrivateAttr, Tag, model_serializer
 
+from ..outside_view.classes import ClassName
 from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
 from .conditions import AnyCondition, Held
 from .pace import Pace
@@ -27,10 +28,10 @@ ProposedBy = Literal["mediators", "occasions"]
 
 
 def _without_unused(data):
-    """Fields added to milestones later (``pace``, ``proposed_by``) are left out of dumps while unused, so a
-    scenario that uses neither keeps the content hash its observed outcomes recorded."""
+    """Fields added to milestones later (``pace``, ``proposed_by``, ``class``) are left out of dumps while unused, so
+    a scenario that uses none of them keeps the content hash its observed outcomes recorded."""
     if isinstance(data, dict):
-        for name in ("pace", "proposed_by"):
+        for name in ("pace", "proposed_by", "class", "class_"):
             if data.get(name) is None:
                 data.pop(name, None)
     return data
@@ -73,6 +74,9 @@ class MilestoneBase(Sourced):
     proposed_by: ProposedBy | None = Field(default=None, description="who may put this meeting or joint act on the "
                                            "table: 'mediators' (only a mediator's push) or 'occasions' (only an "
                                            "occasion or a dated event); default: anyone (parties too)")
+    class_: ClassName | None = Field(default=None, alias="class", description="its class in the outside view's "
+                                     "vocabulary (docs/outside_view.md): the kind of step it is, given to its "
+                                     "spells in a replay; changes nothing in the model")
     _track: str | None = PrivateAttr(default=None)  # set by the tracks and concessions short-hands
     _declared: object = PrivateAttr(default=None)  # a track level's own `requires`, as the file says it
 
@@ -296,6 +300,7 @@ class TrackLevel(Sourced):
     effects: list[ParamChange] = []
     pace: Pace | None = None
     proposed_by: ProposedBy | None = None
+    class_: ClassName | None = Field(default=None, alias="class")
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
@@ -329,6 +334,8 @@ class LadderStage(Strict):
     cost: Param | None = Field(default=None, description="cost of reaching this stage; none for the first")
     pace: Pace | None = Field(default=None, description="the ladder's actor's own weekly chance to take this "
                               "stage ({actor: {act: ...}}), overriding its rule for this stage only")
+    class_: ClassName | None = Field(default=None, alias="class", description="its class in the outside view's "
+                                     "vocabulary, as a milestone's")
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
@@ -353,5 +360,6 @@ class ConcessionLadder(Sourced):
             m = Unilateral.model_construct(
                 id=f"{self.id}.{st.id}", name=st.name, actor=self.actor,
                 stakes=st.cost if st.cost is not None else Param(value=0.0, assumption="missing cost"),
-                requires=Held(held=f"{self.id}.{self.stages[s - 1].id}") if s > 1 else None, pace=st.pace, **prov)
+                requires=Held(held=f"{self.id}.{self.stages[s - 1].id}") if s > 1 else None, pace=st.pace,
+                class_=st.class_, **prov)
             yield m.expanded_from(self.id), (*path, "stages", s)

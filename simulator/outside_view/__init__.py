@@ -1,8 +1,20 @@
-"""The outside-view dataset: dated, sourced negotiation milestones by class (``dataset.py``, ``classes.py``)."""
+"""The outside-view dataset: dated, sourced negotiation milestones by class (``dataset.py``, ``classes.py``).
+
+The names below are loaded on first use, so that the scenario language can take the class vocabulary from
+``classes.py`` (a leaf module) without importing the dataset reader, which imports the scenario loader."""
 
 from .classes import CLASSES, SpellClass
-from .dataset import LAST_DATE, TIMELINES, Negotiation, Spell, check_folder, load_dataset, read_negotiation, \
-    spells_table, summary, to_arrow
+
+_FROM_DATASET = ("LAST_DATE", "TIMELINES", "Negotiation", "Spell", "check_folder", "load_dataset", "read_negotiation",
+                 "spells_table", "summary", "to_arrow")
 
 __all__ = ["CLASSES", "LAST_DATE", "TIMELINES", "Negotiation", "Spell", "SpellClass", "check_folder", "load_dataset",
            "read_negotiation", "spells_table", "summary", "to_arrow"]
+
+
+def __getattr__(name):
+    if name in _FROM_DATASET:
+        from . import dataset
+
+        return getattr(dataset, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

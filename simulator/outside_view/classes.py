@@ -8,6 +8,9 @@ This is the one place the classes are described: the validator takes its vocabul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 
 @dataclass(frozen=True)
@@ -114,3 +117,7 @@ def known_class(name: str) -> str:
     if name not in CLASSES:
         raise ValueError(f"unknown class (known: {', '.join(CLASSES)})")
     return name
+
+
+#: A class name from the vocabulary (a milestone's ``class:``, a timeline's spell, a published rate).
+ClassName = Annotated[str, AfterValidator(known_class)]

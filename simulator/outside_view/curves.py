@@ -13,6 +13,9 @@ number of days of becoming possible, from a Kaplan–Meier estimate that handles
   in which the estimate is defined at that day; a resample whose longest spell stops short of the day, censored, is
   undefined there and left out, and when more than ``UNDEFINED_MAX`` of the resamples are undefined at a day no
   interval is given (``None``).
+- The spells are the timelines' and the classed spells of the scenario corpus's replays (``diplosim replay``; a
+  scenario's negotiation id is its file's stem), each negotiation once; scenarios of the blind track and those on
+  the leave-out list are not counted (``dataset.counted_corpus_spells``); ``corpus=False`` counts the timelines only.
 - ``build_classes(exclude=[...])`` rebuilds without the given negotiations (leave-one-negotiation-out).
 """
 
@@ -73,6 +76,7 @@ class ClassCurve(BaseModel):
     censored: int
     approx_month: int
     negotiations: list[str]
+    corpus_spells: int = 0  # of ``spells``, those from the replays of the scenario corpus
     excluded: list[str] = []
     days: list[int]
     chance: list[float | None]
@@ -139,6 +143,8 @@ class ClassCurve(BaseModel):
         from rich.table import Table
 
         console.print(f"[bold]{esc(self.title())}[/bold]: {esc(self.thinness())}", soft_wrap=True)
+        console.print(f"from the replays of the scenario corpus (diplosim replay): {self.corpus_spells} of the "
+                      f"{self.spells} spells; the others from the timelines", soft_wrap=True)
         if self.excluded:
             console.print(f"left out: {esc(', '.join(self.excluded))}", soft_wrap=True)
         t = Table(title="Chance it has happened, by days since it became possible", title_justify="left")
@@ -186,8 +192,9 @@ def _pct_ci(chance, low, high) -> str:
 
 
 def count_class(name: str, spells, *, seed: int = SEED, resamples: int = RESAMPLES, excluded=(),
-                days=GRID) -> ClassCurve:
-    """The curve of class ``name`` from ``spells`` (rows of ``spells_table`` of that class)."""
+                days=GRID, corpus=()) -> ClassCurve:
+    """The curve of class ``name`` from ``spells`` (rows of ``spells_table`` of that class); ``corpus``: the
+    negotiations among them that are corpus scenarios."""
     days = np.asarray(days)
     negs = sorted(spells["negotiation"].unique()) if len(spells) else []
     dur = spells["duration_days"].to_numpy(dtype=float)
@@ -213,31 +220,55 @@ def count_class(name: str, spells, *, seed: int = SEED, resamples: int = RESAMPL
             low.append(float(lo))
             high.append(float(hi))
     label = CLASSES[name].label if name in CLASSES else name
-    return ClassCurve(name=name, label=label, spells=int(len(spells)), events=int(ev.sum()),
-                      censored=int((~ev).sum()), approx_month=int((spells["approx"] == "month").sum()) if len(spells)
-                      else 0, negotiations=list(negs), excluded=sorted(excluded), days=[int(d) for d in days],
+    from_corpus = int(spells["negotiation"].isin(list(corpus)).sum()) if len(spells) else 0
+    return ClassCurve(name=name, label=label, spells=int(len(spells)), corpus_spells=from_corpus,
+                      events=int(ev.sum()), censored=int((~ev).sum()),
+                      approx_month=int((spells["approx"] == "month").sum()) if len(spells) else 0,
+                      negotiations=list(negs), excluded=sorted(excluded), days=[int(d) for d in days],
                       chance=[_opt(x) for x in point], low=low, high=high, undefined=[int(u) for u in undefined],
                       resamples=resamples, seed=seed)
 
 
-def build_classes(exclude: Iterable[str] = (), *, negotiations=None, seed: int = SEED,
-                  resamples: int = RESAMPLES) -> dict[str, ClassCurve]:
-    """Every class of ``CLASSES`` counted from ``negotiations`` (default: the shipped dataset), leaving out the
-    negotiations named in ``exclude`` (ValueError if one is not in the dataset)."""
-    from .dataset import load_dataset, spells_table
+def counted_spells(exclude: Iterable[str] = (), *, negotiations=None, corpus: bool = True, corpus_folder=None):
+    """(the spells the curves count, the corpus scenarios among their negotiations): the timelines of
+    ``negotiations`` (default: the shipped dataset) and, unless ``corpus`` is False, the classed spells of the
+    corpus replays (``dataset.counted_corpus_spells``: blind scenarios and the leave-out list not counted), each
+    negotiation once, its id the timeline's or the scenario file's stem; leaving out the negotiations named in
+    ``exclude`` (ValueError if one is neither a timeline nor a replayed scenario)."""
+    import pandas as pd
+
+    from .dataset import counted_corpus_spells, load_dataset, spells_table
 
     negotiations = load_dataset() if negotiations is None else negotiations
     exclude = list(dict.fromkeys(exclude))
     known = {n.id for n in negotiations}
-    unknown = [e for e in exclude if e not in known]
+    found = counted_corpus_spells(corpus_folder) if corpus else None
+    scenarios = set(found.scenarios) if found is not None else set()
+    twice = sorted(known & scenarios)
+    if twice:
+        raise ValueError(f"'{twice[0]}' is both a timeline and a corpus scenario: its spells would count twice")
+    unknown = [e for e in exclude if e not in known | scenarios]
     if unknown:
         import difflib
 
-        near = difflib.get_close_matches(unknown[0], sorted(known), n=3)
-        hint = f" (did you mean {', '.join(near)}?)" if near else " (see the file names in the timelines folder)"
+        near = difflib.get_close_matches(unknown[0], sorted(known | scenarios), n=3)
+        hint = (f" (did you mean {', '.join(near)}?)" if near else
+                " (see the file names in the timelines folder and the corpus scenarios)")
         raise ValueError(f"unknown negotiation '{unknown[0]}'{hint}")
     table = spells_table([n for n in negotiations if n.id not in exclude])
-    return {name: count_class(name, table[table["class"] == name], seed=seed, resamples=resamples, excluded=exclude)
+    if found is not None and len(found.table):
+        table = pd.concat([table, found.table[~found.table["negotiation"].isin(exclude)]], ignore_index=True)
+    return table, scenarios
+
+
+def build_classes(exclude: Iterable[str] = (), *, negotiations=None, corpus: bool = True, corpus_folder=None,
+                  seed: int = SEED, resamples: int = RESAMPLES) -> dict[str, ClassCurve]:
+    """Every class of ``CLASSES`` counted from the spells of ``counted_spells`` (the timelines and, unless
+    ``corpus`` is False, the corpus replays), leaving out the negotiations named in ``exclude``."""
+    exclude = list(dict.fromkeys(exclude))
+    table, scenarios = counted_spells(exclude, negotiations=negotiations, corpus=corpus, corpus_folder=corpus_folder)
+    return {name: count_class(name, table[table["class"] == name], seed=seed, resamples=resamples, excluded=exclude,
+                              corpus=scenarios)
             for name in CLASSES}
 
 

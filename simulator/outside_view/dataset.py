@@ -184,15 +184,20 @@ class LeftOut:
     start: dt.date | None = None
     end: dt.date | None = None
     kind: str | None = None
+    corpus: bool = False  # a negotiation of the scenario corpus: its spells come from its replay, not a timeline
 
     def matches(self, neg: Negotiation) -> bool:
-        if self.kind is not None and neg.kind != self.kind:
+        return self.matches_names([*neg.parties, *neg.mediators], neg.period.start, neg.period.end, neg.kind)
+
+    def matches_names(self, names, start: dt.date, end: dt.date, kind: str | None) -> bool:
+        """Do parties and mediators called ``names``, negotiating from ``start`` to ``end``, fall under it?"""
+        if self.kind is not None and kind != self.kind:
             return False
-        if self.start is not None and neg.period.end < self.start:
+        if self.start is not None and end < self.start:
             return False
-        if self.end is not None and neg.period.start > self.end:
+        if self.end is not None and start > self.end:
             return False
-        names = [n.lower() for n in (*neg.parties, *neg.mediators)]
+        names = [n.lower() for n in names]
         return all(any(re.search(rf"\b(?:{group})\b", n) for n in names) for group in self.parties)
 
 
@@ -210,27 +215,28 @@ LEFT_OUT = (
             (r"dr ?congo|drc|democratic republic of (?:the )?congo|congo-kinshasa", r"rwanda|m23")),
     LeftOut("Sudan 2023–26 (avoided altogether)", (_SUDAN,), _D(2023, 1, 1)),
     LeftOut("the Syria–Turkey rapprochement 2022–23 (in the scenario corpus)", (r"syria(?:n)?", _TURKEY),
-            _D(2022, 1, 1), _D(2023, 12, 31)),
+            _D(2022, 1, 1), _D(2023, 12, 31), corpus=True),
     LeftOut("Colombia–ELN 2022– (in the scenario corpus)",
-            (r"colombia(?:n)?", r"eln|national liberation army|ejército de liberación nacional"), _D(2022, 1, 1)),
+            (r"colombia(?:n)?", r"eln|national liberation army|ejército de liberación nacional"), _D(2022, 1, 1),
+            corpus=True),
     LeftOut("the Iran nuclear Vienna talks 2021–22 (in the scenario corpus)",
             (r"iran", r"united states|usa|us|p5\+1|e3|eu|european union|united kingdom|uk|france|germany|china"),
-            _D(2021, 4, 1), _D(2022, 12, 31), kind="nuclear_arms"),
+            _D(2021, 4, 1), _D(2022, 12, 31), kind="nuclear_arms", corpus=True),
     LeftOut("Israel–Hamas talks from October 2023 (the November 2023 truce is in the scenario corpus)",
-            (r"israel", r"hamas"), _D(2023, 10, 7)),
+            (r"israel", r"hamas"), _D(2023, 10, 7), corpus=True),
     LeftOut("the Israel–Lebanon maritime talks 2020–22 (in the scenario corpus)", (r"israel", r"lebanon"),
-            _D(2020, 10, 1), _D(2022, 12, 31)),
+            _D(2020, 10, 1), _D(2022, 12, 31), corpus=True),
     LeftOut("the Abraham Accords normalisations 2020 (in the scenario corpus)",
             (r"israel", rf"uae|united arab emirates|emirates|bahrain|morocco|{_SUDAN}"), _D(2020, 1, 1),
-            _D(2021, 12, 31)),
+            _D(2021, 12, 31), corpus=True),
     LeftOut("Finland/Sweden NATO accession and Turkey 2022–24 (in the scenario corpus)",
-            (r"finland|sweden", rf"{_TURKEY}|nato"), _D(2022, 1, 1), _D(2024, 12, 31)),
+            (r"finland|sweden", rf"{_TURKEY}|nato"), _D(2022, 1, 1), _D(2024, 12, 31), corpus=True),
     LeftOut("the EU-facilitated Serbia–Kosovo round of 2023 (in the scenario corpus)", (r"serbia", r"kosovo"),
-            _D(2022, 9, 1), _D(2024, 12, 31)),
+            _D(2022, 9, 1), _D(2024, 12, 31), corpus=True),
     LeftOut("the South Sudan revitalised agreement (R-ARCSS, IGAD) 2018 (in the scenario corpus)",
-            (r"south sudan|splm-io|splm/a-io",), _D(2017, 6, 1), _D(2020, 12, 31)),
+            (r"south sudan|splm-io|splm/a-io",), _D(2017, 6, 1), _D(2020, 12, 31), corpus=True),
     LeftOut("the US–Taliban Doha talks 2018–20 (in the scenario corpus)",
-            (r"united states|usa|us", r"taliban"), _D(2018, 1, 1), _D(2021, 12, 31)),
+            (r"united states|usa|us", r"taliban"), _D(2018, 1, 1), _D(2021, 12, 31), corpus=True),
 )
 
 
@@ -238,8 +244,20 @@ def left_out(neg: Negotiation) -> LeftOut | None:
     """The leave-out rule this negotiation falls under, or None."""
     title = f"{neg.id} {neg.title}".lower()
     if re.search(r"grain (?:deal|initiative|corridor)", title):
-        return LeftOut("the Black Sea grain deal 2022–23 (in the scenario corpus)", ())
+        return LeftOut("the Black Sea grain deal 2022–23 (in the scenario corpus)", (), corpus=True)
     return next((rule for rule in LEFT_OUT if rule.matches(neg)), None)
+
+
+def scenario_left_out(sc) -> LeftOut | None:
+    """The rule of the leave-out list that keeps a corpus scenario's spells out of the class curves, or None: a rule
+    for independent checks (not one that only keeps the corpus's own negotiations out of the timelines) that its
+    actors (names) and calendar (start to end) fall under. Scenarios say no kind, so rules for one kind do not
+    apply."""
+    if re.search(r"grain (?:deal|initiative|corridor)", sc.metadata.title.lower()):
+        return None  # the Black Sea grain deal, in the corpus (its actors are Russia and Ukraine)
+    names = [a.name for a in sc.actors]
+    return next((rule for rule in LEFT_OUT if not rule.corpus
+                 and rule.matches_names(names, sc.calendar.start, sc.calendar.end, None)), None)
 
 
 # --------------------------------------------------------------------------- reading
@@ -329,13 +347,45 @@ def corpus_spells_table(folder: str | Path | None = None):
     """The spells of the scenario corpus, derived by replaying each observed file through its scenario
     (``diplosim replay``; ``analysis.replay``), as a DataFrame with the same columns as ``spells_table``:
     ``negotiation`` is the scenario file's stem, region and kind are empty (scenarios do not say them), ``class``
-    is the milestone's class once milestones carry one (empty until then), ``sources`` the observed evidence's
-    source ids. Observed files that resolve no milestone give none. Append it to ``spells_table()``
-    (``pandas.concat``) to count the corpus with the timelines; the timeline files are not touched."""
+    is the milestone's class (its own ``class:``, else the corpus side file's: ``corpus_classes``), ``sources``
+    the observed evidence's source ids. Observed files that resolve no milestone give none. Every spell, blind
+    scenarios' and unclassed ones too; ``counted_corpus_spells`` gives the ones the class curves count."""
     from ..analysis.replay import corpus_replays
 
     replays, _ = corpus_replays(Path(folder) if folder is not None else CORPUS)
     return _to_pandas(rows_to_arrow([row for r in replays for row in r.spell_rows()]))
+
+
+@dataclass(frozen=True)
+class CorpusSpells:
+    """The corpus spells the class curves count (``table``, the columns of ``spells_table``), and what was not
+    counted: every replayed scenario (``scenarios``, file stems), those left out with the reason in words
+    (``left_out``), and the spells of counted scenarios whose milestone has no class (``unclassed``)."""
+
+    table: object
+    scenarios: tuple[str, ...]
+    left_out: dict
+    unclassed: int
+
+
+def counted_corpus_spells(folder: str | Path | None = None) -> CorpusSpells:
+    """The classed spells of the corpus replays, leaving out scenarios of the blind track (their forecasts are
+    scored against the outside view later, so the curves must not know their outcomes) and scenarios under a rule
+    of the leave-out list kept for independent checks (``scenario_left_out``)."""
+    from ..analysis.replay import corpus_replays
+
+    replays, _ = corpus_replays(Path(folder) if folder is not None else CORPUS)
+    rows, left, unclassed = [], {}, 0
+    for r in replays:
+        if r.track == "blind":
+            left[r.negotiation] = "blind track (scored against the outside view)"
+        elif r.left_out is not None:
+            left[r.negotiation] = f"on the leave-out list: {r.left_out}"
+        else:
+            mine = r.spell_rows()
+            rows += [row for row in mine if row["class"]]
+            unclassed += sum(1 for row in mine if not row["class"])
+    return CorpusSpells(_to_pandas(rows_to_arrow(rows)), tuple(r.negotiation for r in replays), left, unclassed)
 
 
 # --------------------------------------------------------------------------- summary
