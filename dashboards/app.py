@@ -195,7 +195,8 @@ def create_app(scenario=None, results_dir: str | Path | None = None, *, runs: in
 
     ``results_dir`` pre-opens a sweep results directory in the Sweep explorer. The explorer opens only that
     folder and folders under ``results_roots`` (``sweep.allowed_results_path``).
-    Runs in this process (one simulation at a time per request thread), nothing is written to disk.
+    Simulations run in this process, off the request threads (``jobs.Scheduler``: a small worker pool, fair
+    between browser sessions, bounded); uploads are kept per session in a private temporary folder.
     """
     roots = tuple(str(Path(p).expanduser().resolve()) for p in ([results_dir] if results_dir else [])
                   + list(results_roots))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
 from .context import MAIN, NO_SESSION, browser_session
+from .jobs import Busy, Superseded
 from .state import MAX_RUNS, MAX_SEED, whole_number
 from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
 
@@ -34,6 +36,8 @@ def layout(ctx) -> html.Div:
                   html.Label(["seed ", number("compare-seed", ctx.seed, 0, MAX_SEED)]),
                   html.Button("Compare", id="compare-go")], className="row"),
         html.Div(id="compare-problems"),
+        html.Div(id="compare-busy", className="status busy", role="status"),
+        dcc.Interval(id="compare-busy-timer", interval=300, disabled=True),
         html.Div([
             html.Div(id="compare-status", className="status"),
             html.Div(id="compare-headlines"),
@@ -53,16 +57,15 @@ def parse_settings(text: str | None, table_, where: str) -> tuple[dict[str, floa
 
 
 def compare_view(ctx, key_a: str, sets_a: dict, key_b: str, sets_b: dict, runs: int, seed: int,
-                 session: str | None = None) -> dict:
+                 session: str | None = None, slot: str | None = None) -> dict:
     from simulator import charts
     from simulator.analysis.compare import layouts
     from simulator.charts.whatif import difference_from_baseline
 
-    from .compute import cached_simulate, paired_differences
+    from .compute import paired_differences, simulate_many
 
     ea, eb = ctx.get(key_a, session), ctx.get(key_b, session)
-    a, _ = cached_simulate(ctx, key_a, seed, runs, sets_a, session)
-    b, _ = cached_simulate(ctx, key_b, seed, runs, sets_b, session)
+    (a, _), (b, _) = simulate_many(ctx, [(key_a, seed, runs, sets_a), (key_b, seed, runs, sets_b)], session, slot)
     rows = paired_differences(a, b, ea.compiled, eb.compiled)
     if not rows:
         raise ValueError("compare: the two scenarios share no question id, so there is nothing to compare")
@@ -87,6 +90,10 @@ def _labelled(fig, side: str):
 
 
 def register(app, ctx) -> None:
+    from .whatif import register_busy
+
+    register_busy(app, ctx, "compare")
+
     @app.callback(Output("compare-problems", "children"), Output("compare-result", "style"),
                   Output("compare-status", "children"), Output("compare-headlines", "children"),
                   Output("compare-table", "children"), Output("compare-diff", "figure"),
@@ -94,7 +101,8 @@ def register(app, ctx) -> None:
                   Input("compare-go", "n_clicks"), State("compare-a-scenario", "value"),
                   State("compare-a-sets", "value"), State("compare-b-scenario", "value"),
                   State("compare-b-sets", "value"), State("compare-runs", "value"), State("compare-seed", "value"),
-                  State("session", "data"), prevent_initial_call=True)
+                  State("session", "data"), prevent_initial_call=True,
+                  running=[(Output("compare-busy-timer", "disabled"), False, True)])
     def run_compare(_, key_a, text_a, key_b, text_b, runs, seed, session):
         session = browser_session(session)
         cleared = (HIDE, "", None, None, EMPTY, EMPTY)  # an invalid compare never leaves the last result on screen
@@ -110,8 +118,10 @@ def register(app, ctx) -> None:
         if found:
             return (problems(found), *cleared)
         try:
-            view = compare_view(ctx, key_a, sets_a, key_b, sets_b, runs, seed, session)
-        except ValueError as exc:
+            view = compare_view(ctx, key_a, sets_a, key_b, sets_b, runs, seed, session, "compare")
+        except Superseded:
+            raise PreventUpdate from None  # a newer compare of this page replaced it: that one answers
+        except (Busy, ValueError) as exc:
             return (problems([str(exc)]), *cleared)
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
             return (failure("compare", exc), *cleared)

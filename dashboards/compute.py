@@ -29,19 +29,37 @@ def simulate(compiled, seed: int, runs: int, overrides: dict[str, float], engine
     return Outcome(table, summary, time.perf_counter() - start)
 
 
-def cached_simulate(ctx, key: str, seed: int, runs: int, overrides: dict[str, float],
-                    session: str | None = None) -> tuple[Outcome, bool]:
-    """(outcome, came from the cache): the baseline of a session is computed once, then reused. ``key`` is
-    looked up as ``session`` sees it (``Context.get``)."""
-    cache_key = (key, seed, runs, ctx.engine, tuple(sorted(overrides.items())))
-    # one simulation at a time: callbacks run in threads, and two of them asking for the same
-    # baseline at once should compute it once (the runs are CPU-bound; threads would not be faster)
-    with ctx.compute_lock:
+def simulate_many(ctx, wanted: list[tuple], session: str | None = None, slot: str | None = None) -> list[tuple]:
+    """[(outcome, came from the cache)] for each (key, seed, runs, overrides) of ``wanted``: cached ones at once,
+    the others run by the server's workers (``jobs.Scheduler``: off this request thread, fair between sessions)
+    as one request of ``session`` that a newer one of the same ``slot`` supersedes (``jobs.Superseded``); too many
+    waiting requests give ``jobs.Busy``. ``key`` is looked up as ``session`` sees it (``Context.get``)."""
+    from simulator.runner import resolve_engine
+
+    from .jobs import CHUNK_RUNS, Sim
+
+    out: list = [None] * len(wanted)
+    sims: dict[tuple, Sim] = {}
+    for i, (key, seed, runs, overrides) in enumerate(wanted):
+        cache_key = (key, seed, runs, ctx.engine, tuple(sorted(overrides.items())))
         hit = ctx.outcomes.get(cache_key)
         if hit is not None:
-            return hit, True
-        return ctx.outcomes.put(cache_key, simulate(ctx.get(key, session).compiled, seed, runs, overrides,
-                                                    ctx.engine)), False
+            out[i] = (hit, True)
+        elif cache_key not in sims:
+            compiled = ctx.get(key, session).compiled
+            engine = resolve_engine(compiled, ctx.engine)
+            sims[cache_key] = Sim(cache_key, compiled, seed, runs, dict(overrides), engine, CHUNK_RUNS[engine])
+    done = dict(zip(sims, ctx.scheduler.run(session or "", slot, list(sims.values()))))
+    for i, (key, seed, runs, overrides) in enumerate(wanted):
+        if out[i] is None:
+            out[i] = (done[(key, seed, runs, ctx.engine, tuple(sorted(overrides.items())))], False)
+    return out
+
+
+def cached_simulate(ctx, key: str, seed: int, runs: int, overrides: dict[str, float],
+                    session: str | None = None) -> tuple[Outcome, bool]:
+    """(outcome, came from the cache): the baseline of a session is computed once, then reused."""
+    return simulate_many(ctx, [(key, seed, runs, overrides)], session)[0]
 
 
 def paired_differences(base, alt, compiled_base, compiled_alt) -> list[dict]:

@@ -127,7 +127,7 @@ class Context:
     outcomes: LRU = field(default_factory=lambda: LRU(64))  # (key, seed, runs, overrides) -> compute.Outcome
     sweeps: LRU = field(default_factory=lambda: LRU(3))  # results path -> report.Results
     lock: threading.Lock = field(default_factory=threading.Lock)  # guards ``scenarios`` and ``sessions``
-    compute_lock: threading.Lock = field(default_factory=threading.Lock)  # one Monte Carlo at a time
+    scheduler: object = None  # jobs.Scheduler: runs the simulations off the request threads (made with the context)
     # uploads are kept per browser session (``Session``), each in its own folder under ``upload_root``; an
     # upload is seen only by the session that made it, and goes when that session has been idle for ``idle_hours``
     sessions: dict = field(default_factory=dict)  # session id -> Session
@@ -135,6 +135,12 @@ class Context:
     idle_hours: float = SESSION_IDLE_HOURS
     session_bytes: int = MAX_SESSION_BYTES
     server_bytes: int = MAX_SERVER_BYTES
+
+    def __post_init__(self):
+        from .jobs import Scheduler
+
+        if self.scheduler is None:
+            self.scheduler = Scheduler(self.outcomes)
 
     def add(self, key: str, label: str, loaded, quotes_checked: bool = True) -> Entry:
         """The server's own scenario (``main``: the --scenario file), seen by every session."""

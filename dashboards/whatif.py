@@ -24,6 +24,7 @@ from dash import ALL, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from .context import NO_SESSION, browser_session
+from .jobs import Busy, Superseded
 from .state import MAX_RUNS, MAX_SEED, WhatIf, parse_search, whole_number
 from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
 
@@ -54,6 +55,9 @@ def layout(ctx, state: WhatIf | None = None, found: list[str] | tuple = ()) -> h
         html.Div(controls(entry, state) if entry is not None else [html.P("No scenario loaded: upload one (top right).")],
                  id="whatif-controls"),
         html.Div(failed or view.get("status"), id="whatif-status", className="status"),
+        # while this page's what-if waits for the server's workers: where it stands ('busy: 2 requests ahead')
+        html.Div(id="whatif-busy", className="status busy", role="status"),
+        dcc.Interval(id="whatif-busy-timer", interval=300, disabled=True),
         html.Div(view.get("headlines"), id="whatif-headlines"),
         dcc.Loading(graph(id="whatif-calendar", figure=figs.get("calendar", EMPTY)), delay_show=1500),
         html.Details([html.Summary("All numbers (95% intervals)"),
@@ -180,20 +184,22 @@ def numbers(rows: list[dict]) -> html.Table:
                   "runs whose answer changed"], body, id="whatif-table")
 
 
-def whatif_view(ctx, state: WhatIf, session: str | None = None) -> dict:
+def whatif_view(ctx, state: WhatIf, session: str | None = None, slot: str | None = None) -> dict:
     """Everything the What-if tab shows for one state (also called directly by tests and the latency benchmark)."""
     from simulator import charts
     from simulator.charts.whatif import difference_from_baseline
     from simulator.charts.words import human_label
 
-    from .compute import cached_simulate, paired_differences
+    from .compute import paired_differences, simulate_many
 
     start = time.perf_counter()
     entry = ctx.get(state.scenario, session)
     c = entry.compiled
-    base, base_hit = cached_simulate(ctx, state.scenario, state.seed, state.runs, {}, session)
-    alt, alt_hit = (base, base_hit) if not state.overrides else cached_simulate(
-        ctx, state.scenario, state.seed, state.runs, state.overrides, session)
+    wanted = [(state.scenario, state.seed, state.runs, {})]
+    if state.overrides:
+        wanted.append((state.scenario, state.seed, state.runs, state.overrides))
+    got = simulate_many(ctx, wanted, session, slot)  # off this thread; a newer what-if of the page supersedes it
+    (base, base_hit), (alt, alt_hit) = got[0], got[-1]
     rows = paired_differences(base, alt, c, c)
     label = "what-if" if state.overrides else "baseline"
     variants = [("baseline", base.table), ("what-if", alt.table)] if state.overrides else [("", base.table)]
@@ -223,6 +229,8 @@ def _shown(name: str, value: float) -> str:
 
 
 def register(app, ctx) -> None:
+    register_busy(app, ctx, "whatif")
+
     @app.callback(Output("whatif-controls", "children"), Output("whatif-problems", "children"),
                   Output("active-scenario", "data"),
                   Input("url", "search"), Input("session", "data"), State("whatif-state", "data"))
@@ -253,7 +261,8 @@ def register(app, ctx) -> None:
                   Input("whatif-runs", "value"), Input("whatif-seed", "value"),
                   State({"type": PARAM, "name": ALL}, "id"), State("whatif-scenario", "data"),
                   State("whatif-extra", "data"), State("whatif-sliders", "data"), State("url", "search"),
-                  State("whatif-shown", "data"), State("session", "data"), prevent_initial_call="initial_duplicate")
+                  State("whatif-shown", "data"), State("session", "data"), prevent_initial_call="initial_duplicate",
+                  running=[(Output("whatif-busy-timer", "disabled"), False, True)])
     def run_whatif(values, toggled_on, runs, seed, ids, key, extra, sliders, search, shown, session):
         session = browser_session(session)
         entry = ctx.get(key, session)
@@ -269,7 +278,11 @@ def register(app, ctx) -> None:
         if new_search == shown:
             raise PreventUpdate  # the page already shows this what-if (the page load, or controls rebuilt for it)
         try:
-            view = whatif_view(ctx, state, session)
+            view = whatif_view(ctx, state, session, "whatif")
+        except Superseded:
+            raise PreventUpdate from None  # a newer what-if of this page replaced it: that one answers
+        except Busy as exc:
+            return cleared(ids, problems([str(exc)]))
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
             return cleared(ids, failure("this what-if", exc))
         figs = view["figures"]
@@ -281,6 +294,15 @@ def register(app, ctx) -> None:
         return (new_search if new_search != search else no_update, new_search, view["status"],
                 numbers(view["rows"]), figs["calendar"], figs["diff"], figs["questions"], view["headlines"],
                 new_sliders, *labels, options, new_search)
+
+
+def register_busy(app, ctx, prefix: str) -> None:
+    """``<prefix>-busy`` says where the page's request stands while ``<prefix>-busy-timer`` runs (it runs while
+    the tab's simulation callback does: its ``running=``); empty once it is done."""
+    @app.callback(Output(f"{prefix}-busy", "children"), Input(f"{prefix}-busy-timer", "n_intervals"),
+                  Input(f"{prefix}-busy-timer", "disabled"), State("session", "data"), prevent_initial_call=True)
+    def busy(_, disabled, session):
+        return "" if disabled else ctx.scheduler.describe(browser_session(session))
 
 
 def cleared(ids, message) -> tuple:

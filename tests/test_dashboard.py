@@ -1011,3 +1011,117 @@ def test_the_command_line_summary_counts_postponed_steps_in_the_scenarios_step(d
         out = io.StringIO()
         render_summary(summary, Console(file=out, width=250), "t", step_days=days)
         assert word in out.getvalue()
+
+
+# ------------------------------------------------------------------ simulations off the request threads
+def test_chunked_simulations_give_the_same_runs_as_one_call(ctx):
+    from dashboards.compute import simulate
+    from dashboards.jobs import Scheduler, Sim
+    from dashboards.context import LRU
+
+    c = ctx.get("main").compiled
+    scheduler = Scheduler(LRU(4), workers=1)
+    sims = [Sim(("k", 3, 1_100, "auto", ()), c, 3, 1_100, {}, "batch", chunk=400),
+            Sim(("k", 3, 1_100, "auto", (("russia.active", 0.0),)), c, 3, 1_100, {"russia.active": 0.0}, "batch",
+                chunk=400)]
+    base, alt = scheduler.run("s" * 16, "whatif", sims)
+    assert base.table.equals(simulate(c, 3, 1_100, {}).table) and base.table.num_rows == 1_100
+    assert alt.table.equals(simulate(c, 3, 1_100, {"russia.active": 0.0}).table)
+    assert alt.summary == simulate(c, 3, 1_100, {"russia.active": 0.0}).summary
+    assert scheduler.outcomes.get(sims[0].cache_key) is base  # cached as before
+
+
+def sim(c, runs: int, chunk: int, tag: str):
+    from dashboards.jobs import Sim
+
+    return Sim((tag, runs), c, 1, runs, {}, "batch", chunk=chunk)
+
+
+def test_one_users_big_request_delays_anothers_by_a_chunk_not_the_whole_request(ctx):
+    from dashboards.context import LRU
+    from dashboards.jobs import Scheduler
+
+    c = ctx.get("main").compiled
+    scheduler = Scheduler(LRU(8), workers=0)  # no worker yet: the queue is set up first, then one worker starts
+    heavy_user, light_user = "h" * 16, "l" * 16
+    heavy = scheduler.submit(heavy_user, "whatif", [sim(c, 2_000, 200, "heavy-base"), sim(c, 2_000, 200, "heavy")])
+    light = scheduler.submit(light_user, "whatif", [sim(c, 300, 200, "light")])
+    assert scheduler.describe(light_user).startswith("busy: 1 request ahead of yours")
+    assert scheduler.describe(heavy_user) == "running: 0 of 4,000 runs done"
+    scheduler.workers = 1
+    scheduler._start_workers()
+    assert light.done.wait(120)
+    # served in turn by session: the light user's two chunks ran after at most two of the heavy user's twenty
+    assert not heavy.done.is_set() and heavy.runs_done() <= 2 * 200 + 200
+    assert heavy.done.wait(120) and not heavy.cancelled and heavy.error is None
+
+
+def test_a_newer_request_of_a_page_supersedes_its_older_one_and_the_queue_is_bounded(ctx):
+    from dashboards.context import LRU
+    from dashboards.jobs import Busy, Scheduler, Superseded
+
+    c = ctx.get("main").compiled
+    scheduler = Scheduler(LRU(8), workers=0, max_waiting=2)
+    page = "p" * 16
+    older = scheduler.submit(page, "whatif", [sim(c, 500, 500, "older")])
+    other_slot = scheduler.submit(page, "compare", [sim(c, 500, 500, "compare")])
+    newer_thread_result = {}
+
+    def newer():
+        try:
+            newer_thread_result["got"] = scheduler.run(page, "whatif", [sim(c, 500, 500, "newer")])
+        except Exception as exc:  # noqa: BLE001
+            newer_thread_result["got"] = exc
+
+    import threading
+
+    thread = threading.Thread(target=newer)
+    thread.start()
+    assert older.done.wait(30) and older.cancelled  # replaced while still queued
+    assert not other_slot.cancelled  # another slot of the same page stays
+    with pytest.raises(Busy) as err:
+        scheduler.submit("q" * 16, "whatif", [sim(c, 500, 500, "third")])
+    assert str(err.value) == "busy: 2 requests are waiting on this server, its limit; try again in a moment"
+    scheduler.workers = 1
+    scheduler._start_workers()
+    thread.join(120)
+    assert newer_thread_result["got"][0].table.num_rows == 500
+    got = {}
+
+    def older_run():  # a page's what-if whose caller waits, as a callback does
+        try:
+            got["older"] = scheduler.run(page, "whatif", [sim(c, 20_000, 500, "slow")])
+        except Superseded as exc:
+            got["older"] = exc
+
+    thread = threading.Thread(target=older_run)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not any(r.session == page for r in scheduler.requests) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the older request is queued (a state, bounded)
+    (newest,) = scheduler.run(page, "whatif", [sim(c, 500, 500, "newest")])
+    thread.join(120)
+    assert isinstance(got["older"], Superseded) and newest.table.num_rows == 500
+
+
+def test_the_page_says_where_its_request_stands_while_it_waits(seed_loaded):
+    from dashboards.app import create_app
+    from dashboards.jobs import Scheduler
+
+    app = create_app(seed_loaded, runs=20, warm=False)
+    client = app.server.test_client()
+    assert client.get("/_dash-layout").status_code == 200  # the page's baseline, by the app's own workers
+    context = app.diplosim_context
+    context.scheduler = Scheduler(context.outcomes, workers=0)  # nothing runs: the queue stays as it is set up
+    c = context.get("main").compiled
+    mine, other = "m" * 16, "o" * 16
+    context.scheduler.submit(other, "whatif", [sim(c, 20_000, 5_000, "other")])
+    context.scheduler.submit(mine, "whatif", [sim(c, 500, 500, "mine")])
+    for prefix in ("whatif", "compare"):
+        values = {f"{prefix}-busy-timer.n_intervals": 3, f"{prefix}-busy-timer.disabled": False, "session.data": mine}
+        answer = post_callback(app, client, f"{prefix}-busy.children", values, [], f"{prefix}-busy-timer.n_intervals")
+        assert answer.get_json()["response"][f"{prefix}-busy"]["children"].startswith(
+            "busy: 1 request ahead of yours"), answer.get_json()
+    for prefix, output in (("whatif", "whatif-status.children"), ("compare", "compare-status.children")):
+        running = next(cb for cb in app._callback_list if output in cb["output"]).get("running")
+        assert f"{prefix}-busy-timer" in str(running)  # the timer runs while the simulation callback does
