@@ -494,3 +494,30 @@ def test_one_users_upload_is_not_seen_by_another(server, page, browser):
     open_tab(page, "compare")  # the uploader still has it
     page.click("#compare-a-scenario")
     page.wait_for_selector("text=syria_turkey_2023.yaml (uploaded)", timeout=WAIT_MS)
+
+
+# ------------------------------------------------------------------ issue 25 item 3
+def test_a_page_waiting_for_the_server_says_how_many_requests_are_ahead(browser, seed_loaded):
+    from dashboards.app import create_app
+    from dashboards.jobs import Scheduler, Sim
+
+    app = create_app(seed_loaded, runs=200, seed=1)
+    url, stop = serve(app)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    context = app.diplosim_context
+    try:
+        page.goto(url)
+        page.wait_for_selector("#whatif-table", timeout=WAIT_MS)  # the page's baseline, computed
+        context.scheduler = Scheduler(context.outcomes, workers=0)  # the server's workers held back: a queue forms
+        c = context.get("main").compiled
+        context.scheduler.submit("another-user-session", "whatif", [Sim(("x",), c, 9, 2_000, {}, "batch", 2_000)])
+        click_slider(page, "turkey.flexibility", 0.9)
+        wait_text(page, "#whatif-busy", "busy: 1 request ahead of yours")
+        shoot(page, "whatif-busy")
+        context.scheduler.workers = 1
+        context.scheduler._start_workers()  # the workers go on: the page gets its what-if and the line goes
+        wait_text(page, "#whatif-status", "Turkey's flexibility = ")
+        page.wait_for_function(f"() => {text_of('#whatif-busy')}.trim() === ''", timeout=WAIT_MS)
+    finally:
+        page.close()
+        stop()
