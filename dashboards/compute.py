@@ -9,14 +9,8 @@ difference of a question's answer is paired, and its interval comes from
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Outcome:
-    table: object  # Arrow run table
-    summary: dict  # summary.SummaryAccumulator(...).result()
-    seconds: float  # wall time to simulate and summarise
+from .jobs import Outcome  # the result of a simulation (held by the lower module, which makes them)
 
 
 def simulate(compiled, seed: int, runs: int, overrides: dict[str, float], engine: str = "auto") -> Outcome:

@@ -18,6 +18,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+
+@dataclass(frozen=True)
+class Outcome:
+    table: object  # Arrow run table
+    summary: dict  # summary.SummaryAccumulator(...).result()
+    seconds: float  # wall time to simulate and summarise
+
 CHUNK_RUNS = {"batch": 5_000, "mesa": 100}  # runs per chunk: the batch engine's fixed cost per call is ~0.07 s
 MAX_WAITING = 16
 WORKERS = 1  # simulations are CPU-bound and hold Python's lock for much of their time: more threads gain little
@@ -181,8 +188,6 @@ class Scheduler:
         import pyarrow as pa
 
         from simulator.summary import SummaryAccumulator
-
-        from .compute import Outcome
 
         table = parts[0] if len(parts) == 1 else pa.concat_tables(parts)
         summary = SummaryAccumulator(sim.compiled).add(table).result()

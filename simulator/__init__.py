@@ -1,11 +1,12 @@
 """diplosim: an agent-based simulator of diplomatic negotiations.
 
 The Python API (``simulator.api``): ``load``, ``run`` (a ``Forecast`` of typed answers), ``compare``, ``explain``,
-``backtest``, ``sweep`` and ``open_results``; ``ScenarioError`` for a bad scenario file. The names are loaded on
-first use, so ``import simulator`` (and the command line's start-up) stays quick.
+``backtest``, ``run_sweep`` (``simulator.sweep`` is the sweep package) and ``open_results``; ``ScenarioError``
+for a bad scenario file. The names are loaded on first use, so ``import simulator`` (and the command line's
+start-up) stays quick.
 """
 
-_API = ("load", "run", "compare", "explain", "backtest", "sweep", "open_results", "Forecast", "Comparison")
+_API = ("load", "run", "compare", "explain", "backtest", "run_sweep", "open_results", "Forecast", "Comparison")
 __all__ = [*_API, "ScenarioError"]
 
 

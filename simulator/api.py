@@ -465,7 +465,7 @@ def sweep_manifest(loaded, compiled, seed: int, design, runs: int, chunk: int, e
     return manifest
 
 
-def sweep(scenario, out, *, vary: Iterable[str] = (), sample: str = "grid", points: int | None = None,
+def run_sweep(scenario, out, *, vary: Iterable[str] = (), sample: str = "grid", points: int | None = None,
           runs: int = 100, seed: int = 0, jobs: int = 1, engine: str = "auto", events: int | None = None,
           second_order: bool = True):
     """A parameter sweep (``diplosim sweep``) into the new directory ``out``: ``vary`` as ``--vary``

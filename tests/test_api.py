@@ -148,12 +148,12 @@ def test_compare_of_two_forecasts_is_the_command_lines_compare():
 def test_sweep_writes_what_the_command_line_writes(tmp_path):
     from simulator.store import read_table
 
-    res = simulator.sweep(SEED_SCENARIO, tmp_path / "api", vary=["iran.active=0,1"], runs=15, seed=5)
+    res = simulator.run_sweep(SEED_SCENARIO, tmp_path / "api", vary=["iran.active=0,1"], runs=15, seed=5)
     done = cli("sweep", str(SEED_SCENARIO), "--out", str(tmp_path / "cli"), "--vary", "iran.active=0,1",
                "--runs", "15", "--seed", "5")
     assert done.returncode == 0, done.stderr
     assert res.runs.num_rows == 30 and res.runs.equals(read_table(tmp_path / "cli", "runs"))
-    assert res.manifest["complete"] and callable(simulator.sweep)
+    assert res.manifest["complete"] and callable(simulator.run_sweep)
 
 
 def test_the_example_notebook_runs_as_its_script(monkeypatch):

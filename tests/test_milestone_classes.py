@@ -15,7 +15,8 @@ from simulator.compiled import Compiled
 from simulator.outside_view.classes import CLASSES
 from simulator.outside_view.corpus_classes import NAME, check_classes, read_classes
 from simulator.outside_view.curves import build_classes, counted_spells
-from simulator.outside_view.dataset import corpus_spells_table, counted_corpus_spells, load_dataset, spells_table
+from simulator.outside_view.corpus import corpus_spells_table, counted_corpus_spells
+from simulator.outside_view.dataset import load_dataset, spells_table
 from simulator.runner import run_replications
 from simulator.scenario import load
 

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from simulator.analysis.replay import NothingToReplay, ReplayInputError, corpus_replays, load_for_replay, replay
 from simulator.cli import app
-from simulator.outside_view.dataset import COLUMNS, corpus_spells_table, spells_table
+from simulator.outside_view.corpus import corpus_spells_table
+from simulator.outside_view.dataset import COLUMNS, spells_table
 
 from .test_language import A, START, doc, fixed, joint
 

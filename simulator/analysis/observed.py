@@ -192,12 +192,14 @@ def is_observed(path: str | Path) -> bool:
     return isinstance(data, dict) and data.get("kind") == "observed"
 
 
+#: the side file classing a corpus's milestones for the outside view (read by ``outside_view.corpus_classes``)
+CLASSES_FILE = "milestone_classes.yaml"
+
+
 def corpus_scenarios(folder: str | Path) -> list[Path]:
     """The scenario files of a corpus folder: every ``*.yaml`` except observed-outcomes files beside them and the
-    classes of their milestones (``milestone_classes.yaml``, ``outside_view.corpus_classes``)."""
-    from ..outside_view.corpus_classes import NAME
-
-    return sorted(p for p in Path(folder).glob("*.yaml") if not p.name.endswith(SUFFIX) and p.name != NAME)
+    classes of their milestones (``CLASSES_FILE``)."""
+    return sorted(p for p in Path(folder).glob("*.yaml") if not p.name.endswith(SUFFIX) and p.name != CLASSES_FILE)
 
 
 def observed_beside(scenario: str | Path) -> Path:

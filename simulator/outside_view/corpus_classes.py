@@ -18,9 +18,8 @@ from pathlib import Path
 
 from pydantic import RootModel
 
+from ..analysis.observed import CLASSES_FILE as NAME  # the corpus folder's layout is said there
 from .classes import ClassName
-
-NAME = "milestone_classes.yaml"
 
 
 class MilestoneClasses(RootModel[dict[str, dict[str, ClassName]]]):

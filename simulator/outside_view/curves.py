@@ -15,7 +15,7 @@ number of days of becoming possible, from a Kaplan–Meier estimate that handles
   interval is given (``None``).
 - The spells are the timelines' and the classed spells of the scenario corpus's replays (``diplosim replay``; a
   scenario's negotiation id is its file's stem), each negotiation once; scenarios of the blind track and those on
-  the leave-out list are not counted (``dataset.counted_corpus_spells``); ``corpus=False`` counts the timelines only.
+  the leave-out list are not counted (``corpus.counted_corpus_spells``); ``corpus=False`` counts the timelines only.
 - ``build_classes(exclude=[...])`` rebuilds without the given negotiations (leave-one-negotiation-out).
 """
 
@@ -232,12 +232,13 @@ def count_class(name: str, spells, *, seed: int = SEED, resamples: int = RESAMPL
 def counted_spells(exclude: Iterable[str] = (), *, negotiations=None, corpus: bool = True, corpus_folder=None):
     """(the spells the curves count, the corpus scenarios among their negotiations): the timelines of
     ``negotiations`` (default: the shipped dataset) and, unless ``corpus`` is False, the classed spells of the
-    corpus replays (``dataset.counted_corpus_spells``: blind scenarios and the leave-out list not counted), each
+    corpus replays (``corpus.counted_corpus_spells``: blind scenarios and the leave-out list not counted), each
     negotiation once, its id the timeline's or the scenario file's stem; leaving out the negotiations named in
     ``exclude`` (ValueError if one is neither a timeline nor a replayed scenario)."""
     import pandas as pd
 
-    from .dataset import counted_corpus_spells, load_dataset, spells_table
+    from .corpus import counted_corpus_spells
+    from .dataset import load_dataset, spells_table
 
     negotiations = load_dataset() if negotiations is None else negotiations
     exclude = list(dict.fromkeys(exclude))

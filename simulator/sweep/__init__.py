@@ -10,21 +10,3 @@ are grouped into chunks or where the chunks execute.
 #: about 20,000 runs a chunk (``benchmarks/bench_speed.py --only engine``); the Mesa engine, at about 20 runs/s,
 #: reports progress every few seconds with 100.
 DEFAULT_CHUNK = {"batch": 20_000, "mesa": 100}
-
-
-def _callable_package() -> None:
-    """``simulator.sweep`` is this package once anything imports it, and it is also the API's ``sweep`` function
-    (``simulator.api.sweep``): calling the package runs a sweep."""
-    import sys
-    import types
-
-    class _Sweep(types.ModuleType):
-        def __call__(self, *args, **kwargs):
-            from ..api import sweep
-
-            return sweep(*args, **kwargs)
-
-    sys.modules[__name__].__class__ = _Sweep
-
-
-_callable_package()
