@@ -9,7 +9,7 @@ import yaml
 from typer.testing import CliRunner
 
 from simulator.analysis.observed import corpus_scenarios, observed_beside
-from simulator.analysis.replay import corpus_replays, load_for_replay, replay
+from simulator.outside_view.replay import corpus_replays, load_for_replay, replay
 from simulator.cli import app
 from simulator.compiled import Compiled
 from simulator.outside_view.classes import CLASSES

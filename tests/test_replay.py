@@ -1,4 +1,4 @@
-"""``diplosim replay``: the observed history stepped through a scenario's own gates (simulator/analysis/replay.py).
+"""``diplosim replay``: the observed history stepped through a scenario's own gates (simulator/outside_view/replay.py).
 
 Constructed scenarios (built as tests/test_language.py builds them) with an observed file beside them; then the
 corpus."""
@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from simulator.analysis.replay import NothingToReplay, ReplayInputError, corpus_replays, load_for_replay, replay
+from simulator.outside_view.replay import NothingToReplay, ReplayInputError, corpus_replays, load_for_replay, replay
 from simulator.cli import app
 from simulator.outside_view.corpus import corpus_spells_table
 from simulator.outside_view.dataset import COLUMNS, spells_table

@@ -1,4 +1,4 @@
-"""``diplosim replay``: the observed history stepped through the scenario's own conditions (``analysis.replay``)."""
+"""``diplosim replay``: the observed history stepped through the scenario's own conditions (``outside_view.replay``)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ def replay(
     """When each milestone became possible, replaying what happened through the scenario's gates (requires, hard
     preconditions, actors present); with the day it happened, or the last day known without it. These are the
     corpus's spells for the outside-view dataset."""
-    from ..analysis.replay import ReplayInputError, load_for_replay
-    from ..analysis.replay import replay as run_replay
+    from ..outside_view.replay import ReplayInputError, load_for_replay
+    from ..outside_view.replay import replay as run_replay
     from ..scenario import ScenarioError
 
     if out is not None:

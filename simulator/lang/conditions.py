@@ -87,7 +87,7 @@ class Condition(Strict):
         M happened, ``("count", M)`` how many times, ``("last", M)`` the last day, ``("in_force", M)`` whether it
         is still in force, ``("event", E)`` the day an event, shock or occasion fired, ``("election", G)`` its
         winner, ``("actor", A)`` whether A is taking part, ``("date", D)`` a date reference (a fixed day, or a
-        milestone's or event's day). A replay of an observed history (``analysis.replay``) asks it which of them
+        milestone's or event's day). A replay of an observed history (``outside_view.replay``) asks it which of them
         the record leaves unknown. Combinations answer for their parts; a kind without parts answers for itself."""
         parts = self.children()
         if not parts:

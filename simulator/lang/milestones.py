@@ -17,7 +17,7 @@ from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import Discriminator, Field, PrivateAttr, Tag, model_serializer
 
-from ..outside_view.classes import ClassName
+from .spell_classes import ClassName
 from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
 from .conditions import AnyCondition, Held
 from .pace import Pace

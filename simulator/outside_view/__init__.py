@@ -1,7 +1,7 @@
-"""The outside-view dataset: dated, sourced negotiation milestones by class (``dataset.py``, ``classes.py``).
+"""The outside-view dataset: dated, sourced negotiation milestones by class (``dataset.py``; the class vocabulary
+is the language's, ``lang.spell_classes``, re-exported by ``classes.py``).
 
-The names below are loaded on first use, so that the scenario language can take the class vocabulary from
-``classes.py`` (a leaf module) without importing the dataset reader, which imports the scenario loader."""
+The dataset's names are loaded on first use, so that ``import simulator.outside_view`` stays light."""
 
 from .classes import CLASSES, SpellClass
 

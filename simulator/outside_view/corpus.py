@@ -1,6 +1,6 @@
 """The spells of the scenario corpus, from replaying each observed file through its scenario (``diplosim replay``).
 
-A module of its own, above both the timelines' reader (``dataset``) and the replay (``analysis.replay``), which
+A module of its own, above both the timelines' reader (``dataset``) and the replay (``outside_view.replay``), which
 reads the dataset's leave-out list: neither imports the other's caller.
 """
 
@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..analysis.replay import corpus_replays
+from .replay import corpus_replays
 from .dataset import CORPUS, _to_pandas, rows_to_arrow
 
 
 def corpus_spells_table(folder: str | Path | None = None):
     """The spells of the scenario corpus, derived by replaying each observed file through its scenario
-    (``diplosim replay``; ``analysis.replay``), as a DataFrame with the same columns as ``spells_table``:
+    (``diplosim replay``; ``outside_view.replay``), as a DataFrame with the same columns as ``spells_table``:
     ``negotiation`` is the scenario file's stem, region and kind are empty (scenarios do not say them), ``class``
     is the milestone's class (its own ``class:``, else the corpus side file's: ``corpus_classes``), ``sources``
     the observed evidence's source ids. Observed files that resolve no milestone give none. Every spell, blind

@@ -7,7 +7,7 @@ class of the vocabulary (``classes.py``)::
     syria_turkey_2023.yaml:
       fm_meeting: ministerial_meeting
 
-A milestone's own ``class:`` wins over the side file (``analysis.replay.milestone_class``). Problems are one line
+A milestone's own ``class:`` wins over the side file (``outside_view.replay.milestone_class``). Problems are one line
 each, ``file:line:col: field: message``: a class not in the vocabulary, a scenario not in the folder, a milestone the
 scenario does not have.
 """

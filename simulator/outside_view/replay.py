@@ -140,7 +140,7 @@ def replay(loaded_observed) -> Replay:
     from ..compiled import Compiled
     from ..engine.kernel import Kernel
     from ..engine.state import RunState
-    from ..outside_view.corpus_classes import classes_beside
+    from .corpus_classes import classes_beside
 
     lo = loaded_observed
     obs, sc = lo.observed, lo.loaded.scenario
@@ -268,7 +268,7 @@ def replay(loaded_observed) -> Replay:
     notes = []
     if lo.edited_after_outcomes:
         notes.append("the scenario was edited after its outcomes were recorded (its hash differs)")
-    from ..outside_view.dataset import scenario_left_out
+    from .dataset import scenario_left_out
 
     rule = scenario_left_out(sc)
     return Replay(Path(lo.scenario_path).name.removesuffix(".yaml").removesuffix(".yml"), str(lo.scenario_path),
@@ -378,7 +378,7 @@ def load_for_replay(scenario_path: Path, observed_path: Path | None = None):
     file, ReplayInputError when there is none or it resolves no milestone."""
     from ..scenario import load
     from ..scenario.loader import read_yaml
-    from .observed import load_observed, observed_beside
+    from ..analysis.observed import load_observed, observed_beside
 
     loaded = load(scenario_path)
     path = Path(observed_path) if observed_path is not None else observed_beside(scenario_path)
@@ -399,7 +399,7 @@ def load_for_replay(scenario_path: Path, observed_path: Path | None = None):
 def corpus_replays(folder: Path) -> tuple[list[Replay], list[str]]:
     """Every scenario of a corpus folder that has an observed file beside it, replayed; and, in one line each,
     the observed files left out because they resolve no milestone (questions only)."""
-    from .observed import corpus_scenarios, observed_beside
+    from ..analysis.observed import corpus_scenarios, observed_beside
 
     out, skipped = [], []
     for path in corpus_scenarios(folder):
