@@ -21,38 +21,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
+from bench_dashboard import serve  # the dashboard on a free port, once it answers (run from benchmarks/ as a script)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEADLINE = 600.0
-
-
-def serve(root: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "dashboard", "--scenario",
-                             str(root / "scenarios" / "syria_turkey_2023.yaml"), "--port", str(port)], cwd=root,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return proc, url
-        except OSError:
-            if proc.poll() is not None:
-                raise SystemExit(f"the dashboard of {root} did not start")
-            time.sleep(0.2)
-    raise SystemExit(f"the dashboard of {root} did not answer within 120 s")
 
 
 def get_json(url: str):
@@ -171,7 +151,7 @@ def main() -> None:
     results = {}
     try:
         for name, root in versions.items():
-            proc, url = serve(root)
+            proc, url = serve(root, settle=0.0)
             try:
                 results[name] = measure(url, args.moves)
             finally:

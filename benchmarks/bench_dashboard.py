@@ -35,7 +35,9 @@ CALENDAR = "() => JSON.stringify(document.querySelector('#whatif-calendar .js-pl
 TRACE = "#whatif-calendar .js-plotly-plot .scatterlayer .trace"
 
 
-def serve(root: Path) -> tuple[subprocess.Popen, str]:
+def serve(root: Path, settle: float = 3.0) -> tuple[subprocess.Popen, str]:
+    """The dashboard of the checkout ``root`` on a free loopback port, once it answers, then ``settle`` seconds more
+    (the start-up baseline finishing, as it has when a person opens the page); shared with bench_concurrency.py."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -47,7 +49,7 @@ def serve(root: Path) -> tuple[subprocess.Popen, str]:
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(url, timeout=2).read()
-            time.sleep(3)  # let the start-up baseline finish, as it has when a person opens the page
+            time.sleep(settle)
             return proc, url
         except OSError:
             if proc.poll() is not None:

@@ -251,7 +251,8 @@ class Kernel:
 
     def _clear_table(self, st, k):
         """Offers lie on the table for ``Compiled.offer_days`` from the first day of the step they were made in:
-        one step at weekly (or longer) steps, a week at shorter ones; an offer no longer possible is withdrawn."""
+        one step at weekly (or longer) steps, the whole number of steps nearest a week at shorter ones; an offer no
+        longer possible is withdrawn, and the yeses given to a withdrawn or lapsed offer lapse with it."""
         if self.c.offer_days == self.c.step_days:
             st.table[:] = False
             st.table_by[:] = -1
@@ -267,7 +268,7 @@ class Kernel:
             st.agreed[np.ix_(gone[:, j], self.agree_cols[int(j)])] = False
 
     def _offer(self, st, k, j, mask) -> None:
-        """Offers of milestone j put on (or kept on) the table this step, for the runs in ``mask``."""
+        """Offers of milestone j put on the table this step, for the runs in ``mask``: they lapse ``offer_days`` on."""
         if self.c.offer_days != self.c.step_days:
             masked.put(st.table_until[:, j], self.c.days[k] + self.c.offer_days, mask)
 
