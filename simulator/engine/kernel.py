@@ -24,6 +24,7 @@ import numpy as np
 
 from ..lang.dates import NEVER
 from . import masked
+from .pressure import PressureScope
 from .state import RunState
 
 
@@ -108,6 +109,7 @@ class Kernel:
                           if (col := m.pace.column(ix, m.id, a, d)) is not None}
         self.put_by = {who: np.array([m.put_by(who) for m in c.milestones], bool)
                        for who in ("party", "mediator", "calendar")}  # who may put each on the table
+        self.pressure_scope = PressureScope(self)  # a mediator's pressure acts on the steps it is about
 
     # ------------------------------------------------------------------ helpers
     def decide(self, j, pos, kind, actor, mask, size, u, st, k) -> np.ndarray:
@@ -115,6 +117,7 @@ class Kernel:
         the slot's uniform, else its rule's answer (the Decider)."""
         col = self.pace_cols.get((j, pos, kind))
         if col is None:
+            self.pressure_scope.feel(st, actor, j)
             return self.d.party(kind, actor, mask, size, u, st, k)
         rows = mask.nonzero()[0]
         out = np.zeros(st.n, bool)
@@ -229,7 +232,7 @@ class Kernel:
         decay = st.V[:, self.ix["dynamics.pressure_decay"]]
         per_step = c.pressure_step(decay)
         self.gain = None if per_step is None else per_step[1]
-        st.P *= (decay if per_step is None else per_step[0])[:, None]
+        self.pressure_scope.decay(st, decay if per_step is None else per_step[0])
         self._presence(st, U, k)
         for item in self.cal_items:
             item.advance(self, st, k, U)
@@ -354,7 +357,7 @@ class Kernel:
                 if not mask.any():
                     continue
                 for a, share in self.d.pressure(i, int(j), urgency, st, k).items():
-                    masked.add(st.P[:, a], share if self.gain is None else share * self.gain, mask)
+                    self.pressure_scope.add(st, i, int(j), a, share if self.gain is None else share * self.gain, mask)
                 self.log("pushed", mask, milestone=c.milestones[j].id, actor=med.mediator)
                 if self.put_by["mediator"][j]:
                     free = mask & ~st.table[:, j]
@@ -427,6 +430,7 @@ class Kernel:
             unmet &= ~pre.requires.evaluate(st, e)
             if pre.kind == "soft" and unmet.any():
                 thr = st.V[:, self.ix[f"{pre.id}.waiver_threshold"]]
+                self.pressure_scope.feel(st, holder, j)
                 waived = self.d.party("waive", holder, unmet, thr, Slot(U, c.slot[f"waive:{pre.id}"]), st, k) & unmet
                 self.log("waived", waived, milestone=c.milestones[j].id, actor=pre.holder, detail=pre.id)
                 unmet &= ~waived

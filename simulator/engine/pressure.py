@@ -1,0 +1,68 @@
+"""Where a mediator's pressure acts: on the steps it is about, not on every decision of the actor it presses.
+
+A mediator pushes toward its goals (``mediation[].pushes``); each week it presses the actors of the next step
+on the way to one of them. That pressure is about the steps on the way to the goals that step serves: the goal
+and every prerequisite the kernel's paths pass through to reach it (``Kernel.paths``). So pressing for talks
+makes a party likelier to prepare for and hold the talks, not to reopen a border that lies on no path of that
+mediator. A mediator who also pushes for the border presses on it when it pushes toward it.
+
+The stock is kept per (actor, step) over the steps any mediator's pushes can reach, in ``RunState.PS`` (runs x
+actors * steps, made on a run state's first step): it decays each step as the actor-wide stock did, and a push
+adds its amount to the stock of every step it is about. A decision reads the stock of the step decided in
+``RunState.P`` (``feel``), which is what every rule reads as the actor's pressure: the rules, built-in or
+plug-in, are unchanged. Where a mediator's paths cover every step an actor decides, each of those stocks
+receives the same additions in the same order as the actor-wide stock did, so its numbers are the same bits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import masked
+
+
+class PressureScope:
+    def __init__(self, kernel):
+        c = kernel.c
+        self.n_actors = len(c.actors)
+        reach = sorted({j for med in c.mediations for j in kernel.reachable(med)})
+        self.col = {j: r for r, j in enumerate(reach)}  # milestone -> its stock's position among an actor's
+        self.width = len(reach)
+        self.about: list[dict[int, tuple[int, ...]]] = []  # per mediator: pushed step -> the steps the push is about
+        for med in c.mediations:
+            ways = [{node for node, _ in kernel.paths(c.mi[goal])} for goal, _ in med.pushes]
+            self.about.append({j: tuple(sorted(set().union(*(w for w in ways if j in w))))
+                               for j in kernel.reachable(med)})
+
+    def stock(self, st) -> np.ndarray:
+        """The run state's stock (runs x actors * steps), made zero on first use."""
+        ps = getattr(st, "PS", None)
+        if ps is None:
+            ps = st.PS = np.zeros((st.n, self.n_actors * self.width), order="F")
+        return ps
+
+    def decay(self, st, factor: np.ndarray) -> None:
+        if self.width:
+            self.stock(st)[:] *= factor[:, None]
+
+    def add(self, st, med: int, j: int, actor: int, amount, mask) -> None:
+        """A push by mediator ``med`` on step j adds ``amount`` to ``actor``'s stock of every step it is about."""
+        ps = self.stock(st)
+        for step in self.about[med][j]:
+            masked.add(ps[:, actor * self.width + self.col[step]], amount, mask)
+
+    def feel(self, st, actor: int, j: int) -> None:
+        """Set ``st.P[:, actor]`` to the pressure on ``actor`` about step j (0 where no mediator's push is about
+        it), for the decision on j that follows."""
+        r = self.col.get(j)
+        if r is None:
+            st.P[:, actor] = 0.0
+        else:
+            st.P[:, actor] = self.stock(st)[:, actor * self.width + r]
+
+    def largest(self, st, actor: int) -> np.ndarray:
+        """The largest pressure on ``actor`` about any step (per run), for traces that show one number per actor."""
+        if not self.width:
+            return np.zeros(st.n)
+        ps = self.stock(st)
+        return ps[:, actor * self.width:(actor + 1) * self.width].max(axis=1)

@@ -1,0 +1,99 @@
+"""A mediator's pressure acts on the steps it is about (issue 22 item 1).
+
+Pressing for talks (the mediator's goal and the steps on its way there) makes the pressed parties likelier to take
+those steps only; a step on no path of that mediator (a border reopening) is decided without it.
+"""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from simulator import layout as L
+from simulator.compiled import Compiled
+from simulator.runner import run_replications
+from simulator.scenario.schema import Scenario
+from simulator.scenario.semantics import check
+
+A = "Constructed for a test."
+START = dt.date(2024, 1, 1)
+
+
+def fixed(v):
+    return {"value": v, "assumption": A}
+
+
+def party(pid, sensitivity=2.0):
+    return {"id": pid, "name": pid.upper(), "role": "party", "rule": "threshold",
+            "params": {"initiative": fixed(0.3), "flexibility": fixed(0.2), "resolve": fixed(1.0),
+                       "pressure_sensitivity": fixed(sensitivity), "concession_rate": fixed(0.2)}}
+
+
+def doc(pushes=("talks",), leverage=1.0, days=300, step_days=7):
+    med = {"id": "m", "name": "M", "role": "mediator", "leverage": {"a": fixed(leverage), "b": fixed(leverage)}}
+    return {
+        "schema_version": 2,
+        "metadata": {"title": "T", "description": "T", "as_of": START},
+        "sources": [{"id": "s", "title": "t", "publisher": "p", "date": START}],
+        "actors": [party("a"), party("b"), med],
+        "milestones": [
+            {"id": "prep", "kind": "joint", "name": "Preparations", "attendees": ["a", "b"], "stakes": fixed(0.8),
+             "assumption": A},
+            {"id": "talks", "kind": "meeting", "name": "Talks", "attendees": ["a", "b"], "stakes": fixed(0.9),
+             "requires": {"held": "prep"}, "assumption": A},
+            {"id": "border", "kind": "unilateral", "name": "Border reopened", "actor": "a", "stakes": fixed(0.9),
+             "assumption": A},
+        ],
+        "mediation": [{"mediator": "m", "rule": "even_handed", "pushes": [{"milestone": p} for p in pushes],
+                       "params": {"urgency.base": fixed(0.6), "urgency.after_deadline": fixed(0.6)},
+                       "assumption": A}],
+        "calendar": {"start": START, "end": START + dt.timedelta(days=days), "step_days": step_days},
+        "dynamics": {"pressure_decay": fixed(0.8), "sharpness": fixed(8.0)},
+        "questions": [{"id": "when", "text": "When?", "date_of": "talks"}],
+    }
+
+
+def first_days(d, milestone, runs=400, engine="batch", overrides=None):
+    sc = Scenario.model_validate(d)
+    assert check(sc, None, check_sources=False) == []
+    table, _ = run_replications(Compiled(sc), 11, list(range(runs)), engine=engine, overrides=overrides)
+    return np.array([10 ** 9 if x is None else (x - START).days for x in table.column(L.first(milestone)).to_pylist()])
+
+
+def test_pressing_for_talks_does_not_move_a_border_step_off_its_path():
+    """Same draws with and without the mediator's leverage: the border step (on no path to the talks) comes on the
+    same day in every run; the talks and their preparations come sooner with leverage."""
+    d = doc()
+    off = {"m.leverage.a": 0.0, "m.leverage.b": 0.0}
+    border_on, border_off = first_days(d, "border"), first_days(d, "border", overrides=off)
+    assert (border_on == border_off).all()
+    prep_on, prep_off = first_days(d, "prep"), first_days(d, "prep", overrides=off)
+    assert np.median(prep_on) < np.median(prep_off)
+    assert (first_days(d, "talks") < 10 ** 9).mean() > (first_days(d, "talks", overrides=off) < 10 ** 9).mean()
+
+
+def test_a_push_for_the_border_presses_on_the_border():
+    """When the border is one of the mediator's goals, pressure makes it come sooner."""
+    d = doc(pushes=("border",))
+    on = first_days(d, "border")
+    off = first_days(d, "border", overrides={"m.leverage.a": 0.0, "m.leverage.b": 0.0})
+    assert np.median(on) < np.median(off)
+
+
+def test_pressure_on_the_way_to_a_goal_counts_for_every_step_on_that_way():
+    """Pressure built while pushing the preparations still acts on the talks (the goal they lead to): the talks
+    come sooner than if the stock were kept per step (a decision on the talks sees the pressure of the push toward
+    them through their prerequisite)."""
+    from simulator.engine.kernel import Kernel
+
+    c = Compiled(Scenario.model_validate(doc()))
+    k = Kernel(c, None)
+    names = {c.milestones[j].id for j in k.pressure_scope.about[0][c.mi["prep"]]}
+    assert names == {"prep", "talks"}
+
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_both_engines_agree_with_scoped_pressure(step_days):
+    d = doc(pushes=("talks", "border"), days=120, step_days=step_days)
+    for m in ("prep", "talks", "border"):
+        assert (first_days(d, m, runs=25, engine="mesa") == first_days(d, m, runs=25)).all()
