@@ -150,7 +150,7 @@ class StepUniforms:
         rows, j = where
         col = self.cols.get(j)
         if col is None:
-            if isinstance(rows, np.ndarray) and rows.dtype.kind == "i":  # a few runs: draw theirs alone
+            if isinstance(rows, np.ndarray) and np.issubdtype(rows.dtype, np.signedinteger):  # a few runs: draw theirs alone
                 return self._draw(self.keys[rows if self.source is None else self.source[rows]], j)
             col = self._draw(self.keys, j)
             col = self.cols[j] = col if self.source is None else col.take(self.source)

@@ -195,17 +195,17 @@ def to_numpy(column) -> tuple[np.ndarray, np.ndarray | None]:
         return column.values, column.mask
     import pyarrow as pa
 
-    kind = {pa.int32(): "int32", pa.int8(): "int8", pa.date32(): "date32", pa.bool_(): "bool"}[column.type]
+    type_name = {pa.int32(): "int32", pa.int8(): "int8", pa.date32(): "date32", pa.bool_(): "bool"}[column.type]
     values, nulls = [], []
     for a in getattr(column, "chunks", [column]):
         n, off = len(a), a.offset
         if n == 0:
             continue
         validity, data = a.buffers()[:2]
-        if kind == "bool":
+        if type_name == "bool":
             v = np.unpackbits(np.frombuffer(data, np.uint8), bitorder="little")[off:off + n].astype(bool)
         else:
-            dtype = np.dtype(_NUMPY[kind])
+            dtype = np.dtype(_NUMPY[type_name])
             v = np.frombuffer(data, dtype, count=n, offset=off * dtype.itemsize)
         null = np.zeros(n, bool)
         if a.null_count and validity is not None:
@@ -214,7 +214,7 @@ def to_numpy(column) -> tuple[np.ndarray, np.ndarray | None]:
         values.append(v)
         nulls.append(null)
     if not values:
-        return np.zeros(0, _NUMPY.get(kind, bool)), None
+        return np.zeros(0, _NUMPY.get(type_name, bool)), None
     mask = np.concatenate(nulls)
     return np.concatenate(values), (mask if mask.any() else None)
 

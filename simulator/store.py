@@ -57,13 +57,13 @@ def events_table(events: list[tuple]):
 
     schema = events_schema()
     cols = list(zip(*events)) if events else [[] for _ in EVENT_COLUMNS]
-    kinds = {pa.int32(): "int32", pa.date32(): "date32", pa.string(): "string"}
+    type_names = {pa.int32(): "int32", pa.date32(): "date32", pa.string(): "string"}
     arrays = []
     for n, col in zip(EVENT_COLUMNS, cols):
-        kind = kinds[schema.field(n).type]
-        if kind == "date32":
+        type_name = type_names[schema.field(n).type]
+        if type_name == "date32":
             col = [d.toordinal() - _EPOCH for d in col]
-        arrays.append(arrow_array(col, kind))
+        arrays.append(arrow_array(col, type_name))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

@@ -108,6 +108,16 @@ class HardOrSoft(Sourced):
             raise ValueError("a hard precondition cannot have a 'waiver'")
         return self
 
+    @property
+    def waivable(self) -> bool:
+        """A soft precondition: its holder can be talked out of it (it has a ``waiver``)."""
+        return self.kind == "soft"
+
+    @property
+    def hard(self) -> bool:
+        """A hard precondition: it gates its milestone until it holds."""
+        return self.kind == "hard"
+
 
 UNUSED_OUT_OF_DUMPS = ("from_reference", "adjust", *ESTIMABLE_FIELDS)
 

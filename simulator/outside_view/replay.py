@@ -289,7 +289,7 @@ def _parts(c, st, m) -> list[Part]:
         conds = m.requires.all if isinstance(m.requires, All) else [m.requires]
         parts += [Part(cond.label(w), cond=cond) for cond in conds]
     for pre in c.preconditions:
-        if pre.before != m.id or pre.kind != "hard" or st.V[0, c.table.index[f"{pre.id}.enabled"]] < 0.5:
+        if pre.before != m.id or not pre.hard or st.V[0, c.table.index[f"{pre.id}.enabled"]] < 0.5:
             continue
         parts.append(Part(f"{w.name(pre.id)} ({w.name(pre.holder)}'s precondition): {pre.requires.label(w)}",
                           cond=pre.requires))

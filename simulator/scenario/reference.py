@@ -91,78 +91,160 @@ class Rate(Strict):
         return self
 
 
-class ReferenceClass(Strict):
-    """One base rate: what was counted, over which cases, with which result, from which sources."""
+REFERENCE_KINDS: dict[str, ReferenceKind] = {}
 
-    reference_version: Literal[1]
-    id: Id
-    title: str
-    kind: Literal["probability", "delay"]
-    event: str = Field(description="what is counted, in words: the starting event and the outcome")
-    window: Window | None = Field(default=None, description="for a probability: the window it is counted over "
-                                  "(none: the source follows cases for no fixed time; say so in 'counted')")
-    counted: str = Field(min_length=40, description="in our own words: which cases, numerator and denominator")
-    rate: Rate
-    uncertainty: str = Field(min_length=20, description="how thin the basis is, and what the interval means")
-    sources: list[RefSource] = Field(min_length=1)
-    cases: list[Case] = []
 
-    def problems(self) -> list[tuple[tuple, str]]:
-        """What does not fit together across fields, as (document path, one-line message); ``read`` reports them
-        with line numbers."""
-        r, out = self.rate, []
-        if self.kind == "delay" and self.window is not None:
-            out.append((("window",), "a delay has no 'window' (it is the time itself)"))
-        if self.kind == "probability":
-            if r.median is not None:
-                out.append((("rate", "median"), "a probability has no 'median' (that is a delay)"))
-            if r.trials is None and r.value is None:
-                out.append((("rate",), "give 'successes' and 'trials', or a stated 'value'"))
-            for name in ("value", "low", "high"):
-                v = getattr(r, name)
-                if v is not None and not 0 <= v <= 1:
-                    out.append((("rate", name), f"a probability must lie in [0, 1] (got {v:g})"))
-            if r.value is not None and r.low is not None and r.high is not None and not r.low <= r.value <= r.high:
-                out.append((("rate", "value"), "must lie between low and high"))
-        else:
-            if r.median is None or r.low is None or r.high is None:
-                out.append((("rate",), "a delay needs 'median', 'low' and 'high' (days)"))
-            elif not 0 <= r.low <= r.median <= r.high:
-                out.append((("rate",), "a delay needs 0 <= low <= median <= high (days)"))
-            if r.trials is not None or r.value is not None:
-                out.append((("rate",), "a delay has no 'successes', 'trials' or 'value' (that is a probability)"))
-        ids = [s.id for s in self.sources]
-        for i, c in enumerate(self.cases):
-            for j, sid in enumerate(c.sources):
-                if sid not in ids:
-                    out.append((("cases", i, "sources", j), f"unknown source '{sid}' (known: {', '.join(ids)})"))
-            if c.end is not None and c.end < c.start:
-                out.append((("cases", i, "end"), f"the case ends ({c.end}) before it starts ({c.start})"))
-        if self.cases and not out:
-            mismatch = self._matches_cases()
-            if mismatch:
-                out.append((("rate",), mismatch))
+class ReferenceKind:
+    """What a reference class counts: one subclass per ``kind``, registered by its name, holding the kind's
+    checks of the rate, its centre and spread, how it becomes a weekly chance, how an adjustment moves it, and
+    its words."""
+
+    name: str  # the ``kind`` a reference file gives
+    noun: str  # words: 'probability', 'delay'
+    bounds: tuple[float, float]  # the range every number of the rate lies in
+    range_words: str  # that range in words
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        REFERENCE_KINDS[cls.name] = cls()
+
+    def problems(self, ref: ReferenceClass) -> list[tuple[tuple, str]]:
+        """What does not fit this kind in the rate and window, as (document path, one-line message)."""
+        raise NotImplementedError
+
+    def mismatch(self, ref: ReferenceClass) -> str | None:
+        """Why the rate is not what the listed cases give (the count can be checked), or None."""
+        raise NotImplementedError
+
+    def centre(self, r: Rate) -> float:
+        """The stated central figure of the rate."""
+        raise NotImplementedError
+
+    def distribution(self, r: Rate) -> dict:
+        """The rate as ``Param`` fields: a fixed centre, else a triangular over the interval."""
+        if r.low is None or r.high is None:
+            return {"dist": "fixed", "value": self.centre(r)}
+        return {"dist": "triangular", "low": r.low, "mode": self.centre(r), "high": r.high}
+
+    def point(self, r: Rate) -> float:
+        return self.centre(r)
+
+    def summary(self, ref: ReferenceClass) -> str:
+        raise NotImplementedError
+
+    def to_weekly_chance(self, ref: ReferenceClass) -> Callable[[float], float]:
+        """The function taking one number of the rate to a weekly chance (``lang/estimable.py``)."""
+        raise NotImplementedError
+
+    def weekly_chance_problem(self, ref: ReferenceClass) -> str | None:
+        """Why the rate cannot become a weekly chance, or None."""
+        return None
+
+    def number_problem(self, ref: ReferenceClass, allowed: tuple[float, float]) -> str | None:
+        """Why the rate cannot be a number allowed in ``allowed`` (not a weekly chance), or None."""
+        raise NotImplementedError
+
+    def adjust_problem(self, adj) -> str | None:
+        """Why the adjustment ``adj`` does not apply to this kind, or None."""
+        return None
+
+
+class Probability(ReferenceKind):
+    """How often the counted event came (within the class's window): successes of trials, or a stated value."""
+
+    name, noun, bounds, range_words = "probability", "probability", (0.0, 1.0), "[0, 1]"
+
+    def problems(self, ref):
+        r, out = ref.rate, []
+        if r.median is not None:
+            out.append((("rate", "median"), "a probability has no 'median' (that is a delay)"))
+        if r.trials is None and r.value is None:
+            out.append((("rate",), "give 'successes' and 'trials', or a stated 'value'"))
+        for name in ("value", "low", "high"):
+            v = getattr(r, name)
+            if v is not None and not 0 <= v <= 1:
+                out.append((("rate", name), f"a probability must lie in [0, 1] (got {v:g})"))
+        if r.value is not None and r.low is not None and r.high is not None and not r.low <= r.value <= r.high:
+            out.append((("rate", "value"), "must lie between low and high"))
         return out
 
-    def outcome(self, case: Case) -> bool:
-        """For a probability: did the counted event come within the window (or as the case says)?"""
-        if case.outcome is not None:
-            return case.outcome
-        if self.window is None or case.days is None:
-            return False
-        return self.window.start_day <= case.days <= self.window.end_day
+    def mismatch(self, ref):
+        r = ref.rate
+        if r.trials is None:
+            return "a rate counted from listed cases gives 'successes' and 'trials'"
+        yes = sum(ref.outcome(c) for c in ref.cases)
+        if (r.successes, r.trials) != (yes, len(ref.cases)):
+            return f"the listed cases give {yes} of {len(ref.cases)}, not {r.successes} of {r.trials}"
+        return None
 
-    def _matches_cases(self) -> str | None:
-        """A rate counted from listed cases must be what the cases give (the count can be checked)."""
-        r = self.rate
-        if self.kind == "probability":
-            if r.trials is None:
-                return "a rate counted from listed cases gives 'successes' and 'trials'"
-            yes = sum(self.outcome(c) for c in self.cases)
-            if (r.successes, r.trials) != (yes, len(self.cases)):
-                return f"the listed cases give {yes} of {len(self.cases)}, not {r.successes} of {r.trials}"
-            return None
-        days = sorted(c.days if c.days is not None else math.inf for c in self.cases)
+    def centre(self, r):
+        return r.value
+
+    def distribution(self, r):
+        if r.trials is not None:  # a Jeffreys beta from the counts
+            return {"dist": "beta", "a": r.successes + 0.5, "b": r.trials - r.successes + 0.5}
+        return super().distribution(r)
+
+    def point(self, r):
+        if r.trials is not None:
+            return (r.successes + 0.5) / (r.trials + 1)
+        return r.value
+
+    def summary(self, ref):
+        r, w = ref.rate, ref.window
+        within = "(no fixed window)" if w is None else f"within {w.end_day} days" if w.start_day == 0 else \
+            f"between day {w.start_day} and {w.end_day}"
+        if r.trials is not None:
+            return f"{r.successes} of {r.trials} {within}"
+        if r.low is not None and r.high is not None:
+            return f"{r.value:.0%} (range {r.low:.0%}-{r.high:.0%}) {within}"
+        return f"{r.value:.0%} {within}"
+
+    def to_weekly_chance(self, ref):
+        from ..lang.estimable import hazard_from_chance
+
+        days = ref.window.end_day
+        return lambda p: hazard_from_chance(min(max(p, 0.0), 1.0), days)
+
+    def weekly_chance_problem(self, ref):
+        if ref.window is None or ref.window.start_day != 0:
+            return (f"reference '{ref.id}' counts no window from day 0, so it cannot become a weekly chance "
+                    "(use a reference counted within N days, or a delay)")
+        return None
+
+    def number_problem(self, ref, allowed):
+        if tuple(allowed) != (0, 1):
+            lo, hi = allowed
+            within = f"it lies within [{lo:g}, {hi:g}]" if lo == lo else "its range is not [0, 1]"
+            return f"reference '{ref.id}' is a probability; this number is not one ({within})"
+        return None
+
+    def adjust_problem(self, adj):
+        if adj.factor is not None:
+            return "adjust.factor scales a delay; a probability is adjusted by 'odds' or 'shift'"
+        return None
+
+
+class Delay(ReferenceKind):
+    """How long the counted event took, in days: a median with a low..high range of quantiles."""
+
+    name, noun, bounds, range_words = "delay", "delay", (0.0, math.inf), "0 days or more"
+
+    def problems(self, ref):
+        r, out = ref.rate, []
+        if ref.window is not None:
+            out.append((("window",), "a delay has no 'window' (it is the time itself)"))
+        if r.median is None or r.low is None or r.high is None:
+            out.append((("rate",), "a delay needs 'median', 'low' and 'high' (days)"))
+        elif not 0 <= r.low <= r.median <= r.high:
+            out.append((("rate",), "a delay needs 0 <= low <= median <= high (days)"))
+        if r.trials is not None or r.value is not None:
+            out.append((("rate",), "a delay has no 'successes', 'trials' or 'value' (that is a probability)"))
+        return out
+
+    def mismatch(self, ref):
+        r = ref.rate
+        days = sorted(c.days if c.days is not None else math.inf for c in ref.cases)
         q = r.quantiles or (0.25, 0.75)
 
         def pick(p: float) -> float:  # numpy's inverted_cdf: the smallest value whose share reaches p
@@ -175,40 +257,88 @@ class ReferenceClass(Strict):
                     "(quantiles {q0:g} and {q1:g})".format(**want, q0=q[0], q1=q[1]))
         return None
 
+    def centre(self, r):
+        return r.median
+
+    def summary(self, ref):
+        r = ref.rate
+        q = r.quantiles or (None, None)
+        span = f"{q[0]:.0%}-{q[1]:.0%} range" if q[0] is not None else "range"
+        return f"median {r.median:g} days ({span} {r.low:g}-{r.high:g})"
+
+    def to_weekly_chance(self, ref):
+        from ..lang.estimable import hazard_from_median
+
+        return lambda d: 1.0 if d <= 0 else hazard_from_median(d)  # no delay: it happens at once
+
+    def number_problem(self, ref, allowed):
+        return (f"reference '{ref.id}' is a delay in days; only a weekly chance (a proposal, concession or other "
+                "hazard; see the unit column of `diplosim params`) can take one")
+
+    def adjust_problem(self, adj):
+        if adj.odds is not None:
+            return "adjust.odds changes a probability; a delay is adjusted by 'shift' (days) or 'factor'"
+        return None
+
+
+class ReferenceClass(Strict):
+    """One base rate: what was counted, over which cases, with which result, from which sources."""
+
+    reference_version: Literal[1]
+    id: Id
+    title: str
+    kind: Literal[tuple(REFERENCE_KINDS)]  # a ReferenceKind subclass's name
+    event: str = Field(description="what is counted, in words: the starting event and the outcome")
+    window: Window | None = Field(default=None, description="for a probability: the window it is counted over "
+                                  "(none: the source follows cases for no fixed time; say so in 'counted')")
+    counted: str = Field(min_length=40, description="in our own words: which cases, numerator and denominator")
+    rate: Rate
+    uncertainty: str = Field(min_length=20, description="how thin the basis is, and what the interval means")
+    sources: list[RefSource] = Field(min_length=1)
+    cases: list[Case] = []
+
+    def problems(self) -> list[tuple[tuple, str]]:
+        """What does not fit together across fields, as (document path, one-line message); ``read`` reports them
+        with line numbers."""
+        out = self.measure.problems(self)
+        ids = [s.id for s in self.sources]
+        for i, c in enumerate(self.cases):
+            for j, sid in enumerate(c.sources):
+                if sid not in ids:
+                    out.append((("cases", i, "sources", j), f"unknown source '{sid}' (known: {', '.join(ids)})"))
+            if c.end is not None and c.end < c.start:
+                out.append((("cases", i, "end"), f"the case ends ({c.end}) before it starts ({c.start})"))
+        if self.cases and not out:
+            mismatch = self.measure.mismatch(self)
+            if mismatch:
+                out.append((("rate",), mismatch))
+        return out
+
+    def outcome(self, case: Case) -> bool:
+        """For a probability: did the counted event come within the window (or as the case says)?"""
+        if case.outcome is not None:
+            return case.outcome
+        if self.window is None or case.days is None:
+            return False
+        return self.window.start_day <= case.days <= self.window.end_day
+
+    @property
+    def measure(self) -> ReferenceKind:
+        """What this class counts (``kind``): a ``Probability`` or a ``Delay``, which holds the kind's checks,
+        centre, conversions and words."""
+        return REFERENCE_KINDS[self.kind]
+
     def distribution(self) -> dict:
         """The rate as ``Param`` fields: a Jeffreys beta from counts, else a triangular over the interval."""
-        r = self.rate
-        if self.kind == "probability" and r.trials is not None:
-            return {"dist": "beta", "a": r.successes + 0.5, "b": r.trials - r.successes + 0.5}
-        centre = r.value if self.kind == "probability" else r.median
-        if r.low is None or r.high is None:
-            return {"dist": "fixed", "value": centre}
-        return {"dist": "triangular", "low": r.low, "mode": centre, "high": r.high}
+        return self.measure.distribution(self.rate)
 
     def point(self) -> float:
         """The central figure: the beta mean, the stated value or the median delay."""
-        r = self.rate
-        if self.kind == "delay":
-            return r.median
-        if r.trials is not None:
-            return (r.successes + 0.5) / (r.trials + 1)
-        return r.value
+        return self.measure.point(self.rate)
 
     def summary(self) -> str:
         """The rate in one phrase, for tables."""
-        r = self.rate
-        if self.kind == "delay":
-            q = r.quantiles or (None, None)
-            span = f"{q[0]:.0%}-{q[1]:.0%} range" if q[0] is not None else "range"
-            return f"median {r.median:g} days ({span} {r.low:g}-{r.high:g})"
-        w = self.window
-        within = "(no fixed window)" if w is None else f"within {w.end_day} days" if w.start_day == 0 else \
-            f"between day {w.start_day} and {w.end_day}"
-        if r.trials is not None:
-            return f"{r.successes} of {r.trials} {within}"
-        if r.low is not None and r.high is not None:
-            return f"{r.value:.0%} (range {r.low:.0%}-{r.high:.0%}) {within}"
-        return f"{r.value:.0%} {within}"
+        return self.measure.summary(self)
 
 
 class ReferenceError_(ValueError):
@@ -227,13 +357,7 @@ def to_target(ref: ReferenceClass, fields: dict, unit: str | None = None) -> dic
     90% range."""
     if unit != "weekly_chance":
         return fields
-    from ..lang.estimable import hazard_from_chance, hazard_from_median
-
-    if ref.kind == "delay":
-        conv = lambda d: 1.0 if d <= 0 else hazard_from_median(d)  # noqa: E731  (no delay: it happens at once)
-    else:
-        days = ref.window.end_day
-        conv = lambda p: hazard_from_chance(min(max(p, 0.0), 1.0), days)  # noqa: E731
+    conv = ref.measure.to_weekly_chance(ref)
     if fields["dist"] == "beta":
         a, b = fields["a"], fields["b"]
         mean, sd = a / (a + b), math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
@@ -252,18 +376,8 @@ def target_problem(ref: ReferenceClass, unit: str | None, allowed: tuple[float, 
     """Why a reference class cannot give this number (one line), or None. ``unit``: the number's unit
     (``params.parameter_units``); ``allowed``: its allowed range."""
     if unit == "weekly_chance":
-        if ref.kind == "probability" and (ref.window is None or ref.window.start_day != 0):
-            return (f"reference '{ref.id}' counts no window from day 0, so it cannot become a weekly chance "
-                    "(use a reference counted within N days, or a delay)")
-        return None
-    if ref.kind == "delay":
-        return (f"reference '{ref.id}' is a delay in days; only a weekly chance (a proposal, concession or other "
-                "hazard; see the unit column of `diplosim params`) can take one")
-    if tuple(allowed) != (0, 1):
-        lo, hi = allowed
-        within = f"it lies within [{lo:g}, {hi:g}]" if lo == lo else "its range is not [0, 1]"
-        return f"reference '{ref.id}' is a probability; this number is not one ({within})"
-    return None
+        return ref.measure.weekly_chance_problem(ref)
+    return ref.measure.number_problem(ref, allowed)
 
 
 def _adjusted(ref: ReferenceClass, fields: dict, adj) -> dict:
@@ -289,12 +403,12 @@ def _adjusted(ref: ReferenceClass, fields: dict, adj) -> dict:
     for k in ("value", "low", "mode", "high"):
         if k in out:
             out[k] = move(out[k])
-    lo, hi = (0.0, 1.0) if ref.kind == "probability" else (0.0, math.inf)
+    kind = ref.measure
+    lo, hi = kind.bounds
     for k in ("value", "low", "mode", "high"):
         if k in out and not lo <= out[k] <= hi:
-            what = "probability" if ref.kind == "probability" else "delay"
-            rng = "[0, 1]" if ref.kind == "probability" else "0 days or more"
-            raise ReferenceError_(f"adjust: the adjusted {what} ({k} {out[k]:.3g}) lies outside {rng}")
+            raise ReferenceError_(f"adjust: the adjusted {kind.noun} ({k} {out[k]:.3g}) lies outside "
+                                  f"{kind.range_words}")
     return out
 
 
@@ -317,12 +431,9 @@ def resolve(p: Param, ref: ReferenceClass, as_of: dt.date | None = None, unit: s
     if late:
         raise ReferenceError_(late)
     adj = p.adjust
-    if adj is not None:
-        if ref.kind == "probability" and adj.factor is not None:
-            raise ReferenceError_("adjust.factor scales a delay; a probability is adjusted by 'odds' or 'shift'")
-        if ref.kind == "delay" and adj.odds is not None:
-            raise ReferenceError_("adjust.odds changes a probability; a delay is adjusted by 'shift' (days) "
-                                  "or 'factor'")
+    why = ref.measure.adjust_problem(adj) if adj is not None else None
+    if why:
+        raise ReferenceError_(why)
     fields = ref.distribution()
     if adj is not None:
         fields = _adjusted(ref, fields, adj)

@@ -539,7 +539,7 @@ def prerequisite_edges(sc: Scenario) -> dict[str, list[tuple[str, tuple]]]:
         if m.requires is not None:
             deps.extend(needed(m.requires, (*path, "requires")))
     for k, pre in enumerate(sc.preconditions):
-        if pre.kind == "hard":
+        if pre.hard:
             edges.setdefault(pre.before, []).extend(needed(pre.requires, ("preconditions", k, "requires")))
     return edges
 

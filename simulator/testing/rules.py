@@ -313,7 +313,7 @@ def prop_hard_preconditions(rule_cls, example) -> None:
             def audited_held(st, k, j, yes):  # the model's own state just before the milestone is recorded
                 c = kernel.c
                 for pre, _, _ in kernel.pre_on.get(j, ()):
-                    if pre.kind != "hard" or st.V[0, c.table.index[f"{pre.id}.enabled"]] < 0.5:
+                    if not pre.hard or st.V[0, c.table.index[f"{pre.id}.enabled"]] < 0.5:
                         continue
                     if yes[0] and not pre.requires.evaluate(st, int(c.ends[k]))[0]:
                         breaches.append(f"'{c.milestones[j].id}' happened at step {k} with {pre.id} "
