@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 
-__all__ = ["Forecast", "Comparison", "MonteCarlo", "backtest", "compare", "explain", "load", "open_results", "run",
-           "sweep"]
+__all__ = ["Forecast", "Comparison", "MonteCarlo", "backtest", "compare", "explain", "explain_gap", "load",
+           "open_results", "run", "sweep"]
 
 
 def load(path, *, check_sources: bool = True):
@@ -369,6 +369,22 @@ def explain(what, question: str | None = None, *, runs: int = 1000, seed: int = 
         return run_explain(what.compiled, what.runs, what.events, question)
     forecast = what if isinstance(what, Forecast) else run(what, runs=runs, seed=seed, sets=sets)
     return run_explain(forecast.compiled, forecast.runs, forecast.events, question)
+
+
+def explain_gap(what, *, runs: int = 1000, seed: int = 0, sets=None, threshold: float | None = None) -> dict:
+    """Where the forecast and its writer's priors part (``analysis.gap``): for each yes/no question with a prior
+    whose forecast differs from it by more than ``threshold`` (default 0.15, 15 points), the milestones the
+    runs answering "yes" passed through, and each gate and repeated chance on the way with how many steps it was
+    drawn. Of a ``Forecast``, of results opened with ``open_results``, or of a scenario (run here)."""
+    from .analysis.gap import THRESHOLD
+    from .analysis.gap import explain_gap as gap
+    from .report import Results
+
+    threshold = THRESHOLD if threshold is None else threshold
+    if isinstance(what, Results):
+        return gap(what.compiled, what.runs, threshold)
+    forecast = what if isinstance(what, Forecast) else run(what, runs=runs, seed=seed, sets=sets, events=0)
+    return gap(forecast.compiled, forecast.runs, threshold)
 
 
 def observed_files(target: Path, observed: Path | None = None) -> list[tuple]:

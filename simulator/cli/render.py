@@ -118,3 +118,25 @@ def render_fragile(fragile: dict | None, console: Console) -> None:
         console.print("Not screened:")
         for line in left_out:
             console.print(f"  {escape(line)}")
+
+
+def render_gap(gap: dict | None, console: Console) -> None:
+    """Where the forecast and the writer's priors part by more than the threshold (``analysis.gap``), in words."""
+    if not gap:
+        return
+    parted = [q for q in gap["questions"] if q["explained"]]
+    if not gap["questions"]:
+        return
+    if not parted:
+        console.print(f"Forecast and the writer's priors: no question differs by more than "
+                      f"{100 * gap['threshold']:.0f} points.")
+        return
+    from rich.markup import escape
+
+    console.print(f"[bold]Where the forecast and the writer's priors part by more than {100 * gap['threshold']:.0f} "
+                  f"points[/bold] ({len(parted)} of {len(gap['questions'])} questions with a prior): the paths and "
+                  "numbers that make the difference")
+    for q in parted:
+        console.print(f"[bold]{escape(q['text'])}[/bold]", soft_wrap=True)
+        for line in q["sentences"]:
+            console.print(f"  {escape(line)}", soft_wrap=True)

@@ -89,9 +89,16 @@ def run(
         writer = ResultsWriter(out, compiled, manifest)
         writer.write_points({0: overrides})
     kept: list[tuple] = []  # chunks for --report when there is no --out to read them back from
+    # the runs tables, when the scenario records its writer's priors: the priors-gap explanation reads them
+    with_priors = any(getattr(q, "prior", None) is not None for q in compiled.questions)
+    gap_parts: list = []
     mc = MonteCarlo(loaded, compiled, overrides, runs, seed, engine, jobs, events, fragile, fragile_runs)
 
     def on_part(span, table, events):  # after ``mc`` has summed the chunk
+        if with_priors:
+            from ..layout import as_arrow
+
+            gap_parts.append(as_arrow(table))
         if report_file is not None and writer is None:
             from ..layout import as_arrow
             from ..store import events_table as to_table
@@ -115,6 +122,12 @@ def run(
     if not n_done:
         fail("interrupted before any run finished")
     summary = mc.summary()  # with the fragile screen's flags (the Monte Carlo is done and stored before it)
+    if gap_parts:
+        import pyarrow as pa
+
+        from ..analysis.gap import explain_gap
+
+        summary["priors_gap"] = explain_gap(compiled, pa.concat_tables(gap_parts))
     reused, screen_seconds = mc.reused, mc.screen_seconds
     if fragile and not interrupted and writer is not None:  # the timing stays out of the summary
         writer.finish(fragile=summary["fragile"], fragile_seconds=round(screen_seconds, 3),
@@ -122,10 +135,11 @@ def run(
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
-        from .render import output_console, render_summary
+        from .render import output_console, render_gap, render_summary
 
         out_console = output_console()
         render_summary(summary, out_console, loaded.scenario.metadata.title, loaded.scenario.calendar.step_days)
+        render_gap(summary.get("priors_gap"), out_console)
         copies = mc.copies  # the screen's copies, stepped in the same pass
         note = (f"{n_done} runs{f' and {copies:,} fragile-screen copies' if copies else ''} in {elapsed:.1f} s "
                 f"({(n_done + copies) / elapsed:,.0f} runs/s, {engine} engine, {jobs} job{'s' if jobs > 1 else ''}), "
