@@ -1,5 +1,5 @@
 """A milestone's class (``class:``), the corpus side file ``scenarios/milestone_classes.yaml``, and the corpus
-replays' classed spells counted in the class curves (docs/outside_view.md, docs/scenarios.md)."""
+replays' classed spells counted in the class curves (docs/outside-view.md, docs/scenarios.md)."""
 
 import copy
 from pathlib import Path

@@ -275,9 +275,9 @@ def test_chart_one_trace_per_class_in_words(shipped):
 
 
 def test_docs_table_is_what_the_command_prints():
-    """docs/outside_view.md shows the shipped classes' chances as `diplosim reference build --markdown` prints them
+    """docs/outside-view.md shows the shipped classes' chances as `diplosim reference build --markdown` prints them
     (seed 0, 1000 resamples): regenerate it when the dataset changes."""
     from simulator.outside_view.curves import markdown_table
 
-    doc = (ROOT / "docs" / "outside_view.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "outside-view.md").read_text(encoding="utf-8")
     assert markdown_table(build_classes()) in doc

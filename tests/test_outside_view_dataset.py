@@ -197,7 +197,7 @@ def test_cli_validate(tmp_path):
 
 def test_classes_table_is_the_docs_table():
     """The documentation shows the registry's own text (one concept, one place)."""
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "outside_view.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "outside-view.md").read_text(encoding="utf-8")
     assert markdown_table() in doc
 
 

@@ -65,7 +65,7 @@ def build(exclude: list[str] = _EXCLUDE,
           parquet: Path | None = typer.Option(None, "--parquet", help="also write them as Parquet (one row per "
                                               "class and day)"),
           markdown: bool = typer.Option(False, "--markdown", help="print the table as Markdown (as in "
-                                        "docs/outside_view.md)"),
+                                        "docs/outside-view.md)"),
           seed: int = _SEED, resamples: int = _RESAMPLES, corpus: bool = _CORPUS) -> None:
     """Count every class from the dataset: Kaplan–Meier chance within 7, 30, 90, 180 and 365 days of becoming
     possible, with 95% intervals from resampling negotiations, and the spells and negotiations behind it."""

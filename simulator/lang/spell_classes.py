@@ -2,7 +2,7 @@
 what counts, what does not, and the rule saying from which day it was possible (its gate).
 
 This is the one place the classes are described: the validator takes its vocabulary from here and
-``markdown_table()`` renders the same text for the documentation (docs/outside_view.md).
+``markdown_table()`` renders the same text for the documentation (docs/outside-view.md).
 """
 
 from __future__ import annotations

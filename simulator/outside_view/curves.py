@@ -285,7 +285,7 @@ def curves_document(curves: dict[str, ClassCurve], published=()) -> dict:
 
 
 def markdown_table(curves: dict[str, ClassCurve]) -> str:
-    """The classes' chances as a Markdown table (docs/outside_view.md; ``diplosim reference build --markdown``)."""
+    """The classes' chances as a Markdown table (docs/outside-view.md; ``diplosim reference build --markdown``)."""
     head = ["kind of step (class)", *(f"{d} days" for d in HORIZONS), "spells (happened, censored)",
             "negotiations", "how thin"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
