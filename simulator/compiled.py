@@ -33,6 +33,8 @@ class PreconditionInfo:
     kind: str  # "hard" | "soft"
     requires: object  # a condition
 
+    hard: bool  # it gates its milestone until it holds (``HardOrSoft.hard``)
+    waivable: bool  # its holder can be talked out of it (``HardOrSoft.waivable``)
 
 @dataclass(frozen=True)
 class MediationInfo:
@@ -95,11 +97,12 @@ class Compiled:
         # ---- elections
         self.elections = list(cal.elections)
         self.gi = {e.id: g for g, e in enumerate(self.elections)}
-        meetings = [j for j, m in enumerate(self.milestones) if m.kind == "meeting"]
+        meetings = [j for j, m in enumerate(self.milestones) if m.election_progress]
         self.progress_cols = {e.id: (np.array([self.mi[m] for m in e.progress], dtype=int) if e.progress is not None
                                      else np.array(meetings, dtype=int)) for e in self.elections}
         # ---- preconditions and mediation
-        self.preconditions = [PreconditionInfo(p.id, p.held_by, p.before, p.kind, p.requires) for p in sc.preconditions]
+        self.preconditions = [PreconditionInfo(p.id, p.held_by, p.before, p.kind, p.requires, p.hard, p.waivable)
+                              for p in sc.preconditions]
         self.mediations = [MediationInfo(m.mediator, m.rule or DEFAULT_RULE["mediator"],
                                          tuple((p.milestone, p.when) for p in m.pushes), m.deadline)
                            for m in sc.mediation]
@@ -133,7 +136,7 @@ class Compiled:
         units += [(f"act:{m.id}", HAZARD) for m in self.milestones if not m.proposable]
         units += [(f"propose:{m.id}:{a}", HAZARD) for m in self.milestones if m.proposable for a in m.consenters()]
         units += [(f"accept:{m.id}:{a}", OFFER) for m in self.milestones if m.proposable for a in m.consenters()]
-        units += [(f"waive:{pre.id}", OFFER) for pre in self.preconditions if pre.kind == "soft"]
+        units += [(f"waive:{pre.id}", OFFER) for pre in self.preconditions if pre.waivable]
         for e in self.elections:
             units += [(s, ONCE) for s in e.slots()]
         self.slots = [name for name, _ in units]

@@ -428,7 +428,7 @@ class Kernel:
             if not unmet.any():
                 continue
             unmet &= ~pre.requires.evaluate(st, e)
-            if pre.kind == "soft" and unmet.any():
+            if pre.waivable and unmet.any():
                 thr = st.V[:, self.ix[f"{pre.id}.waiver_threshold"]]
                 self.pressure_scope.feel(st, holder, j)
                 waived = self.d.party("waive", holder, unmet, thr, Slot(U, c.slot[f"waive:{pre.id}"]), st, k) & unmet

@@ -57,6 +57,7 @@ class MilestoneBase(Sourced):
     kind_name: ClassVar[str]
     proposable: ClassVar[bool] = True  # proposed, then consented to; else decided by its actor each week
     decision: ClassVar[str] = "accept"  # the rule method its actors decide with
+    election_progress: ClassVar[bool] = False  # counts as progress for an election that names none (meetings do)
 
     id: MilestoneId
     name: str
@@ -216,6 +217,7 @@ class Meeting(MilestoneBase):
     """A meeting: held when every attendee accepts."""
 
     kind_name: ClassVar[str] = "meeting"
+    election_progress: ClassVar[bool] = True
     _who_field: ClassVar[str] = "attendees"
     kind: Literal["meeting"] = "meeting"
     attendees: list[Id] = Field(min_length=1, description="actors who must all accept")
