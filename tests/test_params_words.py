@@ -75,16 +75,15 @@ def test_params_never_cuts_a_name_on_a_narrow_terminal(tmp_path):
     assert not any("…" in cell for cell in first_cells)
 
 
-def test_a_date_question_on_several_milestones_says_a_single_id_is_expected(tmp_path):
-    d = doc(questions=[{"id": "q", "text": "?", "date_of": {"any": [{"held": "talks"}]}}])
-    assert one_problem(tmp_path, d) == (
-        "questions[0].date_of: expected a single milestone or event id, not a mapping (to ask whether any of "
-        "several happens, use a yes/no question: when: {any: [...]})")
+def test_a_date_question_on_several_milestones_names_the_wrong_member(tmp_path):
+    d = doc(questions=[{"id": "q", "text": "?", "date_of": {"any": [{"held": "talks"}, "talks"]}}])
+    assert one_problem(tmp_path, d) == "questions[0].date_of.any[0]: expected a single milestone id, not a mapping"
 
 
-def test_a_count_of_several_milestones_says_a_single_id_is_expected(tmp_path):
+def test_a_count_of_a_list_says_how_to_name_several(tmp_path):
     d = doc(questions=[{"id": "q", "text": "?", "when": {"count": {"of": ["talks"], "at_least": 2}}}])
-    assert one_problem(tmp_path, d) == "questions[0].when.count.of: expected a single milestone id, not a list"
+    assert one_problem(tmp_path, d) == ("questions[0].when.count.of: expected a single milestone id, or "
+                                        "{any: [a, b]} for several")
 
 
 def test_missing_provenance_names_the_item_by_its_id(tmp_path):

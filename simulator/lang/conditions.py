@@ -17,7 +17,7 @@ from abc import abstractmethod
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
 
 import numpy as np
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from .base import DateRef, Id, MilestoneRef, Strict
 from .dates import NEVER, describe_date
@@ -160,9 +160,46 @@ class Held(Condition):
         return st.first_day[:, st.c.mi[self.held]]
 
 
+class Several(Strict):
+    """``{any: [a, b, ...]}``: several milestones (or events) a question reads together: the first date of any of
+    them (``date_of``), or their times added up (``count``)."""
+
+    any: list[MilestoneRef] = Field(min_length=2, description="two or more different milestones (or events)")
+
+    @model_validator(mode="after")
+    def _distinct(self):
+        if len(set(self.any)) != len(self.any):
+            twice = next(t for t in self.any if self.any.count(t) > 1)
+            raise ValueError(f"'{twice}' is named twice: name each milestone once")
+        return self
+
+    def ids(self) -> list[str]:
+        return list(self.any)
+
+    def words(self, w) -> str:
+        names = [w.name(t) for t in self.any]
+        return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def one_or_several(what: str):
+    """A milestone id (``what``), or ``{any: [a, b, ...]}`` for several: anything else is refused in one sentence."""
+    def pick(v):
+        return "Several" if isinstance(v, (dict, Several)) else "One" if isinstance(v, str) else None
+
+    return Annotated[Union[Annotated[MilestoneRef, Tag("One")], Annotated[Several, Tag("Several")]],
+                     Discriminator(pick, custom_error_type="one_or_several",
+                                   custom_error_message=f"expected a single {what} id, or {{any: [a, b]}} for "
+                                                        "several")]
+
+
 class CountSpec(Strict):
-    of: MilestoneRef
+    of: one_or_several("milestone") = Field(description="a milestone, or {any: [...]}: the times any of several "
+                                            "happened, added up")
     at_least: int = Field(ge=1)
+
+    @property
+    def targets(self) -> list[str]:
+        return self.of.ids() if isinstance(self.of, Several) else [self.of]
 
 
 @kind
@@ -176,19 +213,28 @@ class Count(Condition):
         return True
 
     def check(self, ctx, path):
-        ctx.ref((*path, "count", "of"), self.count.of, "milestone")
+        if isinstance(self.count.of, Several):
+            for i, t in enumerate(self.count.of.any):
+                ctx.ref((*path, "count", "of", "any", i), t, "milestone")
+        else:
+            ctx.ref((*path, "count", "of"), self.count.of, "milestone")
 
     def milestones(self):
-        return [self.count.of]
+        # several added up: none of them alone is required
+        return [] if isinstance(self.count.of, Several) else [self.count.of]
 
     def mentions(self, c, wanted=True):
-        yield self.count.of, wanted
+        for t in self.count.targets:
+            yield t, wanted
 
     def label(self, w):
+        if isinstance(self.count.of, Several):
+            return f"{self.count.of.words(w)} have happened at least {self.count.at_least} times in all"
         return f"{w.name(self.count.of)} has happened at least {self.count.at_least} times"
 
     def reads(self):
-        yield "count", self.count.of
+        for t in self.count.targets:
+            yield "count", t
 
     @classmethod
     def example(cls, draw, pool, sub):
@@ -199,11 +245,67 @@ class Count(Condition):
         return {"count": {"of": draw(st.sampled_from(pool.milestones)), "at_least": draw(st.integers(1, 3))}}
 
     def evaluate(self, st, day):
-        j = st.c.mi[self.count.of]
-        # at most one holding per step: one dated after `day` is the last one
-        last = st.last_day[:, j]
-        n = st.count[:, j] - ((last > day) & (last < NEVER))
+        n = 0
+        for t in self.count.targets:
+            j = st.c.mi[t]
+            # at most one holding per step: one dated after `day` is the last one
+            last = st.last_day[:, j]
+            n = n + (st.count[:, j] - ((last > day) & (last < NEVER)))
         return n >= self.count.at_least
+
+
+class OrderSpec(Strict):
+    first: MilestoneRef = Field(description="the milestone that must come first")
+    then: MilestoneRef = Field(description="the milestone that must not have come before it")
+
+
+@kind
+class Order(Condition):
+    """Milestone A has happened, and B had not happened before it (B may come later, or never): "A before B".
+    Both in the same step count as not before (a run dates what happens in a step by the step's first day); to
+    require that B happened too, add ``held: B``."""
+
+    key: ClassVar[str] = "order"
+    order: OrderSpec
+
+    def stays_true(self):
+        return True
+
+    def check(self, ctx, path):
+        ctx.ref((*path, "order", "first"), self.order.first, "milestone")
+        ctx.ref((*path, "order", "then"), self.order.then, "milestone")
+        if self.order.first == self.order.then:
+            ctx.error((*path, "order", "then"), "'first' and 'then' name the same milestone: name two")
+
+    def milestones(self):
+        return [self.order.first]
+
+    def mentions(self, c, wanted=True):
+        yield self.order.first, wanted
+        yield self.order.then, not wanted
+
+    def label(self, w):
+        return f"{w.name(self.order.first)} has happened before {w.name(self.order.then)}"
+
+    def reads(self):
+        yield "first", self.order.first
+        yield "first", self.order.then
+
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        if len(pool.milestones) < 2:
+            return None
+        a, b = draw(st.lists(st.sampled_from(pool.milestones), min_size=2, max_size=2, unique=True))
+        return {"order": {"first": a, "then": b}}
+
+    def evaluate(self, st, day):
+        a = st.first_day[:, st.c.mi[self.order.first]]
+        return (a <= day) & (a < st.first_day[:, st.c.mi[self.order.then]])
+
+    def since(self, st, day):
+        return st.first_day[:, st.c.mi[self.order.first]]
 
 
 class ForceSpec(Strict):

@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from .base import DateRef, Id, MilestoneRef, Param, Strict, one_id
-from .conditions import AnyCondition
+from .conditions import AnyCondition, Several, one_or_several
 from .dates import NEVER, to_day, weeks_after
 
 
@@ -258,8 +258,13 @@ class DateOf(QuestionBase):
     outcome_fields: ClassVar[tuple[str, ...]] = ("date", "happened")
     outcome_hint: ClassVar[str] = "'date' (the first date it happened) or 'happened: false'"
     scale: ClassVar[str | None] = "weeks"
-    date_of: Annotated[MilestoneRef, one_id("milestone or event", " (to ask whether any of several happens, "
-                                            "use a yes/no question: when: {any: [...]})")]
+    date_of: one_or_several("milestone or event") = Field(
+        description="a milestone or event, or {any: [...]}: the first date of any of several")
+
+    @property
+    def targets(self) -> list[str]:
+        """The milestones or events whose first date is asked (the earliest of them when several)."""
+        return self.date_of.ids() if isinstance(self.date_of, Several) else [self.date_of]
 
     def per_run(self, column) -> np.ndarray:
         from ..layout import to_numpy
@@ -268,13 +273,15 @@ class DateOf(QuestionBase):
         return np.ones(len(values)) if null is None else (~null).astype(float)
 
     def asks(self, w) -> str:
+        if isinstance(self.date_of, Several):
+            return f"date the first of {self.date_of.words(w)} happens"
         return f"date {w.name(self.date_of)} first happens"
 
     def tally(self, acc, runs):
         acc.tally_date_question(self, runs)
 
     def subjects(self, c):
-        return [(self.date_of, True)] if self.date_of in c.mi else []
+        return [(t, True) for t in self.targets if t in c.mi]
 
     def answer_words(self, entry):
         if entry["p"] is None:
@@ -301,16 +308,19 @@ class DateOf(QuestionBase):
         return outcome.date.isoformat() if outcome.date is not None else "not by the end"
 
     def check(self, ctx, path):
-        ctx.ref((*path, "date_of"), self.date_of, "milestone or event", pool=ctx.pools["dated"])
+        if isinstance(self.date_of, Several):
+            for i, t in enumerate(self.date_of.any):
+                ctx.ref((*path, "date_of", "any", i), t, "milestone or event", pool=ctx.pools["dated"])
+        else:
+            ctx.ref((*path, "date_of"), self.date_of, "milestone or event", pool=ctx.pools["dated"])
 
     def start(self, st):
         return np.zeros(0)
 
     def value(self, st, acc):
         c = st.c
-        if self.date_of in c.mi:
-            return st.first_day[:, c.mi[self.date_of]]
-        return st.fired_day[:, c.fi[self.date_of]]
+        days = [st.first_day[:, c.mi[t]] if t in c.mi else st.fired_day[:, c.fi[t]] for t in self.targets]
+        return days[0] if len(days) == 1 else np.minimum.reduce(days)
 
 
 class CountOf(QuestionBase):
@@ -323,11 +333,19 @@ class CountOf(QuestionBase):
     outcome_hint: ClassVar[str] = "'count' (how many times)"
     scale: ClassVar[str | None] = "times"
     per_run_is_share: ClassVar[bool] = False
-    count: MilestoneRef
+    count: one_or_several("milestone") = Field(description="a milestone, or {any: [...]}: the times any of "
+                                               "several happen, added up")
     by: DateRef | None = None
 
+    @property
+    def targets(self) -> list[str]:
+        """The milestones whose times are counted (added up when several)."""
+        return self.count.ids() if isinstance(self.count, Several) else [self.count]
+
     def asks(self, w) -> str:
-        return f"times {w.name(self.count)} happens" + (f" by {w.date(self.by)}" if self.by is not None else "")
+        what = (f"times any of {self.count.words(w)} happens (added up)" if isinstance(self.count, Several)
+                else f"times {w.name(self.count)} happens")
+        return what + (f" by {w.date(self.by)}" if self.by is not None else "")
 
     def tally(self, acc, runs):
         acc.tally_counts(self, runs)
@@ -336,7 +354,7 @@ class CountOf(QuestionBase):
         return c.min_day, c.max_day if self.by is None else c.static_day(self.by)
 
     def subjects(self, c):
-        return [(self.count, True)]
+        return [(t, True) for t in self.targets]
 
     def answer_words(self, entry):
         if entry["mean"] is None:
@@ -360,7 +378,11 @@ class CountOf(QuestionBase):
         return f"{outcome.count} time{'s' if outcome.count != 1 else ''}"
 
     def check(self, ctx, path):
-        ctx.ref((*path, "count"), self.count, "milestone")
+        if isinstance(self.count, Several):
+            for i, t in enumerate(self.count.any):
+                ctx.ref((*path, "count", "any", i), t, "milestone")
+        else:
+            ctx.ref((*path, "count"), self.count, "milestone")
         if self.by is not None and ctx.date((*path, "by"), self.by) is None and self.by in ctx.dynamic_dates:
             ctx.error((*path, "by"), f"'{self.by}' is not a fixed date: a count is taken on a fixed date")
 
@@ -372,9 +394,11 @@ class CountOf(QuestionBase):
         hi = self.window(c)[1]
         if c.days[k] > hi:
             return
-        j = c.mi[self.count]
-        last = st.last_day[:, j]
-        acc[:] = st.count[:, j] - ((last > hi) & (last < NEVER))  # at most one holding per step: the last one
+        acc[:] = 0
+        for t in self.targets:
+            j = c.mi[t]
+            last = st.last_day[:, j]
+            acc += st.count[:, j] - ((last > hi) & (last < NEVER))  # at most one holding per step: the last one
 
 
 KINDS = {"when": YesNo, "date_of": DateOf, "count": CountOf}

@@ -728,8 +728,8 @@ class StepInvariance(Property):
                                         f"{_pct(hi / n)} (its window narrowed and widened by {L} days at {sb}-day "
                                         "steps)")
             dated = [(words.name(m.id), first(m.id), depth[m.id]) for m in c0.milestones]
-            dated += [(q.text, f"q.{q.id}", depth.get(q.date_of, 0)) for q in sc.questions
-                      if getattr(q, "answer_kind", None) == "date" and hasattr(q, "date_of")]
+            dated += [(q.text, f"q.{q.id}", max(depth.get(t, 0) for t in q.targets)) for q in sc.questions
+                      if q.is_date]
             grid = np.arange(c0.min_day, c0.max_day + 1, 7)
             for label, col, d in dated:
                 L = discretisation_bound(d, s, v)

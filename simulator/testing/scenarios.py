@@ -346,6 +346,10 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         questions.append(q)
     questions.append({"id": "q_date", "text": "When is the first milestone?", "date_of": seen[0]})
     questions.append({"id": "q_count", "text": "How many times?", "count": draw(st.sampled_from(seen))})
+    if len(set(seen)) >= 2:  # questions over several milestones: the first of them, their times added up
+        several = {"any": list(dict.fromkeys(seen))[:3]}
+        questions.append({"id": "q_date_any", "text": "When is the first of several?", "date_of": several})
+        questions.append({"id": "q_count_any", "text": "How many times in all?", "count": several})
     for e in elections:
         questions.append({"id": f"q_win_{e}", "text": "Incumbent wins?",
                           "when": {"winner": {"election": e, "is": elections[e][0]}}})
