@@ -89,6 +89,11 @@ def question(q: str) -> str:
     return f"q.{q}"
 
 
+def live(world: str) -> str:
+    """Was this milestone, track or precondition live in the run (``live:``, drawn once per run)?"""
+    return f"live.{world}"
+
+
 # ----------------------------------------------------------------------------- the columns
 
 @dataclass(frozen=True)
@@ -130,6 +135,11 @@ def columns(c) -> list[Column]:
             cols.append(Column(left(a.id), "date32", lambda st, i=c.ai[a.id]: st.left_day[:, i]))
     for i, q in enumerate(c.questions):
         cols.append(Column(question(q.id), q.arrow_type, lambda st, i=i, q=q: q.value(st, st.answers[i])))
+    from .lang.worlds import Worlds, live_items
+
+    ids = [wid for wid, *_ in live_items(c.scenario)]
+    for i, wid in enumerate(ids):
+        cols.append(Column(live(wid), "bool", lambda st, i=i, n=len(ids): Worlds.live(st, n)[:, i]))
     return cols
 
 

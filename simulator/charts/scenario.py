@@ -107,6 +107,9 @@ def _window(w, between) -> str:
     return f"between {w.date(lo)} and {w.date(hi)}"
 
 
+from ..lang import worlds  # noqa: E402 - words of live shares, spreads and several items a step
+
+
 def milestone_value(compiled, m) -> str:
     """What a milestone is, who must agree, and what gates it, in words."""
     w = compiled.words
@@ -117,6 +120,7 @@ def milestone_value(compiled, m) -> str:
     if m.requires is not None:
         parts.append(f"requires: {m.requires.label(w)}")
     parts.extend(m.table_words(w))
+    parts.extend(worlds.milestone_words(compiled.scenario, m))  # live in a share of runs, a per-run spread
     if m.repeat:
         parts.append("can repeat")
     if m.breakdown is not None:
@@ -142,7 +146,7 @@ def precondition_value(compiled, pre) -> str:
     w = compiled.words
     waiver = f"; waived above {describe(pre.waiver.threshold)}" if pre.waiver is not None else ""
     return (f"{pre.kind}: {w.name(pre.held_by)} wants ({pre.requires.label(w)}) before "
-            f"{w.name(pre.before)}{waiver}")
+            f"{w.name(pre.before)}{waiver}{worlds.precondition_words(pre)}")
 
 
 def mediation_value(compiled, med) -> str:
@@ -151,7 +155,7 @@ def mediation_value(compiled, med) -> str:
                        for p in med.pushes)
     deadline = f", deadline {w.date(med.deadline)}" if med.deadline is not None else ""
     rule = med.rule or "default rule"
-    return f"{rule}{deadline}; pushes: {pushes}"
+    return f"{rule}{deadline}; pushes: {pushes}{worlds.mediation_words(med)}"
 
 
 def election_value(compiled, e) -> str:

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..lang.dates import NEVER
 from . import masked
+from ..lang.worlds import Worlds
 from .pressure import PressureScope
 from .state import RunState
 
@@ -110,11 +111,14 @@ class Kernel:
         self.put_by = {who: np.array([m.put_by(who) for m in c.milestones], bool)
                        for who in ("party", "mediator", "calendar")}  # who may put each on the table
         self.pressure_scope = PressureScope(self)  # a mediator's pressure acts on the steps it is about
+        self.worlds = Worlds(c)  # live shares drawn once per run, per-run odds factors (lang/worlds.py)
+        self.picks = [m.per_step or 1 for m in c.scenario.mediation]  # items a mediator may put on the table a step
 
     # ------------------------------------------------------------------ helpers
     def decide(self, j, pos, kind, actor, mask, size, u, st, k) -> np.ndarray:
         """An actor's decision ``kind`` on milestone j: its own stated chance for this step (``pace``) compared with
         the slot's uniform, else its rule's answer (the Decider)."""
+        u = self.worlds.slot(st, j, u)  # a step with a spread: the run's odds factor moves every decision on it
         col = self.pace_cols.get((j, pos, kind))
         if col is None:
             self.pressure_scope.feel(st, actor, j)
@@ -152,6 +156,7 @@ class Kernel:
             out &= ~self.in_force_blocks | (st.force_since == NEVER)  # a repeatable act in force is not made again
         if self.comings_and_goings:
             out &= ((~st.present).astype(np.int8) @ self.consent_matrix) == 0
+        self.worlds.gate(st, out)  # a dead step never becomes possible
         e = int(c.ends[k])
         for j, cond in self.gates:
             col = out[:, j]
@@ -228,6 +233,8 @@ class Kernel:
         """Advance every run of ``st`` by week k; ``U`` is (runs x slots), this week's uniforms."""
         c = self.c
         self.st, self.k = st, k
+        if k == 0 and self.worlds.any:
+            self.worlds.draw(st, U)  # which worlds are live, each run's odds factors: once per run
         self._clear_table(st, k)
         decay = st.V[:, self.ix["dynamics.pressure_decay"]]
         per_step = c.pressure_step(decay)
@@ -348,22 +355,32 @@ class Kernel:
                     lv = np.where(lv == earlier, -1, lv)
                 cands.append(lv)
             C = np.array(cands).T  # (runs x pushes), column-major: a candidate column is contiguous
-            target = np.where(active, self.d.mediate(i, C, Slot(U, c.slot[f"mediate:{med.mediator}"]), st, k), -1)
-            if not (target >= 0).any():
+            picks = self.picks[i]  # a mediator may put several items on the table in a step (mediation.per_step)
+            for pick in range(picks):
+                slot = c.slot[f"mediate:{med.mediator}" + (f":{pick + 1}" if pick else "")]
+                target = np.where(active, self.d.mediate(i, C, Slot(U, slot), st, k), -1)
+                if not (target >= 0).any():
+                    break
+                self._push(st, k, i, med, target)
+                if pick + 1 < picks:  # the next pick chooses among the rest
+                    C = np.where(C == target[:, None], -1, C)
+
+    def _push(self, st, k, i, med, target):
+        """Mediator i presses the actors of its ``target`` (per run; -1: none) and puts it on the table."""
+        c = self.c
+        urgency = self.d.urgency(i, st, k)
+        for j in self.reachable(med):  # in increasing order, as sorted(set(target)) would give them
+            mask = target == j
+            if not mask.any():
                 continue
-            urgency = self.d.urgency(i, st, k)
-            for j in self.reachable(med):  # in increasing order, as sorted(set(target)) would give them
-                mask = target == j
-                if not mask.any():
-                    continue
-                for a, share in self.d.pressure(i, int(j), urgency, st, k).items():
-                    self.pressure_scope.add(st, i, int(j), a, share if self.gain is None else share * self.gain, mask)
-                self.log("pushed", mask, milestone=c.milestones[j].id, actor=med.mediator)
-                if self.put_by["mediator"][j]:
-                    free = mask & ~st.table[:, j]
-                    st.table[:, j] |= free
-                    masked.put(st.table_by[:, j], c.ai[med.mediator], free)
-                    self._offer(st, k, j, free)  # a new offer when the last has lapsed: one answer per offer's week
+            for a, share in self.d.pressure(i, int(j), urgency, st, k).items():
+                self.pressure_scope.add(st, i, int(j), a, share if self.gain is None else share * self.gain, mask)
+            self.log("pushed", mask, milestone=c.milestones[j].id, actor=med.mediator)
+            if self.put_by["mediator"][j]:
+                free = mask & ~st.table[:, j]
+                st.table[:, j] |= free
+                masked.put(st.table_by[:, j], c.ai[med.mediator], free)
+                self._offer(st, k, j, free)  # a new offer when the last has lapsed: one answer per offer's week
 
     def _unilateral(self, st, U, k, avail):
         c = self.c
@@ -424,7 +441,7 @@ class Kernel:
         for pre, holder, pos in self.pre_on.get(j, ()):
             if position is not None and pos != position:
                 continue
-            unmet = mask & (st.V[:, self.ix[f"{pre.id}.enabled"]] >= 0.5)
+            unmet = mask & (st.V[:, self.ix[f"{pre.id}.enabled"]] >= 0.5) & self.worlds.held(st, pre.id)
             if not unmet.any():
                 continue
             unmet &= ~pre.requires.evaluate(st, e)

@@ -21,6 +21,7 @@ from .spell_classes import ClassName
 from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
 from .conditions import AnyCondition, Held
 from .pace import Pace
+from .worlds import Live, Spread
 
 #: who may put a meeting or joint act on the table (``proposed_by``; None: anyone, as before the field existed)
 PROPOSERS = {"mediators": ("mediator",), "occasions": ("calendar",)}
@@ -31,7 +32,7 @@ def _without_unused(data):
     """Fields added to milestones later (``pace``, ``proposed_by``, ``class``) are left out of dumps while unused, so
     a scenario that uses none of them keeps the content hash its observed outcomes recorded."""
     if isinstance(data, dict):
-        for name in ("pace", "proposed_by", "class", "class_"):
+        for name in ("pace", "proposed_by", "class", "class_", "live", "spread"):
             if data.get(name) is None:
                 data.pop(name, None)
     return data
@@ -78,6 +79,10 @@ class MilestoneBase(Sourced):
     class_: ClassName | None = Field(default=None, alias="class", description="its class in the outside view's "
                                      "vocabulary (docs/outside_view.md): the kind of step it is, given to its "
                                      "spells in a replay; changes nothing in the model")
+    live: Live | None = Field(default=None, description="live only in a share of runs, drawn once per run (dead all "
+                              "period in the others: it never becomes possible): {share: 0.33, assumption: ...}")
+    spread: Spread | None = Field(default=None, description="a per-run odds factor on every decision about this step, "
+                                  "exp(odds_sd * z), drawn once per run: {odds_sd: 0.5, assumption: ...}")
     _track: str | None = PrivateAttr(default=None)  # set by the tracks and concessions short-hands
     _declared: object = PrivateAttr(default=None)  # a track level's own `requires`, as the file says it
 
@@ -315,6 +320,12 @@ class Track(Strict):
     id: Id
     name: str
     levels: list[TrackLevel] = Field(min_length=1)
+    live: Live | None = Field(default=None, description="the whole track is live only in a share of runs, drawn once "
+                              "per run: {share: 0.67, assumption: ...}")
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return _without_unused(handler(self))
 
     def expand(self, path: tuple):
         from .conditions import All

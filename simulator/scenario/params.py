@@ -86,6 +86,9 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
     for field in ("pressure_decay", "sharpness"):
         if getattr(sc.dynamics, field) is not None:  # sharpness when no rule reads it: left out
             yield f"dynamics.{field}", getattr(sc.dynamics, field), ("dynamics", field)
+    from ..lang import worlds
+
+    yield from worlds.parameters(sc)  # shares of live worlds, spreads of per-run odds factors (lang/worlds.py)
 
 
 def parameter_units(sc: Scenario) -> dict[str, str]:
@@ -128,6 +131,9 @@ def chance_parameters(sc: Scenario) -> frozenset[str]:
     out = {name for name, unit in parameter_units(sc).items() if unit in CHANCES}
     for el in sc.calendar.elections:
         out.update(name for name, _, path in el.parameters(()) if path[-1] in el.chances)
+    from ..lang import worlds
+
+    out.update(worlds.chance_names(sc))
     return frozenset(out)
 
 

@@ -17,10 +17,20 @@ from ..lang.calendar import DatedEvent, Election, Entry, Exit, Occasion, Shock, 
 from ..lang.conditions import AnyCondition
 from ..lang.milestones import ConcessionLadder, Milestone, Track
 from ..lang.questions import Question
+from ..lang.worlds import Live
 from ..lang.base import (  # noqa: F401 - re-exported
     DateRef, Evidence, HardOrSoft, Id, MilestoneRef, Param, ParamChange, Sourced, Strict, Waiver)
 
 SCHEMA_VERSION = 2
+
+
+def _drop_none(data, names):
+    """Fields added later are left out of dumps while unused (the corpus keeps its content hashes)."""
+    if isinstance(data, dict):
+        for name in names:
+            if data.get(name) is None:
+                data.pop(name, None)
+    return data
 ROLES = ("party", "mediator", "host", "guarantor", "observer", "domestic")
 
 
@@ -61,6 +71,12 @@ class Precondition(HardOrSoft):
     held_by: Id = Field(description="the actor who demands it: any actor")
     before: MilestoneRef = Field(description="the milestone it gates")
     requires: AnyCondition
+    live: Live | None = Field(default=None, description="held only in a share of runs, drawn once per run (in the "
+                              "others it blocks nothing): {share: 0.75, assumption: ...}")
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return _drop_none(handler(self), ("live",))
 
 
 class Push(Strict):
@@ -75,6 +91,12 @@ class Mediation(Sourced):
     deadline: DateRef | None = Field(default=None, description="for rules with a deadline")
     pushes: list[Push] = Field(min_length=1)
     params: dict[str, Param] = Field(default={}, description="the rule's parameters (defaults fill the rest)")
+    per_step: int | None = Field(default=None, ge=1, le=20, description="how many items it may put on the table "
+                                 "in one step (default 1): each pick after the first chooses among the rest")
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return _drop_none(handler(self), ("per_step",))
 
 
 class HistoryMilestone(Sourced):

@@ -244,6 +244,10 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
             if push.when is not None:
                 push.when.check(ctx, (*base, "pushes", n, "when"))
 
+    from ..lang import worlds
+
+    worlds.check(ctx, sc, _in_range)  # live shares and spreads
+
     # ---- calendar
     if not cal.start < cal.end:
         err(("calendar", "end"), f"end ({cal.end}) must be after start ({cal.start})")

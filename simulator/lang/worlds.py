@@ -1,0 +1,235 @@
+"""Worlds where it never happens, and chances that vary between runs (issue 22 item 2).
+
+```yaml
+milestones:
+  - id: ministerial
+    kind: meeting
+    attendees: [a, b]
+    live: {share: 0.33, assumption: "In about a third of worlds a ministerial round is on the cards at all."}
+    spread: {odds_sd: 0.5, assumption: "How willing both are differs between worlds by about this much."}
+tracks:
+  - {id: border_track, name: Border track, live: {share: 0.7, assumption: ...}, levels: [...]}
+preconditions:
+  - {id: disarm_first, held_by: a, before: politics, ..., live: {share: 0.75, assumption: ...}}
+```
+
+- ``live`` (a milestone, a track, a precondition): drawn **once per run**: in a share of runs it is live, in
+  the others it is dead all period. A dead milestone (or every milestone of a dead track) never becomes possible
+  (no one proposes, accepts, takes or is pressed toward it); a dead precondition is not held (it blocks
+  nothing). The share is a parameter ``<id>.live`` (a chance in [0, 1], stated as ``share`` or in any form of a
+  number: ``low``/``high``, ``dist``, evidence or an assumption), listed by ``diplosim params``, settable with
+  ``--set``, screened by its odds. Each run's draw is a record column ``live.<id>`` (true: live), so analysis can
+  split the runs.
+- ``spread`` (a milestone): a per-run odds factor ``exp(odds_sd * z)`` (``z`` standard normal, drawn once per
+  run) on every decision about this step (proposing, accepting, taking it), rule or ``pace`` alike: the
+  weekly chance ``p`` becomes the chance with odds ``factor * p / (1 - p)``. Parameter ``<id>.spread.odds_sd``
+  (in [0, 3]). The factor is applied to the decision's uniform (``u' = u / (u + f (1 - u))``, so ``u' < p``
+  exactly when ``u`` is below the odds-multiplied chance), so every rule, built-in or plug-in, is moved alike.
+
+Each draw comes from a slot of its own (``live:<id>``, ``spread:<id>``) read in the first step: no other draw
+moves, and a scenario without these keeps its records.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from pydantic import BeforeValidator
+
+from .base import Param
+
+
+def _renamed(field: str):
+    """``{share: 0.3, ...}`` -> ``{value: 0.3, ...}``: the stated number is the parameter's value."""
+    def conv(v):
+        if isinstance(v, dict) and field in v:
+            if "value" in v:
+                return v  # Param's own error: an unknown field
+            v = dict(v)
+            v["value"] = v.pop(field)
+        return v
+    return BeforeValidator(conv)
+
+
+#: ``live: {share: 0.33, assumption: ...}``: the share of runs in which it is live (a chance; any Param form)
+Live = Annotated[Param, _renamed("share")]
+#: ``spread: {odds_sd: 0.5, assumption: ...}``: the spread of a per-run odds factor (sd of its log)
+Spread = Annotated[Param, _renamed("odds_sd")]
+
+SPREAD_RANGE = (0.0, 3.0)
+
+
+def live_items(sc):
+    """(id, what, Param, milestone ids it covers or None for a precondition, document path) of each ``live``."""
+    for m, path in sc.all_milestones:
+        if getattr(m, "live", None) is not None:
+            yield m.id, "milestone", m.live, (m.id,), (*path, "live")
+    for t, tr in enumerate(sc.tracks):
+        if tr.live is not None:
+            yield tr.id, "track", tr.live, tuple(lv.id for lv in tr.levels), ("tracks", t, "live")
+    for k, pre in enumerate(sc.preconditions):
+        if pre.live is not None:
+            yield pre.id, "precondition", pre.live, None, ("preconditions", k, "live")
+
+
+def spread_items(sc):
+    for m, path in sc.all_milestones:
+        if getattr(m, "spread", None) is not None:
+            yield m.id, m.spread, (*path, "spread")
+
+
+def parameters(sc):
+    """(dotted name, Param, document path) of every share and spread, for the parameter table."""
+    for wid, _, p, _, path in live_items(sc):
+        yield f"{wid}.live", p, path
+    for mid, p, path in spread_items(sc):
+        yield f"{mid}.spread.odds_sd", p, path
+
+
+def chance_names(sc) -> set[str]:
+    """The shares are chances (the fragile screen moves them by their odds)."""
+    return {f"{wid}.live" for wid, *_ in live_items(sc)}
+
+
+def slots(sc) -> list[str]:
+    """The draw slots, read once, in the first step."""
+    return [f"live:{wid}" for wid, *_ in live_items(sc)] + [f"spread:{mid}" for mid, *_ in spread_items(sc)]
+
+
+def check(ctx, sc, in_range) -> None:
+    """One line per misuse: a share outside [0, 1], a spread outside [0, 3], a ``live`` track or milestone that a
+    history says has happened (it would be dead yet done), a spread on a step whose every decision is fixed."""
+    done = {h.milestone for h in sc.history.milestones} if sc.history is not None else set()
+    for wid, what, p, covers, path in live_items(sc):
+        in_range(ctx, path, p, 0, 1)
+        for mid in covers or ():
+            if mid in done:
+                ctx.error(path, f"'{mid}' happened in the history: it cannot be dead in some runs (give 'live' to "
+                          "steps still to come)")
+    for mid, p, path in spread_items(sc):
+        in_range(ctx, path, p, *SPREAD_RANGE)
+
+
+def describe_live(p, w=None) -> str:
+    """'live in 33% of runs (drawn once per run; in the others it never becomes possible)'."""
+    lo, hi = p.bounds
+    share = f"{lo:.0%}" if lo == hi else f"{lo:.0%} to {hi:.0%}"
+    return f"live in {share} of runs (drawn once per run; dead all period in the others)"
+
+
+def describe_spread(p) -> str:
+    lo, hi = p.bounds
+    sd = f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}"
+    return f"its chances vary between runs by a per-run odds factor (sd of the log odds {sd})"
+
+
+class Worlds:
+    """The compiled worlds of a scenario: which draws there are, what each covers; evaluation on the run state."""
+
+    def __init__(self, c):
+        sc = c.scenario
+        self.items = list(live_items(sc))
+        self.ids = [wid for wid, *_ in self.items]
+        self.share_cols = [c.table.index[f"{wid}.live"] for wid in self.ids]
+        self.live_slots = [c.slot[f"live:{wid}"] for wid in self.ids]
+        # milestone column -> the live draws it needs (all must be live)
+        self.gates: dict[int, list[int]] = {}
+        self.pre_draw: dict[str, int] = {}
+        for i, (wid, what, _, covers, _) in enumerate(self.items):
+            if covers is None:
+                self.pre_draw[wid] = i
+            else:
+                for mid in covers:
+                    self.gates.setdefault(c.mi[mid], []).append(i)
+        self.gate_cols = sorted(self.gates)
+        spreads = list(spread_items(sc))
+        self.spread_of = {c.mi[mid]: i for i, (mid, _, _) in enumerate(spreads)}
+        self.sd_cols = [c.table.index[f"{mid}.spread.odds_sd"] for mid, _, _ in spreads]
+        self.spread_slots = [c.slot[f"spread:{mid}"] for mid, _, _ in spreads]
+        self.any = bool(self.items or spreads)
+
+    def draw(self, st, U) -> None:
+        """Once per run, in the first step: which worlds are live, and each run's odds factors."""
+        n = st.n
+        st.live = np.ones((n, len(self.items)), bool, order="F")
+        for i, (col, slot) in enumerate(zip(self.share_cols, self.live_slots)):
+            st.live[:, i] = U[:, slot] < st.V[:, col]
+        st.odds_factor = np.ones((n, len(self.sd_cols)), order="F")
+        if self.sd_cols:
+            from scipy.special import ndtri  # only scenarios with a spread pay for scipy's import
+
+            for i, (col, slot) in enumerate(zip(self.sd_cols, self.spread_slots)):
+                z = ndtri(np.clip(U[:, slot], 1e-300, None))
+                st.odds_factor[:, i] = np.exp(st.V[:, col] * z)
+
+    @staticmethod
+    def live(st, n_items: int) -> np.ndarray:
+        """The run state's live draws (all live before the first step)."""
+        out = getattr(st, "live", None)
+        return np.ones((st.n, n_items), bool) if out is None else out
+
+    def gate(self, st, avail: np.ndarray) -> None:
+        """A dead milestone (or a milestone of a dead track) never becomes possible."""
+        live = getattr(st, "live", None)
+        if live is None:
+            return
+        for j in self.gate_cols:
+            for i in self.gates[j]:
+                avail[:, j] &= live[:, i]
+
+    def held(self, st, pre_id: str):
+        """Per run: is this precondition held (live)? True everywhere when it has no ``live``."""
+        i = self.pre_draw.get(pre_id)
+        live = getattr(st, "live", None)
+        if i is None or live is None:
+            return True
+        return live[:, i]
+
+    def slot(self, st, j: int, u):
+        """The uniforms of a decision on milestone j, moved by its run's odds factor when it has a spread."""
+        i = self.spread_of.get(j)
+        if i is None or getattr(st, "odds_factor", None) is None:
+            return u
+        return OddsSlot(u, st.odds_factor[:, i])
+
+
+class OddsSlot:
+    """A slot's uniforms read through a per-run odds factor ``f``: ``u' = u / (u + f (1 - u))``, so ``u' < p``
+    exactly when ``u < f p / (1 - p + f p)`` (the chance with its odds multiplied by ``f``)."""
+
+    __slots__ = ("u", "f")
+
+    def __init__(self, u, f):
+        self.u, self.f = u, f
+
+    def __getitem__(self, rows):
+        u, f = self.u[rows], self.f[rows]
+        return u / (u + f * (1.0 - u))
+
+
+# ----------------------------------------------------------------------------- words for people (scenario view)
+
+def milestone_words(sc, m) -> list[str]:
+    """Phrases on a milestone's worlds: its own ``live``, its track's, and its ``spread``."""
+    out = []
+    if getattr(m, "live", None) is not None:
+        out.append(describe_live(m.live))
+    track = next((t for t in sc.tracks if t.id == m.track and t.live is not None), None) if m.track else None
+    if track is not None:
+        out.append(f"its track is {describe_live(track.live)}")
+    if getattr(m, "spread", None) is not None:
+        out.append(describe_spread(m.spread))
+    return out
+
+
+def precondition_words(pre) -> str:
+    """'; held in 75% of runs (...)' or ''."""
+    if pre.live is None:
+        return ""
+    return "; " + describe_live(pre.live).replace("live in", "held in").replace("dead all period", "not held")
+
+
+def mediation_words(med) -> str:
+    n = med.per_step or 1
+    return "" if n == 1 else f"; puts up to {n} items on the table each step"

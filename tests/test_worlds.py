@@ -1,0 +1,310 @@
+"""Worlds where it never happens (issue 22 item 2): a milestone, a track or a precondition live only in a share of
+runs, a per-run odds factor with a stated spread, a mediator that puts several items on the table in a week.
+
+Closed forms on both engines, record columns, parameters, one-line errors, the scenario view, the battery.
+"""
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pytest
+import yaml
+from scipy import integrate, special, stats
+from typer.testing import CliRunner
+
+from simulator import layout as L
+from simulator.cli import app
+from simulator.compiled import Compiled
+from simulator.runner import run_replications
+from simulator.scenario.schema import Scenario
+from simulator.scenario.semantics import check
+
+A = "Constructed for a test."
+START = dt.date(2024, 1, 1)
+RUNS = 4000
+NEVER = 10 ** 9
+
+
+def fixed(v):
+    return {"value": v, "assumption": A}
+
+
+def party(pid):
+    return {"id": pid, "name": pid.upper(), "role": "party", "rule": "threshold",
+            "params": {"initiative": fixed(0.0), "flexibility": fixed(0.5), "resolve": fixed(1.0),
+                       "pressure_sensitivity": fixed(0.0), "concession_rate": fixed(0.0)}}
+
+
+SURE = {a: {"propose": fixed(1.0), "accept": fixed(1.0)} for a in ("a", "b")}
+
+
+def meeting(mid="talks", **kw):
+    return {"id": mid, "kind": "meeting", "name": mid.title(), "attendees": ["a", "b"], "stakes": fixed(0.5),
+            "assumption": A, **kw}
+
+
+def doc(milestones, step_days=7, days=365, **parts):
+    d = {
+        "schema_version": 2,
+        "metadata": {"title": "T", "description": "T", "as_of": START},
+        "sources": [{"id": "s", "title": "t", "publisher": "p", "date": START}],
+        "actors": [party("a"), party("b"), {"id": "m", "name": "M", "role": "mediator"}],
+        "milestones": milestones,
+        "calendar": {"start": START, "end": START + dt.timedelta(days=days), "step_days": step_days},
+        "dynamics": {"pressure_decay": fixed(0.5), "sharpness": fixed(8.0)},
+        "questions": [{"id": "when", "text": "When?", "date_of": milestones[0]["id"] if milestones else "x"}],
+    }
+    d.update(parts)
+    return d
+
+
+def run(d, runs=RUNS, engine="batch", overrides=None, seed=7):
+    sc = Scenario.model_validate(d)
+    assert check(sc, None, check_sources=False) == []
+    table, _ = run_replications(Compiled(sc), seed, list(range(runs)), engine=engine, overrides=overrides)
+    return table
+
+
+def days(table, m):
+    return np.array([NEVER if x is None else (x - START).days for x in table.column(L.first(m)).to_pylist()])
+
+
+def mc_bound(p, n=RUNS):
+    return 5 * math.sqrt(max(p * (1 - p), 1e-4) / n)
+
+
+LIVE = {"share": 0.3, "assumption": "In about three worlds of ten this round is on the cards at all."}
+
+
+# ----------------------------------------------------------------------------- closed forms
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_a_step_live_in_a_share_of_runs_with_certain_action_happens_in_that_share(step_days):
+    """Both propose and accept at once: the meeting happens on the first day of every live world and never in a
+    dead one; the share of runs is 0.3 within Monte Carlo error, and the record column says which runs were live."""
+    t = run(doc([meeting(pace=SURE, live=LIVE)], step_days))
+    when = days(t, "talks")
+    live = np.array(t.column(L.live("talks")).to_pylist())
+    assert set(when[live]) == {0} and (when[~live] == NEVER).all()
+    assert abs(live.mean() - 0.3) <= mc_bound(0.3)
+
+
+def test_a_dead_track_has_none_of_its_levels_and_a_live_one_all():
+    track = {"id": "round", "name": "Round", "live": LIVE,
+             "levels": [{"id": "lo", "name": "Low", "attendees": ["a", "b"], "stakes": fixed(0.1), "pace": SURE,
+                         "assumption": A},
+                        {"id": "hi", "name": "High", "attendees": ["a", "b"], "stakes": fixed(0.1), "pace": SURE,
+                         "assumption": A}]}
+    d = doc([meeting(pace=SURE)], tracks=[track])
+    t = run(d, runs=1000)
+    live = np.array(t.column(L.live("round")).to_pylist())
+    lo, hi = days(t, "lo"), days(t, "hi")
+    assert (lo[live] < NEVER).all() and (hi[live] < NEVER).all()
+    assert (lo[~live] == NEVER).all() and (hi[~live] == NEVER).all()
+    assert (days(t, "talks") == 0).all()  # a milestone outside the track is untouched
+    assert abs(live.mean() - 0.3) <= mc_bound(0.3, 1000)
+
+
+def test_a_precondition_held_in_three_worlds_of_four_blocks_in_those():
+    """A hard precondition that can never be met, held in 75% of runs: the meeting happens in the other 25%."""
+    never = {"id": "never", "kind": "unilateral", "name": "Never", "actor": "b", "stakes": fixed(0.0),
+             "assumption": A, "pace": {"b": {"act": fixed(0.0)}}}
+    pre = [{"id": "disarm_first", "held_by": "a", "before": "talks", "requires": {"held": "never"}, "kind": "hard",
+            "assumption": A, "live": {"share": 0.75, "assumption": A}}]
+    t = run(doc([meeting(pace=SURE), never], preconditions=pre))
+    held = np.array(t.column(L.live("disarm_first")).to_pylist())
+    when = days(t, "talks")
+    assert (when[~held] == 0).all() and (when[held] == NEVER).all()
+    assert abs((when == 0).mean() - 0.25) <= mc_bound(0.25)
+
+
+def _count_variance(p, sd, weeks):
+    """Variance of a weekly-Bernoulli count over ``weeks`` when the weekly chance is logistic(logit p + sd z)."""
+    lo = math.log(p / (1 - p))
+    pr = lambda z: special.expit(lo + sd * z) * stats.norm.pdf(z)  # noqa: E731
+    m1 = integrate.quad(pr, -10, 10)[0]
+    m2 = integrate.quad(lambda z: special.expit(lo + sd * z) ** 2 * stats.norm.pdf(z), -10, 10)[0]
+    # Var(N) = E[n p (1 - p)] + n^2 Var(p)
+    return weeks * (m1 - m2) + weeks ** 2 * (m2 - m1 ** 2), weeks * m1
+
+
+@pytest.mark.parametrize("sd", [0.0, 1.0])
+def test_a_per_run_odds_factor_shows_in_the_between_run_variance(sd):
+    """A repeatable step taken each week with chance 0.3: over 52 weeks its count has the binomial variance without
+    a spread, and the mixed-binomial variance (closed form by quadrature) with a per-run odds factor exp(sd z)."""
+    step = {"id": "visit", "kind": "unilateral", "name": "Visit", "actor": "a", "stakes": fixed(0.0), "repeat": True,
+            "assumption": A, "pace": {"a": {"act": fixed(0.3)}}}
+    if sd:
+        step["spread"] = {"odds_sd": sd, "assumption": A}
+    t = run(doc([step], days=52 * 7 - 1))
+    counts = np.array(t.column(L.count("visit")).to_pylist())
+    var, mean = _count_variance(0.3, sd, 52) if sd else (52 * 0.3 * 0.7, 52 * 0.3)
+    assert abs(counts.mean() - mean) <= 5 * math.sqrt(var / RUNS)
+    assert abs(counts.var() / var - 1) < 0.12, (counts.var(), var)
+    if sd:
+        assert var > 3 * 52 * 0.3 * 0.7  # the spread is visible, not a rounding
+
+
+PUSH2 = [{"mediator": "m", "rule": "deadline_pressure", "deadline": "end", "assumption": A,
+          "pushes": [{"milestone": "talks"}, {"milestone": "deal"}]}]
+ACCEPT = {a: {"propose": fixed(0.0), "accept": fixed(1.0)} for a in ("a", "b")}
+
+
+@pytest.mark.parametrize("per_step,expect_deal", [(None, 7), (2, 0)])
+def test_several_items_per_week_both_proposed_in_the_first_week(per_step, expect_deal):
+    """Two goals only the mediator puts on the table, each accepted at once: with per_step 2 both happen in the
+    first week; with the default (one item a week) the second waits a week."""
+    med = [dict(PUSH2[0], **({"per_step": per_step} if per_step else {}))]
+    d = doc([meeting(pace=ACCEPT, proposed_by="mediators"),
+             meeting("deal", pace=ACCEPT, proposed_by="mediators")], mediation=med, days=60)
+    t = run(d, runs=50)
+    assert (days(t, "talks") == 0).all() and (days(t, "deal") == expect_deal).all()
+
+
+def test_per_step_with_the_even_handed_rule_and_no_deadline():
+    med = [{"mediator": "m", "rule": "even_handed", "assumption": A, "per_step": 3,
+            "pushes": [{"milestone": "talks"}, {"milestone": "deal"}]}]
+    d = doc([meeting(pace=ACCEPT, proposed_by="mediators"),
+             meeting("deal", pace=ACCEPT, proposed_by="mediators")], mediation=med, days=60)
+    t = run(d, runs=50)
+    assert (days(t, "talks") == 0).all() and (days(t, "deal") == 0).all()
+
+
+# ----------------------------------------------------------------------------- both engines
+
+def _everything(step_days):
+    step = {"id": "visit", "kind": "unilateral", "name": "Visit", "actor": "a", "stakes": fixed(0.0), "repeat": True,
+            "assumption": A, "spread": {"odds_sd": 0.8, "assumption": A}}
+    never = {"id": "never", "kind": "unilateral", "name": "Never", "actor": "b", "stakes": fixed(0.9),
+             "assumption": A, "live": {"share": 0.5, "low": 0.3, "high": 0.7, "dist": "uniform", "assumption": A}}
+    pre = [{"id": "pc", "held_by": "a", "before": "deal", "requires": {"held": "never"}, "kind": "hard",
+            "assumption": A, "live": {"share": 0.6, "assumption": A}}]
+    med = [dict(PUSH2[0], per_step=2)]
+    return doc([meeting(live=LIVE, spread={"odds_sd": 0.5, "assumption": A}), meeting("deal"), step, never],
+               step_days, days=150, mediation=med, preconditions=pre)
+
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_both_engines_give_the_same_records_and_logs(step_days):
+    from simulator.batch.engine import BatchEngine
+    from simulator.model import DiplomacyModel
+
+    d = _everything(step_days)
+    c = Compiled(Scenario.model_validate(d))
+    eng = BatchEngine(c)
+    st = eng.run(3, range(20), events_for=20)
+    batch = eng.table(st).to_pylist()
+    for r in range(20):
+        from simulator.draws import run_seed
+
+        m = DiplomacyModel(c, run_seed(3, r))
+        assert m.run() == batch[r]
+        mine = [(k, kind, tr, ms, ac, det) for (p, rep, k, date, kind, tr, ms, ac, det) in eng.events if rep == r]
+        assert [e[:6] for e in m.events] == mine
+
+
+# ----------------------------------------------------------------------------- parameters and words
+
+def _write(d):
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "s.yaml"
+    path.write_text(yaml.safe_dump(json.loads(json.dumps(d, default=str)), sort_keys=False))
+    return str(path)
+
+
+def _cli(args):
+    return CliRunner().invoke(app, args)
+
+
+def test_shares_and_spreads_are_parameters_listed_set_and_screened():
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from simulator.analysis.fragile import parameters
+
+    d = _everything(7)
+    rows = {r["name"]: r for r in json.loads(_cli(["params", _write(d), "--json"]).stdout)}
+    assert {"talks.live", "never.live", "pc.live", "talks.spread.odds_sd", "visit.spread.odds_sd"} <= set(rows)
+    sc = Scenario.model_validate(d)
+    screened = {p.name: p for p in parameters(SimpleNamespace(scenario=sc, path=Path("s.yaml")), Compiled(sc))}
+    assert screened["talks.live"].move == "odds" and screened["talks.spread.odds_sd"].move == "relative"
+    t = run(doc([meeting(pace=SURE, live=LIVE)]), runs=200, overrides={"talks.live": 1.0})
+    assert (days(t, "talks") == 0).all()
+
+
+def test_a_scenario_without_the_constructs_keeps_its_dump_and_columns():
+    d = doc([meeting()], mediation=[dict(PUSH2[0], pushes=[{"milestone": "talks"}])], tracks=[])
+    dumped = Scenario.model_validate(d).model_dump(mode="json")
+    assert "live" not in dumped["milestones"][0] and "spread" not in dumped["milestones"][0]
+    assert "per_step" not in dumped["mediation"][0]
+    assert not [n for n in run(d, runs=5).column_names if n.startswith("live.")]
+
+
+def test_the_scenario_view_says_which_worlds_are_live():
+    from simulator.charts.scenario import milestone_value
+
+    c = Compiled(Scenario.model_validate(_everything(7)))
+    text = milestone_value(c, c.milestones[0])
+    assert "live in 30% of runs" in text and "vary between runs" in text
+
+
+# ----------------------------------------------------------------------------- one-line errors
+
+def _one_error(d, field, words):
+    r = _cli(["validate", _write(d)])
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    assert r.exit_code == 2, r.output
+    assert len(lines) == 1 and "Traceback" not in r.output, r.output
+    assert f": {field}: " in lines[0] and words in lines[0] and ".yaml:" in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("where,field,words", [
+    ("share", "milestones[0].live", "must lie within [0, 1]"),
+    ("no_reason", "milestones[0].live", "give exactly one of"),
+    ("both", "milestones[0].live.share", "unknown field"),
+    ("spread", "milestones[0].spread", "must lie within [0.0, 3.0]"),
+    ("track", "tracks[0].live", "must lie within [0, 1]"),
+    ("pre", "preconditions[0].live", "must lie within [0, 1]"),
+    ("per_step", "mediation[0].per_step", "greater than or equal to 1"),
+    ("history", "milestones[0].live", "'talks' happened in the history"),
+])
+def test_each_misuse_is_one_line(where, field, words):
+    med = [dict(PUSH2[0], pushes=[{"milestone": "talks"}])]
+    m = meeting()
+    parts = {"mediation": med}
+    if where == "share":
+        m["live"] = {"share": 1.5, "assumption": A}
+    elif where == "no_reason":
+        m["live"] = {"share": 0.5}
+    elif where == "both":
+        m["live"] = {"share": 0.5, "value": 0.5, "assumption": A}
+    elif where == "spread":
+        m["spread"] = {"odds_sd": 5, "assumption": A}
+    elif where == "track":
+        parts["tracks"] = [{"id": "tr", "name": "Tr", "live": {"share": -0.1, "assumption": A},
+                            "levels": [{"id": "lo", "name": "Lo", "attendees": ["a"], "stakes": fixed(0.1),
+                                        "assumption": A}]}]
+    elif where == "pre":
+        parts["preconditions"] = [{"id": "pc", "held_by": "a", "before": "talks", "requires": {"held": "talks"},
+                                   "kind": "hard", "assumption": A, "live": {"share": 2, "assumption": A}}]
+    elif where == "per_step":
+        parts["mediation"] = [dict(med[0], per_step=0)]
+    elif where == "history":
+        m["live"] = LIVE
+        parts["history"] = {"through": START, "milestones": [{"milestone": "talks", "date": START, "assumption": A}]}
+    _one_error(doc([m], **parts), field, words)
+
+
+# ----------------------------------------------------------------------------- the property battery
+
+def test_the_battery_holds_on_the_new_constructs():
+    from simulator.testing.properties import check_model
+
+    sc = Scenario.model_validate(_everything(7))
+    results = check_model(sc, runs=200, only=["renaming", "calendar_shift", "no_op_what_if", "monotonicity",
+                                              "step_invariance"])
+    assert all(r.passed is not False for r in results), [r.sentence for r in results]
