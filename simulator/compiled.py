@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from .lang.context import Words
+from .lang.words import Words
 from .lang.dates import NEVER, to_day
 from .lang.estimable import WEEK as _WEEK
 from .lang.worlds import slots as worlds_slots
@@ -245,7 +245,7 @@ class Compiled:
         names.update({h.event: h.name for h in sc.history_only_events})
         names.update({p.id: p.label or p.id.replace("_", " ") for p in sc.preconditions})
         names.update({"start": "the start of the calendar", "end": "the end of the calendar"})
-        return Words(names)
+        return Words(names, cal.step_days)
 
     @cached_property
     def own_params(self) -> dict[str, list[tuple[str, str]]]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from .compiled import Compiled
 from . import layout as L
+from .lang.words import reason_text  # noqa: F401  (the one wording of block reasons; handed on for readers)
 from .stats import wilson
 
 EPOCH = dt.date(1970, 1, 1)
@@ -194,20 +195,6 @@ def history_records(c: Compiled) -> dict[str, dict]:
         return {}
     recs = {m.id: h.record_of(m.id, c.scenario.calendar.start) for m in c.milestones}
     return {k: v for k, v in recs.items() if v is not None}
-
-
-def reason_text(c: Compiled, who: str, reason: str) -> str:
-    """Why a milestone was postponed, as a sentence in the scenario's words."""
-    w = c.words
-    if reason == "declined":
-        return f"{w.name(who)} declined"
-    kind, _, ident = reason.partition(":")
-    if kind == "precondition":
-        pre = next(p for p in c.preconditions if p.id == ident)
-        return f"{w.name(who)} held to its condition: {pre.requires.label(w)}"
-    if kind == "shock":
-        return f"frozen by {w.name(ident)}"
-    return reason
 
 
 def with_fragile(summary: dict, fragile: dict | None) -> dict:

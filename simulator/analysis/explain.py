@@ -19,7 +19,8 @@ import numpy as np
 from ..compiled import Compiled
 from .. import layout as L
 from ..lang.dates import NEVER, from_day
-from ..summary import quantiles_from_counts, reason_text
+from ..lang.words import reason_text
+from ..summary import quantiles_from_counts
 
 
 def _col(table, name):
@@ -87,8 +88,8 @@ def explain(c: Compiled, runs, events, question: str | None = None) -> dict:
 
 
 def time_unit(c: Compiled) -> str:
-    """What one step of the calendar is called, in the plural, for people."""
-    return {7: "weeks", 1: "days"}.get(c.step_days, f"steps of {c.step_days} days")
+    """What one step of the calendar is called, in the plural, for people ('weeks', 'days', '3-day steps')."""
+    return c.words.step.many
 
 
 def explain_question(c: Compiled, runs, events, q) -> dict:

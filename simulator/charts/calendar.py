@@ -13,7 +13,6 @@ from ..stats import wilson
 from .frames import add_markers, as_frame, calendar_markers, day, track_name, to_dates, verb
 from .palette import milestone_colors, translucent
 
-DASH = {"meeting": "solid", "joint": "dash", "unilateral": "dot"}  # line style says the kind of milestone
 
 
 def _legend_name(compiled, m) -> str:
@@ -45,15 +44,24 @@ def reference_election(compiled):
 def probability_over_calendar(runs, compiled, confidence: float = 0.95) -> go.Figure:
     """For each milestone: share of runs in which it has happened by each calendar date, with a Wilson band.
 
-    Line style gives the kind (meeting solid, joint act dashed, unilateral step dotted); milestones come in
+    Line style gives the kind (each kind's ``dash``: meeting solid, joint act dashed, unilateral step dotted); milestones come in
     scenario order, so those of one track or concession ladder are next to each other.
     """
     return calendar_variants([("", runs)], compiled, confidence)
 
 
 VARIANT_DASH = ("dash", "dot", "dashdot")  # earlier variants (baseline, A); the last one is drawn solid
-DASH_WORDS = {"dash": "dashed", "dot": "dotted", "dashdot": "dash-dotted"}
-KIND_WORDS = {"meeting": "meeting", "joint": "joint act", "unilateral": "unilateral step"}
+DASH_WORDS = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dashdot": "dash-dotted"}
+
+
+def kind_legend() -> str:
+    """The legend's title when the line style gives the kind of milestone: each kind's ``dash`` in words, two a
+    line ('Milestone<br><sup>solid: meeting, dashed: joint act,<br>dotted: unilateral step</sup>')."""
+    from ..lang.milestones import KINDS
+
+    styles = [f"{DASH_WORDS.get(cls.dash, cls.dash)}: {cls.kind_name}" for cls in KINDS.values()]
+    lines = [", ".join(styles[i:i + 2]) for i in range(0, len(styles), 2)]
+    return f"Milestone<br><sup>{',<br>'.join(lines)}</sup>"
 
 
 def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: float = 0.95) -> go.Figure:
@@ -81,7 +89,7 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
         for rank, m in enumerate(m for m in compiled.milestones if m.id not in history):
             name, hover = _legend_name(compiled, m), _hover_name(compiled, m)
             if len(variants) > 1:
-                hover += f", {KIND_WORDS.get(m.kind, m.kind)}"
+                hover += f", {m.noun()}"
             first = to_dates(df[L.first(m.id)]).dropna().sort_values().to_numpy()
             yes = np.searchsorted(first, dates.to_numpy(), side="right")
             low, high = wilson(yes, np.full(len(yes), n), confidence)
@@ -93,7 +101,7 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
                     fill="toself", fillcolor=translucent(colors[m.id], 0.15), line=dict(width=0), hoverinfo="skip",
                     legendgroup=group, showlegend=False, name=f"{name}{suffix} ({confidence:.0%} band)"))
             if len(variants) == 1:
-                line = dict(color=colors[m.id], width=2, dash=DASH.get(m.kind, "solid"))
+                line = dict(color=colors[m.id], width=2, dash=m.dash)
             elif focus:
                 line = dict(color=colors[m.id], width=2.5)
             else:
@@ -108,7 +116,7 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
     add_markers(fig, [(mk, mk.date) for mk in calendar_markers(compiled)])
     runs_text = f"{sizes[-1]:,} runs" + (" each" if len(variants) > 1 else "")
     which = "<br><sup>drag across the chart to zoom to any window; double-click to zoom out</sup>"
-    legend = "Milestone<br><sup>solid: meeting, dashed: joint act,<br>dotted: unilateral step</sup>"
+    legend = kind_legend()
     if len(variants) > 1:
         styles = ", ".join(f"{v}: {DASH_WORDS[VARIANT_DASH[k % len(VARIANT_DASH)]]}, lighter"
                            for k, (v, _) in enumerate(variants[:-1]))

@@ -40,12 +40,7 @@ def milestone_names(compiled) -> dict[str, str]:
     return {m.id: w.name(m.id) for m in compiled.milestones}
 
 
-from .words import VERB  # noqa: E402  (defined with the other words, which load without plotly)
-
-
-def verb(m) -> str:
-    """What happening means for a milestone of this kind: a meeting is held, a joint act agreed, a step taken."""
-    return VERB.get(m.kind, "reached")
+from ..lang.words import verb  # noqa: E402,F401  (a milestone kind's verb: held, agreed, taken)
 
 
 def track_name(compiled, m) -> str | None:

@@ -24,34 +24,14 @@ def actor_colors(compiled) -> dict[str, str]:
     return {a: ACTOR_PALETTE[i % len(ACTOR_PALETTE)] for i, a in enumerate(actors)}
 
 
-def question_subject(q, compiled) -> tuple[str, str] | None:
-    """What a question is about: ('milestone', id), ('actor', id) or None (an event, a date, a mix of nothing)."""
-    from ..lang.conditions import Winner, walk
-
-    if getattr(q, "date_of", None) is not None:
-        return ("milestone", q.date_of) if q.date_of in compiled.mi else None
-    if getattr(q, "count", None) is not None:
-        return "milestone", q.count
-    when = getattr(q, "when", None)
-    if when is None:
-        return None
-    for cond in walk(when):
-        found = [m for m in cond.milestones() if m in compiled.mi] if not cond.children() else []
-        if found:
-            return "milestone", found[0]
-        if isinstance(cond, Winner):
-            return "actor", cond.winner.is_
-    return None
-
-
 def question_color(q, compiled) -> str:
-    """A question takes the colour of what it asks about: its milestone, or the actor who wins an election."""
-    subject = question_subject(q, compiled)
-    if subject is None:
-        return NEUTRAL
-    kind, ident = subject
-    colors = milestone_colors(compiled) if kind == "milestone" else actor_colors(compiled)
-    return colors.get(ident, NEUTRAL)
+    """A question takes the colour of what it asks about: its first milestone (``QuestionBase.subjects``), else
+    the first actor it wants to win an election (``QuestionBase.actors``); grey when it names neither."""
+    subjects = q.subjects(compiled)
+    if subjects:
+        return milestone_colors(compiled).get(subjects[0][0], NEUTRAL)
+    actors = q.actors(compiled)
+    return actor_colors(compiled).get(actors[0], NEUTRAL) if actors else NEUTRAL
 
 
 def translucent(color: str, alpha: float) -> str:

@@ -12,13 +12,12 @@ from plotly.subplots import make_subplots
 from .. import layout as L
 from .frames import add_markers, as_frame, calendar_markers, milestone_names, to_dates, verb
 from .palette import NEUTRAL, actor_colors, milestone_colors
-from .words import blocked_sentence, election_sentence, proposer_name
+from ..lang.words import blocked_sentence, election_sentence, proposer_name, step_words
 
 CALENDAR_LANE = "Calendar (events, shocks, occasions, arrivals)"
 OTHER_LANE = "Other milestones"
 SHOCK_COLOR = "#d62728"
 WHAT_WHEN = "%{text}, %{x|%d %b %Y}<extra></extra>"
-SYMBOL = {"meeting": "star", "joint": "hexagram", "unilateral": "diamond"}
 CALENDAR_KINDS = {  # event kind -> (legend name, marker symbol, colour, words before the name)
     "scheduled": ("scheduled talks or event", "triangle-up", "#444", ""),
     "shock": ("shock", "triangle-down", SHOCK_COLOR, "shock: "),
@@ -71,7 +70,7 @@ def _postponements(ev: pd.DataFrame, compiled) -> pd.DataFrame:
     """One row per postponed proposal (step, milestone) of a meeting or joint act, with its proposer and
     every blocking reason as a sentence (a unilateral step not taken is its actor's weekly choice, not a
     postponement)."""
-    proposable = {m.id for m in compiled.milestones if m.kind != "unilateral"}
+    proposable = {m.id for m in compiled.milestones if m.proposable}
     blocked = ev[(ev.kind == "blocked") & ev.milestone.isin(proposable)]
     proposers = ev[ev.kind == "proposed"].set_index(["step", "milestone"])["actor"]
     rows = []
@@ -129,7 +128,7 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
             at = happened[happened.milestone == m.id]
             fig.add_trace(go.Scatter(
                 x=at.date, y=[lane[m.id]] * len(at), mode="markers", name=f"{verb(m)}: {names[m.id]}",
-                marker=dict(symbol=SYMBOL.get(m.kind, "star"), size=16 if m.kind == "meeting" else 12,
+                marker=dict(symbol=m.marker, size=m.marker_sizes[0],
                             color=mcolor[m.id], line=dict(width=1, color="#333")),
                 legendgroup=f"happened.{m.id}", showlegend=False,
                 hovertemplate=f"{names[m.id]} {verb(m)}, %{{x|%d %b %Y}}<extra></extra>"), row=row, col=1)
@@ -196,7 +195,7 @@ def _legend(fig, compiled, mcolor: dict, names: dict) -> None:
     legend stays put while a run is stepped through and every symbol on the chart is explained."""
     sc = compiled.scenario
     entries = [(f"{verb(m)}: {names[m.id]}", f"happened.{m.id}",
-                dict(symbol=SYMBOL.get(m.kind, "star"), size=14 if m.kind == "meeting" else 11, color=mcolor[m.id],
+                dict(symbol=m.marker, size=m.marker_sizes[1], color=mcolor[m.id],
                      line=dict(width=1, color="#333")))
                for m in compiled.milestones]
     if any(m.proposable for m in compiled.milestones):
@@ -232,13 +231,11 @@ def postponement_reasons(summary: dict, compiled) -> go.Figure:
         m = kinds.get(entry["id"])
         if m is None or not entry["blockers"]:
             return False
-        if m.kind != "unilateral":
+        if m.proposable:  # a unilateral step not taken is its actor's weekly choice: shown for other reasons only
             return True
         return any(b["reason"] != "declined" for b in entry["blockers"])
 
     rows = [e for e in summary["milestones"] if shown(e)]
-    from .words import step_words
-
     steps = step_words(compiled).many  # a postponement is counted per step: weeks, days
     ylabels = [f"{e['name']}<br>({e['postponed_mean']:.1f} {steps} postponed per run)" for e in rows]
     keys: list[tuple[str, str]] = []

@@ -292,10 +292,9 @@ def scenario_tables(compiled) -> list[tuple[str, list[str], list[list[str]]]]:
     sc, w = compiled.scenario, compiled.words
     cal = sc.calendar
     out = []
-    kind_names = {"meeting": "meeting", "joint": "joint act", "unilateral": "unilateral step"}
     out.append(("Milestones", ["track or ladder", "milestone", "kind", "who must agree", "also present",
                                "requires", "repeats, breaks down, commits, effects"],
-                [[w.name(m.track) if m.track else "-", w.name(m.id), kind_names.get(m.kind, m.kind),
+                [[w.name(m.track) if m.track else "-", w.name(m.id), m.noun(),
                   ", ".join(w.name(a) for a in m.consenters()),
                   ", ".join(w.name(a) for a in m.others_present()) or "-", _when(w, m.requires),
                   _extras(compiled, m)] for m in _by_track(compiled)]))

@@ -56,6 +56,11 @@ class Condition(Strict):
         for child in self.children():
             yield from child.mentions(c, wanted)
 
+    def winners(self):
+        """Actors the condition names as an election's winner (a question about it takes the actor's colour)."""
+        for child in self.children():
+            yield from child.winners()
+
     def label(self, w: Words) -> str:
         raise NotImplementedError
 
@@ -524,6 +529,9 @@ class Winner(Condition):
 
     def milestones(self):
         return []
+
+    def winners(self):
+        yield self.winner.is_
 
     def label(self, w):
         return f"{w.name(self.winner.is_)} has won the {w.name('election.' + self.winner.election)}"

@@ -1,11 +1,12 @@
-"""What concept classes need to check themselves and to speak: known ids, dates, and names for people."""
+"""What concept classes need to check themselves (``CheckContext``: known ids and dates) and to speak (``Words``, whose
+home is ``lang.words``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 
-from .dates import describe_date
+from .words import Words  # noqa: F401  (the words for people live in lang.words)
 
 
 class CheckContext:
@@ -46,22 +47,3 @@ class CheckContext:
         names = sorted(set(self.fixed_dates) | self.dynamic_dates)
         self.error(path, f"unknown date '{ref}' (an ISO date, or one of: {', '.join(names)})")
         return None
-
-
-class Words:
-    """Names for people: the scenario's own labels for its ids, never internal codes."""
-
-    def __init__(self, names: Mapping[str, str]):
-        self.names = dict(names)
-
-    def name(self, ident: str) -> str:
-        if ident in self.names:
-            return self.names[ident]
-        return ident.replace("_", " ").replace(".", ": ").strip().capitalize()
-
-    def date(self, ref) -> str:
-        if isinstance(ref, dt.date):
-            return ref.strftime("%-d %B %Y")
-        if ref in self.names:
-            return self.names[ref]
-        return describe_date(ref)

@@ -55,7 +55,11 @@ class Commit(Strict):
 
 
 class MilestoneBase(Sourced):
-    kind_name: ClassVar[str]
+    kind_name: ClassVar[str]  # its noun for people: 'meeting', 'joint act', 'unilateral step'
+    verb: ClassVar[str]  # what happening means for it: a meeting is 'held', a joint act 'agreed', a step 'taken'
+    dash: ClassVar[str]  # its line style on the calendar chart (a plotly dash: 'solid', 'dash', 'dot', ...)
+    marker: ClassVar[str]  # its mark on a run's timeline (a plotly marker symbol)
+    marker_sizes: ClassVar[tuple[int, int]] = (12, 11)  # that mark's size on the timeline and in its legend
     proposable: ClassVar[bool] = True  # proposed, then consented to; else decided by its actor each week
     decision: ClassVar[str] = "accept"  # the rule method its actors decide with
     election_progress: ClassVar[bool] = False  # counts as progress for an election that names none (meetings do)
@@ -205,6 +209,14 @@ class MilestoneBase(Sourced):
     def noun(self) -> str:
         return self.kind_name
 
+    def phrase(self, name: str) -> str:
+        """It inside a sentence, given its name for people ('the Foreign ministers meeting'; by default the name)."""
+        return name
+
+    def stakes_words(self, name: str, phrase: str, consenters: list[str]) -> str:
+        """Its ``stakes`` parameter in words, given its name, its ``phrase`` and the short names of its actors."""
+        return f"Stakes of {phrase}"
+
     def table_words(self, w) -> list[str]:
         """Phrases for people on who may put it on the table and the actors' own chances for it (none by default)."""
         who = {"mediators": "put on the table only by mediators", "occasions": "put on the table only at occasions "
@@ -222,6 +234,10 @@ class Meeting(MilestoneBase):
     """A meeting: held when every attendee accepts."""
 
     kind_name: ClassVar[str] = "meeting"
+    verb: ClassVar[str] = "held"
+    dash: ClassVar[str] = "solid"
+    marker: ClassVar[str] = "star"
+    marker_sizes: ClassVar[tuple[int, int]] = (16, 14)
     election_progress: ClassVar[bool] = True
     _who_field: ClassVar[str] = "attendees"
     kind: Literal["meeting"] = "meeting"
@@ -235,6 +251,9 @@ class Meeting(MilestoneBase):
     def others_present(self):
         return tuple(([self.host] if self.host else []) + list(self.present))
 
+    def phrase(self, name):
+        return f"the {name} meeting"
+
     def check(self, ctx, path):
         super().check(ctx, path)
         if self.host is not None:
@@ -247,6 +266,9 @@ class Joint(MilestoneBase):
     """A joint act (agreement, communique, restored relations): needs the consent of every listed actor."""
 
     kind_name: ClassVar[str] = "joint act"
+    verb: ClassVar[str] = "agreed"
+    dash: ClassVar[str] = "dash"
+    marker: ClassVar[str] = "hexagram"
     _who_field: ClassVar[str] = "attendees"
     kind: Literal["joint"] = "joint"
     attendees: list[Id] = Field(min_length=1, description="actors whose consent it needs")
@@ -259,6 +281,9 @@ class Unilateral(MilestoneBase):
     """A unilateral step by one actor: it decides each week once nothing blocks it."""
 
     kind_name: ClassVar[str] = "unilateral step"
+    verb: ClassVar[str] = "taken"
+    dash: ClassVar[str] = "dot"
+    marker: ClassVar[str] = "diamond"
     proposable: ClassVar[bool] = False
     decision: ClassVar[str] = "concede"
     _who_field: ClassVar[str] = "actor"
@@ -267,6 +292,9 @@ class Unilateral(MilestoneBase):
 
     def consenters(self):
         return (self.actor,)
+
+    def stakes_words(self, name, phrase, consenters):
+        return f"Cost to {consenters[0]} of '{name}'"
 
 
 KINDS = {"meeting": Meeting, "joint": Joint, "unilateral": Unilateral}

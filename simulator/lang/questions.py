@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from abc import abstractmethod
 from typing import Annotated, ClassVar, Union
 
 import numpy as np
@@ -96,9 +97,15 @@ class QuestionBase(Strict):
         """The first and last day the answer looks at (by default the whole calendar)."""
         return c.min_day, c.max_day
 
+    @abstractmethod
     def subjects(self, c) -> list[tuple[str, bool]]:
-        """(milestone, wanted) for each milestone the answer depends on; wanted False: the answer is 'yes' only
-        while it has not happened (under ``not:``)."""
+        """(milestone, wanted) for each milestone the answer depends on, most telling first; wanted False: the
+        answer is 'yes' only while it has not happened (under ``not:``). ``explain`` explains them; a chart
+        colours the question by the first (``charts.palette.question_color``). Every kind must answer (none: [])."""
+
+    def actors(self, c) -> list[str]:
+        """Actors the answer wants to win an election (a question naming no milestone takes the first one's
+        colour); none by default."""
         return []
 
     def answer_words(self, entry: dict) -> str:
@@ -202,6 +209,9 @@ class YesNo(QuestionBase):
 
     def subjects(self, c):
         return list(dict.fromkeys(self.when.mentions(c)))
+
+    def actors(self, c):
+        return list(dict.fromkeys(self.when.winners()))
 
     def answer_words(self, entry):
         if entry["p"] is None:

@@ -1,0 +1,317 @@
+"""Words for people, in one place: names, dates, the scenario's step, parameter labels, why something was blocked,
+and the events of a run as sentences. Every reader (charts, summaries, the command line, the dashboard, the report)
+takes its words from here; a concept's own words (a milestone kind's noun and verb, a condition's ``label``, a
+question's ``asks``) stay on its class, and the helpers here call them.
+
+``Words`` gives the scenario's names for its ids (their ``label:`` where given, else their ``name``), dates, and
+the words for its step (``Words.step``, a ``StepWords``: a week, a day or an n-day step).
+
+``human_label`` is the one place a dotted parameter name becomes words. It
+takes the ``label:`` the scenario gives the parameter (or, for a switch, the
+precondition or mediation it switches), and otherwise builds a readable form
+from the scenario's own names for its actors, milestones, ladders, elections
+and calendar items (``Compiled.words``).
+
+``event_sentence`` turns an event row (kind, milestone, actor, detail) into a
+sentence built from the same names ("The Foreign ministers meeting was held",
+"Turkey conceded: withdrawal timetable"), never internal codes such as
+``precondition:steps_before_fm``. Why something was blocked is said by
+``reason_text`` (the same sentence in summaries, explanations, charts and the CLI).
+
+Everything here reads a compiled scenario (``c``: ``simulator.compiled.Compiled``) by duck typing and imports
+nothing above the language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from .dates import describe_date
+
+FIELD_WORDS = {
+    "flexibility": "flexibility", "resolve": "resolve", "pressure_sensitivity": "sensitivity to pressure",
+    "concession_rate": "readiness to concede", "initiative": "initiative",
+    "base": "urgency at the start", "peak": "peak urgency", "ramp_weeks": "weeks for urgency to build",
+    "after_deadline": "urgency after the deadline",
+    "p_runoff": "chance of a run-off", "base_win": "incumbent's basic chance to win",
+    "progress_effect": "incumbent's gain per meeting held",
+    "pressure_decay": "weekly decay of pressure", "sharpness": "sharpness of decisions",
+}
+
+
+class StepWords:
+    """Words for the scenario's step (``calendar.step_days``): the one place a step is called a week, a day or
+    an n-day step. Only the step is named so: the model's chances are weekly at any step (docs/model.md, "Steps
+    other than a week"), so a parameter stays a "weekly chance" even at daily steps."""
+
+    NAMES = {7: "week", 1: "day"}
+
+    def __init__(self, days: int):
+        self.days = int(days)
+        self.short = self.NAMES.get(self.days, "step")  # a counter, a button: 'week', 'day', 'step'
+        self.one = self.NAMES.get(self.days, f"{self.days}-day step")  # 'week', 'day', '3-day step'
+        self.many = self.one + "s"  # 'weeks', 'days', '3-day steps'
+        self.by_step = f"{self.short} by {self.short}"  # 'week by week', 'day by day', 'step by step'
+
+    def counter(self, k: int, n: int) -> str:
+        """'Week 3 of 101', 'Day 3 of 101', 'Step 3 of 9' (``k`` counted from 1)."""
+        return f"{self.short.capitalize()} {k} of {n}"
+
+
+def step_words(c_or_days) -> StepWords:
+    """The step words of a compiled scenario (its ``step_days``) or of a number of days."""
+    return StepWords(getattr(c_or_days, "step_days", c_or_days))
+
+
+class Words:
+    """Names for people: the scenario's own labels for its ids, never internal codes; dates; the words for its
+    step (``step``: a ``StepWords``)."""
+
+    def __init__(self, names: Mapping[str, str], step_days: int = 7):
+        self.names = dict(names)
+        self.step = StepWords(step_days)
+
+    def name(self, ident: str) -> str:
+        if ident in self.names:
+            return self.names[ident]
+        return ident.replace("_", " ").replace(".", ": ").strip().capitalize()
+
+    def date(self, ref) -> str:
+        if isinstance(ref, dt.date):
+            return ref.strftime("%-d %B %Y")
+        if ref in self.names:
+            return self.names[ref]
+        return describe_date(ref)
+
+
+def signed(value: float, decimals: int = 1) -> str:
+    """A change with its sign, '+1.5' or '-0.3'; one that rounds to zero is '0.0' (never '-0.0' or '+0.0')."""
+    text = f"{value:+.{decimals}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+def points(diff: float, low: float, high: float, decimals: int = 1) -> str:
+    """A change in a probability (given as fractions) in percentage points, with its interval:
+    '+17.0 pts [+13.2, +20.1]'. Points, never '%', which reads as a relative change."""
+    return f"{signed(100 * diff, decimals)} pts [{signed(100 * low, decimals)}, {signed(100 * high, decimals)}]"
+
+
+def short_name(name: str) -> str:
+    """'Syria (Damascus government)' -> 'Syria': the name without its parenthesis, for use inside sentences."""
+    return re.sub(r"\s*\(.*\)\s*$", "", name).strip() or name
+
+
+def short(c, ident: str) -> str:
+    """The scenario's name for an id (its ``label:`` if given), without a trailing parenthesis."""
+    return short_name(c.words.name(ident))
+
+
+def readable(code: str) -> str:
+    """A code as words: 'pressure_sensitivity' -> 'pressure sensitivity'."""
+    return code.replace("_", " ").replace(".", " ").strip()
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() or len(text) == 1 else text
+
+
+def _given(label) -> str | None:
+    return label if isinstance(label, str) and label.strip() else None
+
+
+def _given_label(dotted: str, c) -> str | None:
+    """A ``label:`` the scenario gives the parameter (or the precondition or mediation a switch turns off)."""
+    sc = c.scenario
+    head, _, tail = dotted.partition(".")
+    if tail == "enabled":
+        owner = next((p for p in sc.preconditions if p.id == head), None)
+        if owner is not None:
+            return _given(owner.label)
+    if tail == "active":
+        owner = next((m for m in sc.mediation if m.mediator == head), None)
+        if owner is not None:
+            return _given(owner.label)
+    param = c.table.params.get(dotted)
+    return _given(getattr(param, "label", None)) if param is not None else None
+
+
+def milestone_phrase(c, m_id: str) -> str:
+    """A milestone inside a sentence: 'the Foreign ministers meeting', else its name."""
+    m = c.milestone.get(m_id)
+    name = c.words.name(m_id)
+    return name if m is None else m.phrase(name)
+
+
+def verb(m) -> str:
+    """What happening means for a milestone (its kind's ``verb``: a meeting is held, a joint act agreed, a step
+    taken); 'reached' for an id that is no milestone (a ladder's starting stage)."""
+    return "reached" if m is None else m.verb
+
+
+def requirement(c, pre) -> str:
+    """What a precondition asks for, in words: "Turkey's statement of intent to withdraw"."""
+    from ..lang.conditions import Held, Stage
+
+    w, r = c.words, pre.requires
+    if isinstance(r, Stage) and r.stage.ladder in c.ladders:
+        actor = c.ladders[r.stage.ladder][0]
+        stage = w.name(f"{r.stage.ladder}.{r.stage.at_least}")
+        return f"{short(c, actor)}'s {_lower_first(stage)}"
+    if isinstance(r, Held):
+        m = c.milestone.get(r.held)
+        return f"{milestone_phrase(c, r.held)} {verb(m)}"
+    return f"'{r.label(w)}'"
+
+
+def _milestone_of(dotted: str, c) -> tuple[object, list[str]] | None:
+    """(milestone, the rest of the name) when a dotted name starts with a milestone id (ids may hold a dot)."""
+    for m in sorted(c.milestones, key=lambda m: -len(m.id)):
+        if dotted.startswith(m.id + "."):
+            return m, dotted[len(m.id) + 1:].split(".")
+    return None
+
+
+def human_label(dotted: str, c) -> str:
+    """A parameter's (or switch's) label for people: the scenario's own ``label`` if any, else built from names.
+
+    ``c`` is the compiled scenario (``simulator.compiled.Compiled``).
+    """
+    given = _given_label(dotted, c)
+    if given:
+        return given
+    sc = c.scenario
+    pres = {p.id: p for p in sc.preconditions}
+    mediators = {m.mediator for m in sc.mediation}
+    actors = set(c.actors)
+    parts = dotted.split(".")
+    head, rest = parts[0], parts[1:]
+    if head in pres and rest == ["enabled"]:
+        pre = pres[head]
+        strength = "insists on" if pre.hard else "asks for"
+        return f"{short(c, pre.held_by)} {strength} {requirement(c, pre)} before {milestone_phrase(c, pre.before)}"
+    if head in pres and rest == ["waiver_threshold"]:
+        pre = pres[head]
+        return f"Pressure at which {short(c, pre.held_by)} drops its demand for {requirement(c, pre)}"
+    if head in mediators and rest == ["active"]:
+        return f"{short(c, head)} mediates"
+    if head in actors and rest:
+        actor = short(c, head)
+        if rest[0] == "leverage" and len(rest) == 2:
+            return f"{actor}'s leverage over {short(c, rest[1])}"
+        if rest[0] == "alignment" and len(rest) == 2:
+            return f"{actor}'s alignment with {short(c, rest[1])}"
+        if rest == ["enters", "hazard"]:
+            return f"Weekly chance that {actor} joins"
+        if rest[0] == "urgency" and len(rest) == 2:
+            return f"{actor}'s {FIELD_WORDS.get(rest[1], 'urgency: ' + readable(rest[1]))}"
+        return f"{actor}'s {FIELD_WORDS.get(rest[-1], readable('.'.join(rest)))}"
+    found = _milestone_of(dotted, c)
+    if found is not None:
+        m, tail = found
+        what = milestone_phrase(c, m.id)
+        if tail == ["stakes"]:
+            return m.stakes_words(c.words.name(m.id), what, [short(c, a) for a in m.consenters()])
+        if len(tail) == 2 and tail[0] == "stakes":
+            return f"Cost to {short(c, tail[1])} of {what}"
+        if tail == ["breakdown", "hazard"]:
+            return f"Weekly chance that {what} breaks down"
+        if m.pace is not None and len(tail) >= 3 and tail[0] == "pace":
+            return m.pace.parameter_label(short(c, tail[1]), tail[2], what, tail[3:])
+        if getattr(m, "adjust", None) is not None and len(tail) == 2 and tail[0] == "adjust":
+            return f"Adjustment of the class curve of {what}: {tail[1].replace('_', ' ')}"
+    if head == "election" and len(rest) == 2 and rest[0] in c.gi:
+        return f"{c.words.name('election.' + rest[0])}: {FIELD_WORDS.get(rest[1], readable(rest[1]))}"
+    if rest == ["hazard"] and head in c.fi:
+        return f"Weekly chance of '{c.words.name(head)}'"
+    if head == "dynamics" and rest:
+        return f"Dynamics: {FIELD_WORDS.get(rest[0], readable(rest[0]))}"
+    text = readable(dotted)
+    return text[:1].upper() + text[1:]
+
+
+# ----------------------------------------------------------------------------- events as sentences
+
+def reason_text(c, who: str, reason: str) -> str:
+    """Why a milestone was postponed, as a sentence in the scenario's words: the one wording of block reasons."""
+    w = c.words
+    if reason == "declined":
+        return f"{w.name(who)} declined"
+    what, _, ident = reason.partition(":")
+    if what == "precondition":
+        pre = next(p for p in c.preconditions if p.id == ident)
+        return f"{w.name(who)} held to its condition: {pre.requires.label(w)}"
+    if what == "shock":
+        return f"frozen by {w.name(ident)}"
+    return reason
+
+
+def blocked_sentence(c, actor: str, reason: str) -> str:
+    """Why a milestone was blocked, as a sentence (``reason_text``: the one wording of block reasons)."""
+    return reason_text(c, actor or "-", reason)
+
+
+def proposer_name(c, who: str) -> str:
+    """Who put a milestone on the table: an actor, or a dated event or occasion ('calendar:<id>', 'occasion:<id>')."""
+    kind, _, what = who.partition(":")
+    if kind in ("calendar", "occasion") and what:
+        return c.words.name(what)
+    return short(c, who) if who else "unknown"
+
+
+def election_sentence(c, winner: str, detail: str, step: int | None = None) -> str:
+    """An election event: '<id>:runoff' (no majority in round 1) or '<id>' (a result, won by ``winner``)."""
+    w = c.words
+    eid, _, rest = detail.partition(":")
+    if rest == "runoff":
+        return f"No majority in {w.name(f'election.{eid}.round1')}: a run-off is needed"
+    e = c.elections[c.gi[eid]] if eid in c.gi else None
+    runoff = (e is not None and e.runoff is not None and step is not None
+              and c.step_of(e.runoff) == int(step) and c.step_of(e.round1) != int(step))
+    return f"{w.name(winner)} won in {w.name(f'election.{eid}.runoff' if runoff else f'election.{eid}.round1')}"
+
+
+def event_sentence(c, kind: str, milestone: str, actor: str, detail: str, step: int | None = None) -> str:
+    """One event of a run (a row of the events table) as a sentence built from the scenario's names."""
+    w = c.words
+    who = short(c, actor) if actor else ""
+    what = milestone_phrase(c, milestone) if milestone else ""
+    m = c.milestone.get(milestone) if milestone else None
+    if kind == "proposed":
+        if actor.partition(":")[0] in ("calendar", "occasion"):
+            return f"{proposer_name(c, actor)} put {what} on the table"
+        return f"{who} proposed {what}"
+    if kind == "held":
+        text = f"{what} was {m.verb if m is not None else 'held'}"
+        return text[:1].upper() + text[1:]
+    if kind == "acted":
+        if m is not None and m.track in c.ladders:
+            return f"{who} conceded: {_lower_first(w.name(milestone))}"
+        return f"{who} took the step: {_lower_first(w.name(milestone))}"
+    if kind == "pushed":
+        return f"{who} pushed for {what}"
+    if kind == "waived":
+        pre = next((p for p in c.scenario.preconditions if p.id == detail), None)
+        need = requirement(c, pre) if pre is not None else w.name(detail)
+        return f"{who} dropped its demand for {need} before {what}"
+    if kind == "blocked":
+        held_back = "not taken" if m is not None and not m.proposable else "postponed"
+        text = f"{what} {held_back}: {blocked_sentence(c, actor, detail)}"
+        return text[:1].upper() + text[1:]
+    if kind == "election":
+        return election_sentence(c, actor, detail, step)
+    if kind == "broke":
+        text = f"{what} broke down"
+        return text[:1].upper() + text[1:]
+    if kind in ("scheduled", "occasion"):
+        return f"{w.name(detail)} took place"
+    if kind == "shock":
+        return f"Shock: {w.name(detail)}"
+    if kind == "entered":
+        return f"{who} joined"
+    if kind == "left":
+        return f"{who} left"
+    if kind == "effect":
+        return f"Effect: {w.name(detail)}"
+    return f"{who} {readable(kind)} {what}".strip()
