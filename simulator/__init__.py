@@ -6,8 +6,8 @@ for a bad scenario file. The names are loaded on first use, so ``import simulato
 start-up) stays quick.
 """
 
-_API = ("load", "run", "compare", "explain", "explain_gap", "backtest", "run_sweep", "open_results", "Forecast",
-        "Comparison")
+_API = ("load", "run", "compare", "explain", "explain_gap", "adjustment_effects", "backtest", "run_sweep",
+        "open_results", "Forecast", "Comparison")
 __all__ = [*_API, "ScenarioError"]
 
 

@@ -24,8 +24,8 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 
-__all__ = ["Forecast", "Comparison", "MonteCarlo", "backtest", "compare", "explain", "explain_gap", "load",
-           "open_results", "run", "sweep"]
+__all__ = ["Forecast", "Comparison", "MonteCarlo", "adjustment_effects", "backtest", "compare", "explain",
+           "explain_gap", "load", "open_results", "run", "sweep"]
 
 
 def load(path, *, check_sources: bool = True):
@@ -160,13 +160,27 @@ class MonteCarlo:
 
 
 def run(scenario, *, runs: int = 1000, seed: int = 0, sets=None, engine: str = "auto", jobs: int = 1,
-        events: int | None = None, fragile: bool = False, fragile_runs: int = 100) -> Forecast:
+        events: int | None = None, fragile: bool = False, fragile_runs: int = 100,
+        outside_view: bool = False) -> Forecast:
     """A Monte Carlo of ``scenario`` (a path or ``load``'s result): ``runs`` runs from root ``seed``, with ``sets``
     (``{name: value}``, or ``"name=value"`` texts; ``"actor.rule": NAME`` switches a rule) on the ``engine``
     (auto, batch or mesa: identical runs) in ``jobs`` processes (identical results for any number). The event
     logs of the first ``events`` runs are kept (default: all with mesa, 50 with batch) for ``explain``;
-    ``fragile`` adds the fragile-forecast screen (as ``diplosim run`` does by default)."""
+    ``fragile`` adds the fragile-forecast screen (as ``diplosim run`` does by default). ``outside_view`` also runs
+    the outside view (class curves only, the author's paces and adjustments left out, structure kept; its curves
+    counted without the scenario's own negotiation) with the same runs and seed, as ``forecast.outside_view`` (a
+    ``Forecast``; None when no milestone has a class)."""
     from .runner import resolve_engine
+
+    if outside_view:
+        forecast = run(scenario, runs=runs, seed=seed, sets=sets, engine=engine, jobs=jobs, events=events,
+                       fragile=fragile, fragile_runs=fragile_runs)
+        from .outside_view.forecast import outside_view_of
+
+        seen = outside_view_of(forecast.loaded)
+        forecast.outside_view = None if seen is None else run(seen, runs=runs, seed=seed, engine=engine, jobs=jobs,
+                                                               events=0)
+        return forecast
 
     if runs < 1:
         raise ValueError(f"runs: {runs} is not a number of runs (give 1 or more)")
@@ -199,6 +213,7 @@ class Forecast:
         self.summary, self.loaded, self.compiled = summary, loaded, compiled
         self._parts, self._events = parts, events
         self.n_runs, self.seed, self.engine, self.overrides, self.sets = runs, seed, engine, overrides, sets
+        self.outside_view: Forecast | None = None  # ``run(..., outside_view=True)``: the outside view's forecast
 
     @property
     def title(self) -> str:
@@ -387,6 +402,16 @@ def explain_gap(what, *, runs: int = 1000, seed: int = 0, sets=None, threshold: 
     return gap(forecast.compiled, forecast.runs, threshold)
 
 
+def adjustment_effects(scenario, *, runs: int = 1000, seed: int = 0, engine: str = "auto") -> list[dict]:
+    """The author's adjustments of class curves (``adjust:``), each with how far it moves each question: the
+    scenario with outside-view defaults run as is and with that one number neutral (odds 1, shift 0 days) on the
+    same runs and seed; per question the share answering yes (a date: by the end; a count: at least once) without
+    and with it, the paired difference ``moves`` and its 95% interval (``outside_view.forecast.adjustment_effects``)."""
+    from .outside_view.forecast import adjustment_effects as effects
+
+    return effects(_loaded(scenario), runs, seed, engine)
+
+
 def observed_files(target: Path, observed: Path | None = None) -> list[tuple]:
     """(observed file, scenario already loaded or None) pairs that a backtest of ``target`` (a corpus directory,
     an observed-outcomes file or a scenario file) scores; ValueError with one line if there are none."""
@@ -415,10 +440,14 @@ def observed_files(target: Path, observed: Path | None = None) -> list[tuple]:
 
 
 def backtest(target, *, observed=None, runs: int = 2000, seed: int = 0, engine: str = "auto",
-             variants: Iterable[str] = ()) -> dict:
+             variants: Iterable[str] = (), outside_view: bool = False, negotiations=None) -> dict:
     """Score forecasts against observed outcomes (``diplosim backtest``): ``target`` a corpus directory, an
-    observed-outcomes file or a scenario file; ``variants`` as ``--variant`` (``NAME:actor.rule=RULE``...).
-    Returns the dict ``diplosim backtest --json`` prints. Bad files: ScenarioError; bad arguments: ValueError."""
+    observed-outcomes file or a scenario file; ``variants`` as ``--variant`` (``NAME:actor.rule=RULE``...);
+    ``outside_view`` adds, under ``"outside_view"``, the four forecasts side by side (as written, outside view,
+    with outside-view defaults, priors), the class curves counted without each scored negotiation
+    (``outside_view.backtest``; ``negotiations``: the timelines, default the shipped dataset; a corpus directory's
+    own replays are counted). Returns the dict ``diplosim backtest --json`` prints. Bad files: ScenarioError; bad
+    arguments: ValueError."""
     from .analysis.backtest import Variant
     from .analysis.backtest import backtest as run_backtest
     from .analysis.observed import corpus_scenarios, load_observed
@@ -445,6 +474,11 @@ def backtest(target, *, observed=None, runs: int = 2000, seed: int = 0, engine: 
         resolve_engine(compiled, engine)
     res = run_backtest(items, runs, seed, engine, parsed)
     target = Path(target)
+    if outside_view:
+        from .outside_view.backtest import outside_view_backtest
+
+        res["outside_view"] = outside_view_backtest(items, res, runs, seed, engine, negotiations=negotiations,
+                                                    corpus_folder=target if target.is_dir() else None)
     if target.is_dir() and observed is None:
         from .analysis.observed import observed_beside
 

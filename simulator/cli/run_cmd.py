@@ -53,6 +53,11 @@ def run(
                                  "first --fragile-runs replications, in the same batch pass)"),
     fragile_runs: int = typer.Option(100, "--fragile-runs", min=2, help="replications the fragile screen pairs "
                                      "(more: narrower intervals, more time)"),
+    outside_view: bool = typer.Option(True, "--outside-view/--no-outside-view", help="when a milestone has a class: "
+                                      "also run the outside view (class curves only, the author's paces and "
+                                      "adjustments left out, the structure kept; same runs and seed, no --set) and "
+                                      "show it beside the forecast, with how far each of the author's adjustments "
+                                      "moves each question"),
 ) -> None:
     """Run a Monte Carlo of a scenario and print each question's probability with a 95% interval."""
     load_plugins(plugins)
@@ -128,6 +133,12 @@ def run(
         from ..analysis.gap import explain_gap
 
         summary["priors_gap"] = explain_gap(compiled, pa.concat_tables(gap_parts))
+    ov_note = None
+    if outside_view and not interrupted:
+        try:
+            summary.update(outside_view_parts(loaded, runs, seed, engine, jobs))
+        except ValueError as exc:  # a class too thin for a curve: the forecast stands, the outside view is not shown
+            ov_note = f"outside view not shown: {exc}"
     reused, screen_seconds = mc.reused, mc.screen_seconds
     if fragile and not interrupted and writer is not None:  # the timing stays out of the summary
         writer.finish(fragile=summary["fragile"], fragile_seconds=round(screen_seconds, 3),
@@ -139,7 +150,14 @@ def run(
 
         out_console = output_console()
         render_summary(summary, out_console, loaded.scenario.metadata.title, loaded.scenario.calendar.step_days)
+        from .outside_render import render_adjustments, render_beside
+
+        render_beside(summary, {q.id: q.prior.value for q in compiled.questions
+                                if getattr(q, "prior", None) is not None}, out_console)
+        render_adjustments(summary.get("adjustments"), out_console)
         render_gap(summary.get("priors_gap"), out_console)
+        if ov_note:
+            out_console.print(ov_note, markup=False, soft_wrap=True)
         copies = mc.copies  # the screen's copies, stepped in the same pass
         note = (f"{n_done} runs{f' and {copies:,} fragile-screen copies' if copies else ''} in {elapsed:.1f} s "
                 f"({(n_done + copies) / elapsed:,.0f} runs/s, {engine} engine, {jobs} job{'s' if jobs > 1 else ''}), "
@@ -162,6 +180,29 @@ def run(
                                 "complete": not interrupted, "fragile": summary.get("fragile")})
     if interrupted:
         raise typer.Exit(130)
+
+
+def outside_view_parts(loaded, runs: int, seed: int, engine: str, jobs: int) -> dict:
+    """The summary's ``outside_view`` (the outside view's questions, from its own Monte Carlo of the same runs and
+    seed, and the negotiations its curves leave out) and ``adjustments`` (``outside_view.forecast``); nothing when
+    no milestone has a class. ValueError (one line) when a class is too thin for a curve."""
+    from ..api import MonteCarlo
+    from ..compiled import Compiled
+    from ..outside_view.forecast import adjustment_effects, outside_view_of, own_exclusions
+    from ..runner import resolve_engine
+
+    seen = outside_view_of(loaded)
+    if seen is None:
+        return {}
+    c = Compiled(seen.scenario)
+    mc = MonteCarlo(seen, c, {}, runs, seed, resolve_engine(c, engine), jobs, 0)
+    mc.execute()
+    out = {"outside_view": {"questions": mc.summary()["questions"], "excluded": own_exclusions(loaded),
+                            "scenario_hash": seen.digest}}
+    effects = adjustment_effects(loaded, runs, seed, engine)
+    if effects:
+        out["adjustments"] = effects
+    return out
 
 
 @contextmanager

@@ -65,18 +65,27 @@ def forecast(
                f"{out}")
 
 
+#: runs per scenario and view of ``backtest --outside-view`` unless --runs says otherwise (three Monte Carlos each)
+OUTSIDE_VIEW_RUNS = 300
+
+
 @app.command()
 def backtest(
     target: Path = typer.Argument(..., help="a corpus directory (every <name>.observed.yaml beside <name>.yaml), "
                                   "an observed-outcomes file, or a scenario file"),
     observed: Path = typer.Option(None, "--observed", help="observed-outcomes file for a scenario given as TARGET"),
-    runs: int = typer.Option(2000, "--runs", "-n", min=2, help="runs per scenario (and per variant)"),
+    runs: int = typer.Option(None, "--runs", "-n", min=2, help="runs per scenario (and per variant and view); "
+                             f"default 2000, with --outside-view {OUTSIDE_VIEW_RUNS}"),
     seed: int = typer.Option(0, "--seed", "-s", min=0),
     variants: list[str] = typer.Option([], "--variant", help="NAME:actor.rule=RULE or NAME:name=value, several "
                                        "separated by commas; '*.rule=RULE' switches every party (repeatable)"),
     engine: str = typer.Option("auto", "--engine"),
     as_json: bool = typer.Option(False, "--json"),
     html_out: Path = typer.Option(None, "--html", help="also write the reliability diagram and PIT histogram"),
+    outside_view: bool = typer.Option(False, "--outside-view", help="score four forecasts side by side: as written, "
+                                      "the outside view alone (class curves only), with outside-view defaults where "
+                                      "the author stated nothing, and the author's priors; the class curves are "
+                                      "counted without the scored negotiation (leave-one-negotiation-out)"),
 ) -> None:
     """Score forecasts against observed outcomes, per scenario and pooled: Brier, log score and Murphy
     decomposition for yes/no questions; CRPS (weeks) and PIT for dates; paired variant comparisons."""
@@ -85,8 +94,11 @@ def backtest(
     from ..scenario import ScenarioError
 
     check_html_path(html_out)
+    if runs is None:
+        runs = OUTSIDE_VIEW_RUNS if outside_view else 2000
     try:  # the API's backtest (``api.backtest``): this command parses, writes and prints
-        res = run_backtest(target, observed=observed, runs=runs, seed=seed, engine=engine, variants=variants)
+        res = run_backtest(target, observed=observed, runs=runs, seed=seed, engine=engine, variants=variants,
+                           outside_view=outside_view)
     except ScenarioError as exc:  # every problem of every file, one line each
         print_problems(exc)
         raise typer.Exit(EXIT_USAGE) from None
@@ -101,7 +113,73 @@ def backtest(
     if as_json:
         typer.echo(json.dumps(res, indent=2))
         return
+    if outside_view:
+        render_outside_view(res["outside_view"], output_console())
+        return
     render_backtest(res, output_console())
+
+
+def render_outside_view(ov: dict, con) -> None:
+    """The four forecasts side by side (``outside_view.backtest``): per scenario, then pooled by track."""
+    from rich.markup import escape as esc
+    from rich.table import Table
+
+    from ..analysis.backtest import TRACKS
+    from ..outside_view.backtest import COLUMNS
+
+    words = dict(COLUMNS)
+    con.print(f"[bold]Four forecasts side by side[/bold] ({ov['runs']} runs per scenario and view, seed "
+              f"{ov['seed']}); the class curves for each scenario are counted without its own negotiation "
+              "(its replayed spells and any timeline of it). Lower is better.", soft_wrap=True)
+    t = Table(title="Brier of yes/no questions, per scenario", title_justify="left")
+    for col, kw in (("scenario", {"ratio": 3}), ("track", {}), ("with a prior", {"justify": "right"}),
+                    *((words[c], {"justify": "right"}) for c, _ in COLUMNS),
+                    ("all yes/no", {"justify": "right"}),
+                    *((f"{words[c]} (all)", {"justify": "right"}) for c, _ in COLUMNS[:3])):
+        t.add_column(col, **kw)
+    for s in ov["scenarios"]:
+        p, a = s["summary"]["brier_with_prior"], s["summary"]["brier_all"]
+        t.add_row(esc(s["title"]) + ("" if s["classed_milestones"] else " (no classed milestone)"), s["group"],
+                  str(p["n"]), *(_num(p[c]) for c, _ in COLUMNS), str(a["n"]), *(_num(a[c]) for c, _ in COLUMNS[:3]))
+    con.print(t)
+    dated = [s for s in ov["scenarios"] if s["summary"]["crps_weeks"]["n"]]
+    if dated:
+        t = Table(title="CRPS of dates (weeks), per scenario (priors give no dates)", title_justify="left")
+        for col in ("scenario", "track", "dates", *(words[c] for c, _ in COLUMNS[:3])):
+            t.add_column(col)
+        for s in dated:
+            d = s["summary"]["crps_weeks"]
+            t.add_row(esc(s["title"]), s["group"], str(d["n"]), *(_num(d[c], ".2f") for c, _ in COLUMNS[:3]))
+        con.print(t)
+    t = Table(title="Pooled by track (the same questions in every column of a row; change: minus as written, "
+              "95% bootstrap interval across questions)", title_justify="left")
+    for col in ("track", "score", "items", *(words[c] for c, _ in COLUMNS), "outside view: change",
+                "priors: change"):
+        t.add_column(col)
+    titles = dict(TRACKS)
+    for name, _ in TRACKS:
+        p = ov["tracks"].get(name)
+        if p is None:
+            continue
+        for key, what, fmt in (("brier_with_prior", "Brier, questions with a prior", ".3f"),
+                               ("brier_all", "Brier, every yes/no question", ".3f"),
+                               ("crps_weeks", "CRPS of dates (weeks)", ".2f")):
+            e = p[key]
+            if not e["n"]:
+                continue
+            t.add_row(f"{name} ({p['scenarios']})", what, str(e["n"]), *(_num(e[c], fmt) for c, _ in COLUMNS),
+                      _change(e.get("outside_view_minus_as_written"), fmt), _change(e.get("priors_minus_as_written"),
+                                                                                    fmt))
+    con.print(t)
+    con.print("; ".join(f"{name}: {titles[name]}" for name, _ in TRACKS if name in ov["tracks"]), markup=False,
+              soft_wrap=True)
+
+
+def _change(d: dict | None, fmt: str) -> str:
+    if not d or d.get("mean") is None:
+        return "-"
+    sign = "+" + fmt
+    return f"{format(d['mean'], sign)} [{format(d['low'], sign)}, {format(d['high'], sign)}]"
 
 
 def _num(x, fmt: str = ".3f") -> str:

@@ -1,0 +1,107 @@
+"""The outside view beside a forecast, and how far each of the author's adjustments moves each question.
+
+- ``outside_view_of(loaded)``: the scenario seen from the outside (``views.outside_view``: class curves only, every
+  author's pace and adjustment left out, the structure kept), its class curves counted without the scenario's own
+  negotiation (``own_exclusions``): a forecast's outside view never counts its own outcome. None when no milestone
+  of the scenario has a class.
+- ``adjustment_effects(loaded, runs, seed, engine)``: each adjustment of ``views.adjustments`` with, for each
+  question, how far it moves the answer: the scenario with outside-view defaults (``views.with_defaults``) run as
+  is and with that one number set to its neutral value (odds 1, shift 0 days) on the same replications and seed
+  (common random numbers): the share answering yes (a date: by the end; a count: at least once) without and with it,
+  and the paired difference with its 95% interval (``analysis.compare.paired_interval``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def has_classes(loaded) -> bool:
+    """Whether any milestone of the scenario has a class (its own ``class:``, or the corpus side file's)."""
+    from .corpus_classes import classes_beside
+
+    side = classes_beside(loaded.path) if getattr(loaded, "path", None) is not None else {}
+    return any((m.class_ or side.get(m.id)) is not None for m, _ in loaded.scenario.all_milestones)
+
+
+def _short(name: str) -> str:
+    from ..lang.words import short_name
+
+    return short_name(name).casefold()
+
+
+def own_negotiations(loaded, negotiations) -> list[str]:
+    """The negotiation ids whose spells are this scenario's own: its file stem (its replayed spells) and each
+    timeline of ``negotiations`` whose period overlaps the scenario's calendar and that names two or more of the
+    scenario's parties (by name, without a trailing parenthesis, case ignored)."""
+    sc = loaded.scenario
+    parties = {_short(a.name) for a in sc.actors if a.role == "party"} | {a.id.casefold() for a in sc.actors
+                                                                            if a.role == "party"}
+    start, end = sc.calendar.start, sc.calendar.end
+    own = [Path(loaded.path).stem]
+    for n in negotiations:
+        shared = {_short(p) for p in n.parties} & parties
+        if len(shared) >= 2 and n.period.start <= end and start <= n.period.end:
+            own.append(n.id)
+    return own
+
+
+def own_exclusions(loaded) -> list[str]:
+    """The negotiations whose spells are this scenario's own and are counted in the class curves: a timeline of
+    the same negotiation (``own_negotiations``) and, for a scenario of the shipped corpus with outcomes,
+    its own replayed spells (its file stem)."""
+    from .dataset import CORPUS, load_dataset
+
+    negotiations = load_dataset()
+    own = own_negotiations(loaded, negotiations)
+    path = Path(loaded.path) if getattr(loaded, "path", None) is not None else None
+    replayed = (path is not None and path.resolve().parent == CORPUS.resolve()
+                and (CORPUS / f"{path.stem}.observed.yaml").is_file())
+    timelines = {n.id for n in negotiations}
+    return [n for n in own if n in timelines or (replayed and n == own[0])]
+
+
+def outside_view_of(loaded):
+    """The outside view of ``loaded`` (a LoadedScenario), or None when it has no classed milestone."""
+    from .views import outside_view
+
+    if not has_classes(loaded):
+        return None
+    return outside_view(loaded, exclude=own_exclusions(loaded))
+
+
+def adjustment_effects(loaded, runs: int, seed: int, engine: str = "auto") -> list[dict]:
+    """Each author's adjustment with how far it moves each question (see the module's docstring); [] when the
+    scenario has none. Every kind of question is moved as a share: yes, happened by the end of the calendar (a
+    date), at least once (a count) (``QuestionBase.happened``)."""
+    import numpy as np
+
+    from .. import layout as L
+    from ..analysis.compare import paired_interval
+    from ..compiled import Compiled
+    from ..runner import resolve_engine, run_replications
+    from .views import adjustments, with_defaults
+
+    found = adjustments(loaded)
+    if not found:
+        return []
+    c = Compiled(with_defaults(loaded).scenario)
+    engine = resolve_engine(c, engine)
+    reps = list(range(runs))
+    written, _ = run_replications(c, seed, reps, 0, None, engine=engine, events_for=0)
+    out = []
+    for adj in found:
+        neutral, _ = run_replications(c, seed, reps, 0, {adj.parameter: adj.neutral}, engine=engine, events_for=0)
+        rows = []
+        for q in c.questions:
+            col = L.question(q.id)
+            a = np.asarray(q.happened(neutral.column(col)), float)
+            b = np.asarray(q.happened(written.column(col)), float)
+            low, high = paired_interval(b - a)
+            rows.append({"id": q.id, "text": q.text, "without": float(a.mean()), "with": float(b.mean()),
+                         "moves": float((b - a).mean()), "low": low, "high": high,
+                         "runs_changed": int((a != b).sum())})
+        out.append({"milestone": adj.milestone, "what": adj.what, "value": adj.value, "reason": adj.reason,
+                    "parameter": adj.parameter, "neutral": adj.neutral, "label": adj.label, "runs": runs,
+                    "seed": seed, "questions": rows})
+    return out

@@ -1,0 +1,117 @@
+"""The outside view beside every forecast (``simulator.run(..., outside_view=True)``, ``diplosim run``) and the
+table of the author's adjustments with how far each moves each question (``simulator.adjustment_effects``)."""
+
+import dataclasses
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import simulator
+from simulator.cli import app
+from simulator.outside_view import views
+from simulator.outside_view.forecast import has_classes, own_exclusions
+
+from .test_language import doc, fixed, joint
+
+ROOT = Path(__file__).resolve().parents[1]
+START = dt.date(2024, 1, 1)
+D = lambda days: START + dt.timedelta(days=days)  # noqa: E731
+A = "Constructed for a test."
+
+
+def scenario(tmp_path, *, classed=True, pace=True, adjust=None, name="sc.yaml") -> Path:
+    """Talks (classed talks_opened when ``classed``), with the author's own pace (nearly certain within 30 days)
+    when ``pace``, else the class curve with ``adjust``; a yes/no question on the talks by day 60 with a prior."""
+    talks = joint("talks")
+    if classed:
+        talks["class"] = "talks_opened"
+    if pace:
+        talks["pace"] = {"a": {"propose": fixed(1.0), "accept": {"chance_within": {"p": 0.99, "days": 30},
+                                                                 "assumption": A}},
+                         "b": {"accept": fixed(1.0)}}
+    if adjust is not None:
+        talks["adjust"] = adjust
+    d = doc(milestones=[talks],
+            questions=[{"id": "talks_soon", "text": "Talks within 60 days?", "when": {"held": "talks"}, "by": D(60),
+                        "prior": fixed(0.4)}])
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(d, sort_keys=False))
+    return path
+
+
+def test_run_gives_the_outside_view_as_a_second_forecast_on_the_same_runs(tmp_path):
+    path = scenario(tmp_path)
+    f = simulator.run(path, runs=400, seed=5, outside_view=True)
+    assert f["talks_soon"].p > 0.95  # the author's own pace
+    ov = f.outside_view
+    assert ov is not None and ov.n_runs == 400 and ov.seed == 5
+    # the outside view is the class curve only: the author's pace is gone, the structure kept
+    seen = views.outside_view(simulator.load(path))
+    (talks,) = seen.scenario.milestones
+    assert "class_curve" in json.dumps(talks.pace.model_dump(mode="json"))
+    assert ov["talks_soon"].p == simulator.run(seen, runs=400, seed=5)["talks_soon"].p
+    assert ov["talks_soon"].p < f["talks_soon"].p - 0.2  # talks opened within 60 days: far from certain
+    assert simulator.run(path, runs=50, seed=5).outside_view is None  # asked for only
+
+
+def test_a_scenario_without_classes_has_no_outside_view(tmp_path):
+    path = scenario(tmp_path, classed=False)
+    assert not has_classes(simulator.load(path))
+    assert simulator.run(path, runs=50, seed=1, outside_view=True).outside_view is None
+    res = CliRunner().invoke(app, ["run", str(path), "-n", "50", "--no-fragile", "--json"])
+    assert res.exit_code == 0 and "outside_view" not in json.loads(res.stdout)
+
+
+def test_a_corpus_scenarios_outside_view_leaves_its_own_spells_out(tmp_path):
+    corpus = simulator.load(ROOT / "scenarios" / "israel_uae_2020.yaml")
+    assert own_exclusions(corpus) == ["israel_uae_2020"]
+    copy = tmp_path / "israel_uae_2020.yaml"
+    shutil.copy(ROOT / "scenarios" / "israel_uae_2020.yaml", copy)
+    moved = dataclasses.replace(corpus, path=copy)  # outside the corpus folder: not a replayed negotiation
+    assert own_exclusions(moved) == []
+
+
+def test_the_command_shows_forecast_outside_view_and_priors_side_by_side(tmp_path):
+    path = scenario(tmp_path)
+    res = CliRunner().invoke(app, ["run", str(path), "-n", "200", "--no-fragile"])
+    assert res.exit_code == 0, res.output
+    assert "Forecast beside the outside view" in res.output
+    line = next(ln for ln in res.output.splitlines() if "Talks within 60 days?" in ln and "pts" in ln)
+    assert "40%" in line  # the prior, in the same row
+    res = CliRunner().invoke(app, ["run", str(path), "-n", "200", "--no-fragile", "--json"])
+    got = json.loads(res.stdout)
+    assert got["outside_view"]["questions"][0]["id"] == "talks_soon" and got["outside_view"]["excluded"] == []
+    res = CliRunner().invoke(app, ["run", str(path), "-n", "200", "--no-fragile", "--no-outside-view", "--json"])
+    assert "outside_view" not in json.loads(res.stdout)
+
+
+def test_each_adjustment_with_how_far_it_moves_each_question(tmp_path):
+    adjust = {"odds": 4.0, "reason": "Both sides said in public they want talks soon."}
+    path = scenario(tmp_path, pace=False, adjust=adjust)
+    (effect,) = simulator.adjustment_effects(path, runs=600, seed=2)
+    assert effect["parameter"] == "talks.adjust.odds" and effect["value"] == 4.0 and effect["neutral"] == 1.0
+    assert "odds x4" in effect["label"] and "want talks soon" in effect["label"]
+    (q,) = effect["questions"]
+    assert q["moves"] == pytest.approx(q["with"] - q["without"]) and q["low"] <= q["moves"] <= q["high"]
+    assert q["low"] > 0  # raising the odds raises the chance
+    # 'without' is the scenario without that adjustment, 'with' the scenario with defaults as written
+    loaded = simulator.load(path)
+    (adj,) = views.adjustments(loaded)
+    assert q["without"] == simulator.run(views.with_defaults(views.without(loaded, adj)), runs=600,
+                                         seed=2)["talks_soon"].p
+    assert q["with"] == simulator.run(views.with_defaults(loaded), runs=600, seed=2)["talks_soon"].p
+    res = CliRunner().invoke(app, ["run", str(path), "-n", "200", "--no-fragile"])
+    assert res.exit_code == 0, res.output
+    assert "The author's adjustments of class curves" in res.output and "pts [" in res.output
+
+
+def test_no_adjustments_no_table(tmp_path):
+    path = scenario(tmp_path)
+    assert simulator.adjustment_effects(path, runs=50) == []
+    res = CliRunner().invoke(app, ["run", str(path), "-n", "50", "--no-fragile", "--json"])
+    assert "adjustments" not in json.loads(res.stdout)
