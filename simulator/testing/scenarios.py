@@ -10,7 +10,8 @@ built-in rules; history; zero to two elections; dated events that propose,
 shocks with windows and conditions, dated and random occasions; an actor who
 enters and leaves; triggered effects; yes/no, date and count questions; per-actor paces on
 meetings, joint acts, unilateral steps and ladder stages (``pace``, every estimable form); meetings
-and joint acts put on the table only by mediators or only at occasions (``proposed_by``).
+and joint acts put on the table only by mediators or only at occasions (``proposed_by``); worlds: milestones,
+tracks and preconditions live in a share of runs, per-run spreads, mediators with several items a step.
 """
 
 from __future__ import annotations
@@ -329,6 +330,8 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             history["events"].append({"event": draw(st.sampled_from(events)),
                                       "date": START - dt.timedelta(days=3), "assumption": ASSUME})
 
+    worlds(draw, milestones, tracks, preconditions, mediation, history)
+
     effects = []
     for k in range(draw(st.integers(0, 2))):
         effects.append({"id": f"fx{k}", "when": cond(seen),
@@ -346,10 +349,6 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         questions.append(q)
     questions.append({"id": "q_date", "text": "When is the first milestone?", "date_of": seen[0]})
     questions.append({"id": "q_count", "text": "How many times?", "count": draw(st.sampled_from(seen))})
-    if len(set(seen)) >= 2:  # questions over several milestones: the first of them, their times added up
-        several = {"any": list(dict.fromkeys(seen))[:3]}
-        questions.append({"id": "q_date_any", "text": "When is the first of several?", "date_of": several})
-        questions.append({"id": "q_count_any", "text": "How many times in all?", "count": several})
     for e in elections:
         questions.append({"id": f"q_win_{e}", "text": "Incumbent wins?",
                           "when": {"winner": {"election": e, "is": elections[e][0]}}})
@@ -366,6 +365,27 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
     if history is not None:
         doc["history"] = history
     return doc
+
+
+def worlds(draw, milestones, tracks, preconditions, mediation, history) -> None:
+    """Worlds (lang/worlds.py) on some items: ``live`` shares on milestones, tracks and preconditions (not on a
+    milestone the history has), a per-run ``spread`` on milestones, several items a step for a mediator."""
+    done = {h["milestone"] for h in history["milestones"]} if history is not None else set()
+    share = st.sampled_from([0.0, 0.3, 0.7, 1.0])
+    for m in milestones:
+        if m["id"] not in done and draw(st.integers(0, 3)) == 0:
+            m["live"] = {"share": draw(share), "assumption": ASSUME}
+        if draw(st.integers(0, 3)) == 0:
+            m["spread"] = {"odds_sd": draw(st.sampled_from([0.0, 0.5, 2.0])), "assumption": ASSUME}
+    for tr in tracks:
+        if not done & {lv["id"] for lv in tr["levels"]} and draw(st.integers(0, 3)) == 0:
+            tr["live"] = {"share": draw(share), "assumption": ASSUME}
+    for pre in preconditions:
+        if draw(st.integers(0, 3)) == 0:
+            pre["live"] = {"share": draw(share), "assumption": ASSUME}
+    for med in mediation:
+        if draw(st.integers(0, 3)) == 0:
+            med["per_step"] = draw(st.integers(1, 3))
 
 
 def scenarios(**bounds) -> st.SearchStrategy[Scenario]:
