@@ -97,3 +97,13 @@ def test_both_engines_agree_with_scoped_pressure(step_days):
     d = doc(pushes=("talks", "border"), days=120, step_days=step_days)
     for m in ("prep", "talks", "border"):
         assert (first_days(d, m, runs=25, engine="mesa") == first_days(d, m, runs=25)).all()
+
+
+def test_pressure_scope_actor_keeps_the_former_meaning():
+    """``dynamics.pressure_scope: actor``: the border step feels the pressure of the push for talks again (the
+    meaning before issue 22), and the new field stays out of dumps while unused."""
+    d = doc()
+    d["dynamics"]["pressure_scope"] = "actor"
+    off = {"m.leverage.a": 0.0, "m.leverage.b": 0.0}
+    assert np.median(first_days(d, "border")) < np.median(first_days(d, "border", overrides=off))
+    assert "pressure_scope" not in Scenario.model_validate(doc()).model_dump(mode="json")["dynamics"]

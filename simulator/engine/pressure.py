@@ -12,6 +12,9 @@ adds its amount to the stock of every step it is about. A decision reads the sto
 ``RunState.P`` (``feel``), which is what every rule reads as the actor's pressure: the rules, built-in or
 plug-in, are unchanged. Where a mediator's paths cover every step an actor decides, each of those stocks
 receives the same additions in the same order as the actor-wide stock did, so its numbers are the same bits.
+
+``dynamics.pressure_scope: actor`` keeps the former meaning (one stock per actor, felt on every decision it
+takes), bit for bit: ``about`` then names its one stock for every push.
 """
 
 from __future__ import annotations
@@ -25,13 +28,18 @@ class PressureScope:
     def __init__(self, kernel):
         c = kernel.c
         self.n_actors = len(c.actors)
+        self.about: list[dict[int, tuple[int, ...]]] = []  # per mediator: pushed step -> the steps the push is about
+        if (c.scenario.dynamics.pressure_scope or "steps") == "actor":  # the former meaning: one stock per actor
+            self.col = {j: 0 for j in range(len(c.milestones))} if c.mediations else {}
+            self.width = 1 if c.mediations else 0
+            self.about = [{j: (0,) for j in kernel.reachable(med)} for med in c.mediations]
+            return
         reach = sorted({j for med in c.mediations for j in kernel.reachable(med)})
         self.col = {j: r for r, j in enumerate(reach)}  # milestone -> its stock's position among an actor's
         self.width = len(reach)
-        self.about: list[dict[int, tuple[int, ...]]] = []  # per mediator: pushed step -> the steps the push is about
         for med in c.mediations:
             ways = [{node for node, _ in kernel.paths(c.mi[goal])} for goal, _ in med.pushes]
-            self.about.append({j: tuple(sorted(set().union(*(w for w in ways if j in w))))
+            self.about.append({j: tuple(self.col[s] for s in sorted(set().union(*(w for w in ways if j in w))))
                                for j in kernel.reachable(med)})
 
     def stock(self, st) -> np.ndarray:
@@ -46,10 +54,11 @@ class PressureScope:
             self.stock(st)[:] *= factor[:, None]
 
     def add(self, st, med: int, j: int, actor: int, amount, mask) -> None:
-        """A push by mediator ``med`` on step j adds ``amount`` to ``actor``'s stock of every step it is about."""
+        """A push by mediator ``med`` on step j adds ``amount`` to ``actor``'s stock of every step it is about
+        (``about[med][j]``: those stocks' positions among the actor's)."""
         ps = self.stock(st)
-        for step in self.about[med][j]:
-            masked.add(ps[:, actor * self.width + self.col[step]], amount, mask)
+        for r in self.about[med][j]:
+            masked.add(ps[:, actor * self.width + r], amount, mask)
 
     def feel(self, st, actor: int, j: int) -> None:
         """Set ``st.P[:, actor]`` to the pressure on ``actor`` about step j (0 where no mediator's push is about

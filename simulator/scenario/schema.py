@@ -153,6 +153,13 @@ class Dynamics(Strict):
     pressure_decay: Param
     sharpness: Param | None = Field(default=None, description="slope of the logistic of the rules that read it "
                                     "(Rule.scenario_numbers); required exactly when a deciding actor's rule does")
+    pressure_scope: Literal["steps", "actor"] | None = Field(
+        default=None, description="what a mediator's pressure acts on: 'steps' (default), the steps on the way to "
+        "the goals its push serves; 'actor', every decision of the pressed actor (the meaning before issue 22)")
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return _drop_none(handler(self), ("pressure_scope",))
 
 
 class Metadata(Strict):
