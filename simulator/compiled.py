@@ -51,7 +51,9 @@ class Compiled:
     table: ParameterTable = field(init=False)
 
     def __post_init__(self):
-        sc = self.scenario
+        from .outside_view.views import own_defaults
+
+        sc = self.scenario = own_defaults(self.scenario)  # classed in its own file, no pace: its class curve
         self.table = ParameterTable(sc)
         cal = sc.calendar
         step = dt.timedelta(days=cal.step_days)

@@ -137,11 +137,13 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     """List the scenario's dotted parameter names, distributions and provenance."""
     loaded = load_or_exit(scenario)
     from ..lang.estimable import equivalents
+    from ..lang.pace import shape_words
     from ..scenario.loader import find_reference
     from ..scenario.params import ParameterTable, parameter_units
 
     table = ParameterTable(loaded.scenario)
     units = parameter_units(loaded.scenario)
+    shaped = shape_words(loaded.scenario)  # a number of a chance that changes with time: the whole shape's chance
     rows = []
     for name in table.names:
         p = table.params[name]
@@ -150,7 +152,7 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
         row = {"name": name, "dist": p.dist, "low": lo, "high": hi, "provenance": p.provenance,
                "source": _source(p), "unit": units.get(name, ""),
                "stated_as": form.label() if form is not None else "",
-               "estimable": equivalents(lo, hi, units.get(name, ""))}
+               "estimable": shaped.get(name) or equivalents(lo, hi, units.get(name, ""))}
         if p.from_reference:
             ref = find_reference(p.from_reference, loaded.path.parent)
             row["reference"] = {"id": ref.id, "title": ref.title, "kind": ref.kind, "rate": ref.summary(),

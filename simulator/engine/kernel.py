@@ -65,6 +65,27 @@ class Decider:
         first day). A no-op where no one keeps logs."""
 
 
+def clocked_paces(c) -> dict:
+    """(milestone, consenter position, decision) -> ``lang.timeshape.Clocked`` for each pace given as a shape in
+    time; a class curve's pace is moved by its milestone's ``adjust`` numbers."""
+    from ..lang.pace import Pace
+    from ..lang.timeshape import ClassCurveShape, Clocked
+
+    out, ix = {}, c.table.index
+    for j, m in enumerate(c.milestones):
+        if m.pace is None:
+            continue
+        adjust = {w: ix[name] for w in ("odds", "shift_days") if (name := f"{m.id}.adjust.{w}") in ix}
+        for pos, a in enumerate(m.consenters()):
+            for d in ("propose", m.decision):
+                shape = m.pace.shape(a, d)
+                if shape is not None:
+                    origin = None if shape.since is None else c.to_day(shape.since)
+                    out[(j, pos, d)] = Clocked(shape, ix, Pace.name(m.id, a, Pace.DECISIONS[d]),
+                                               adjust if isinstance(shape, ClassCurveShape) else {}, origin)
+    return out
+
+
 class Kernel:
     def __init__(self, c, decider: Decider):
         self.c = c
@@ -110,6 +131,9 @@ class Kernel:
                           if (col := m.pace.column(ix, m.id, a, d)) is not None}
         self.put_by = {who: np.array([m.put_by(who) for m in c.milestones], bool)
                        for who in ("party", "mediator", "calendar")}  # who may put each on the table
+        self.clocked = clocked_paces(c)  # (milestone, consenter position, decision) -> a chance that changes with time
+        self.clock_cols = sorted({j for j, _, _ in self.clocked})
+        self.clock_reset = [j for j in self.clock_cols if c.milestones[j].repeat]
         self.pressure_scope = PressureScope(self)  # a mediator's pressure acts on the steps it is about
         self.worlds = Worlds(c)  # live shares drawn once per run, per-run odds factors (lang/worlds.py)
         self.picks = [m.per_step or 1 for m in c.scenario.mediation]  # items a mediator may put on the table a step
@@ -120,6 +144,10 @@ class Kernel:
         the slot's uniform, else its rule's answer (the Decider)."""
         u = self.worlds.slot(st, j, u)  # a step with a spread: the run's odds factor moves every decision on it
         col = self.pace_cols.get((j, pos, kind))
+        if col is None and self.clocked:
+            timed = self.clocked.get((j, pos, kind))
+            if timed is not None:
+                return self._timed(timed, j, mask, u, st, k)
         if col is None:
             self.pressure_scope.feel(st, actor, j)
             return self.d.party(kind, actor, mask, size, u, st, k)
@@ -128,6 +156,36 @@ class Kernel:
         if len(rows):
             out[rows] = u[rows] < st.V[rows, col]
         return out
+
+    def _timed(self, timed, j, mask, u, st, k) -> np.ndarray:
+        """A decision whose chance changes with time (``lang/timeshape.py``): the chance of the event in this step's
+        days of its clock (since the step became possible in the run, or since a date), given not before, compared
+        with the slot's uniform at the slot's power (so a step of any length gets exactly that chance)."""
+        rows = mask.nonzero()[0]
+        out = np.zeros(st.n, bool)
+        if not len(rows):
+            return out
+        day = int(self.c.days[k])
+        if timed.origin is None:
+            since = st.possible_day[rows, j]
+            since = np.where(since == NEVER, day, since)
+        else:
+            since = timed.origin
+        t0 = (day - since).astype(float) if isinstance(since, np.ndarray) else np.full(len(rows), float(day - since))
+        q = timed.step_chance(st.V, rows, t0, float(self.c.step_days))
+        powers = self.c.step_powers
+        if powers is not None and powers[u.j] != 1.0:  # the slot's uniform was turned to its power: undo it on q
+            with np.errstate(divide="ignore"):
+                q = -np.expm1(np.log1p(-np.minimum(q, 1.0)) / powers[u.j])
+        out[rows] = u[rows] < q
+        return out
+
+    def _clock(self, st, k, avail) -> None:
+        """The first day each clocked step could happen in each run (``RunState.possible_day``)."""
+        day = int(self.c.days[k])
+        for j in self.clock_cols:
+            col = st.possible_day[:, j]
+            np.copyto(col, day, where=avail[:, j] & (col == NEVER))
 
     def log(self, kind, mask, milestone="", actor="", detail="", day=None):
         if self.d.keeps_logs and mask.any():
@@ -245,6 +303,8 @@ class Kernel:
             item.advance(self, st, k, U)
         self._breakdowns(st, U, k)
         avail = self.available(st, k)  # pressing and proposing change no one's availability
+        if self.clock_cols:
+            self._clock(st, k, avail)
         self._mediate(st, U, k, avail)
         self._unilateral(st, U, k, avail)
         self._propose(st, U, k)
@@ -494,6 +554,8 @@ class Kernel:
         rows = yes.nonzero()[0]  # usually few: the work below touches these runs only
         exact = st.table_day[rows, j]  # the day an offer was dated for; an offer from an earlier step: this step's
         day = np.where(exact < NEVER, np.maximum(exact, c.days[k]), c.days[k])
+        if j in self.clock_reset:  # a repeatable step's clock starts again when it is next possible
+            st.possible_day[rows, j] = NEVER
         if m.proposable:
             st.table[rows, j] = False  # the offer is taken
             st.table_day[rows, j] = NEVER

@@ -31,6 +31,7 @@ class RunState:
         self.force_since = np.full((n, M), NEVER, np.int64, order="F")
         self.broken_day = np.full((n, M), NEVER, np.int64, order="F")
         self.due_day = np.full((n, M), NEVER, np.int64, order="F")
+        self.possible_day = np.full((n, M), NEVER, np.int64, order="F")  # a clocked step first possible (Kernel)
         self.proposed = np.zeros((n, M), np.int32, order="F")
         self.postponed = np.zeros((n, M), np.int32, order="F")
         self.frozen_until = np.full((n, M), -1, np.int64, order="F")

@@ -21,6 +21,7 @@ from .spell_classes import ClassName
 from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
 from .conditions import AnyCondition, Held
 from .pace import Pace
+from .timeshape import CurveAdjust
 from .worlds import Live, Spread
 
 #: who may put a meeting or joint act on the table (``proposed_by``; None: anyone, as before the field existed)
@@ -32,7 +33,7 @@ def _without_unused(data):
     """Fields added to milestones later (``pace``, ``proposed_by``, ``class``) are left out of dumps while unused, so
     a scenario that uses none of them keeps the content hash its observed outcomes recorded."""
     if isinstance(data, dict):
-        for name in ("pace", "proposed_by", "class", "class_", "live", "spread"):
+        for name in ("pace", "proposed_by", "class", "class_", "adjust", "live", "spread"):
             if data.get(name) is None:
                 data.pop(name, None)
     return data
@@ -82,7 +83,10 @@ class MilestoneBase(Sourced):
                                            "occasion or a dated event); default: anyone (parties too)")
     class_: ClassName | None = Field(default=None, alias="class", description="its class in the outside view's "
                                      "vocabulary (docs/outside_view.md): the kind of step it is, given to its "
-                                     "spells in a replay; changes nothing in the model")
+                                     "spells in a replay; its curve is the step's pace when no 'pace' is given "
+                                     "(docs/outside-view.md)")
+    adjust: CurveAdjust | None = Field(default=None, description="how this case departs from its class curve: "
+                                       "{odds: 2, reason: ...} or {shift_days: 30, reason: ...}")
     live: Live | None = Field(default=None, description="live only in a share of runs, drawn once per run (dead all "
                               "period in the others: it never becomes possible): {share: 0.33, assumption: ...}")
     spread: Spread | None = Field(default=None, description="a per-run odds factor on every decision about this step, "
@@ -105,7 +109,11 @@ class MilestoneBase(Sourced):
 
     def parameter_range(self, name: str) -> tuple[float, float]:
         """The allowed range of one of its numbers (``parameters``): a chance lies in [0, 1], a cost in [0, 2]."""
-        chance = name.endswith(".hazard") or (self.pace is not None and name in self.pace.units(self.id))
+        own = {**(self.pace.ranges(self.id) if self.pace is not None else {}),
+               **(self.adjust.ranges(self.id) if self.adjust is not None else {})}
+        if name in own:
+            return own[name]
+        chance = name.endswith(".hazard")
         return (0, 1) if chance else (0, 2)
 
     def expanded_from(self, track: str, declared=None):
@@ -133,6 +141,8 @@ class MilestoneBase(Sourced):
             yield f"{self.id}.breakdown.hazard", self.breakdown.hazard, (*path, "breakdown", "hazard")
         if self.pace is not None:
             yield from self.pace.parameters(self.id, path)
+        if self.adjust is not None:
+            yield from self.adjust.parameters(self.id, path)
 
     def prerequisites(self) -> list[str]:
         """Milestones that must have happened first (what a mediator works toward)."""
@@ -165,6 +175,8 @@ class MilestoneBase(Sourced):
                 ctx.error((*path, "commits", n, "milestone"), "a milestone cannot commit to itself")
         if self.pace is not None:
             self.pace.check(ctx, path, self)
+        if self.adjust is not None:
+            self.adjust.check(ctx, path, self)
         if self.proposed_by is not None and not self.proposable:
             ctx.error((*path, "proposed_by"), f"a {self.noun()} is taken by its actor, not put on the table: "
                       "'proposed_by' is for meetings and joint acts")
@@ -336,6 +348,7 @@ class TrackLevel(Sourced):
     pace: Pace | None = None
     proposed_by: ProposedBy | None = None
     class_: ClassName | None = Field(default=None, alias="class")
+    adjust: CurveAdjust | None = None
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
@@ -377,6 +390,8 @@ class LadderStage(Strict):
                               "stage ({actor: {act: ...}}), overriding its rule for this stage only")
     class_: ClassName | None = Field(default=None, alias="class", description="its class in the outside view's "
                                      "vocabulary, as a milestone's")
+    adjust: CurveAdjust | None = Field(default=None, description="how this stage departs from its class curve, as "
+                                       "a milestone's")
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
@@ -402,5 +417,5 @@ class ConcessionLadder(Sourced):
                 id=f"{self.id}.{st.id}", name=st.name, actor=self.actor,
                 stakes=st.cost if st.cost is not None else Param(value=0.0, assumption="missing cost"),
                 requires=Held(held=f"{self.id}.{self.stages[s - 1].id}") if s > 1 else None, pace=st.pace,
-                class_=st.class_, **prov)
+                class_=st.class_, adjust=st.adjust, **prov)
             yield m.expanded_from(self.id), (*path, "stages", s)

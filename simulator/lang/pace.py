@@ -30,12 +30,18 @@ waived (or not) by the holder's rule as before.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Annotated, ClassVar, Union
 
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import ConfigDict, Discriminator, Field, RootModel, Tag
 
 from .base import Id, Param, Strict
 from .estimable import WEEKLY_CHANCE, equivalents
+from .timeshape import ClassCurveShape, LeadTime, Periods, Weibull, shape_tag
+
+#: a pace number: a constant weekly chance (Param), or a chance that changes with time (``lang/timeshape.py``)
+Chance = Annotated[Union[tuple(Annotated[cls, Tag(cls.__name__)] for cls in (Param, Periods, Weibull, LeadTime,
+                                                                             ClassCurveShape))],
+                   Discriminator(shape_tag)]
 
 KEYS = ("propose", "accept", "act")  # the decisions a pace can state, in parameter order
 
@@ -43,12 +49,13 @@ KEYS = ("propose", "accept", "act")  # the decisions a pace can state, in parame
 class ActorPace(Strict):
     """One actor's own weekly chances for one step (each optional)."""
 
-    propose: Param | None = Field(default=None, description="weekly chance that this actor puts the meeting or "
-                                  "joint act on the table (chance_within, median_delay_days or value)")
-    accept: Param | None = Field(default=None, description="weekly chance that this actor says yes while the "
-                                 "meeting or joint act lies on the table")
-    act: Param | None = Field(default=None, description="weekly chance that the actor takes the unilateral step "
-                              "once nothing blocks it")
+    propose: Chance | None = Field(default=None, description="weekly chance that this actor puts the meeting or "
+                                   "joint act on the table (chance_within, median_delay_days or value; or a shape "
+                                   "in time: periods, weibull, not_before_days)")
+    accept: Chance | None = Field(default=None, description="weekly chance that this actor says yes while the "
+                                  "meeting or joint act lies on the table (or a shape in time)")
+    act: Chance | None = Field(default=None, description="weekly chance that the actor takes the unilateral step "
+                               "once nothing blocks it (or a shape in time)")
 
 
 class Pace(RootModel[dict[Id, ActorPace]]):
@@ -75,10 +82,36 @@ class Pace(RootModel[dict[Id, ActorPace]]):
     def parameters(self, milestone: str, path: tuple):
         """(dotted name, Param, document path) of each number."""
         for actor, key, p in self.items():
-            yield self.name(milestone, actor, key), p, (*path, "pace", actor, key)
+            if isinstance(p, Param):
+                yield self.name(milestone, actor, key), p, (*path, "pace", actor, key)
+            else:  # a shape in time: each of its numbers (lang/timeshape.py)
+                yield from p.parameters(self.name(milestone, actor, key), (*path, "pace", actor, key))
 
     def units(self, milestone: str) -> dict[str, str]:
-        return {self.name(milestone, a, key): WEEKLY_CHANCE for a, key, _ in self.items()}
+        out = {}
+        for a, key, p in self.items():
+            name = self.name(milestone, a, key)
+            out.update({name: WEEKLY_CHANCE} if isinstance(p, Param) else p.units(name))
+        return out
+
+    def ranges(self, milestone: str) -> dict[str, tuple[float, float]]:
+        """The allowed range of each number: a weekly chance lies in [0, 1]; a shape's numbers, as it says."""
+        out = {}
+        for a, key, p in self.items():
+            name = self.name(milestone, a, key)
+            out.update({name: (0, 1)} if isinstance(p, Param) else p.ranges(name))
+        return out
+
+    def follows_class(self) -> bool:
+        """Does some decision follow its class curve (the outside view's pace, ``outside_view/views.py``)?"""
+        return any(isinstance(p, ClassCurveShape) for _, _, p in self.items())
+
+    def shape(self, actor: str, decision: str):
+        """The shape in time of this actor's own chance for ``decision`` on this step, or None."""
+        key = self.DECISIONS.get(decision)
+        ap = self.root.get(actor)
+        p = None if key is None or ap is None else getattr(ap, key)
+        return None if p is None or isinstance(p, Param) else p
 
     def check(self, ctx, path: tuple, m) -> None:
         """One line per misuse: an unknown actor, an actor the milestone does not need, a key of another kind of
@@ -108,7 +141,7 @@ class Pace(RootModel[dict[Id, ActorPace]]):
         decides)."""
         key = self.DECISIONS.get(decision)
         ap = self.root.get(actor)
-        if key is None or ap is None or getattr(ap, key) is None:
+        if key is None or ap is None or not isinstance(getattr(ap, key), Param):
             return None
         return index[self.name(milestone, actor, key)]
 
@@ -116,8 +149,14 @@ class Pace(RootModel[dict[Id, ActorPace]]):
     VERBS: ClassVar[dict[str, str]] = {"propose": "puts {m} on the table", "accept": "agrees to {m} once it is on "
                                        "the table", "act": "takes {m}"}
 
-    def parameter_label(self, actor_words: str, key: str, milestone_words: str) -> str:
-        """'Weekly chance that Iran agrees to the Talks meeting once it is on the table'."""
+    def parameter_label(self, actor_words: str, key: str, milestone_words: str, rest=()) -> str:
+        """'Weekly chance that Iran agrees to the Talks meeting once it is on the table'; a shape's number: 'Iran
+        agrees to ...: weibull median days'."""
+        if rest:
+            what = " ".join(str(r).replace("_", " ") for r in rest)
+            if rest[0] == "periods":
+                what = f"weekly chance in period {int(rest[1]) + 1}"
+            return f"{actor_words[:1].upper() + actor_words[1:]} {self.VERBS[key].format(m=milestone_words)}: {what}"
         return f"Weekly chance that {actor_words} {self.VERBS[key].format(m=milestone_words)}"
 
     def describe(self, w) -> list[str]:
@@ -125,7 +164,24 @@ class Pace(RootModel[dict[Id, ActorPace]]):
         verbs = {"propose": "puts it on the table", "accept": "agrees once it is on the table", "act": "takes it"}
         out = []
         for actor, key, p in self.items():
+            if not isinstance(p, Param):
+                out.append(f"{w.name(actor)} {verbs[key]}: {p.words()}")
+                continue
             form = p.estimable
             stated = form.label() if form is not None else equivalents(*p.bounds, WEEKLY_CHANCE)
             out.append(f"{w.name(actor)} {verbs[key]}: {stated}")
         return out
+
+
+def shape_words(sc) -> dict[str, str]:
+    """Dotted name -> the effective chance of the shape in time it belongs to, at its stated numbers ('12% within 30
+    days, ...'), for every number of a pace given as a shape (``diplosim params``)."""
+    out = {}
+    for m, _ in sc.all_milestones:
+        if m.pace is None:
+            continue
+        for actor, key, p in m.pace.items():
+            if not isinstance(p, Param):
+                words = f"{p.effective()} (the whole shape: {p.label()})"
+                out.update({name: words for name in p.ranges(Pace.name(m.id, actor, key))})
+    return out
