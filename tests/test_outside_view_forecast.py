@@ -115,3 +115,39 @@ def test_no_adjustments_no_table(tmp_path):
     assert simulator.adjustment_effects(path, runs=50) == []
     res = CliRunner().invoke(app, ["run", str(path), "-n", "50", "--no-fragile", "--json"])
     assert "adjustments" not in json.loads(res.stdout)
+
+
+def test_the_report_shows_the_outside_view_the_priors_the_gap_and_the_class_curves(tmp_path):
+    from simulator.report import build_sections, load_results
+
+    path = scenario(tmp_path)
+    out = tmp_path / "results"
+    res = CliRunner().invoke(app, ["run", str(path), "-n", "200", "--no-fragile", "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    sections = {s.id: s for s in build_sections(load_results(out))}
+    body = sections["outside-view"].html
+    assert "outside view (95%)" in body and "priors" in body and "40%" in body
+    assert "Where the forecast and the writer's priors part by more than 15 points" in body
+    curves = sections["class-curves"].figure
+    names = [t.name for t in curves.data if t.name]
+    assert len(names) == 1 and names[0].startswith("talks opened (")  # the scenario's one class, in words
+    plain = tmp_path / "plain"
+    CliRunner().invoke(app, ["run", str(scenario(tmp_path, classed=False, name="plain.yaml")), "-n", "50",
+                             "--no-fragile", "--out", str(plain), "--json"])
+    ids = [s.id for s in build_sections(load_results(plain))]
+    assert "outside-view" in ids and "class-curves" not in ids  # priors only: no outside view, no curves
+
+
+def test_the_dashboard_scenario_tab_shows_the_outside_view_and_the_class_curves(tmp_path):
+    from dashboards.context import Context
+    from dashboards.outside import outside_view_block
+
+    ctx = Context(runs=200, seed=3)
+    entry = ctx.add("main", "sc", simulator.load(scenario(tmp_path)))
+    (block,) = outside_view_block(ctx, entry)
+    text = str(block)
+    assert "outside-view-table" in text and "class-curves" in text and "outside view (95%)" in text
+    ov = simulator.run(views.outside_view(entry.loaded), runs=200, seed=3)["talks_soon"]
+    assert f"{100 * ov.p:.1f}% [" in text  # the outside view's own Monte Carlo at the page's runs and seed
+    plain = ctx.add("plain", "plain", simulator.load(scenario(tmp_path, classed=False, name="p.yaml")))
+    assert "class-curves" not in str(outside_view_block(ctx, plain))

@@ -7,33 +7,6 @@ from rich.markup import escape
 from rich.table import Table
 
 
-def _share(entry: dict | None) -> tuple[str, float | None]:
-    """A question's answer as a share (yes/no: yes; date: by the end; count: at least once) in words, and the
-    share."""
-    if entry is None:
-        return "-", None
-    from ..charts.frames import as_probability
-
-    p = as_probability(entry)
-    if p["p"] is None:
-        return "-", None
-    return f"{100 * p['p']:.1f}% [{100 * p['low']:.0f}, {100 * p['high']:.0f}]", p["p"]
-
-
-def beside_rows(summary: dict, priors: dict[str, float]) -> list[dict]:
-    """One row per question: the forecast, the outside view and the writer's prior (a share, or None), and the
-    outside view minus the forecast, in points."""
-    ov = {q["id"]: q for q in (summary.get("outside_view") or {}).get("questions", [])}
-    rows = []
-    for q in summary["questions"]:
-        f_words, f = _share(q)
-        o_words, o = _share(ov.get(q["id"]))
-        rows.append({"id": q["id"], "text": q["text"], "forecast": f_words, "outside_view": o_words,
-                     "prior": priors.get(q["id"]),
-                     "difference": None if f is None or o is None else 100 * (o - f)})
-    return rows
-
-
 def render_beside(summary: dict, priors: dict[str, float], console: Console) -> None:
     """The forecast, the outside view and the writer's priors side by side (dates: by the end of the calendar;
     counts: at least once; 95% intervals)."""
@@ -49,6 +22,8 @@ def render_beside(summary: dict, priors: dict[str, float], console: Console) -> 
         cols.append(("priors", {"justify": "right"}))
     for col, kw in cols:
         t.add_column(col, **kw)
+    from ..outside_view.forecast import beside_rows
+
     for r in beside_rows(summary, priors):
         cells = [escape(r["text"]), r["forecast"]]
         if ov is not None:

@@ -18,10 +18,7 @@ from pathlib import Path
 
 def has_classes(loaded) -> bool:
     """Whether any milestone of the scenario has a class (its own ``class:``, or the corpus side file's)."""
-    from .corpus_classes import classes_beside
-
-    side = classes_beside(loaded.path) if getattr(loaded, "path", None) is not None else {}
-    return any((m.class_ or side.get(m.id)) is not None for m, _ in loaded.scenario.all_milestones)
+    return bool(scenario_classes(loaded))
 
 
 def _short(name: str) -> str:
@@ -68,6 +65,61 @@ def outside_view_of(loaded):
     if not has_classes(loaded):
         return None
     return outside_view(loaded, exclude=own_exclusions(loaded))
+
+
+def _share(entry: dict | None) -> tuple[str, float | None]:
+    """A question's answer as a share (yes/no: yes; date: by the end; count: at least once) in words, and the
+    share."""
+    if entry is None:
+        return "-", None
+    from ..charts.frames import as_probability
+
+    p = as_probability(entry)
+    if p["p"] is None:
+        return "-", None
+    return f"{100 * p['p']:.1f}% [{100 * p['low']:.0f}, {100 * p['high']:.0f}]", p["p"]
+
+
+def beside_rows(summary: dict, priors: dict[str, float]) -> list[dict]:
+    """One row per question: the forecast, the outside view and the writer's prior (a share, or None), and the
+    outside view minus the forecast, in points."""
+    ov = {q["id"]: q for q in (summary.get("outside_view") or {}).get("questions", [])}
+    rows = []
+    for q in summary["questions"]:
+        f_words, f = _share(q)
+        o_words, o = _share(ov.get(q["id"]))
+        rows.append({"id": q["id"], "text": q["text"], "forecast": f_words, "outside_view": o_words,
+                     "prior": priors.get(q["id"]),
+                     "difference": None if f is None or o is None else 100 * (o - f)})
+    return rows
+
+
+def priors_of(compiled) -> dict[str, float]:
+    """Question id -> the writer's prior, for the questions that record one."""
+    return {q.id: q.prior.value for q in compiled.questions if getattr(q, "prior", None) is not None}
+
+
+def scenario_classes(loaded) -> dict[str, str]:
+    """Milestone id -> its class (its own ``class:``, else the corpus side file's), for the classed milestones."""
+    from .corpus_classes import classes_beside
+
+    side = classes_beside(loaded.path) if getattr(loaded, "path", None) is not None else {}
+    return {m.id: name for m, _ in loaded.scenario.all_milestones if (name := m.class_ or side.get(m.id))}
+
+
+def curves_for(loaded, resamples: int = 200) -> dict:
+    """The class curves (``curves.ClassCurve``, with intervals from ``resamples`` resamples of negotiations) of the
+    classes the scenario's milestones belong to, counted without its own negotiation (``own_exclusions``), as the
+    report and the dashboard draw them."""
+    from .curves import count_class, counted_spells
+
+    names = sorted(set(scenario_classes(loaded).values()))
+    if not names:
+        return {}
+    excluded = own_exclusions(loaded)
+    table, scenarios = counted_spells(excluded)
+    return {name: count_class(name, table[table["class"] == name], resamples=resamples, excluded=excluded,
+                              corpus=scenarios) for name in names}
 
 
 def adjustment_effects(loaded, runs: int, seed: int, engine: str = "auto") -> list[dict]:

@@ -1,0 +1,115 @@
+"""The outside view in the dashboard's Scenario tab: the forecast beside the outside view and the writer's priors,
+the author's adjustments with how far each moves each question, where forecast and priors part, and the curves of
+the scenario's classes.
+
+The forecast is the tab's baseline (the What-if tab's runs, seed and cache); the outside view (``simulator.outside_
+view.forecast.outside_view_of``: class curves only, counted without this negotiation) is one more Monte Carlo of
+the same runs and seed, run by the server's workers like every simulation of the page (``jobs.Scheduler``) and
+cached beside the others. The tables and the chart are the ones the report shows (``outside_view.forecast``,
+``charts.outside_view.class_curves``).
+"""
+
+from __future__ import annotations
+
+from dash import html
+
+from .ui import graph, section, table
+
+
+def _curves(ctx, loaded) -> dict:
+    """The class curves of a scenario's classes, cached beside the outcomes by the scenario's hash and file (the
+    file says whether it is a corpus scenario, whose own spells are left out)."""
+    from simulator.outside_view.forecast import curves_for
+
+    key = ("class curves", loaded.digest, str(loaded.path))
+    hit = ctx.outcomes.get(key)
+    return hit if hit is not None else ctx.outcomes.put(key, curves_for(loaded, resamples=100))
+
+
+def outside_view_outcome(ctx, entry, session: str | None = None):
+    """The outside view's outcome (``jobs.Outcome``) for ``entry`` at the page's runs and seed, or None when no
+    milestone has a class."""
+    from simulator.compiled import Compiled
+    from simulator.outside_view.forecast import outside_view_of
+    from simulator.runner import resolve_engine
+
+    from .jobs import CHUNK_RUNS, Sim
+
+    key = ("outside view", entry.key, entry.loaded.digest, ctx.seed, ctx.runs, ctx.engine)
+    hit = ctx.outcomes.get(key)
+    if hit is not None:
+        return hit
+    seen = outside_view_of(entry.loaded)
+    if seen is None:
+        return None
+    c = Compiled(seen.scenario)
+    engine = resolve_engine(c, ctx.engine)
+    (outcome,) = ctx.scheduler.run(session or "", "outside-view",
+                                   [Sim(key, c, ctx.seed, ctx.runs, {}, engine, CHUNK_RUNS[engine])])
+    return ctx.outcomes.put(key, outcome)
+
+
+def outside_view_block(ctx, entry, session: str | None = None) -> list:
+    """The Scenario tab's section on the outside view (nothing when the scenario has no classed milestone and
+    records no priors)."""
+    from simulator.analysis.gap import explain_gap
+    from simulator.charts.outside_view import class_curves
+    from simulator.lang.words import points
+    from simulator.outside_view.forecast import adjustment_effects, beside_rows, has_classes, priors_of
+
+    from .compute import cached_simulate
+
+    priors = priors_of(entry.compiled)
+    classed = has_classes(entry.loaded)
+    if not classed and not priors:
+        return []
+    base, _ = cached_simulate(ctx, entry.key, ctx.seed, ctx.runs, {}, session)
+    shown = dict(base.summary)
+    children, notes = [], []
+    if classed:
+        try:
+            ov = outside_view_outcome(ctx, entry, session)
+        except ValueError as exc:  # a class too thin for a curve
+            notes.append(f"The outside view is not shown: {exc}")
+        else:
+            shown["outside_view"] = {"questions": ov.summary["questions"]}
+    head = ["question", "forecast (95%)"]
+    if "outside_view" in shown:
+        head += ["outside view (95%)", "outside view - forecast"]
+    if priors:
+        head.append("priors")
+    rows = []
+    for r in beside_rows(shown, priors):
+        row = [r["text"], r["forecast"]]
+        if "outside_view" in shown:
+            row += [r["outside_view"], "-" if r["difference"] is None else f"{r['difference']:+.0f} pts"]
+        if priors:
+            row.append("-" if r["prior"] is None else f"{100 * r['prior']:.0f}%")
+        rows.append(row)
+    children += [html.P(n, className="note") for n in notes]
+    children.append(html.P(f"{ctx.runs:,} runs each, seed {ctx.seed}. The outside view: every classed milestone paced "
+                           "by its class's curve (how fast this kind of step happened in comparable past "
+                           "negotiations, this one left out), the author's paces and adjustments left out, the "
+                           "structure kept. Dates: by the end of the calendar; counts: at least once.",
+                           className="status"))
+    children.append(table(head, rows, id="outside-view-table"))
+    if classed:
+        effects = adjustment_effects(entry.loaded, ctx.runs, ctx.seed, ctx.engine)
+        if effects:
+            children += [html.H4("The author's adjustments of class curves: how far each moves each question"),
+                         table(["adjustment", "question", "without it", "with it", "moves it by (95%)"],
+                               [[e["label"] if i == 0 else "", q["text"], f"{100 * q['without']:.1f}%",
+                                 f"{100 * q['with']:.1f}%", points(q["moves"], q["low"], q["high"])]
+                                for e in effects for i, q in enumerate(e["questions"])], id="adjustments-table")]
+    gap = explain_gap(entry.compiled, base.table) if priors else None
+    parted = [q for q in (gap or {}).get("questions", []) if q["explained"]]
+    if parted:
+        children.append(html.H4(f"Where the forecast and the writer's priors part by more than "
+                                f"{100 * gap['threshold']:.0f} points"))
+        for q in parted:
+            children += [html.P(html.B(q["text"])), html.Ul([html.Li(line) for line in q["sentences"]])]
+    if classed:
+        curves = _curves(ctx, entry.loaded)
+        if curves:
+            children.append(graph(figure=class_curves(curves), id="class-curves"))
+    return [section("Outside view, adjustments and priors", *children, id="scenario-outside-view")]
