@@ -10,14 +10,14 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from werkzeug.serving import WSGIRequestHandler
 
-from . import compare, onerun, sweep, whatif
+from . import compare, corpus, downloads, onerun, sweep, sweep_run, tabstate, track, whatif, why
 from .context import (MAIN, MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, MAX_UPLOAD_BYTES, NO_SESSION, Context, UploadError,
                       browser_session, new_session_id)
 from .state import WhatIf, parse_search
 from .ui import CSS, problems
 
 TABS = [("scenario", "Scenario"), ("whatif", "What-if"), ("sweep", "Sweep explorer"),
-        ("onerun", "One run, step by step"), ("compare", "Compare")]
+        ("onerun", "One run, step by step"), ("compare", "Compare"), ("track", "Track record")]
 
 
 def onerun_label(entry) -> str:
@@ -190,18 +190,21 @@ def warm_baseline(ctx: Context, key: str) -> None:
 
 
 def create_app(scenario=None, results_dir: str | Path | None = None, *, runs: int = 500, seed: int = 1,
-               engine: str = "auto", warm: bool = True, results_roots=()) -> Dash:
+               engine: str = "auto", warm: bool = True, results_roots=(), token: str | None = None,
+               scenario_roots=()) -> Dash:
     """The dashboard for a scenario (a path or a loaded scenario; raises ScenarioError if invalid).
 
     ``results_dir`` pre-opens a sweep results directory in the Sweep explorer. The explorer opens only that
     folder and folders under ``results_roots`` (``sweep.allowed_results_path``).
-    Simulations run in this process, off the request threads (``jobs.Scheduler``: a small worker pool, fair
+    With a ``token`` every request must carry it (``access.require_token``: the password of HTTP Basic
+    authentication, or a Bearer token); the command line requires one when the server is reachable from other
+    machines. Simulations run in this process, off the request threads (``jobs.Scheduler``: a small worker pool, fair
     between browser sessions, bounded); uploads are kept per session in a private temporary folder.
     """
     roots = tuple(str(Path(p).expanduser().resolve()) for p in ([results_dir] if results_dir else [])
                   + list(results_roots))
     ctx = Context(runs=runs, seed=seed, engine=engine, results_dir=str(results_dir) if results_dir else None,
-                  results_roots=roots)
+                  results_roots=roots, scenario_roots=tuple(Path(p).expanduser().resolve() for p in scenario_roots))
     if scenario is not None:
         from simulator.runner import resolve_engine
         from simulator.scenario import load
@@ -213,6 +216,10 @@ def create_app(scenario=None, results_dir: str | Path | None = None, *, runs: in
             threading.Thread(target=warm_baseline, args=(ctx, entry.key), daemon=True,
                              name="diplosim-baseline").start()
     app = DashboardApp(__name__, title="diplosim dashboard", suppress_callback_exceptions=True, update_title=None)
+    if token:
+        from .access import require_token
+
+        require_token(app.server, token)
     bundle = cartesian_bundle()
     if bundle is not None:
         serve_bundle(app, bundle)
@@ -225,6 +232,12 @@ def create_app(scenario=None, results_dir: str | Path | None = None, *, runs: in
     sweep.register(app, ctx)
     onerun.register(app, ctx)
     compare.register(app, ctx)
+    track.register(app, ctx)
+    why.register(app, ctx)
+    downloads.register(app, ctx)
+    tabstate.register(app, ctx)
+    corpus.register(app, ctx)
+    sweep_run.register(app, ctx)
     register(app, ctx)
     app.diplosim_context = ctx  # for tests and benchmarks that call the views directly
     return app
@@ -267,6 +280,7 @@ def layout(ctx: Context, search: str | None = None) -> html.Div:
         html.Header([
             html.H1("diplosim dashboard"),
             html.Span(name, id="scenario-name"),
+            corpus.layout(ctx),  # the --scenario-root folders' scenarios, picked by name (corpus.py)
             dcc.Upload(id="upload",
                        children=html.Span(f"Upload a scenario (YAML, up to {MAX_UPLOAD_BYTES // 1024} KB), alone or "
                                           f"with its source texts (several files or a .zip, up to "
@@ -277,6 +291,7 @@ def layout(ctx: Context, search: str | None = None) -> html.Div:
             html.Div(id="upload-size-problem", className="hidden", role="alert"),
             html.Div(id="upload-problems"),
             html.Div(note, id="quotes-note"),
+            *tabstate.stores(),  # the other tabs' state in the URL's fragment (tabstate.py)
             dcc.Tabs(id="tabs", value=FIRST_TAB,
                      children=[dcc.Tab(label=onerun_label(ctx.get(None if state is None else state.scenario,
                                                                        NO_SESSION))
@@ -288,6 +303,7 @@ def layout(ctx: Context, search: str | None = None) -> html.Div:
             html.Div(onerun.layout(ctx, None if state is None else state.scenario), id="tab-onerun",
                      style=tab_style("onerun")),
             html.Div(compare.layout(ctx), id="tab-compare", style=tab_style("compare")),
+            html.Div(track.layout(ctx), id="tab-track", style=tab_style("track")),
         ]),
     ])
 
@@ -338,7 +354,9 @@ def register(app: Dash, ctx: Context) -> None:
         entry = ctx.get(key, browser_session(session))
         if tab != "scenario" or key == shown or entry is None:
             raise PreventUpdate
-        return scenario_panel(entry), key
+        from .outside import outside_view_block
+
+        return scenario_panel(entry) + outside_view_block(ctx, entry, browser_session(session)), key
 
     @app.callback(Output("compare-a-scenario", "options", allow_duplicate=True),
                   Output("compare-b-scenario", "options", allow_duplicate=True),

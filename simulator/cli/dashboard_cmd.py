@@ -29,6 +29,22 @@ def check_port_free(host: str, port: int) -> None:
             fail(f"--port: cannot listen on {host}:{port} ({exc.strerror}); choose another --port")
 
 
+def read_token(token_file: Path | None) -> str | None:
+    """The dashboard's password: the first line of ``--token-file`` (a regular file, at most 4 KB), else
+    ``DIPLOSIM_DASHBOARD_TOKEN``; None for none. One line and exit 2 if the file cannot be read."""
+    from dashboards.access import token_from_environment
+
+    if token_file is None:
+        return token_from_environment()
+    from ..scenario import files
+
+    try:
+        text = files.read_limited(token_file, 4096, "a token file").decode("utf-8")
+    except (OSError, ValueError) as exc:
+        fail(f"--token-file: {exc}")
+    return (text.splitlines() or [""])[0].strip() or None
+
+
 @app.command()
 def dashboard(
     scenario: Path = typer.Option(None, "--scenario",
@@ -37,7 +53,11 @@ def dashboard(
     results_root: list[Path] = typer.Option(None, "--results-root",
                                             help="a folder whose results directories the Sweep explorer may open "
                                                  "(repeatable; otherwise it opens only --results)"),
-    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (this machine only by default)"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (this machine only by default; any "
+                             "other address needs a password: DIPLOSIM_DASHBOARD_TOKEN or --token-file)"),
+    token_file: Path = typer.Option(None, "--token-file",
+                                    help="file holding the password every request must carry (HTTP Basic, any user "
+                                         "name; or 'Authorization: Bearer'); else DIPLOSIM_DASHBOARD_TOKEN"),
     port: int = typer.Option(8050, "--port", help="port to listen on"),
     engine: str = typer.Option("auto", "--engine", help="auto | batch | mesa: engine for the Monte Carlo runs"),
     runs: int = typer.Option(500, "--runs", min=1, max=20_000, help="runs per what-if (default 500)"),
@@ -53,6 +73,12 @@ def dashboard(
             fail(f"--results-root: '{root}' is not a directory")
     if not 1 <= port <= 65535:
         fail(f"--port: {port} is not a port number (1..65535)")
+    token = read_token(token_file)
+    from dashboards.access import token_problem
+
+    problem = token_problem(token, host)
+    if problem:
+        fail(problem)
     loaded = load_or_exit(scenario) if scenario is not None else None
     if results is not None:
         from ..report import ReportError, load_results
@@ -67,8 +93,10 @@ def dashboard(
     except ImportError as exc:
         fail(f"dashboard: needs Dash ({exc.name} is not installed): pip install 'diplosim[dashboard]'")
     try:
-        dash_app = create_app(loaded, results, runs=runs, seed=seed, engine=engine, results_roots=results_root or ())
+        dash_app = create_app(loaded, results, runs=runs, seed=seed, engine=engine, results_roots=results_root or (),
+                              token=token)
     except ValueError as exc:
         fail(str(exc))
-    typer.echo(f"dashboard: http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    typer.echo(f"dashboard: http://{host}:{port}/ (Ctrl-C to stop)"
+               + ("; every request needs the password" if token else ""), err=True)
     dash_app.run(host=host, port=port, debug=False)
