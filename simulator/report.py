@@ -100,6 +100,7 @@ def build_sections(res: Results) -> list[Section]:
             out.append(Section("runs", "Sample runs", charts.run_timelines(_events_of(res.events, sample), c, sample)))
     if not res.is_sweep:
         out += _track_sections(res)
+        out += _outside_view_sections(res, summary)
     out.append(Section("actors", "Actors", charts.actor_network(c)))
     out.append(Section("evidence", "Evidence", charts.evidence_table(c)))
     return out
@@ -122,6 +123,89 @@ def _track_sections(res: Results) -> list[Section]:
            Section("reliability", "Reliability of the yes/no forecasts", reliability_diagram(scored))]
     if scored["scenarios"][0]["distributions"]:
         out.append(Section("pit", "Where the observed dates fell", pit_histogram(scored)))
+    return out
+
+
+#: runs of the outside view's own Monte Carlo in a report at most (the results' number of runs, up to this)
+OUTSIDE_VIEW_RUNS_MAX = 5000
+
+
+def _outside_view_sections(res: Results, summary: dict) -> list[Section]:
+    """When the scenario has classed milestones or records its writer's priors: the forecast beside the outside
+    view (its own Monte Carlo: class curves only, counted without this negotiation) and the priors, the author's
+    adjustments with how far each moves each question, where forecast and priors part by more than 15 points
+    (``analysis.gap``), and the curves of the scenario's classes (``charts.outside_view.class_curves``)."""
+    from .analysis.gap import explain_gap
+    from .outside_view.forecast import (adjustment_effects, beside_rows, curves_for, has_classes, outside_view_of,
+                                        own_exclusions, priors_of)
+
+    e = html.escape
+    path = (res.manifest.get("scenario") or {}).get("path")
+    loaded = None
+    if path:
+        from .scenario.loader import LoadedScenario
+
+        loaded = LoadedScenario(res.compiled.scenario, Path(path), "", {})
+    priors = priors_of(res.compiled)
+    classed = loaded is not None and has_classes(loaded)
+    if not classed and not priors:
+        return []
+    runs, seed = min(res.runs.num_rows, OUTSIDE_VIEW_RUNS_MAX), int(res.manifest.get("seed") or 0)
+    out, notes, effects = [], [], []
+    with_ov = dict(summary)
+    if classed:
+        from .runner import resolve_engine, run_replications
+        from .summary import SummaryAccumulator
+
+        try:
+            seen = outside_view_of(loaded)
+            oc = Compiled(seen.scenario)
+            table, _ = run_replications(oc, seed, list(range(runs)), 0, None, engine=resolve_engine(oc, "auto"),
+                                        events_for=0)
+            with_ov["outside_view"] = {"questions": SummaryAccumulator(oc).add(table).result()["questions"]}
+            effects = adjustment_effects(loaded, runs, seed)
+            excluded = own_exclusions(loaded)
+            notes.append(f"The outside view: {runs:,} runs of the scenario with every classed milestone paced by its "
+                         "class's curve (how fast this kind of step happened in comparable past negotiations), the "
+                         "author's paces and adjustments left out, the structure kept"
+                         + (f"; its curves are counted without this negotiation's own spells ({', '.join(excluded)})"
+                            if excluded else "") + ".")
+        except ValueError as exc:  # a class too thin for a curve
+            notes.append(f"The outside view is not shown: {exc}")
+    head = ["question", "forecast (95%)"] + (["outside view (95%)", "outside view - forecast"]
+                                            if "outside_view" in with_ov else []) + (["priors"] if priors else [])
+    rows = []
+    for r in beside_rows(with_ov, priors):
+        row = [r["text"], r["forecast"]]
+        if "outside_view" in with_ov:
+            row += [r["outside_view"], "-" if r["difference"] is None else f"{r['difference']:+.0f} pts"]
+        if priors:
+            row.append("-" if r["prior"] is None else f"{100 * r['prior']:.0f}%")
+        rows.append(row)
+    body = "".join(f"<p>{e(n)}</p>" for n in notes) + _table(head, rows)
+    body += "<p>Dates: happened by the end of the calendar; counts: at least once.</p>"
+    if effects:
+        from .lang.words import points
+
+        adj_rows = [[ef["label"] if i == 0 else "", q["text"], f"{100 * q['without']:.1f}%", f"{100 * q['with']:.1f}%",
+                     points(q["moves"], q["low"], q["high"])] for ef in effects for i, q in enumerate(ef["questions"])]
+        body += ("<h3>The author's adjustments of class curves: how far each moves each question</h3>"
+                 + _table(["adjustment", "question", "without it", "with it", "moves it by (95%)"], adj_rows))
+    gap = explain_gap(res.compiled, res.runs) if priors else None
+    parted = [q for q in (gap or {}).get("questions", []) if q["explained"]]
+    if parted:
+        body += (f"<h3>Where the forecast and the writer's priors part by more than {100 * gap['threshold']:.0f} "
+                 "points</h3>" + "".join(f"<p><b>{e(q['text'])}</b></p><ul>"
+                                         + "".join(f"<li>{e(line)}</li>" for line in q["sentences"]) + "</ul>"
+                                         for q in parted))
+    out.append(Section("outside-view", "Outside view, adjustments and priors", html=body))
+    if classed:
+        from .charts.outside_view import class_curves
+
+        curves = curves_for(loaded)
+        if curves:
+            out.append(Section("class-curves", "How fast steps of this scenario's kinds happened in past negotiations",
+                               class_curves(curves)))
     return out
 
 
