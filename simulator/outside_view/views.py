@@ -31,7 +31,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-ORIGIN = ("The outside view: how fast this kind of step happened in comparable cases (docs/outside_view.md), "
+ORIGIN = ("The outside view: how fast this kind of step happened in comparable cases (docs/outside-view.md), "
           "not a judgement on this case.")
 
 
