@@ -151,3 +151,19 @@ def test_the_dashboard_scenario_tab_shows_the_outside_view_and_the_class_curves(
     assert f"{100 * ov.p:.1f}% [" in text  # the outside view's own Monte Carlo at the page's runs and seed
     plain = ctx.add("plain", "plain", simulator.load(scenario(tmp_path, classed=False, name="p.yaml")))
     assert "class-curves" not in str(outside_view_block(ctx, plain))
+
+
+def test_a_frozen_forecast_freezes_the_outside_view_beside_it(tmp_path):
+    path = scenario(tmp_path)
+    out = tmp_path / "f.json"
+    res = CliRunner().invoke(app, ["forecast", str(path), "-n", "300", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    frozen = json.loads(out.read_text())
+    ov = frozen["outside_view"]
+    assert ov["excluded"] == [] and [q["id"] for q in ov["questions"]] == ["talks_soon"]
+    assert ov["questions"][0]["p"] == simulator.run(views.outside_view(simulator.load(path)), runs=300,
+                                                    seed=0)["talks_soon"].p
+    assert frozen["questions"][0]["p"] > ov["questions"][0]["p"]  # the author's pace, against the class curve
+    out2 = tmp_path / "g.json"
+    CliRunner().invoke(app, ["forecast", str(path), "-n", "50", "-o", str(out2), "--no-outside-view"])
+    assert "outside_view" not in json.loads(out2.read_text())

@@ -33,6 +33,9 @@ def forecast(
                                    "recorded in the forecast)"),
     engine: str = typer.Option("auto", "--engine"),
     overwrite: bool = typer.Option(False, "--overwrite", help="replace an existing forecast file"),
+    outside_view: bool = typer.Option(True, "--outside-view/--no-outside-view", help="when a milestone has a "
+                                      "class: also freeze the outside view's answers beside the forecast (class "
+                                      "curves only, counted without this negotiation; same runs and seed, no --set)"),
 ) -> None:
     """Register a frozen forecast: each question's probability with its interval, each dated milestone's
     distribution, the scenario's hash, seed, runs, engine and package versions (same seed, same numbers)."""
@@ -60,9 +63,22 @@ def forecast(
     eng = engine_or_exit(compiled, engine)
     result = frozen_forecast(loaded, compiled, runs, seed, eng, overrides=overrides, sets=list(sets),
                              extra_dates=extra, written_hash=written.digest)
+    seen = None
+    if outside_view:
+        from ..outside_view.forecast import outside_view_of, own_exclusions
+
+        try:
+            seen = outside_view_of(written)
+        except ValueError as exc:  # a class too thin for a curve: the forecast stands
+            typer.echo(f"outside view not frozen: {exc}")
+    if seen is not None:
+        oc = Compiled(seen.scenario)
+        frozen_ov = frozen_forecast(seen, oc, runs, seed, engine_or_exit(oc, engine), extra_dates=extra)
+        result["outside_view"] = {"excluded": own_exclusions(written), "scenario_hash": frozen_ov["scenario_hash"],
+                                  "questions": frozen_ov["questions"], "milestones": frozen_ov["milestones"]}
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     typer.echo(f"forecast of {scenario} ({runs} runs, seed {seed}, {eng} engine, hash {result['scenario_hash']}): "
-               f"{out}")
+               f"{out}" + ("; the outside view's answers beside it (class curves only)" if seen is not None else ""))
 
 
 #: runs per scenario and view of ``backtest --outside-view`` unless --runs says otherwise (three Monte Carlos each)
