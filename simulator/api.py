@@ -396,6 +396,8 @@ def explain_gap(what, *, runs: int = 1000, seed: int = 0, sets=None, threshold: 
     from .report import Results
 
     threshold = THRESHOLD if threshold is None else threshold
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold: {threshold} is not a share between 0 and 1 (0.15 is 15 points)")
     if isinstance(what, Results):
         return gap(what.compiled, what.runs, threshold)
     forecast = what if isinstance(what, Forecast) else run(what, runs=runs, seed=seed, sets=sets, events=0)

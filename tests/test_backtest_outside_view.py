@@ -140,3 +140,11 @@ def test_a_timeline_of_the_same_negotiation_is_its_own_too():
     far = sc.model_copy(update={"calendar": sc.calendar.model_copy(update={"start": D(0), "end": D(100)})})
     assert own_negotiations(type("Loaded", (), {"scenario": far, "path": "x/cuba_talks.yaml"})(),
                             load_dataset()) == ["cuba_talks"]
+
+
+def test_a_class_with_too_few_spells_for_a_curve_is_one_line(corpus):
+    """Without the timelines, the constructed corpus has no spell of a round of talks (no outcome names the round):
+    its class has no curve, and the backtest says so in one line naming the class and the milestone."""
+    with pytest.raises(ValueError, match=r"^the reference class 'talks_round' of 'round' has too few counted spells "
+                                         r"for a curve: state its pace$"):
+        simulator.backtest(corpus, runs=20, outside_view=True, negotiations=[])

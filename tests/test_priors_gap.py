@@ -105,3 +105,9 @@ def test_run_prints_the_gap_and_puts_it_in_the_json(tmp_path):
     res = CliRunner().invoke(app, ["run", str(path), "-n", "300", "--no-fragile", "--json"])
     gap = json.loads(res.stdout)["priors_gap"]
     assert gap["questions"][0]["id"] == "second_by" and gap["questions"][0]["explained"]
+
+
+@pytest.mark.parametrize("threshold", [0, 1, -0.1, 15])
+def test_a_threshold_that_is_not_a_share_is_one_line(tmp_path, threshold):
+    with pytest.raises(ValueError, match=r"^threshold: .* is not a share between 0 and 1 \(0.15 is 15 points\)$"):
+        simulator.explain_gap(scenario(tmp_path), runs=20, threshold=threshold)

@@ -181,8 +181,8 @@ def render_outside_view(ov: dict, con) -> None:
                                ("brier_all", "Brier, every yes/no question", ".3f"),
                                ("crps_weeks", "CRPS of dates (weeks)", ".2f")):
             e = p[key]
-            if not e["n"]:
-                continue
+            if not e["n"] or (key == "brier_all" and e["n"] == p["brier_with_prior"]["n"]):
+                continue  # every yes/no question has a prior: the row above says it all
             t.add_row(f"{name} ({p['scenarios']})", what, str(e["n"]), *(_num(e[c], fmt) for c, _ in COLUMNS),
                       _change(e.get("outside_view_minus_as_written"), fmt), _change(e.get("priors_minus_as_written"),
                                                                                     fmt))
