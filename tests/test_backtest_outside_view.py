@@ -148,3 +148,19 @@ def test_a_class_with_too_few_spells_for_a_curve_is_one_line(corpus):
     with pytest.raises(ValueError, match=r"^the reference class 'talks_round' of 'round' has too few counted spells "
                                          r"for a curve: state its pace$"):
         simulator.backtest(corpus, runs=20, outside_view=True, negotiations=[])
+
+
+def test_a_scenario_without_classes_has_no_outside_view_and_stays_out_of_the_pool(corpus):
+    d = scenario("neg_d")
+    for m in d["milestones"]:
+        del m["class"]
+    (corpus / "neg_d.yaml").write_text(yaml.safe_dump(d, sort_keys=False))
+    (corpus / "neg_d.observed.yaml").write_text(yaml.safe_dump(observed("neg_d", 5, True), sort_keys=False))
+    ov = simulator.backtest(corpus, runs=40, seed=1, outside_view=True)["outside_view"]
+    (plain,) = [s for s in ov["scenarios"] if s["negotiation"] == "neg_d"]
+    assert not plain["classed_milestones"] and plain["counted_negotiations"] == []
+    assert all(r["outside_view"] is None and r["with_defaults"] is None for r in plain["items"])
+    assert plain["summary"]["brier_with_prior"]["priors"] == pytest.approx((0.3 - 1) ** 2)
+    pooled = ov["tracks"]["sighted"]
+    assert pooled["scenarios"] == 3 and pooled["without_classes"] == ["neg_d"]
+    assert pooled["brier_with_prior"]["n"] == 3  # neg_d's question is not pooled

@@ -177,6 +177,10 @@ def render_outside_view(ov: dict, con) -> None:
         p = ov["tracks"].get(name)
         if p is None:
             continue
+        if not p["scenarios"]:
+            t.add_row(f"{name} (0)", "no scenario of this track has a classed milestone: no outside view", "",
+                      *("" for _ in COLUMNS), "", "")
+            continue
         for key, what, fmt in (("brier_with_prior", "Brier, questions with a prior", ".3f"),
                                ("brier_all", "Brier, every yes/no question", ".3f"),
                                ("crps_weeks", "CRPS of dates (weeks)", ".2f")):
@@ -189,6 +193,10 @@ def render_outside_view(ov: dict, con) -> None:
     con.print(t)
     con.print("; ".join(f"{name}: {titles[name]}" for name, _ in TRACKS if name in ov["tracks"]), markup=False,
               soft_wrap=True)
+    left = [f"{name}: {', '.join(p['without_classes'])}" for name, p in ov["tracks"].items() if p["without_classes"]]
+    if left:
+        con.print("Left out of the pooled scores, no milestone having a class (so no outside view): "
+                  + "; ".join(left), markup=False, soft_wrap=True)
 
 
 def _change(d: dict | None, fmt: str) -> str:

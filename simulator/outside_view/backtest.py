@@ -12,14 +12,16 @@ For each scenario with observed outcomes, Brier (yes/no questions) and CRPS (dat
 * **priors**: the writer's ``prior:`` (yes/no questions that have one; priors give no dates).
 
 The class curves used for a scenario are counted without its negotiation: its own replayed spells (its file stem)
-and any timeline of the same negotiation (``own_negotiations``: a timeline whose period overlaps the scenario's
+and any timeline of the same negotiation (``forecast.own_negotiations``: a timeline whose period overlaps the scenario's
 calendar and that names two or more of its parties) are left out before the curves are counted, so a forecast never
 sees its own outcome. The spells are read once; only the counting is repeated per scenario. The views read the
 curves' chances only, so each class is counted with ``RESAMPLES`` bootstrap resamples (its interval is not used).
 
-Pooled scores are per track, as the backtest pools them (blind, unconfirmed, sighted), never across tracks
-without saying so; the four Brier scores are compared on the same questions (those with a prior), and the first
-three also on every yes/no question.
+A scenario none of whose milestones has a class has no outside view: its row shows the forecast as written and the
+priors only, and it is left out of the pooled scores (listed under ``without_classes``). Pooled scores are per
+track, as the backtest pools them (blind, unconfirmed, sighted), never across tracks without saying so, over the
+scenarios with a classed milestone; the four Brier scores are compared on the same questions (those with a prior),
+and the first three also on every yes/no question.
 """
 
 from __future__ import annotations
@@ -74,23 +76,26 @@ def score_view(lo, scenario, runs: int, seed: int, engine: str, entry: dict) -> 
             "distributions": _same_items(scored["distributions"], entry["distributions"])}
 
 
-def four_rows(entry: dict, ov: dict, wd: dict) -> list[dict]:
+def four_rows(entry: dict, ov: dict | None, wd: dict | None) -> list[dict]:
     """Each scored item with its four scores (``brier`` for yes/no, ``crps`` for dates; None where a forecast gives
-    none: priors give no dates, and a yes/no question without a prior has no prior score)."""
+    none: priors give no dates, a yes/no question without a prior has no prior score, and a scenario without a
+    classed milestone (``ov``, ``wd`` None) has no outside view)."""
     out = []
+    none = {"yes_no": [], "distributions": []}
     for key, score in (("yes_no", "brier"), ("distributions", "crps")):
-        b = {(r["id"], r.get("kind")): r for r in ov[key]}
-        c = {(r["id"], r.get("kind")): r for r in wd[key]}
+        b = {(r["id"], r.get("kind")): r for r in (ov or none)[key]}
+        c = {(r["id"], r.get("kind")): r for r in (wd or none)[key]}
         for r in entry[key]:
             if key == "distributions" and r["scale"] != "weeks":
                 continue  # counts are scored apart (CRPS in times), never averaged with dates
             k = (r["id"], r.get("kind"))
+            ob, oc = b.get(k, {}), c.get(k, {})
             row = {"id": r["id"], "text": r["text"], "kind": r.get("kind"), "score": score,
-                   "observed": r["observed"], "as_written": r[score], "outside_view": b[k][score],
-                   "with_defaults": c[k][score], "priors": r.get("prior_brier") if key == "yes_no" else None}
+                   "observed": r["observed"], "as_written": r[score], "outside_view": ob.get(score),
+                   "with_defaults": oc.get(score), "priors": r.get("prior_brier") if key == "yes_no" else None}
             if key == "yes_no":
-                row.update({"forecast_as_written": r["forecast"], "forecast_outside_view": b[k]["forecast"],
-                            "forecast_with_defaults": c[k]["forecast"], "prior": r.get("prior")})
+                row.update({"forecast_as_written": r["forecast"], "forecast_outside_view": ob.get("forecast"),
+                            "forecast_with_defaults": oc.get("forecast"), "prior": r.get("prior")})
             out.append(row)
     return out
 
@@ -133,19 +138,29 @@ def outside_view_backtest(items, base: dict, runs: int, seed: int, engine: str =
     for (lo, _), entry in zip(items, base["scenarios"]):
         own = own_negotiations(lo.loaded, curves.negotiations)
         excluded = [n for n in own if n in curves.scenarios or n in {x.id for x in curves.negotiations}]
-        classes = curves.without(excluded)
-        ov = score_view(lo, outside_view(lo.loaded, classes=classes), runs, seed, engine, entry)
-        wd = score_view(lo, with_defaults(lo.loaded, classes=classes), runs, seed, engine, entry)
+        classed = has_classes(lo.loaded)
+        counted = []
+        if classed:
+            classes = curves.without(excluded)
+            ov = score_view(lo, outside_view(lo.loaded, classes=classes), runs, seed, engine, entry)
+            wd = score_view(lo, with_defaults(lo.loaded, classes=classes), runs, seed, engine, entry)
+            counted = sorted({n for cc in classes.values() for n in cc.negotiations})
+        else:  # no milestone has a class: there is no outside view of it (nor defaults from one)
+            ov = wd = None
         rows = four_rows(entry, ov, wd)
         scenarios.append({"scenario": entry["scenario"], "title": entry["title"], "negotiation": own[0],
                           "group": group_of(entry), "as_written_from": entry.get("scored_from", "new runs"),
-                          "classed_milestones": has_classes(lo.loaded), "excluded": excluded,
-                          "counted_negotiations": sorted({n for cc in classes.values() for n in cc.negotiations}),
+                          "classed_milestones": classed, "excluded": excluded, "counted_negotiations": counted,
                           "items": rows, "summary": summarise_rows(rows, seed)})
     tracks = {}
     for name, _ in TRACKS:
         group = [s for s in scenarios if s["group"] == name]
-        if group:
-            tracks[name] = {"scenarios": len(group), **summarise_rows([r for s in group for r in s["items"]], seed)}
+        if not group:
+            continue
+        classed = [s for s in group if s["classed_milestones"]]
+        tracks[name] = {"scenarios": len(classed), "without_classes": [s["negotiation"] for s in group
+                                                                       if not s["classed_milestones"]]}
+        if classed:
+            tracks[name].update(summarise_rows([r for s in classed for r in s["items"]], seed))
     return {"runs": runs, "seed": seed, "columns": [c for c, _ in COLUMNS], "scenarios": scenarios,
             "tracks": tracks}
