@@ -172,6 +172,47 @@ def test_per_step_with_the_even_handed_rule_and_no_deadline():
     assert (days(t, "talks") == 0).all() and (days(t, "deal") == 0).all()
 
 
+# ----------------------------------------------------------------------------- effects that fade
+
+def _strike(step_days, half_life=14.0, days_=140, op="set", value=0.5):
+    """A strike on day 0 raises a's weekly chance of the step from 0 to 0.5; it fades by half every 14 days."""
+    step = {"id": "retaliate", "kind": "unilateral", "name": "Retaliation", "actor": "a", "stakes": fixed(0.0),
+            "assumption": A, "pace": {"a": {"act": fixed(0.0)}}}
+    change = {"param": "retaliate.pace.a.act", "op": op, "value": value, "assumption": A}
+    if half_life is not None:
+        change["fades"] = {"half_life_days": half_life}
+    strike = {"id": "strike", "name": "Strike", "date": START, "effects": [change], "assumption": A}
+    return doc([step], step_days, days=days_, calendar={"start": START, "end": START + dt.timedelta(days=days_),
+                                                         "step_days": step_days, "events": [strike]})
+
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_a_risk_raised_by_a_strike_fades_by_its_half_life(step_days):
+    """Closed form: on step k (day s*k) the weekly chance is 0.5 * 2^(-s*k/14), asked s/7 weeks' worth; the chance
+    the step is taken by day D is 1 - prod (1 - p_k)^(s/7) over the steps before D."""
+    t = days(run(_strike(step_days)), "retaliate")
+    for window in (7, 28, 140):
+        ks = np.arange(0, window, step_days)
+        p = 0.5 * np.exp2(-ks / 14.0)
+        expect = 1 - np.prod((1 - p) ** (step_days / 7))
+        assert abs((t < window).mean() - expect) <= mc_bound(expect), (step_days, window, expect)
+    assert (t < 140).mean() < 0.9  # without fading it would be 1 - 0.5^20, certain
+
+
+def test_without_fades_the_strike_raises_the_risk_for_good_and_the_dump_keeps_no_fades():
+    t = days(run(_strike(7, half_life=None), runs=500), "retaliate")
+    assert (t < 140).all()
+    dumped = Scenario.model_validate(_strike(7, half_life=None)).model_dump(mode="json")
+    assert "fades" not in dumped["calendar"]["events"][0]["effects"][0]
+
+
+def test_the_scenario_view_says_an_effect_fades():
+    from simulator.charts.scenario import evidence_rows
+
+    rows = evidence_rows(Compiled(Scenario.model_validate(_strike(7))))
+    assert any("fading by half every 14 days" in r["value"] for r in rows), rows
+
+
 # ----------------------------------------------------------------------------- both engines
 
 def _everything(step_days):
@@ -182,8 +223,13 @@ def _everything(step_days):
     pre = [{"id": "pc", "held_by": "a", "before": "deal", "requires": {"held": "never"}, "kind": "hard",
             "assumption": A, "live": {"share": 0.6, "assumption": A}}]
     med = [dict(PUSH2[0], per_step=2)]
+    strike = {"id": "strike", "name": "Strike", "date": START + dt.timedelta(days=20), "assumption": A,
+              "effects": [{"param": "a.flexibility", "op": "add", "value": 0.4, "assumption": A,
+                           "fades": {"half_life_days": 10}}]}
     return doc([meeting(live=LIVE, spread={"odds_sd": 0.5, "assumption": A}), meeting("deal"), step, never],
-               step_days, days=150, mediation=med, preconditions=pre)
+               step_days, days=150, mediation=med, preconditions=pre,
+               calendar={"start": START, "end": START + dt.timedelta(days=150), "step_days": step_days,
+                         "events": [strike]})
 
 
 @pytest.mark.parametrize("step_days", [7, 1])
@@ -271,6 +317,8 @@ def _one_error(d, field, words):
     ("pre", "preconditions[0].live", "must lie within [0, 1]"),
     ("per_step", "mediation[0].per_step", "greater than or equal to 1"),
     ("history", "milestones[0].live", "'talks' happened in the history"),
+    ("half_life", "milestones[0].effects[0].fades.half_life_days", "greater than 0"),
+    ("fades_key", "milestones[0].effects[0].fades.days", "unknown field"),
 ])
 def test_each_misuse_is_one_line(where, field, words):
     med = [dict(PUSH2[0], pushes=[{"milestone": "talks"}])]
@@ -296,6 +344,9 @@ def test_each_misuse_is_one_line(where, field, words):
     elif where == "history":
         m["live"] = LIVE
         parts["history"] = {"through": START, "milestones": [{"milestone": "talks", "date": START, "assumption": A}]}
+    elif where in ("half_life", "fades_key"):
+        m["effects"] = [{"param": "dynamics.pressure_decay", "op": "set", "value": 0.3, "assumption": A,
+                         "fades": {"half_life_days": 0} if where == "half_life" else {"half_life_days": 9, "days": 3}}]
     _one_error(doc([m], **parts), field, words)
 
 

@@ -91,7 +91,8 @@ def actor_network(compiled) -> go.Figure:
 
 def _change(w, ch) -> str:
     """A parameter change in words: 'turkey.flexibility + 0.05' or 'russia.urgency.after_deadline = 0.1'."""
-    return f"{ch.param} {'+' if ch.op == 'add' else '='} {ch.value:g}"
+    fades = f", {ch.fades.words()}" if getattr(ch, "fades", None) is not None else ""
+    return f"{ch.param} {'+' if ch.op == 'add' else '='} {ch.value:g}{fades}"
 
 
 def _changes(w, changes) -> str:

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..lang.dates import NEVER
 from . import masked
+from ..lang.fades import Fading
 from ..lang.worlds import Worlds
 from .pressure import PressureScope
 from .state import RunState
@@ -136,6 +137,7 @@ class Kernel:
         self.clock_reset = [j for j in self.clock_cols if c.milestones[j].repeat]
         self.pressure_scope = PressureScope(self)  # a mediator's pressure acts on the steps it is about
         self.worlds = Worlds(c)  # live shares drawn once per run, per-run odds factors (lang/worlds.py)
+        self.fading = Fading(c)  # effects that wear off (lang/fades.py)
         self.picks = [m.per_step or 1 for m in c.scenario.mediation]  # items a mediator may put on the table a step
 
     # ------------------------------------------------------------------ helpers
@@ -202,7 +204,11 @@ class Kernel:
             col = self.ix[ch.param]
             new = ch.value if ch.op == "set" else st.V[mask, col] + ch.value
             lo, hi = self._limits.get(col, (-np.inf, np.inf))
+            fades = self.fading.any and ch.fades is not None
+            before = st.V[mask, col] if fades else None
             st.V[mask, col] = np.minimum(np.maximum(new, lo), hi)
+            if fades:  # its part wears off from this step's first day (lang/fades.py)
+                self.fading.applied(st, mask, ch, before, st.V[mask, col], int(self.c.days[self.k]))
 
     def available(self, st: RunState, k: int) -> np.ndarray:
         """(runs x milestones): could it happen now? Gate holds, not done (or repeatable), its actors present."""
@@ -293,6 +299,8 @@ class Kernel:
         self.st, self.k = st, k
         if k == 0 and self.worlds.any:
             self.worlds.draw(st, U)  # which worlds are live, each run's odds factors: once per run
+        if self.fading.any:
+            self.fading.advance(st, k, self._limits or {})  # effects that fade: what is left of them today
         self._clear_table(st, k)
         decay = st.V[:, self.ix["dynamics.pressure_decay"]]
         per_step = c.pressure_step(decay)

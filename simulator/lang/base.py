@@ -16,6 +16,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConst
 from pydantic_core import PydanticCustomError
 
 from .estimable import FIELDS as ESTIMABLE_FIELDS, ChanceWithin
+from .fades import Fade
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 
@@ -263,4 +264,14 @@ class ParamChange(Sourced):
     param: str = Field(description="dotted parameter name")
     op: Literal["set", "add"] = "set"
     value: float
+    fades: Fade | None = Field(default=None, description="the change wears off by half every half_life_days days "
+                               "(lang/fades.py): {half_life_days: 30}")
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        """``fades`` is left out of dumps while unused (the corpus keeps its content hashes)."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("fades") is None:
+            data.pop("fades", None)
+        return data
 

@@ -11,7 +11,8 @@ shocks with windows and conditions, dated and random occasions; an actor who
 enters and leaves; triggered effects; yes/no, date and count questions; per-actor paces on
 meetings, joint acts, unilateral steps and ladder stages (``pace``, every estimable form); meetings
 and joint acts put on the table only by mediators or only at occasions (``proposed_by``); worlds: milestones,
-tracks and preconditions live in a share of runs, per-run spreads, mediators with several items a step.
+tracks and preconditions live in a share of runs, per-run spreads, mediators with several items a step, effects
+that fade.
 """
 
 from __future__ import annotations
@@ -349,6 +350,10 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         questions.append(q)
     questions.append({"id": "q_date", "text": "When is the first milestone?", "date_of": seen[0]})
     questions.append({"id": "q_count", "text": "How many times?", "count": draw(st.sampled_from(seen))})
+    if len(set(seen)) >= 2:  # questions over several milestones: the first of them, their times added up
+        several = {"any": list(dict.fromkeys(seen))[:3]}
+        questions.append({"id": "q_date_any", "text": "When is the first of several?", "date_of": several})
+        questions.append({"id": "q_count_any", "text": "How many times in all?", "count": several})
     for e in elections:
         questions.append({"id": f"q_win_{e}", "text": "Incumbent wins?",
                           "when": {"winner": {"election": e, "is": elections[e][0]}}})
@@ -377,6 +382,9 @@ def worlds(draw, milestones, tracks, preconditions, mediation, history) -> None:
             m["live"] = {"share": draw(share), "assumption": ASSUME}
         if draw(st.integers(0, 3)) == 0:
             m["spread"] = {"odds_sd": draw(st.sampled_from([0.0, 0.5, 2.0])), "assumption": ASSUME}
+        for ch in m.get("effects", []):
+            if draw(st.booleans()):
+                ch["fades"] = {"half_life_days": draw(st.sampled_from([3.0, 30.0]))}  # lang/fades.py
     for tr in tracks:
         if not done & {lv["id"] for lv in tr["levels"]} and draw(st.integers(0, 3)) == 0:
             tr["live"] = {"share": draw(share), "assumption": ASSUME}
