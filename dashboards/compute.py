@@ -2,8 +2,8 @@
 
 A what-if and its baseline run the same replications with the same root seed,
 so run r of both shares its random draws (common random numbers): the
-difference of a question's answer is paired, and its interval comes from
-``analysis.compare.paired_interval``.
+difference of a question's answer is paired: ``analysis.compare.paired_differences`` computes it, as for
+``diplosim compare``.
 """
 
 from __future__ import annotations
@@ -63,25 +63,13 @@ def paired_differences(base, alt, compiled_base, compiled_alt) -> list[dict]:
     paired difference in the number of times), as ``diplosim compare`` does. Both tables must hold the
     same replications in the same order (run_replications returns them so).
     """
-    import numpy as np
+    from simulator.analysis.compare import paired_differences as differences
 
-    from simulator import layout as L
-    from simulator.analysis.compare import paired_interval
-
-    ta, tb = base.table, alt.table
-    if not np.array_equal(ta.column("replication").to_numpy(), tb.column("replication").to_numpy()):
-        raise ValueError("the two variants did not run the same replications; no paired difference")
-    alt_by_id = {q.id: q for q in compiled_alt.questions}
     summary_a = {e["id"]: e for e in base.summary["questions"]}
     summary_b = {e["id"]: e for e in alt.summary["questions"]}
     rows = []
-    for q in compiled_base.questions:
-        if q.id not in alt_by_id:
-            continue
-        ya, yb = q.per_run(ta.column(L.question(q.id))), alt_by_id[q.id].per_run(tb.column(L.question(q.id)))
-        d = yb - ya
-        low, high = paired_interval(d)
+    for row in differences(compiled_base, compiled_alt, base.table, alt.table):
+        q = row.pop("question")
         rows.append({"id": q.id, "text": q.text, "kind": summary_a[q.id]["kind"],
-                     "a": summary_a[q.id], "b": summary_b[q.id], "diff": float(d.mean()), "low": low, "high": high,
-                     "runs_changed": int((d != 0).sum())})
+                     **row, "a": summary_a[q.id], "b": summary_b[q.id]})
     return rows

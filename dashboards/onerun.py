@@ -17,9 +17,8 @@ from .context import NO_SESSION, browser_session
 from .state import parse_search
 from .ui import failure, graph, number, table
 
-# what an actor did (its row of the week table); the rest goes on the calendar row. Both as sentences
-ACTIONS = ("proposed", "blocked", "acted", "pushed", "waived", "election", "entered", "left")
-CALENDAR = ("held", "broke", "scheduled", "shock", "occasion", "effect")
+# what an actor did goes on its row of the week table, the rest on the calendar row (``simulator.eventlog``
+# says which kind of event is whose), both as sentences
 
 
 STEP_JS = """
@@ -79,6 +78,7 @@ def _stage_index(compiled, st, ladder: str) -> int:
 
 def week_table(trace: dict, compiled, week: int) -> html.Table:
     from simulator.charts.words import event_sentence
+    from simulator.eventlog import of
     from simulator.layout import EVENT_COLUMNS
 
     w = compiled.words
@@ -91,15 +91,13 @@ def week_table(trace: dict, compiled, week: int) -> html.Table:
     rows = []
     this_week = [dict(zip(EVENT_COLUMNS, ev)) for ev in trace["events"] if ev[2] == week]
     for actor in compiled.scenario.actors:
-        did = [said(e) for e in this_week if e["actor"] == actor.id and e["kind"] in ACTIONS]
+        did = [said(e) for e in this_week if e["actor"] == actor.id and of(e["kind"]).by_actor]
         pressure = now.get(f"pressure.{actor.id}")
         lad = stage_of.get(actor.id)
         stage = "-" if lad is None else w.name(f"{lad.id}.{lad.stages[now[f'stage.{lad.id}']].id}")
         rows.append([w.name(actor.id), actor.role, "-" if pressure is None else f"{pressure:.2f}", stage,
                      "; ".join(did) or "-"])
-    calendar = [said(e) for e in this_week
-                if e["kind"] in CALENDAR or (e["kind"] in ("blocked", "election") and not e["actor"])
-                or (e["kind"] == "proposed" and e["actor"].partition(":")[0] in ("calendar", "occasion"))]
+    calendar = [said(e) for e in this_week if of(e["kind"]).on_calendar(e["actor"])]
     rows.append(["(calendar)", "", "", "", "; ".join(calendar) or "-"])
     from simulator.charts.words import step_words
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from simulator.answers import Answer, date_range, pct, pts, whole_pct  # noqa: F401  (the answers' words)
+
 
 def graph(**kwargs) -> dcc.Graph:
     """A chart of the dashboard: every one takes the charts' config (``simulator.charts.FIGURE_CONFIG``: no
@@ -13,107 +15,37 @@ def graph(**kwargs) -> dcc.Graph:
     return dcc.Graph(config=dict(FIGURE_CONFIG), **kwargs)
 
 
-def pct(x: float | None) -> str:
-    """A probability (a level, never a change: changes are in points, ``charts.words.points``)."""
-    return "-" if x is None else f"{100 * x:.1f}%"
-
-
 def interval(entry: dict) -> str:
-    """``63.6% [59.3%, 67.7%]`` from a summary entry with p/low/high; ``mean 1.40 (median 1)`` for a count."""
-    if entry.get("kind") == "count":
-        return "-" if entry.get("mean") is None else f"mean {entry['mean']:.2f} (median {entry['median']})"
-    return f"{pct(entry['p'])} [{pct(entry['low'])}, {pct(entry['high'])}]"
+    """``63.6% [59.3%, 67.7%]`` from a summary entry with p/low/high; ``mean 1.40 (median 1)`` for a count (the
+    answer's ``level_words``)."""
+    return Answer.of_entry(entry).level_words()
 
 
 def difference(row: dict) -> str:
-    """A paired difference with its interval: percentage points, or times for a count question."""
-    from simulator.charts.words import points, signed
-
-    if row.get("kind") == "count":
-        return f"{signed(row['diff'], 2)} [{signed(row['low'], 2)}, {signed(row['high'], 2)}] times"
-    return points(row["diff"], row["low"], row["high"])
+    """A paired difference with its interval: percentage points, or times for a count question (the answer
+    class's ``difference_words``)."""
+    return Answer.class_of(row).difference_words(row)
 
 
 def probabilities(rows: list[dict]) -> list[dict]:
     """The rows whose difference is in probability (the difference chart's axis); count questions are not."""
-    return [r for r in rows if r.get("kind") != "count"]
-
-
-def whole_pct(x: float) -> str:
-    """A headline probability: whole percent, one decimal where rounding would say 0% or 100% wrongly."""
-    v = 100 * x
-    text = f"{v:.0f}%"
-    if text in ("0%", "100%") and 0 < x < 1:
-        text = f"{v:.1f}%"
-    return text
-
-
-def pts(diff: float, low: float, high: float) -> str:
-    """A paired change in percentage points with its interval: '+17 pts [+13, +20]' (one decimal below 10)."""
-    from simulator.charts.words import points
-
-    return points(diff, low, high, 0 if max(abs(diff), abs(low), abs(high)) >= 0.095 else 1)
-
-
-def date_range(entry: dict) -> tuple[str, str]:
-    """(median date, '10-90%: a to b') of a date question's summary entry, as people read dates."""
-    import datetime as dt
-
-    from simulator.charts.frames import day
-
-    def fmt(iso, never="not within the calendar"):
-        return never if iso is None else day(dt.date.fromisoformat(str(iso)[:10]))
-
-    return fmt(entry.get("median")), (f"10–90%: {fmt(entry.get('p10'))} to "
-                                      f"{fmt(entry.get('p90'), 'after the calendar ends')}")
+    return [r for r in rows if Answer.class_of(r).in_probability]
 
 
 def headlines(rows: list[dict], base: str = "baseline", alt: str = "what-if", paired: bool = True,
               id_: str = "headlines") -> html.Div:
     """One card per question: the variant's probability large, the baseline beside it, the paired change with its
     95% interval ('79% (baseline 62%) +17 pts [+13, +20]'); date questions give the median date and 10-90% range;
-    count questions the mean number of times, with the paired change in times.
+    count questions the mean number of times, with the paired change in times (each answer's ``card``).
     Without a second variant (``paired=False``) a card gives the number and its 95% Wilson interval."""
     cards = []
     for r in rows:
-        a, b = r["a"], r["b"]
-        change = pts(r["diff"], r["low"], r["high"])
-        tone = "up" if r["low"] > 0 else "down" if r["high"] < 0 else "flat"
-        if r["kind"] == "count":
-            big = "-" if b.get("mean") is None else f"{b['mean']:.2f}"
-            spread = f"10–90%: {b.get('p10')} to {b.get('p90')} times"
-            if paired:
-                base_mean = "-" if a.get("mean") is None else f"{a['mean']:.2f}"
-                small = [html.Span(f"({base} {base_mean}) ", className="base"),
-                         html.Span(difference(r), className=f"change {tone}"), html.Br(),
-                         html.Span(spread, className="spread")]
-            else:
-                small = [html.Span(spread, className="spread")]
-            label = f"times on average ({alt if paired else base})"
-        elif r["kind"] == "date":
-            median, spread = date_range(b)
-            big = median
-            if paired:
-                base_median, _ = date_range(a)
-                small = [html.Span(f"({base} {base_median})", className="base"), html.Br(),
-                         html.Span(spread, className="spread"), html.Br(),
-                         html.Span(f"happens by the end: {whole_pct(b['p'])} ({base} {whole_pct(a['p'])}) "),
-                         html.Span(change, className=f"change {tone}")]
-            else:
-                small = [html.Span(spread, className="spread"), html.Br(),
-                         html.Span(f"happens by the end: {whole_pct(b['p'])}")]
-            label = "median date"
-        else:
-            big = whole_pct(b["p"])
-            if paired:
-                small = [html.Span(f"({base} {whole_pct(a['p'])}) ", className="base"),
-                         html.Span(change, className=f"change {tone}")]
-            else:
-                small = [html.Span(f"95% interval {whole_pct(b['low'])} to {whole_pct(b['high'])}",
-                                   className="base")]
-            label = alt if paired else base
+        card = Answer.of_entry(r["b"]).card(Answer.of_entry(r["a"]), r if paired else None, base, alt)
+        small = [html.Br() if part is None else html.Span(part[0], className=part[1]) if part[1]
+                 else html.Span(part[0]) for part in card["small"]]
         cards.append(html.Div([html.Div(r["text"], className="q"),
-                               html.Div([html.Span(big, className="big"), html.Span(f" {label}", className="what")]),
+                               html.Div([html.Span(card["big"], className="big"),
+                                         html.Span(f" {card['label']}", className="what")]),
                                html.Div(small, className="small")],
                               className="card", id=f"{id_}-{r['id']}"))
     return html.Div(cards, className="headlines", id=id_)

@@ -7,6 +7,14 @@ of a frozen forecast (``forecast_entry``: quantiles, shares by dates of interest
 answer renders itself as words (the console), a row (a table: ``Forecast.to_pandas``) and a plotly figure
 (a chart), so no renderer asks which kind it holds. A new kind of answer is one subclass here, registered by its
 ``kind``.
+
+An answer is also made from a summary entry alone (``Answer.of_entry``: a results directory's summary, a sweep
+point's, the dashboard's): the entry's ``kind`` (the question class's ``kind_label``) picks its class. From an
+entry it renders the cells of the console's question table (``cells``), the report's 'date or count' column
+(``when_words``), its probability for the questions chart (``as_probability``, ``hover``, ``symbol``,
+``legend``), a sweep point's cell (``point_cell``), the dashboard's level (``level_words``) and card
+(``card``); a paired difference of two variants (a row of ``analysis.compare.paired_differences``) is rendered
+by its class (``Answer.class_of(row).paired_cells(row)``, ``difference_words``, ``in_probability``).
 """
 
 from __future__ import annotations
@@ -23,6 +31,51 @@ def _date(text: str | None) -> dt.date | None:
     return None if text is None else dt.date.fromisoformat(text)
 
 
+# ---- words shared by the renderings
+def pct(x) -> str:
+    """A probability in percent with one decimal ('-' for none): a level, never a change."""
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def interval(entry) -> str:
+    """'[59.3%, 67.7%]' from an entry's low and high ('-' for none)."""
+    return "-" if entry.get("low") is None else f"[{pct(entry['low'])}, {pct(entry['high'])}]"
+
+
+def whole_pct(x: float) -> str:
+    """A headline probability: whole percent, one decimal where rounding would say 0% or 100% wrongly."""
+    v = 100 * x
+    text = f"{v:.0f}%"
+    if text in ("0%", "100%") and 0 < x < 1:
+        text = f"{v:.1f}%"
+    return text
+
+
+def pts(diff: float, low: float, high: float) -> str:
+    """A paired change in percentage points with its interval: '+17 pts [+13, +20]' (one decimal below 10)."""
+    from .lang.words import points
+
+    return points(diff, low, high, 0 if max(abs(diff), abs(low), abs(high)) >= 0.095 else 1)
+
+
+def date_range(entry: dict) -> tuple[str, str]:
+    """(the median date, '10–90%: <date> to <date>') of a date entry, in words."""
+    from .charts.frames import day
+
+    def fmt(iso, never="not within the calendar"):
+        return never if iso is None else day(dt.date.fromisoformat(str(iso)[:10]))
+
+    return fmt(entry.get("median")), (f"10–90%: {fmt(entry.get('p10'))} to "
+                                      f"{fmt(entry.get('p90'), 'after the calendar ends')}")
+
+
+def _by_label() -> dict[str, type[Answer]]:
+    """Answer class by the ``kind`` a summary entry gives (its question class's ``kind_label``)."""
+    from .lang.questions import KINDS
+
+    return {q.kind_label: ANSWERS[q.answer_kind] for q in KINDS.values()}
+
+
 class Answer:
     """One question's answer. ``entry``: its entry of the run summary; ``frozen``: its frozen-forecast entry."""
 
@@ -33,15 +86,83 @@ class Answer:
         super().__init_subclass__(**kw)
         ANSWERS[cls.kind] = cls
 
-    def __init__(self, question, entry: dict, frozen: dict, compiled):
+    symbol: ClassVar[str]  # its mark on the questions chart (a plotly marker symbol)
+    legend: ClassVar[str]  # that mark's legend
+    in_probability: ClassVar[bool] = True  # its paired difference is a difference of probabilities
+
+    def __init__(self, question, entry: dict, frozen: dict | None = None, compiled=None):
         self.question, self.entry, self.frozen, self._compiled = question, entry, frozen, compiled
-        self.id, self.text = question.id, question.text
-        self.runs = int(frozen["runs"])
+        self.id = question.id if question is not None else entry.get("id")
+        self.text = question.text if question is not None else entry.get("text")
+        self.runs = int(frozen["runs"]) if frozen is not None else entry.get("n")
 
     @staticmethod
     def of(question, entry: dict, frozen: dict, compiled) -> Answer:
         """The answer of ``question``'s kind."""
         return ANSWERS[question.answer_kind](question, entry, frozen, compiled)
+
+    @staticmethod
+    def class_of(entry: dict) -> type[Answer]:
+        """The answer class of a summary entry, or of a paired-difference row (by its ``kind``, the question
+        class's ``kind_label``)."""
+        return _by_label()[entry["kind"]]
+
+    @staticmethod
+    def of_entry(entry: dict) -> Answer:
+        """The answer from a summary entry alone (no question object, no frozen forecast)."""
+        return Answer.class_of(entry)(None, entry)
+
+    # ---- renderings from the summary entry
+    def cells(self) -> tuple[str, str, str]:
+        """The console's question table: (probability, 95% Wilson, 'date 10% / 50% / 90%') cells."""
+        raise NotImplementedError
+
+    def when_words(self) -> str:
+        """The report's 'date or count' cell."""
+        raise NotImplementedError
+
+    def as_probability(self) -> dict:
+        """The entry with a probability (p/low/high/yes/n), as the questions chart plots it."""
+        return self.entry
+
+    def hover(self) -> str:
+        """What the questions chart's hover adds to the probability (HTML)."""
+        return ""
+
+    def point_cell(self) -> tuple[dict, str | None] | None:
+        """A sweep point's row: (entry with p/low/high, its median date or '') or None if it has no
+        probability to show there."""
+        raise NotImplementedError
+
+    def level_words(self) -> str:
+        """The dashboard's level: '63.6% [59.3%, 67.7%]'."""
+        return f"{pct(self.entry['p'])} [{pct(self.entry['low'])}, {pct(self.entry['high'])}]"
+
+    def card(self, base: Answer | None, row: dict | None, base_name: str, alt_name: str) -> dict:
+        """The dashboard's headline card of this answer (a variant), beside ``base`` (the baseline's answer) and
+        the paired ``row`` when there are two variants: {'big': text, 'label': text, 'small': [(text, css
+        class or None) or None for a line break]}."""
+        raise NotImplementedError
+
+    # ---- a paired difference of two variants (a row of ``analysis.compare.paired_differences``)
+    @classmethod
+    def paired_cells(cls, row: dict) -> list[str]:
+        """The compare table's A, B, B - A and 95% interval cells."""
+        from .lang.words import signed  # changes never read '-0.0'
+
+        return [pct(row["a"]), pct(row["b"]), f"{signed(100 * row['diff'])} pts",
+                f"[{signed(100 * row['low'])}, {signed(100 * row['high'])}]"]
+
+    @classmethod
+    def difference_words(cls, row: dict) -> str:
+        """The paired difference with its interval, in percentage points."""
+        from .lang.words import points
+
+        return points(row["diff"], row["low"], row["high"])
+
+    @staticmethod
+    def _tone(row: dict) -> str:
+        return "up" if row["low"] > 0 else "down" if row["high"] < 0 else "flat"
 
     # ---- the three renderings
     def words(self) -> str:
@@ -83,14 +204,32 @@ class Probability(Answer):
 
     kind = "probability"
     columns = {"p": "float64", "low": "float64", "high": "float64"}
+    symbol, legend = "circle", "yes/no question"
 
-    def __init__(self, question, entry, frozen, compiled):
+    def __init__(self, question, entry, frozen=None, compiled=None):
         super().__init__(question, entry, frozen, compiled)
         self.p, self.low, self.high = entry["p"], entry["low"], entry["high"]
         self.yes = entry["yes"]
 
     def _own_row(self):
         return {"p": self.p, "low": self.low, "high": self.high}
+
+    def cells(self):
+        return pct(self.p), interval(self.entry), ""
+
+    def when_words(self):
+        return ""
+
+    def point_cell(self):
+        return self.entry, ""
+
+    def card(self, base, row, base_name, alt_name):
+        if row is None:
+            return {"big": whole_pct(self.p), "label": base_name,
+                    "small": [(f"95% interval {whole_pct(self.low)} to {whole_pct(self.high)}", "base")]}
+        return {"big": whole_pct(self.p), "label": alt_name,
+                "small": [(f"({base_name} {whole_pct(base.p)}) ", "base"),
+                          (pts(row["diff"], row["low"], row["high"]), f"change {self._tone(row)}")]}
 
     def figure(self):
         from .charts.questions import question_summary
@@ -108,11 +247,13 @@ class DateDistribution(Answer):
     kind = "date"
     columns = {"p": "float64", "low": "float64", "high": "float64", "date_p10": "date32", "date_median": "date32",
                "date_p90": "date32"}
+    symbol, legend = "diamond", "date question: happens by the end of the calendar"
 
-    def __init__(self, question, entry, frozen, compiled):
+    def __init__(self, question, entry, frozen=None, compiled=None):
         super().__init__(question, entry, frozen, compiled)
         self.p, self.low, self.high = entry["p"], entry["low"], entry["high"]  # by the end
-        self.p10, self.median, self.p90 = (_date(entry[k]) for k in ("p10", "median", "p90"))
+        self.p10, self.median, self.p90 = (_date(entry.get(k)) for k in ("p10", "median", "p90"))
+        frozen = frozen or {"quantiles": {}, "by_date": [], "distribution": {}}
         self.quantiles = {k: _date(v) for k, v in frozen["quantiles"].items()}
         self.by_date = [{**d, "date": _date(d["date"])} for d in frozen["by_date"]]
         self.distribution = {_date(d): n for d, n in frozen["distribution"].items()}
@@ -120,6 +261,31 @@ class DateDistribution(Answer):
     def _own_row(self):
         return {"p": self.p, "low": self.low, "high": self.high, "date_p10": self.p10, "date_median": self.median,
                 "date_p90": self.p90}
+
+    def cells(self):
+        e = self.entry
+        dates = " / ".join(d or "not by end" for d in (e["p10"], e["median"], e["p90"]))
+        return f"{pct(self.p)} by end", interval(e), dates
+
+    def when_words(self):
+        return f"median {self.entry['median'] or 'not by end'}"
+
+    def hover(self):
+        return f"<br>median date {self.entry['median'] or 'not within the calendar'}"
+
+    def point_cell(self):
+        return self.entry, self.entry["median"]
+
+    def card(self, base, row, base_name, alt_name):
+        median, spread = date_range(self.entry)
+        if row is None:
+            small = [(spread, "spread"), None, (f"happens by the end: {whole_pct(self.p)}", None)]
+        else:
+            base_median, _ = date_range(base.entry)
+            small = [(f"({base_name} {base_median})", "base"), None, (spread, "spread"), None,
+                     (f"happens by the end: {whole_pct(self.p)} ({base_name} {whole_pct(base.p)}) ", None),
+                     (pts(row["diff"], row["low"], row["high"]), f"change {self._tone(row)}")]
+        return {"big": median, "label": "median date", "small": small}
 
     def figure(self):
         """The share of runs in which it has happened, date by date (a step line), with the dates of interest."""
@@ -149,20 +315,67 @@ class CountDistribution(Answer):
     kind = "count"
     columns = {"p": "float64", "low": "float64", "high": "float64", "mean": "float64", "count_p10": "int64",
                "count_median": "int64", "count_p90": "int64"}
+    symbol, legend = "square", "count question: happens at least once (by its date)"
+    in_probability = False  # its paired difference is in times
 
-    def __init__(self, question, entry, frozen, compiled):
+    def __init__(self, question, entry, frozen=None, compiled=None):
         from .summary import proportion
 
         super().__init__(question, entry, frozen, compiled)
-        self.mean, self.p10, self.median, self.p90 = (entry[k] for k in ("mean", "p10", "median", "p90"))
-        self.quantiles = dict(frozen["quantiles"])
-        self.distribution = {int(k): int(v) for k, v in frozen["distribution"].items()}
-        once = proportion(self.runs - self.distribution.get(0, 0), self.runs)  # happens at least once
+        self.mean, self.p10, self.median, self.p90 = (entry.get(k) for k in ("mean", "p10", "median", "p90"))
+        self.quantiles = dict(frozen["quantiles"]) if frozen is not None else {}
+        dist = frozen["distribution"] if frozen is not None else entry.get("distribution") or {}
+        self.distribution = {int(k): int(v) for k, v in dist.items()}
+        n = self.runs if frozen is not None else sum(self.distribution.values())
+        once = proportion(n - self.distribution.get(0, 0), n)  # happens at least once
         self.p, self.low, self.high = once["p"], once["low"], once["high"]
+        self._once = once
 
     def _own_row(self):
         return {"p": self.p, "low": self.low, "high": self.high, "mean": self.mean, "count_p10": self.p10,
                 "count_median": self.median, "count_p90": self.p90}
+
+    def cells(self):
+        return (f"mean {self.mean:.2f}" if self.mean is not None else "-", "",
+                f"{self.p10} / {self.median} / {self.p90} times")
+
+    def when_words(self):
+        return "-" if self.mean is None else f"mean {self.mean:.2f} times, median {self.median}"
+
+    def as_probability(self):
+        return {**self.entry, **self._once}
+
+    def hover(self):
+        return "" if self.mean is None else f"<br>mean {self.mean:.2f} times, median {self.median}"
+
+    def point_cell(self):
+        return None  # a number of times has no probability to show beside the others
+
+    def level_words(self):
+        return "-" if self.mean is None else f"mean {self.mean:.2f} (median {self.median})"
+
+    def card(self, base, row, base_name, alt_name):
+        big = "-" if self.mean is None else f"{self.mean:.2f}"
+        spread = (f"10–90%: {self.p10} to {self.p90} times", "spread")
+        if row is None:
+            return {"big": big, "label": f"times on average ({base_name})", "small": [spread]}
+        base_mean = "-" if base.mean is None else f"{base.mean:.2f}"
+        return {"big": big, "label": f"times on average ({alt_name})",
+                "small": [(f"({base_name} {base_mean}) ", "base"), (self.difference_words(row), f"change {self._tone(row)}"),
+                          None, spread]}
+
+    @classmethod
+    def paired_cells(cls, row):
+        from .lang.words import signed
+
+        return [f"{row['a']:.2f}", f"{row['b']:.2f}", f"{signed(row['diff'], 2)} times",
+                f"[{signed(row['low'], 2)}, {signed(row['high'], 2)}]"]
+
+    @classmethod
+    def difference_words(cls, row):
+        from .lang.words import signed
+
+        return f"{signed(row['diff'], 2)} [{signed(row['low'], 2)}, {signed(row['high'], 2)}] times"
 
     def figure(self):
         """The share of runs by number of times (bars)."""

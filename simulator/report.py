@@ -282,20 +282,12 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def _questions_html(summary: dict) -> str:
-    from .charts.frames import as_probability
-
-    def pct(x):
-        return "-" if x is None else f"{100 * x:.1f}%"
+    from .answers import Answer, pct
 
     rows = []
-    for q in summary["questions"]:
-        if q["kind"] == "date":
-            when = f"median {q['median'] or 'not by end'}"
-        elif q["kind"] == "count":
-            when = "-" if q.get("mean") is None else f"mean {q['mean']:.2f} times, median {q['median']}"
-        else:
-            when = ""
-        p = as_probability(q)
+    for q in summary["questions"]:  # each answer gives its own words (``answers.Answer``)
+        answer = Answer.of_entry(q)
+        when, p = answer.when_words(), answer.as_probability()
         rows.append(f"<tr><td>{html.escape(q['text'])}</td><td>{pct(p['p'])}</td>"
                     f"<td>[{pct(p['low'])}, {pct(p['high'])}]</td><td>{when}</td></tr>")
     table = ("<table><tr><th>question</th><th>probability (count questions: at least once)</th>"

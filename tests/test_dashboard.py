@@ -919,7 +919,7 @@ def test_point_changes_are_pts_and_never_minus_zero(ctx):
 
     assert signed(-0.04) == "0.0" and signed(0.04) == "0.0" and signed(-0.3) == "-0.3" and signed(2) == "+2.0"
     assert points(-0.0004, -0.003, 0.0002) == "0.0 pts [-0.3, 0.0]"
-    row = {"kind": "yes_no", "diff": -0.0004, "low": -0.003, "high": 0.0002}
+    row = {"kind": "yes/no", "diff": -0.0004, "low": -0.003, "high": 0.0002}
     assert difference(row) == "0.0 pts [-0.3, 0.0]" and pts(-0.0004, -0.003, 0.0002) == "0.0 pts [-0.3, 0.0]"
     assert difference({"kind": "count", "diff": -0.001, "low": -0.004, "high": 0.3}) == "0.00 [0.00, +0.30] times"
     view = whatif_view(ctx, WhatIf("main", 200, 3, {"russia.active": 0.0}))

@@ -53,25 +53,44 @@ def run_pair(ca: Compiled, cb: Compiled, runs: int, seed: int, overrides_a: Mapp
     return ta, tb
 
 
+def paired_differences(ca: Compiled, cb: Compiled, ta, tb) -> list[dict]:
+    """Per question both variants ask (in A's order): the question (A's), the means of its per-run numbers in A
+    and in B (``per_run``: 1/0 for yes/no, happened within the calendar for a date, the count for a count),
+    the mean paired difference B - A with its 95% t interval, and the runs whose number changed. ``ta`` and
+    ``tb`` must hold the same replications in the same order (``run_pair`` and ``run_replications`` give them
+    so); ValueError otherwise. ``diplosim compare``, ``simulator.compare`` and the dashboard all use this."""
+    reps_a, _ = L.to_numpy(ta.column("replication"))
+    reps_b, _ = L.to_numpy(tb.column("replication"))
+    if not np.array_equal(reps_a, reps_b):
+        raise ValueError("the two variants did not run the same replications; no paired difference")
+    b_by_id = {q.id: q for q in cb.questions}
+    rows = []
+    for q in ca.questions:
+        if q.id not in b_by_id:
+            continue
+        col = L.question(q.id)
+        ya, yb = q.per_run(ta.column(col)), b_by_id[q.id].per_run(tb.column(col))
+        d = yb - ya
+        low, high = paired_interval(d)
+        rows.append({"question": q, "a": float(ya.mean()), "b": float(yb.mean()), "diff": float(d.mean()),
+                     "low": low, "high": high, "runs_changed": int((d != 0).sum())})
+    return rows
+
+
 def compare(ca: Compiled, cb: Compiled, runs: int, seed: int, overrides_a: Mapping[str, float] | None = None,
             overrides_b: Mapping[str, float] | None = None, engine: str = "auto", tables=None) -> dict:
     """Paired comparison; ``tables`` = (A, B) run tables from ``run_pair`` if already computed."""
     ta, tb = tables or run_pair(ca, cb, runs, seed, overrides_a, overrides_b, engine)
     sa, sb = SummaryAccumulator(ca).add(ta).result(), SummaryAccumulator(cb).add(tb).result()
-    shared = [q for q in ca.questions if any(q.id == other.id for other in cb.questions)]
-    if not shared:
+    rows = paired_differences(ca, cb, ta, tb)
+    if not rows:
         raise ValueError("the two scenarios share no question id: nothing to compare")
     out = {"runs": runs, "seed": seed, "common_random_numbers": layouts(ca, cb), "questions": [], "milestones": []}
     by_id_a = {q["id"]: q for q in sa["questions"]}
     by_id_b = {q["id"]: q for q in sb["questions"]}
-    for q in shared:
-        col = L.question(q.id)
-        ya, yb = q.per_run(ta.column(col)), q.per_run(tb.column(col))
-        d = yb - ya
-        low, high = paired_interval(d)
-        entry = {"id": q.id, "text": q.text, "kind": by_id_a[q.id]["kind"],
-                 "a": float(ya.mean()), "b": float(yb.mean()), "diff": float(d.mean()), "low": low, "high": high,
-                 "runs_changed": int((d != 0).sum())}
+    for row in rows:
+        q = row.pop("question")
+        entry = {"id": q.id, "text": q.text, "kind": by_id_a[q.id]["kind"], **row}
         if q.is_date:
             entry["a_median"], entry["b_median"] = by_id_a[q.id]["median"], by_id_b[q.id]["median"]
             entry["median_shift_weeks"] = _weeks_between(entry["a_median"], entry["b_median"])

@@ -65,8 +65,11 @@ def count_entry(entry: dict) -> dict:
 
 
 def as_probability(entry: dict) -> dict:
-    """Any question's summary entry with a probability (p/low/high/yes/n)."""
-    return count_entry(entry) if entry.get("kind") == "count" else entry
+    """Any question's summary entry with a probability (p/low/high/yes/n): its answer's
+    (``answers.Answer.as_probability``)."""
+    from ..answers import Answer
+
+    return Answer.of_entry(entry).as_probability()
 
 
 @dataclass(frozen=True)

@@ -70,15 +70,10 @@ def compare(
     t = Table(title=f"B - A over {runs} paired runs (seed {seed})", title_justify="left")
     for col in ("question", "A", "B", "B - A", "95% interval", "runs changed"):
         t.add_column(col)
-    from simulator.charts.words import signed  # changes never read '-0.0'
+    from ..answers import Answer
 
-    for q in res["questions"]:
-        if q["kind"] == "count":  # a mean number of times, not a probability
-            t.add_row(q["text"], f"{q['a']:.2f}", f"{q['b']:.2f}", f"{signed(q['diff'], 2)} times",
-                      f"[{signed(q['low'], 2)}, {signed(q['high'], 2)}]", str(q["runs_changed"]))
-            continue
-        t.add_row(q["text"], pct(q["a"]), pct(q["b"]), f"{signed(100 * q['diff'])} pts",
-                  f"[{signed(100 * q['low'])}, {signed(100 * q['high'])}]", str(q["runs_changed"]))
+    for q in res["questions"]:  # each kind of answer gives its paired cells (a count's are in times)
+        t.add_row(q["text"], *Answer.class_of(q).paired_cells(q), str(q["runs_changed"]))
     con.print(t)
     t = Table(title="Milestones: median first date", title_justify="left")
     for col in ("milestone", "A happened", "B happened", "A median", "B median", "shift (weeks)"):

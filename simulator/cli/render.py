@@ -19,12 +19,7 @@ def output_console() -> Console:
     return Console(width=int(columns) if columns.isdigit() and int(columns) > 0 else 140, emoji=False)
 
 
-def pct(x) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
-
-
-def interval(entry) -> str:
-    return "-" if entry.get("low") is None else f"[{pct(entry['low'])}, {pct(entry['high'])}]"
+from ..answers import Answer, interval, pct  # noqa: F401  (pct and interval: the words every table here uses)
 
 
 def render_summary(s: dict, console: Console, title: str = "", step_days: int = 7) -> None:
@@ -33,15 +28,8 @@ def render_summary(s: dict, console: Console, title: str = "", step_days: int = 
     for col, kw in (("question", {"ratio": 3}), ("probability", {"justify": "right"}), ("95% Wilson", {}),
                     ("date 10% / 50% / 90%", {})):
         t.add_column(col, **kw)
-    for q in s["questions"]:
-        if q["kind"] == "date":
-            dates = " / ".join(d or "not by end" for d in (q["p10"], q["median"], q["p90"]))
-            t.add_row(q["text"], f"{pct(q['p'])} by end", interval(q), dates)
-        elif q["kind"] == "count":
-            t.add_row(q["text"], f"mean {q['mean']:.2f}" if q["mean"] is not None else "-", "",
-                      f"{q['p10']} / {q['median']} / {q['p90']} times")
-        else:
-            t.add_row(q["text"], pct(q["p"]), interval(q), "")
+    for q in s["questions"]:  # each answer gives its own cells (``answers.Answer.cells``)
+        t.add_row(q["text"], *Answer.of_entry(q).cells())
     console.print(t)
     render_fragile(s.get("fragile"), console)
     t = Table(title="Milestones: first time", title_justify="left")

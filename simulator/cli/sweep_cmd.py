@@ -222,6 +222,7 @@ def summarize(
 def render_sweep_summary(s: dict, console, max_points: int, step_days: int = 7) -> None:
     from rich.table import Table
 
+    from ..answers import Answer
     from .render import interval, pct, render_summary
 
     overall = s["overall"]
@@ -237,8 +238,8 @@ def render_sweep_summary(s: dict, console, max_points: int, step_days: int = 7) 
         t.add_column(col)
     for row in shown:
         params = "\n".join(f"{n}={row['parameters'][n]:.4g}" for n in s["parameters"] if n in row["parameters"])
-        items = [(q["id"], q, q["median"] if q["kind"] == "date" else "") for q in row["questions"]
-                 if q["kind"] != "count"]
+        cells = [(q["id"], Answer.of_entry(q).point_cell()) for q in row["questions"]]  # None: no probability
+        items = [(label, *cell) for label, cell in cells if cell is not None]
         items += [(f"happened: {lv['name']}", lv, lv["median"]) for lv in row["milestones"]]
         for k, (label, entry, median) in enumerate(items):
             t.add_row(str(row["point"]) if k == 0 else "", params if k == 0 else "", label,
