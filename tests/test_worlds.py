@@ -123,7 +123,7 @@ def test_a_precondition_held_in_three_worlds_of_four_blocks_in_those():
 def _count_variance(p, sd, weeks):
     """Variance of a weekly-Bernoulli count over ``weeks`` when the weekly chance is logistic(logit p + sd z)."""
     lo = math.log(p / (1 - p))
-    pr = lambda z: special.expit(lo + sd * z) * stats.norm.pdf(z)  # noqa: E731
+    pr = lambda z: special.expit(lo + sd * z) * stats.norm.pdf(z)
     m1 = integrate.quad(pr, -10, 10)[0]
     m2 = integrate.quad(lambda z: special.expit(lo + sd * z) ** 2 * stats.norm.pdf(z), -10, 10)[0]
     # Var(N) = E[n p (1 - p)] + n^2 Var(p)
@@ -282,6 +282,19 @@ def test_shares_and_spreads_are_parameters_listed_set_and_screened():
     assert (days(t, "talks") == 0).all()
 
 
+def test_diplosim_schema_lists_the_new_fields():
+    text = _cli(["schema"]).stdout
+    for field in ("share", "odds_sd", "per_step", "half_life_days", "pressure_scope"):
+        assert f'"{field}"' in text, field
+
+
+def test_a_share_round_trips_through_a_dump():
+    sc = Scenario.model_validate(doc([meeting(pace=SURE, live=LIVE)]))
+    dumped = sc.model_dump(mode="json")["milestones"][0]["live"]
+    assert dumped["value"] == 0.3 and "share" not in dumped
+    assert Scenario.model_validate(sc.model_dump(mode="json")).milestones[0].live.value == 0.3
+
+
 def test_a_scenario_without_the_constructs_keeps_its_dump_and_columns():
     d = doc([meeting()], mediation=[dict(PUSH2[0], pushes=[{"milestone": "talks"}])], tracks=[])
     dumped = Scenario.model_validate(d).model_dump(mode="json")
@@ -311,7 +324,7 @@ def _one_error(d, field, words):
 @pytest.mark.parametrize("where,field,words", [
     ("share", "milestones[0].live", "must lie within [0, 1]"),
     ("no_reason", "milestones[0].live", "give exactly one of"),
-    ("both", "milestones[0].live.share", "unknown field"),
+    ("both", "milestones[0].live", "give 'share' or 'value', not both"),
     ("spread", "milestones[0].spread", "must lie within [0.0, 3.0]"),
     ("track", "tracks[0].live", "must lie within [0, 1]"),
     ("pre", "preconditions[0].live", "must lie within [0, 1]"),

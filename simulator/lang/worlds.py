@@ -32,30 +32,48 @@ moves, and a scenario without these keeps its records.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Literal  # noqa: F401 - Live and Spread inherit Param's annotations, resolved in this module
 
 import numpy as np
-from pydantic import BeforeValidator
+from pydantic import Field, model_validator
 
-from .base import Param
-
-
-def _renamed(field: str):
-    """``{share: 0.3, ...}`` -> ``{value: 0.3, ...}``: the stated number is the parameter's value."""
-    def conv(v):
-        if isinstance(v, dict) and field in v:
-            if "value" in v:
-                return v  # Param's own error: an unknown field
-            v = dict(v)
-            v["value"] = v.pop(field)
-        return v
-    return BeforeValidator(conv)
+from .base import Adjustment, Evidence, Id, Param  # noqa: F401
+from .estimable import ChanceWithin  # noqa: F401
 
 
-#: ``live: {share: 0.33, assumption: ...}``: the share of runs in which it is live (a chance; any Param form)
-Live = Annotated[Param, _renamed("share")]
-#: ``spread: {odds_sd: 0.5, assumption: ...}``: the spread of a per-run odds factor (sd of its log)
-Spread = Annotated[Param, _renamed("odds_sd")]
+def _stated_as(field: str, data):
+    """``{share: 0.3, ...}`` -> ``{value: 0.3, share: 0.3, ...}``: the stated number is the parameter's value."""
+    if isinstance(data, dict) and data.get(field) is not None:
+        if data.get("value") is not None:
+            raise ValueError(f"give '{field}' or 'value', not both")
+        data = {**data, "value": data[field]}
+    return data
+
+
+class Live(Param):
+    """``live: {share: 0.33, assumption: ...}``: the share of runs in which it is live (a chance; any form of a
+    number: ``share`` is its ``value``, or ``low``/``high`` with a ``dist``)."""
+
+    share: float | None = Field(default=None, exclude=True, description="the share of runs in which it is live, "
+                                "0..1 (its value)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _share_is_the_value(cls, data):
+        return _stated_as("share", data)
+
+
+class Spread(Param):
+    """``spread: {odds_sd: 0.5, assumption: ...}``: the spread of a per-run odds factor (sd of its log)."""
+
+    odds_sd: float | None = Field(default=None, exclude=True, description="the standard deviation of the log of "
+                                  "the per-run odds factor, 0..3 (its value)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sd_is_the_value(cls, data):
+        return _stated_as("odds_sd", data)
+
 
 SPREAD_RANGE = (0.0, 3.0)
 
@@ -198,7 +216,7 @@ class OddsSlot:
     """A slot's uniforms read through a per-run odds factor ``f``: ``u' = u / (u + f (1 - u))``, so ``u' < p``
     exactly when ``u < f p / (1 - p + f p)`` (the chance with its odds multiplied by ``f``)."""
 
-    __slots__ = ("u", "f")
+    __slots__ = ("f", "u")
 
     def __init__(self, u, f):
         self.u, self.f = u, f
