@@ -111,3 +111,25 @@ def test_run_prints_the_gap_and_puts_it_in_the_json(tmp_path):
 def test_a_threshold_that_is_not_a_share_is_one_line(tmp_path, threshold):
     with pytest.raises(ValueError, match=r"^threshold: .* is not a share between 0 and 1 \(0.15 is 15 points\)$"):
         simulator.explain_gap(scenario(tmp_path), runs=20, threshold=threshold)
+
+
+def test_a_milestone_that_came_before_the_window_is_counted_apart(tmp_path):
+    """A question on the second step from week 5: in the runs where the first step came before week 5, nothing of
+    it was drawn within the window; the repeated chance is counted over the other runs only."""
+    import numpy as np
+
+    from simulator import layout as L
+
+    path = scenario(tmp_path)
+    d = yaml.safe_load(path.read_text())
+    d["questions"][0]["from"] = (START + dt.timedelta(days=35)).isoformat()
+    path.write_text(yaml.safe_dump(d, sort_keys=False))
+    forecast = simulator.run(path, runs=RUNS, seed=4)
+    q = next(q for q in simulator.explain_gap(forecast)["questions"] if q["id"] == "second_by")
+    first = next(c for c in q["chances"] if c["milestone"] == "first")
+    dates = forecast.runs.column(L.first("first")).to_pylist()
+    before = np.mean([x is not None and x < START + dt.timedelta(days=35) for x in dates])
+    assert first["before_share"] == pytest.approx(before) and 0.2 < before < 0.6
+    assert abs(first["chance_per_step"] - WEEKLY) < 0.015  # the same weekly chance, over the runs still waiting
+    words = " ".join(q["sentences"])
+    assert f"it had happened before the question's window in {100 * before:.0f}% of runs; in the other runs" in words

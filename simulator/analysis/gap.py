@@ -10,7 +10,9 @@ the runs table says
   how many steps on average the milestone was on the table (its gate held and it had not happened yet: the steps
   at which its chance was drawn again), the share of those steps in which it happened (the repeated chance, counted
   from the runs: happened / steps on the table), and what that chance gives when drawn again each step of the
-  window its gate held (``1 - (1 - chance) ** steps open``); the author's own stated chances for it beside them
+  window its gate held, run by run (``1 - mean((1 - chance) ** steps open)``: what a constant chance would give,
+  to set beside the share in which it happened); all over the runs in which it had not happened before the window
+  (the share in which it had is said first); the author's own stated chances for it beside them
   (``MilestoneBase.table_words``) and the reasons that held it up most often (``explain.explain_level``).
 
 A gate that reads what the runs table does not keep (how many times, in force, who is present) cannot be
@@ -115,16 +117,22 @@ def _chance(c, state, first: dict, m: str, lo: int, hi: int, unit) -> dict:
         gate_held |= held
         open_steps += held
         on_table += held & waiting
-    happened = (f >= lo) & (f <= hi)
-    steps = int(on_table.sum())
+    before = f < lo  # it had happened before the window opened: nothing to draw in it
+    pending = ~before
+    happened = pending & (f <= hi)
+    steps = int(on_table[pending].sum())
     chance = float(happened.sum() / steps) if steps else None
-    mean_steps = float(on_table.mean()) if state.n else 0.0
-    mean_open = float(open_steps.mean()) if state.n else 0.0
+    n = int(pending.sum())
+    mean = (lambda x: float(x[pending].mean()) if n else None)  # noqa: E731 - over the runs where it was to come
     return {"milestone": m, "name": c.words.name(m), "gate": None if gate is None else gate.label(c.words),
-            "gate_known": gate_known, "gate_held_share": float(gate_held.mean()) if gate is not None else None,
-            "steps_on_table_mean": mean_steps, "steps_open_mean": mean_open, "unit": unit.many,
-            "chance_per_step": chance, "compounded": None if chance is None else float(1 - (1 - chance) ** mean_open),
-            "happened_share": float(happened.mean()), "stated": ms.table_words(c.words)}
+            "gate_known": gate_known, "before_share": float(before.mean()),
+            "gate_held_share": mean(gate_held) if gate is not None else None,
+            "steps_on_table_mean": mean(on_table), "steps_open_mean": mean(open_steps), "unit": unit.many,
+            "chance_per_step": chance,
+            # the chance drawn again each step its gate held, run by run: what a constant chance would give
+            "compounded": None if chance is None or not n else float(1 - np.mean((1 - chance) **
+                                                                                 open_steps[pending])),
+            "happened_share": mean(happened), "stated": ms.table_words(c.words)}
 
 
 def _held_up(c, runs, m: str, top: int = 2) -> list[dict]:
@@ -148,10 +156,16 @@ def _sentences(c, e: dict, unit) -> list[str]:
     carried = [r for r in e["paths"] if (r["share_of_yes"] or 0) >= 0.05][:6]
     if carried and e["forecast"] > 0:
         out.append("The runs answering yes passed through: " + "; ".join(
-            f"{r['name']} ({_pct(r['share_of_yes'])} of yes-runs, {_pct(r['share_of_no'])} of no-runs)"
-            for r in carried) + ".")
+            f"{r['name']} ({_pct(r['share_of_yes'])} of yes-runs"
+            + (f", {_pct(r['share_of_no'])} of no-runs)" if r["share_of_no"] is not None else ")")
+            for r in carried) + (" (no run answered no)." if carried[0]["share_of_no"] is None else "."))
     for ch in e["chances"]:
         parts = []
+        if ch["before_share"] == 1:
+            out.append(f"{ch['name']}: it had happened before the question's window in every run.")
+            continue
+        if ch["before_share"] > 0:
+            parts.append(f"it had happened before the question's window in {_pct(ch['before_share'])} of runs")
         if ch["gate"] is not None:
             parts.append(f"its gate ({ch['gate']}) held within the window in {_pct(ch['gate_held_share'])} of runs"
                          if ch["gate_known"] else f"its gate ({ch['gate']}) cannot be re-read from the records, so "
@@ -162,12 +176,15 @@ def _sentences(c, e: dict, unit) -> list[str]:
             parts.append(f"in a {unit.one} on the table it happened {100 * ch['chance_per_step']:.1f}% of the time "
                          f"(a chance drawn again each {unit.one}: {ch['steps_on_table_mean']:.1f} draws per run on "
                          f"average); its gate held {ch['steps_open_mean']:.1f} {unit.many} of the window on average, "
-                         f"and that chance drawn over that many {unit.many} gives {_pct(ch['compounded'])} (it "
-                         f"happened in {_pct(ch['happened_share'])} of runs)")
+                         f"and that chance drawn each of those {unit.many} gives {_pct(ch['compounded'])} (it "
+                         f"happened in {_pct(ch['happened_share'])} of "
+                         + ("those runs)" if ch["before_share"] > 0 else "runs)"))
         if ch["held_up_by"]:
             parts.append("held up by " + ", ".join(f"{b['text']} (in {_pct(b['runs_share'])} of runs)"
                                                    for b in ch["held_up_by"]))
         if ch["stated"]:
             parts.append("as written: " + "; ".join(ch["stated"]))
+        if ch["before_share"] > 0:
+            parts[1] = "in the other runs, " + parts[1]
         out.append(f"{ch['name']}: " + "; ".join(parts) + ".")
     return out
