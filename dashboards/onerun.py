@@ -55,7 +55,8 @@ def trace_run(compiled, seed: int, replication: int, overrides: dict[str, float]
         model.step()
         k = model.step_index - 1
         row = {"step": k, "date": compiled.dates[k].isoformat(), "held": int((st.count[0] > 0).sum())}
-        row.update({f"pressure.{a}": float(st.P[0, compiled.ai[a]]) for a in compiled.parties})
+        pressure = model.kernel.pressure_scope  # the largest pressure on each party about any step
+        row.update({f"pressure.{a}": float(pressure.largest(st, compiled.ai[a])[0]) for a in compiled.parties})
         row.update({f"stage.{lad}": _stage_index(compiled, st, lad) for lad in compiled.ladders})
         weeks.append(row)
     record = model.outcome()

@@ -107,3 +107,19 @@ def test_pressure_scope_actor_keeps_the_former_meaning():
     off = {"m.leverage.a": 0.0, "m.leverage.b": 0.0}
     assert np.median(first_days(d, "border")) < np.median(first_days(d, "border", overrides=off))
     assert "pressure_scope" not in Scenario.model_validate(doc()).model_dump(mode="json")["dynamics"]
+
+
+def test_the_one_run_trace_shows_the_pressure_an_actor_is_under():
+    """The dashboard's one-run trace shows, each week, the largest pressure on each party about any step (with
+    scoped stocks ``RunState.P`` holds only the pressure of the last decision asked): it rises while the
+    mediator presses and matches the stocks' largest value."""
+    from dashboards.onerun import trace_run
+    from simulator.engine.pressure import PressureScope  # noqa: F401 - the stocks the trace reads
+
+    c = Compiled(Scenario.model_validate(doc(days=60)))
+    weeks = trace_run(c, 3, 0)["weeks"]
+    a = [w["pressure.a"] for w in weeks]
+    assert a[0] > 0 and max(a) > 0.5
+    d = doc(days=60)
+    d["dynamics"]["pressure_scope"] = "actor"
+    assert [w["pressure.a"] for w in trace_run(Compiled(Scenario.model_validate(d)), 3, 0)["weeks"]] == a

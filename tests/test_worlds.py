@@ -309,6 +309,10 @@ def test_the_scenario_view_says_which_worlds_are_live():
     c = Compiled(Scenario.model_validate(_everything(7)))
     text = milestone_value(c, c.milestones[0])
     assert "live in 30% of runs" in text and "vary between runs" in text
+    from simulator.charts.scenario import evidence_rows
+
+    values = " | ".join(r["value"] for r in evidence_rows(c))
+    assert "held in 60% of runs" in values and "puts up to 2 items on the table each step" in values
 
 
 # ----------------------------------------------------------------------------- one-line errors
