@@ -30,7 +30,7 @@ waived (or not) by the holder's rule as before.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Union
+from typing import Annotated, ClassVar
 
 from pydantic import ConfigDict, Discriminator, Field, RootModel, Tag
 
@@ -39,9 +39,9 @@ from .estimable import WEEKLY_CHANCE, equivalents
 from .timeshape import ClassCurveShape, LeadTime, Periods, Weibull, shape_tag
 
 #: a pace number: a constant weekly chance (Param), or a chance that changes with time (``lang/timeshape.py``)
-Chance = Annotated[Union[tuple(Annotated[cls, Tag(cls.__name__)] for cls in (Param, Periods, Weibull, LeadTime,
-                                                                             ClassCurveShape))],
-                   Discriminator(shape_tag)]
+Chance = Annotated[Annotated[Param, Tag("Param")] | Annotated[Periods, Tag("Periods")]
+                   | Annotated[Weibull, Tag("Weibull")] | Annotated[LeadTime, Tag("LeadTime")]
+                   | Annotated[ClassCurveShape, Tag("ClassCurveShape")], Discriminator(shape_tag)]
 
 KEYS = ("propose", "accept", "act")  # the decisions a pace can state, in parameter order
 

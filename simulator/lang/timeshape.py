@@ -114,6 +114,19 @@ class Shape(Sourced):
         since = f", counted from {self.since.isoformat()}" if self.since is not None else ""
         return f"{self.label()}{since} ({self.effective()})"
 
+    @classmethod
+    def example(cls, draw, st, start: dt.date) -> dict:
+        """A pace value of this shape for the scenario generator (``testing/scenarios.py``), sometimes counted
+        since a date."""
+        out = {**cls.draw_shape(draw, st), "assumption": "Generated for a property test."}
+        if draw(st.integers(0, 3)) == 0:
+            out["since"] = start + dt.timedelta(days=draw(st.integers(0, 200)))
+        return out
+
+    @classmethod
+    def draw_shape(cls, draw, st) -> dict:
+        raise NotImplementedError
+
 
 class Period(Strict):
     """One period of ``periods``: its weekly chance in an estimable form, until ``until_days`` (the last: from
@@ -159,6 +172,19 @@ class Periods(Shape):
             prev = p.until_days
         return self
 
+    @classmethod
+    def draw_shape(cls, draw, st):
+        n = draw(st.integers(1, 3))
+        ends = sorted(set(draw(st.lists(st.integers(1, 300), min_size=n - 1, max_size=n - 1, unique=True))))
+        def chance():
+            form = draw(st.sampled_from(["value", "median", "within"]))
+            if form == "value":
+                return {"value": round(draw(st.floats(0, 1)), 3)}
+            if form == "median":
+                return {"median_delay_days": draw(st.integers(1, 300))}
+            return {"chance_within": {"p": round(draw(st.floats(0.01, 0.99)), 3), "days": draw(st.integers(1, 300))}}
+        return {"periods": [{"until_days": e, **chance()} for e in ends] + [chance()]}
+
     def numbers(self):
         return [(f"periods.{i}", _param(p.chance(), self), ("periods", i), (0, 1), WEEKLY_CHANCE)
                 for i, p in enumerate(self.periods)]
@@ -203,6 +229,11 @@ class Weibull(Shape):
     form: ClassVar[str] = "weibull"
     weibull: WeibullSpec
 
+    @classmethod
+    def draw_shape(cls, draw, st):
+        return {"weibull": {"median_days": draw(st.integers(1, 400)),
+                            "shape": round(draw(st.floats(0.3, 4.0)), 2)}}
+
     def numbers(self):
         return [("weibull.median_days", _param({"value": self.weibull.median_days}, self), ("weibull", "median_days"),
                  (1e-9, 1e6), None),
@@ -237,6 +268,10 @@ class LeadTime(Shape):
                              "'chance_within' or 'median_delay_days'" + (f", not {' and '.join(given)}" if given
                                                                           else ""))
         return self
+
+    @classmethod
+    def draw_shape(cls, draw, st):
+        return {"not_before_days": draw(st.integers(0, 120)), "median_delay_days": draw(st.integers(1, 300))}
 
     def numbers(self):
         chance = self.model_dump(exclude_none=True, include={"value", "chance_within", "median_delay_days"})
@@ -303,6 +338,7 @@ class ClassCurveShape(Strict):
         with np.errstate(divide="ignore"):
             H = -np.log1p(-np.asarray(self.class_curve.chance, dtype=float))
         H = np.minimum(H, _CERTAIN)
+        H[0] = 0.0  # what happened on the day it became possible is spread over the curve's first stretch
         first = days[-1] - min(self.TAIL_DAYS, days[-1])
         tail = (H[-1] - np.interp(first, days, H)) / max(days[-1] - first, 1e-9)
         return days, H, tail
@@ -321,6 +357,8 @@ class ClassCurveShape(Strict):
         return f"the curve of the reference class '{label}' ({name}{left})"
 
 
+#: the shapes an author writes (the generator draws them); a class curve is put in by the outside view
+AUTHORED = (Periods, Weibull, LeadTime)
 #: the shape classes by the key that names each in a pace (``pace.ActorPace`` picks one by its keys)
 SHAPES: dict[str, type] = {"periods": Periods, "weibull": Weibull, "not_before_days": LeadTime,
                            "class_curve": ClassCurveShape}
@@ -392,8 +430,10 @@ class Clocked:
     """One decision's time-varying chance in the kernel: the per-step chance from its shape, with the milestone's
     adjustment (class curves), for the runs asked."""
 
-    def __init__(self, shape, index: dict, prefix: str, adjust_cols: dict[str, int], origin: int | None):
+    def __init__(self, shape, index: dict, prefix: str, adjust_cols: dict[str, int], origin: int | None,
+                 power: float = 1.0):
         self.shape = shape
+        self.power = power  # the power of its slot's uniform (``Compiled.step_powers``)
         self.cols = shape.columns(index, prefix)
         self.adjust = adjust_cols
         self.origin = origin  # a fixed day the clock counts from (``since``), or None: since possible

@@ -63,6 +63,17 @@ def weekly_chances(draw) -> dict:
 
 
 @st.composite
+def pace_values(draw) -> dict:
+    """A pace number: a weekly chance (``weekly_chances``), or now and then a chance that changes with time, each
+    shape drawing its own example (``lang/timeshape.py``)."""
+    from ..lang.timeshape import AUTHORED
+
+    if draw(st.integers(0, 3)):
+        return draw(weekly_chances())
+    return draw(st.sampled_from(AUTHORED)).example(draw, st, START)
+
+
+@st.composite
 def paces(draw, who: list[str], keys: tuple[str, ...]) -> dict | None:
     """A milestone's ``pace`` (lang/pace.py) for some of the actors it needs, or None."""
     if not draw(st.booleans()):
@@ -70,7 +81,7 @@ def paces(draw, who: list[str], keys: tuple[str, ...]) -> dict | None:
     out = {}
     for a in draw(st.lists(st.sampled_from(who), min_size=1, max_size=len(who), unique=True)):
         chosen = draw(st.lists(st.sampled_from(keys), min_size=1, max_size=len(keys), unique=True))
-        out[a] = {k: draw(weekly_chances()) for k in chosen}
+        out[a] = {k: draw(pace_values()) for k in chosen}
     return out
 
 
@@ -227,6 +238,14 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
                           ("propose", "accept") if kind == "joint" else ("act",)))
         if pace is not None:
             m["pace"] = pace
+        if draw(st.integers(0, 3)) == 0:  # classed: without a pace, its class curve is its pace (maybe adjusted)
+            from ..lang.spell_classes import CLASSES
+
+            m["class"] = draw(st.sampled_from(sorted(CLASSES)))
+            if pace is None and draw(st.booleans()):
+                m["adjust"] = {"odds": round(draw(st.floats(0.2, 5.0)), 2), "reason": ASSUME}
+                if draw(st.booleans()):
+                    m["adjust"]["shift_days"] = draw(st.integers(-60, 90))
         if seen and draw(st.booleans()):
             m["requires"] = cond(list(seen))
         if draw(st.booleans()):
