@@ -123,3 +123,23 @@ def test_the_one_run_trace_shows_the_pressure_an_actor_is_under():
     d = doc(days=60)
     d["dynamics"]["pressure_scope"] = "actor"
     assert [w["pressure.a"] for w in trace_run(Compiled(Scenario.model_validate(d)), 3, 0)["weeks"]] == a
+
+
+def test_params_gives_each_pace_number_its_chance_within_30_90_and_365_days():
+    """`diplosim params --json` lists a pace number's weekly chance (a median delay of 30 days: 1 - 0.5^(7/30))
+    and its chance within 30, 90 and 365 days: 50%, 1 - 0.5^(13 weeks * 7 / 30) = 88%, and 100%."""
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_pace import PUSH, _cli, _write
+    from test_pace import doc as pace_doc
+    from test_pace import meeting as pace_meeting
+
+    m = pace_meeting(pace={"a": {"accept": {"median_delay_days": 30, "assumption": A}}})
+    rows = {r["name"]: r for r in json.loads(_cli(["params", _write(pace_doc(7, [m], mediation=PUSH)),
+                                                   "--json"]).stdout)}
+    row = rows["talks.pace.a.accept"]
+    assert row["unit"] == "weekly_chance" and row["low"] == row["high"] == pytest.approx(1 - 0.5 ** (7 / 30))
+    assert row["estimable"].startswith("50% within 30 days, 88% within 90 days, 100% within 365 days")

@@ -181,6 +181,11 @@ def human_label(dotted: str, c) -> str:
     given = _given_label(dotted, c)
     if given:
         return given
+    from .worlds import parameter_label
+
+    said = parameter_label(dotted, c)  # a share of live worlds, a per-run spread (lang/worlds.py)
+    if said:
+        return said
     sc = c.scenario
     pres = {p.id: p for p in sc.preconditions}
     mediators = {m.mediator for m in sc.mediation}

@@ -251,3 +251,21 @@ def precondition_words(pre) -> str:
 def mediation_words(med) -> str:
     n = med.per_step or 1
     return "" if n == 1 else f"; puts up to {n} items on the table each step"
+
+
+def parameter_label(dotted: str, c) -> str | None:
+    """A share's or spread's words (``lang.words.human_label``), or None for another parameter."""
+    from .words import milestone_phrase
+
+    head, _, tail = dotted.rpartition(".")
+    if tail == "live":
+        for wid, what, *_ in live_items(c.scenario):
+            if wid == head:
+                done = "held" if what == "precondition" else "live"
+                name = milestone_phrase(c, wid) if what == "milestone" else c.words.name(wid)
+                return f"Share of runs in which {name} is {done}"
+    if dotted.endswith(".spread.odds_sd"):
+        mid = dotted[: -len(".spread.odds_sd")]
+        if any(m == mid for m, *_ in spread_items(c.scenario)):
+            return f"Spread between runs of the odds of {milestone_phrase(c, mid)}"
+    return None
