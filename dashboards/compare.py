@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from .context import MAIN, NO_SESSION, browser_session
+from .downloads import layout as downloads_layout
 from .jobs import Busy, Superseded
 from .state import MAX_RUNS, MAX_SEED, whole_number
 from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
 
 HIDE, SHOW = {"display": "none"}, {"display": "block"}
 EMPTY = {"data": [], "layout": {}}
+
+
+CPARAM = "compare-param"  # a Compare side's slider: {"type": CPARAM, "side": "a", "name": parameter}
 
 
 def _side(ctx, side: str) -> html.Div:
@@ -21,9 +25,60 @@ def _side(ctx, side: str) -> html.Div:
         dcc.Dropdown(id=f"compare-{side}-scenario", options=ctx.options(NO_SESSION),
                      value=MAIN if ctx.get(MAIN) else None,
                      clearable=False),
-        dcc.Textarea(id=f"compare-{side}-sets", rows=4,
-                     placeholder="settings, one per line: name=value (e.g. turkey.flexibility=0.5, russia.active=0)"),
+        # the same sliders and switches as the What-if tab, for this side's scenario (``side_controls``)
+        html.Details([html.Summary("sliders and switches"),
+                      html.Div(id=f"compare-{side}-controls")], open=False, id=f"compare-{side}-details"),
+        dcc.Textarea(id=f"compare-{side}-sets", rows=3,
+                     placeholder="other settings, one per line: name=value (e.g. turkey.flexibility=0.5, "
+                                 "russia.active=0)"),
     ], className="half")
+
+
+def side_controls(entry, side: str, overrides: dict | None = None) -> list:
+    """A slider per uncertain parameter and a switch per precondition and mediator, as in the What-if tab: a
+    slider left at its distribution's median means "drawn from the distribution"; moved, it fixes the parameter
+    in every run of this side."""
+    from simulator.charts.words import human_label
+
+    from .whatif import slider_start, switches
+
+    overrides = overrides or {}
+    c = entry.compiled
+    rows = []
+    for name in c.table.uncertain:
+        p = c.table.params[name]
+        lo, hi = p.bounds
+        rows.append(html.Div([
+            html.Label(human_label(name, c)),
+            dcc.Slider(id={"type": CPARAM, "side": side, "name": name}, min=lo, max=hi, step=(hi - lo) / 100,
+                       value=overrides.get(name, slider_start(p)), marks={lo: f"{lo:.3g}", hi: f"{hi:.3g}"},
+                       updatemode="mouseup", allow_direct_input=False,
+                       tooltip={"placement": "bottom", "always_visible": False}),
+        ], className="param"))
+    toggles = switches(c)
+    return [dcc.Checklist(id={"type": "compare-toggles", "side": side},
+                          options=[{"label": label, "value": name} for name, label in toggles],
+                          value=[n for n, _ in toggles if overrides.get(n, 1.0) >= 0.5]),
+            html.Div(rows, className="controls")]
+
+
+def controls_overrides(entry, ids, values, toggled_on) -> dict[str, float]:
+    """A side's settings from its sliders (those moved off the median) and switches (those turned off)."""
+    from .whatif import slider_start, switches
+
+    table_ = entry.compiled.table
+    out = {}
+    for id_, value in zip(ids or [], values or []):
+        name = id_["name"]
+        if value is None or name not in table_.params:
+            continue
+        if abs(float(value) - slider_start(table_.params[name])) > 1e-12 * max(1.0, abs(float(value))):
+            out[name] = float(value)
+    if toggled_on is not None:
+        for name, _ in switches(entry.compiled):
+            if name not in toggled_on:
+                out[name] = 0.0
+    return out
 
 
 def layout(ctx) -> html.Div:
@@ -36,6 +91,8 @@ def layout(ctx) -> html.Div:
                   html.Label(["seed ", number("compare-seed", ctx.seed, 0, MAX_SEED)]),
                   html.Button("Compare", id="compare-go")], className="row"),
         html.Div(id="compare-problems"),
+        dcc.Store(id="compare-shown"),  # what the result shows: {a, sets_a, b, sets_b, runs, seed} (URL, downloads)
+        dcc.Store(id="compare-restore"),  # the comparison the URL asks for (``tabstate``): controls, then a run
         html.Div(id="compare-busy", className="status busy", role="status"),
         dcc.Interval(id="compare-busy-timer", interval=300, disabled=True),
         html.Div([
@@ -44,6 +101,7 @@ def layout(ctx) -> html.Div:
             graph(id="compare-calendar"),
             html.Div(id="compare-table"),
             graph(id="compare-diff"),
+            downloads_layout("compare"),
         ], id="compare-result", style=HIDE),
     ])
 
@@ -94,23 +152,53 @@ def register(app, ctx) -> None:
 
     register_busy(app, ctx, "compare")
 
+    @app.callback(Output("compare-a-controls", "children"), Output("compare-b-controls", "children"),
+                  Output("compare-go", "n_clicks"),
+                  Input("compare-a-scenario", "value"), Input("compare-b-scenario", "value"),
+                  Input("compare-restore", "data"), State("compare-go", "n_clicks"), State("session", "data"))
+    def fill_controls(key_a, key_b, restore, clicks, session):
+        """Both sides' sliders and switches for their scenarios; restored from the URL (``tabstate``), they take
+        its settings and the comparison runs again (a click once the controls are in place)."""
+        from dash import ctx as dash_ctx
+
+        session = browser_session(session)
+        out = []
+        for side, key in (("a", key_a), ("b", key_b)):
+            entry = ctx.get(key, session)
+            wanted = dict(restore.get(f"sets_{side}", [])) if restore and restore.get(side) == key else {}
+            out.append(None if entry is None else side_controls(entry, side, wanted))
+        go = dash_ctx.triggered_id == "compare-restore" and restore and restore.get("go")
+        return out[0], out[1], (clicks or 0) + 1 if go else no_update
+
     @app.callback(Output("compare-problems", "children"), Output("compare-result", "style"),
                   Output("compare-status", "children"), Output("compare-headlines", "children"),
                   Output("compare-table", "children"), Output("compare-diff", "figure"),
-                  Output("compare-calendar", "figure"),
+                  Output("compare-calendar", "figure"), Output("compare-shown", "data"),
                   Input("compare-go", "n_clicks"), State("compare-a-scenario", "value"),
                   State("compare-a-sets", "value"), State("compare-b-scenario", "value"),
                   State("compare-b-sets", "value"), State("compare-runs", "value"), State("compare-seed", "value"),
+                  State({"type": CPARAM, "side": "a", "name": ALL}, "id"),
+                  State({"type": CPARAM, "side": "a", "name": ALL}, "value"),
+                  State({"type": "compare-toggles", "side": "a"}, "value"),
+                  State({"type": CPARAM, "side": "b", "name": ALL}, "id"),
+                  State({"type": CPARAM, "side": "b", "name": ALL}, "value"),
+                  State({"type": "compare-toggles", "side": "b"}, "value"),
                   State("session", "data"), prevent_initial_call=True,
                   running=[(Output("compare-busy-timer", "disabled"), False, True)])
-    def run_compare(_, key_a, text_a, key_b, text_b, runs, seed, session):
+    def run_compare(_, key_a, text_a, key_b, text_b, runs, seed, ids_a, values_a, on_a, ids_b, values_b, on_b,
+                    session):
         session = browser_session(session)
-        cleared = (HIDE, "", None, None, EMPTY, EMPTY)  # an invalid compare never leaves the last result on screen
-        if ctx.get(key_a, session) is None or ctx.get(key_b, session) is None:
+        # an invalid compare never leaves the last result on screen
+        cleared = (HIDE, "", None, None, EMPTY, EMPTY, None)
+        ea, eb = ctx.get(key_a, session), ctx.get(key_b, session)
+        if ea is None or eb is None:
             return (problems(["compare: choose a scenario for A and for B (uploads last while this page's session "
                               "is used)"]), *cleared)
         sets_a, found_a = parse_settings(text_a, ctx.table(key_a, session), "compare A")
         sets_b, found_b = parse_settings(text_b, ctx.table(key_b, session), "compare B")
+        # the sliders and switches, then the other settings typed (which win where both name a parameter)
+        sets_a = {**controls_overrides(ea, ids_a, values_a, on_a), **sets_a}
+        sets_b = {**controls_overrides(eb, ids_b, values_b, on_b), **sets_b}
         found = found_a + found_b
         runs, runs_problem = whole_number("compare: runs", runs, 1, MAX_RUNS)
         seed, seed_problem = whole_number("compare: seed", seed, 0, MAX_SEED)
@@ -125,4 +213,7 @@ def register(app, ctx) -> None:
             return (problems([str(exc)]), *cleared)
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback
             return (failure("compare", exc), *cleared)
-        return None, SHOW, view["status"], view["headlines"], view["table"], view["diff"], view["calendar"]
+        shown = {"a": key_a, "sets_a": sorted(sets_a.items()), "b": key_b, "sets_b": sorted(sets_b.items()),
+                 "runs": runs, "seed": seed}
+        return (None, SHOW, view["status"], view["headlines"], view["table"], view["diff"], view["calendar"],
+                shown)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import io
 import re
 import shutil
@@ -48,6 +49,7 @@ LOCAL_SESSION = "local-session-of-this-process"  # the one session of callers th
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what dashboards.app gives each browser tab (secrets.token_urlsafe)
 
 
+CORPUS = "corpus-"  # the key of a scenario picked from a --scenario-root folder: 'corpus-<file name>'
 NO_SESSION = ""  # a page whose session is not known (yet): it sees the server's own scenario only
 
 
@@ -77,6 +79,20 @@ class Session:
         return sum(self.sizes.values())
 
 
+def corpus_title(path: Path) -> str:
+    """A corpus scenario's title for the picker, read from the top of its file (its metadata come first); the file
+    name if none is found there. The scenario itself is loaded and checked only when picked."""
+    return _title(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _title(path: str, stamp: int) -> str:
+    with open(path, encoding="utf-8", errors="replace") as f:
+        head = f.read(8192)
+    found = re.search(r"^  title: *(.+)$", head, re.M)
+    return found.group(1).strip().strip("'\"") if found else Path(path).name
+
+
 class UploadError(ValueError):
     """Why an upload was refused: one line per problem (``file:line:col: field: message``)."""
 
@@ -92,6 +108,14 @@ class Entry:
     loaded: object  # scenario.LoadedScenario
     compiled: object  # compiled.Compiled
     quotes_checked: bool = True  # False for an upload that came without its source texts
+
+    @property
+    def unchecked_quotes(self) -> int:
+        """How many of its evidence quotes could not be checked against their sources (0 when checked, or when
+        the scenario quotes nothing)."""
+        from simulator.scenario.semantics import quote_count
+
+        return 0 if self.quotes_checked else quote_count(self.loaded.scenario)
 
 
 class LRU:
@@ -123,6 +147,10 @@ class Context:
     engine: str = "auto"
     results_dir: str | None = None
     results_roots: tuple = ()  # the Sweep explorer opens only folders at or below these (--results, --results-root)
+    # folders of scenarios the page may pick from (--scenario-root): only their own *.yaml files, by name
+    scenario_roots: tuple = ()
+    tasks: object = None  # jobs.Tasks: longer work started from the page (track record, sweeps, sensitivity)
+    sweeps_root: Path | None = None  # where sweeps started from the page write (made on the first one)
     scenarios: OrderedDict = field(default_factory=OrderedDict)  # key -> Entry
     outcomes: LRU = field(default_factory=lambda: LRU(64))  # (key, seed, runs, overrides) -> compute.Outcome
     sweeps: LRU = field(default_factory=lambda: LRU(3))  # results path -> report.Results
@@ -141,6 +169,10 @@ class Context:
 
         if self.scheduler is None:
             self.scheduler = Scheduler(self.outcomes)
+        if self.tasks is None:
+            from .jobs import Tasks
+
+            self.tasks = Tasks()
 
     def add(self, key: str, label: str, loaded, quotes_checked: bool = True) -> Entry:
         """The server's own scenario (``main``: the --scenario file), seen by every session."""
@@ -185,6 +217,11 @@ class Context:
         ``None``: the server's own scenario, else the session's first upload."""
         if key in self.scenarios:
             return self.scenarios[key]
+        if isinstance(key, str) and key.startswith(CORPUS):
+            try:
+                return self.add_corpus(key)
+            except ValueError:  # not in the listing, or does not load: as unknown as any other key
+                return None
         own = self.session(LOCAL_SESSION if session is None else session)
         if key is None:
             first = next(iter(self.scenarios.values()), None)
@@ -200,10 +237,45 @@ class Context:
         """``table`` for one session: what ``state.parse_search`` takes."""
         return lambda key: self.table(key, session)
 
+    def corpus(self) -> dict[str, Path]:
+        """The scenarios the page may pick: key ('corpus-<name>') -> file, for every scenario file directly in a
+        --scenario-root folder (as ``analysis.observed.corpus_scenarios`` lists them: no observed-outcomes files,
+        no side files); the first root wins a name found twice. Nothing outside those folders is ever listed."""
+        from simulator.analysis.observed import corpus_scenarios
+
+        found: dict[str, Path] = {}
+        for root in self.scenario_roots:
+            for path in corpus_scenarios(root):
+                if path.is_file() and not path.is_symlink():
+                    found.setdefault(CORPUS + path.name.removesuffix(".yaml").removesuffix(".yml"), path)
+        return found
+
+    def corpus_options(self) -> list[dict]:
+        """The picker's menu: each corpus scenario's title and file name (titles are read from the files once)."""
+        return [{"label": f"{corpus_title(path)} ({path.name})", "value": key} for key, path in self.corpus().items()]
+
+    def add_corpus(self, key: str) -> Entry:
+        """A corpus scenario, loaded (validated, quotes checked) on first use and kept like the server's own;
+        ValueError (one line) for a key not in the listing or a file that does not load."""
+        from simulator.scenario import ScenarioError, load
+
+        path = self.corpus().get(key)
+        if path is None:
+            raise ValueError(f"scenario: '{str(key)[:60]}' is not a scenario of this server's --scenario-root folders")
+        with self.lock:
+            if key in self.scenarios:
+                return self.scenarios[key]
+        try:
+            loaded = load(path)
+        except ScenarioError as exc:
+            raise ValueError(str(exc.problems[0]) if exc.problems else str(exc)) from None
+        return self.add(key, path.name, loaded)
+
     def options(self, session: str | None = None) -> list[dict]:
         own = self.session(LOCAL_SESSION if session is None else session)
         entries = list(self.scenarios.values()) + ([] if own is None else list(own.scenarios.values()))
-        return [{"label": e.label, "value": e.key} for e in entries]
+        return ([{"label": e.label, "value": e.key} for e in entries if not e.key.startswith(CORPUS)]
+                + self.corpus_options())  # the --scenario-root folders' scenarios, loaded when chosen
 
     def add_upload(self, filename, contents, session: str | None = None) -> Entry:
         """Validate an uploaded scenario, alone or with its source texts, and keep it for ``session`` only; raise

@@ -200,3 +200,121 @@ class Scheduler:
             self.requests.remove(request)
         request.done.set()
         self.cond.notify_all()
+
+
+# ---------------------------------------------------------------------- longer work of the page
+MAX_TASKS_WAITING = 8  # background tasks (a track record, a sweep, a sensitivity screen) queued at most
+TASK_WORKERS = 1  # they are CPU-bound like the simulations: one thread, besides the simulations' worker
+
+
+class Task:
+    """One piece of longer work (``Tasks.start``): its progress for the page, a cancel flag it checks between
+    parts, and its result or error once done."""
+
+    def __init__(self, key: tuple, session: str, what: str, work):
+        self.key, self.session, self.what, self.work = key, session, what, work
+        self.done = threading.Event()
+        self.cancelled = False
+        self.started: float | None = None
+        self.finished: float | None = None
+        self.progress = (0, 0)  # (parts done, parts in all); 0 in all while unknown
+        self.result = None
+        self.error: BaseException | None = None
+
+    def report(self, done: int, total: int) -> None:
+        """Called by the work as it goes; raises ``Superseded`` once the task is cancelled (the work stops)."""
+        self.progress = (done, total)
+        if self.cancelled:
+            raise Superseded(f"{self.what}: cancelled")
+
+    def words(self, waiting_ahead: int = 0) -> str:
+        """Where the task stands, in one line."""
+        if self.cancelled:
+            return f"{self.what}: cancelled"
+        if self.error is not None:
+            first = (str(self.error).strip().splitlines() or [""])[0]
+            return f"{self.what} failed: {type(self.error).__name__}: {first}"
+        if self.done.is_set():
+            return f"{self.what}: done in {self.finished - self.started:.1f} s"
+        if self.started is None:
+            return (f"{self.what}: waiting ({waiting_ahead} task{'s' if waiting_ahead != 1 else ''} ahead)"
+                    if waiting_ahead else f"{self.what}: starting")
+        done, total = self.progress
+        part = f"; {done:,} of {total:,} done" if total else ""
+        return f"{self.what}: running for {time.monotonic() - self.started:.0f} s{part}"
+
+
+class Tasks:
+    """Longer work started from the page, on a background thread (never a request thread), bounded.
+
+    A task is known by its key: starting a key that is running or done gives that task (the track record of one
+    corpus is computed once for every user). At most ``max_waiting`` tasks wait; one more is ``Busy``. A session
+    may cancel its own tasks (``cancel``); a cancelled task stops at its next part (``Task.report``)."""
+
+    def __init__(self, workers: int = TASK_WORKERS, max_waiting: int = MAX_TASKS_WAITING, keep: int = 16):
+        self.workers, self.max_waiting, self.keep = workers, max_waiting, keep
+        self.cond = threading.Condition()
+        self.queue: list[Task] = []
+        self.known: dict[tuple, Task] = {}  # key -> task (queued, running or done; the last ``keep`` done kept)
+        self.threads: list[threading.Thread] = []
+
+    def start(self, key: tuple, session: str, what: str, work) -> Task:
+        """The task of ``key``: the known one, or ``work(task)`` queued (``Busy`` when too many wait). A cancelled
+        or failed task of the key is started again."""
+        with self.cond:
+            known = self.known.get(key)
+            if known is not None and not known.cancelled and known.error is None:
+                return known
+            if len(self.queue) >= self.max_waiting:
+                raise Busy(f"busy: {len(self.queue)} longer tasks are waiting on this server, its limit; try again "
+                           "in a moment")
+            task = self.known[key] = Task(key, session, what, work)
+            self.queue.append(task)
+            while len(self.threads) < self.workers:
+                thread = threading.Thread(target=self._work, daemon=True, name=f"diplosim-task-{len(self.threads)}")
+                self.threads.append(thread)
+                thread.start()
+            self.cond.notify_all()
+            return task
+
+    def get(self, key: tuple) -> Task | None:
+        with self.cond:
+            return self.known.get(key)
+
+    def words(self, task: Task) -> str:
+        with self.cond:
+            ahead = self.queue.index(task) if task in self.queue else 0
+        return task.words(ahead)
+
+    def cancel(self, key: tuple, session: str) -> bool:
+        """Cancel a session's own task (queued or running); whether there was one."""
+        with self.cond:
+            task = self.known.get(key)
+            if task is None or task.session != session or task.done.is_set():
+                return False
+            task.cancelled = True
+            if task in self.queue:
+                self.queue.remove(task)
+                task.done.set()
+            return True
+
+    def _work(self) -> None:
+        while True:
+            with self.cond:
+                while not self.queue:
+                    self.cond.wait()
+                task = self.queue.pop(0)
+                task.started = time.monotonic()
+            try:
+                task.result = task.work(task)
+            except Superseded:
+                task.cancelled = True
+            except BaseException as exc:  # noqa: BLE001 - the page reports it in one line
+                task.error = exc
+            with self.cond:
+                task.finished = time.monotonic()
+                task.done.set()
+                done = [k for k, t in self.known.items() if t.done.is_set()]
+                for k in done[:max(0, len(done) - self.keep)]:
+                    del self.known[k]
+                self.cond.notify_all()

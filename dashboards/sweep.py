@@ -13,6 +13,7 @@ from __future__ import annotations
 from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from .sweep_run import layout as sweep_run_layout
 from .ui import failure, graph, problems
 
 NONE = "(none: line chart)"
@@ -23,6 +24,7 @@ HIDDEN, SHOWN = {"display": "none"}, {"display": "block"}
 
 def layout(ctx) -> html.Div:
     return html.Div([
+        sweep_run_layout(),  # a sweep started from the page, with progress and cancel (sweep_run.py)
         html.Div([
             html.Label(["results directory ", dcc.Input(id="sweep-path", type="text", value=ctx.results_dir or "",
                                                         placeholder="path of a `diplosim sweep` --out directory",
@@ -109,17 +111,22 @@ def nearest_points(points, x: str, y: str | None, cx: float, cy: float | None) -
     return [int(p) for p in points["point"][dist <= best + 1e-12]]
 
 
-def pooled_label(points, chosen: list[int]) -> str:
-    """The setting of the chosen points: parameters they share as 'name = value'; those that differ among them
-    as 'pooled over name = a, b' (so a label never names one point's value for several)."""
+def pooled_label(points, chosen: list[int], compiled) -> str:
+    """The setting of the chosen points in the scenario's words: parameters they share as 'label = value'; those
+    that differ among them as 'pooled over label = a, b' (so a label never names one point's value for several);
+    points of a random sample, which differ in many parameters, as 'differing in N sampled parameters'."""
+    from simulator.charts.words import human_label
+
     rows = points[points["point"].isin(chosen)].drop(columns="point")
     same, differ = [], []
     for col in rows.columns:
         values = sorted(v for v in rows[col].unique() if v == v)  # v == v drops NaN
         if len(values) == 1:
-            same.append(f"{col} = {values[0]:.3g}")
+            same.append(f"{human_label(col, compiled)} = {values[0]:.3g}")
         elif values:
-            differ.append(f"{col} = {', '.join(f'{v:.3g}' for v in values)}")
+            differ.append(f"{human_label(col, compiled)} = {', '.join(f'{v:.3g}' for v in values)}")
+    if len(chosen) > 1 and len(differ) > 2:
+        return f"{len(chosen)} sampled points differing in {len(differ)} parameters"
     return ", ".join(same + ([f"pooled over {'; '.join(differ)}"] if differ else []))
 
 
@@ -150,7 +157,7 @@ def point_view(res, chosen: list[int], k: int = 3) -> dict:
     for key, (record, ev) in zip(keys, recreate_runs(c, seed, keys, overrides)):
         differ += any(record[col] != stored[key][col] for col in map(L.question, (q.id for q in c.questions)))
         events.extend(ev)
-    label = pooled_label(res.points, chosen)
+    label = pooled_label(res.points, chosen, c)
     what = "Point" if len(chosen) == 1 else "Points"
     note = (f"{what} {', '.join(map(str, chosen))} ({label}): {runs.num_rows:,} runs. Sample runs' event logs "
             f"re-created from seed {seed} (as `diplosim events` does)" +
@@ -174,6 +181,7 @@ def register(app, ctx) -> None:
         from dash import ctx as dash_ctx
 
         from simulator.charts import varied_parameters
+        from simulator.charts.sweeps import is_grid
         from simulator.charts.words import human_label
         from simulator.report import ReportError
 
@@ -187,9 +195,14 @@ def register(app, ctx) -> None:
         c = res.compiled
         varied = varied_parameters(res.points)
         questions = [{"label": q.text, "value": q.id} for q in c.questions]
+        design = ("a grid" if is_grid(res.points) else
+                  "a random sample (each point differs in every sampled parameter: drawn as points and binned means)")
         info = (f"{c.scenario.metadata.title}: {len(res.points)} points, {res.runs.num_rows:,} runs, seed "
-                f"{res.manifest.get('seed')}, varied: {', '.join(varied)}. Click a point for its distributions.")
-        named = [{"label": f"{human_label(v, c)} ({v})", "value": v} for v in varied]
+                f"{res.manifest.get('seed')}, {design}; varied: {'; '.join(human_label(v, c) for v in varied)}. "
+                "Click a point or a cell for its distributions.")
+        # a label for people; the name `--vary` and `--set` take is the option's tooltip
+        named = [{"label": human_label(v, c), "value": v, "title": f"{v} (its name on the command line)"}
+                 for v in varied]
         y_options = [{"label": "none: a line chart over x", "value": NONE}] + named
         return (None, info, path.strip(), questions, c.questions[0].id, named, varied[0], y_options,
                 varied[1] if len(varied) > 1 else NONE, HIDDEN, "", no_update)
@@ -211,10 +224,14 @@ def register(app, ctx) -> None:
     def click(data, x, y, path):
         if not (data and data.get("points") and path):
             raise PreventUpdate
+        from simulator.charts.sweeps import clicked_points
+
         res = open_results(ctx, path)
         hit = data["points"][0]
         y = None if y in (None, NONE, x) else y
-        chosen = nearest_points(res.points, x, y, hit["x"], hit.get("y") if y else None)
+        # a sampled sweep's dot is its point, a bin the points in it; a grid's cell or line point its setting
+        chosen = (clicked_points(hit, res.points, x, y)
+                  or nearest_points(res.points, x, y, hit["x"], hit.get("y") if y else None))
         try:
             view = point_view(res, chosen)
         except Exception as exc:  # noqa: BLE001 - shown in the page, never a traceback

@@ -84,3 +84,33 @@ def tornado(indices: dict, question: str | None = None) -> go.Figure:
                       barmode="group", xaxis=dict(title="Share of variance"), yaxis=dict(title="Parameter"),
                       template="plotly_white", height=max(320, 40 * len(names) + 160))
     return fig
+
+
+def one_at_a_time(screen: dict, question: str, threshold: float | None = None, top: int = 12) -> go.Figure:
+    """How far one question's probability moves when each number is moved on its own (the fragile-forecast screen,
+    ``analysis.fragile``, run with threshold 0 so every move is kept): the largest moves, with 95% intervals, and
+    the fragile threshold either side (``threshold``, by default the screen's). A move whose whole interval lies
+    beyond it is a fragile flag."""
+    from ..analysis.fragile import MOVES, THRESHOLD
+
+    entry = next(q for q in screen["questions"] if q["id"] == question)
+    rows = sorted(entry["flags"] + entry["borderline"], key=lambda r: abs(r["delta"]))[-top:]
+    names = [wrap(MOVES[r.get("move", "relative")].words(r["change"], r["label"], r["provenance"]), 60)
+             for r in rows]
+    threshold = (screen["threshold"] or THRESHOLD) if threshold is None else threshold
+    fragile = [r["low"] > threshold or r["high"] < -threshold for r in rows]
+    fig = go.Figure(go.Bar(
+        y=names, x=[100 * r["delta"] for r in rows], orientation="h",
+        marker=dict(color=["#b2261b" if f else "#7f9cc0" for f in fragile]),
+        error_x=dict(type="data", symmetric=False, array=[100 * (r["high"] - r["delta"]) for r in rows],
+                     arrayminus=[100 * (r["delta"] - r["low"]) for r in rows]),
+        hovertemplate="%{y}<br>moves it %{x:+.1f} pts<extra></extra>"))
+    for x in (-100 * threshold, 100 * threshold):
+        fig.add_vline(x=x, line=dict(color="grey", dash="dot", width=1))
+    fig.update_layout(
+        title=wrap(f"What moves '{entry['text'].strip()}'? Each number moved on its own, on "
+                   f"{screen['replications']} paired runs (red: fragile, beyond ±{100 * threshold:.0f} pts)", 90),
+        xaxis=dict(title="Change of the probability (pts), 95% interval", zeroline=True),
+        yaxis=dict(title=""), template="plotly_white", showlegend=False,
+        height=max(300, 34 * len(rows) + 170), margin=dict(l=20))
+    return fig

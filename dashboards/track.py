@@ -1,0 +1,284 @@
+"""The Track record tab, and "against what happened" beside a forecast (issue 25 item 15).
+
+The tab shows the backtest of the corpus in the server's --scenario-root folder, as ``diplosim backtest FOLDER``
+and the API's ``simulator.backtest`` give it: the scores by track (blind, marked blind but not confirmed,
+sighted; never pooled without saying so), a reliability diagram per track, and each negotiation's forecasts
+against what happened. It is computed once per state of the corpus files (``corpus_key``: every file's name,
+size and time of change) on the server's background thread (``jobs.Tasks``), never on a request thread, and
+shared by every user; the page polls its progress.
+
+For a scenario with an observed-outcomes file beside it (the --scenario file or a corpus scenario; uploads
+have none), the What-if tab shows its forecast against what happened (``observed_view``), scored as the
+backtest scores it (``analysis.backtest.score_runs``) on the page's own baseline runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dash import Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from .context import browser_session
+from .ui import graph, pct, problems, section, table
+
+BACKTEST_RUNS = 2000  # as `diplosim backtest` (its default): blind scenarios are scored from their frozen forecasts
+BACKTEST_SEED = 0
+EMPTY = {"data": [], "layout": {}}
+
+
+def corpus_folder(ctx) -> Path | None:
+    """The first --scenario-root folder that holds observed outcomes (the corpus the tab scores), or None."""
+    from simulator.analysis.backtest import find_observed
+
+    for root in ctx.scenario_roots:
+        if find_observed(Path(root)):
+            return Path(root)
+    return None
+
+
+def corpus_key(folder: Path) -> tuple:
+    """What the backtest of ``folder`` depends on: each file under it (scenarios, observed outcomes, frozen
+    forecasts, source texts) by relative name, size and time of change. Any edit gives another key."""
+    files = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            files.append((str(path.relative_to(folder)), st.st_size, st.st_mtime_ns))
+    return ("track record", str(folder), BACKTEST_RUNS, BACKTEST_SEED, tuple(files))
+
+
+def start_backtest(ctx, session: str):
+    """The corpus's backtest task (started now, or the one already running or done for these files)."""
+    folder = corpus_folder(ctx)
+    if folder is None:
+        return None
+
+    def work(task):
+        from simulator import api
+
+        task.report(0, 0)
+        return api.backtest(folder, runs=BACKTEST_RUNS, seed=BACKTEST_SEED, engine=ctx.engine)
+
+    return ctx.tasks.start(corpus_key(folder), session, f"the track record of the corpus in '{folder.name}'", work)
+
+
+def track_words() -> dict[str, str]:
+    from simulator.analysis.backtest import TRACKS
+
+    return dict(TRACKS)
+
+
+def scores_by_track(result: dict) -> html.Table:
+    """Per track (in the backtest's order) and all together: the yes/no and date scores, the priors' too."""
+    def num(x, fmt=".3f"):
+        return "-" if x is None else format(x, fmt)
+
+    rows = []
+    tracks = result.get("tracks", {})
+    for name, words in track_words().items():
+        pool = tracks.get(name)
+        if not pool or not pool.get("scenarios"):
+            continue
+        rows.append(_score_row(words, pool, num))
+    if result.get("pooled"):
+        rows.append(_score_row("All tracks together (blind and sighted pooled)", result["pooled"], num))
+    return table(["track", "negotiations", "yes/no questions", "mean Brier (model)",
+                  "mean Brier (writers' priors, same questions)", "skill vs always 50%", "dated items",
+                  "mean CRPS (weeks)"], rows, id="track-scores-table")
+
+
+def _score_row(label: str, pool: dict, num) -> list:
+    yn, d = pool.get("yes_no", {}), pool.get("dates", {})
+    return [label, pool.get("scenarios", 0), yn.get("n", 0), num(yn.get("brier")),
+            num(yn.get("prior_brier")) if yn.get("questions_with_prior") else "-",
+            num(yn.get("skill_vs_50"), "+.2f"), d.get("n", 0), num(d.get("crps"), ".2f")]
+
+
+def reliability(result: dict, track: str | None):
+    """The reliability diagram of one track (its own pool and questions), or of all tracks pooled."""
+    from simulator.analysis.backtest import group_of
+    from simulator.charts.track import reliability_diagram
+
+    if track in (None, "all"):
+        fig = reliability_diagram(result)
+        title = "all tracks pooled"
+    else:
+        part = {"pooled": result.get("tracks", {}).get(track, {}),
+                "scenarios": [e for e in result.get("scenarios", []) if group_of(e) == track]}
+        fig = reliability_diagram(part)
+        title = track_words()[track].split(":")[0].lower()
+    return fig.update_layout(title=dict(text=f"{fig.layout.title.text}<br><sup>{title}</sup>"))
+
+
+def negotiations(result: dict) -> html.Div:
+    """Each negotiation, its track and scores, and every question's forecast against what happened."""
+    from simulator.analysis.backtest import group_of
+
+    words = track_words()
+    blocks = []
+    for i, e in enumerate(result.get("scenarios", [])):
+        yn = e["summary"]["yes_no"]
+        head = (f"{e['title']}: {words[group_of(e)].split(':')[0].lower()}; {yn.get('n', 0)} yes/no questions"
+                + (f", mean Brier {yn['brier']:.3f}" if yn.get("n") else "")
+                + (f" (writers' priors {yn['prior_brier']:.3f})" if yn.get("questions_with_prior") else "")
+                + (f"; scored from its {e['scored_from']}" if e.get("scored_from") else ""))
+        rows = [[r["text"].strip(), pct(r["forecast"]), pct(r.get("prior")),
+                 "happened" if r["happened"] else "did not happen", f"{r['brier']:.3f}"] for r in e["yes_no"]]
+        rows += [[r["text"].strip(), _date_forecast(r), "-", _observed_date(r), f"CRPS {r['crps']:.2f} weeks"]
+                 for r in e["distributions"] if r.get("scale") == "weeks"]
+        blocks.append(html.Details([html.Summary(head),
+                                    table(["question", "forecast", "writer's prior", "what happened", "score"], rows,
+                                          id=f"track-negotiation-{i}")],
+                                   className="negotiation"))
+    return html.Div(blocks, id="track-negotiations")
+
+
+def _date_forecast(row: dict) -> str:
+    return (f"median {_date_words(row['forecast_median'])} (10–90%: {_date_words(row['forecast_p10'])} to "
+            f"{_date_words(row['forecast_p90'])})")
+
+
+def _observed_date(row: dict) -> str:
+    return _date_words(row["observed"])
+
+
+def _date_words(value) -> str:
+    import datetime as dt
+
+    from simulator.charts.frames import day
+
+    try:
+        return day(dt.date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)  # 'not by the end': already words
+
+
+def layout(ctx) -> html.Div:
+    folder = corpus_folder(ctx)
+    intro = ("The model's forecasts scored against what happened, for the negotiations of the corpus in "
+             f"'{folder.name}' ({BACKTEST_RUNS:,} runs each, as `diplosim backtest {folder.name}` gives them; a blind "
+             "negotiation is scored from the forecast frozen before its outcomes were looked up). Lower Brier and "
+             "CRPS are better; always saying 50% scores a Brier of 0.250." if folder is not None else
+             "No corpus with observed outcomes on this server: start the dashboard with --scenario-root FOLDER "
+             "(a folder of scenarios with <name>.observed.yaml files beside them, such as the repository's "
+             "scenarios/) to see the track record.")
+    return html.Div([
+        html.P(intro, id="track-intro"),
+        html.Div(id="track-status", className="status", role="status"),
+        dcc.Interval(id="track-timer", interval=500, disabled=True),
+        html.Div(id="track-scores"),
+        html.Div([html.Label(["reliability diagram of ",
+                              dcc.Dropdown(id="track-which", clearable=False, value="blind",
+                                           options=[{"label": w.split(":")[0], "value": k}
+                                                    for k, w in track_words().items()]
+                                           + [{"label": "all tracks pooled", "value": "all"}])],
+                             style={"flex": "0 1 30em"})], className="row"),
+        graph(id="track-reliability", figure=EMPTY),
+        html.H3("Each negotiation: its forecasts against what happened"),
+        html.Div(id="track-list"),
+    ], id="track-panel")
+
+
+def observed_view(ctx, entry, state, session) -> html.Div | None:
+    """"Against what happened" for a scenario with an observed-outcomes file beside it (None without one): each
+    resolved question's forecast (the page's baseline and, with a what-if, the what-if) and what happened."""
+    from simulator.analysis.backtest import score_runs
+    from simulator.analysis.observed import observed_beside
+
+    from .compute import simulate_many
+
+    path = getattr(entry.loaded, "path", None)
+    if path is None or entry.key.startswith("upload-"):
+        return None
+    beside = observed_beside(path)
+    if not beside.is_file():
+        return None
+    lo = _observed(beside, entry)
+    wanted = [(state.scenario, state.seed, state.runs, {})]
+    if state.overrides:
+        wanted.append((state.scenario, state.seed, state.runs, state.overrides))
+    got = simulate_many(ctx, wanted, session, None)
+    scored = [score_runs(lo, entry.compiled, outcome.table, state.runs, state.seed) for outcome, _ in got]
+    base = scored[0]
+    alt = {r["id"]: r for r in scored[-1]["yes_no"]} if state.overrides else {}
+    headers = ["question", "forecast (baseline)"] + (["what-if"] if state.overrides else []) + [
+        "what happened", "Brier (baseline)"]
+    rows = [[r["text"].strip(), pct(r["forecast"])] + ([pct(alt[r["id"]]["forecast"])] if alt else [])
+            + ["happened" if r["happened"] else "did not happen", f"{r['brier']:.3f}"] for r in base["yes_no"]]
+    rows += [[r["text"].strip(), _date_forecast(r)] + (["-"] if alt else []) + [_observed_date(r),
+                                                                                  f"CRPS {r['crps']:.2f} weeks"]
+             for r in base["distributions"] if r.get("scale") == "weeks" and r.get("kind") != "milestone"]
+    yn = base["summary"]["yes_no"]
+    note = (f"Outcomes recorded in {beside.name} (resolved on {lo.observed.resolved_on}); "
+            f"{yn.get('n', 0)} yes/no questions resolved" + (f", mean Brier {yn['brier']:.3f} on these "
+                                                            f"{state.runs:,} runs" if yn.get("n") else "")
+            + (f"; {len(base['unresolved'])} not resolved" if base["unresolved"] else ""))
+    return section("Against what happened", html.P(note, className="status"),
+                   table(headers, rows, id="whatif-observed-table"), id="whatif-observed-section")
+
+
+_OBSERVED: dict = {}
+
+
+def _observed(path: Path, entry):
+    from simulator.analysis.observed import load_observed
+
+    key = (str(path), path.stat().st_mtime_ns, entry.loaded.digest)
+    if key not in _OBSERVED:
+        _OBSERVED[key] = load_observed(path, scenario=entry.loaded)
+    return _OBSERVED[key]
+
+
+def register(app, ctx) -> None:
+    @app.callback(Output("track-status", "children"), Output("track-timer", "disabled"),
+                  Output("track-scores", "children"), Output("track-list", "children"),
+                  Output("track-reliability", "figure"),
+                  Input("tabs", "value"), Input("track-timer", "n_intervals"), State("track-which", "value"),
+                  State("track-scores", "children"), State("session", "data"), prevent_initial_call=True)
+    def show(tab, _, which, shown, session):
+        if tab != "track" or shown:
+            raise PreventUpdate  # computed when the tab is first opened, shown once
+        try:
+            task = start_backtest(ctx, browser_session(session))
+        except Exception as exc:  # noqa: BLE001 - Busy, or the corpus does not load: one line
+            return problems([str(exc)]), True, None, None, no_update
+        if task is None:
+            raise PreventUpdate
+        if not task.done.is_set():
+            return ctx.tasks.words(task), False, None, None, no_update
+        if task.error is not None or task.result is None:
+            return problems([ctx.tasks.words(task)]), True, None, None, no_update
+        result = task.result
+        return (f"Track record of {len(result['scenarios'])} negotiations ({result['runs']:,} runs each, seed "
+                f"{result['seed']}); computed once for these corpus files and shared by every user of this server.",
+                True, scores_by_track(result), negotiations(result), reliability(result, which))
+
+    @app.callback(Output("track-reliability", "figure", allow_duplicate=True), Input("track-which", "value"),
+                  State("session", "data"), prevent_initial_call=True)
+    def which_track(which, session):
+        folder = corpus_folder(ctx)
+        task = None if folder is None else ctx.tasks.get(corpus_key(folder))
+        if task is None or not task.done.is_set() or task.result is None:
+            raise PreventUpdate
+        return reliability(task.result, which)
+
+    @app.callback(Output("whatif-observed", "children"), Input("whatif-state", "data"), Input("session", "data"))
+    def against_what_happened(search, session):
+        from .jobs import Busy, Superseded
+        from .state import parse_search
+
+        session = browser_session(session)
+        main = ctx.get(None, session)
+        if main is None:
+            return None
+        state, _ = parse_search(search, main.key, ctx.table_for(session), ctx.runs, ctx.seed)
+        entry = ctx.get(state.scenario, session)
+        try:
+            return observed_view(ctx, entry, state, session)
+        except (Busy, Superseded):
+            raise PreventUpdate from None
+        except Exception as exc:  # noqa: BLE001 - one line in the page, never a traceback
+            from .ui import failure
+
+            return failure("against what happened", exc)
