@@ -159,28 +159,47 @@ class MonteCarlo:
         return summary
 
 
+def summary_extras(summary: dict, loaded, compiled, table, runs: int, seed: int, engine: str, jobs: int = 1,
+                   outside_view: bool | None = None) -> Forecast | None:
+    """What ``diplosim run`` and ``run`` add to a run summary beside its questions: ``priors_gap`` when questions
+    record the writer's priors (``analysis.gap``, from ``table``, the run table); and, unless ``outside_view`` is
+    False (None: when a milestone has a class; True: the same), ``outside_view`` (the outside view's questions, from
+    its own Monte Carlo of the same runs and seed, the negotiations its curves leave out, its scenario hash) and
+    ``adjustments`` (each author's adjustment with how far it moves each question). Returns the outside view's
+    ``Forecast`` (None when no milestone has a class). ValueError (one line) when a class is too thin for a curve."""
+    from .outside_view.forecast import adjustment_effects, outside_view_of, own_exclusions, priors_of
+
+    if priors_of(compiled):
+        from .analysis.gap import explain_gap as gap
+
+        summary["priors_gap"] = gap(compiled, table)
+    if outside_view is False:
+        return None
+    seen = outside_view_of(loaded)
+    if seen is None:
+        return None
+    ov = run(seen, runs=runs, seed=seed, engine=engine, jobs=jobs, events=0, outside_view=False)
+    summary["outside_view"] = {"questions": ov.summary["questions"], "excluded": own_exclusions(loaded),
+                               "scenario_hash": seen.digest}
+    effects = adjustment_effects(loaded, runs, seed, engine)
+    if effects:
+        summary["adjustments"] = effects
+    return ov
+
+
 def run(scenario, *, runs: int = 1000, seed: int = 0, sets=None, engine: str = "auto", jobs: int = 1,
         events: int | None = None, fragile: bool = False, fragile_runs: int = 100,
-        outside_view: bool = False) -> Forecast:
+        outside_view: bool | None = None) -> Forecast:
     """A Monte Carlo of ``scenario`` (a path or ``load``'s result): ``runs`` runs from root ``seed``, with ``sets``
     (``{name: value}``, or ``"name=value"`` texts; ``"actor.rule": NAME`` switches a rule) on the ``engine``
     (auto, batch or mesa: identical runs) in ``jobs`` processes (identical results for any number). The event
     logs of the first ``events`` runs are kept (default: all with mesa, 50 with batch) for ``explain``;
-    ``fragile`` adds the fragile-forecast screen (as ``diplosim run`` does by default). ``outside_view`` also runs
-    the outside view (class curves only, the author's paces and adjustments left out, structure kept; its curves
-    counted without the scenario's own negotiation) with the same runs and seed, as ``forecast.outside_view`` (a
-    ``Forecast``; None when no milestone has a class)."""
+    ``fragile`` adds the fragile-forecast screen (as ``diplosim run`` does by default). As ``diplosim run`` does,
+    when a milestone has a class the outside view (class curves only, the author's paces and adjustments left out,
+    structure kept; its curves counted without the scenario's own negotiation) also runs with the same runs and
+    seed, as ``forecast.outside_view`` (a ``Forecast``; None when no milestone has a class; ``outside_view=False``
+    skips it); the summary carries it and the priors gap as ``diplosim run --json`` does (``summary_extras``)."""
     from .runner import resolve_engine
-
-    if outside_view:
-        forecast = run(scenario, runs=runs, seed=seed, sets=sets, engine=engine, jobs=jobs, events=events,
-                       fragile=fragile, fragile_runs=fragile_runs)
-        from .outside_view.forecast import outside_view_of
-
-        seen = outside_view_of(forecast.loaded)
-        forecast.outside_view = None if seen is None else run(seen, runs=runs, seed=seed, engine=engine, jobs=jobs,
-                                                               events=0)
-        return forecast
 
     if runs < 1:
         raise ValueError(f"runs: {runs} is not a number of runs (give 1 or more)")
@@ -198,8 +217,12 @@ def run(scenario, *, runs: int = 1000, seed: int = 0, sets=None, engine: str = "
     mc.execute(keep)
     if not mc.acc.n:
         raise KeyboardInterrupt("interrupted before any run finished")
-    return Forecast(mc.summary(), loaded, compiled, parts, logs, runs=runs, seed=seed, engine=engine,
-                    overrides=overrides, sets=_set_texts(sets))
+    forecast = Forecast(mc.summary(), loaded, compiled, parts, logs, runs=runs, seed=seed, engine=engine,
+                        overrides=overrides, sets=_set_texts(sets))
+    if not mc.interrupted:
+        forecast.outside_view = summary_extras(forecast.summary, loaded, compiled, forecast.runs, runs, seed, engine,
+                                               jobs, outside_view)
+    return forecast
 
 
 class Forecast:
@@ -213,7 +236,7 @@ class Forecast:
         self.summary, self.loaded, self.compiled = summary, loaded, compiled
         self._parts, self._events = parts, events
         self.n_runs, self.seed, self.engine, self.overrides, self.sets = runs, seed, engine, overrides, sets
-        self.outside_view: Forecast | None = None  # ``run(..., outside_view=True)``: the outside view's forecast
+        self.outside_view: Forecast | None = None  # the outside view's forecast (``run``, ``summary_extras``)
 
     @property
     def title(self) -> str:

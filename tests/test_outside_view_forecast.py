@@ -47,6 +47,8 @@ def scenario(tmp_path, *, classed=True, pace=True, adjust=None, name="sc.yaml") 
 def test_run_gives_the_outside_view_as_a_second_forecast_on_the_same_runs(tmp_path):
     path = scenario(tmp_path)
     f = simulator.run(path, runs=400, seed=5, outside_view=True)
+    done = CliRunner().invoke(app, ["run", str(path), "-n", "400", "-s", "5", "--no-fragile", "--json"])
+    assert json.loads(done.stdout) == json.loads(json.dumps(f.summary))  # the API's summary is the command's
     assert f["talks_soon"].p > 0.95  # the author's own pace
     ov = f.outside_view
     assert ov is not None and ov.n_runs == 400 and ov.seed == 5
@@ -56,7 +58,11 @@ def test_run_gives_the_outside_view_as_a_second_forecast_on_the_same_runs(tmp_pa
     assert "class_curve" in json.dumps(talks.pace.model_dump(mode="json"))
     assert ov["talks_soon"].p == simulator.run(seen, runs=400, seed=5)["talks_soon"].p
     assert ov["talks_soon"].p < f["talks_soon"].p - 0.2  # talks opened within 60 days: far from certain
-    assert simulator.run(path, runs=50, seed=5).outside_view is None  # asked for only
+    assert simulator.run(path, runs=50, seed=5, outside_view=False).outside_view is None
+    # by default too, as the command line: the summary carries it as `diplosim run --json` does
+    plain = simulator.run(path, runs=400, seed=5)
+    assert plain.outside_view["talks_soon"].p == ov["talks_soon"].p
+    assert plain.summary["outside_view"]["questions"] == ov.summary["questions"]
 
 
 def test_a_scenario_without_classes_has_no_outside_view(tmp_path):

@@ -127,16 +127,15 @@ def run(
     if not n_done:
         fail("interrupted before any run finished")
     summary = mc.summary()  # with the fragile screen's flags (the Monte Carlo is done and stored before it)
-    if gap_parts:
+    ov_note = None
+    if not interrupted:  # the priors gap, the outside view and the adjustments, as the API's run adds them
         import pyarrow as pa
 
-        from ..analysis.gap import explain_gap
+        from ..api import summary_extras
 
-        summary["priors_gap"] = explain_gap(compiled, pa.concat_tables(gap_parts))
-    ov_note = None
-    if outside_view and not interrupted:
         try:
-            summary.update(outside_view_parts(loaded, runs, seed, engine, jobs))
+            summary_extras(summary, loaded, compiled, pa.concat_tables(gap_parts) if gap_parts else None, runs, seed,
+                           engine, jobs, None if outside_view else False)
         except ValueError as exc:  # a class too thin for a curve: the forecast stands, the outside view is not shown
             ov_note = f"outside view not shown: {exc}"
     reused, screen_seconds = mc.reused, mc.screen_seconds
@@ -180,29 +179,6 @@ def run(
                                 "complete": not interrupted, "fragile": summary.get("fragile")})
     if interrupted:
         raise typer.Exit(130)
-
-
-def outside_view_parts(loaded, runs: int, seed: int, engine: str, jobs: int) -> dict:
-    """The summary's ``outside_view`` (the outside view's questions, from its own Monte Carlo of the same runs and
-    seed, and the negotiations its curves leave out) and ``adjustments`` (``outside_view.forecast``); nothing when
-    no milestone has a class. ValueError (one line) when a class is too thin for a curve."""
-    from ..api import MonteCarlo
-    from ..compiled import Compiled
-    from ..outside_view.forecast import adjustment_effects, outside_view_of, own_exclusions
-    from ..runner import resolve_engine
-
-    seen = outside_view_of(loaded)
-    if seen is None:
-        return {}
-    c = Compiled(seen.scenario)
-    mc = MonteCarlo(seen, c, {}, runs, seed, resolve_engine(c, engine), jobs, 0)
-    mc.execute()
-    out = {"outside_view": {"questions": mc.summary()["questions"], "excluded": own_exclusions(loaded),
-                            "scenario_hash": seen.digest}}
-    effects = adjustment_effects(loaded, runs, seed, engine)
-    if effects:
-        out["adjustments"] = effects
-    return out
 
 
 @contextmanager
