@@ -82,27 +82,6 @@ def clocked_paces(c) -> dict:
                 shape = m.pace.shape(a, d)
                 if shape is not None:
                     origin = None if shape.since is None else c.to_day(shape.since)
-                    out[(j, pos, d)] = Clocked(shape, ix, Pace.name(m.id, a, Pace.DECISIONS[d]),
-                                               adjust if isinstance(shape, ClassCurveShape) else {}, origin)
-    return out
-
-
-def clocked_paces(c) -> dict:
-    """(milestone, consenter position, decision) -> ``lang.timeshape.Clocked`` for each pace given as a shape in
-    time; a class curve's pace is moved by its milestone's ``adjust`` numbers."""
-    from ..lang.pace import Pace
-    from ..lang.timeshape import ClassCurveShape, Clocked
-
-    out, ix = {}, c.table.index
-    for j, m in enumerate(c.milestones):
-        if m.pace is None:
-            continue
-        adjust = {w: ix[name] for w in ("odds", "shift_days") if (name := f"{m.id}.adjust.{w}") in ix}
-        for pos, a in enumerate(m.consenters()):
-            for d in ("propose", m.decision):
-                shape = m.pace.shape(a, d)
-                if shape is not None:
-                    origin = None if shape.since is None else c.to_day(shape.since)
                     slots = {"propose": f"propose:{m.id}:{a}", "accept": f"accept:{m.id}:{a}"}
                     slot = c.slot[slots.get(d, f"act:{m.id}")]
                     power = 1.0 if c.step_powers is None else float(c.step_powers[slot])
@@ -182,36 +161,6 @@ class Kernel:
         if len(rows):
             out[rows] = u[rows] < st.V[rows, col]
         return out
-
-    def _timed(self, timed, j, mask, u, st, k) -> np.ndarray:
-        """A decision whose chance changes with time (``lang/timeshape.py``): the chance of the event in this step's
-        days of its clock (since the step became possible in the run, or since a date), given not before, compared
-        with the slot's uniform at the slot's power (so a step of any length gets exactly that chance)."""
-        rows = mask.nonzero()[0]
-        out = np.zeros(st.n, bool)
-        if not len(rows):
-            return out
-        day = int(self.c.days[k])
-        if timed.origin is None:
-            since = st.possible_day[rows, j]
-            since = np.where(since == NEVER, day, since)
-        else:
-            since = timed.origin
-        t0 = (day - since).astype(float) if isinstance(since, np.ndarray) else np.full(len(rows), float(day - since))
-        q = timed.step_chance(st.V, rows, t0, float(self.c.step_days))
-        powers = self.c.step_powers
-        if powers is not None and powers[u.j] != 1.0:  # the slot's uniform was turned to its power: undo it on q
-            with np.errstate(divide="ignore"):
-                q = -np.expm1(np.log1p(-np.minimum(q, 1.0)) / powers[u.j])
-        out[rows] = u[rows] < q
-        return out
-
-    def _clock(self, st, k, avail) -> None:
-        """The first day each clocked step could happen in each run (``RunState.possible_day``)."""
-        day = int(self.c.days[k])
-        for j in self.clock_cols:
-            col = st.possible_day[:, j]
-            np.copyto(col, day, where=avail[:, j] & (col == NEVER))
 
     def _timed(self, timed, j, mask, u, st, k) -> np.ndarray:
         """A decision whose chance changes with time (``lang/timeshape.py``): the chance of the event in this step's
