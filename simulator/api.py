@@ -197,8 +197,9 @@ def run(scenario, *, runs: int = 1000, seed: int = 0, sets=None, engine: str = "
     ``fragile`` adds the fragile-forecast screen (as ``diplosim run`` does by default). As ``diplosim run`` does,
     when a milestone has a class the outside view (class curves only, the author's paces and adjustments left out,
     structure kept; its curves counted without the scenario's own negotiation) also runs with the same runs and
-    seed, as ``forecast.outside_view`` (a ``Forecast``; None when no milestone has a class; ``outside_view=False``
-    skips it); the summary carries it and the priors gap as ``diplosim run --json`` does (``summary_extras``)."""
+    seed, as ``forecast.outside_view`` (a ``Forecast``; None when no milestone has a class, or when a class is too
+    thin for a curve: with ``outside_view=True`` that is a ValueError; ``outside_view=False`` skips it); the summary
+    carries it and the priors gap as ``diplosim run --json`` does (``summary_extras``)."""
     from .runner import resolve_engine
 
     if runs < 1:
@@ -220,8 +221,12 @@ def run(scenario, *, runs: int = 1000, seed: int = 0, sets=None, engine: str = "
     forecast = Forecast(mc.summary(), loaded, compiled, parts, logs, runs=runs, seed=seed, engine=engine,
                         overrides=overrides, sets=_set_texts(sets))
     if not mc.interrupted:
-        forecast.outside_view = summary_extras(forecast.summary, loaded, compiled, forecast.runs, runs, seed, engine,
-                                               jobs, outside_view)
+        try:
+            forecast.outside_view = summary_extras(forecast.summary, loaded, compiled, forecast.runs, runs, seed,
+                                                   engine, jobs, outside_view)
+        except ValueError:  # a class too thin for a curve: asked for, that is an error; by default, none is shown
+            if outside_view:
+                raise
     return forecast
 
 

@@ -173,3 +173,19 @@ def test_a_frozen_forecast_freezes_the_outside_view_beside_it(tmp_path):
     out2 = tmp_path / "g.json"
     CliRunner().invoke(app, ["forecast", str(path), "-n", "50", "-o", str(out2), "--no-outside-view"])
     assert "outside_view" not in json.loads(out2.read_text())
+
+
+def test_a_class_too_thin_for_a_curve_leaves_the_forecast_standing(tmp_path, monkeypatch):
+    """With no spell counted for its class, a classed milestone has no curve: `diplosim run` says so in one line and
+    prints the forecast; the API gives the forecast without an outside view, or, asked for one, a ValueError."""
+    monkeypatch.setattr(views, "class_curves", lambda exclude=(), classes=None: {"talks_opened": ((), ())})
+    path = scenario(tmp_path)
+    f = simulator.run(path, runs=50, seed=1)
+    assert f.outside_view is None and "outside_view" not in f.summary and f["talks_soon"].p > 0.9
+    with pytest.raises(ValueError, match=r"^the reference class 'talks_opened' of 'talks' has too few counted "
+                                         r"spells for a curve: state its pace$"):
+        simulator.run(path, runs=50, seed=1, outside_view=True)
+    res = CliRunner().invoke(app, ["run", str(path), "-n", "50", "--no-fragile"])
+    assert res.exit_code == 0, res.output
+    assert ("outside view not shown: the reference class 'talks_opened' of 'talks' has too few counted spells for a "
+            "curve: state its pace") in " ".join(res.output.split())
