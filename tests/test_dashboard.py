@@ -273,10 +273,10 @@ def test_sweep_heatmap_and_clicked_point(ctx, grid_results):
 
     res = open_results(ctx, str(grid_results))
     fig = sweep_figure(res, "fm_before_round1", "russia.urgency.peak", "syria.flexibility")
-    assert fig.data[0].type == "heatmap" and fig.data[0].z.shape == (2, 2)
+    assert fig.data[0].type == "heatmap" and [len(row) for row in fig.data[0].z] == [2, 2]
     assert nearest_points(res.points, "russia.urgency.peak", "syria.flexibility", 0.88, 0.36) == [3]
     view = point_view(res, [3])
-    assert view["info"].startswith("Point 3 (russia.urgency.peak = 0.9, syria.flexibility = 0.35): 6 runs")
+    assert view["info"].startswith("Point 3 (Russia's peak urgency = 0.9, Syria's flexibility = 0.35): 6 runs")
     assert view["info"].endswith(f"re-created from seed {SEED} (as `diplosim events` does); identical to the "
                                  "stored records")
     assert view["questions"].layout.title.text.startswith("How likely is each question to come true? (6 runs")
@@ -649,8 +649,10 @@ def test_pooled_points_are_labelled_honestly(grid_results, ctx):
     from dashboards.sweep import open_results, pooled_label
 
     res = open_results(ctx, str(grid_results))
-    assert pooled_label(res.points, [3]) == "russia.urgency.peak = 0.9, syria.flexibility = 0.35"
-    assert pooled_label(res.points, [0, 2]) == "syria.flexibility = 0.15, pooled over russia.urgency.peak = 0.3, 0.9"
+    c = res.compiled
+    assert pooled_label(res.points, [3], c) == "Russia's peak urgency = 0.9, Syria's flexibility = 0.35"
+    assert pooled_label(res.points, [0, 2], c) == ("Syria's flexibility = 0.15, pooled over Russia's peak urgency = "
+                                                   "0.3, 0.9")
 
 
 def test_a_too_long_address_gets_a_page_that_says_so(seed_loaded):

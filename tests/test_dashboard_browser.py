@@ -302,7 +302,7 @@ def test_sweep_heatmap_cell_shows_the_point(server, page):
     page.wait_for_function("() => document.querySelector('#sweep-point-info').innerText.startsWith('Point')",
                            timeout=WAIT_MS)
     info = page.inner_text("#sweep-point-info")
-    assert info.startswith("Point 3 (russia.urgency.peak = 0.9, syria.flexibility = 0.35): 6 runs")
+    assert info.startswith("Point 3 (Russia's peak urgency = 0.9, Syria's flexibility = 0.35): 6 runs")
     assert "identical to the stored records" in info
     page.wait_for_selector("#sweep-point-runs .scatterlayer .point", timeout=WAIT_MS)
     # the legend beside or above the date axis' title, never over it: waited for as a state of the drawn chart
@@ -328,7 +328,7 @@ def test_sweep_heatmap_cell_shows_the_point(server, page):
     page.mouse.click(dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2)
     wait_text(page, "#sweep-point-info", "pooled over")
     info = page.inner_text("#sweep-point-info")
-    assert info.startswith("Points 0, 1 (russia.urgency.peak = 0.3, pooled over syria.flexibility = 0.15, 0.35): 12 runs")
+    assert info.startswith("Points 0, 1 (Russia's peak urgency = 0.3, pooled over Syria's flexibility = 0.15, 0.35): 12 runs")
 
 
 def test_bad_upload_shows_the_problem_and_the_app_keeps_running(server, page):
