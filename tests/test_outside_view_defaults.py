@@ -231,3 +231,26 @@ def test_corpus_scenarios_are_not_changed_by_a_plain_run():
     for path in corpus_scenarios(Path("scenarios")):
         sc = load(path).scenario
         assert Compiled(sc).scenario is sc, path.name
+
+
+def test_the_counted_curves_are_kept_on_disk_and_read_back_without_counting(tmp_path, monkeypatch):
+    import simulator.outside_view.curves as curves_module
+
+    monkeypatch.setenv("DIPLOSIM_CACHE", str(tmp_path / "cache"))
+    views._counted.cache_clear()
+    first = views.class_curves(["burundi_arusha_1998"])
+    views._counted.cache_clear()
+
+    def no_counting(*args, **kwargs):
+        raise AssertionError("counted again")
+
+    monkeypatch.setattr(curves_module, "counted_spells", no_counting)
+    assert views.class_curves(["burundi_arusha_1998"]) == first
+    views._counted.cache_clear()
+
+
+def test_the_schema_shows_adjust_and_the_class_curve():
+    r = _cli(["schema"])
+    assert r.exit_code == 0
+    for word in ("shift_days", "class_curve", "why this case differs from its reference class"):
+        assert word in r.output, word

@@ -19,8 +19,8 @@ still waived by its holder's rule), freezes and ``proposed_by`` apply as before.
 
 Curves are counted from the dataset (``curves.counted_spells``: the timelines and the corpus replays) as
 Kaplan–Meier point estimates at the weekly days of ``curves.GRID``, up to the last day the estimate is defined, once
-per set of left-out negotiations in a process (``class_curves``); ``classes=`` takes curves already built
-(``curves.build_classes``).
+per set of left-out negotiations in a process and in the on-disk cache (``class_curves``); ``classes=`` takes curves
+already built (``curves.build_classes``).
 """
 
 from __future__ import annotations
@@ -49,19 +49,40 @@ class Adjustment:
     label: str  # words for people
 
 
+def _data_fingerprint() -> list[str]:
+    """The files the curves are counted from (timelines, corpus scenarios and their observed files and side
+    file) by name, size and modification time."""
+    from .dataset import CORPUS, TIMELINES
+
+    out = []
+    for folder in (TIMELINES, CORPUS):
+        for path in sorted(Path(folder).glob("*.yaml")):
+            st = path.stat()
+            out.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return out
+
+
 @functools.lru_cache(maxsize=32)
 def _counted(exclude: tuple[str, ...]) -> dict[str, tuple[tuple[float, ...], tuple[float, ...]]]:
+    """Counted once per process and left-out set, and kept in the on-disk cache (``simulator/cache.py``) under the
+    data files and the code: another run of the same command does not count again."""
     import numpy as np
 
+    from .. import cache
     from .classes import CLASSES
     from .curves import GRID, chance_within, counted_spells
 
+    key = cache.key("class_curves", list(exclude), _data_fingerprint())
+    hit = cache.get("class_curves", key)
+    if hit is not None:
+        return {name: (tuple(d), tuple(c)) for name, (d, c) in hit.items()}
     table, _ = counted_spells(exclude)
     out = {}
     for name in CLASSES:
         rows = table[table["class"] == name]
         chance = chance_within(rows["duration_days"].to_numpy(float), rows["event"].to_numpy(bool), np.array(GRID))
         out[name] = _defined(GRID, [None if np.isnan(x) else float(x) for x in chance])
+    cache.put("class_curves", key, {name: [list(d), list(c)] for name, (d, c) in out.items()})
     return out
 
 
