@@ -53,6 +53,9 @@ def dashboard(
     results_root: list[Path] = typer.Option(None, "--results-root",
                                             help="a folder whose results directories the Sweep explorer may open "
                                                  "(repeatable; otherwise it opens only --results)"),
+    scenario_root: list[Path] = typer.Option(None, "--scenario-root",
+                                             help="a folder of scenarios the page may open by name (repeatable); "
+                                                  "the first one with observed outcomes gives the Track record tab"),
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (this machine only by default; any "
                              "other address needs a password: DIPLOSIM_DASHBOARD_TOKEN or --token-file)"),
     token_file: Path = typer.Option(None, "--token-file",
@@ -71,6 +74,9 @@ def dashboard(
     for root in results_root or []:
         if not root.is_dir():
             fail(f"--results-root: '{root}' is not a directory")
+    for root in scenario_root or []:
+        if not root.is_dir():
+            fail(f"--scenario-root: '{root}' is not a directory")
     if not 1 <= port <= 65535:
         fail(f"--port: {port} is not a port number (1..65535)")
     token = read_token(token_file)
@@ -94,6 +100,7 @@ def dashboard(
         fail(f"dashboard: needs Dash ({exc.name} is not installed): pip install 'diplosim[dashboard]'")
     try:
         dash_app = create_app(loaded, results, runs=runs, seed=seed, engine=engine, results_roots=results_root or (),
+                              scenario_roots=scenario_root or (),
                               token=token)
     except ValueError as exc:
         fail(str(exc))
