@@ -254,3 +254,14 @@ def test_the_schema_shows_adjust_and_the_class_curve():
     assert r.exit_code == 0
     for word in ("shift_days", "class_curve", "why this case differs from its reference class"):
         assert word in r.output, word
+
+
+def test_the_scenario_view_says_a_step_follows_its_class_curve_and_how_it_is_adjusted():
+    sc = Scenario.model_validate(doc(7, [classed_step(adjust={"odds": 2, "reason": REASON}),
+                                         meeting(**{"class": "talks_round"})]))
+    c = Compiled(sc)
+    step, talks = (m.table_words(c.words) for m in c.milestones)
+    assert step[0] == f"adjusted from its class curve: odds x2: {REASON}"
+    assert step[1].startswith("follows the curve of the reference class 'ceasefire agreed' (ceasefire) (")
+    assert step[1].endswith("within 365 days): A takes it")
+    assert talks == [talks[0]] and "A puts it on the table whenever it can and its yes carries the curve" in talks[0]

@@ -234,6 +234,8 @@ class MilestoneBase(Sourced):
         who = {"mediators": "put on the table only by mediators", "occasions": "put on the table only at occasions "
                "or dated events"}
         out = [who[self.proposed_by]] if self.proposed_by is not None else []
+        if self.adjust is not None:
+            out.append(f"adjusted from its class curve: {self.adjust.words()}")
         return out + (self.pace.describe(w) if self.pace is not None else [])
 
     def describe(self, w) -> str:

@@ -162,6 +162,12 @@ class Pace(RootModel[dict[Id, ActorPace]]):
     def describe(self, w) -> list[str]:
         """Phrases for people, one per number: whose own chance, for what, as stated."""
         verbs = {"propose": "puts it on the table", "accept": "agrees once it is on the table", "act": "takes it"}
+        curve = next(((a, k, p) for a, k, p in self.items() if isinstance(p, ClassCurveShape)), None)
+        if curve is not None:  # the outside view's pace (outside_view/views.py): one phrase for the whole step
+            actor, key, shape = curve
+            how = (f"{w.name(actor)} puts it on the table whenever it can and its yes carries the curve"
+                   if key == "accept" else f"{w.name(actor)} takes it")
+            return [f"follows {shape.words()}: {how}"]
         out = []
         for actor, key, p in self.items():
             if not isinstance(p, Param):
