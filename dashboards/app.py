@@ -27,7 +27,7 @@ def onerun_label(entry) -> str:
     return "One run, step by step" if entry is None else f"One run, {step_words(entry.compiled).by_step}"
 
 PAGE = """<!DOCTYPE html>
-<html lang="en"><head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}<style>""" + CSS + """</style>
+<html lang="en"><head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}<style>""" + CSS + "FIRST_SCREEN_CSS" + """</style>
 <link rel="preload" href="PLOTLY_URL" as="script"></head>
 <body>{%app_entry%}<footer>{%config%}<script>""" + "PLOTLY_EARLY" + """</script>{%scripts%}{%renderer%}</footer>
 </body></html>"""
@@ -84,9 +84,30 @@ def cartesian_bundle() -> Path | None:
     return path if path.is_file() else None
 
 
+# The first screen (issue 25 item 13): at 1280x720 the header, the tabs, the short help, the headline answers and
+# the calendar chart fit without scrolling (cards beside the chart on a wide screen, above it on a narrow one);
+# nothing is wider than a phone's screen (390 px): long words wrap, tables and charts scroll inside their box.
+FIRST_SCREEN_CSS = """
+header{padding:.3em 1.5em;gap:.4em 1.5em}header h1{font-size:1.1em}#scenario-name{font-size:.95em}
+header .upload{font-size:.8em;padding:.15em .6em}
+#tabs .tab{padding:.35em .6em;line-height:1.25}
+.help{font-size:.84em;color:#333;margin:.3em 0;max-width:80em}
+.firstscreen{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);gap:.6em;align-items:start}
+.firstscreen .headlines{grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:.4em;margin:.2em 0}
+.firstscreen .card{padding:.3em .6em}.firstscreen .card .q{min-height:0;font-size:.8em}
+.firstscreen .card .big{font-size:1.5em}.firstscreen .card .small{font-size:.8em}
+@media (max-width:1000px){.firstscreen{grid-template-columns:minmax(0,1fr)}}
+main{overflow-wrap:anywhere}main input,main .dash-input-container,main label{max-width:100%;box-sizing:border-box}
+.grid{display:block;max-width:100%;overflow-x:auto}
+@media (max-width:600px){main{padding:.3em .5em}header{padding:.3em .5em}.controls{grid-template-columns:minmax(0,1fr)}
+#tabs{flex-wrap:wrap}#tabs .tab{flex:1 1 30%;min-width:0}.headlines{grid-template-columns:minmax(0,1fr)}}
+"""
+
+
 def page_template(prefix: str, bundle: Path | None) -> str:
     url = prefix + (PLOTLY_PATH if bundle is None else CARTESIAN_PATH)
-    return PAGE.replace("PLOTLY_EARLY", PLOTLY_EARLY).replace("PLOTLY_URL", url)
+    return PAGE.replace("PLOTLY_EARLY", PLOTLY_EARLY).replace("PLOTLY_URL", url).replace("FIRST_SCREEN_CSS",
+                                                                                         FIRST_SCREEN_CSS)
 
 
 def serve_bundle(app: Dash, bundle: Path) -> None:
@@ -132,9 +153,11 @@ function(contents, names) {
 FIRST_TAB = "whatif"
 SHOWN_TAB = {"display": "block"}
 HIDDEN_TAB = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
-UNCHECKED = ("Evidence quotes were NOT checked against their sources: this scenario was uploaded without its source "
+UNCHECKED = ("This scenario's {n} were NOT checked against their sources: it was uploaded without its source "
              "texts. Upload it together with them (several files, or one .zip) to check them as `diplosim validate` "
              "does.")
+QUOTE_MISSING = "quote does not occur in the text of source '"
+MAX_QUOTES_LISTED = 3  # failed quotes named before the rest are counted
 
 
 class RequestHandler(WSGIRequestHandler):
@@ -319,8 +342,29 @@ def scenario_heading(ctx: Context, key: str | None, session: str = NO_SESSION) -
     entry = ctx.get(key, session)
     if entry is None:
         return "", None
-    note = None if entry.quotes_checked else html.Div(UNCHECKED, className="note", id="quotes-unchecked")
+    unchecked = entry.unchecked_quotes  # a scenario that quotes nothing has nothing left unchecked
+    note = None if not unchecked else html.Div(UNCHECKED.format(n=quotes(unchecked)), className="note",
+                                               id="quotes-unchecked")
     return f"{entry.loaded.scenario.metadata.title} ({entry.label})", note
+
+
+def quotes(n: int) -> str:
+    return "1 evidence quote" if n == 1 else f"{n:,} evidence quotes"
+
+
+def summarise_quote_failures(lines: list[str]) -> list[str]:
+    """A refused upload's problems with its failed quotes in one line ('29 evidence quotes do not occur in the
+    texts of their sources (...)': where the first few are, and how many more), the other problems as they are."""
+    failed = [line for line in lines if QUOTE_MISSING in line]
+    if len(failed) <= 1:
+        return list(lines)
+    where = [line.split(": ")[0] for line in failed[:MAX_QUOTES_LISTED]]
+    sources = sorted({line.split(QUOTE_MISSING, 1)[1].rstrip("'") for line in failed})
+    more = len(failed) - len(where)
+    summary = (f"{quotes(len(failed))} do not occur in the texts of their sources ({', '.join(sources)}): at "
+               f"{', '.join(where)}" + (f" and {more:,} more" if more else "")
+               + "; check the quotes or upload the right source texts")
+    return [line for line in lines if QUOTE_MISSING not in line] + [summary]
 
 
 SHOW_TAB_JS = """
@@ -381,11 +425,14 @@ def register(app: Dash, ctx: Context) -> None:
         try:
             entry = ctx.add_upload(payload.get("filename"), payload.get("contents"), session)
         except UploadError as exc:
-            lines = [f"The upload was refused; nothing changed. {len(exc.lines)} problem(s):", *exc.lines]
+            found = summarise_quote_failures(exc.lines)
+            lines = [f"The upload was refused; nothing changed. {len(found)} problem(s):", *found]
             return problems(lines), no_update, no_update, no_update
         options = ctx.options(session)
-        checked = ("evidence quotes checked against the source texts" if entry.quotes_checked else
-                   "evidence quotes NOT checked (no source texts uploaded)")
+        unchecked = entry.unchecked_quotes
+        checked = (f"{quotes(unchecked)} NOT checked (no source texts uploaded)" if unchecked else
+                   "evidence quotes checked against the source texts" if entry.quotes_checked else
+                   "no evidence quotes to check")
         note = html.Div(f"Loaded {entry.label}: {entry.loaded.scenario.metadata.title}; {checked}",
                         className="status", id="upload-ok")
         return note, WhatIf(entry.key, ctx.runs, ctx.seed).to_search(), options, options

@@ -19,11 +19,11 @@ def scenario_panel(entry) -> list:
     sc, c = entry.loaded.scenario, entry.compiled
     w = c.words
     actors = table(["actor", "role", "rule", "interests"],
-                   [[w.name(a.id), a.role, c.rules[a.id].name if a.id in c.rules else "-",
+                   [[w.name(a.id), a.role, c.rules[a.id].label() if a.id in c.rules else "-",
                      "; ".join(i.text for i in a.interests)] for a in sc.actors])
     sources = table(["source", "publisher", "date", "where"],
-                    [[s.title, s.publisher, s.date.isoformat(),
-                      " ".join(x for x in (s.url, "(local text)" if s.file else "(bibliographic record)") if x)]
+                    [[s.title, s.publisher, w.date(s.date),
+                      [*link(s.url), "(local text)" if s.file else "(bibliographic record)"]]
                      for s in sc.sources])
     structure = [section(title, table(headers, rows), id=f"scenario-{_slug(title)}")
                  for title, headers, rows in scenario_tables(c)]
@@ -37,12 +37,22 @@ def scenario_panel(entry) -> list:
         section("Sources", sources),
         *structure,
         section("What every number and construct rests on",
-                *([] if entry.quotes_checked else [html.Div(
+                *([] if not entry.unchecked_quotes else [html.Div(
                     "These quotes were not checked against their sources: the scenario was uploaded without its "
                     "source texts (upload it with them, as several files or a .zip, to check them as "
                     "`diplosim validate` does).", className="note", id="evidence-unchecked")]),
                 evidence),
     ]
+
+
+def link(url: str | None) -> list:
+    """A source's address as a link that opens in a new tab (only a web address: http or https), then a space;
+    any other text as it is."""
+    if not url:
+        return []
+    if url.lower().startswith(("https://", "http://")):
+        return [html.A(url, href=url, target="_blank", rel="noopener noreferrer", className="source-url"), " "]
+    return [url, " "]
 
 
 def _slug(title: str) -> str:

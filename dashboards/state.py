@@ -32,12 +32,22 @@ def whole_number(name: str, value, low: int, high: int) -> tuple[int | None, str
     return whole, None
 
 
+def tidy(value: float) -> float:
+    """A number without the noise of binary arithmetic: 12 significant digits (1.1199999999999999 -> 1.12)."""
+    return float(f"{float(value):.12g}")
+
+
 @dataclass(frozen=True)
 class WhatIf:
     scenario: str
     runs: int
     seed: int
     overrides: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self):
+        # a slider's value is a browser's sum of steps (1.1199999999999999): the state runs, and its URL says, the
+        # number it stands for (1.12), so the address reads cleanly and reproduces exactly what ran
+        object.__setattr__(self, "overrides", {k: tidy(v) for k, v in self.overrides.items()})
 
     def to_search(self) -> str:
         pairs = [("scenario", self.scenario), ("runs", str(self.runs)), ("seed", str(self.seed))]

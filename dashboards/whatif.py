@@ -26,6 +26,8 @@ from dash.exceptions import PreventUpdate
 from .context import NO_SESSION, browser_session
 from .jobs import Busy, Superseded
 from .state import MAX_RUNS, MAX_SEED, WhatIf, parse_search, whole_number
+from .downloads import layout as downloads_layout
+from .why import layout as why_layout
 from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
 
 PARAM = "whatif-param"
@@ -52,17 +54,28 @@ def layout(ctx, state: WhatIf | None = None, found: list[str] | tuple = ()) -> h
     return html.Div([
         dcc.Store(id="whatif-shown", data=shown),
         html.Div(problems(list(found)), id="whatif-problems"),
-        html.Div(controls(entry, state) if entry is not None else [html.P("No scenario loaded: upload one (top right).")],
-                 id="whatif-controls"),
+        # the first screen (1280x720 without scrolling): what the page shows, the answers and the calendar chart;
+        # the controls follow them
+        help_line(ctx, state),
         html.Div(failed or view.get("status"), id="whatif-status", className="status"),
         # while this page's what-if waits for the server's workers: where it stands ('busy: 2 requests ahead')
         html.Div(id="whatif-busy", className="status busy", role="status"),
         dcc.Interval(id="whatif-busy-timer", interval=300, disabled=True),
-        html.Div(view.get("headlines"), id="whatif-headlines"),
-        dcc.Loading(graph(id="whatif-calendar", figure=figs.get("calendar", EMPTY)), delay_show=1500),
+        html.Div([
+            html.Div([html.Div(view.get("headlines"), id="whatif-headlines"),
+                      # the forecast against what happened, for a scenario with outcomes (track.py)
+                      html.Div(id="whatif-observed")]),
+            dcc.Loading(graph(id="whatif-calendar", figure=figs.get("calendar", EMPTY)), delay_show=1500),
+        ], className="firstscreen"),
+        html.Div(controls(entry, state) if entry is not None else [html.P("No scenario loaded: upload one (top right).")],
+                 id="whatif-controls"),
         html.Details([html.Summary("All numbers (95% intervals)"),
-                      html.Div(numbers(view["rows"]) if view else None, id="whatif-numbers")], open=True),
-        graph(id="whatif-diff", figure=figs.get("diff", EMPTY)),
+                      html.Div(numbers(view["rows"], bool(state.overrides)) if view else None,
+                               id="whatif-numbers")], open=True),
+        downloads_layout("whatif"),  # the numbers and runs as CSV or Parquet, the report as HTML (downloads.py)
+        why_layout(),  # why it moved: fragile flags, sensitivity, who blocked what (why.py)
+        # only for a what-if: without one every change would be zero
+        graph(id="whatif-diff", figure=figs.get("diff", EMPTY), style=SHOW if state and state.overrides else HIDE),
         graph(id="whatif-questions", figure=figs.get("questions", EMPTY)),
     ])
 
@@ -87,8 +100,9 @@ def toggle_options(compiled, overrides: dict[str, float]) -> list[dict]:
     out = []
     for name, label in switches(compiled):
         on = overrides.get(name, 1.0) >= 0.5
-        state = "on (as in the scenario)" if on else "OFF in this what-if"
-        out.append({"label": html.Span([f"{label} ", html.Span(f"{state}; {name}", className="param code")]),
+        state = "on, as in the scenario" if on else "OFF in this what-if"
+        # words for people; the switch's name in URLs and on the command line is the tooltip
+        out.append({"label": html.Span([f"{label}: ", html.Span(state, className="param state", title=name)]),
                     "value": name})
     return out
 
@@ -97,9 +111,11 @@ def describe_param(p, name: str, value: float | None) -> tuple[str, str]:
     """(value beside the slider, line under the label) for a parameter fixed at ``value`` or drawn (None)."""
     from simulator.charts.scenario import describe
 
+    spread = describe(p)
+    spread = spread[:1].upper() + spread[1:]  # 'Uniform 0.15 to 0.35' (the parameter's name is its label's tooltip)
     if value is None:
-        return "drawn", f"{name}: {describe(p)}; drawn from this distribution in every run"
-    return f"fixed at {value:.3g}", f"{name}: {describe(p)} in the scenario; fixed at {value:.3g} in this what-if"
+        return "drawn", f"{spread}, drawn from this distribution in every run"
+    return f"fixed at {value:.3g}", f"{spread} in the scenario; fixed at {value:.3g} in this what-if"
 
 
 def controls(entry, state: WhatIf) -> list:
@@ -118,7 +134,7 @@ def controls(entry, state: WhatIf) -> list:
         free = WhatIf(state.scenario, state.runs, state.seed,
                       {k: v for k, v in state.overrides.items() if k != name}).to_search()
         rows.append(html.Div([
-            html.Div([html.Label(human_label(name, c)),
+            html.Div([html.Label(human_label(name, c), title=f"{name} (its name in URLs and on the command line)"),
                       html.Span(shown, id={"type": VALUE, "name": name}, className="value fixed" if fixed else "value")],
                      className="head"),
             html.Div(line, id={"type": DIST, "name": name}, className="dist"),
@@ -143,7 +159,7 @@ def controls(entry, state: WhatIf) -> list:
             html.Label(["runs ", number("whatif-runs", state.runs, 1, MAX_RUNS, debounce=True)]),
             html.Label(["seed ", number("whatif-seed", state.seed, 0, MAX_SEED, debounce=True)]),
             dcc.Link("reset to the scenario's distributions", href=reset, id="whatif-reset"),
-            html.Span(f"also set from the URL: {', '.join(f'{human_label(k, c)} ({k}) = {v:g}' for k, v in extra.items())}"
+            html.Span(f"also set from the URL: {', '.join(f'{human_label(k, c)} = {v:g}' for k, v in extra.items())}"
                       if extra else "", id="whatif-extra-note"),
         ], className="row"),
         html.H4("Preconditions and mediators"),
@@ -178,10 +194,28 @@ def overrides_from_controls(compiled, ids, values, toggled_on, extra, sliders) -
     return out, {"values": seen, "fixed": sorted(fixed & set(seen))}
 
 
-def numbers(rows: list[dict]) -> html.Table:
+def numbers(rows: list[dict], paired: bool = True) -> html.Table:
+    """Every question's numbers: the baseline's alone when no what-if is set (no what-if column, no zero
+    changes); else baseline, what-if, the paired change and the runs whose answer changed."""
+    if not paired:
+        return table(["question", "estimate (95% interval)"], [[r["text"], interval(r["a"])] for r in rows],
+                     id="whatif-table")
     body = [[r["text"], interval(r["a"]), interval(r["b"]), difference(r), f"{r['runs_changed']:,}"] for r in rows]
     return table(["question", "baseline (95% Wilson)", "what-if (95% Wilson)", "difference (paired 95%)",
                   "runs whose answer changed"], body, id="whatif-table")
+
+
+def help_line(ctx, state: WhatIf | None) -> html.Div:
+    """What the tab shows, in two sentences: what runs and the seed are, and what the intervals are (Monte Carlo
+    error, not the forecast's uncertainty)."""
+    runs = ctx.runs if state is None else state.runs
+    return html.Div([
+        f"Each answer is the share of {runs:,} simulated runs of the negotiation (runs) in which it comes true; the "
+        "seed fixes the random draws, so the same seed and settings give the same numbers. ",
+        html.Strong("Brackets and bands are 95% intervals of Monte Carlo error"),
+        " (more runs narrow them), not the forecast's uncertainty: that is the answer itself and its 10–90% "
+        "range. Move a slider below to fix a parameter in every run (a what-if, compared run by run with the "
+        "baseline)."], id="whatif-help", className="help")
 
 
 def whatif_view(ctx, state: WhatIf, session: str | None = None, slot: str | None = None) -> dict:
@@ -257,6 +291,7 @@ def register(app, ctx) -> None:
                   Output({"type": VALUE, "name": ALL}, "className"), Output({"type": DIST, "name": ALL}, "children"),
                   Output({"type": FREE, "name": ALL}, "style"), Output({"type": FREE, "name": ALL}, "href"),
                   Output("whatif-toggles", "options"), Output("whatif-shown", "data"),
+                  Output("whatif-diff", "style"), Output("whatif-help", "children"),
                   Input({"type": PARAM, "name": ALL}, "value"), Input("whatif-toggles", "value"),
                   Input("whatif-runs", "value"), Input("whatif-seed", "value"),
                   State({"type": PARAM, "name": ALL}, "id"), State("whatif-scenario", "data"),
@@ -292,8 +327,9 @@ def register(app, ctx) -> None:
         options = (toggle_options(entry.compiled, overrides) if new_sliders["off"] != before_off or sliders is None
                    or "off" not in sliders else no_update)
         return (new_search if new_search != search else no_update, new_search, view["status"],
-                numbers(view["rows"]), figs["calendar"], figs["diff"], figs["questions"], view["headlines"],
-                new_sliders, *labels, options, new_search)
+                numbers(view["rows"], bool(overrides)), figs["calendar"], figs["diff"], figs["questions"],
+                view["headlines"], new_sliders, *labels, options, new_search, SHOW if overrides else HIDE,
+                help_line(ctx, state).children)
 
 
 def register_busy(app, ctx, prefix: str) -> None:
@@ -311,7 +347,7 @@ def cleared(ids, message) -> tuple:
     emptied so that input, typed again, is shown again. A pattern output takes one value per slider."""
     each = [no_update] * len(ids or [])
     return (no_update, no_update, message, None, EMPTY, EMPTY, EMPTY, None, no_update,
-            each, each, each, each, each, no_update, None)
+            each, each, each, each, each, no_update, None, HIDE, no_update)
 
 
 def _label_updates(compiled, key: str, state: WhatIf, ids, before, after) -> list[list]:

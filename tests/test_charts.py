@@ -80,8 +80,11 @@ def test_calendar_variants_baseline_and_whatif_on_one_chart(mc, seed_compiled):
     base = [t for t in data(fig) if t.name.endswith("(baseline)")]
     alt = [t for t in data(fig) if t.name.endswith("(what-if)")]
     assert len(base) == n and len(alt) == n and len(data(fig)) == 3 * n  # bands for the what-if only
+    kinds = {m.id: m.dash for m in seed_compiled.milestones}
     for b, a in zip(base, alt):
-        assert b.line.dash == "dash" and a.line.dash is None  # dashed baseline, solid what-if
+        # the line style is the milestone's kind in both variants (one meaning per style); the baseline is thinner
+        assert b.line.dash == a.line.dash == kinds[a.legendgroup] and b.line.width < a.line.width
+        assert a.showlegend and b.showlegend is False  # one legend entry per milestone
         assert b.line.color != a.line.color and b.line.color.startswith("rgba(")  # a lighter shade
         assert list(b.y) == list(a.y)
     assert max(t.legendrank for t in alt) < min(t.legendrank for t in base)  # what-if first in the legend

@@ -123,3 +123,176 @@ def test_loopback_needs_no_password():
     for host in ("0.0.0.0", "::", "10.0.0.1", "localhost.example.org", "my-laptop"):
         assert not is_loopback(host) and token_problem(None, host) is not None
         assert token_problem(TOKEN, host) is None
+
+
+# ------------------------------------------------------------------ item 13: a first screen that explains itself
+def table_headers(page, selector: str = "#whatif-table") -> list[str]:
+    return page.locator(f"{selector} th").all_inner_texts()
+
+
+@browser_only
+def test_the_first_screen_shows_the_answers_the_calendar_and_what_they_mean(server, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(server["url"])
+    page.wait_for_selector("#whatif-calendar .js-plotly-plot .scatterlayer .trace", timeout=WAIT_MS)
+    page.wait_for_selector("#whatif-headlines .card", timeout=WAIT_MS)
+    assert page.evaluate("() => window.scrollY") == 0
+    boxes = [page.locator("#whatif-calendar .js-plotly-plot").bounding_box(),
+             *[card.bounding_box() for card in page.locator("#whatif-headlines .card").all()]]
+    assert len(boxes) == 8  # the calendar and the seed scenario's seven questions
+    for box in boxes:  # wholly on the first screen, no scrolling
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280, box
+    help_text = page.inner_text("#whatif-help")
+    for words in ("500 simulated runs", "seed", "95% intervals of Monte Carlo error", "not the forecast's uncertainty"):
+        assert words in help_text
+    assert page.locator("#whatif-help").bounding_box()["y"] < boxes[0]["y"]  # the help is read first
+    # no what-if set: no what-if column, no changes of zero, no chart of zeros
+    assert table_headers(page) == ["question", "estimate (95% interval)"]
+    assert " pts" not in page.inner_text("#whatif-table")
+    assert not page.locator("#whatif-diff").is_visible()
+    shoot(page, "first-screen-1280x720")
+    page.goto(server["url"] + "?scenario=main&runs=500&seed=1&set=russia.active%3D0")
+    page.wait_for_function("() => [...document.querySelectorAll('#whatif-table th')].some(t => t.innerText.includes("
+                           "'what-if'))", timeout=WAIT_MS)
+    page.wait_for_selector("#whatif-diff .js-plotly-plot", state="visible", timeout=WAIT_MS)
+    assert "difference (paired 95%)" in table_headers(page)
+    page.close()
+
+
+# ------------------------------------------------------------------ item 11: the small display faults
+@browser_only
+def test_a_phone_never_scrolls_sideways(server, browser):  # noqa: F811
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server["url"])
+    page.wait_for_selector("#whatif-calendar .js-plotly-plot .scatterlayer .trace", timeout=WAIT_MS)
+    for tab in ("whatif", "scenario", "sweep", "onerun", "compare"):
+        if tab != "whatif":
+            open_tab(page, tab)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert widths[0] <= widths[1] == 390, (tab, widths)
+    shoot(page, "phone-390x844")
+    page.close()
+
+
+LEGEND = """() => {
+    const plot = document.querySelector('#whatif-calendar .js-plotly-plot');
+    const bg = plot.querySelector('.legend .bg').getBoundingClientRect();
+    const items = [...plot.querySelectorAll('.legend .traces')].map(t => t.getBoundingClientRect());
+    return {bottom: bg.bottom, items: items.map(r => r.bottom), entries: plot.data.filter(t => t.showlegend !== false).length,
+            title: plot.layout.legend.title.text, lines: plot.data.filter(t => t.legendgroup && t.legendgroup !== 'calendar-markers' && t.line && t.mode === 'lines'
+            && t.fill !== 'toself').map(t => [t.legendgroup, t.name, t.line.dash || 'solid', t.line.width])};
+}"""
+
+
+@browser_only
+def test_legends_show_every_entry_and_a_line_style_means_one_thing(server, page):  # noqa: F811
+    kinds_words = None
+    for query in ("", "?scenario=main&runs=500&seed=1&set=russia.active%3D0"):
+        page.goto(server["url"] + query)
+        page.wait_for_selector("#whatif-calendar .js-plotly-plot .legend .traces", timeout=WAIT_MS)
+        if query:
+            page.wait_for_function("() => document.querySelector('#whatif-calendar .js-plotly-plot').data"
+                                   ".some(t => (t.name || '').endsWith('(baseline)'))", timeout=WAIT_MS)
+        legend = page.evaluate(LEGEND)
+        # every entry inside the legend's box: nothing scrolled away or cut (so a PNG export has them all too)
+        assert len(legend["items"]) == legend["entries"] and max(legend["items"]) <= legend["bottom"] + 1
+        assert page.locator("#whatif-calendar .legend .scrollbar").evaluate_all(
+            "bars => bars.every(b => !b.getAttribute('height') || +b.getAttribute('height') === 0)")
+        styles = {}
+        for group, name, dash, _ in legend["lines"]:
+            styles.setdefault(group, set()).add(dash)
+        assert all(len(s) == 1 for s in styles.values())  # baseline and what-if of a milestone: its kind's style
+        assert "dotted: unilateral step" in legend["title"]  # with or without a what-if, dotted says the same thing
+        kinds_words = kinds_words or legend["title"]
+        assert legend["title"] == kinds_words
+    widths = {n.rsplit(" (", 1)[1]: w for _, n, _, w in legend["lines"]}
+    assert widths["baseline)"] < widths["what-if)"]  # the baseline is told apart by weight and shade
+
+
+TICKS = "() => [...document.querySelectorAll('#whatif-calendar .xtick text')].map(e => e.textContent)"
+
+
+@browser_only
+def test_a_short_date_axis_does_not_repeat_its_month(server, page):  # noqa: F811
+    page.goto(server["url"])
+    page.wait_for_selector("#whatif-calendar .js-plotly-plot .xtick text", timeout=WAIT_MS)
+    long_ticks = page.evaluate(TICKS)
+    assert len(set(long_ticks)) == len(long_ticks)
+    page.locator("#whatif-calendar .updatemenu-button", has_text="8 weeks before round 1").click()
+    page.wait_for_function("t => JSON.stringify([...document.querySelectorAll('#whatif-calendar .xtick text')]"
+                           ".map(e => e.textContent)) !== t", arg=__import__("json").dumps(long_ticks),
+                           timeout=WAIT_MS)
+    ticks = page.evaluate(TICKS)
+    assert len(ticks) >= 3 and len(set(ticks)) == len(ticks), ticks  # 'Apr 2023, Apr 2023, ...' before
+    import re
+
+    assert all(re.fullmatch(r"[1-9]\d? [A-Z][a-z]{2} 20\d\d", t) for t in ticks), ticks  # '7 Apr 2023', as in cards
+
+
+@browser_only
+def test_the_address_carries_the_slider_value_without_float_noise(server, page):  # noqa: F811
+    import re
+
+    page.goto(server["url"])
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
+    thumb = page.locator('#whatif-controls [id*=\'"name":"turkey.resolve"\'] [role=slider]')
+    thumb.focus()
+    for presses in range(1, 8):  # steps of (1 - 0.6) / 100 from 0.8: binary sums such as 0.8200000000000001
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("n => location.search.includes('turkey.resolve%3D')", arg=presses, timeout=WAIT_MS)
+    page.wait_for_function("() => location.search.includes('turkey.resolve%3D0.828')", timeout=WAIT_MS)
+    value = re.search(r"turkey\.resolve%3D([^&]+)", page.url).group(1)
+    assert value == "0.828", page.url
+
+
+@pytest.fixture(scope="module")
+def history_server(tmp_path_factory):
+    from dashboards.app import create_app
+
+    url, stop = serve(create_app(ROOT / "scenarios" / "iran_vienna_2021.yaml", runs=50, seed=1))
+    yield url
+    stop()
+
+
+@browser_only
+def test_sources_are_links_and_history_is_in_date_order(history_server, page):  # noqa: F811
+    import datetime as dt
+
+    page.goto(history_server)
+    open_tab(page, "scenario")
+    page.wait_for_selector("[id^=scenario-history] tbody tr", timeout=WAIT_MS)
+    dates = [dt.datetime.strptime(row.split("\t")[0], "%d %B %Y").date()
+             for row in page.locator("[id^=scenario-history] tbody tr").all_inner_texts()]
+    assert len(dates) >= 2 and dates == sorted(dates)  # milestones and events together, by date
+    links = page.locator("#scenario-panel a.source-url")
+    assert links.count() >= 1
+    for k in range(links.count()):
+        link = links.nth(k)
+        assert link.get_attribute("href").startswith(("https://", "http://")) and link.inner_text() == \
+            link.get_attribute("href") and link.get_attribute("target") == "_blank"
+    rows = page.locator("#scenario-panel h3", has_text="Sources").locator("xpath=..").locator("tbody tr")
+    for row in rows.all_inner_texts():  # dates as the rest of the page writes them ('22 February 2021')
+        dt.datetime.strptime(row.split("\t")[2], "%d %B %Y")
+
+
+@browser_only
+def test_quote_warnings_only_for_quotes_and_a_failed_check_in_one_line(server, page, tmp_path):  # noqa: F811
+    page.goto(server["url"])
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
+    no_quotes = ROOT / "scenarios" / "armenia_turkey_2025.yaml"  # its evidence is notes and assumptions
+    page.set_input_files("#upload input[type=file]", str(no_quotes))
+    wait_text(page, "#upload-ok", "no evidence quotes to check")
+    page.wait_for_function("() => location.search.includes('scenario=upload-')", timeout=WAIT_MS)
+    wait_text(page, "#scenario-name", "armenia_turkey_2025.yaml")
+    assert page.locator("#quotes-unchecked").count() == 0
+    page.set_input_files("#upload input[type=file]", str(SEED_SCENARIO))  # 29 quotes, no texts: said, counted
+    wait_text(page, "#quotes-unchecked", "This scenario's 29 evidence quotes were NOT checked")
+    wrong = tmp_path / "alwatan_2023-02_quartet.txt"  # the right name, none of the words
+    wrong.write_text("Source: nowhere\n----\nNothing that the scenario quotes is in this text.\n", encoding="utf-8")
+    page.set_input_files("#upload input[type=file]", [str(SEED_SCENARIO), str(wrong)])
+    page.wait_for_selector("#upload-problems .problem", timeout=WAIT_MS)
+    lines = page.locator("#upload-problems .problem").all_inner_texts()
+    assert len(lines) == 2 and lines[0] == "The upload was refused; nothing changed. 1 problem(s):"
+    assert lines[1].startswith("29 evidence quotes do not occur in the texts of their sources (quartet_alwatan)") \
+        or lines[1].startswith("29 evidence quotes do not occur in the texts of their sources (")
+    assert " and 26 more" in lines[1] and lines[1].count("syria_turkey_2023.yaml:") == 3

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from .. import layout as L
 from ..stats import wilson
+from .dates import DATE_TICKS
 from .frames import add_markers, as_frame, calendar_markers, day, track_name, to_dates, verb
 from .palette import milestone_colors, translucent
 
@@ -44,34 +45,38 @@ def reference_election(compiled):
 def probability_over_calendar(runs, compiled, confidence: float = 0.95) -> go.Figure:
     """For each milestone: share of runs in which it has happened by each calendar date, with a Wilson band.
 
-    Line style gives the kind (each kind's ``dash``: meeting solid, joint act dashed, unilateral step dotted); milestones come in
-    scenario order, so those of one track or concession ladder are next to each other.
+    Line style gives the kind (each kind's ``dash``: meeting solid, joint act dashed, unilateral step dotted);
+    milestones come in scenario order, so those of one track or concession ladder are next to each other.
     """
     return calendar_variants([("", runs)], compiled, confidence)
 
 
-VARIANT_DASH = ("dash", "dot", "dashdot")  # earlier variants (baseline, A); the last one is drawn solid
+# earlier variants (baseline, A) are drawn thinner and lighter, each a little lighter than the next; their line
+# style stays the milestone kind's, so a line style has one meaning whatever the chart (issue 25 item 11)
+VARIANT_SHADE = (0.55, 0.35, 0.25)
 DASH_WORDS = {"solid": "solid", "dash": "dashed", "dot": "dotted", "dashdot": "dash-dotted"}
 
 
-def kind_legend() -> str:
-    """The legend's title when the line style gives the kind of milestone: each kind's ``dash`` in words, two a
-    line ('Milestone<br><sup>solid: meeting, dashed: joint act,<br>dotted: unilateral step</sup>')."""
+def kind_legend(compiled) -> str:
+    """The legend's title when the line style gives the kind of milestone: the ``dash`` of each kind the scenario
+    has, in words, two a line ('Milestone<br><sup>solid: meeting, dashed: joint act,<br>dotted: unilateral
+    step</sup>')."""
     from ..lang.milestones import KINDS
 
-    styles = [f"{DASH_WORDS.get(cls.dash, cls.dash)}: {cls.kind_name}" for cls in KINDS.values()]
+    present = {type(m) for m in compiled.milestones}
+    styles = [f"{DASH_WORDS.get(cls.dash, cls.dash)}: {cls.kind_name}" for cls in KINDS.values() if cls in present]
     lines = [", ".join(styles[i:i + 2]) for i in range(0, len(styles), 2)]
-    return f"Milestone<br><sup>{',<br>'.join(lines)}</sup>"
+    return f"Milestone<br><sup>{',<br>'.join(lines)}</sup>" if styles else "Milestone"
 
 
 def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: float = 0.95) -> go.Figure:
     """Several variants of one scenario (baseline and what-if, or A and B) on one calendar chart.
 
     ``variants`` is ``[(name, runs), ...]``; the last is the one in focus: solid lines in the milestones'
-    colours with their Wilson bands. Earlier ones are dashed, in lighter shades of the same colours, without
-    bands. With one unnamed variant this is ``probability_over_calendar``, where the line style gives the kind
-    of milestone instead (with several variants it gives the variant; the hover names the kind). Buttons above
-    the plot zoom to the weeks before the election (or back to the whole calendar); dragging across the plot
+    colours with their Wilson bands. Earlier ones are thinner, in lighter shades of the same colours, without
+    bands. The line style always gives the kind of milestone (with one unnamed variant this is
+    ``probability_over_calendar``); one legend entry per milestone shows and hides all its variants at once.
+    Buttons above the plot zoom to the weeks before the election (or back to the whole calendar); dragging across the plot
     zooms to any window (the probability axis stays fixed, so a drag selects dates only).
     """
     dates = pd.to_datetime(compiled.dates)
@@ -94,7 +99,7 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
             yes = np.searchsorted(first, dates.to_numpy(), side="right")
             low, high = wilson(yes, np.full(len(yes), n), confidence)
             p = yes / max(n, 1)
-            group = f"{variant}.{m.id}"
+            group = m.id  # a milestone's variants and band go together (the legend lists the one in focus)
             if focus:
                 fig.add_trace(go.Scatter(
                     x=np.concatenate([dates, dates[::-1]]), y=np.concatenate([high, low[::-1]]), mode="lines",
@@ -103,36 +108,44 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
             if len(variants) == 1:
                 line = dict(color=colors[m.id], width=2, dash=m.dash)
             elif focus:
-                line = dict(color=colors[m.id], width=2.5)
+                line = dict(color=colors[m.id], width=2.5, dash=m.dash)
             else:
-                line = dict(color=translucent(colors[m.id], 0.6), width=1.8, dash=VARIANT_DASH[k % len(VARIANT_DASH)])
+                shade = VARIANT_SHADE[min(last - 1 - k, len(VARIANT_SHADE) - 1)]
+                line = dict(color=translucent(colors[m.id], shade), width=1.5, dash=m.dash)
             fig.add_trace(go.Scatter(
                 x=dates, y=p, mode="lines", name=f"{name}{suffix}", legendgroup=group, line=line,
+                showlegend=focus,
                 legendrank=(0 if focus else 100 * (k + 1)) + rank + 1,
                 customdata=np.column_stack([low, high, yes]),
-                hovertemplate=(f"<b>{hover}</b>{suffix} {verb(m)} by %{{x|%d %b %Y}}: %{{y:.1%}} "
+                hovertemplate=(f"<b>{hover}</b>{suffix} {verb(m)} by %{{x|%-d %b %Y}}: %{{y:.1%}} "
                                f"[%{{customdata[0]:.1%}}, %{{customdata[1]:.1%}}], %{{customdata[2]:d}} of {n} runs"
                                "<extra></extra>")))
     add_markers(fig, [(mk, mk.date) for mk in calendar_markers(compiled)])
     runs_text = f"{sizes[-1]:,} runs" + (" each" if len(variants) > 1 else "")
     which = "<br><sup>drag across the chart to zoom to any window; double-click to zoom out</sup>"
-    legend = kind_legend()
+    legend = kind_legend(compiled)
     if len(variants) > 1:
-        styles = ", ".join(f"{v}: {DASH_WORDS[VARIANT_DASH[k % len(VARIANT_DASH)]]}, lighter"
-                           for k, (v, _) in enumerate(variants[:-1]))
-        which = (f"<br><sup>{variants[-1][0]}: solid lines with {confidence:.0%} bands; {styles}; drag across the "
-                 "chart to zoom to any window</sup>")
-        legend = "Milestone"
+        earlier = " and ".join(v for v, _ in variants[:-1])
+        which = (f"<br><sup>{variants[-1][0]}: full colour with {confidence:.0%} bands; {earlier}: thin, lighter "
+                 "lines of the same colour; drag across the chart to zoom to any window</sup>")
     fig.update_layout(
         title=dict(text=f"How likely is each milestone to have happened by a given date? ({runs_text}, "
                         f"{confidence:.0%} bands){which}{not_drawn}", y=0.97, yanchor="top"),
-        xaxis=dict(title="Date", tickformat="%b %Y"),
+        xaxis=dict(title="Date", **DATE_TICKS),
         yaxis=dict(title="Share of runs, milestone reached by then", tickformat=".0%", range=[0, 1.02],
                    fixedrange=True),
         updatemenus=[window_buttons(compiled)], hovermode="closest",
-        legend=dict(title=legend, groupclick="toggleitem"), height=520, margin=dict(t=140 if not_drawn else 120),
+        legend=dict(title=legend, groupclick="togglegroup", font=dict(size=11), tracegroupgap=2),
+        height=legend_height(fig, 520, 140 if not_drawn else 120), margin=dict(t=140 if not_drawn else 120),
         template="plotly_white")
     return fig
+
+
+def legend_height(fig: go.Figure, least: int, top: int) -> int:
+    """A chart's height that holds its whole legend on the right (plotly scrolls a legend taller than the plot
+    area, and cuts it in an exported PNG): ``least``, or more when the legend has many entries."""
+    entries = sum(1 for t in fig.data if t.showlegend is not False)
+    return max(least, top + 110 + 21 * entries)
 
 
 def window_buttons(compiled) -> dict:

@@ -8,6 +8,7 @@ import datetime as dt
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .dates import DATE_TICKS
 from .frames import add_markers, as_frame, calendar_markers, day, to_dates
 from .palette import actor_colors
 from .words import short
@@ -37,7 +38,7 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
         fig.add_trace(go.Scatter(x=dates, y=shown[f"pressure.{party}"], mode="lines+markers",
                                  name=f"pressure on {who[party]}",
                                  line=dict(color=colors[party], width=2), marker=dict(size=4),
-                                 hovertemplate=f"{w.name(party)}: pressure %{{y:.2f}}, %{{x|%d %b %Y}}<extra></extra>"),
+                                 hovertemplate=f"{w.name(party)}: pressure %{{y:.2f}}, %{{x|%-d %b %Y}}<extra></extra>"),
                       row=1, col=1)
     for lad in sc.concessions:
         names = [w.name(f"{lad.id}.{s.id}") for s in lad.stages]
@@ -45,14 +46,14 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
                                  name=f"{w.name(lad.id)} ({who.get(lad.actor, w.name(lad.actor))})",
                                  line=dict(color=colors[lad.actor], width=3),
                                  text=[names[i] for i in shown[f"stage.{lad.id}"]],
-                                 hovertemplate="%{text}, %{x|%d %b %Y}<extra></extra>"), row=2, col=1)
+                                 hovertemplate="%{text}, %{x|%-d %b %Y}<extra></extra>"), row=2, col=1)
     current = compiled.dates[min(max(week, 0), len(compiled.dates) - 1)]
     for row in (1, 2):
         fig.add_vline(x=current.isoformat(), line=dict(color="#000", width=2), row=row, col=1)
     markers = calendar_markers(compiled)
     add_markers(fig, [(m, m.date) for m in markers])
     pad = dt.timedelta(days=10)
-    fig.update_xaxes(type="date", range=[compiled.dates[0] - pad, compiled.dates[-1] + pad], tickformat="%b %Y")
+    fig.update_xaxes(type="date", range=[compiled.dates[0] - pad, compiled.dates[-1] + pad], **DATE_TICKS)
     fig.update_yaxes(title="pressure", rangemode="tozero", row=1, col=1)
     ladder_ticks = list(range(max((len(lad.stages) for lad in sc.concessions), default=1)))
     # one ladder: its stage names on the axis; several: stage numbers (the hover names each stage)

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import layout as L
+from .dates import DATE_TICKS
 from .frames import add_markers, as_frame, calendar_markers, milestone_names, to_dates, verb
 from .palette import NEUTRAL, actor_colors, milestone_colors
 from ..lang.words import blocked_sentence, election_sentence, proposer_name, step_words
@@ -17,7 +18,7 @@ from ..lang.words import blocked_sentence, election_sentence, proposer_name, ste
 CALENDAR_LANE = "Calendar (events, shocks, occasions, arrivals)"
 OTHER_LANE = "Other milestones"
 SHOCK_COLOR = "#d62728"
-WHAT_WHEN = "%{text}, %{x|%d %b %Y}<extra></extra>"
+WHAT_WHEN = "%{text}, %{x|%-d %b %Y}<extra></extra>"
 CALENDAR_KINDS = {  # event kind -> (legend name, marker symbol, colour, words before the name)
     "scheduled": ("scheduled talks or event", "triangle-up", "#444", ""),
     "shock": ("shock", "triangle-down", SHOCK_COLOR, "shock: "),
@@ -131,7 +132,7 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
                 marker=dict(symbol=m.marker, size=m.marker_sizes[0],
                             color=mcolor[m.id], line=dict(width=1, color="#333")),
                 legendgroup=f"happened.{m.id}", showlegend=False,
-                hovertemplate=f"{names[m.id]} {verb(m)}, %{{x|%d %b %Y}}<extra></extra>"), row=row, col=1)
+                hovertemplate=f"{names[m.id]} {verb(m)}, %{{x|%-d %b %Y}}<extra></extra>"), row=row, col=1)
         post = _postponements(ev, compiled)
         fig.add_trace(go.Scatter(
             x=post.date, y=[lane[m] for m in post.milestone], mode="markers", name="proposed, postponed",
@@ -140,7 +141,7 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
             customdata=np.column_stack([[names[m] for m in post.milestone], post.proposer, post.reasons])
             if len(post) else None,
             legendgroup="postponed", showlegend=False,
-            hovertemplate=("%{customdata[0]} proposed by %{customdata[1]}, %{x|%d %b %Y}; postponed:<br>"
+            hovertemplate=("%{customdata[0]} proposed by %{customdata[1]}, %{x|%-d %b %Y}; postponed:<br>"
                            "%{customdata[2]}<extra></extra>")), row=row, col=1)
         broke = ev[ev.kind == "broke"]
         fig.add_trace(go.Scatter(
@@ -172,7 +173,7 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
     markers = calendar_markers(compiled)
     add_markers(fig, [(m, m.date) for m in markers])
     pad = dt.timedelta(days=10)
-    fig.update_xaxes(type="date", range=[compiled.dates[0] - pad, compiled.dates[-1] + pad], tickformat="%b %Y")
+    fig.update_xaxes(type="date", range=[compiled.dates[0] - pad, compiled.dates[-1] + pad], **DATE_TICKS)
     fig.update_xaxes(title="Date", row=max(len(sample), 1), col=1)
     fig.update_yaxes(automargin=True)
     fig.update_layout(title=dict(text="What happens in a few sample runs? (hover a mark for who proposed, who "

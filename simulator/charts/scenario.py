@@ -313,8 +313,9 @@ def scenario_tables(compiled) -> list[tuple[str, list[str], list[list[str]]]]:
                       "; ".join(w.name(p.milestone) + (f" (when {p.when.label(w)})" if p.when else "")
                                 for p in m.pushes)] for m in sc.mediation]))
     if sc.history is not None:
-        rows = [[w.date(h.date), w.name(h.milestone), str(h.count)] for h in sc.history.milestones]
-        rows += [[w.date(h.date), w.name(h.event), "event"] for h in sc.history.events]
+        dated = [(h.date, w.name(h.milestone), str(h.count)) for h in sc.history.milestones]
+        dated += [(h.date, w.name(h.event), "event") for h in sc.history.events]
+        rows = [[w.date(when), what, times] for when, what, times in sorted(dated, key=lambda r: r[0])]  # by date
         out.append((f"History (known up to {w.date(sc.history.through)})", ["date", "what", "times"],
                     rows or [[w.date(sc.history.through), "nothing recorded before the calendar", "-"]]))
     dates = [["calendar", f"{w.date(cal.start)} to {w.date(cal.end)}, one step = {cal.step_days} days "

@@ -434,6 +434,12 @@ def _evidence(sc: Scenario):
     yield from _walk_models(sc, (), Evidence)
 
 
+def quote_count(sc: Scenario) -> int:
+    """How many evidence quotes the scenario gives (each is checked against its source's text when the texts are
+    there)."""
+    return sum(1 for _, ev in _evidence(sc) if ev.quote is not None)
+
+
 def _changes(sc: Scenario):
     from ..lang.base import ParamChange
 
