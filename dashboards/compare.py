@@ -155,16 +155,21 @@ def register(app, ctx) -> None:
     @app.callback(Output("compare-a-controls", "children"), Output("compare-b-controls", "children"),
                   Output("compare-go", "n_clicks"),
                   Input("compare-a-scenario", "value"), Input("compare-b-scenario", "value"),
-                  Input("compare-restore", "data"), State("compare-go", "n_clicks"), State("session", "data"))
-    def fill_controls(key_a, key_b, restore, clicks, session):
-        """Both sides' sliders and switches for their scenarios; restored from the URL (``tabstate``), they take
-        its settings and the comparison runs again (a click once the controls are in place)."""
+                  Input("compare-restore", "data"), Input("compare-a-details", "open"),
+                  Input("compare-b-details", "open"), State("compare-go", "n_clicks"), State("session", "data"))
+    def fill_controls(key_a, key_b, restore, open_a, open_b, clicks, session):
+        """Both sides' sliders and switches for their scenarios, built when a side's box is opened; restored from
+        the URL (``tabstate``), they take its settings and the comparison runs again (a click once the controls
+        are in place)."""
         from dash import ctx as dash_ctx
 
         session = browser_session(session)
         out = []
-        for side, key in (("a", key_a), ("b", key_b)):
+        for side, key, shown in (("a", key_a, open_a), ("b", key_b, open_b)):
             entry = ctx.get(key, session)
+            if not shown and not (restore and restore.get(f"sets_{side}")):
+                out.append(None)  # built when its box is opened (or the URL sets it)
+                continue
             wanted = dict(restore.get(f"sets_{side}", [])) if restore and restore.get(side) == key else {}
             out.append(None if entry is None else side_controls(entry, side, wanted))
         go = dash_ctx.triggered_id == "compare-restore" and restore and restore.get("go")
