@@ -107,6 +107,20 @@ def test_a_dead_track_has_none_of_its_levels_and_a_live_one_all():
     assert abs(live.mean() - 0.3) <= mc_bound(0.3, 1000)
 
 
+def test_a_dead_concession_ladder_has_no_stage():
+    ladder = {"id": "lad", "actor": "a", "name": "Ladder", "assumption": A, "live": {"share": 0.5, "assumption": A},
+              "stages": [{"id": "s0", "name": "start"},
+                         {"id": "s1", "name": "one", "cost": fixed(0.0), "pace": {"a": {"act": fixed(1.0)}}}]}
+    t = run(doc([meeting(pace=SURE)], concessions=[ladder]), runs=1000)
+    live = np.array(t.column(L.live("lad")).to_pylist())
+    assert (days(t, "lad.s1")[live] == 0).all() and (days(t, "lad.s1")[~live] == NEVER).all()
+    assert abs(live.mean() - 0.5) <= mc_bound(0.5, 1000)
+    from simulator.charts.scenario import milestone_value
+
+    c = Compiled(Scenario.model_validate(doc([meeting(pace=SURE)], concessions=[ladder])))
+    assert "its ladder is live in 50% of runs" in milestone_value(c, c.milestone["lad.s1"])
+
+
 def test_a_precondition_held_in_three_worlds_of_four_blocks_in_those():
     """A hard precondition that can never be met, held in 75% of runs: the meeting happens in the other 25%."""
     never = {"id": "never", "kind": "unilateral", "name": "Never", "actor": "b", "stakes": fixed(0.0),

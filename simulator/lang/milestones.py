@@ -407,6 +407,12 @@ class ConcessionLadder(Sourced):
     actor: Id
     name: str
     stages: list[LadderStage] = Field(min_length=2, description="the first stage is the starting state")
+    live: Live | None = Field(default=None, description="the whole ladder is live only in a share of runs, drawn "
+                              "once per run (in the others its actor concedes nothing): {share: 0.5, assumption: ...}")
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return _without_unused(handler(self))
 
     def milestone_id(self, stage: str) -> str | None:
         return None if stage == self.stages[0].id else f"{self.id}.{stage}"

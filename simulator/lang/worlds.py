@@ -13,7 +13,7 @@ preconditions:
   - {id: disarm_first, held_by: a, before: politics, ..., live: {share: 0.75, assumption: ...}}
 ```
 
-- ``live`` (a milestone, a track, a precondition): drawn **once per run**: in a share of runs it is live, in
+- ``live`` (a milestone, a track, a concession ladder, a precondition): drawn **once per run**: in a share of runs it is live, in
   the others it is dead all period. A dead milestone (or every milestone of a dead track) never becomes possible
   (no one proposes, accepts, takes or is pressed toward it); a dead precondition is not held (it blocks
   nothing). The share is a parameter ``<id>.live`` (a chance in [0, 1], stated as ``share`` or in any form of a
@@ -86,6 +86,10 @@ def live_items(sc):
     for t, tr in enumerate(sc.tracks):
         if tr.live is not None:
             yield tr.id, "track", tr.live, tuple(lv.id for lv in tr.levels), ("tracks", t, "live")
+    for k, lad in enumerate(sc.concessions):
+        if lad.live is not None:
+            yield lad.id, "ladder", lad.live, tuple(f"{lad.id}.{s.id}" for s in lad.stages[1:]), ("concessions", k,
+                                                                                                 "live")
     for k, pre in enumerate(sc.preconditions):
         if pre.live is not None:
             yield pre.id, "precondition", pre.live, None, ("preconditions", k, "live")
@@ -233,9 +237,10 @@ def milestone_words(sc, m) -> list[str]:
     out = []
     if getattr(m, "live", None) is not None:
         out.append(describe_live(m.live))
-    track = next((t for t in sc.tracks if t.id == m.track and t.live is not None), None) if m.track else None
-    if track is not None:
-        out.append(f"its track is {describe_live(track.live)}")
+    group = next((g for g in (*sc.tracks, *sc.concessions) if g.id == m.track and g.live is not None), None) \
+        if m.track else None
+    if group is not None:
+        out.append(f"its {'track' if group in sc.tracks else 'ladder'} is {describe_live(group.live)}")
     if getattr(m, "spread", None) is not None:
         out.append(describe_spread(m.spread))
     return out
@@ -253,10 +258,9 @@ def mediation_words(med) -> str:
     return "" if n == 1 else f"; puts up to {n} items on the table each step"
 
 
-def parameter_label(dotted: str, c) -> str | None:
-    """A share's or spread's words (``lang.words.human_label``), or None for another parameter."""
-    from .words import milestone_phrase
-
+def parameter_label(dotted: str, c, milestone_phrase) -> str | None:
+    """A share's or spread's words (``lang.words.human_label``, which passes its ``milestone_phrase``: the words
+    are said there, and this module does not import them back), or None for another parameter."""
     head, _, tail = dotted.rpartition(".")
     if tail == "live":
         for wid, what, *_ in live_items(c.scenario):

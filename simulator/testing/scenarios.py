@@ -350,7 +350,7 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             history["events"].append({"event": draw(st.sampled_from(events)),
                                       "date": START - dt.timedelta(days=3), "assumption": ASSUME})
 
-    worlds(draw, milestones, tracks, preconditions, mediation, history)
+    worlds(draw, milestones, tracks, preconditions, mediation, history, ladders)
 
     effects = []
     for k in range(draw(st.integers(0, 2))):
@@ -391,7 +391,7 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
     return doc
 
 
-def worlds(draw, milestones, tracks, preconditions, mediation, history) -> None:
+def worlds(draw, milestones, tracks, preconditions, mediation, history, ladders=()) -> None:
     """Worlds (lang/worlds.py) on some items: ``live`` shares on milestones, tracks and preconditions (not on a
     milestone the history has), a per-run ``spread`` on milestones, several items a step for a mediator."""
     done = {h["milestone"] for h in history["milestones"]} if history is not None else set()
@@ -407,6 +407,9 @@ def worlds(draw, milestones, tracks, preconditions, mediation, history) -> None:
     for tr in tracks:
         if not done & {lv["id"] for lv in tr["levels"]} and draw(st.integers(0, 3)) == 0:
             tr["live"] = {"share": draw(share), "assumption": ASSUME}
+    for lad in ladders:
+        if not done & {f"{lad['id']}.{s['id']}" for s in lad["stages"]} and draw(st.integers(0, 3)) == 0:
+            lad["live"] = {"share": draw(share), "assumption": ASSUME}
     for pre in preconditions:
         if draw(st.integers(0, 3)) == 0:
             pre["live"] = {"share": draw(share), "assumption": ASSUME}
