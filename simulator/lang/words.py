@@ -183,7 +183,7 @@ def human_label(dotted: str, c) -> str:
         return given
     from .worlds import parameter_label
 
-    said = parameter_label(dotted, c)  # a share of live worlds, a per-run spread (lang/worlds.py)
+    said = parameter_label(dotted, c, milestone_phrase)  # a share of live worlds, a per-run spread (lang/worlds.py)
     if said:
         return said
     sc = c.scenario
