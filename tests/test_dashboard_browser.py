@@ -207,12 +207,12 @@ def test_switching_off_a_mediator_changes_the_numbers(server, page):
     page.goto(server["url"])
     page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
     before = page.inner_text("#whatif-table")
-    assert "Russia mediates on (as in the scenario)" in page.inner_text("#whatif-toggles")
+    assert "Russia mediates: on, as in the scenario" in page.inner_text("#whatif-toggles")
     page.get_by_label("Russia mediates").uncheck()
     page.wait_for_function("b => document.querySelector('#whatif-table').innerText !== b", arg=before,
                            timeout=WAIT_MS)
     page.wait_for_function("() => location.search.includes('set=russia.active%3D0')", timeout=WAIT_MS)
-    wait_text(page, "#whatif-toggles", "Russia mediates OFF in this what-if")
+    wait_text(page, "#whatif-toggles", "Russia mediates: OFF in this what-if")
     first_row = page.locator("#whatif-table tbody tr").first.inner_text()
     assert "-" in first_row.split("\t")[3]  # foreign ministers meet less often without Russia's push
     shoot(page, "whatif-russia-off")
@@ -248,7 +248,7 @@ def test_scenario_tab_and_compare_tab(server, page):
     open_tab(page, "scenario")
     page.wait_for_selector("#evidence-table", timeout=WAIT_MS)
     evidence = page.inner_text("#evidence-table")
-    assert "turkey.flexibility" in evidence and "evidence" in evidence and "assumption" in evidence
+    assert "Turkey's flexibility" in evidence and "evidence" in evidence and "assumption" in evidence
     page.wait_for_selector("#scenario-network .js-plotly-plot", timeout=WAIT_MS)
     assert page.locator("#evidence-unchecked").count() == 0  # the --scenario file's quotes were checked
     shoot(page, "scenario")

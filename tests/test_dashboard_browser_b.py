@@ -166,3 +166,45 @@ def test_a_grid_is_drawn_as_cells_and_lines_of_its_settings(server_b, sweeps, pa
                            timeout=WAIT_MS)
     title = page.evaluate(f"() => {GRAPH}.layout.title.text").replace("<br>", " ")
     assert "pooled over Syria's flexibility" in title  # a grid is balanced: pooling over the other is fair
+
+
+# ------------------------------------------------------------------ issue 25 item 12
+def visible_text(page, selector: str) -> str:
+    """What a person reads in an element: its text and the text drawn in its charts (SVG)."""
+    return page.evaluate("s => { const e = document.querySelector(s); return e.innerText + ' ' + "
+                         "[...e.querySelectorAll('svg text')].map(t => t.textContent).join(' '); }", selector)
+
+
+def code_names(text: str) -> list[str]:
+    """Dotted and snake_case names in ``text``; file names (a scenario's file, its outcomes file) are names people
+    read and type, not codes."""
+    text = re.sub(r"[\w./-]+\.(?:ya?ml|json|parquet|csv|html|txt|zip)\b", " ", text)
+    return sorted(set(DOTTED.findall(text)) | set(SNAKE.findall(text)))
+
+
+def test_the_whatif_and_scenario_tabs_name_things_in_words(server_b, page):
+    page.goto(server_b)
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
+    page.wait_for_selector("#whatif-calendar .js-plotly-plot .scatterlayer .trace", timeout=WAIT_MS)
+    assert code_names(visible_text(page, "#tab-whatif")) == []  # it showed 16 dotted names
+    toggles = page.inner_text("#whatif-toggles")
+    assert "on (as" not in toggles
+    assert ("Syria asks for Turkey's statement of intent to withdraw before the Foreign ministers meeting: on, as in "
+            "the scenario") in toggles
+    page.locator("#whatif-toggles").get_by_label("Russia mediates").uncheck()
+    wait_text(page, "#whatif-toggles", "Russia mediates: OFF in this what-if")
+    wait_text(page, "#whatif-status", "Russia mediates = off")
+    assert code_names(visible_text(page, "#tab-whatif")) == []
+    open_tab(page, "scenario")
+    page.wait_for_selector("#evidence-table", timeout=WAIT_MS)
+    page.wait_for_selector("#scenario-network .js-plotly-plot", timeout=WAIT_MS)
+    evidence = page.inner_text("#evidence-table")
+    # the names of what every number rests on (the quotes and the authors' notes are their own words)
+    things = [row.split("\t")[:2] for row in evidence.splitlines()[1:]]
+    assert len(things) > 40 and code_names(" ".join(w for row in things for w in row)) == []  # it showed 41
+    assert "Turkey's flexibility" in evidence and "Iran's urgency at the start rises by 0.1" in evidence
+    tables = page.evaluate("() => [...document.querySelectorAll('#tab-scenario table:not(#evidence-table)')]"
+                           ".map(t => t.innerText).join(' ')")
+    assert "deadline_pressure" not in tables and "Deadline pressure" in tables  # rules in words
+    assert code_names(tables) == [] and "+ -" not in tables
+    shoot(page, "scenario-in-words")

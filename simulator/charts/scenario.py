@@ -89,14 +89,30 @@ def actor_network(compiled) -> go.Figure:
     return fig
 
 
-def _change(w, ch) -> str:
-    """A parameter change in words: 'turkey.flexibility + 0.05' or 'russia.urgency.after_deadline = 0.1'."""
+def _change(c, ch) -> str:
+    """A parameter change in words: "Turkey's flexibility rises by 0.05", "Russia's urgency after the deadline
+    becomes 0.1" (the parameter's label, ``human_label``; never its dotted name or '+ -0.05')."""
+    from .words import human_label
+
     fades = f", {ch.fades.words()}" if getattr(ch, "fades", None) is not None else ""
-    return f"{ch.param} {'+' if ch.op == 'add' else '='} {ch.value:g}{fades}"
+    label = human_label(ch.param, c)
+    if ch.op != "add":
+        return f"{label} becomes {ch.value:g}{fades}"
+    return f"{label} {'rises' if ch.value >= 0 else 'falls'} by {abs(ch.value):g}{fades}"
 
 
-def _changes(w, changes) -> str:
-    return "; ".join(_change(w, ch) for ch in changes) or "-"
+def _changes(c, changes) -> str:
+    return "; ".join(_change(c, ch) for ch in changes) or "-"
+
+
+def rule_label(name: str | None) -> str:
+    """A decision rule's name for people (``Rule.label``: 'Deadline pressure'); 'Default rule' for none."""
+    from ..rules import registry
+
+    if not name:
+        return "Default rule"
+    cls = registry().get(name)
+    return cls.label() if cls is not None else name.replace("_", " ").capitalize()
 
 
 def _when(w, cond) -> str:
@@ -129,7 +145,7 @@ def milestone_value(compiled, m) -> str:
     for cm in m.commits:
         parts.append(f"commits to {w.name(cm.milestone)} within {cm.within_days} days")
     if m.effects:
-        parts.append(f"then {_changes(w, m.effects)}")
+        parts.append(f"then {_changes(compiled, m.effects)}")
     return "; ".join(parts)
 
 
@@ -155,7 +171,7 @@ def mediation_value(compiled, med) -> str:
     pushes = "; ".join(w.name(p.milestone) + (f" when {p.when.label(w)}" if p.when is not None else "")
                        for p in med.pushes)
     deadline = f", deadline {w.date(med.deadline)}" if med.deadline is not None else ""
-    rule = med.rule or "default rule"
+    rule = rule_label(med.rule)
     return f"{rule}{deadline}; pushes: {pushes}{worlds.mediation_words(med)}"
 
 
@@ -174,7 +190,7 @@ def event_value(compiled, ev) -> str:
         verb = "puts on the table" if ev.proposes.milestone else "puts on the table the next step toward"
         parts.append(f"{verb} {w.name(ev.proposes.target)}")
     if ev.effects:
-        parts.append(_changes(w, ev.effects))
+        parts.append(_changes(compiled, ev.effects))
     return "; ".join(parts)
 
 
@@ -186,7 +202,7 @@ def shock_value(compiled, s) -> str:
     if s.freezes:
         parts.append(f"freezes {', '.join(w.name(f) for f in s.freezes)} for {s.weeks} weeks")
     if s.effects:
-        parts.append(_changes(w, s.effects))
+        parts.append(_changes(compiled, s.effects))
     parts.append("at most once" if s.once else "can recur")
     return "; ".join(parts)
 
@@ -240,11 +256,13 @@ def evidence_rows(compiled) -> list[dict]:
 
     def changes(where: str, items) -> None:
         for ch in items:
-            add(f"change {where}", _change(w, ch), ch)
+            add(f"change {where}", _change(compiled, ch), ch)
+
+    from .words import human_label
 
     for name, p, _ in iter_parameters(sc):
         if p is not TOGGLE:  # implicit on/off switches carry no claim
-            add(name, describe(p), p)
+            add(human_label(name, compiled), describe(p), p)
     for a in sc.actors:
         if a.enters is not None:
             add(f"{w.name(a.id)} enters", entry_value(compiled, a.enters), a.enters)
@@ -281,7 +299,7 @@ def evidence_rows(compiled) -> list[dict]:
     for o in cal.occasions:
         add(f"occasion: {w.name(o.id)}", occasion_value(compiled, o), o)
     for i, eff in enumerate(sc.effects):
-        add(f"effect: {eff.id or i + 1}", f"when {eff.when.label(w)}: {_changes(w, eff.changes)}", eff)
+        add(f"effect: {eff.id or i + 1}", f"when {eff.when.label(w)}: {_changes(compiled, eff.changes)}", eff)
         changes(f"when {eff.when.label(w)}", eff.changes)
     return rows
 
@@ -309,7 +327,7 @@ def scenario_tables(compiled) -> list[tuple[str, list[str], list[list[str]]]]:
                       "-" if p.waiver is None else describe(p.waiver.threshold)] for p in sc.preconditions]))
     if sc.mediation:
         out.append(("Mediation", ["mediator", "rule", "deadline", "pushes for"],
-                    [[w.name(m.mediator), m.rule or "default", "-" if m.deadline is None else w.date(m.deadline),
+                    [[w.name(m.mediator), rule_label(m.rule), "-" if m.deadline is None else w.date(m.deadline),
                       "; ".join(w.name(p.milestone) + (f" (when {p.when.label(w)})" if p.when else "")
                                 for p in m.pushes)] for m in sc.mediation]))
     if sc.history is not None:
@@ -332,7 +350,7 @@ def scenario_tables(compiled) -> list[tuple[str, list[str], list[list[str]]]]:
     out.append(("Calendar", ["what", "when and what it does"], dates))
     if sc.effects:
         out.append(("Triggered effects", ["when", "changes"],
-                    [[e.when.label(w), _changes(w, e.changes)] for e in sc.effects]))
+                    [[e.when.label(w), _changes(compiled, e.changes)] for e in sc.effects]))
     out.append(("Questions", ["question", "kind", "asks"], [[q.text, q.kind_label, q.asks(compiled.words)]
                                                               for q in compiled.questions]))
     return out

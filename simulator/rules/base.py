@@ -125,6 +125,11 @@ class Rule:
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
 
     @classmethod
+    def label(cls) -> str:
+        """The rule's name for people ('Deadline pressure'): its ``title`` if it states one, else its name in words."""
+        return getattr(cls, "title", None) or cls.name.replace("_", " ").strip().capitalize()
+
+    @classmethod
     def properties(cls) -> dict[str, bool]:
         """The declared properties, by name (what ``diplosim rules`` shows and ``check_rule`` checks)."""
         return {"deterministic_given_draws": cls.deterministic_given_draws, "draw_threshold": cls.draw_threshold,
