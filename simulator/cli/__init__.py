@@ -6,15 +6,7 @@ need them, so ``--help``, ``validate`` and ``schema`` stay fast.
 
 from __future__ import annotations
 
-import typer
-
-app = typer.Typer(
-    name="diplosim",
-    help="Agent-based diplomatic negotiation simulator: scenarios from the news, Monte Carlo, sweeps.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+from .typer_app import app  # the commands register on it (they import it from there, not from here: no circle)
 
 from . import (  # noqa: E402,F401  (registers the commands)
     analysis_cmds, calibrate_cmd, check_cmd, dashboard_cmd, events_cmd, report_cmd, rules_cmd, run_cmd,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import (check_html_path, engine_or_exit, fail, load_or_exit, parse_sets, results_or_exit,
                      write_charts)
 from .render import output_console, pct

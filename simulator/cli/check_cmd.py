@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import fail, load_or_exit, load_plugins
 
 

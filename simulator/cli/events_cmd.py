@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import fail
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import EXIT_USAGE, check_html_path, fail, print_problems, write_charts
 from .render import output_console
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import fail, print_problems
 from .render import output_console
 

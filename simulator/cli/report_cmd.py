@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import check_html_path, fail, results_or_exit
 
 

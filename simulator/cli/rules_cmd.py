@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import load_plugins
 
 _FLAGS = {"deterministic_given_draws": "deterministic given the draws", "draw_threshold": "yes exactly when u < p",

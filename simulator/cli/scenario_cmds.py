@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import EXIT_USAGE, load_or_exit, print_problems
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .typer_app import app
 from ..sweep import DEFAULT_CHUNK
 from .common import claim_out_dir, engine_or_exit, fail, load_or_exit, load_plugins
 

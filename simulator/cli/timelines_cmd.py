@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from . import app
+from .typer_app import app
 from .common import EXIT_USAGE
 
 timelines = typer.Typer(help="The outside-view dataset: dated, sourced negotiation milestones by class.",

@@ -57,6 +57,7 @@ class QuestionBase(Strict):
     answer_kind: ClassVar[str]
     arrow_type: ClassVar[str]  # 'bool', 'date32' or 'int32'
     kind_label: ClassVar[str]  # words: 'yes/no', 'date' or 'count'
+    key_hint: ClassVar[str]  # what its key asks, for the error naming every kind: 'a date', 'a number'
     outcome_fields: ClassVar[tuple[str, ...]]  # the fields an observed outcome of this kind gives
     outcome_hint: ClassVar[str]
     scale: ClassVar[str | None] = None  # None: a probability; else the unit of a distribution's CRPS
@@ -85,7 +86,7 @@ class QuestionBase(Strict):
     def per_run(self, column) -> np.ndarray:
         """The number each run contributes to this question's estimate, from its record column
         (1/0 for yes/no; for a date, 1 if it happened within the calendar; for a count, the count)."""
-        from ..layout import to_numpy  # reads Arrow buffers directly (pyarrow's own to_numpy imports pandas)
+        from .columns import to_numpy  # reads Arrow buffers directly (pyarrow's own to_numpy imports pandas)
 
         return to_numpy(column)[0].astype(float)
 
@@ -164,6 +165,7 @@ class YesNo(QuestionBase):
     answer_kind: ClassVar[str] = "probability"
     arrow_type: ClassVar[str] = "bool"
     kind_label: ClassVar[str] = "yes/no"
+    key_hint: ClassVar[str] = "yes/no"
     outcome_fields: ClassVar[tuple[str, ...]] = ("answer",)
     outcome_hint: ClassVar[str] = "'answer: true' or 'answer: false'"
     when: AnyCondition
@@ -259,8 +261,9 @@ class YesNo(QuestionBase):
         acc |= self.when.evaluate(st, min(int(c.ends[k]), hi))
 
 
-class DateOf(QuestionBase):
-    """The date a milestone first happens, or an event fires (none if not within the calendar)."""
+class DateAnswer:
+    """What every question answered by a date shares: its record column (the date, null when not by the end), how
+    a summary tallies and words it, and how a backtest reads and scores it (``DateOf``, ``DateAll``)."""
 
     answer_kind: ClassVar[str] = "date"
     arrow_type: ClassVar[str] = "date32"
@@ -268,30 +271,15 @@ class DateOf(QuestionBase):
     outcome_fields: ClassVar[tuple[str, ...]] = ("date", "happened")
     outcome_hint: ClassVar[str] = "'date' (the first date it happened) or 'happened: false'"
     scale: ClassVar[str | None] = "weeks"
-    date_of: one_or_several("milestone or event") = Field(
-        description="a milestone or event, or {any: [...]}: the first date of any of several")
-
-    @property
-    def targets(self) -> list[str]:
-        """The milestones or events whose first date is asked (the earliest of them when several)."""
-        return self.date_of.ids() if isinstance(self.date_of, Several) else [self.date_of]
 
     def per_run(self, column) -> np.ndarray:
-        from ..layout import to_numpy
+        from .columns import to_numpy
 
         values, null = to_numpy(column)
         return np.ones(len(values)) if null is None else (~null).astype(float)
 
-    def asks(self, w) -> str:
-        if isinstance(self.date_of, Several):
-            return f"date the first of {self.date_of.words(w)} happens"
-        return f"date {w.name(self.date_of)} first happens"
-
     def tally(self, acc, runs):
         acc.tally_date_question(self, runs)
-
-    def subjects(self, c):
-        return [(t, True) for t in self.targets if t in c.mi]
 
     def answer_words(self, entry):
         if entry["p"] is None:
@@ -317,6 +305,28 @@ class DateOf(QuestionBase):
     def observed_words(self, outcome) -> str:
         return outcome.date.isoformat() if outcome.date is not None else "not by the end"
 
+
+class DateOf(DateAnswer, QuestionBase):
+    """The date a milestone first happens, or an event fires (none if not within the calendar)."""
+
+    key_hint: ClassVar[str] = "a date"
+
+    date_of: one_or_several("milestone or event") = Field(
+        description="a milestone or event, or {any: [...]}: the first date of any of several")
+
+    @property
+    def targets(self) -> list[str]:
+        """The milestones or events whose first date is asked (the earliest of them when several)."""
+        return self.date_of.ids() if isinstance(self.date_of, Several) else [self.date_of]
+
+    def asks(self, w) -> str:
+        if isinstance(self.date_of, Several):
+            return f"date the first of {self.date_of.words(w)} happens"
+        return f"date {w.name(self.date_of)} first happens"
+
+    def subjects(self, c):
+        return [(t, True) for t in self.targets if t in c.mi]
+
     def check(self, ctx, path):
         if isinstance(self.date_of, Several):
             for i, t in enumerate(self.date_of.any):
@@ -333,12 +343,50 @@ class DateOf(QuestionBase):
         return days[0] if len(days) == 1 else np.minimum.reduce(days)
 
 
+class DateAll(DateAnswer, QuestionBase):
+    """The date by which every one of several milestones (or events) has happened at least once: the last of their
+    first dates (none if one of them does not happen within the calendar). "When is the whole package done?" The
+    worked example of a new question kind (docs/architecture.md): this class, its test and a docs line."""
+
+    key_hint: ClassVar[str] = "the date all of several have happened"
+    outcome_hint: ClassVar[str] = "'date' (the date the last of them first happened) or 'happened: false'"
+    date_all: list[MilestoneRef] = Field(min_length=2, description="two or more different milestones (or events), "
+                                         "every one of which must have happened")
+
+    @model_validator(mode="after")
+    def _distinct(self):
+        twice = [t for t in dict.fromkeys(self.date_all) if self.date_all.count(t) > 1]
+        if twice:
+            raise ValueError(f"'{twice[0]}' is named twice: name each milestone once")
+        return self
+
+    def asks(self, w) -> str:
+        names = [w.name(t) for t in self.date_all]
+        return f"date by which all of {', '.join(names[:-1])} and {names[-1]} have happened"
+
+    def subjects(self, c):
+        return [(t, True) for t in self.date_all if t in c.mi]
+
+    def check(self, ctx, path):
+        for i, t in enumerate(self.date_all):
+            ctx.ref((*path, "date_all", i), t, "milestone or event", pool=ctx.pools["dated"])
+
+    def start(self, st):
+        return np.zeros(0)
+
+    def value(self, st, acc):
+        c = st.c
+        days = [st.first_day[:, c.mi[t]] if t in c.mi else st.fired_day[:, c.fi[t]] for t in self.date_all]
+        return np.maximum.reduce(days)  # NEVER (not by the end) is later than any day
+
+
 class CountOf(QuestionBase):
     """How many times a milestone has happened by a date (by default, the calendar end)."""
 
     answer_kind: ClassVar[str] = "count"
     arrow_type: ClassVar[str] = "int32"
     kind_label: ClassVar[str] = "count"
+    key_hint: ClassVar[str] = "a number"
     outcome_fields: ClassVar[tuple[str, ...]] = ("count",)
     outcome_hint: ClassVar[str] = "'count' (how many times)"
     scale: ClassVar[str | None] = "times"
@@ -411,7 +459,7 @@ class CountOf(QuestionBase):
             acc += st.count[:, j] - ((last > hi) & (last < NEVER))  # at most one holding per step: the last one
 
 
-KINDS = {"when": YesNo, "date_of": DateOf, "count": CountOf}
+KINDS = {"when": YesNo, "date_of": DateOf, "count": CountOf, "date_all": DateAll}
 
 
 def _kind_of(v):
@@ -421,9 +469,9 @@ def _kind_of(v):
     return type(v).__name__ if isinstance(v, QuestionBase) else None
 
 
+_hints = [f"'{key}' ({cls.key_hint})" for key, cls in KINDS.items()]
 Question = Annotated[
     Union[tuple(Annotated[cls, Tag(cls.__name__)] for cls in KINDS.values())],
     Discriminator(_kind_of, custom_error_type="question",
-                  custom_error_message="a question has exactly one of 'when' (yes/no), 'date_of' (a date) "
-                                       "or 'count' (a number)"),
+                  custom_error_message="a question has exactly one of " + ", ".join(_hints[:-1]) + " or " + _hints[-1]),
 ]
