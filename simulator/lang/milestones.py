@@ -91,6 +91,7 @@ class MilestoneBase(Sourced):
                               "period in the others: it never becomes possible): {share: 0.33, assumption: ...}")
     spread: Spread | None = Field(default=None, description="a per-run odds factor on every decision about this step, "
                                   "exp(odds_sd * z), drawn once per run: {odds_sd: 0.5, assumption: ...}")
+    _listed_twice: ClassVar[str] = "an actor is listed twice"
     _track: str | None = PrivateAttr(default=None)  # set by the tracks and concessions short-hands
     _declared: object = PrivateAttr(default=None)  # a track level's own `requires`, as the file says it
 
@@ -121,8 +122,26 @@ class MilestoneBase(Sourced):
         self._track, self._declared = track, declared
         return self
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kw):
+        super().__pydantic_init_subclass__(**kw)
+        missing = [name for name in ("kind_name", "verb", "dash", "marker") if not hasattr(cls, name)]
+        if missing:  # a kind must say its words and marks: none is inherited silently
+            raise TypeError(f"milestone kind {cls.__name__} does not say its {', '.join(missing)}")
+
     def consenters(self) -> tuple[str, ...]:
         raise NotImplementedError
+
+    def who_path(self, path: tuple, n: int) -> tuple:
+        """Where the file names its n-th consenter (for error locations)."""
+        return (*path, self._who_field, n) if self._who_field != "actor" else (*path, "actor")
+
+    @classmethod
+    def example(cls, draw, actors: list[str]) -> dict:
+        """Its own fields (who takes part) drawn from ``actors`` for generated scenarios (``testing.scenarios``)."""
+        from hypothesis import strategies as st
+
+        return {"attendees": draw(st.lists(st.sampled_from(actors), min_size=1, max_size=len(actors), unique=True))}
 
     def others_present(self) -> tuple[str, ...]:
         return ()
@@ -153,9 +172,9 @@ class MilestoneBase(Sourced):
             ctx.error((*path, "id"), f"'{self.id}': milestone ids are letters, digits and _ (no '.')")
         who = self.consenters()
         for n, a in enumerate(who):
-            ctx.ref((*path, self._who_field, n) if self._who_field != "actor" else (*path, "actor"), a, "actor")
+            ctx.ref(self.who_path(path, n), a, "actor")
         if len(set(who)) != len(who):
-            ctx.error((*path, self._who_field), "an actor is listed twice")
+            ctx.error((*path, self._who_field), self._listed_twice)
         for a in self.costs:
             if a not in who:
                 ctx.error((*path, "costs", a), f"'{a}' does not take part in '{self.id}' "
@@ -307,11 +326,53 @@ class Unilateral(MilestoneBase):
     def consenters(self):
         return (self.actor,)
 
+    @classmethod
+    def example(cls, draw, actors):
+        from hypothesis import strategies as st
+
+        return {"actor": draw(st.sampled_from(actors))}
+
     def stakes_words(self, name, phrase, consenters):
         return f"Cost to {consenters[0]} of '{name}'"
 
 
-KINDS = {"meeting": Meeting, "joint": Joint, "unilateral": Unilateral}
+class Visit(MilestoneBase):
+    """A visit: one actor's leader or envoy goes to another actor, who receives it (a state visit, a trip to a
+    capital). It needs the consent of both: the visitor's to go and the host's to receive, so it is put on the table
+    and accepted like a meeting; it is not counted as an election's progress unless the election names it. The
+    worked example of a new milestone kind (docs/architecture.md): this class, its test and a docs line."""
+
+    kind_name: ClassVar[str] = "visit"
+    verb: ClassVar[str] = "paid"
+    dash: ClassVar[str] = "dashdot"
+    marker: ClassVar[str] = "triangle-up"
+    _who_field: ClassVar[str] = "host"
+    _listed_twice: ClassVar[str] = "the visitor cannot be its own host"
+    kind: Literal["visit"] = "visit"
+    visitor: Id = Field(description="the actor who visits")
+    host: Id = Field(description="the actor who receives the visit")
+
+    def consenters(self):
+        return (self.visitor, self.host)
+
+    def who_path(self, path, n):
+        return (*path, ("visitor", "host")[n])
+
+    @classmethod
+    def example(cls, draw, actors):
+        from hypothesis import strategies as st
+
+        visitor, host = draw(st.lists(st.sampled_from(actors), min_size=2, max_size=2, unique=True))
+        return {"visitor": visitor, "host": host}
+
+    def describe(self, w) -> str:
+        return f"{self.name} (visit: {w.name(self.visitor)} to {w.name(self.host)})"
+
+    def phrase(self, name):
+        return f"the visit '{name}'"
+
+
+KINDS = {"meeting": Meeting, "joint": Joint, "unilateral": Unilateral, "visit": Visit}
 
 
 def _kind_of(v):

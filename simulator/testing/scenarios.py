@@ -21,6 +21,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
+from ..lang.milestones import KINDS as MILESTONE_KINDS
 from ..scenario.schema import Scenario
 
 ASSUME = "Generated for a property test."
@@ -227,15 +228,13 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         ladders_ids[f"c{c}"] = [s["id"] for s in stages]
         seen += [f"c{c}.s{k}" for k in range(1, n_stages)]
     for k in range(draw(st.integers(0, 3))):
-        kind = draw(st.sampled_from(["joint", "unilateral"]))
+        kind = draw(st.sampled_from([k for k in MILESTONE_KINDS if k != "meeting"]))  # meetings: on tracks
         mid = f"a{k}"
         m = {"id": mid, "kind": kind, "name": f"Act {k}", "stakes": draw(params(0, 2)), "assumption": ASSUME}
-        if kind == "joint":
-            m["attendees"] = draw(st.lists(st.sampled_from(everyone), min_size=1, max_size=len(everyone), unique=True))
-        else:
-            m["actor"] = draw(st.sampled_from(everyone))
-        pace = draw(paces(m["attendees"] if kind == "joint" else [m["actor"]],
-                          ("propose", "accept") if kind == "joint" else ("act",)))
+        who = MILESTONE_KINDS[kind].example(draw, everyone)  # the kind's own fields: who takes part
+        m.update(who)
+        pace = draw(paces(MILESTONE_KINDS[kind].model_construct(**who).consenters(),
+                          ("propose", "accept") if MILESTONE_KINDS[kind].proposable else ("act",)))
         if pace is not None:
             m["pace"] = pace
         if draw(st.integers(0, 3)) == 0:  # classed: without a pace, its class curve is its pace (maybe adjusted)
@@ -369,6 +368,9 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         questions.append(q)
     questions.append({"id": "q_date", "text": "When is the first milestone?", "date_of": seen[0]})
     questions.append({"id": "q_count", "text": "How many times?", "count": draw(st.sampled_from(seen))})
+    if len(set(seen)) >= 2:  # the date by which all of several have happened
+        questions.append({"id": "q_date_all", "text": "When have all of several happened?",
+                          "date_all": list(dict.fromkeys(seen))[-3:]})
     if len(set(seen)) >= 2:  # questions over several milestones: the first of them, their times added up
         several = {"any": list(dict.fromkeys(seen))[:3]}
         questions.append({"id": "q_date_any", "text": "When is the first of several?", "date_of": several})
