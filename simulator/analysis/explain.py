@@ -18,6 +18,7 @@ import numpy as np
 
 from ..compiled import Compiled
 from .. import layout as L
+from ..eventlog import BLOCKED, HELD, WAIVED
 from ..lang.dates import NEVER, from_day
 from ..lang.words import reason_text
 from ..summary import quantiles_from_counts
@@ -65,9 +66,11 @@ def explain_level(c: Compiled, runs, events, level: str) -> dict:
         if events is not None:
             keys = list(zip(_col(events, "point"), _col(events, "replication"), _col(events, "step")))
             kinds, lvls, details = _col(events, "kind"), _col(events, "milestone"), _col(events, "detail")
-            success_days = {key for key, kind, lv in zip(keys, kinds, lvls) if kind == "held" and lv == level}
-            waived = Counter(detail for key, kind, lv, detail in zip(keys, kinds, lvls, details)
-                             if kind == "waived" and lv == level and key in success_days)
+            kinds = np.asarray(kinds, dtype=object)
+            held, waived_rows = HELD.mask(kinds), WAIVED.mask(kinds)
+            success_days = {key for key, yes, lv in zip(keys, held, lvls) if yes and lv == level}
+            waived = Counter(detail for key, yes, lv, detail in zip(keys, waived_rows, lvls, details)
+                             if yes and lv == level and key in success_days)
             for pre, k in waived.items():
                 preceded.append({"what": f"{pre} waived on the day (event-log sample of {len(success_days)} "
                                          "successes)", "share_of_successes": k / len(success_days)})
@@ -184,10 +187,11 @@ def _blocked_within(c: Compiled, events, m: str, lo: int, hi: int) -> list[dict]
     keys = list(zip(_col(events, "point"), _col(events, "replication")))
     logged = len(set(keys))
     per: dict[tuple, Counter] = {}
-    for key, kind, lv, who, detail, day in zip(keys, _col(events, "kind"), _col(events, "milestone"),
-                                               _col(events, "actor"), _col(events, "detail"), _col(events, "date")):
+    blocked = BLOCKED.mask(np.asarray(_col(events, "kind"), dtype=object))
+    for key, yes, lv, who, detail, day in zip(keys, blocked, _col(events, "milestone"), _col(events, "actor"),
+                                              _col(events, "detail"), _col(events, "date")):
         d = (day - dt.date(1970, 1, 1)).days
-        if kind == "blocked" and lv == m and lo <= d <= hi:
+        if yes and lv == m and lo <= d <= hi:
             per.setdefault((who or "-", detail), Counter())[key] += 1
     out = [{"actor": who, "reason": reason, "text": reason_text(c, who, reason),
             "runs_share": len(runs_hit) / logged, "steps_blocked_mean": sum(runs_hit.values()) / logged,

@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import layout as L
+from ..eventlog import BLOCKED, BROKE, ELECTION, HAPPENED, PROPOSED, of
+from ..lang.calendar import MARKED, marked_items
 from .dates import DATE_TICKS
 from .frames import add_markers, as_frame, calendar_markers, milestone_names, to_dates, verb
 from .palette import NEUTRAL, actor_colors, milestone_colors
@@ -17,15 +19,8 @@ from ..lang.words import blocked_sentence, election_sentence, proposer_name, ste
 
 CALENDAR_LANE = "Calendar (events, shocks, occasions, arrivals)"
 OTHER_LANE = "Other milestones"
-SHOCK_COLOR = "#d62728"
 WHAT_WHEN = "%{text}, %{x|%-d %b %Y}<extra></extra>"
-CALENDAR_KINDS = {  # event kind -> (legend name, marker symbol, colour, words before the name)
-    "scheduled": ("scheduled talks or event", "triangle-up", "#444", ""),
-    "shock": ("shock", "triangle-down", SHOCK_COLOR, "shock: "),
-    "occasion": ("occasion", "circle", "#444", "occasion: "),
-    "entered": ("an actor joins", "triangle-right", "#444", "joins: "),
-    "left": ("an actor leaves", "triangle-left", "#444", "leaves: "),
-    "effect": ("effect", "square-open", "#444", "effect: ")}
+CALENDAR_KINDS = {cls.logged: cls.mark for cls in MARKED}  # event kind -> each calendar item's mark
 
 
 def pick_sample_runs(runs, compiled, k: int = 3, events=None) -> list[tuple[int, int, str]]:
@@ -72,8 +67,8 @@ def _postponements(ev: pd.DataFrame, compiled) -> pd.DataFrame:
     every blocking reason as a sentence (a unilateral step not taken is its actor's weekly choice, not a
     postponement)."""
     proposable = {m.id for m in compiled.milestones if m.proposable}
-    blocked = ev[(ev.kind == "blocked") & ev.milestone.isin(proposable)]
-    proposers = ev[ev.kind == "proposed"].set_index(["step", "milestone"])["actor"]
+    blocked = ev[BLOCKED.mask(ev.kind) & ev.milestone.isin(proposable)]
+    proposers = PROPOSED.rows(ev).set_index(["step", "milestone"])["actor"]
     rows = []
     for (step, milestone), grp in blocked.groupby(["step", "milestone"], sort=True):
         reasons = "<br>".join(blocked_sentence(compiled, a, d) for a, d in zip(grp.actor, grp.detail))
@@ -93,7 +88,7 @@ def exact_dates(happened: pd.DataFrame, ev: pd.DataFrame, compiled) -> pd.DataFr
     fixed |= {f"occasion:{o.id}": o.date for o in compiled.scenario.calendar.occasions if o.date is not None}
     if happened.empty or not fixed:
         return happened
-    proposed = ev[(ev.kind == "proposed") & ev.actor.isin(list(fixed))]
+    proposed = ev[PROPOSED.mask(ev.kind) & ev.actor.isin(list(fixed))]
     if proposed.empty:
         return happened
     by = {(s, m): fixed[a] for s, m, a in zip(proposed.step, proposed.milestone, proposed.actor)}
@@ -124,7 +119,7 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
     for row, (pt, rep, _) in enumerate(sample, start=1):
         ev = ev_all[(ev_all.point == pt) & (ev_all.replication == rep)].copy()
         ev["date"] = to_dates(ev["date"]).to_numpy()
-        happened = exact_dates(ev[ev.kind.isin(["held", "acted"])], ev, compiled)
+        happened = exact_dates(HAPPENED.rows(ev), ev, compiled)
         for m in compiled.milestones:  # one trace per milestone, so the legend names the colours
             at = happened[happened.milestone == m.id]
             fig.add_trace(go.Scatter(
@@ -143,14 +138,14 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
             legendgroup="postponed", showlegend=False,
             hovertemplate=("%{customdata[0]} proposed by %{customdata[1]}, %{x|%-d %b %Y}; postponed:<br>"
                            "%{customdata[2]}<extra></extra>")), row=row, col=1)
-        broke = ev[ev.kind == "broke"]
+        broke = BROKE.rows(ev)
         fig.add_trace(go.Scatter(
             x=broke.date, y=[lane[m] for m in broke.milestone], mode="markers", name="broke down",
             marker=dict(symbol="x", size=11, color=[mcolor[m] for m in broke.milestone],
                         line=dict(width=1, color="#333")),
             text=[f"{names[m]} broke down" for m in broke.milestone], legendgroup="broke",
             showlegend=False, hovertemplate=WHAT_WHEN), row=row, col=1)
-        elec = ev[ev.kind == "election"]
+        elec = ELECTION.rows(ev)
         texts = [election_sentence(compiled, a, d, s) for a, d, s in zip(elec.actor, elec.detail, elec.step)]
         ys = [_election_lane(compiled, d) for d in elec.detail]
         fig.add_trace(go.Scatter(
@@ -163,7 +158,7 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
             x=cal.date, y=[CALENDAR_LANE] * len(cal), mode="markers", name="calendar: event, shock, occasion",
             marker=dict(symbol=[CALENDAR_KINDS[k][1] for k in cal.kind], size=10,
                         color=[CALENDAR_KINDS[k][2] for k in cal.kind]),
-            text=[CALENDAR_KINDS[k][3] + w.name(a if k in ("entered", "left") else d)
+            text=[CALENDAR_KINDS[k][3] + w.name(a if of(k).by_actor else d)  # who joins or leaves; else the item
                   for k, a, d in zip(cal.kind, cal.actor, cal.detail)],
             legendgroup="calendar", showlegend=False, hovertemplate=WHAT_WHEN),
             row=row, col=1)
@@ -207,12 +202,9 @@ def _legend(fig, compiled, mcolor: dict, names: dict) -> None:
                         dict(symbol="x", size=10, color=NEUTRAL, line=dict(width=1, color="#333"))))
     if compiled.elections:
         entries.append(("election round (colour: winner)", "election", dict(symbol="square", size=10, color=NEUTRAL)))
-    cal = sc.calendar
-    can = {"scheduled": bool(cal.events), "shock": bool(cal.shocks),
-           "occasion": bool(cal.occasions), "entered": any(a.enters is not None for a in sc.actors),
-           "left": any(a.leaves is not None for a in sc.actors), "effect": bool(sc.effects)}
+    present = {type(x) for x in marked_items(sc)}
     entries += [(name, "calendar", dict(symbol=symbol, size=10, color=color))
-                for kind, (name, symbol, color, _) in CALENDAR_KINDS.items() if can[kind]]
+                for cls in MARKED if cls in present for name, symbol, color, _ in [cls.mark]]
     for rank, (name, group, marker) in enumerate(entries, start=1):
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=group, marker=marker,
                                  legendrank=rank, hoverinfo="skip"))

@@ -162,6 +162,10 @@ class ProposeSpec(Strict):
 class DatedEvent(Sourced):
     """Something scheduled on a date: its parameter effects apply, and it may put a milestone on the table."""
 
+    logged: ClassVar[str] = "scheduled"  # the kind of event a run logs when it comes
+    # its mark on run timelines: legend name, marker symbol, colour, words before its name
+    mark: ClassVar[tuple[str, str, str, str]] = ("scheduled talks or event", "triangle-up", "#444", "")
+
     id: Id
     name: str
     label: str | None = None
@@ -191,6 +195,10 @@ class DatedEvent(Sourced):
 
 class Shock(Sourced):
     """A random event: weekly ``hazard`` within a window (and while ``when`` holds); it may freeze milestones."""
+
+    logged: ClassVar[str] = "shock"  # the kind of event a run logs when it comes
+    # its mark on run timelines: legend name, marker symbol, colour, words before its name
+    mark: ClassVar[tuple[str, str, str, str]] = ("shock", "triangle-down", "#d62728", "shock: ")
 
     id: Id
     name: str
@@ -242,6 +250,10 @@ class Occasion(Sourced):
     While it lasts (its week) the listed actors are together, and the listed
     milestones among them are put on the table, dated on the occasion's date.
     """
+
+    logged: ClassVar[str] = "occasion"  # the kind of event a run logs when it comes
+    # its mark on run timelines: legend name, marker symbol, colour, words before its name
+    mark: ClassVar[tuple[str, str, str, str]] = ("occasion", "circle", "#444", "occasion: ")
 
     id: Id
     name: str
@@ -308,6 +320,10 @@ class Occasion(Sourced):
 class Entry(Sourced):
     """When an actor enters: on a date, or with a weekly hazard within a window (and while ``when`` holds)."""
 
+    logged: ClassVar[str] = "entered"  # the kind of event a run logs when it comes
+    # its mark on run timelines: legend name, marker symbol, colour, words before its name
+    mark: ClassVar[tuple[str, str, str, str]] = ("an actor joins", "triangle-right", "#444", "joins: ")
+
     date: dt.date | None = None
     hazard: Param | None = None
     between: tuple[DateRef, DateRef] = ("start", "end")
@@ -323,6 +339,10 @@ class Entry(Sourced):
 class Exit(Sourced):
     """When an actor leaves: on a date, or as soon as ``when`` holds."""
 
+    logged: ClassVar[str] = "left"  # the kind of event a run logs when it comes
+    # its mark on run timelines: legend name, marker symbol, colour, words before its name
+    mark: ClassVar[tuple[str, str, str, str]] = ("an actor leaves", "triangle-left", "#444", "leaves: ")
+
     date: dt.date | None = None
     when: AnyCondition | None = None
 
@@ -336,9 +356,26 @@ class Exit(Sourced):
 class TriggeredEffect(Sourced):
     """Parameter changes that apply once, at the end of the first step in which ``when`` holds."""
 
+    logged: ClassVar[str] = "effect"  # the kind of event a run logs when it comes
+    # its mark on run timelines: legend name, marker symbol, colour, words before its name
+    mark: ClassVar[tuple[str, str, str, str]] = ("effect", "square-open", "#444", "effect: ")
+
     id: Id | None = None
     when: AnyCondition
     changes: list[ParamChange] = Field(min_length=1)
 
     def check(self, ctx, path):
         self.when.check(ctx, (*path, "when"))
+
+
+#: calendar items drawn on the run timelines, in the legend's order (each says its ``logged`` event and ``mark``)
+MARKED = (DatedEvent, Shock, Occasion, Entry, Exit, TriggeredEffect)
+
+
+def marked_items(sc):
+    """The calendar items of a scenario that a run timeline can mark (the dated events, shocks, occasions,
+    actors entering or leaving, triggered effects it declares)."""
+    cal = sc.calendar
+    yield from (*cal.events, *cal.shocks, *cal.occasions, *sc.effects)
+    for a in sc.actors:
+        yield from (x for x in (a.enters, a.leaves) if x is not None)
