@@ -299,7 +299,7 @@ def evidence_rows(compiled) -> list[dict]:
     for o in cal.occasions:
         add(f"occasion: {w.name(o.id)}", occasion_value(compiled, o), o)
     for i, eff in enumerate(sc.effects):
-        add(f"effect: {eff.id or i + 1}", f"when {eff.when.label(w)}: {_changes(compiled, eff.changes)}", eff)
+        add(f"triggered effect {i + 1}", f"when {eff.when.label(w)}: {_changes(compiled, eff.changes)}", eff)
         changes(f"when {eff.when.label(w)}", eff.changes)
     return rows
 

@@ -285,7 +285,12 @@ class Meeting(MilestoneBase):
         return tuple(([self.host] if self.host else []) + list(self.present))
 
     def phrase(self, name):
-        return f"the {name} meeting"
+        """'the Foreign ministers meeting'; a name that is a clause of its own ('The two prime ministers meet in
+        person') is quoted, and one that says it is a meeting ('Quartet meeting') gets no second 'meeting'."""
+        first = name.split(" ", 1)[0].lower()
+        if first in ("the", "a", "an"):
+            return f"'{name}'"
+        return f"the {name}" if name.lower().endswith("meeting") else f"the {name} meeting"
 
     def check(self, ctx, path):
         super().check(ctx, path)
