@@ -24,8 +24,9 @@ def _as_dicts(events):
 
 
 def audited_run(c: Compiled, seed: int):
-    """One Mesa run, checking at the moment each milestone happens that its gate holds and that every
-    enabled precondition on it is met (hard) or met or waived that same week (soft)."""
+    """One Mesa run, checking at the moment each milestone happens that its gate holds, that it is live in the
+    run's world, and that every enabled precondition on it held in the run's world is met (hard) or met or waived
+    that same week (soft)."""
     problems: list[str] = []
 
     class Audited(DiplomacyModel):
@@ -39,8 +40,13 @@ def audited_run(c: Compiled, seed: int):
                 if yes[0]:
                     if m.requires is not None and not m.requires.evaluate(st, e)[0]:
                         problems.append(f"{m.id} happened at step {k} with its gate shut")
+                    worlds = kernel.worlds  # a step or precondition live only in a share of runs (lang/worlds.py)
+                    if any(not st.live[0, i] for i in worlds.gates.get(j, ())):
+                        problems.append(f"{m.id} happened at step {k} in a world where it is dead")
                     for pre in c.preconditions:
                         if pre.before != m.id or st.V[0, c.table.index[f"{pre.id}.enabled"]] < 0.5:
+                            continue
+                        if not np.all(worlds.held(st, pre.id)):  # not held in this run's world
                             continue
                         if pre.requires.evaluate(st, e)[0]:
                             continue
