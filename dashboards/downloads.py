@@ -30,8 +30,10 @@ def numbers_frame(rows: list[dict], names: tuple[str, str]):
     """The table's rows as columns: question, its kind in words, each variant's value and interval, the change."""
     import pandas as pd
 
-    def value(entry: dict, key: str):
-        return entry.get("mean") if entry.get("kind") == "count" and key == "p" else entry.get(key)
+    from simulator.answers import Answer
+
+    def value(entry: dict, key: str):  # the answer's own number for "p": a count's is its mean
+        return Answer.of_entry(entry).number() if key == "p" else entry.get(key)
 
     out = []
     for r in rows:

@@ -69,11 +69,12 @@ def date_range(entry: dict) -> tuple[str, str]:
                                       f"{fmt(entry.get('p90'), 'after the calendar ends')}")
 
 
-def _by_label() -> dict[str, type[Answer]]:
-    """Answer class by the ``kind`` a summary entry gives (its question class's ``kind_label``)."""
+def _question_class(entry: dict):
+    """The question class whose summary entry this is (by the entry's ``kind``: the class's ``kind_label``);
+    KeyError for a kind no question class gives."""
     from .lang.questions import KINDS
 
-    return {q.kind_label: ANSWERS[q.answer_kind] for q in KINDS.values()}
+    return {q.kind_label: q for q in KINDS.values()}[entry["kind"]]
 
 
 class Answer:
@@ -91,9 +92,10 @@ class Answer:
     in_probability: ClassVar[bool] = True  # its paired difference is a difference of probabilities
 
     def __init__(self, question, entry: dict, frozen: dict | None = None, compiled=None):
+        """``question``: the question object; ``entry``: its summary entry; ``frozen``: its frozen-forecast entry
+        (None: made from the summary entry alone, ``of_entry``); ``compiled``: the scenario (for a figure)."""
         self.question, self.entry, self.frozen, self._compiled = question, entry, frozen, compiled
-        self.id = question.id if question is not None else entry.get("id")
-        self.text = question.text if question is not None else entry.get("text")
+        self.id, self.text = question.id, question.text
         self.runs = int(frozen["runs"]) if frozen is not None else entry.get("n")
 
     @staticmethod
@@ -105,12 +107,14 @@ class Answer:
     def class_of(entry: dict) -> type[Answer]:
         """The answer class of a summary entry, or of a paired-difference row (by its ``kind``, the question
         class's ``kind_label``)."""
-        return _by_label()[entry["kind"]]
+        return ANSWERS[_question_class(entry).answer_kind]
 
     @staticmethod
     def of_entry(entry: dict) -> Answer:
-        """The answer from a summary entry alone (no question object, no frozen forecast)."""
-        return Answer.class_of(entry)(None, entry)
+        """The answer from a summary entry alone (no frozen forecast; the question is its class's, with the entry's
+        id and text)."""
+        question = _question_class(entry).model_construct(id=entry.get("id"), text=entry.get("text"))
+        return ANSWERS[question.answer_kind](question, entry)
 
     # ---- renderings from the summary entry
     def cells(self) -> tuple[str, str, str]:
@@ -133,6 +137,10 @@ class Answer:
         """A sweep point's row: (entry with p/low/high, its median date or '') or None if it has no
         probability to show there."""
         raise NotImplementedError
+
+    def number(self) -> float | None:
+        """The one number a table of answers gives: the probability (a date: by the end; a count: its mean)."""
+        return self.entry.get("p")
 
     def level_words(self) -> str:
         """The dashboard's level: '63.6% [59.3%, 67.7%]'."""
@@ -350,6 +358,9 @@ class CountDistribution(Answer):
 
     def point_cell(self):
         return None  # a number of times has no probability to show beside the others
+
+    def number(self):
+        return self.mean
 
     def level_words(self):
         return "-" if self.mean is None else f"mean {self.mean:.2f} (median {self.median})"

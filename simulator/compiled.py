@@ -33,9 +33,9 @@ class PreconditionInfo:
     before: str
     kind: str  # "hard" | "soft"
     requires: object  # a condition
-
     hard: bool  # it gates its milestone until it holds (``HardOrSoft.hard``)
     waivable: bool  # its holder can be talked out of it (``HardOrSoft.waivable``)
+
 
 @dataclass(frozen=True)
 class MediationInfo:

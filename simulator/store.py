@@ -20,6 +20,7 @@ import os
 import platform
 import sys
 from collections.abc import Mapping
+from enum import Enum
 from importlib import metadata
 from pathlib import Path
 
@@ -166,6 +167,21 @@ def read_table(out: Path, what: str = "runs"):
 
 def read_manifest(out: Path) -> dict:
     return json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+
+
+class Made(Enum):
+    """What made a results directory: its manifest's ``kind``."""
+
+    SWEEP = "sweep"  # diplosim sweep, simulator.run_sweep
+    MONTECARLO = "montecarlo"  # diplosim run --out
+
+
+def made_by(manifest: Mapping) -> Made | None:
+    """What made the results directory of this manifest (None: a kind this version does not know)."""
+    try:
+        return Made(manifest.get("kind"))
+    except ValueError:
+        return None
 
 
 def base_manifest(kind: str, loaded, compiled: Compiled, seed: int, extra: Mapping | None = None) -> dict:

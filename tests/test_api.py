@@ -193,3 +193,82 @@ def test_the_readmes_python_example_runs(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     exec(compile(code, "README.md", "exec"), {})
     assert capsys.readouterr().out.startswith("yes in ")
+
+
+# ------------------------------------------------------------------ answers rendered from summary entries
+ENTRY_RENDERINGS = ("cells", "when_words", "point_cell", "card")
+
+
+def test_every_answer_kind_gives_every_rendering_itself():
+    """A rendering every kind must answer is abstract in ``Answer``: no kind silently inherits an empty one."""
+    from simulator.answers import Answer
+    from simulator.lang.questions import KINDS
+
+    assert {q.answer_kind for q in KINDS.values()} == set(ANSWERS)  # every question kind has its answer class
+    for cls in ANSWERS.values():
+        for name in ENTRY_RENDERINGS:
+            assert getattr(cls, name) is not getattr(Answer, name), f"{cls.__name__} does not render {name}"
+        assert cls.symbol and cls.legend
+
+
+def test_answers_from_summary_entries_render_each_kind_in_its_own_words(all_kinds):
+    """The console cells, the report's column, the chart's probability and a sweep point's cell of each kind, from
+    the summary entry alone (what a results directory or the dashboard holds)."""
+    from simulator.answers import Answer
+
+    entries = {e["kind"]: e for e in all_kinds.summary["questions"]}
+    assert set(entries) == {"yes/no", "date", "count"}
+    yes, date, count = (Answer.of_entry(entries[k]) for k in ("yes/no", "date", "count"))
+    e = entries["yes/no"]
+    assert yes.cells() == (f"{100 * e['p']:.1f}%", f"[{100 * e['low']:.1f}%, {100 * e['high']:.1f}%]", "")
+    assert yes.point_cell() == (e, "") and yes.when_words() == "" and yes.number() == e["p"]
+    e = entries["date"]
+    assert date.cells()[0] == f"{100 * e['p']:.1f}% by end" and date.point_cell() == (e, e["median"])
+    assert date.when_words() == f"median {e['median'] or 'not by end'}"
+    e = entries["count"]
+    assert count.cells() == (f"mean {e['mean']:.2f}", "", f"{e['p10']} / {e['median']} / {e['p90']} times")
+    assert count.point_cell() is None and count.number() == e["mean"]  # a count has no probability in a sweep cell
+    once = count.as_probability()  # happens at least once, over the runs of its distribution
+    assert once["n"] == all_kinds.n_runs and once["yes"] == all_kinds.n_runs - int(e["distribution"].get("0", 0))
+    assert not Answer.class_of(e).in_probability and Answer.class_of(entries["date"]).in_probability
+    with pytest.raises(KeyError):
+        Answer.of_entry({**e, "kind": "yes_no"})  # a kind no question class gives
+
+
+def test_paired_cells_are_points_or_times_by_kind():
+    from simulator.answers import Answer
+
+    row = {"a": 0.5, "b": 0.62, "diff": 0.12, "low": 0.08, "high": 0.16, "kind": "yes/no"}
+    assert Answer.class_of(row).paired_cells(row) == ["50.0%", "62.0%", "+12.0 pts", "[+8.0, +16.0]"]
+    row = {"a": 6.12, "b": 6.3, "diff": 0.18, "low": 0.1, "high": 0.26, "kind": "count"}
+    assert Answer.class_of(row).paired_cells(row) == ["6.12", "6.30", "+0.18 times", "[+0.10, +0.26]"]
+
+
+# ------------------------------------------------------------------ the event log's vocabulary
+def test_every_event_kind_the_engine_logs_is_in_the_vocabulary(all_kinds):
+    """``simulator.eventlog`` declares every kind the kernel logs (read from its source) and every kind in a run's
+    event log; each has words, and says whose doing it is."""
+    import re
+
+    from simulator import eventlog
+
+    kernel = (ROOT / "simulator" / "engine" / "kernel.py").read_text(encoding="utf-8")
+    logged = set(re.findall(r'log\("(\w+)"', kernel)) | set(re.findall(r'"(\w+)" if \w+(?:\.\w+)* else "(\w+)"',
+                                                                         kernel)[0])
+    seen = set(all_kinds.events.column("kind").to_pylist())
+    assert seen and logged
+    assert logged | seen <= set(eventlog.EVENT_KINDS), (logged | seen) - set(eventlog.EVENT_KINDS)
+    assert all(k.meaning and k.meaning != k.name for k in eventlog.EVENT_KINDS.values())
+    assert eventlog.of("held").on_calendar("") and not eventlog.of("acted").on_calendar("turkey")
+    assert eventlog.of("blocked").on_calendar("") and not eventlog.of("blocked").on_calendar("turkey")
+    assert eventlog.of("proposed").on_calendar("calendar:talks") and not eventlog.of("proposed").on_calendar("syria")
+    assert eventlog.of("a_plugins_kind").by_actor and "a_plugins_kind" not in eventlog.EVENT_KINDS
+
+
+def test_event_kinds_select_rows_of_an_events_table(all_kinds):
+    from simulator import eventlog
+
+    ev = all_kinds.events.to_pandas()
+    assert len(eventlog.HELD.rows(ev)) == int((ev["kind"] == "held").sum()) > 0
+    assert len(eventlog.HAPPENED.rows(ev)) == int(ev["kind"].isin(["held", "acted"]).sum())
+    assert eventlog.BLOCKED.mask(ev["kind"]).tolist() == (ev["kind"] == "blocked").tolist()

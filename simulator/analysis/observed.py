@@ -118,6 +118,13 @@ class Observed(Strict):
     questions: list[QuestionOutcome] = []
     milestones: list[MilestoneOutcome] = []
 
+    @classmethod
+    def declared_by(cls, data: dict) -> bool:
+        """Does a YAML mapping declare itself this kind of file (its ``kind``, as this class names it)?"""
+        from typing import get_args
+
+        return data.get("kind") in get_args(cls.model_fields["kind"].annotation)
+
 
 class Exposure(Strict):
     """What a blind writer knew or saw of later events: ``known`` (saw or remembered the answer) or ``suspected``."""
@@ -189,7 +196,7 @@ def is_observed(path: str | Path) -> bool:
         data, _, _ = read_yaml(Path(path))
     except ScenarioError:
         return Path(path).name.endswith(SUFFIX)
-    return isinstance(data, dict) and data.get("kind") == "observed"
+    return isinstance(data, dict) and Observed.declared_by(data)
 
 
 #: the side file classing a corpus's milestones for the outside view (read by ``outside_view.corpus_classes``)

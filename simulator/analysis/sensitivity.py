@@ -48,8 +48,10 @@ def check_question(c, question: str | None) -> list[str]:
 def sobol_indices(runs, c, manifest: dict, question: str | None = None, seed: int = 0) -> dict:
     from SALib.analyze import sobol
 
+    from ..store import Made, made_by
+
     sweep = manifest.get("sweep") or {}
-    if manifest.get("kind") != "sweep" or sweep.get("sampler") != "sobol":
+    if made_by(manifest) is not Made.SWEEP or sweep.get("sampler") != "sobol":
         sampler = sweep.get("sampler") or manifest.get("kind", "?")
         raise AnalysisError(f"sensitivity needs a Sobol-sampled sweep (`diplosim sweep --sample sobol`); "
                             f"this results directory was made with '{sampler}'")

@@ -33,7 +33,9 @@ def plan_key(manifest: dict) -> dict:
 
 def check_resume(old: dict, new: dict, out: Path) -> None:
     """Raise SpecError (one line) naming the first field where a resume would mix two different sweeps."""
-    if old.get("kind") != "sweep":
+    from ..store import Made, made_by
+
+    if made_by(old) is not Made.SWEEP:
         raise SpecError(f"--resume: '{out}' holds a {old.get('kind', 'unknown')} result, not a sweep")
     a, b = plan_key(old), plan_key(new)
     for name in a:

@@ -618,10 +618,10 @@ def _refs(model) -> set[str]:
     declared types of its fields (``transforms``), whatever kinds of condition it combines."""
     found: set[str] = set()
 
-    def note(kind, s):
+    def note(ref, s):
         found.add(s)
-        if kind == "milestone" and "." in s:
-            found.add(s.split(".")[0])
+        if ref.container(s) is not None:
+            found.add(ref.container(s))
         return s
 
     if model is not None:

@@ -36,16 +36,86 @@ def _pattern(tp) -> str:
     return None
 
 
-def _patterns() -> dict[str, str]:
-    return {_pattern(Id): "id", _pattern(MilestoneRef): "milestone", _pattern(DateRef): "date"}
+class RefKind:
+    """What a reference string of one declared type names (its kind of reference), and how it is renamed."""
+
+    def ids(self, s: str) -> list[str]:
+        """The declared ids the string names."""
+        raise NotImplementedError
+
+    def rename(self, s: str, mapping: dict[str, str]) -> str:
+        """The string with every id it names renamed by ``mapping``."""
+        raise NotImplementedError
+
+    def container(self, s: str) -> str | None:
+        """The id of what the named thing lies within (a track level's track), or None."""
+        return None
+
+    def is_date_name(self, s: str, name: str) -> bool:
+        """Is the string the date name ``name`` ('start', 'end')?"""
+        return False
+
+
+class IdRef(RefKind):
+    """An ``Id``: one declared id."""
+
+    def ids(self, s):
+        return [s]
+
+    def rename(self, s, mapping):
+        return mapping[s]
+
+
+class MilestoneRefKind(RefKind):
+    """A ``MilestoneRef``: a milestone id, or ``track.level``."""
+
+    def ids(self, s):
+        return s.split(".")
+
+    def rename(self, s, mapping):
+        return ".".join(mapping[t] for t in s.split("."))
+
+    def container(self, s):
+        return s.split(".")[0] if "." in s else None
+
+
+class DateRefKind(RefKind):
+    """A ``DateRef``: an ISO date (not a string here), ``start``/``end``, ``election.<id>.<round>`` or an event's
+    id."""
+
+    NAMES = ("start", "end")
+
+    def ids(self, s):
+        parts = s.split(".")
+        if s in self.NAMES:
+            return []
+        if parts[0] == "election" and len(parts) == 3:
+            return [parts[1]]
+        return [s]
+
+    def rename(self, s, mapping):
+        parts = s.split(".")
+        if s in self.NAMES:
+            return s
+        if parts[0] == "election" and len(parts) == 3:
+            return f"election.{mapping[parts[1]]}.{parts[2]}"
+        return mapping[s]
+
+    def is_date_name(self, s, name):
+        return s == name
+
+
+def _patterns() -> dict[str, RefKind]:
+    return {_pattern(Id): IdRef(), _pattern(MilestoneRef): MilestoneRefKind(), _pattern(DateRef): DateRefKind()}
 
 
 _KINDS = _patterns()
 _UNIONS = (Union, types.UnionType)
 
 
-def _ref_kind(tp, meta=()) -> str | None:
-    """'id', 'milestone' or 'date' when a string of this declared type is a reference, else None."""
+def _ref_kind(tp, meta=()) -> RefKind | None:
+    """The kind of reference (``IdRef``, ``MilestoneRefKind``, ``DateRefKind``) when a string of this declared
+    type is a reference, else None."""
     for m in meta:
         kind = _KINDS.get(getattr(m, "pattern", None))
         if kind:
@@ -78,7 +148,7 @@ def _container(tp):
     return None, ()
 
 
-Visitor = Callable[[str, str], str]  # (reference kind, string) -> string
+Visitor = Callable[[RefKind, str], str]  # (kind of reference, string) -> string
 
 
 def _walk(obj: Any, data: Any, tp, meta, on_ref: Visitor | None, on_date, on_model) -> Any:
@@ -144,7 +214,7 @@ def fix_named_end(sc: Scenario) -> Scenario:
     """The date name ``end`` replaced by the calendar's end date everywhere (deadlines, windows, questions), so
     that running the calendar on for longer changes nothing that was pinned to the end."""
     end = sc.calendar.end
-    return validated(transform(sc, on_ref=lambda kind, s: end if kind == "date" and s == "end" else s))
+    return validated(transform(sc, on_ref=lambda ref, s: end if ref.is_date_name(s, "end") else s))
 
 
 def extend_end(sc: Scenario, days: int) -> Scenario:
@@ -163,7 +233,7 @@ def with_questions(sc: Scenario, extra: list[dict]) -> Scenario:
 def pin_named_start(sc: Scenario) -> Scenario:
     """The date name ``start`` replaced by the calendar's start date everywhere (windows, deadlines, questions)."""
     start = sc.calendar.start
-    return validated(transform(sc, on_ref=lambda kind, s: start if kind == "date" and s == "start" else s))
+    return validated(transform(sc, on_ref=lambda ref, s: start if ref.is_date_name(s, "start") else s))
 
 
 def history_into_calendar(sc: Scenario) -> tuple[Scenario, int, set[str]]:
@@ -219,20 +289,8 @@ def _declared_ids(sc: Scenario) -> list[str]:
     wherever it appears, so ids shared between namespaces stay shared)."""
     seen: dict[str, None] = {}
 
-    def note(kind, s):
-        if kind == "id":
-            seen[s] = None
-        elif kind == "milestone":
-            for t in s.split("."):
-                seen[t] = None
-        elif kind == "date":
-            parts = s.split(".")
-            if s in ("start", "end"):
-                pass
-            elif parts[0] == "election" and len(parts) == 3:
-                seen[parts[1]] = None
-            else:
-                seen[s] = None
+    def note(ref, s):
+        seen.update(dict.fromkeys(ref.ids(s)))
         return s
 
     transform(sc, on_ref=note)
@@ -240,17 +298,8 @@ def _declared_ids(sc: Scenario) -> list[str]:
 
 
 def _renamer(mapping: dict[str, str]) -> Visitor:
-    def rename(kind, s):
-        if kind == "id":
-            return mapping[s]
-        if kind == "milestone":
-            return ".".join(mapping[t] for t in s.split("."))
-        parts = s.split(".")
-        if s in ("start", "end"):
-            return s
-        if parts[0] == "election" and len(parts) == 3:
-            return f"election.{mapping[parts[1]]}.{parts[2]}"
-        return mapping[s]
+    def rename(ref, s):
+        return ref.rename(s, mapping)
     return rename
 
 
