@@ -26,8 +26,8 @@ def _side(ctx, side: str) -> html.Div:
                      value=MAIN if ctx.get(MAIN) else None,
                      clearable=False),
         # the same sliders and switches as the What-if tab, for this side's scenario (``side_controls``)
-        html.Details([html.Summary("sliders and switches"),
-                      html.Div(id=f"compare-{side}-controls")], open=False, id=f"compare-{side}-details"),
+        html.Button("sliders and switches", id=f"compare-{side}-more", className="more"),
+        html.Div(id=f"compare-{side}-controls"),
         dcc.Textarea(id=f"compare-{side}-sets", rows=3,
                      placeholder="other settings, one per line: name=value (e.g. turkey.flexibility=0.5, "
                                  "russia.active=0)"),
@@ -56,7 +56,7 @@ def side_controls(entry, side: str, overrides: dict | None = None) -> list:
                        tooltip={"placement": "bottom", "always_visible": False}),
         ], className="param"))
     toggles = switches(c)
-    return [dcc.Checklist(id={"type": "compare-toggles", "side": side},
+    return [dcc.Checklist(id={"type": "compare-toggles", "side": side, "name": "switches"},
                           options=[{"label": label, "value": name} for name, label in toggles],
                           value=[n for n, _ in toggles if overrides.get(n, 1.0) >= 0.5]),
             html.Div(rows, className="controls")]
@@ -155,24 +155,30 @@ def register(app, ctx) -> None:
     @app.callback(Output("compare-a-controls", "children"), Output("compare-b-controls", "children"),
                   Output("compare-go", "n_clicks"),
                   Input("compare-a-scenario", "value"), Input("compare-b-scenario", "value"),
-                  Input("compare-restore", "data"), Input("compare-a-details", "open"),
-                  Input("compare-b-details", "open"), State("compare-go", "n_clicks"), State("session", "data"))
+                  Input("compare-restore", "data"), Input("compare-a-more", "n_clicks"),
+                  Input("compare-b-more", "n_clicks"), State("compare-go", "n_clicks"), State("session", "data"))
     def fill_controls(key_a, key_b, restore, open_a, open_b, clicks, session):
-        """Both sides' sliders and switches for their scenarios, built when a side's box is opened; restored from
+        """Both sides' sliders and switches for their scenarios, built when a side's button asks for them; restored from
         the URL (``tabstate``), they take its settings and the comparison runs again (a click once the controls
         are in place)."""
         from dash import ctx as dash_ctx
 
         session = browser_session(session)
         out = []
+        changed = dash_ctx.triggered_prop_ids
+        restoring = "compare-restore.data" in changed and bool(restore)
         for side, key, shown in (("a", key_a, open_a), ("b", key_b, open_b)):
             entry = ctx.get(key, session)
-            if not shown and not (restore and restore.get(f"sets_{side}")):
-                out.append(None)  # built when its box is opened (or the URL sets it)
+            if not (restoring or f"compare-{side}-scenario.value" in changed or f"compare-{side}-more.n_clicks" in changed):
+                out.append(no_update)  # the other side's controls keep what the user set
+                continue
+            if not shown and not (restoring and restore.get(f"sets_{side}")):
+                out.append(None)  # built when its button is pressed (or the URL sets it)
                 continue
             wanted = dict(restore.get(f"sets_{side}", [])) if restore and restore.get(side) == key else {}
             out.append(None if entry is None else side_controls(entry, side, wanted))
-        go = dash_ctx.triggered_id == "compare-restore" and restore and restore.get("go")
+        # the URL's comparison runs once its controls are built (the scenarios may have changed with it)
+        go = restoring and restore.get("go")
         return out[0], out[1], (clicks or 0) + 1 if go else no_update
 
     @app.callback(Output("compare-problems", "children"), Output("compare-result", "style"),
@@ -184,10 +190,10 @@ def register(app, ctx) -> None:
                   State("compare-b-sets", "value"), State("compare-runs", "value"), State("compare-seed", "value"),
                   State({"type": CPARAM, "side": "a", "name": ALL}, "id"),
                   State({"type": CPARAM, "side": "a", "name": ALL}, "value"),
-                  State({"type": "compare-toggles", "side": "a"}, "value"),
+                  State({"type": "compare-toggles", "side": "a", "name": ALL}, "value"),
                   State({"type": CPARAM, "side": "b", "name": ALL}, "id"),
                   State({"type": CPARAM, "side": "b", "name": ALL}, "value"),
-                  State({"type": "compare-toggles", "side": "b"}, "value"),
+                  State({"type": "compare-toggles", "side": "b", "name": ALL}, "value"),
                   State("session", "data"), prevent_initial_call=True,
                   running=[(Output("compare-busy-timer", "disabled"), False, True)])
     def run_compare(_, key_a, text_a, key_b, text_b, runs, seed, ids_a, values_a, on_a, ids_b, values_b, on_b,
@@ -202,8 +208,9 @@ def register(app, ctx) -> None:
         sets_a, found_a = parse_settings(text_a, ctx.table(key_a, session), "compare A")
         sets_b, found_b = parse_settings(text_b, ctx.table(key_b, session), "compare B")
         # the sliders and switches, then the other settings typed (which win where both name a parameter)
-        sets_a = {**controls_overrides(ea, ids_a, values_a, on_a), **sets_a}
-        sets_b = {**controls_overrides(eb, ids_b, values_b, on_b), **sets_b}
+        # (a side's switches are one checklist, or none before its controls are built: a list of 0 or 1 values)
+        sets_a = {**controls_overrides(ea, ids_a, values_a, on_a[0] if on_a else None), **sets_a}
+        sets_b = {**controls_overrides(eb, ids_b, values_b, on_b[0] if on_b else None), **sets_b}
         found = found_a + found_b
         runs, runs_problem = whole_number("compare: runs", runs, 1, MAX_RUNS)
         seed, seed_problem = whole_number("compare: seed", seed, 0, MAX_SEED)

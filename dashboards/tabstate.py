@@ -172,6 +172,7 @@ def restore(ctx, fragment: str, session: str) -> tuple:
         tab = None
     a, b = last(query, "compare.a"), last(query, "compare.b")
     if a is not None or b is not None:
+        runs, seed = _number(query, "compare.runs", found), _number(query, "compare.seed", found)
         ea, eb = ctx.get(a, session), ctx.get(b, session)
         for side, key, entry in (("A", a, ea), ("B", b, eb)):
             if entry is None:
@@ -180,7 +181,7 @@ def restore(ctx, fragment: str, session: str) -> tuple:
             shown_a, lines_a = split_settings(ea, query.get("compare.a.set", []))
             shown_b, lines_b = split_settings(eb, query.get("compare.b.set", []))
             out.update({"a": a, "b": b, "a_sets": "\n".join(lines_a), "b_sets": "\n".join(lines_b),
-                        "runs": _number(query, "compare.runs", found), "seed": _number(query, "compare.seed", found),
+                        "runs": runs, "seed": seed,
                         "restore": {"a": a, "b": b, "sets_a": sorted(shown_a.items()),
                                     "sets_b": sorted(shown_b.items()), "go": True}})
     path = last(query, "sweep.path")
