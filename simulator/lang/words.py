@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from .. import eventlog as E
 from .dates import describe_date
 
 FIELD_WORDS = {
@@ -222,6 +223,8 @@ def human_label(dotted: str, c) -> str:
             return f"Cost to {short(c, tail[1])} of {what}"
         if tail == ["breakdown", "hazard"]:
             return f"Weekly chance that {what} breaks down"
+        if tail[:2] == ["breakdown", "hazard"]:  # a number of a breakdown chance that changes with time
+            return f"Chance that {what} breaks down: {' '.join(tail[2:]).replace('_', ' ')}"
         if m.pace is not None and len(tail) >= 3 and tail[0] == "pace":
             return m.pace.parameter_label(short(c, tail[1]), tail[2], what, tail[3:])
         if getattr(m, "adjust", None) is not None and len(tail) == 2 and tail[0] == "adjust":
@@ -277,46 +280,107 @@ def election_sentence(c, winner: str, detail: str, step: int | None = None) -> s
     return f"{w.name(winner)} won in {w.name(f'election.{eid}.runoff' if runoff else f'election.{eid}.round1')}"
 
 
+class _Row:
+    """One event row with its words at hand: ``who`` (the actor's short name), ``what`` (the milestone in a
+    sentence), ``m`` (the milestone, if any)."""
+
+    def __init__(self, c, milestone: str, actor: str, detail: str, step):
+        self.milestone, self.actor, self.detail, self.step = milestone, actor, detail, step
+        self.who = short(c, actor) if actor else ""
+        self.what = milestone_phrase(c, milestone) if milestone else ""
+        self.m = c.milestone.get(milestone) if milestone else None
+
+
+#: event kind name -> its sentence (c, _Row) -> str: one per kind of the event log's vocabulary (``eventlog``)
+SENTENCES: dict[str, Callable] = {}
+
+
+def _says(*kinds):
+    def register(fn):
+        SENTENCES.update({k.name: fn for k in kinds})
+        return fn
+    return register
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@_says(E.PROPOSED)
+def _proposed(c, r):
+    if E.PROPOSED.on_calendar(r.actor):
+        return f"{proposer_name(c, r.actor)} put {r.what} on the table"
+    return f"{r.who} proposed {r.what}"
+
+
+@_says(E.HELD)
+def _held(c, r):
+    return _capital(f"{r.what} was {r.m.verb if r.m is not None else 'held'}")
+
+
+@_says(E.ACTED)
+def _acted(c, r):
+    if r.m is not None and r.m.track in c.ladders:
+        return f"{r.who} conceded: {_lower_first(c.words.name(r.milestone))}"
+    return f"{r.who} took the step: {_lower_first(c.words.name(r.milestone))}"
+
+
+@_says(E.PUSHED)
+def _pushed(c, r):
+    return f"{r.who} pushed for {r.what}"
+
+
+@_says(E.WAIVED)
+def _waived(c, r):
+    pre = next((p for p in c.scenario.preconditions if p.id == r.detail), None)
+    need = requirement(c, pre) if pre is not None else c.words.name(r.detail)
+    return f"{r.who} dropped its demand for {need} before {r.what}"
+
+
+@_says(E.BLOCKED)
+def _blocked(c, r):
+    held_back = "not taken" if r.m is not None and not r.m.proposable else "postponed"
+    return _capital(f"{r.what} {held_back}: {blocked_sentence(c, r.actor, r.detail)}")
+
+
+@_says(E.ELECTION)
+def _election(c, r):
+    return election_sentence(c, r.actor, r.detail, r.step)
+
+
+@_says(E.BROKE)
+def _broke(c, r):
+    return _capital(f"{r.what} broke down")
+
+
+@_says(E.SCHEDULED, E.OCCASION)
+def _took_place(c, r):
+    return f"{c.words.name(r.detail)} took place"
+
+
+@_says(E.SHOCK)
+def _shock(c, r):
+    return f"Shock: {c.words.name(r.detail)}"
+
+
+@_says(E.ENTERED)
+def _entered(c, r):
+    return f"{r.who} joined"
+
+
+@_says(E.LEFT)
+def _left(c, r):
+    return f"{r.who} left"
+
+
+@_says(E.EFFECT)
+def _effect(c, r):
+    return f"Effect: {c.words.name(r.detail)}"
+
+
 def event_sentence(c, kind: str, milestone: str, actor: str, detail: str, step: int | None = None) -> str:
-    """One event of a run (a row of the events table) as a sentence built from the scenario's names."""
-    w = c.words
-    who = short(c, actor) if actor else ""
-    what = milestone_phrase(c, milestone) if milestone else ""
-    m = c.milestone.get(milestone) if milestone else None
-    if kind == "proposed":
-        if actor.partition(":")[0] in ("calendar", "occasion"):
-            return f"{proposer_name(c, actor)} put {what} on the table"
-        return f"{who} proposed {what}"
-    if kind == "held":
-        text = f"{what} was {m.verb if m is not None else 'held'}"
-        return text[:1].upper() + text[1:]
-    if kind == "acted":
-        if m is not None and m.track in c.ladders:
-            return f"{who} conceded: {_lower_first(w.name(milestone))}"
-        return f"{who} took the step: {_lower_first(w.name(milestone))}"
-    if kind == "pushed":
-        return f"{who} pushed for {what}"
-    if kind == "waived":
-        pre = next((p for p in c.scenario.preconditions if p.id == detail), None)
-        need = requirement(c, pre) if pre is not None else w.name(detail)
-        return f"{who} dropped its demand for {need} before {what}"
-    if kind == "blocked":
-        held_back = "not taken" if m is not None and not m.proposable else "postponed"
-        text = f"{what} {held_back}: {blocked_sentence(c, actor, detail)}"
-        return text[:1].upper() + text[1:]
-    if kind == "election":
-        return election_sentence(c, actor, detail, step)
-    if kind == "broke":
-        text = f"{what} broke down"
-        return text[:1].upper() + text[1:]
-    if kind in ("scheduled", "occasion"):
-        return f"{w.name(detail)} took place"
-    if kind == "shock":
-        return f"Shock: {w.name(detail)}"
-    if kind == "entered":
-        return f"{who} joined"
-    if kind == "left":
-        return f"{who} left"
-    if kind == "effect":
-        return f"Effect: {w.name(detail)}"
-    return f"{who} {readable(kind)} {what}".strip()
+    """One event of a run (a row of the events table) as a sentence built from the scenario's names: the
+    sentence its kind registered (``SENTENCES``); a kind without one (a plug-in's) is said by its name."""
+    row = _Row(c, milestone, actor, detail, step)
+    said = SENTENCES.get(kind)
+    return said(c, row) if said is not None else f"{row.who} {readable(kind)} {row.what}".strip()
