@@ -62,11 +62,14 @@ def date_range(entry: dict) -> tuple[str, str]:
     """(the median date, '10–90%: <date> to <date>') of a date entry, in words."""
     from .charts.frames import day
 
-    def fmt(iso, never="not within the calendar"):
-        return never if iso is None else day(dt.date.fromisoformat(str(iso)[:10]))
+    def fmt(iso):
+        return "after the calendar ends" if iso is None else day(dt.date.fromisoformat(str(iso)[:10]))
 
-    return fmt(entry.get("median")), (f"10–90%: {fmt(entry.get('p10'))} to "
-                                      f"{fmt(entry.get('p90'), 'after the calendar ends')}")
+    if entry.get("p10") is None:  # fewer than one run in ten by the end: there is no range to give
+        spread = "in fewer than 1 run in 10 by the end of the calendar"
+    else:
+        spread = f"10–90%: {fmt(entry.get('p10'))} to {fmt(entry.get('p90'))}"
+    return fmt(entry.get("median")), spread
 
 
 def _question_class(entry: dict):
@@ -167,6 +170,12 @@ class Answer:
         from .lang.words import points
 
         return points(row["diff"], row["low"], row["high"])
+
+    @classmethod
+    def paired_extra(cls, column_a, column_b) -> dict:
+        """What a paired difference of this kind adds to its row, from both variants' record columns (the same
+        replications in the same order): nothing, unless the kind has more to say (a date: its median's shift)."""
+        return {}
 
     @staticmethod
     def _tone(row: dict) -> str:
@@ -284,13 +293,67 @@ class DateDistribution(Answer):
     def point_cell(self):
         return self.entry, self.entry["median"]
 
+    def level_words(self):
+        """A date, as dates: 'median 3 May 2023 (10–90%: 15 Mar 2023 to after the calendar ends); by the end
+        84.0% [80.6%, 87.1%]'."""
+        median, spread = date_range(self.entry)
+        return f"median {median} ({spread}); by the end {super().level_words()}"
+
+    @classmethod
+    def paired_extra(cls, column_a, column_b):
+        """The shift of the median date in days with its 95% interval (``stats.median_shift_days``)."""
+        import numpy as np
+
+        from . import layout as L
+        from .stats import median_shift_days
+
+        def days(column):
+            values, null = L.to_numpy(column)
+            out = values.astype(float)
+            if null is not None:
+                out[null] = np.inf  # not by the calendar's end: later than any date in it
+            return out
+
+        return median_shift_days(days(column_a), days(column_b))
+
+    @staticmethod
+    def shift_words(row: dict) -> str:
+        """The median's shift with its 95% interval, in days: 'median 12 days later [5 to 19 days later]',
+        'median unchanged [3 days earlier to 4 days later]', '... to after the calendar ends]' (a paired row of
+        ``analysis.compare.paired_differences``)."""
+        shift, low, high = row.get("shift_days"), row.get("shift_low"), row.get("shift_high")
+        if shift is None:
+            return "median: after the calendar ends in one of the two"
+
+        def said(x, far="", unit=True):
+            if x is None:
+                return far
+            n = round(abs(x))
+            days = f" day{'s' * (n != 1)}" if unit else ""
+            return "unchanged" if n == 0 else f"{n}{days} {'later' if x > 0 else 'earlier'}"
+
+        if low is not None and high is not None and round(low) == round(high):
+            spread = said(low)  # a point: 'unchanged', '7 days later'
+        elif low is not None and high is not None and (low > 0) == (high > 0) and round(low) and round(high):
+            near, far = sorted((low, high), key=abs)  # both on one side: '5 to 19 days later', '1 to 14 days earlier'
+            spread = said(far) if round(abs(near)) == round(abs(far)) else f"{round(abs(near))} to {said(far)}"
+        else:
+            spread = f"{said(low, 'before the calendar starts')} to {said(high, 'after the calendar ends')}"
+        return f"median {said(shift)} [{spread}]"  # in brackets, as every paired 95% interval on the page
+
+    @classmethod
+    def difference_words(cls, row):
+        """The median's shift in days with its interval, then the change in the share by the end in points."""
+        return f"{cls.shift_words(row)}; by the end {super().difference_words(row)}"
+
     def card(self, base, row, base_name, alt_name):
         median, spread = date_range(self.entry)
         if row is None:
             small = [(spread, "spread"), None, (f"happens by the end: {whole_pct(self.p)}", None)]
         else:
             base_median, _ = date_range(base.entry)
-            small = [(f"({base_name} {base_median})", "base"), None, (spread, "spread"), None,
+            shift = [(self.shift_words(row), "change flat")] if "shift_days" in row else []
+            small = [(f"({base_name} {base_median}) ", "base"), *shift, None, (spread, "spread"), None,
                      (f"happens by the end: {whole_pct(self.p)} ({base_name} {whole_pct(base.p)}) ", None),
                      (pts(row["diff"], row["low"], row["high"]), f"change {self._tone(row)}")]
         return {"big": median, "label": "median date", "small": small}

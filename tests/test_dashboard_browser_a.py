@@ -296,3 +296,45 @@ def test_quote_warnings_only_for_quotes_and_a_failed_check_in_one_line(server, p
     assert lines[1].startswith("29 evidence quotes do not occur in the texts of their sources (quartet_alwatan)") \
         or lines[1].startswith("29 evidence quotes do not occur in the texts of their sources (")
     assert " and 26 more" in lines[1] and lines[1].count("syria_turkey_2023.yaml:") == 3
+
+
+# ------------------------------------------------------------------ item 9: date questions are dates everywhere
+DATE = r"[1-9]\d? [A-Z][a-z]{2} 20\d\d"
+
+
+def date_row(page, table: str) -> list[str]:
+    row = page.locator(f"{table} tbody tr", has_text="When do the foreign ministers first meet?")
+    return row.locator("td").all_inner_texts()
+
+
+@browser_only
+def test_date_questions_are_dates_with_the_median_shift_in_days(server, page):  # noqa: F811
+    import re
+
+    from simulator.stats import median_shift_days
+    from simulator.answers import DateDistribution
+
+    page.goto(server["url"])
+    page.wait_for_selector("#whatif-table", timeout=WAIT_MS)
+    _, estimate = date_row(page, "#whatif-table")
+    assert re.fullmatch(rf"median {DATE} \(10–90%: {DATE} to ({DATE}|after the calendar ends)\); by the end "
+                        r"\d+\.\d% \[\d+\.\d%, \d+\.\d%\]", estimate), estimate
+    assert "not within the calendar to" not in page.inner_text("#whatif-headlines")
+    page.goto(server["url"] + "?scenario=main&runs=500&seed=1&set=russia.active%3D0")
+    wait_text(page, "#whatif-table", "what-if (95% Wilson)")
+    _, base, alt, change, _ = date_row(page, "#whatif-table")
+    assert base.startswith("median ") and alt.startswith("median ") and re.search(DATE, alt)
+    assert re.match(r"median (\d+ days? (later|earlier)|unchanged) \[.+\]; by the end ", change), change
+    card = page.inner_text("#whatif-headlines-cards-fm_meeting_date")
+    assert change.split("; by the end")[0] in card  # the card says the same shift
+    # the shift is the comparison's own (stats.median_shift_days, as diplosim compare --json gives it)
+    assert median_shift_days([1.0, 2.0, 3.0], [8.0, 9.0, 10.0])["shift_days"] == 7.0
+    assert DateDistribution.shift_words({"shift_days": 7.0, "shift_low": 7.0, "shift_high": 7.0}) == \
+        "median 7 days later [7 days later]"
+    # the same comparison in the Compare tab (opened from its address: B without Russia's mediation)
+    page.goto(server["url"] + "#tab=compare&compare.a=main&compare.b=main&compare.b.set=russia.active%3D0"
+              "&compare.runs=500&compare.seed=1")
+    page.wait_for_selector("#compare-numbers", timeout=WAIT_MS)
+    page.wait_for_selector("#compare-result:visible", timeout=WAIT_MS)
+    _, a, b, shift = date_row(page, "#compare-numbers")
+    assert a == base and b == alt and shift == change  # Compare says the same, in dates and days

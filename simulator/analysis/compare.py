@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .. import layout as L
+from ..answers import ANSWERS
 from ..compiled import Compiled
 from ..runner import run_replications
 from ..summary import SummaryAccumulator
@@ -73,8 +74,11 @@ def paired_differences(ca: Compiled, cb: Compiled, ta, tb) -> list[dict]:
         d = yb - ya
         low, high = paired_interval(d)
         rows.append({"question": q, "a": float(ya.mean()), "b": float(yb.mean()), "diff": float(d.mean()),
-                     "low": low, "high": high, "runs_changed": int((d != 0).sum())})
+                     "low": low, "high": high, "runs_changed": int((d != 0).sum()),
+                     # what this kind of answer adds (a date's shift of the median in days, with its interval)
+                     **ANSWERS[q.answer_kind].paired_extra(ta.column(col), tb.column(col))})
     return rows
+
 
 
 def compare(ca: Compiled, cb: Compiled, runs: int, seed: int, overrides_a: Mapping[str, float] | None = None,
