@@ -32,7 +32,7 @@ def party(pid, sensitivity=2.0):
 def doc(pushes=("talks",), leverage=1.0, days=300, step_days=7):
     med = {"id": "m", "name": "M", "role": "mediator", "leverage": {"a": fixed(leverage), "b": fixed(leverage)}}
     return {
-        "schema_version": 2,
+        "schema_version": 3,
         "metadata": {"title": "T", "description": "T", "as_of": START},
         "sources": [{"id": "s", "title": "t", "publisher": "p", "date": START}],
         "actors": [party("a"), party("b"), med],

@@ -104,7 +104,44 @@ def test_a_version_1_file_still_loads_and_migrates_to_the_same_scenario():
     assert [m.id for m, _ in v1.all_milestones] == [m.id for m, _ in v2.all_milestones]
     assert [q.id for q in v1.questions] == [q.id for q in v2.questions]
     result = CliRunner().invoke(app, ["migrate", str(ROOT / "tests" / "data" / "syria_turkey_2023_v1.yaml")])
-    assert result.exit_code == 0 and result.stdout.startswith("schema_version: 2")
+    assert result.exit_code == 0 and result.stdout.startswith("schema_version: 3")
+    assert "pressure_scope: actor" in result.stdout  # version 1 and 2's meaning, stated
+
+
+def test_a_version_2_file_keeps_its_meaning_and_migrates_to_version_3_with_the_same_runs(tmp_path):
+    """Version 3 changed one default (a mediator's pressure acts on the steps it is about). A version-2 file is
+    read with version 2's default, so a frozen scenario runs as before; `migrate` states that default, so the
+    version-3 copy gives the same records bit for bit, and the same copy without it differs."""
+    from simulator.compiled import Compiled
+    from simulator.runner import run_replications
+    from simulator.scenario import load
+
+    result = CliRunner().invoke(app, ["migrate", str(SEED_SCENARIO)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("schema_version: 3") and "pressure_scope: actor" in result.stdout
+    (tmp_path / "sources").mkdir()
+    for f in (SEED_SCENARIO.parent / "sources").iterdir():
+        (tmp_path / "sources" / f.name).write_bytes(f.read_bytes())
+    v3 = tmp_path / "v3.yaml"
+    v3.write_text(result.stdout, encoding="utf-8")
+    steps = tmp_path / "steps.yaml"
+    steps.write_text(result.stdout.replace("  pressure_scope: actor\n", ""), encoding="utf-8")
+
+    def records(path):
+        sc = load(path).scenario
+        return run_replications(Compiled(sc), 3, list(range(300)), engine="batch")[0]
+
+    old = records(SEED_SCENARIO)
+    assert load(SEED_SCENARIO).scenario.pressure_scope == "actor"
+    assert load(v3).scenario.pressure_scope == "actor" and records(v3).equals(old)
+    assert load(steps).scenario.pressure_scope == "steps" and not records(steps).equals(old)
+
+
+def test_an_unknown_schema_version_is_one_line(tmp_path):
+    path = _write(tmp_path, SOURCE_TEXT.replace("schema_version: 2", "schema_version: 4", 1))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("schema_version: must be 3 (or 2 or 1 for an older file), got 4")
 
 
 def test_a_quote_needs_a_source_text(tmp_path):

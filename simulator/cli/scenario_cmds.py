@@ -103,14 +103,17 @@ def schema() -> None:
 
 
 @app.command()
-def migrate(scenario: Path = typer.Argument(..., help="a version-1 scenario file")) -> None:
-    """Print a version-1 scenario file in the version-2 language (comments are not kept)."""
+def migrate(scenario: Path = typer.Argument(..., help="a scenario file of schema version 1 or 2")) -> None:
+    """Print an older scenario file in the current schema version, with the same meaning (comments are not kept).
+
+    A version-2 file keeps what its version's defaults meant by stating them (a mediator's pressure felt on every
+    decision of the pressed actor: ``dynamics.pressure_scope: actor``); delete that line to take version 3's."""
     import io
 
     from ruamel.yaml import YAML
 
     from ..scenario.loader import ScenarioError, read_yaml
-    from ..scenario.migrate import migrate as to_v2
+    from ..scenario.migrate import to_current
 
     try:
         data, _, _ = read_yaml(scenario)
@@ -118,8 +121,9 @@ def migrate(scenario: Path = typer.Argument(..., help="a version-1 scenario file
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    if not isinstance(data, dict) or data.get("schema_version") != 1:
-        typer.echo(f"{scenario}:1:1: schema_version: not a version-1 scenario", err=True)
+    if not isinstance(data, dict) or data.get("schema_version") not in (1, 2):
+        got = data.get("schema_version") if isinstance(data, dict) else None
+        typer.echo(f"{scenario}:1:1: schema_version: not an older scenario (version 1 or 2), got {got!r}", err=True)
         raise typer.Exit(EXIT_USAGE)
     load_or_exit(scenario)  # every problem of the old file first, one line each
     yaml = YAML()
@@ -127,7 +131,7 @@ def migrate(scenario: Path = typer.Argument(..., help="a version-1 scenario file
     yaml.width = 120
     yaml.representer.ignore_aliases = lambda *_: True
     buf = io.StringIO()
-    yaml.dump(to_v2(data), buf)
+    yaml.dump(to_current(data), buf)
     typer.echo(buf.getvalue(), nl=False)
 
 

@@ -14,7 +14,9 @@ plug-in, are unchanged. Where a mediator's paths cover every step an actor decid
 receives the same additions in the same order as the actor-wide stock did, so its numbers are the same bits.
 
 ``dynamics.pressure_scope: actor`` keeps the former meaning (one stock per actor, felt on every decision it
-takes), bit for bit: ``about`` then names its one stock for every push.
+takes), bit for bit: ``about`` then names its one stock for every push. It is the default of a scenario of
+schema version 2 (written before this meaning changed: ``schema.EDITION_DEFAULTS``); 'steps' is the default
+from version 3.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ class PressureScope:
         c = kernel.c
         self.n_actors = len(c.actors)
         self.about: list[dict[int, tuple[int, ...]]] = []  # per mediator: pushed step -> the steps the push is about
-        if (c.scenario.dynamics.pressure_scope or "steps") == "actor":  # the former meaning: one stock per actor
+        if c.scenario.pressure_scope == "actor":  # version 2's meaning: one stock per actor
             self.col = {j: 0 for j in range(len(c.milestones))} if c.mediations else {}
             self.width = 1 if c.mediations else 0
             self.about = [{j: (0,) for j in kernel.reachable(med)} for med in c.mediations]

@@ -397,10 +397,10 @@ def load_scenario_document(path: Path):
         except ValidationError as exc:
             raise ScenarioError(_pydantic_problems(exc, data, locs, file, ScenarioV1)) from None
         data = migrate(data)
-    elif data.get("schema_version") != 2:
+    elif data.get("schema_version") not in (2, 3):
         line, col = locs.get(("schema_version",), (1, 1))
         raise ScenarioError([Problem(file, line, col, "schema_version",
-                                     f"must be 2 (or 1 for an older file), got {data.get('schema_version')!r}")])
+                                     f"must be 3 (or 2 or 1 for an older file), got {data.get('schema_version')!r}")])
     try:
         return Scenario.model_validate(data), locs, text
     except ValidationError as exc:

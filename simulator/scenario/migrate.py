@@ -139,3 +139,18 @@ def _question(q: dict, el: dict | None) -> dict:
     if q.get("before") is None:
         return {**base, "date_of": target}
     return {**base, "when": subject, "before": _date(q["before"]), **({"prior": q["prior"]} if "prior" in q else {})}
+
+
+def to_current(doc: dict) -> dict:
+    """A scenario document of version 1 or 2 (already valid as such) in the current version, meaning the same:
+    each default the newer versions changed is stated with the older version's value (``schema.EDITION_DEFAULTS``)."""
+    from .schema import EDITION_DEFAULTS, SCHEMA_VERSION
+
+    out = migrate(doc) if doc.get("schema_version") == 1 else copy.deepcopy(doc)
+    old = EDITION_DEFAULTS[out["schema_version"]]
+    dynamics = out.setdefault("dynamics", {})
+    for key, value in old.items():
+        if key not in dynamics and value != EDITION_DEFAULTS[SCHEMA_VERSION][key]:
+            dynamics[key] = value
+    out["schema_version"] = SCHEMA_VERSION
+    return out

@@ -154,8 +154,9 @@ class Dynamics(Strict):
     sharpness: Param | None = Field(default=None, description="slope of the logistic of the rules that read it "
                                     "(Rule.scenario_numbers); required exactly when a deciding actor's rule does")
     pressure_scope: Literal["steps", "actor"] | None = Field(
-        default=None, description="what a mediator's pressure acts on: 'steps' (default), the steps on the way to "
-        "the goals its push serves; 'actor', every decision of the pressed actor (the meaning before issue 22)")
+        default=None, description="what a mediator's pressure acts on: 'steps', the steps on the way to the goals "
+        "its push serves (the default from schema version 3); 'actor', every decision of the pressed actor (the "
+        "meaning of schema version 2, its default there)")
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
@@ -186,8 +187,21 @@ class Defaults(Strict):
         return {"file": data} if isinstance(data, str) else data
 
 
+#: Each schema version's defaults, for what a file leaves unsaid: a file is read in the meaning of the version
+#: it was written for, so a frozen scenario of version 2 gives the same runs after version 3 changed a default.
+#: Version 3 changed one: a mediator's pressure acts on the steps it is about (``engine/pressure.py``).
+EDITION_DEFAULTS: dict[int, dict[str, str]] = {2: {"pressure_scope": "actor"}, 3: {"pressure_scope": "steps"}}
+SCHEMA_VERSION = max(EDITION_DEFAULTS)  # the version a new scenario is written in
+
+
 class Scenario(Strict):
-    schema_version: Literal[2]
+    schema_version: Literal[2, 3] = Field(description="3 for a new scenario; 2 is read with its own defaults "
+                                          "(a mediator's pressure felt on every decision of the pressed actor)")
+
+    @property
+    def pressure_scope(self) -> str:
+        """What a mediator's pressure acts on: as stated, else the default of the file's schema version."""
+        return self.dynamics.pressure_scope or EDITION_DEFAULTS[self.schema_version]["pressure_scope"]
     metadata: Metadata
     sources: list[Source] = Field(min_length=1)
     actors: list[Actor] = Field(min_length=2)
