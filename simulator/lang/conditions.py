@@ -56,6 +56,11 @@ class Condition(Strict):
         for child in self.children():
             yield from child.mentions(c, wanted)
 
+    def demand(self, c) -> str:
+        """What a precondition asking for this condition asks, inside a sentence (``lang.words.human_label``):
+        by default its label, quoted."""
+        return f"'{self.label(c.words)}'"
+
     def winners(self):
         """Actors the condition names as an election's winner (a question about it takes the actor's colour)."""
         for child in self.children():
@@ -145,6 +150,11 @@ class Held(Condition):
 
     def mentions(self, c, wanted=True):
         yield self.held, wanted
+
+    def demand(self, c):
+        from .words import milestone_phrase, verb
+
+        return f"{milestone_phrase(c, self.held)} {verb(c.milestone.get(self.held))}"  # 'the Talks meeting held'
 
     def label(self, w):
         return f"{w.name(self.held)} has happened"
@@ -400,6 +410,14 @@ class Stage(Condition):
         m = self._milestone(c)
         if m is not None:
             yield m, wanted
+
+    def demand(self, c):
+        from .words import _lower_first, short
+
+        if self.stage.ladder not in c.ladders:
+            return super().demand(c)
+        stage = c.words.name(f"{self.stage.ladder}.{self.stage.at_least}")
+        return f"{short(c, c.ladders[self.stage.ladder][0])}'s {_lower_first(stage)}"  # "Turkey's statement of intent"
 
     def label(self, w):
         return f"{w.name(self.stage.ladder)} has reached '{w.name(self.stage.ladder + '.' + self.stage.at_least)}'"

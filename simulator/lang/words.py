@@ -152,18 +152,9 @@ def verb(m) -> str:
 
 
 def requirement(c, pre) -> str:
-    """What a precondition asks for, in words: "Turkey's statement of intent to withdraw"."""
-    from ..lang.conditions import Held, Stage
-
-    w, r = c.words, pre.requires
-    if isinstance(r, Stage) and r.stage.ladder in c.ladders:
-        actor = c.ladders[r.stage.ladder][0]
-        stage = w.name(f"{r.stage.ladder}.{r.stage.at_least}")
-        return f"{short(c, actor)}'s {_lower_first(stage)}"
-    if isinstance(r, Held):
-        m = c.milestone.get(r.held)
-        return f"{milestone_phrase(c, r.held)} {verb(m)}"
-    return f"'{r.label(w)}'"
+    """What a precondition asks for, in words: "Turkey's statement of intent to withdraw" (its condition's
+    ``demand``)."""
+    return pre.requires.demand(c)
 
 
 def _milestone_of(dotted: str, c) -> tuple[object, list[str]] | None:
