@@ -86,9 +86,15 @@ def test_the_command_shows_forecast_outside_view_and_priors_side_by_side(tmp_pat
     path = scenario(tmp_path)
     res = CliRunner().invoke(app, ["run", str(path), "-n", "200", "--no-fragile"])
     assert res.exit_code == 0, res.output
-    assert "Forecast beside the outside view" in res.output
-    line = next(ln for ln in res.output.splitlines() if "Talks within 60 days?" in ln and "pts" in ln)
-    assert "40%" in line  # the prior, in the same row
+    header = next(ln for ln in res.output.splitlines() if "question" in ln and "probability" in ln)
+    assert [w.strip() for w in header.strip("┃ \n").split("┃")][:4] == ["question", "probability", "outside view",
+                                                                     "prior"]
+    row = next(ln for ln in res.output.splitlines() if "Talks within 60 days?" in ln)
+    forecast, outside, prior = [w.strip() for w in row.strip("│ \n").split("│")][1:4]
+    got = json.loads(CliRunner().invoke(app, ["run", str(path), "-n", "200", "--no-fragile", "--json"]).stdout)
+    assert forecast == f"{100 * got['questions'][0]['p']:.1f}%" and prior == "40.0%"
+    assert outside == f"{100 * got['outside_view']['questions'][0]['p']:.1f}%" != forecast
+    assert "outside view: the same scenario with class curves only" in res.output
     res = CliRunner().invoke(app, ["run", str(path), "-n", "200", "--no-fragile", "--json"])
     got = json.loads(res.stdout)
     assert got["outside_view"]["questions"][0]["id"] == "talks_soon" and got["outside_view"]["excluded"] == []

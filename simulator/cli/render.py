@@ -25,11 +25,25 @@ from ..answers import Answer, interval, pct  # noqa: F401  (pct and interval: th
 def render_summary(s: dict, console: Console, title: str = "", step_days: int = 7) -> None:
     n = s["runs"]
     t = Table(title=f"Questions ({n} runs){' - ' + title if title else ''}", title_justify="left")
-    for col, kw in (("question", {"ratio": 3}), ("probability", {"justify": "right"}), ("95% Wilson", {}),
+    # beside the forecast: the outside view and the writer's priors, when the summary has them (``summary_extras``)
+    outside = {q["id"]: q for q in (s.get("outside_view") or {}).get("questions", [])}
+    priors = {q["id"]: q["prior"] for q in (s.get("priors_gap") or {}).get("questions", [])}
+    beside = [("outside view", {"justify": "right"})] * bool(outside) + [("prior", {"justify": "right"})] * bool(priors)
+    for col, kw in (("question", {"ratio": 3}), ("probability", {"justify": "right"}), *beside, ("95% Wilson", {}),
                     ("date 10% / 50% / 90%", {})):
         t.add_column(col, **kw)
     for q in s["questions"]:  # each answer gives its own cells (``answers.Answer.cells``)
-        t.add_row(q["text"], *Answer.of_entry(q).cells())
+        first, *rest = Answer.of_entry(q).cells()
+        cells = [first]
+        if outside:
+            cells.append(Answer.of_entry(outside[q["id"]]).cells()[0] if q["id"] in outside else "-")
+        if priors:
+            cells.append(pct(priors[q["id"]]) if q["id"] in priors else "-")
+        t.add_row(q["text"], *cells, *rest)
+    if outside:
+        t.caption = ("outside view: the same scenario with class curves only (how fast each kind of step happened in "
+                     "past negotiations, this one left out), the author's paces and adjustments left out")
+        t.caption_justify = "left"
     console.print(t)
     render_fragile(s.get("fragile"), console)
     t = Table(title="Milestones: first time", title_justify="left")

@@ -149,10 +149,8 @@ def run(
 
         out_console = output_console()
         render_summary(summary, out_console, loaded.scenario.metadata.title, loaded.scenario.calendar.step_days)
-        from ..outside_view.forecast import priors_of
-        from .outside_render import render_adjustments, render_beside
+        from .outside_render import render_adjustments
 
-        render_beside(summary, priors_of(compiled), out_console)
         render_adjustments(summary.get("adjustments"), out_console)
         render_gap(summary.get("priors_gap"), out_console)
         if ov_note:
