@@ -148,6 +148,37 @@ def test_a_repeatable_steps_clock_starts_again_after_each_time():
     assert counts == [5] * 5, counts
 
 
+@pytest.mark.parametrize("step_days", [1, 7, 14])
+def test_a_breakdown_chance_that_changes_with_the_time_in_force(step_days):
+    """A step taken on day 0 (its own chance 1) breaks down following a Weibull (median 84 days, shape 2) counted
+    from the day it came into force: the chance it has broken down by day 56, 84 and 168 is the Weibull's at every
+    step length (the step it came into force in is asked with the next one)."""
+    m = step_act(fixed(1.0), breakdown={"hazard": WEIBULL, "assumption": A})
+    d = doc(step_days, [m], days=400)
+    assert (days_until(d, runs=200) == 0).all()
+    sc = Scenario.model_validate(d)
+    table, _ = run_replications(Compiled(sc), 7, list(range(RUNS)), engine="batch")
+    broken = np.array([NEVER if x is None else (x - START).days for x in table.column(L.broken("step")).to_pylist()])
+    for window in (56, 84, 168):
+        expect = weibull_cdf(window, 84, 2.0)
+        assert abs((broken < window).mean() - expect) <= bound(expect), (step_days, window, (broken < window).mean())
+
+
+def test_a_lead_time_on_a_breakdown_and_both_engines():
+    m = step_act(fixed(1.0), breakdown={"hazard": {"not_before_days": 63, "value": 0.5, "assumption": A},
+                                        "assumption": A})
+    d = doc(7, [m], days=300)
+    sc = Scenario.model_validate(d)
+    table, _ = run_replications(Compiled(sc), 7, list(range(300)), engine="batch")
+    broken = [(x - START).days for x in table.column(L.broken("step")).to_pylist() if x is not None]
+    assert len(broken) > 250 and min(broken) >= 63
+    mesa, _ = run_replications(Compiled(sc), 7, list(range(30)), engine="mesa")
+    assert mesa.column(L.broken("step")).to_pylist() == table.column(L.broken("step")).to_pylist()[:30]
+    units = parameter_units(sc)
+    assert units["step.breakdown.hazard.chance"] == "weekly_chance"
+    assert ParameterTable(sc).params["step.breakdown.hazard.not_before_days"].value == 63
+
+
 # ----------------------------------------------------------------------------- parameters
 
 def test_each_number_of_a_shape_is_a_parameter_with_its_range_unit_and_words():
@@ -230,3 +261,9 @@ def test_the_schema_shows_the_shapes():
     assert r.exit_code == 0
     for word in ("not_before_days", "weibull", "periods", "until_days"):
         assert word in r.output, word
+
+
+def test_a_misused_breakdown_shape_is_one_line():
+    m = step_act(fixed(1.0), breakdown={"hazard": {"weibull": {"median_days": 30, "shape": -1}, "assumption": A},
+                                        "assumption": A})
+    _one_error(doc(7, [m]), "milestones[0].breakdown.hazard.weibull", "weibull.shape must be a number > 0 (got -1)")

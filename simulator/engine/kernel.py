@@ -90,6 +90,22 @@ def clocked_paces(c) -> dict:
     return out
 
 
+def breakdown_clocks(c) -> dict:
+    """milestone -> ``lang.timeshape.Clocked`` for each breakdown hazard given as a shape in time (its clock: the
+    day the milestone came into force, ``RunState.force_since``)."""
+    from ..lang.timeshape import Clocked
+
+    out = {}
+    for j, m in enumerate(c.milestones):
+        shape = m.breakdown.shape() if m.breakdown is not None else None
+        if shape is not None:
+            slot = c.slot[f"breakdown:{m.id}"]
+            power = 1.0 if c.step_powers is None else float(c.step_powers[slot])
+            origin = None if shape.since is None else c.to_day(shape.since)
+            out[j] = Clocked(shape, c.table.index, f"{m.id}.breakdown.hazard", {}, origin, power)
+    return out
+
+
 class Kernel:
     def __init__(self, c, decider: Decider):
         self.c = c
@@ -138,6 +154,7 @@ class Kernel:
         self.clocked = clocked_paces(c)  # (milestone, consenter position, decision) -> a chance that changes with time
         self.clock_cols = sorted({j for j, _, _ in self.clocked})
         self.clock_reset = [j for j in self.clock_cols if c.milestones[j].repeat]
+        self.break_clocks = breakdown_clocks(c)  # milestone -> a breakdown chance that changes with the time in force
         self.pressure_scope = PressureScope(self)  # a mediator's pressure acts on the steps it is about
         self.worlds = Worlds(c)  # live shares drawn once per run, per-run odds factors (lang/worlds.py)
         self.fading = Fading(c)  # effects that wear off (lang/fades.py)
@@ -166,18 +183,26 @@ class Kernel:
         """A decision whose chance changes with time (``lang/timeshape.py``): the chance of the event in this step's
         days of its clock (since the step became possible in the run, or since a date), given not before, compared
         with the slot's uniform at the slot's power (so a step of any length gets exactly that chance)."""
+        return self._clocked(timed, st.possible_day[:, j], mask, u, st, k)
+
+    def _clocked(self, timed, started, mask, u, st, k, catch_up=False) -> np.ndarray:
+        """``_timed`` with the clock started on the days ``started`` (per run; NEVER: this step). ``catch_up``: a
+        clock that started during the previous step is asked from its start (a milestone that came into force
+        during a step can break down from the next one: that step covers both, so a breakdown's chance does not
+        depend on the step length)."""
         rows = mask.nonzero()[0]
         out = np.zeros(st.n, bool)
         if not len(rows):
             return out
         day = int(self.c.days[k])
         if timed.origin is None:
-            since = st.possible_day[rows, j]
+            since = started[rows]
             since = np.where(since == NEVER, day, since)
         else:
             since = timed.origin
         t0 = (day - since).astype(float) if isinstance(since, np.ndarray) else np.full(len(rows), float(day - since))
-        q = timed.step_chance(st.V, rows, t0, float(self.c.step_days))
+        s = float(self.c.step_days)
+        q = timed.step_chance(st.V, rows, t0, s, np.where(t0 < s, 0.0, t0) if catch_up else None)
         if timed.power != 1.0:  # the slot's uniform was turned to its power (Compiled.step_powers): undo it on q
             with np.errstate(divide="ignore"):
                 q = -np.expm1(np.log1p(-np.minimum(q, 1.0)) / timed.power)
@@ -399,7 +424,10 @@ class Kernel:
             brk = np.zeros(st.n, bool)
             if b.when is not None:
                 brk |= live & b.when.evaluate(st, e)
-            if b.hazard is not None:
+            if b.hazard is not None and j in self.break_clocks:  # a chance that changes with the time in force
+                brk |= self._clocked(self.break_clocks[j], st.force_since[:, j], live,
+                                     Slot(U, c.slot[f"breakdown:{m.id}"]), st, k, catch_up=True)
+            elif b.hazard is not None:
                 brk |= live & (U[:, c.slot[f"breakdown:{m.id}"]] < st.V[:, self.ix[f"{m.id}.breakdown.hazard"]])
             st.force_since[brk, j] = NEVER
             st.broken_day[brk, j] = np.minimum(st.broken_day[brk, j], c.days[k])

@@ -20,7 +20,7 @@ from pydantic import Discriminator, Field, PrivateAttr, Tag, model_serializer
 from .spell_classes import ClassName
 from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
 from .conditions import AnyCondition, Held
-from .pace import Pace
+from .pace import Chance, Pace
 from .timeshape import CurveAdjust
 from .worlds import Live, Spread
 
@@ -42,10 +42,23 @@ MilestoneId = MilestoneRef
 
 
 class Breakdown(Sourced):
-    """Once in force, the milestone collapses with a weekly ``hazard``, or at once when ``when`` holds."""
+    """Once in force, the milestone collapses with a weekly ``hazard``, or at once when ``when`` holds. The hazard
+    may change with the time in force (a shape of ``lang/timeshape.py``: periods, weibull, not_before_days)."""
 
-    hazard: Param | None = None
+    hazard: Chance | None = None
     when: AnyCondition | None = None
+
+    def shape(self):
+        """The hazard's shape in time (``lang/timeshape.py``), or None for a constant weekly chance or none."""
+        return None if self.hazard is None or isinstance(self.hazard, Param) else self.hazard
+
+    def shape_ranges(self, milestone: str) -> dict:
+        shape = self.shape()
+        return {} if shape is None else shape.ranges(f"{milestone}.breakdown.hazard")
+
+    def shape_units(self, milestone: str) -> dict:
+        shape = self.shape()
+        return {} if shape is None else shape.units(f"{milestone}.breakdown.hazard")
 
 
 class Commit(Strict):
@@ -111,6 +124,7 @@ class MilestoneBase(Sourced):
     def parameter_range(self, name: str) -> tuple[float, float]:
         """The allowed range of one of its numbers (``parameters``): a chance lies in [0, 1], a cost in [0, 2]."""
         own = {**(self.pace.ranges(self.id) if self.pace is not None else {}),
+               **(self.breakdown.shape_ranges(self.id) if self.breakdown is not None else {}),
                **(self.adjust.ranges(self.id) if self.adjust is not None else {})}
         if name in own:
             return own[name]
@@ -157,7 +171,10 @@ class MilestoneBase(Sourced):
         for who, p in self.costs.items():
             yield f"{self.id}.stakes.{who}", p, (*path, "costs", who)
         if self.breakdown is not None and self.breakdown.hazard is not None:
-            yield f"{self.id}.breakdown.hazard", self.breakdown.hazard, (*path, "breakdown", "hazard")
+            if isinstance(self.breakdown.hazard, Param):
+                yield f"{self.id}.breakdown.hazard", self.breakdown.hazard, (*path, "breakdown", "hazard")
+            else:  # a chance that changes with the time in force: each of its numbers
+                yield from self.breakdown.hazard.parameters(f"{self.id}.breakdown.hazard", (*path, "breakdown", "hazard"))
         if self.pace is not None:
             yield from self.pace.parameters(self.id, path)
         if self.adjust is not None:

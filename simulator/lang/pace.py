@@ -184,6 +184,10 @@ def shape_words(sc) -> dict[str, str]:
     days, ...'), for every number of a pace given as a shape (``diplosim params``)."""
     out = {}
     for m, _ in sc.all_milestones:
+        shape = m.breakdown.shape() if m.breakdown is not None else None
+        if shape is not None:  # a breakdown hazard that changes with the time in force
+            words = f"{shape.effective()} after it comes into force (the whole shape: {shape.label()})"
+            out.update({name: words for name in shape.ranges(f"{m.id}.breakdown.hazard")})
         if m.pace is None:
             continue
         for actor, key, p in m.pace.items():

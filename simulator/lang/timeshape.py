@@ -438,11 +438,12 @@ class Clocked:
         self.adjust = adjust_cols
         self.origin = origin  # a fixed day the clock counts from (``since``), or None: since possible
 
-    def step_chance(self, V, rows, t0: np.ndarray, s: float) -> np.ndarray:
-        """Chance of the event in the step ``[t0, t0 + s)`` days of the clock, given it did not happen before."""
+    def step_chance(self, V, rows, t0: np.ndarray, s: float, start: np.ndarray | None = None) -> np.ndarray:
+        """Chance of the event in the step ``[t0, t0 + s)`` days of the clock (from ``start`` instead of ``t0``
+        where given), given it did not happen before."""
         v = {k: V[rows, c] for k, c in self.cols.items()}
         shift = V[rows, self.adjust["shift_days"]] if "shift_days" in self.adjust else 0.0
-        a = np.maximum(t0 - shift, 0.0)
+        a = np.maximum((t0 if start is None else start) - shift, 0.0)
         b = np.maximum(t0 + s - shift, 0.0)
         q = -np.expm1(-(self.shape.cumhaz(v, b) - self.shape.cumhaz(v, a)))
         if "odds" in self.adjust:  # on each week's chance (the weekly equivalent of this step's)

@@ -119,6 +119,8 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
     for m, _ in sc.all_milestones:  # a milestone's own per-actor chances (lang/pace.py)
         if m.pace is not None:
             out.update(m.pace.units(m.id))
+        if m.breakdown is not None:  # a breakdown hazard that changes with time: its weekly chances
+            out.update(m.breakdown.shape_units(m.id))
     return out
 
 

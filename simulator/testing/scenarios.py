@@ -250,7 +250,7 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         if draw(st.booleans()):
             brk = {"assumption": ASSUME}
             if draw(st.booleans()):
-                brk["hazard"] = draw(params(0, 0.3))
+                brk["hazard"] = draw(params(0, 0.3)) if draw(st.integers(0, 3)) else draw(pace_values())
             if "hazard" not in brk or draw(st.booleans()):
                 brk["when"] = cond(list(seen) + [mid], 0)
             m["breakdown"] = brk
