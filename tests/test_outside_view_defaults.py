@@ -236,16 +236,18 @@ def test_corpus_scenarios_are_not_changed_by_a_plain_run():
 def test_the_counted_curves_are_kept_on_disk_and_read_back_without_counting(tmp_path, monkeypatch):
     import simulator.outside_view.curves as curves_module
 
+    table, _ = curves_module.counted_spells()
+    neg = str(table["negotiation"].iloc[0])
     monkeypatch.setenv("DIPLOSIM_CACHE", str(tmp_path / "cache"))
     views._counted.cache_clear()
-    first = views.class_curves(["burundi_arusha_1998"])
+    first = views.class_curves([neg])
     views._counted.cache_clear()
 
     def no_counting(*args, **kwargs):
         raise AssertionError("counted again")
 
     monkeypatch.setattr(curves_module, "counted_spells", no_counting)
-    assert views.class_curves(["burundi_arusha_1998"]) == first
+    assert views.class_curves([neg]) == first
     views._counted.cache_clear()
 
 
