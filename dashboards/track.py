@@ -63,6 +63,60 @@ def start_backtest(ctx, session: str):
     return ctx.tasks.start(corpus_key(folder), session, f"the track record of the corpus in '{folder.name}'", work)
 
 
+def start_outside_view(ctx, session: str):
+    """The corpus's backtest with the outside view (``diplosim backtest FOLDER --outside-view``: four forecasts side
+    by side, the class curves counted without each scored negotiation), started on request; computed once."""
+    from simulator.cli.track_cmds import OUTSIDE_VIEW_RUNS
+
+    folder = corpus_folder(ctx)
+    if folder is None:
+        return None
+
+    def work(task):
+        from simulator import api
+
+        task.report(0, 0)
+        return api.backtest(folder, runs=OUTSIDE_VIEW_RUNS, seed=BACKTEST_SEED, engine=ctx.engine,
+                            outside_view=True)["outside_view"]
+
+    key = ("outside view record",) + corpus_key(folder)[1:2] + (OUTSIDE_VIEW_RUNS,) + corpus_key(folder)[4:]
+    return ctx.tasks.start(key, session, "the outside view's track record", work)
+
+
+def outside_view_table(ov: dict) -> html.Table:
+    """Pooled by track: the Brier of the same yes/no questions as written, by the outside view alone, with the
+    outside view as defaults and by the writers' priors; the dates' CRPS (as ``backtest --outside-view``)."""
+    from simulator.outside_view.backtest import COLUMNS
+
+    def num(x, fmt=".3f"):
+        return "-" if x is None else format(x, fmt)
+
+    rows = []
+    for name, words in track_words().items():
+        pool = ov["tracks"].get(name)
+        if pool is None:
+            continue
+        label = words.split(":")[0]
+        if not pool["scenarios"]:
+            rows.append([label, "no negotiation of this track has a classed milestone: no outside view"]
+                        + ["-"] * (len(COLUMNS) + 1))
+            continue
+        brier, crps = pool["brier_with_prior"], pool["crps_weeks"]
+        rows.append([label, f"Brier, {brier['n']} yes/no questions with a prior"]
+                    + [num(brier[c]) for c, _ in COLUMNS] + [_change(brier.get("outside_view_minus_as_written"))])
+        if crps.get("n"):
+            rows.append([label, f"CRPS (weeks), {crps['n']} dates"] + [num(crps[c], ".2f") for c, _ in COLUMNS]
+                        + [_change(crps.get("outside_view_minus_as_written"), ".2f")])
+    return table(["track", "score"] + [w for _, w in COLUMNS] + ["outside view minus as written (95%)"], rows,
+                 id="track-outside-view-table")
+
+
+def _change(d: dict | None, fmt: str = ".3f") -> str:
+    if not d or d.get("mean") is None:
+        return "-"
+    return f"{d['mean']:+{fmt}} [{d['low']:+{fmt}}, {d['high']:+{fmt}}]"
+
+
 def track_words() -> dict[str, str]:
     from simulator.analysis.backtest import TRACKS
 
@@ -175,6 +229,14 @@ def layout(ctx) -> html.Div:
                                            + [{"label": "all tracks pooled", "value": "all"}])],
                              style={"flex": "0 1 30em"})], className="row"),
         graph(id="track-reliability", figure=EMPTY),
+        html.H3("The outside view beside the forecasts"),
+        html.P("The same negotiations scored four ways: the forecast as written, the outside view alone (the class "
+               "curves of the milestones' reference classes, counted without the scored negotiation), the scenario "
+               "with the outside view where its writer stated nothing, and the writers' priors.", className="status"),
+        html.Button("Score the outside view (about a minute, once for every user)", id="track-ov-go"),
+        html.Div(id="track-ov-status", className="status", role="status"),
+        dcc.Interval(id="track-ov-timer", interval=700, disabled=True),
+        html.Div(id="track-ov"),
         html.H3("Each negotiation: its forecasts against what happened"),
         html.Div(id="track-list"),
     ], id="track-panel")
@@ -202,20 +264,49 @@ def observed_view(ctx, entry, state, session) -> html.Div | None:
     scored = [score_runs(lo, entry.compiled, outcome.table, state.runs, state.seed) for outcome, _ in got]
     base = scored[0]
     alt = {r["id"]: r for r in scored[-1]["yes_no"]} if state.overrides else {}
-    headers = ["question", "forecast (baseline)"] + (["what-if"] if state.overrides else []) + [
-        "what happened", "Brier (baseline)"]
+    ov, ov_note = outside_view_scored(ctx, entry, lo, session)
+    headers = (["question", "forecast (baseline)"] + (["what-if"] if state.overrides else [])
+               + (["outside view"] if ov is not None else []) + ["what happened", "Brier (baseline)"]
+               + (["Brier (outside view)"] if ov is not None else []))
+    ov_yes = {r["id"]: r for r in ov["yes_no"]} if ov is not None else {}
+    ov_dates = {r["id"]: r for r in ov["distributions"]} if ov is not None else {}
     rows = [[r["text"].strip(), pct(r["forecast"])] + ([pct(alt[r["id"]]["forecast"])] if alt else [])
-            + ["happened" if r["happened"] else "did not happen", f"{r['brier']:.3f}"] for r in base["yes_no"]]
-    rows += [[r["text"].strip(), _date_forecast(r)] + (["-"] if alt else []) + [_observed_date(r),
-                                                                                  f"CRPS {r['crps']:.2f} weeks"]
+            + ([pct(ov_yes[r["id"]]["forecast"])] if ov is not None else [])
+            + ["happened" if r["happened"] else "did not happen", f"{r['brier']:.3f}"]
+            + ([f"{ov_yes[r['id']]['brier']:.3f}"] if ov is not None else []) for r in base["yes_no"]]
+    rows += [[r["text"].strip(), _date_forecast(r)] + (["-"] if alt else [])
+             + ([_date_forecast(ov_dates[r["id"]])] if ov is not None else [])
+             + [_observed_date(r), f"CRPS {r['crps']:.2f} weeks"]
+             + ([f"CRPS {ov_dates[r['id']]['crps']:.2f} weeks"] if ov is not None else [])
              for r in base["distributions"] if r.get("scale") == "weeks" and r.get("kind") != "milestone"]
     yn = base["summary"]["yes_no"]
     note = (f"Outcomes recorded in {beside.name} (resolved on {lo.observed.resolved_on}); "
             f"{yn.get('n', 0)} yes/no questions resolved" + (f", mean Brier {yn['brier']:.3f} on these "
                                                             f"{state.runs:,} runs" if yn.get("n") else "")
             + (f"; {len(base['unresolved'])} not resolved" if base["unresolved"] else ""))
+    if ov_note:
+        note += f"; {ov_note}"
     return section("Against what happened", html.P(note, className="status"),
                    table(headers, rows, id="whatif-observed-table"), id="whatif-observed-section")
+
+
+def outside_view_scored(ctx, entry, lo, session) -> tuple[dict | None, str]:
+    """The outside view's forecast (``outside.outside_view_outcome``: class curves only, without this negotiation;
+    the server's runs and seed) scored against the same outcomes; (None, why) for a scenario without classes or
+    with a class too thin for a curve."""
+    from simulator.analysis.backtest import score_runs
+
+    from .outside import outside_view_outcome
+
+    try:
+        outcome = outside_view_outcome(ctx, entry, session)
+    except ValueError as exc:
+        return None, f"no outside view: {exc}"
+    if outcome is None:
+        return None, ""
+    runs = outcome.table.num_rows
+    return (score_runs(lo, entry.compiled, outcome.table, runs, ctx.seed),
+            f"the outside view from the class curves alone (this negotiation left out), {runs:,} runs")
 
 
 _OBSERVED: dict = {}
@@ -253,6 +344,24 @@ def register(app, ctx) -> None:
         return (f"Track record of {len(result['scenarios'])} negotiations ({result['runs']:,} runs each, seed "
                 f"{result['seed']}); computed once for these corpus files and shared by every user of this server.",
                 True, scores_by_track(result), negotiations(result), reliability(result, which))
+
+    @app.callback(Output("track-ov-status", "children"), Output("track-ov-timer", "disabled"),
+                  Output("track-ov", "children"), Input("track-ov-go", "n_clicks"),
+                  Input("track-ov-timer", "n_intervals"), State("session", "data"), prevent_initial_call=True)
+    def outside_view_record(_, __, session):
+        try:
+            task = start_outside_view(ctx, browser_session(session))
+        except Exception as exc:  # noqa: BLE001 - Busy: one line
+            return problems([str(exc)]), True, None
+        if task is None:
+            raise PreventUpdate
+        if not task.done.is_set():
+            return ctx.tasks.words(task), False, None
+        if task.result is None:
+            return problems([ctx.tasks.words(task)]), True, None
+        ov = task.result
+        return (f"{ov['runs']:,} runs per negotiation and view, seed {ov['seed']}; lower is better.", True,
+                outside_view_table(ov))
 
     @app.callback(Output("track-reliability", "figure", allow_duplicate=True), Input("track-which", "value"),
                   State("session", "data"), prevent_initial_call=True)

@@ -143,16 +143,26 @@ def test_track_record_tab_scores_by_track_reliability_and_each_negotiation(app_c
         other.close()
 
 
-def test_against_what_happened_beside_the_forecast(app_c, page):
+def test_against_what_happened_beside_the_forecast(app_c, page, seed_loaded):
+    from simulator import api
+    from simulator.analysis.observed import load_observed
+
     page.goto(app_c["url"])
     page.wait_for_selector("#whatif-observed-table", timeout=WAIT_MS)
     assert "Outcomes recorded in syria_turkey_2023.observed.yaml" in page.inner_text("#whatif-observed-section")
     headers = page.locator("#whatif-observed-table th").all_inner_texts()
-    assert headers == ["question", "forecast (baseline)", "what happened", "Brier (baseline)"]
-    first = page.locator("#whatif-observed-table tbody tr").first.inner_text().split("\t")
-    card = page.inner_text("#whatif-headlines-cards-fm_before_round1")
-    assert first[1].split(".")[0] in card  # the same forecast as the card beside it (whole percent)
-    assert first[2] in ("happened", "did not happen")
+    assert headers == ["question", "forecast (baseline)", "outside view", "what happened", "Brier (baseline)",
+                       "Brier (outside view)"]
+    forecast = api.run(seed_loaded, runs=RUNS, seed=1, outside_view=True)
+    observed = {o.question: o for o in load_observed(CORPUS / "syria_turkey_2023.observed.yaml").observed.questions}
+    rows = [r.split("\t") for r in page.locator("#whatif-observed-table tbody tr").all_inner_texts()]
+    yes_no = [q for q in forecast.summary["questions"] if q["kind"] == "yes/no" and q["id"] in observed]
+    outside = {q["id"]: q for q in forecast.outside_view.summary["questions"]}
+    assert len(yes_no) >= 5
+    for q, row in zip(yes_no, rows):  # the forecast, the outside view beside it and what happened, per question
+        assert row[0] == q["text"].strip() and row[1] == f"{100 * q['p']:.1f}%"
+        assert row[2] == f"{100 * outside[q['id']]['p']:.1f}%"
+        assert row[3] == ("happened" if observed[q["id"]].answer else "did not happen")
     page.locator("#whatif-toggles").get_by_label("Russia mediates").uncheck()  # a what-if joins the table
     page.wait_for_function("() => [...document.querySelectorAll('#whatif-observed-table th')]"
                            ".some(t => t.innerText === 'what-if')", timeout=WAIT_MS)
@@ -311,3 +321,22 @@ def test_a_sweep_started_from_the_page_shows_progress_opens_and_can_be_cancelled
     folders = [p for p in ctx.sweeps_root.iterdir()]
     assert len(folders) == 1 and (folders[0] / "manifest.json").is_file()  # the cancelled one left nothing
     shoot(page, "sweep-from-page")
+
+
+def test_track_record_scores_the_outside_view_beside_the_forecasts(app_c, page):
+    from simulator import api
+    from simulator.cli.track_cmds import OUTSIDE_VIEW_RUNS
+
+    page.goto(app_c["url"])
+    open_tab(page, "track")
+    page.wait_for_selector("#track-scores-table", timeout=WAIT_MS)
+    page.click("#track-ov-go")
+    wait_text(page, "#track-ov-status", "the outside view's track record")  # its progress while it runs
+    page.wait_for_selector("#track-outside-view-table", timeout=5 * WAIT_MS)  # about a minute of runs, once
+    expected = api.backtest(CORPUS, runs=OUTSIDE_VIEW_RUNS, seed=0, outside_view=True)["outside_view"]
+    rows = [r.split("\t") for r in page.locator("#track-outside-view-table tbody tr").all_inner_texts()]
+    sighted = expected["tracks"]["sighted"]["brier_with_prior"]
+    row = next(r for r in rows if r[0] == "Sighted corpus" and r[1].startswith("Brier"))
+    assert row[1] == f"Brier, {sighted['n']} yes/no questions with a prior"
+    assert row[2:6] == [f"{sighted[c]:.3f}" for c in ("as_written", "outside_view", "with_defaults", "priors")]
+    assert any("no outside view" in r[1] for r in rows if r[0] == "Blind track record")
