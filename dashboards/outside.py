@@ -26,16 +26,17 @@ def _curves(ctx, loaded) -> dict:
     return hit if hit is not None else ctx.outcomes.put(key, curves_for(loaded, resamples=100))
 
 
-def outside_view_outcome(ctx, entry, session: str | None = None):
-    """The outside view's outcome (``jobs.Outcome``) for ``entry`` at the page's runs and seed, or None when no
-    milestone has a class."""
+def outside_view_outcome(ctx, entry, session: str | None = None, seed: int | None = None, runs: int | None = None):
+    """The outside view's outcome (``jobs.Outcome``) for ``entry`` at ``seed`` and ``runs`` (default: the page's),
+    or None when no milestone has a class."""
     from simulator.compiled import Compiled
     from simulator.outside_view.forecast import outside_view_of
     from simulator.runner import resolve_engine
 
     from .jobs import CHUNK_RUNS, Sim
 
-    key = ("outside view", entry.key, entry.loaded.digest, ctx.seed, ctx.runs, ctx.engine)
+    seed, runs = ctx.seed if seed is None else seed, ctx.runs if runs is None else runs
+    key = ("outside view", entry.key, entry.loaded.digest, seed, runs, ctx.engine)
     hit = ctx.outcomes.get(key)
     if hit is not None:
         return hit
@@ -45,8 +46,36 @@ def outside_view_outcome(ctx, entry, session: str | None = None):
     c = Compiled(seen.scenario)
     engine = resolve_engine(c, ctx.engine)
     (outcome,) = ctx.scheduler.run(session or "", "outside-view",
-                                   [Sim(key, c, ctx.seed, ctx.runs, {}, engine, CHUNK_RUNS[engine])])
+                                   [Sim(key, c, seed, runs, {}, engine, CHUNK_RUNS[engine])])
     return ctx.outcomes.put(key, outcome)
+
+
+def beside_cells(ctx, entry, seed: int, runs: int, session: str | None = None) -> dict[str, dict[str, str]]:
+    """The What-if tab's numbers beside each question's forecast: question id -> {'outside view (95%)': ...,
+    'prior': ...} (each only when the scenario has it: classed milestones, priors), the outside view in the words
+    of the forecast's own column (``ui.interval``), at the tab's seed and runs (it ignores the what-if's settings,
+    so one run serves every what-if of the scenario)."""
+    from simulator.outside_view.forecast import has_classes, priors_of
+
+    from .ui import interval
+
+    priors = priors_of(entry.compiled)
+    outside = {}
+    if has_classes(entry.loaded):
+        try:
+            ov = outside_view_outcome(ctx, entry, session, seed, runs)
+        except ValueError:  # a class too thin for a curve: the Scenario tab says so
+            ov = None
+        outside = {q["id"]: q for q in ov.summary["questions"]} if ov is not None else {}
+    if not outside and not priors:
+        return {}
+    out = {}
+    for q in entry.compiled.questions:
+        cells = {"outside view (95%)": interval(outside[q.id]) if q.id in outside else "-"} if outside else {}
+        if priors:
+            cells["prior"] = f"{100 * priors[q.id]:.0f}%" if q.id in priors else "-"
+        out[q.id] = cells
+    return out
 
 
 def outside_view_block(ctx, entry, session: str | None = None) -> list:

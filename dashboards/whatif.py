@@ -196,13 +196,16 @@ def overrides_from_controls(compiled, ids, values, toggled_on, extra, sliders) -
 
 def numbers(rows: list[dict], paired: bool = True) -> html.Table:
     """Every question's numbers: the baseline's alone when no what-if is set (no what-if column, no zero
-    changes); else baseline, what-if, the paired change and the runs whose answer changed."""
+    changes); else baseline, what-if, the paired change and the runs whose answer changed. Then, when the scenario
+    has them, the outside view and the writer's prior beside them (a row's ``beside``: ``outside.beside_cells``)."""
+    beside = list(rows[0].get("beside", {})) if rows else []
     if not paired:
-        return table(["question", "estimate (95% interval)"], [[r["text"], interval(r["a"])] for r in rows],
-                     id="whatif-table")
-    body = [[r["text"], interval(r["a"]), interval(r["b"]), difference(r), f"{r['runs_changed']:,}"] for r in rows]
+        return table(["question", "estimate (95% interval)", *beside],
+                     [[r["text"], interval(r["a"]), *r.get("beside", {}).values()] for r in rows], id="whatif-table")
+    body = [[r["text"], interval(r["a"]), interval(r["b"]), difference(r), f"{r['runs_changed']:,}",
+             *r.get("beside", {}).values()] for r in rows]
     return table(["question", "baseline (95% Wilson)", "what-if (95% Wilson)", "difference (paired 95%)",
-                  "runs whose answer changed"], body, id="whatif-table")
+                  "runs whose answer changed", *beside], body, id="whatif-table")
 
 
 def help_line(ctx, state: WhatIf | None) -> html.Div:
@@ -235,6 +238,11 @@ def whatif_view(ctx, state: WhatIf, session: str | None = None, slot: str | None
     got = simulate_many(ctx, wanted, session, slot)  # off this thread; a newer what-if of the page supersedes it
     (base, base_hit), (alt, alt_hit) = got[0], got[-1]
     rows = paired_differences(base, alt, c, c)
+    from .outside import beside_cells
+
+    beside = beside_cells(ctx, entry, state.seed, state.runs, session)  # the outside view and the priors, if any
+    for r in rows:
+        r["beside"] = beside.get(r["id"], {})
     label = "what-if" if state.overrides else "baseline"
     variants = [("baseline", base.table), ("what-if", alt.table)] if state.overrides else [("", base.table)]
     figures = {"calendar": charts.calendar_variants(variants, c),

@@ -195,3 +195,22 @@ def test_a_class_too_thin_for_a_curve_leaves_the_forecast_standing(tmp_path, mon
     assert res.exit_code == 0, res.output
     assert ("outside view not shown: the reference class 'talks_opened' of 'talks' has too few counted spells for a "
             "curve: state its pace") in " ".join(res.output.split())
+
+
+def test_the_what_if_numbers_table_has_the_outside_view_and_the_priors(tmp_path):
+    from dashboards.context import Context
+    from dashboards.state import WhatIf
+    from dashboards.whatif import numbers, whatif_view
+
+    ctx = Context(runs=200, seed=3)
+    ctx.add("main", "sc", simulator.load(scenario(tmp_path)))
+    view = whatif_view(ctx, WhatIf("main", 150, 7, {}))
+    text = str(numbers(view["rows"], False))
+    assert "Th('outside view (95%)'), Th('prior')" in text and "Td('40%')" in text
+    ov = simulator.run(views.outside_view(simulator.load(scenario(tmp_path))), runs=150, seed=7)["talks_soon"]
+    assert f"{100 * ov.p:.1f}% [" in text  # at the tab's own runs and seed
+    plain = tmp_path / "p"
+    plain.mkdir()
+    ctx.add("plain", "plain", simulator.load(scenario(plain, classed=False)))
+    text = str(numbers(whatif_view(ctx, WhatIf("plain", 100, 1, {}))["rows"], False))
+    assert "outside view" not in text and "Th('prior')" in text  # no class: no outside view; the prior stands

@@ -67,7 +67,7 @@ def outside_view_of(loaded):
     return outside_view(loaded, exclude=own_exclusions(loaded))
 
 
-def _share(entry: dict | None) -> tuple[str, float | None]:
+def share_words(entry: dict | None) -> tuple[str, float | None]:
     """A question's answer as a share (yes/no: yes; date: by the end; count: at least once) in words, and the
     share."""
     if entry is None:
@@ -86,8 +86,8 @@ def beside_rows(summary: dict, priors: dict[str, float]) -> list[dict]:
     ov = {q["id"]: q for q in (summary.get("outside_view") or {}).get("questions", [])}
     rows = []
     for q in summary["questions"]:
-        f_words, f = _share(q)
-        o_words, o = _share(ov.get(q["id"]))
+        f_words, f = share_words(q)
+        o_words, o = share_words(ov.get(q["id"]))
         rows.append({"id": q["id"], "text": q["text"], "forecast": f_words, "outside_view": o_words,
                      "prior": priors.get(q["id"]),
                      "difference": None if f is None or o is None else 100 * (o - f)})
