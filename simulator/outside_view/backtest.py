@@ -58,8 +58,8 @@ class Curves:
 
 def _same_items(rows: list[dict], like: list[dict]) -> list[dict]:
     """The rows of ``rows`` that score the items of ``like`` (exposed questions stay out, as in the baseline)."""
-    keys = {(r["id"], r.get("kind") == "milestone") for r in like}
-    return [r for r in rows if (r["id"], r.get("kind") == "milestone") in keys]
+    keys = {(r["id"], r.get("kind")) for r in like}
+    return [r for r in rows if (r["id"], r.get("kind")) in keys]
 
 
 def score_view(lo, scenario, runs: int, seed: int, engine: str, entry: dict) -> dict:
