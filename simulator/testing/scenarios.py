@@ -311,7 +311,7 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
     listed |= {ev["proposes"]["milestone"] for ev in cal_events if "milestone" in ev.get("proposes", {})}
     goals = {p["milestone"] for med in mediation for p in med["pushes"]}
     proposable = {lv["id"]: lv for tr in tracks for lv in tr["levels"]}
-    proposable.update({m["id"]: m for m in milestones if m["kind"] == "joint"})
+    proposable.update({m["id"]: m for m in milestones if MILESTONE_KINDS[m["kind"]].proposable})
     for mid, m in proposable.items():
         options = (["mediators"] if mid in goals and mid not in listed else []) + (["occasions"] if mid in listed
                                                                                    else [])
