@@ -43,7 +43,7 @@ PLACES = {
     "reference class": ("        dist: uniform\n", "        from_reference: {}\n        dist: uniform\n",
                         "actors[0].params.flexibility.from_reference"),
 }
-WRONG = {"mapping": "{x: 1}", "list": "[meeting, 2]", "number": "3"}
+WRONG = {"mapping": "{x: 1}", "list": "[meeting, 2]", "number": "7"}  # 7: no schema version, kind or name
 
 
 def _write(tmp_path, text):
