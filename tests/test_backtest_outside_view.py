@@ -14,13 +14,13 @@ import simulator
 from simulator.cli import app
 from simulator.outside_view import views
 from simulator.outside_view.backtest import COLUMNS
-from simulator.outside_view.forecast import own_negotiations
 from simulator.outside_view.dataset import load_dataset
+from simulator.outside_view.forecast import own_negotiations
 
 from .test_language import doc, fixed, joint
 
 START = dt.date(2024, 1, 1)
-D = lambda days: START + dt.timedelta(days=days)  # noqa: E731
+D = lambda days: START + dt.timedelta(days=days)
 #: negotiation -> (day the first talks happened, or None: not by the end; the answer of the question)
 CORPUS = {"neg_a": (10, True), "neg_b": (60, False), "neg_c": (None, False)}
 

@@ -20,7 +20,7 @@ from .test_language import doc, fixed, joint
 
 ROOT = Path(__file__).resolve().parents[1]
 START = dt.date(2024, 1, 1)
-D = lambda days: START + dt.timedelta(days=days)  # noqa: E731
+D = lambda days: START + dt.timedelta(days=days)
 A = "Constructed for a test."
 
 

@@ -123,7 +123,7 @@ def _chance(c, state, first: dict, m: str, lo: int, hi: int, unit) -> dict:
     steps = int(on_table[pending].sum())
     chance = float(happened.sum() / steps) if steps else None
     n = int(pending.sum())
-    mean = (lambda x: float(x[pending].mean()) if n else None)  # noqa: E731 - over the runs where it was to come
+    mean = (lambda x: float(x[pending].mean()) if n else None)
     return {"milestone": m, "name": c.words.name(m), "gate": None if gate is None else gate.label(c.words),
             "gate_known": gate_known, "before_share": float(before.mean()),
             "gate_held_share": mean(gate_held) if gate is not None else None,
@@ -151,8 +151,8 @@ def _pct(x: float | None) -> str:
 def _sentences(c, e: dict, unit) -> list[str]:
     """The explanation of one question in plain sentences."""
     direction = "above" if e["gap"] > 0 else "below"
-    out = [f"The forecast ({_pct(e['forecast'])}) is {abs(100 * e['gap']):.0f} points {direction} the writer's "
-           f"prior ({_pct(e['prior'])})."]
+    out = [(f"The forecast ({_pct(e['forecast'])}) is {abs(100 * e['gap']):.0f} points {direction} the writer's "
+            f"prior ({_pct(e['prior'])}).")]
     carried = [r for r in e["paths"] if (r["share_of_yes"] or 0) >= 0.05][:6]
     if carried and e["forecast"] > 0:
         out.append("The runs answering yes passed through: " + "; ".join(
