@@ -189,7 +189,10 @@ class MilestoneBase(Sourced):
             ctx.error((*path, "id"), f"'{self.id}': milestone ids are letters, digits and _ (no '.')")
         who = self.consenters()
         for n, a in enumerate(who):
-            ctx.ref(self.who_path(path, n), a, "actor")
+            if ctx.ref(self.who_path(path, n), a, "actor") and self.proposable \
+                    and getattr(ctx.pools["actor"][a], "role", None) == "outside":
+                ctx.error(self.who_path(path, n), f"'{a}' is outside the talks (role: outside) and sits at no table: "
+                          "make it a party to take part, or give it a unilateral step")
         if len(set(who)) != len(who):
             ctx.error((*path, self._who_field), self._listed_twice)
         for a in self.costs:

@@ -31,7 +31,7 @@ def _drop_none(data, names):
             if data.get(name) is None:
                 data.pop(name, None)
     return data
-ROLES = ("party", "mediator", "host", "guarantor", "observer", "domestic")
+ROLES = ("party", "mediator", "host", "guarantor", "observer", "domestic", "outside")
 
 
 class Source(Strict):
@@ -54,7 +54,10 @@ class Actor(Strict):
     id: Id
     name: str
     label: str | None = None
-    role: Literal["party", "mediator", "host", "guarantor", "observer", "domestic"]
+    role: Literal["party", "mediator", "host", "guarantor", "observer", "domestic", "outside"] = Field(
+        description="party (at the table), mediator, host, guarantor, observer, domestic (takes no decisions) or "
+        "outside (not at the table: a belligerent, a spoiler, a neighbour; it holds conditions and takes "
+        "unilateral steps with a party rule, and attends no meeting nor consents to a joint act)")
     rule: str | None = Field(default=None, description="decision rule used when it consents, acts, proposes "
                              "or waives (default: threshold)")
     interests: list[Interest] = []
