@@ -137,11 +137,11 @@ def _chance(c, state, first: dict, m: str, lo: int, hi: int, unit) -> dict:
 
 def _held_up(c, runs, m: str, top: int = 2) -> list[dict]:
     """The reasons that held milestone ``m`` up most often over the calendar (``explain.explain_level``): its
-    words and the share of runs it held it up at least once."""
+    words and the share of runs it held it up at least once (those under half a percent of runs left out)."""
     from .explain import explain_level
 
     return [{"text": b["text"], "runs_share": b["runs_share"]}
-            for b in explain_level(c, runs, None, m)["blocked_by"][:top]]
+            for b in explain_level(c, runs, None, m)["blocked_by"] if b["runs_share"] >= 0.005][:top]
 
 
 def _pct(x: float | None) -> str:
