@@ -16,7 +16,6 @@ import numpy as np
 from .lang.words import Words
 from .lang.dates import NEVER, to_day
 from .lang.estimable import WEEK as _WEEK
-from .lang.worlds import slots as worlds_slots
 from .rules import DEFAULT_RULE, get_rule
 from .scenario.params import ParameterTable, deciders
 from .scenario.schema import Scenario
@@ -137,7 +136,6 @@ class Compiled:
         units += [(f"breakdown:{m.id}", HAZARD) for m in self.milestones if m.breakdown is not None]
         units += [(f"mediate:{m.mediator}", ONCE) for m in self.mediations]
         units += [(f"mediate:{m.mediator}:{n}", ONCE) for m in sc.mediation for n in range(2, (m.per_step or 1) + 1)]
-        units += [(s, ONCE) for s in worlds_slots(sc)]  # read once, in the first step (lang/worlds.py)
         units += [(f"act:{m.id}", HAZARD) for m in self.milestones if not m.proposable]
         units += [(f"propose:{m.id}:{a}", HAZARD) for m in self.milestones if m.proposable for a in m.consenters()]
         units += [(f"accept:{m.id}:{a}", OFFER) for m in self.milestones if m.proposable for a in m.consenters()]

@@ -297,6 +297,24 @@ def test_shares_and_spreads_are_parameters_listed_set_and_screened():
     assert screened["visit.spread.odds_sd"].label.startswith("Spread between runs of the odds of")
     t = run(doc([meeting(pace=SURE, live=LIVE)]), runs=200, overrides={"talks.live": 1.0})
     assert (days(t, "talks") == 0).all()
+    # each run's own draws are parameters too: --set picks a world; the screen leaves them alone
+    assert {"talks.live.draw", "talks.spread.z"} <= set(rows) and not {"talks.live.draw", "talks.spread.z"} & set(
+        screened)
+    t = run(doc([meeting(pace=SURE, live=LIVE)]), runs=200, overrides={"talks.live.draw": 0.9})
+    assert (days(t, "talks") == NEVER).all()
+
+
+def test_a_runs_world_does_not_depend_on_its_calendar_steps():
+    """The history moved into a calendar that starts earlier draws the same worlds (the battery's history
+    property, which found a draw tied to the first step's slot), and so does a calendar shifted by weeks."""
+    from simulator.testing.properties import check_model
+
+    d = _everything(7)
+    d["history"] = {"through": START, "events": [{"event": "talk", "name": "Talk", "date": START - dt.timedelta(days=20),
+                                                  "assumption": A}]}
+    sc = Scenario.model_validate(d)
+    results = check_model(sc, runs=100, only=["history", "calendar_shift"])
+    assert [r.passed for r in results] == [True, True], [r.sentence for r in results]
 
 
 def test_diplosim_schema_lists_the_new_fields():

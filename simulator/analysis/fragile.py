@@ -163,7 +163,12 @@ def parameters(loaded, compiled) -> list[Screened]:
     ranges = allowed_ranges(sc, loaded.path.parent)
     chances = chance_parameters(sc)
     out = []
+    from ..lang.worlds import draw_names
+
+    draws = draw_names(sc)  # a run's own draw of its world is not a belief to screen
     for name in table.names:
+        if name in draws:
+            continue
         p = table.params[name]
         path = tuple(table.paths[name])
         rng = ranges.get(path) or _rule_range(sc, name, path)

@@ -325,7 +325,7 @@ class Kernel:
         c = self.c
         self.st, self.k = st, k
         if k == 0 and self.worlds.any:
-            self.worlds.draw(st, U)  # which worlds are live, each run's odds factors: once per run
+            self.worlds.draw(st)  # which worlds are live, each run's odds factors: once per run
         if self.fading.any:
             self.fading.advance(st, k, self._limits or {})  # effects that fade: what is left of them today
         self._clear_table(st, k)

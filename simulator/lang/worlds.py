@@ -26,8 +26,11 @@ preconditions:
   (in [0, 3]). The factor is applied to the decision's uniform (``u' = u / (u + f (1 - u))``, so ``u' < p``
   exactly when ``u`` is below the odds-multiplied chance), so every rule, built-in or plug-in, is moved alike.
 
-Each draw comes from a slot of its own (``live:<id>``, ``spread:<id>``) read in the first step: no other draw
-moves, and a scenario without these keeps its records.
+Each run's draws are parameters of their own, ``<id>.live.draw`` (uniform on [0, 1]: live when below the share)
+and ``<id>.spread.z`` (standard normal), drawn per run from uniforms keyed by their names like every parameter
+(``draws.py``): no other draw moves, a run's world does not depend on its calendar's steps (a calendar started
+earlier draws the same worlds), ``--set`` picks a world, and the fragile screen leaves them alone (they are not
+beliefs). A scenario without these keeps its records.
 """
 
 from __future__ import annotations
@@ -101,22 +104,32 @@ def spread_items(sc):
             yield m.id, m.spread, (*path, "spread")
 
 
+#: each run's own draws of its world: a parameter drawn per run from its uniform, keyed by its name like every
+#: parameter (``draws.py``), so a run's world does not depend on its calendar's steps; ``--set`` picks a world
+_DRAW = Param(dist="uniform", low=0.0, high=1.0, assumption="The run's own draw of its world: live when below the "
+              "share (a number of the model's, not a belief; --set it to pick a world).")
+_Z = Param(dist="normal", mean=0.0, sd=1.0, assumption="The run's own standard normal draw of its odds factor (a "
+           "number of the model's, not a belief; --set it to pick a world).")
+
+
 def parameters(sc):
-    """(dotted name, Param, document path) of every share and spread, for the parameter table."""
+    """(dotted name, Param, path) of every share and spread, and of each run's own draws (``draw_names``)."""
     for wid, _, p, _, path in live_items(sc):
         yield f"{wid}.live", p, path
+        yield f"{wid}.live.draw", _DRAW, (*path, "draw")
     for mid, p, path in spread_items(sc):
         yield f"{mid}.spread.odds_sd", p, path
+        yield f"{mid}.spread.z", _Z, (*path, "z")
+
+
+def draw_names(sc) -> set[str]:
+    """The parameters that are a run's own draws of its world (not beliefs: the fragile screen leaves them)."""
+    return {f"{wid}.live.draw" for wid, *_ in live_items(sc)} | {f"{mid}.spread.z" for mid, *_ in spread_items(sc)}
 
 
 def chance_names(sc) -> set[str]:
     """The shares are chances (the fragile screen moves them by their odds)."""
     return {f"{wid}.live" for wid, *_ in live_items(sc)}
-
-
-def slots(sc) -> list[str]:
-    """The draw slots, read once, in the first step."""
-    return [f"live:{wid}" for wid, *_ in live_items(sc)] + [f"spread:{mid}" for mid, *_ in spread_items(sc)]
 
 
 def check(ctx, sc, in_range) -> None:
@@ -154,7 +167,7 @@ class Worlds:
         self.items = list(live_items(sc))
         self.ids = [wid for wid, *_ in self.items]
         self.share_cols = [c.table.index[f"{wid}.live"] for wid in self.ids]
-        self.live_slots = [c.slot[f"live:{wid}"] for wid in self.ids]
+        self.draw_cols = [c.table.index[f"{wid}.live.draw"] for wid in self.ids]
         # milestone column -> the live draws it needs (all must be live)
         self.gates: dict[int, list[int]] = {}
         self.pre_draw: dict[str, int] = {}
@@ -168,22 +181,19 @@ class Worlds:
         spreads = list(spread_items(sc))
         self.spread_of = {c.mi[mid]: i for i, (mid, _, _) in enumerate(spreads)}
         self.sd_cols = [c.table.index[f"{mid}.spread.odds_sd"] for mid, _, _ in spreads]
-        self.spread_slots = [c.slot[f"spread:{mid}"] for mid, _, _ in spreads]
+        self.z_cols = [c.table.index[f"{mid}.spread.z"] for mid, _, _ in spreads]
         self.any = bool(self.items or spreads)
 
-    def draw(self, st, U) -> None:
-        """Once per run, in the first step: which worlds are live, and each run's odds factors."""
+    def draw(self, st) -> None:
+        """Once per run, in the first step: which worlds are live, and each run's odds factors (from the run's own
+        draws, parameters ``<id>.live.draw`` and ``<id>.spread.z``)."""
         n = st.n
         st.live = np.ones((n, len(self.items)), bool, order="F")
-        for i, (col, slot) in enumerate(zip(self.share_cols, self.live_slots)):
-            st.live[:, i] = U[:, slot] < st.V[:, col]
+        for i, (col, draw) in enumerate(zip(self.share_cols, self.draw_cols)):
+            st.live[:, i] = st.V[:, draw] < st.V[:, col]
         st.odds_factor = np.ones((n, len(self.sd_cols)), order="F")
-        if self.sd_cols:
-            from scipy.special import ndtri  # only scenarios with a spread pay for scipy's import
-
-            for i, (col, slot) in enumerate(zip(self.sd_cols, self.spread_slots)):
-                z = ndtri(np.clip(U[:, slot], 1e-300, None))
-                st.odds_factor[:, i] = np.exp(st.V[:, col] * z)
+        for i, (col, z) in enumerate(zip(self.sd_cols, self.z_cols)):
+            st.odds_factor[:, i] = np.exp(st.V[:, col] * st.V[:, z])
 
     @staticmethod
     def live(st, n_items: int) -> np.ndarray:
@@ -268,6 +278,14 @@ def parameter_label(dotted: str, c, milestone_phrase) -> str | None:
                 done = "held" if what == "precondition" else "live"
                 name = milestone_phrase(c, wid) if what == "milestone" else c.words.name(wid)
                 return f"Share of runs in which {name} is {done}"
+    if dotted.endswith(".live.draw"):
+        wid = dotted[: -len(".live.draw")]
+        if any(w == wid for w, *_ in live_items(c.scenario)):
+            return f"This run's own draw of whether {c.words.name(wid)} is live (live below its share)"
+    if dotted.endswith(".spread.z"):
+        mid = dotted[: -len(".spread.z")]
+        if any(m == mid for m, *_ in spread_items(c.scenario)):
+            return f"This run's own draw of its odds factor for {milestone_phrase(c, mid)}"
     if dotted.endswith(".spread.odds_sd"):
         mid = dotted[: -len(".spread.odds_sd")]
         if any(m == mid for m, *_ in spread_items(c.scenario)):
