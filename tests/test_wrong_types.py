@@ -79,7 +79,7 @@ def test_a_milestone_kind_that_is_a_mapping_says_which_kinds_there_are(tmp_path)
     path = _write(tmp_path, text)
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 2
-    assert result.stderr == f"{path}:{line}:5: milestones[0]: 'kind' is one of: meeting, joint, unilateral\n"
+    assert result.stderr == f"{path}:{line}:5: milestones[0]: 'kind' is one of: meeting, joint, unilateral, visit\n"
 
 
 # an explicit YAML tag that does not fit its value: ruamel's constructors raised (found by tests/test_loader_fuzz.py)
