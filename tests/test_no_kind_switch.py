@@ -68,7 +68,6 @@ OTHERS_STILL_SWITCHING = (
     "simulator/charts/runs.py",  # event kinds blocked/proposed/broke/election: eventlog.BLOCKED.rows(ev) etc.
     "simulator/testing/scenarios.py",  # milestone, precondition and parameter kinds of generated scenarios
     "simulator/analysis/backtest.py",  # backtest rows' kind 'milestone'
-    "simulator/outside_view/backtest.py",  # backtest rows' kind 'milestone'
     "dashboards/track.py",  # backtest rows' kind 'milestone'
 )
 
