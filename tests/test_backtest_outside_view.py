@@ -164,3 +164,10 @@ def test_a_scenario_without_classes_has_no_outside_view_and_stays_out_of_the_poo
     pooled = ov["tracks"]["sighted"]
     assert pooled["scenarios"] == 3 and pooled["without_classes"] == ["neg_d"]
     assert pooled["brier_with_prior"]["n"] == 3  # neg_d's question is not pooled
+
+
+def test_variants_asked_for_beside_the_outside_view_are_printed_too(corpus):
+    res = CliRunner().invoke(app, ["backtest", str(corpus), "--outside-view", "-n", "30", "--variant",
+                                   "slow:*.rule=threshold"])
+    assert res.exit_code == 0, res.output
+    assert "Pooled by track" in res.output and "Variants minus baseline on the same runs" in res.output

@@ -130,7 +130,9 @@ def backtest(
         typer.echo(json.dumps(res, indent=2))
         return
     if outside_view:
-        render_outside_view(res["outside_view"], output_console())
+        con = output_console()
+        render_outside_view(res["outside_view"], con)
+        _variants(res, con)  # the variants asked for, on the same runs (none: nothing printed)
         return
     render_backtest(res, output_console())
 
