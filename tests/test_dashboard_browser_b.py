@@ -45,12 +45,20 @@ def server_b(sweeps):
     stop()
 
 
+POINTS = {"lhs": 40, "sobol": 56, "grid": 6}
+
+
 def open_sweep(page, url: str, path) -> None:
+    """Open a sweep in the explorer and wait until the page shows this one (not the one opened before)."""
     page.goto(url)
     open_tab(page, "sweep")
     page.fill("#sweep-path", str(path))
     page.click("#sweep-open")
-    wait_text(page, "#sweep-info", "runs, seed 3")
+    wait_text(page, "#sweep-info", f": {POINTS[path.name]} points, {20 * POINTS[path.name]:,} runs, seed 3")
+    drawn = (f"d.length === 2 && d[1].x.length === {POINTS[path.name]}" if path.name != "grid"  # cells and dots
+             else "d.length === 1")
+    page.wait_for_function(f"() => {{ const g = {GRAPH}; const d = g ? g.data : []; "
+                           f"return d.length > 0 && d[0].type === 'heatmap' && {drawn}; }}", timeout=WAIT_MS)
 
 
 def place(page, x: float, y: float) -> dict:
@@ -90,6 +98,7 @@ def test_a_random_sample_is_drawn_as_points_and_binned_means_with_empty_bins_emp
     open_sweep(page, server_b, sweeps / "sobol")
     assert "a random sample" in page.inner_text("#sweep-info")
     page.wait_for_selector("#sweep-graph .heatmaplayer", timeout=WAIT_MS)
+    assert code_names(visible_text(page, "#tab-sweep")) == []  # axes, title, menus, info: labels (item 12)
     bins = page.evaluate(f"""() => {{
         const d = {GRAPH}.data, cells = d[0], dots = d[1], out = [];
         // bins hold their lower edge; the last one its upper edge too
@@ -149,6 +158,7 @@ def test_a_random_sample_is_drawn_as_points_and_binned_means_with_empty_bins_emp
     page.mouse.click(spot["x"], spot["y"])  # a dot clicked: that point alone
     page.wait_for_function("() => /^Point \\d+ \\(/.test(document.querySelector('#sweep-point-info').innerText)",
                            timeout=WAIT_MS)
+    assert "Turkey's flexibility = " in page.inner_text("#sweep-point-info")  # its setting, in words
     shoot(page, "sweep-sample-line")
 
 
@@ -166,6 +176,7 @@ def test_a_grid_is_drawn_as_cells_and_lines_of_its_settings(server_b, sweeps, pa
                            timeout=WAIT_MS)
     title = page.evaluate(f"() => {GRAPH}.layout.title.text").replace("<br>", " ")
     assert "pooled over Syria's flexibility" in title  # a grid is balanced: pooling over the other is fair
+    assert code_names(visible_text(page, "#tab-sweep")) == []
 
 
 # ------------------------------------------------------------------ issue 25 item 12
