@@ -143,3 +143,23 @@ def test_params_gives_each_pace_number_its_chance_within_30_90_and_365_days():
     row = rows["talks.pace.a.accept"]
     assert row["unit"] == "weekly_chance" and row["low"] == row["high"] == pytest.approx(1 - 0.5 ** (7 / 30))
     assert row["estimable"].startswith("50% within 30 days, 88% within 90 days, 100% within 365 days")
+
+
+def test_an_unknown_pressure_scope_is_one_line():
+    import json
+    import tempfile
+    from pathlib import Path
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    d = doc()
+    d["dynamics"]["pressure_scope"] = "everything"
+    path = Path(tempfile.mkdtemp()) / "s.yaml"
+    path.write_text(yaml.safe_dump(json.loads(json.dumps(d, default=str)), sort_keys=False))
+    r = CliRunner().invoke(app, ["validate", str(path)])
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    assert r.exit_code == 2 and len(lines) == 1 and "Traceback" not in r.output, r.output
+    assert ": dynamics.pressure_scope: " in lines[0] and "'steps'" in lines[0] and "'actor'" in lines[0], lines[0]
