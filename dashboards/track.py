@@ -265,6 +265,7 @@ def observed_view(ctx, entry, state, session) -> html.Div | None:
     base = scored[0]
     alt = {r["id"]: r for r in scored[-1]["yes_no"]} if state.overrides else {}
     ov, ov_note = outside_view_scored(ctx, entry, lo, session)
+    questions = {q.id for q in entry.compiled.questions}  # the date questions (not the milestones' first dates)
     headers = (["question", "forecast (baseline)"] + (["what-if"] if state.overrides else [])
                + (["outside view"] if ov is not None else []) + ["what happened", "Brier (baseline)"]
                + (["Brier (outside view)"] if ov is not None else []))
@@ -278,7 +279,7 @@ def observed_view(ctx, entry, state, session) -> html.Div | None:
              + ([_date_forecast(ov_dates[r["id"]])] if ov is not None else [])
              + [_observed_date(r), f"CRPS {r['crps']:.2f} weeks"]
              + ([f"CRPS {ov_dates[r['id']]['crps']:.2f} weeks"] if ov is not None else [])
-             for r in base["distributions"] if r.get("scale") == "weeks" and r.get("kind") != "milestone"]
+             for r in base["distributions"] if r.get("scale") == "weeks" and r["id"] in questions]
     yn = base["summary"]["yes_no"]
     note = (f"Outcomes recorded in {beside.name} (resolved on {lo.observed.resolved_on}); "
             f"{yn.get('n', 0)} yes/no questions resolved" + (f", mean Brier {yn['brier']:.3f} on these "
