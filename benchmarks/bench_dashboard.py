@@ -67,7 +67,8 @@ def one_load(browser, url: str, fractions) -> tuple[float, list[float], list[flo
     first = time.perf_counter() - start
     page.wait_for_selector("#whatif-table", timeout=120_000)
     moves, server = [], []
-    track = page.locator('[id*=\'"name":"turkey.flexibility"\'] .dash-slider-track')
+    track = page.locator('#whatif-controls [id*=\'"name":"turkey.flexibility"\'] .dash-slider-track')
+    track.scroll_into_view_if_needed()  # the What-if controls sit below the first screen's answers and chart
     for fraction in fractions:
         before = page.evaluate(CALENDAR)
         seen = page.evaluate("() => performance.getEntriesByType('resource').length")
