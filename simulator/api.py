@@ -24,8 +24,9 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 
-__all__ = ["Forecast", "Comparison", "MonteCarlo", "adjustment_effects", "backtest", "compare", "explain",
-           "explain_gap", "load", "open_results", "run", "sweep"]
+__all__ = ["Forecast", "Comparison", "MonteCarlo", "adjustment_effects", "backtest", "compare", "discover", "events",
+           "explain", "explain_gap", "html_report", "load", "open_results", "params", "run", "run_sweep", "sensitivity",
+           "summarize"]
 
 
 def load(path, *, check_sources: bool = True):
@@ -525,74 +526,242 @@ def open_results(path):
     return load_results(Path(path))
 
 
+def _results(results):
+    """Results opened with ``open_results``, from themselves or a path."""
+    from .report import Results
+
+    return results if isinstance(results, Results) else open_results(results)
+
+
+def summarize(results) -> dict:
+    """Each question's probability (95% Wilson interval) and each milestone's median date, per point and pooled
+    (``diplosim summarize``; its ``--json``), of a results directory (a path)."""
+    from .sweep.aggregate import summarize_dir
+
+    results = Path(results)
+    if not (results / "manifest.json").is_file():
+        raise ValueError(f"summarize: '{results}' has no manifest.json (not a results directory)")
+    if not any((results / "runs").glob("part-*.parquet")):
+        raise ValueError(f"summarize: '{results}' has no finished runs yet")
+    return summarize_dir(results)
+
+
+def html_report(results, output=None):
+    """The self-contained HTML report of results (a path or ``open_results``'s), as ``diplosim report`` writes it,
+    written to ``output`` too when given: a ``Report`` (its ``page``, its ``sections``; ``export_pngs(folder)``
+    writes one PNG per chart, which needs kaleido and a system Chromium)."""
+    from .report import build_report, write_report
+
+    page, sections = build_report(_results(results))
+    if output is not None:
+        write_report(page, Path(output))
+    return Report(page, sections)
+
+
+@dataclasses.dataclass
+class Report:
+    """A report (``html_report``): the HTML ``page`` and its ``sections`` (title, figure)."""
+
+    page: str
+    sections: list
+
+    @property
+    def charts(self) -> int:
+        return len([s for s in self.sections if s.figure is not None])
+
+    def export_pngs(self, folder) -> list:
+        """One PNG per chart in ``folder``; ``ReportError`` (one line) when they cannot be made."""
+        from .report import export_pngs
+
+        return export_pngs(self.sections, Path(folder))
+
+
+def sensitivity(results, question: str | None = None) -> dict:
+    """First-order and total Sobol indices of each question's probability (or one ``question``'s), with 95%
+    intervals (``diplosim sensitivity``), of a Sobol-sampled sweep (a path or ``open_results``'s).
+    ``AnalysisError`` (a ValueError, one line) otherwise."""
+    from .analysis.sensitivity import sobol_indices
+
+    res = _results(results)
+    return sobol_indices(res.runs, res.compiled, res.manifest, question)
+
+
+def discover(results, question: str, threshold: float = 0.5) -> dict:
+    """Parameter boxes of a sweep (a path or ``open_results``'s) in which ``question`` is likely (its yes-share
+    reaches ``threshold``), as rules with coverage and density (``diplosim discover``); ``AnalysisError`` (a
+    ValueError, one line) for a bad question or results without points."""
+    from .analysis.discover import discover as run_discover
+    from .analysis.sensitivity import AnalysisError
+
+    res = _results(results)
+    if res.points is None:
+        raise AnalysisError(f"discover: '{res.manifest.get('out', 'these results')}' has no points.parquet")
+    return run_discover(res.runs, res.points, res.compiled, res.manifest, question, threshold)
+
+
+def params(scenario) -> list[dict]:
+    """The scenario's parameters (``diplosim params --json``): dotted name, distribution, range, provenance,
+    source, unit, the form it is stated in, its estimable equivalent and the reference class it comes from."""
+    from .lang.estimable import equivalents
+    from .lang.pace import shape_words
+    from .scenario.loader import find_reference
+    from .scenario.params import ParameterTable, parameter_units
+
+    loaded = _loaded(scenario)
+    table = ParameterTable(loaded.scenario)
+    units = parameter_units(loaded.scenario)
+    shaped = shape_words(loaded.scenario)  # a number of a chance that changes with time: the whole shape's chance
+    rows = []
+    for name in table.names:
+        p = table.params[name]
+        lo, hi = p.bounds
+        form = p.estimable
+        row = {"name": name, "dist": p.dist, "low": lo, "high": hi, "provenance": p.provenance,
+               "source": _param_source(p), "unit": units.get(name, ""),
+               "stated_as": form.label() if form is not None else "",
+               "estimable": shaped.get(name) or equivalents(lo, hi, units.get(name, ""))}
+        if p.from_reference:
+            ref = find_reference(p.from_reference, loaded.path.parent)
+            row["reference"] = {"id": ref.id, "title": ref.title, "kind": ref.kind, "rate": ref.summary(),
+                                "adjust": p.adjust.model_dump(exclude_none=True) if p.adjust else None}
+        rows.append(row)
+    return rows
+
+
+def _param_source(p) -> str:
+    """Where a number comes from, in a few words: the source, the reference class (and its adjustment), or the
+    assumption."""
+    if p.from_reference:
+        adj = p.adjust
+        if adj is None:
+            return f"reference class '{p.from_reference}'"
+        how = (f"odds x{adj.odds:g}" if adj.odds is not None else f"shift {adj.shift:+g}" if adj.shift is not None
+               else f"x{adj.factor:g}")
+        return f"reference class '{p.from_reference}', adjusted ({how}): {adj.reason}"
+    if p.evidence is not None:
+        return f"source '{p.evidence.source}'" + (f" ({p.evidence.locator})" if p.evidence.locator else "")
+    return p.assumption
+
+
+def _recreate_inputs(results: Path, point: int, replication: int):
+    """(compiled scenario, seed, overrides of the point) for one run of a results directory; ValueError (one
+    line) when it cannot be re-created."""
+    from pydantic import ValidationError
+
+    from .compiled import Compiled
+    from .draws import SCHEME
+    from .scenario.schema import Scenario
+    from .store import read_manifest
+
+    if not (results / "manifest.json").is_file():
+        raise ValueError(f"RESULTS: '{results}' has no manifest.json, so it is not a results directory")
+    try:
+        manifest = read_manifest(results)
+        compiled = Compiled(Scenario.model_validate(manifest["scenario"]["resolved"]))
+    except (ValueError, KeyError, TypeError, ValidationError) as exc:
+        raise ValueError(f"{results / 'manifest.json'}: cannot read the resolved scenario "
+                         f"({type(exc).__name__})") from None
+    scheme = manifest.get("draw_layout", {}).get("scheme")
+    if scheme != SCHEME:
+        layout = scheme or "numpy SeedSequence"
+        raise ValueError(f"{results / 'manifest.json'}: written with another random-draw layout ({layout}, "
+                         f"this diplosim uses {SCHEME}), so its runs cannot be re-created; run them again")
+    runs = manifest.get("sweep", {}).get("runs", manifest.get("runs"))
+    points = {0: dict(manifest.get("overrides") or {})}
+    if (results / "points.parquet").is_file():
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(results / "points.parquet").to_pylist()
+        points = {row.pop("point"): {k: v for k, v in row.items() if v is not None} for row in table}
+    if point not in points:
+        raise ValueError(f"--point: no point {point} in '{results}' (points 0 to {max(points)})")
+    if runs is not None and not 0 <= replication < runs:
+        raise ValueError(f"--replication: {replication} is not a replication of '{results}' (0 to {runs - 1})")
+    return compiled, int(manifest["seed"]), points[point]
+
+
+def _stored_record(results: Path, point: int, replication: int) -> dict | None:
+    """The run's row as stored in the results directory (None if that part is not there)."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    if not (results / "runs").is_dir():
+        return None
+    data = ds.dataset(str(results / "runs"), format="parquet")
+    rows = data.to_table(filter=(pc.field("point") == point) & (pc.field("replication") == replication)).to_pylist()
+    return rows[0] if rows else None
+
+
+def events(results, replication: int, point: int = 0):
+    """The event log of one run of a results directory (a path), re-created exactly as it ran (``diplosim
+    events``): a ``RunEvents`` with the rows (``layout.EVENT_COLUMNS`` order), the compiled scenario, the seed and
+    whether the stored record differs from the re-created one (results of another diplosim version). ValueError
+    (one line) for a directory, point or replication that cannot be re-created."""
+    from .runner import recreate_runs
+
+    results = Path(results)
+    compiled, seed, overrides = _recreate_inputs(results, point, replication)
+    ((record, rows),) = recreate_runs(compiled, seed, [(point, replication)], {point: overrides})
+    stored = _stored_record(results, point, replication)
+    differs = stored is not None and stored != {k: record[k] for k in stored}
+    return RunEvents(rows, compiled, seed, point, replication, differs)
+
+
+@dataclasses.dataclass
+class RunEvents:
+    """One run's event log (``events``): ``rows`` in ``layout.EVENT_COLUMNS`` order; ``sentences()`` in words."""
+
+    rows: list
+    compiled: object
+    seed: int
+    point: int
+    replication: int
+    stored_differs: bool
+
+    def to_dicts(self) -> list[dict]:
+        from .layout import EVENT_COLUMNS
+
+        return [dict(zip(EVENT_COLUMNS, r)) for r in self.rows]
+
+    def to_arrow(self):
+        from .store import events_table
+
+        return events_table(self.rows)
+
+    def sentences(self) -> list[str]:
+        """Each event as a sentence in the scenario's words."""
+        from .lang.words import event_sentence
+
+        return [event_sentence(self.compiled, e["kind"], e["milestone"], e["actor"], e["detail"], e["step"])
+                for e in self.to_dicts()]
+
+
 def sweep_manifest(loaded, compiled, seed: int, design, runs: int, chunk: int, engine: str, events: int | None,
                    plugins=()) -> dict:
-    """A new sweep's manifest (``store.base_manifest``): its design, runs per point, chunk, engine, event logs
-    kept, and the versions of the packages a sweep may use besides the run's."""
-    from importlib import metadata
+    """A new sweep's manifest (``sweep.session.sweep_manifest``)."""
+    from .sweep.session import sweep_manifest as manifest
 
-    from .store import base_manifest
-
-    manifest = base_manifest("sweep", loaded, compiled, seed, {
-        "sweep": {**design.to_json(), "runs": runs, "chunk": chunk, "run_order": "point * runs + replication",
-                  "plugins": list(plugins), "engine": engine, "events_for": events},
-        "runs_total": len(design.points) * runs, "complete": False, "sessions": []})
-    for name in ("dask", "distributed", "SALib"):
-        try:
-            manifest["packages"][name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            manifest["packages"][name] = "not installed"
-    return manifest
+    return manifest(loaded, compiled, seed, design, runs, chunk, engine, events, plugins)
 
 
 def run_sweep(scenario, out, *, vary: Iterable[str] = (), sample: str = "grid", points: int | None = None,
-          runs: int = 100, seed: int = 0, jobs: int = 1, engine: str = "auto", events: int | None = None,
-          second_order: bool = True):
-    """A parameter sweep (``diplosim sweep``) into the new directory ``out``: ``vary`` as ``--vary``
-    (``name=lo:hi:n``, ``name=v1,v2``, or ``name=lo:hi`` for lhs/sobol); every point x ``runs`` replications.
-    Returns the results (``open_results``). For resuming, Dask clusters and progress, use the command line."""
-    from .compiled import Compiled
-    from .runner import resolve_engine
-    import datetime as dt
+              runs: int = 100, seed: int = 0, jobs: int = 1, engine: str = "auto", events: int | None = None,
+              second_order: bool = True, chunk: int | None = None, resume: bool = False,
+              scheduler: str | None = None, dask_local: int | None = None, on_start=None, on_part=None):
+    """A parameter sweep (``diplosim sweep``) into ``out``: ``vary`` as ``--vary`` (``name=lo:hi:n``,
+    ``name=v1,v2``, or ``name=lo:hi`` for lhs/sobol); every point x ``runs`` replications, ``chunk`` runs per part,
+    on ``jobs`` local processes or a Dask cluster (``scheduler`` 'tcp://HOST:PORT', or ``dask_local`` processes);
+    ``resume`` continues an interrupted sweep in ``out`` (same plan: only the missing chunks run). Progress:
+    ``on_start(total, already)``, then ``on_part(runs, rate)`` per part written. Returns the results
+    (``open_results``), whose ``session`` says what this call did (new runs, seconds, runs already there,
+    'finished' or 'interrupted' by Ctrl-C). Bad options or an unusable ``out``: ValueError, one line naming the
+    option as the command line spells it."""
+    from .sweep.session import SweepSession
 
-    from .store import ResultsWriter
-    from .sweep import DEFAULT_CHUNK
-    from .sweep.execution import SweepContext, execute, open_executor, part_id, spans
-    from .sweep.sampling import SAMPLERS, make_design
-    from .sweep.specs import parse_varies
-    from .writelock import WriterLock, is_empty
-
-    if sample not in SAMPLERS:
-        raise ValueError(f"sample: '{sample}' is not one of {', '.join(SAMPLERS)}")
-    out = Path(out)
-    if out.exists() and not (out.is_dir() and is_empty(out)):
-        raise ValueError(f"out: '{out}' exists and is not an empty directory")
-    loaded = _loaded(scenario)
-    compiled = Compiled(loaded.scenario)
-    engine = resolve_engine(compiled, engine)
-    if events is None:
-        events = None if engine == "mesa" else 0
-    design = make_design(sample, parse_varies(list(vary), compiled.table.names), compiled.table, points, seed,
-                         second_order)
-    chunk = DEFAULT_CHUNK[engine]
-    ctx = SweepContext(compiled, seed, runs, design.points, engine, events)
-    manifest = sweep_manifest(loaded, compiled, seed, design, runs, chunk, engine, events)
-    session = {"command": ["simulator.sweep"], "executor": f"process pool x{jobs}" if jobs > 1 else "in process",
-               "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-    manifest["sessions"].append(session)
-    out.mkdir(parents=True, exist_ok=True)
-    lock = WriterLock(out)
-    lock.acquire()
-    try:
-        writer = ResultsWriter(out, compiled, manifest)
-        writer.write_points(dict(enumerate(design.points)))
-        started = time.perf_counter()
-        with open_executor(ctx, jobs) as executor:
-            execute(*executor, spans(ctx.total, chunk),
-                    lambda span, table, ev: writer.write_tables(part_id(span), table, ev), window=2 * jobs + 2)
-        seconds = round(time.perf_counter() - started, 3)
-        session.update(seconds=seconds, runs=ctx.total, outcome="finished")
-        writer.finish(complete=True, seconds=seconds)
-    finally:
-        lock.release()
-    return open_results(out)
+    with SweepSession(_loaded(scenario), out, vary=vary, sample=sample, points=points, second_order=second_order,
+                      runs=runs, seed=seed, jobs=jobs, scheduler=scheduler, dask_local=dask_local, chunk=chunk,
+                      engine=engine, events=events, resume=resume, command=["simulator.run_sweep"]) as sweep:
+        done = sweep.run(on_start, on_part)
+    results = open_results(out)
+    results.session = done
+    return results

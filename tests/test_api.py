@@ -272,3 +272,50 @@ def test_event_kinds_select_rows_of_an_events_table(all_kinds):
     assert len(eventlog.HELD.rows(ev)) == int((ev["kind"] == "held").sum()) > 0
     assert len(eventlog.HAPPENED.rows(ev)) == int(ev["kind"].isin(["held", "acted"]).sum())
     assert eventlog.BLOCKED.mask(ev["kind"]).tolist() == (ev["kind"] == "blocked").tolist()
+
+
+# ------------------------------------------------------------------ every command has its function
+def test_the_readmes_table_names_a_function_for_every_command():
+    """Each `diplosim` command that computes something has a function in ``simulator`` (the README's table), and
+    every function named there exists."""
+    import re
+
+    from simulator.cli import app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("### Python API", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`simulator\.(\w+)\(", readme))
+    assert named and all(callable(getattr(simulator, n)) and n in simulator.__all__ for n in named)
+    commands = {c.name or c.callback.__name__ for c in app.registered_commands}
+    in_table = set(re.findall(r"`diplosim (\w+)`", readme)) | set(re.findall(r"/ `(\w+)` \|", readme))
+    computing = {"run", "compare", "sweep", "summarize", "report", "explain", "events", "sensitivity", "discover",
+                 "params", "backtest"}
+    assert computing <= commands and computing <= in_table, computing - in_table
+
+
+def test_results_functions_give_what_the_commands_print(tmp_path):
+    """summarize, params and events: the same as ``--json`` of the commands (which call them); report writes the
+    page the command writes; an unusable directory is one line (ValueError)."""
+    out = tmp_path / "sw"
+    res = simulator.run_sweep(SEED_SCENARIO, out, vary=["iran.active=0,1"], runs=6, seed=2)
+    assert res.session["outcome"] == "finished" and res.session["new_runs"] == 12
+    done = cli("summarize", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == json.loads(json.dumps(simulator.summarize(out)))
+    done = cli("params", str(SEED_SCENARIO), "--json")
+    assert json.loads(done.stdout) == json.loads(json.dumps(simulator.params(SEED_SCENARIO)))
+    log = simulator.events(out, 3, point=1)
+    done = cli("events", str(out), "-p", "1", "-r", "3", "--json")
+    assert json.loads(done.stdout) == json.loads(json.dumps(log.to_dicts(), default=str))
+    assert len(log.sentences()) == len(log.rows) > 0 and not log.stored_differs
+    page = simulator.html_report(res, tmp_path / "r.html")
+    assert (tmp_path / "r.html").read_text(encoding="utf-8") == page.page and page.charts > 0
+    with pytest.raises(ValueError, match=r"^--point: no point 5 in"):
+        simulator.events(out, 0, point=5)
+    with pytest.raises(ValueError, match=r"^summarize: '.*' has no manifest.json"):
+        simulator.summarize(tmp_path)
+    with pytest.raises(ValueError, match=r"^--out: '.*' is not empty \(pass --resume"):
+        simulator.run_sweep(SEED_SCENARIO, out, vary=["iran.active=0,1"], runs=6, seed=2)
+    again = simulator.run_sweep(SEED_SCENARIO, out, vary=["iran.active=0,1"], runs=6, seed=2, resume=True)
+    assert again.session == {**again.session, "new_runs": 0, "already": 12, "outcome": "finished"}
+    with pytest.raises(ValueError, match=r"^--sample: 'nope' is not one of"):
+        simulator.run_sweep(SEED_SCENARIO, tmp_path / "x", sample="nope")

@@ -94,12 +94,12 @@ def explain(
     html_out: Path = typer.Option(None, "--html", help="also write the chart as a self-contained HTML file"),
 ) -> None:
     """Which actor and precondition blocked each milestone, and what preceded success; or one question explained."""
-    from ..analysis.explain import explain as run_explain
+    from ..api import explain as run_explain
 
     check_html_path(html_out)
     res = results_or_exit(results)
     try:
-        out = run_explain(res.compiled, res.runs, res.events, question)
+        out = run_explain(res, question)
     except ValueError as exc:
         fail(str(exc))
     if html_out is not None:
@@ -189,12 +189,13 @@ def sensitivity(
     html_out: Path = typer.Option(None, "--html", help="also write the chart as a self-contained HTML file"),
 ) -> None:
     """First-order and total Sobol indices of each question's probability, with 95% intervals (SALib)."""
-    from ..analysis.sensitivity import AnalysisError, sobol_indices
+    from ..analysis.sensitivity import AnalysisError
+    from ..api import sensitivity as sobol_indices
 
     check_html_path(html_out)
     res = results_or_exit(results)
     try:
-        out = sobol_indices(res.runs, res.compiled, res.manifest, question)
+        out = sobol_indices(res, question)
     except AnalysisError as exc:
         fail(str(exc))
     if html_out is not None:
@@ -226,14 +227,14 @@ def discover(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Parameter boxes in which the question is likely, as rules with coverage and density."""
-    from ..analysis.discover import discover as run_discover
     from ..analysis.sensitivity import AnalysisError
+    from ..api import discover as run_discover
 
     res = results_or_exit(results)
     if res.points is None:
         fail(f"discover: '{results}' has no points.parquet")
     try:
-        out = run_discover(res.runs, res.points, res.compiled, res.manifest, question, threshold)
+        out = run_discover(res, question, threshold)
     except AnalysisError as exc:
         fail(str(exc))
     if as_json:

@@ -31,16 +31,14 @@ def report(
     check_report_path(output, "--output")
     if png is not None:
         check_png_dir(png)
-    from ..report import ReportError, build_report, export_pngs, write_report
+    from ..api import html_report as make_report
+    from ..report import ReportError
 
-    res = results_or_exit(results)
-    page, sections = build_report(res)
-    write_report(page, output)
-    typer.echo(f"report: {output} ({len([s for s in sections if s.figure is not None])} charts, "
-               f"{len(page) / 1e6:.1f} MB)", err=True)
+    done = make_report(results_or_exit(results), output)
+    typer.echo(f"report: {output} ({done.charts} charts, {len(done.page) / 1e6:.1f} MB)", err=True)
     if png is not None:
         try:
-            files = export_pngs(sections, png)
+            files = done.export_pngs(png)
         except ReportError as exc:
             fail(str(exc))
         typer.echo(f"png: {len(files)} images in {png}", err=True)

@@ -140,28 +140,9 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
            as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
     """List the scenario's dotted parameter names, distributions and provenance."""
     loaded = load_or_exit(scenario)
-    from ..lang.estimable import equivalents
-    from ..lang.pace import shape_words
-    from ..scenario.loader import find_reference
-    from ..scenario.params import ParameterTable, parameter_units
+    from ..api import params as parameter_rows
 
-    table = ParameterTable(loaded.scenario)
-    units = parameter_units(loaded.scenario)
-    shaped = shape_words(loaded.scenario)  # a number of a chance that changes with time: the whole shape's chance
-    rows = []
-    for name in table.names:
-        p = table.params[name]
-        lo, hi = p.bounds
-        form = p.estimable
-        row = {"name": name, "dist": p.dist, "low": lo, "high": hi, "provenance": p.provenance,
-               "source": _source(p), "unit": units.get(name, ""),
-               "stated_as": form.label() if form is not None else "",
-               "estimable": shaped.get(name) or equivalents(lo, hi, units.get(name, ""))}
-        if p.from_reference:
-            ref = find_reference(p.from_reference, loaded.path.parent)
-            row["reference"] = {"id": ref.id, "title": ref.title, "kind": ref.kind, "rate": ref.summary(),
-                                "adjust": p.adjust.model_dump(exclude_none=True) if p.adjust else None}
-        rows.append(row)
+    rows = parameter_rows(loaded)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -182,16 +163,3 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     console.print(t)
 
 
-def _source(p) -> str:
-    """Where a number comes from, in a few words: the source, the reference class (and its adjustment), or the
-    assumption."""
-    if p.from_reference:
-        adj = p.adjust
-        if adj is None:
-            return f"reference class '{p.from_reference}'"
-        how = (f"odds x{adj.odds:g}" if adj.odds is not None else f"shift {adj.shift:+g}" if adj.shift is not None
-               else f"x{adj.factor:g}")
-        return f"reference class '{p.from_reference}', adjusted ({how}): {adj.reason}"
-    if p.evidence is not None:
-        return f"source '{p.evidence.source}'" + (f" ({p.evidence.locator})" if p.evidence.locator else "")
-    return p.assumption
