@@ -25,7 +25,8 @@ from functools import cached_property
 from pathlib import Path
 
 __all__ = ["Forecast", "Comparison", "MonteCarlo", "adjustment_effects", "backtest", "compare", "discover", "events",
-           "explain", "explain_gap", "html_report", "load", "open_results", "params", "run", "run_sweep", "sensitivity",
+           "check_model", "explain", "explain_gap", "html_report", "load", "open_results", "params", "run", "run_sweep",
+           "sensitivity",
            "summarize"]
 
 
@@ -626,6 +627,21 @@ def params(scenario) -> list[dict]:
                                 "adjust": p.adjust.model_dump(exclude_none=True) if p.adjust else None}
         rows.append(row)
     return rows
+
+
+def check_model(scenario, *, runs: int = 1000, seed: int = 0, only: Iterable[str] = ()) -> list:
+    """The model checks on a scenario (``diplosim check-model``): stated chances come true, and moving dates,
+    renaming ids, a what-if that changes nothing, a cheaper step and another step length change the answers only
+    as they should. One result per property (``passed`` False: it fails; ``sentence``: in words); ``only`` names
+    some of ``testing.properties.CHECKS``. An unknown property: ValueError (one line)."""
+    from .testing.properties import CHECKS
+    from .testing.properties import check_model as run_checks
+
+    only = list(only)
+    unknown = [n for n in only if n not in CHECKS]
+    if unknown:
+        raise ValueError(f"--only: unknown property '{unknown[0]}' (choose from {', '.join(CHECKS)})")
+    return run_checks(_loaded(scenario).scenario, runs=runs, seed=seed, only=only or None)
 
 
 def _param_source(p) -> str:

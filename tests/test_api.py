@@ -319,3 +319,13 @@ def test_results_functions_give_what_the_commands_print(tmp_path):
     assert again.session == {**again.session, "new_runs": 0, "already": 12, "outcome": "finished"}
     with pytest.raises(ValueError, match=r"^--sample: 'nope' is not one of"):
         simulator.run_sweep(SEED_SCENARIO, tmp_path / "x", sample="nope")
+
+
+def test_check_model_is_the_commands():
+    results = simulator.check_model(SEED_SCENARIO, runs=40, seed=1, only=["no_op_what_if"])
+    done = cli("check-model", str(SEED_SCENARIO), "--runs", "40", "--seed", "1", "--only", "no_op_what_if", "--json")
+    printed = json.loads(done.stdout)["results"]
+    assert [(r["property"], r["status"], r["sentence"]) for r in printed] == [(r.name, r.status, r.sentence)
+                                                                             for r in results]
+    with pytest.raises(ValueError, match=r"^--only: unknown property 'nope' \(choose from "):
+        simulator.check_model(SEED_SCENARIO, only=["nope"])

@@ -25,13 +25,13 @@ def check_model_cmd(
     changes nothing, a cheaper step and another step length change the answers only as they should.
     Exit 1 if a property fails."""
     load_plugins(plugins)
-    from ..testing.properties import CHECKS, check_model
+    from ..api import check_model
+    from ..testing.properties import CHECKS
 
     unknown = [n for n in only if n not in CHECKS]
-    if unknown:
+    if unknown:  # before the scenario is read, as check_model would say it
         fail(f"--only: unknown property '{unknown[0]}' (choose from {', '.join(CHECKS)})")
-    loaded = load_or_exit(scenario)
-    results = check_model(loaded.scenario, runs=runs, seed=seed, only=only or None)
+    results = check_model(load_or_exit(scenario), runs=runs, seed=seed, only=only)
     if as_json:
         typer.echo(json.dumps({"scenario": str(scenario), "runs": runs, "seed": seed,
                                "results": [r.to_dict() for r in results]}, indent=2, default=str))
