@@ -224,8 +224,11 @@ def run(scenario, *, runs: int = 1000, seed: int = 0, sets=None, engine: str = "
                         overrides=overrides, sets=_set_texts(sets))
     if not mc.interrupted:
         try:
-            forecast.outside_view = summary_extras(forecast.summary, loaded, compiled, forecast.runs, runs, seed,
-                                                   engine, jobs, outside_view)
+            from .outside_view.forecast import priors_of
+
+            table = forecast.runs if priors_of(compiled) else None  # Arrow only when the priors gap reads the runs
+            forecast.outside_view = summary_extras(forecast.summary, loaded, compiled, table, runs, seed, engine,
+                                                   jobs, outside_view)
         except ValueError:  # a class too thin for a curve: asked for, that is an error; by default, none is shown
             if outside_view:
                 raise

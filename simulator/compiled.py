@@ -50,7 +50,7 @@ class Compiled:
     table: ParameterTable = field(init=False)
 
     def __post_init__(self):
-        from .outside_view.views import own_defaults
+        from .scenario.class_defaults import own_defaults
 
         sc = self.scenario = own_defaults(self.scenario)  # classed in its own file, no pace: its class curve
         self.table = ParameterTable(sc)

@@ -93,6 +93,19 @@ def build(exclude: list[str] = _EXCLUDE,
                " spells" if corpus else "the replays of the scenario corpus are left out (--no-corpus)")
 
 
+@reference.command("ship")
+def ship() -> None:
+    """Count the class curves a run reads (from the whole dataset, and without each corpus scenario's own
+    negotiation) and write them into the package (simulator/lang/class_curves.json): run it after changing a
+    timeline, a corpus scenario, its observed outcomes or the side file of classes."""
+    from ..lang.class_curves import SHIPPED
+    from ..outside_view.forecast import write_shipped
+
+    doc = write_shipped()
+    typer.echo(f"class curves: {SHIPPED} ({len(doc['curves'])} left-out sets, {len(doc['exclusions'])} corpus "
+               "scenarios)", err=True)
+
+
 @reference.command("show")
 def show(name: str = typer.Argument(..., metavar="CLASS", help="a class of the dataset (diplosim reference build "
                                     "lists them)"),

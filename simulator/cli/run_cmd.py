@@ -129,12 +129,15 @@ def run(
     summary = mc.summary()  # with the fragile screen's flags (the Monte Carlo is done and stored before it)
     ov_note = None
     if not interrupted:  # the priors gap, the outside view and the adjustments, as the API's run adds them
-        import pyarrow as pa
-
         from ..api import summary_extras
 
+        def gap_table():  # Arrow only when the priors gap reads the runs (a summary printed from here needs none)
+            import pyarrow as pa
+
+            return pa.concat_tables(gap_parts)
+
         try:
-            summary_extras(summary, loaded, compiled, pa.concat_tables(gap_parts) if gap_parts else None, runs, seed,
+            summary_extras(summary, loaded, compiled, gap_table() if gap_parts else None, runs, seed,
                            engine, jobs, None if outside_view else False)
         except ValueError as exc:  # a class too thin for a curve: the forecast stands, the outside view is not shown
             ov_note = f"outside view not shown: {exc}"

@@ -47,13 +47,20 @@ def own_exclusions(loaded) -> list[str]:
     """The negotiations whose spells are this scenario's own and are counted in the class curves: a timeline of
     the same negotiation (``own_negotiations``) and, for a scenario of the shipped corpus with outcomes,
     its own replayed spells (its file stem)."""
+    from ..lang.class_curves import shipped_exclusions
     from .dataset import CORPUS, load_dataset
 
+    path = Path(loaded.path) if getattr(loaded, "path", None) is not None else None
+    if path is not None and path.resolve().parent == CORPUS.resolve():
+        known = shipped_exclusions(path.stem)  # as counted by `diplosim reference ship` from these very files
+        if known is not None:
+            return list(known)
     negotiations = load_dataset()
     own = own_negotiations(loaded, negotiations)
     path = Path(loaded.path) if getattr(loaded, "path", None) is not None else None
     replayed = (path is not None and path.resolve().parent == CORPUS.resolve()
-                and (CORPUS / f"{path.stem}.observed.yaml").is_file())
+                and (CORPUS / f"{path.stem}.observed.yaml").is_file()
+                and loaded.scenario.metadata.track != "blind")  # blind replays are not counted (corpus.py)
     timelines = {n.id for n in negotiations}
     return [n for n in own if n in timelines or (replayed and n == own[0])]
 
@@ -157,3 +164,28 @@ def adjustment_effects(loaded, runs: int, seed: int, engine: str = "auto") -> li
                     "parameter": adj.parameter, "neutral": adj.neutral, "label": adj.label, "runs": runs,
                     "seed": seed, "questions": rows})
     return out
+
+
+def write_shipped(path=None) -> dict:
+    """Count the curves a run reads (``lang.class_curves``) and write them: from the whole dataset, and without each
+    corpus scenario's own negotiation (``forecast.own_exclusions``), with the fingerprint of the files counted."""
+    import json
+
+    from ..lang import class_curves
+    from ..scenario import load
+    from .views import _count, _counted
+
+    exclusions = {}
+    for file in sorted(class_curves.CORPUS.glob("*.yaml")):
+        if file.name.endswith(".observed.yaml") or not (class_curves.CORPUS / f"{file.stem}.observed.yaml").is_file():
+            continue
+        exclusions[file.stem] = own_exclusions(load(file, check_sources=False))
+    sets = {(): ()} | {tuple(sorted(set(e))): e for e in exclusions.values()}
+    doc = {"fingerprint": class_curves.fingerprint(), "exclusions": exclusions,
+           "curves": {class_curves.key(e): {name: [list(d), list(c)] for name, (d, c) in _count(e).items()}
+                      for e in sets}}
+    target = class_curves.SHIPPED if path is None else path
+    target.write_text(json.dumps(doc, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    class_curves._document.cache_clear()
+    _counted.cache_clear()
+    return doc

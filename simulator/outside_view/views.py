@@ -31,8 +31,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-ORIGIN = ("The outside view: how fast this kind of step happened in comparable cases (docs/outside-view.md), "
-          "not a judgement on this case.")
+from ..scenario.class_defaults import ORIGIN, curve_pace, own_defaults, rebuilt as _rebuilt  # noqa: F401
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +65,14 @@ def _data_fingerprint() -> list[str]:
 def _counted(exclude: tuple[str, ...]) -> dict[str, tuple[tuple[float, ...], tuple[float, ...]]]:
     """Counted once per process and left-out set, and kept in the on-disk cache (``simulator/cache.py``) under the
     data files and the code: another run of the same command does not count again."""
+    from ..lang.class_curves import shipped
+
+    counted = shipped(exclude)  # as counted by `diplosim reference ship` from these very files
+    return counted if counted is not None else _count(exclude)
+
+
+def _count(exclude) -> dict[str, tuple[tuple[float, ...], tuple[float, ...]]]:
+    """Count the curves without the negotiations ``exclude`` (kept in the on-disk cache under the data files)."""
     import numpy as np
 
     from .. import cache
@@ -104,22 +111,6 @@ def class_curves(exclude: Iterable[str] = (), classes=None) -> dict[str, tuple[t
     return _counted(tuple(sorted(set(exclude))))
 
 
-def curve_pace(m, curve: tuple, name: str, excluded=()) -> dict:
-    """The pace (a document mapping) by which milestone ``m`` follows its class curve ``curve`` = (days, chance)."""
-    days, chance = curve
-    if len(days) < 2:
-        raise ValueError(f"the reference class '{name}' of '{m.id}' has too few counted spells for a curve: state "
-                         "its pace")
-    shape = {"class_curve": {"class": name, "days": list(days), "chance": list(chance),
-                             "excluded": sorted(excluded)}}
-    who = m.consenters()
-    if not m.proposable:
-        return {who[0]: {"act": shape}}
-    sure = {"value": 1.0, "assumption": ORIGIN}
-    return {a: ({"propose": sure, "accept": shape} if i == 0 else {"accept": sure}) for i, a in enumerate(who)}
-
-
-# --------------------------------------------------------------------------- the views
 def _resolve(scenario):
     """(the Scenario model, the LoadedScenario or None, how to give the result back)."""
     from ..scenario.loader import LoadedScenario
@@ -143,26 +134,6 @@ def _side(loaded) -> dict[str, str]:
     from .corpus_classes import classes_beside
 
     return classes_beside(loaded.path)
-
-
-def _rebuilt(sc, changes: dict[tuple, dict]):
-    """The scenario with the milestones at the given document paths changed (field -> value; None drops it),
-    validated again."""
-    from ..scenario.schema import Scenario
-
-    if not changes:
-        return sc
-    data = sc.model_dump(mode="json", by_alias=True)
-    for path, fields in changes.items():
-        node = data
-        for key in path:
-            node = node[key]
-        for field, value in fields.items():
-            if value is None:
-                node.pop(field, None)
-            else:
-                node[field] = value
-    return Scenario.model_validate(data)
 
 
 def _changed(sc, side: dict, exclude, classes, *, everything: bool):
@@ -197,14 +168,6 @@ def with_defaults(scenario, *, exclude: Iterable[str] = (), classes=None):
     return back(_changed(sc, _side(loaded), list(exclude), classes, everything=False))
 
 
-def own_defaults(sc):
-    """What a plain run uses (``Compiled``): the scenario itself, unless a milestone classed in its own file states
-    no pace; then those take their class curve (counted from the whole dataset)."""
-    if not any(m.class_ is not None and m.pace is None for m, _ in sc.all_milestones):
-        return sc
-    return _changed(sc, {}, [], None, everything=False)
-
-
 def adjustments(scenario) -> list[Adjustment]:
     """Each number of the author's ``adjust:`` blocks, in scenario order."""
     from ..compiled import Compiled
@@ -235,3 +198,4 @@ def without(scenario, adjustment: Adjustment):
             new = {**rest, "reason": m.adjust.reason} if rest else None
             return back(_rebuilt(sc, {path: {"adjust": new}}))
     raise ValueError(f"'{adjustment.milestone}' has no adjustment")
+
