@@ -64,11 +64,8 @@ def test_the_pattern_finds_every_form_of_a_kind_switch(tmp_path):
 #: files with string switches on a kind that other engineers are changing this session; each is to ask the kind's
 #: class instead (event kinds: ``simulator.eventlog``; answers: ``simulator.answers``), then leaves this list
 OTHERS_STILL_SWITCHING = (
-    "simulator/analysis/explain.py",  # event kinds held/waived/blocked: eventlog.HELD.mask(...) etc.
-    "simulator/charts/runs.py",  # event kinds blocked/proposed/broke/election: eventlog.BLOCKED.rows(ev) etc.
-    "simulator/testing/scenarios.py",  # milestone, precondition and parameter kinds of generated scenarios
-    "simulator/analysis/backtest.py",  # backtest rows' kind 'milestone'
-    "dashboards/track.py",  # backtest rows' kind 'milestone'
+    "simulator/testing/scenarios.py",  # parameter and precondition kinds of generated scenarios (H-rules)
+    "simulator/analysis/backtest.py",  # backtest rows' kind 'milestone' (outside-view backtest)
 )
 
 
