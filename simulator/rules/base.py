@@ -43,6 +43,14 @@ class ParamSpec:
     doc: str
     default: float | None = None  # filled in when `--set actor.rule=...` switches to a rule the actor lacks values for
     unit: str = ""  # "weekly_chance", "chance_per_offer" or "odds_multiplier" (lang/estimable.py)
+    # the part of [low, high] generated test scenarios draw from (simulator.testing.scenarios), where the whole
+    # range would make most of them say little (a horizon of ten years in a scenario of a few weeks); None: all of it
+    test_range: tuple[float, float] | None = None
+
+    @property
+    def drawn(self) -> tuple[float, float]:
+        """The range generated test scenarios draw this parameter from: ``test_range``, else [low, high]."""
+        return self.test_range if self.test_range is not None else (self.low, self.high)
 
 
 @dataclass(frozen=True)
@@ -108,10 +116,61 @@ def decide(u: float, prob: float, reason: str = "") -> Decision:
     return Decision(u < prob, prob, "" if u < prob else reason)
 
 
+try:  # the ufunc np.clip calls, without its Python wrapper (a third of the cost on the small arrays of the array forms)
+    clip_array = np._core.umath.clip
+except AttributeError:  # pragma: no cover - another numpy layout
+    clip_array = np.clip
+
+
+def logistic_array(x: np.ndarray) -> np.ndarray:
+    """Array form of ``logistic``, bit for bit.
+
+    The scalar form computes exp(-x) for x >= 0 and exp(x) below: both are
+    exp(-|x|), so one numpy exp serves both branches with the same bits.
+    """
+    e = np.exp(-np.abs(x))
+    d = 1.0 + e
+    return np.where(x >= 0, 1.0, e) / d  # one division: 1.0 / d and e / d, chosen first (same bits)
+
+
+class RuleArray:
+    """A rule's array form: its formulas for many runs at once, for the batch engine.
+
+    It repeats the scalar form's floating-point operations in the same order
+    (numpy's exp and power, which the scalar forms use too), so a decision
+    taken for run r equals the scalar rule's decision for run r (``rule_properties``
+    checks it: ``array_equals_scalar``). ``V`` is the (runs x parameters) value
+    matrix; ``self.col`` the column of each of the rule's own parameters for
+    the actor it decides for. A party rule's array form answers ``accept``,
+    ``concede``, ``propose`` and ``waive`` (``V, P, t, k, size``: P the actor's
+    pressure column, t the weeks elapsed, k the sharpness, size the stakes, cost
+    or threshold, arrays over runs); a mediator rule's answers ``target(C, u)``
+    (C the runs x pushes candidate levels, -1 for none; u the slot's uniforms,
+    read with ``u[:]`` only by a rule that draws), ``urgency(V, weeks_to_deadline)``
+    and ``pressure(leverages, urgency)`` (one leverage array per attendee, None
+    for no leverage).
+    """
+
+    def __init__(self, params, index: Mapping[str, int], actor: str):
+        self.col = {n: index[f"{actor}.{n}"] for n in params}
+
+    def p(self, V: np.ndarray, name: str) -> np.ndarray:
+        return V[:, self.col[name]]
+
+
 class Rule:
     name: ClassVar[str]
     role: ClassVar[str]
     params: ClassVar[dict[str, ParamSpec]] = {}
+    # its array form for the batch engine (a ``RuleArray`` subclass in the rule's own file), or None: the rule
+    # then runs on the Mesa engine only. Not inherited (``__init_subclass__``): a subclass that changes a formula
+    # must not keep its parent's array form; one that keeps them all says ``array = Parent.array``.
+    array: ClassVar[type[RuleArray] | None] = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "array" not in vars(cls):
+            cls.array = None
     deterministic_given_draws: ClassVar[bool] = True
     draw_threshold: ClassVar[bool] = True
     monotone_in_pressure: ClassVar[bool] = True
@@ -119,6 +178,13 @@ class Rule:
     # the scenario-wide numbers it reads besides its own ``params`` (validation asks for them exactly when a
     # deciding actor's rule declares them; a number no rule reads may be left out of the scenario)
     scenario_numbers: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def array_form(cls, index: Mapping[str, int], actor: str) -> RuleArray:
+        """The rule's array form for ``actor``, its parameters' columns taken from ``index``."""
+        if cls.array is None:
+            raise ValueError(f"rule '{cls.name}' has no array form")
+        return cls.array(cls.params, index, actor)
 
     @classmethod
     def summary(cls) -> str:

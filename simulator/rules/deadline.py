@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
-from .base import MediatorRule, MediatorView, ParamSpec
+import numpy as np
+
+from .base import MediatorRule, MediatorView, ParamSpec, RuleArray
+
+
+class DeadlinePressureArray(RuleArray):
+    """Array form of ``DeadlinePressure`` (the same operations, in the same order)."""
+
+    def target(self, C, u):
+        first = C[:, -1].copy()  # the first push with a candidate (-1 where none has)
+        for j in range(C.shape[1] - 2, -1, -1):
+            first = np.where(C[:, j] >= 0, C[:, j], first)
+        return first
+
+    def urgency(self, V, wtd):
+        if wtd < 0:
+            return V[:, self.col["urgency.after_deadline"]]
+        base, peak = V[:, self.col["urgency.base"]], V[:, self.col["urgency.peak"]]
+        ramp = np.minimum(np.maximum(1.0 - wtd / V[:, self.col["urgency.ramp_weeks"]], 0.0), 1.0)
+        return base + (peak - base) * ramp
+
+    def pressure(self, leverages, urgency):
+        """leverages: one array per attendee (None = no leverage, i.e. 0.0)."""
+        return [None if lev is None else lev * urgency for lev in leverages]
 
 
 class DeadlinePressure(MediatorRule):
@@ -26,11 +49,12 @@ class DeadlinePressure(MediatorRule):
     """
 
     name = "deadline_pressure"
+    array = DeadlinePressureArray
     needs_deadline = True
     params = {
         "urgency.base": ParamSpec(0.0, 1.0, "urgency far from the deadline", 0.3),
         "urgency.peak": ParamSpec(0.0, 1.0, "urgency at the deadline", 0.8),
-        "urgency.ramp_weeks": ParamSpec(1.0, 520.0, "weeks over which urgency ramps up", 12.0),
+        "urgency.ramp_weeks": ParamSpec(1.0, 520.0, "weeks over which urgency ramps up", 12.0, test_range=(1.0, 30.0)),
         "urgency.after_deadline": ParamSpec(0.0, 1.0, "urgency once the deadline has passed", 0.2),
     }
 

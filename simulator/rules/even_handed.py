@@ -4,7 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .base import MediatorRule, MediatorView, ParamSpec
+import numpy as np
+
+from .base import MediatorRule, MediatorView, ParamSpec, RuleArray
+
+
+class EvenHandedArray(RuleArray):
+    """Array form of ``EvenHanded`` (the same operations, in the same order)."""
+
+    def target(self, C, u):
+        valid = C >= 0
+        n = valid.sum(axis=1)
+        pick = np.minimum((u[:] * n).astype(int), np.maximum(n - 1, 0))  # int() of a non-negative float floors
+        rank = np.cumsum(valid, axis=1) - 1
+        chosen = valid & (rank == pick[:, None])
+        out = np.full(C.shape[0], -1)
+        for j in range(C.shape[1]):
+            out = np.where(chosen[:, j], C[:, j], out)
+        return np.where(n > 0, out, -1)
+
+    def urgency(self, V, wtd):
+        return V[:, self.col["urgency.base"]] if wtd >= 0 else V[:, self.col["urgency.after_deadline"]]
+
+    def pressure(self, leverages, urgency):
+        zero = np.zeros_like(urgency)
+        least = zero if any(lev is None for lev in leverages) else np.minimum.reduce(leverages)
+        even = least * urgency
+        return [even for _ in leverages]
 
 
 class EvenHanded(MediatorRule):
@@ -28,6 +54,7 @@ class EvenHanded(MediatorRule):
     """
 
     name = "even_handed"
+    array = EvenHandedArray
     params = {
         "urgency.base": ParamSpec(0.0, 1.0, "urgency before the deadline", 0.3),
         "urgency.after_deadline": ParamSpec(0.0, 1.0, "urgency once the deadline has passed", 0.2),

@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
-from .base import Decision, ParamSpec, PartyRule, PartyView, decide, logistic
+import numpy as np
+
+from .base import Decision, ParamSpec, PartyRule, PartyView, RuleArray, decide, logistic, logistic_array
+
+
+class ExpectedUtilityArray(RuleArray):
+    """Array form of ``ExpectedUtility`` (the same operations, in the same order)."""
+
+    def advantage(self, V, P, size):
+        pressure = np.maximum(P, 0.0)
+        q = pressure / (pressure + self.p(V, "capability"))
+        gain = self.p(V, "flexibility") - self.p(V, "salience") * size
+        return (1.0 - q) * gain + q
+
+    def accept(self, V, P, t, k, size):
+        return logistic_array(k * self.advantage(V, P, size))
+
+    def concede(self, V, P, t, k, size):
+        return self.p(V, "concession_rate") * logistic_array(k * self.advantage(V, P, size))
+
+    def waive(self, V, P, t, k, size):
+        return logistic_array(k * self.advantage(V, P, size))
+
+    def propose(self, V, P, t, k, size):
+        return self.p(V, "initiative") * logistic_array(k * self.advantage(V, P, size))
 
 
 class ExpectedUtility(PartyRule):
@@ -33,10 +57,11 @@ class ExpectedUtility(PartyRule):
     """
 
     name = "expected_utility"
+    array = ExpectedUtilityArray
     params = {
         "flexibility": ParamSpec(0.0, 1.0, "value it sees in a settlement, before its costs", 0.3),
         "salience": ParamSpec(0.0, 2.0, "how much the issue matters: weight of a step's stakes or cost", 1.0),
-        "capability": ParamSpec(0.01, 5.0, "its power to resist outside pressure", 1.0),
+        "capability": ParamSpec(0.01, 5.0, "its power to resist outside pressure", 1.0, test_range=(0.1, 3.0)),
         "concession_rate": ParamSpec(0.0, 1.0, "weekly chance of conceding when conceding pays", 0.05,
                                      unit="weekly_chance"),
         "initiative": ParamSpec(0.0, 1.0, "weekly chance of proposing the next meeting when it pays", 0.02,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Decision, ParamSpec, PartyRule, PartyView, logistic
+from .base import Decision, ParamSpec, PartyRule, PartyView, RuleArray, logistic, logistic_array
 
 
 def log_odds(h: float) -> float:
@@ -16,6 +16,39 @@ def log_odds(h: float) -> float:
 def log_factor(m: float) -> float:
     with np.errstate(divide="ignore"):
         return float(np.log(m))
+
+
+class HazardArray(RuleArray):
+    """Array form of ``ProportionalHazard`` (the same operations, in the same order); ``wte`` is the weeks to the
+    next election (None with no election ahead)."""
+
+    sees_election = True  # the batch engine passes it the weeks to the next election
+
+    def log_odds(self, V, P, h, size, wte):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = (np.log(h) - np.log1p(-h)) + P * np.log(self.p(V, "pressure_odds"))
+            x = x + size * np.log(self.p(V, "stakes_odds"))
+            if wte is not None:
+                x = x + np.where(wte <= self.p(V, "election_weeks"), np.log(self.p(V, "election_odds")), 0.0)
+            else:
+                x = x + 0.0
+        return x
+
+    @staticmethod
+    def prob(x):
+        with np.errstate(invalid="ignore"):
+            return np.where(x == x, logistic_array(x), 0.0)
+
+    def accept(self, V, P, t, k, size, wte=None):
+        return self.prob(self.log_odds(V, P, self.p(V, "acceptance"), size, wte))
+
+    def concede(self, V, P, t, k, size, wte=None):
+        return self.prob(self.log_odds(V, P, self.p(V, "hazard"), size, wte))
+
+    propose = concede
+
+    def waive(self, V, P, t, k, size, wte=None):
+        return self.prob(np.log(self.p(V, "pressure_odds")) * (P - size))
 
 
 class ProportionalHazard(PartyRule):
@@ -50,6 +83,7 @@ class ProportionalHazard(PartyRule):
     """
 
     name = "hazard"
+    array = HazardArray
     params = {
         "hazard": ParamSpec(0.0, 1.0, "weekly chance of taking a step of its own (proposing, conceding) when "
                             "nothing blocks it", 0.05, unit="weekly_chance"),
@@ -63,7 +97,6 @@ class ProportionalHazard(PartyRule):
                                    unit="odds_multiplier"),
         "election_weeks": ParamSpec(0.0, 104.0, "how close (weeks before round 1) an election counts", 12.0),
     }
-    sees_election = True  # the batch form needs the weeks to the next election
     scenario_numbers = ()  # dynamics.sharpness is not read
 
     def log_odds(self, v: PartyView, h: float, size: float) -> float:

@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
-from .base import Decision, ParamSpec, PartyRule, PartyView, clip01, logistic
+from .base import Decision, ParamSpec, PartyRule, PartyView, RuleArray, clip01, clip_array, logistic, logistic_array
+
+
+class ThresholdArray(RuleArray):
+    """Array form of ``ReservationThreshold`` (the same operations, in the same order)."""
+
+    def willingness(self, V, P, t):
+        return clip_array(self.p(V, "flexibility") + self.p(V, "pressure_sensitivity") * P, 0.0, 1.0)
+
+    def accept(self, V, P, t, k, size):
+        return logistic_array(k * (self.willingness(V, P, t) - self.p(V, "resolve") * size))
+
+    def concede(self, V, P, t, k, size):
+        return self.p(V, "concession_rate") * logistic_array(k * (self.willingness(V, P, t)
+                                                                  - self.p(V, "resolve") * size))
+
+    def waive(self, V, P, t, k, size):
+        return logistic_array(k * (self.p(V, "pressure_sensitivity") * P - size))
+
+    def propose(self, V, P, t, k, size):
+        return self.p(V, "initiative") * self.willingness(V, P, t)
 
 
 class ReservationThreshold(PartyRule):
@@ -27,6 +47,7 @@ class ReservationThreshold(PartyRule):
     """
 
     name = "threshold"
+    array = ThresholdArray
     params = {
         "flexibility": ParamSpec(0.0, 1.0, "baseline willingness to move", 0.3),
         "resolve": ParamSpec(0.0, 2.0, "how much the stakes of a step weigh against it", 1.0),

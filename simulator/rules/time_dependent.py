@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Decision, ParamSpec, PartyRule, PartyView, clip01, decide, logistic
-from .threshold import ReservationThreshold
+from .base import Decision, ParamSpec, PartyRule, PartyView, clip01, clip_array, decide, logistic, logistic_array
+from .threshold import ReservationThreshold, ThresholdArray
+
+
+class TimeDependentArray(ThresholdArray):
+    """Array form of ``TimeDependentConcession``: the reservation threshold's formulas on its own willingness."""
+
+    def willingness(self, V, P, t):
+        flex = self.p(V, "flexibility")
+        progress = np.minimum(max(t, 0.0) / self.p(V, "horizon_weeks"), 1.0)
+        curve = flex + (1.0 - flex) * np.power(progress, 1.0 / self.p(V, "beta"))
+        return clip_array(curve + self.p(V, "pressure_sensitivity") * P, 0.0, 1.0)
+
+    def waive(self, V, P, t, k, size):
+        return logistic_array(k * (self.willingness(V, P, t) - size))
 
 
 class TimeDependentConcession(PartyRule):
@@ -34,10 +47,13 @@ class TimeDependentConcession(PartyRule):
     """
 
     name = "time_dependent"
+    array = TimeDependentArray
     params = {
         "flexibility": ParamSpec(0.0, 1.0, "opening willingness, at the calendar start (Faratin's kappa)", 0.2),
-        "beta": ParamSpec(0.05, 20.0, "shape of the time curve: < 1 Boulware, 1 linear, > 1 Conceder", 1.0),
-        "horizon_weeks": ParamSpec(1.0, 520.0, "weeks from the start until fully willing (the party's deadline)", 52.0),
+        "beta": ParamSpec(0.05, 20.0, "shape of the time curve: < 1 Boulware, 1 linear, > 1 Conceder", 1.0,
+                          test_range=(0.2, 5.0)),
+        "horizon_weeks": ParamSpec(1.0, 520.0, "weeks from the start until fully willing (the party's deadline)",
+                                   52.0, test_range=(1.0, 60.0)),
         # the rest read as in the reservation-threshold rule
         **{n: ReservationThreshold.params[n]
            for n in ("resolve", "pressure_sensitivity", "concession_rate", "initiative")},

@@ -12,6 +12,9 @@ example hypothesis finds. The properties, by name:
 - ``deterministic_given_draws`` (if declared): the same view and draw give the same decision.
 - ``no_mutation``: the rule changes neither its inputs nor itself (rules are stateless).
 - ``monotone_in_pressure`` (if declared, party rules): more pressure never lowers a probability.
+- ``array_equals_scalar`` (if the rule has an array form, ``Rule.array``): for one run, the array form gives
+  the scalar form's numbers bit for bit (a party rule's probabilities; a mediator rule's target, urgency and
+  pressures), so the batch engine decides as the Mesa engine does.
 - ``respects_hard_preconditions``: inside the model, on generated scenarios where
   every actor of the rule's role uses it, no meeting is held while a hard
   precondition is unmet, and the rule never fails (a ``RuleError``).
@@ -297,6 +300,55 @@ def prop_reads_only_declared_numbers(rule_cls, example) -> None:
                 f"on input {_fmt(*case)}"
 
 
+def _same(a: float, b: float) -> bool:
+    """The same number, bit for bit (NaN equals NaN; 0.0 and -0.0 are told apart)."""
+    return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1.0, a) == math.copysign(1.0, b))
+
+
+def prop_array_equals_scalar(rule_cls, example) -> None:
+    """The rule's array form, on arrays of one run, gives the scalar form's numbers bit for bit."""
+    import numpy as np
+
+    view = example[0]
+    names = tuple(rule_cls.params)
+    V = np.array([[float(view.params[n]) for n in names]])
+    arrays = rule_cls.array_form({f"{view.actor}.{n}": i for i, n in enumerate(names)}, view.actor)
+    if issubclass(rule_cls, PartyRule):
+        _, size, u = example
+        extra = {"wte": view.weeks_to_election} if getattr(arrays, "sees_election", False) else {}
+        for method in PARTY_METHODS:
+            scalar = _call(rule_cls, (method, view, size, u), "array_equals_scalar").probability
+            try:
+                array = getattr(arrays, method)(V, np.array([view.pressure]), view.weeks_elapsed,
+                                                np.array([view.sharpness]), np.array([size]), **extra)
+            except Exception as exc:  # noqa: BLE001 - reported with the input
+                raise AssertionError(f"array_equals_scalar: the array form's {method}() raised "
+                                     f"{type(exc).__name__}: {exc} on input {_fmt(method, view, size, u)}") from exc
+            assert _same(scalar, float(array[0])), \
+                f"array_equals_scalar: {method}() probability {scalar!r} in the scalar form but {float(array[0])!r} " \
+                f"in the array form on input {_fmt(method, view, size, u)}"
+        return
+    _, u = example
+    target, urgency, shares = _call(rule_cls, example, "array_equals_scalar")
+    gaps = np.array([[-1] + [j for c in range(len(view.candidates)) for j in (c, -1)]])  # pushes with no candidate too
+    picked = int(arrays.target(gaps, np.array([u]))[0])
+    array_target = view.candidates[picked] if picked >= 0 else None
+    assert array_target == target, f"array_equals_scalar: target {target!r} in the scalar form but " \
+                                   f"{array_target!r} in the array form on input {_fmt(*example)}"
+    array_urgency = float(arrays.urgency(V, view.weeks_to_deadline)[0])
+    assert _same(urgency, array_urgency), f"array_equals_scalar: urgency {urgency!r} in the scalar form but " \
+                                          f"{array_urgency!r} in the array form on input {_fmt(*example)}"
+    if shares is None:
+        return
+    who = view.attendees[target]
+    levs = [np.array([view.leverage[w]]) if w in view.leverage else None for w in who]
+    array_shares = {w: 0.0 if s is None else float(s[0])  # None: no pressure, as 0.0 leverage gives
+                    for w, s in zip(who, arrays.pressure(levs, np.array([array_urgency])))}
+    assert set(array_shares) == set(shares) and all(_same(shares[w], array_shares[w]) for w in shares), \
+        f"array_equals_scalar: pressure {dict(shares)!r} in the scalar form but {array_shares!r} in the array " \
+        f"form on input {_fmt(*example)}"
+
+
 def prop_hard_preconditions(rule_cls, example) -> None:
     from ..compiled import Compiled
     from ..model import DiplomacyModel, RuleError
@@ -335,6 +387,7 @@ class RuleProperty:
     check: Callable
     inputs: Callable[[type[Rule]], st.SearchStrategy]
     applies: Callable[[type[Rule]], bool]
+    in_model: bool = False  # it runs the rule inside the model, which finds rules by name in the registry
 
 
 def _unit_inputs(rule_cls):
@@ -365,7 +418,9 @@ PROPERTIES = (
     RuleProperty("no_mutation", prop_no_mutation, _unit_inputs, lambda r: True),
     RuleProperty("monotone_in_pressure", prop_monotone, _monotone_inputs,
                  lambda r: issubclass(r, PartyRule) and r.monotone_in_pressure),
-    RuleProperty("respects_hard_preconditions", prop_hard_preconditions, _model_inputs, lambda r: True),
+    RuleProperty("array_equals_scalar", prop_array_equals_scalar, _unit_inputs, lambda r: r.array is not None),
+    RuleProperty("respects_hard_preconditions", prop_hard_preconditions, _model_inputs, lambda r: True,
+                 in_model=True),
     RuleProperty("reads_only_declared_numbers", prop_reads_only_declared_numbers, _unit_inputs,
                  lambda r: issubclass(r, PartyRule) and "dynamics.sharpness" not in r.scenario_numbers),
 )
@@ -434,7 +489,7 @@ def check_rule(rule_cls: type[Rule], *, properties: Iterable[str] | None = None,
 
         run = _property_test(prop, rule_cls, settings)
         try:
-            if prop.name == "respects_hard_preconditions" and needs_registry:
+            if prop.in_model and needs_registry:
                 with registered(rule_cls):
                     run()
             else:

@@ -22,6 +22,8 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from ..lang.milestones import KINDS as MILESTONE_KINDS
+from ..rules import BUILTIN, get_rule
+from ..rules.base import MediatorRule
 from ..scenario.schema import Scenario
 
 ASSUME = "Generated for a property test."
@@ -125,17 +127,9 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
     has_host = draw(st.booleans())
 
     def party_params(rule):
-        specs = {"threshold": {"flexibility": (0, 1), "resolve": (0, 2), "pressure_sensitivity": (0, 2),
-                               "concession_rate": (0, 1), "initiative": (0, 1)},
-                 "time_dependent": {"flexibility": (0, 1), "beta": (0.2, 5), "horizon_weeks": (1, 60),
-                                    "resolve": (0, 2), "pressure_sensitivity": (0, 2), "concession_rate": (0, 1),
-                                    "initiative": (0, 1)},
-                 "expected_utility": {"flexibility": (0, 1), "salience": (0, 2), "capability": (0.1, 3),
-                                      "concession_rate": (0, 1), "initiative": (0, 1)},
-                 "hazard": {"hazard": (0, 1), "acceptance": (0, 1), "pressure_odds": (1, 20),
-                            "stakes_odds": (0.01, 1), "election_odds": (0.01, 20), "election_weeks": (0, 104)}}[rule]
-        # some parameters left out: the rule's declared defaults fill them in
-        return {n: draw(params(lo, hi)) for n, (lo, hi) in specs.items() if draw(st.integers(0, 4)) > 0}
+        # each within the range its rule's ParamSpec gives for tests; some left out: the rule's defaults fill them in
+        return {n: draw(params(*spec.drawn)) for n, spec in get_rule(rule).params.items()
+                if draw(st.integers(0, 4)) > 0}
 
     actors = []
     for p in parties:
@@ -296,12 +290,10 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
                                                             unique=True))]
         if len(pushes) > 1 and draw(st.booleans()):
             pushes[1]["when"] = {"held": pushes[0]["milestone"]}
-        rule = draw(st.sampled_from(["deadline_pressure", "even_handed"]))
+        rule = draw(st.sampled_from([n for n, r in BUILTIN.items() if issubclass(r, MediatorRule)]))
         entry = {"mediator": m, "rule": rule, "pushes": pushes, "assumption": ASSUME,
-                 "params": {"urgency.base": draw(params(0, 1)), "urgency.after_deadline": draw(params(0, 1))}}
-        if rule == "deadline_pressure":
-            entry["params"].update({"urgency.peak": draw(params(0, 1)), "urgency.ramp_weeks": draw(params(1, 30))})
-        if rule == "deadline_pressure" or draw(st.booleans()):
+                 "params": {n: draw(params(*spec.drawn)) for n, spec in BUILTIN[rule].params.items()}}
+        if BUILTIN[rule].needs_deadline or draw(st.booleans()):
             entry["deadline"] = draw(st.sampled_from(deadline_options))
         mediation.append(entry)
 

@@ -11,6 +11,8 @@ from hypothesis import Phase
 from simulator.engine import kernel
 from simulator.rules import Decision, ParamSpec, ReservationThreshold, registry
 from simulator.rules.base import decide
+from simulator.rules.deadline import DeadlinePressure, DeadlinePressureArray
+from simulator.rules.threshold import ThresholdArray
 from simulator.testing import RuleCheckFailed, applicable_properties, check_rule, rule_properties
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -68,7 +70,39 @@ class Timid(Base):
         return decide(u, max(0.0, 0.9 - v.pressure))  # pressure makes it less willing
 
 
+class DriftingArray(ThresholdArray):
+    def willingness(self, V, P, t):  # forgot the clip the scalar form has: the engines would disagree
+        return self.p(V, "flexibility") + self.p(V, "pressure_sensitivity") * P
+
+
+class ArrayDrift(ReservationThreshold):
+    """Its array form is not its scalar form: the batch engine would decide otherwise than the Mesa engine."""
+
+    name = "mutant_array_drift"
+    array = DriftingArray
+
+
+class LastFirstArray(DeadlinePressureArray):
+    def target(self, C, u):  # the last candidate instead of the first
+        last = C[:, 0].copy()
+        for j in range(1, C.shape[1]):
+            last = np.where(C[:, j] >= 0, C[:, j], last)
+        return last
+
+
+class MediatorArrayDrift(DeadlinePressure):
+    name = "mutant_mediator_array_drift"
+    array = LastFirstArray
+
+
+def test_a_subclass_does_not_inherit_its_parents_array_form():
+    assert ReservationThreshold.array is ThresholdArray and Base.array is None
+    assert "array_equals_scalar" in applicable_properties(ReservationThreshold)
+    assert "array_equals_scalar" not in applicable_properties(Base)
+
+
 @pytest.mark.parametrize(("rule", "prop"), [
+    (ArrayDrift, "array_equals_scalar"), (MediatorArrayDrift, "array_equals_scalar"),
     (OutOfRange, "outputs_in_range"), (InvertedDraw, "draw_threshold"), (Noisy, "deterministic_given_draws"),
     (Mutating, "no_mutation"), (Stateful, "no_mutation"), (Timid, "monotone_in_pressure"),
 ])

@@ -1,19 +1,16 @@
-"""ProportionalHazard: standard properties; the weekly chance is the stated hazard; odds multiply as declared;
-the array form gives the same probabilities bit for bit (conversions of estimable units: tests/test_estimable.py)."""
+"""ProportionalHazard: standard properties (its array form gives the same probabilities bit for bit among them:
+array_equals_scalar); the weekly chance is the stated hazard; odds multiply as declared (conversions of estimable
+units: tests/test_estimable.py)."""
 
 import dataclasses
-import math
 
 import numpy as np
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.batch.rules import HazardArray
 from simulator.lang.estimable import hazard_from_chance
 from simulator.rules import ProportionalHazard
 from simulator.testing import rule_properties
-from simulator.testing.rules import party_views
 
 from .helpers import party_view
 
@@ -78,17 +75,3 @@ def test_the_chance_within_a_window_follows_from_the_weekly_hazard():
     p = ProportionalHazard().propose(view, 0.0, 0.0).probability
     within = (u < p).any(axis=1).mean()
     assert within == pytest.approx(0.6, abs=0.015)  # 4.5 standard errors of a 20000-run proportion
-
-
-@given(party_views(ProportionalHazard), st.floats(0, 2, allow_nan=False), st.one_of(st.none(), st.floats(0, 104)))
-def test_the_array_form_gives_the_same_bits(view, size, wte):
-    view = dataclasses.replace(view, weeks_to_election=wte)
-    names = HazardArray.names
-    arr = HazardArray({f"p0.{n}": i for i, n in enumerate(names)}, "p0", names)
-    V = np.array([[view.params[n] for n in names]])
-    P = np.array([view.pressure])
-    rule = ProportionalHazard()
-    for method in ("accept", "concede", "propose", "waive"):
-        scalar = getattr(rule, method)(view, size, 0.5).probability
-        array = getattr(arr, method)(V, P, 0.0, view.sharpness, np.array([size]), wte=wte)[0]
-        assert scalar == array or (math.isnan(scalar) and math.isnan(array)), method
