@@ -110,11 +110,6 @@ KNOWN_UP = {
         "charts read summary entries through the typed answers, which draw with the charts (circle answers, "
         "charts.frames, charts.questions): the answers' figures belong above the charts, or the entry reading below",
     ("simulator.charts.questions", "simulator.answers"): "as above",
-    ("simulator.compiled", "simulator.outside_view.views"):
-        "Compiled takes a classed milestone's class curve (own_defaults) from the outside view, which compiles "
-        "scenarios (circle compiled, outside_view.views, .replay, .curves, .corpus)",
-    ("simulator.lang.fades", "simulator.scenario.semantics"):
-        "fading changes are listed by the scenario layer's _changes (circle through lang and scenario)",
     ("simulator.charts.analysis", "simulator.analysis.fragile"):
         "the fragile screen's chart reads the screen's moves and threshold from the analysis it draws",
 }

@@ -24,8 +24,9 @@ import numpy as np
 
 from ..lang.dates import NEVER
 from . import masked
-from ..lang.fades import Fading
+from .fading import Fading
 from ..lang.worlds import Worlds
+from ..lang.effects import Amounts
 from .pressure import PressureScope
 from .state import RunState
 
