@@ -258,52 +258,14 @@ class Adjustment(Strict):
         return self
 
 
-def _effect_value(value, handler):
-    """A change's value: a number, or a mapping read as a number in any form (one message, not one per form)."""
-    if isinstance(value, dict):
-        try:
-            return Param.model_validate(value)
-        except ValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(str(x) for x in first["loc"])
-            msg = first["msg"].removeprefix("Value error, ")
-            raise PydanticCustomError("effect_value", f"{where}: {msg}" if where else msg) from None
-    try:
-        return handler(value)
-    except ValidationError:
-        raise PydanticCustomError("effect_value", "expected a number or a mapping stating a number (value, "
-                                  "dist with low/high, chance_within, odds_multiplier)") from None
-
-
 class ParamChange(Sourced):
     """A change of one parameter: ``set`` it to ``value`` or ``add`` ``value`` to it."""
 
     param: str = Field(description="dotted parameter name")
-    op: Literal["set", "add", "odds"] = Field(default="set", description="set it to the value, add the value to it, "
-                                             "or (a chance) multiply its odds by the value (lang/effects.py)")
-    value: Annotated[float | Param, WrapValidator(_effect_value)] = Field(
-        description="a number, or a number in any form (dist, low/high, chance_within, odds_multiplier: "
-        "lang/effects.py), then a parameter of its own")
+    op: Literal["set", "add"] = "set"
+    value: float
     fades: Fade | None = Field(default=None, description="the change wears off by half every half_life_days days "
                                "(lang/fades.py): {half_life_days: 30}")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _value_takes_the_change_provenance(cls, data):
-        from .effects import inherit_provenance
-
-        return inherit_provenance(data)
-
-    @property
-    def amount(self) -> Param | None:
-        """The value stated as a number in any form (a parameter of its own), or None for a plain number."""
-        return self.value if isinstance(self.value, Param) else None
-
-    def moved(self, current, amount):
-        """The parameter's new value from its ``current`` value(s) and this change's ``amount`` (lang/effects.py)."""
-        from .effects import moved
-
-        return moved(self.op, current, amount)
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
