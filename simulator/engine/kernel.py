@@ -324,7 +324,7 @@ class Kernel:
     def step(self, st: RunState, U: np.ndarray, k: int) -> None:
         """Advance every run of ``st`` by week k; ``U`` is (runs x slots), this week's uniforms."""
         c = self.c
-        self.st, self.k = st, k
+        self.st, self.k, self.U = st, k, U  # U: read by what happens mid-step with draws of its own (an outcome)
         if k == 0 and self.worlds.any:
             self.worlds.draw(st)  # which worlds are live, each run's odds factors: once per run
         if self.fading.any:
@@ -615,6 +615,8 @@ class Kernel:
                      actor="" if m.proposable else m.consenters()[0], day=every)
         if j in self.effects_of:
             self.apply(st, yes, self.effects_of[j])
+        if m.outcome is not None:  # a one-shot result, drawn each time it happens (lang/outcomes.py)
+            m.outcome.resolve(self, st, k, j, rows, day, self.U)
 
     def _effects(self, st, k):
         c = self.c

@@ -17,7 +17,7 @@ from abc import abstractmethod
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
 
 import numpy as np
-from pydantic import Discriminator, Field, Tag, model_validator
+from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
 from .base import DateRef, Id, MilestoneRef, Strict
 from .dates import NEVER, describe_date
@@ -490,12 +490,17 @@ class Within(Condition):
 
 # ----------------------------------------------------------------------------- events and elections
 
+#: an event, shock or occasion id, or a one-shot result of a milestone (``<milestone>.success``/``.failure``,
+#: lang/outcomes.py)
+EventRef = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]+)?$", max_length=130)]
+
+
 @kind
 class Event(Condition):
     """A dated event, shock or occasion E has happened."""
 
     key: ClassVar[str] = "event"
-    event: Id
+    event: EventRef
 
     def stays_true(self):
         return True

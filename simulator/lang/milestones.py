@@ -21,8 +21,9 @@ from .spell_classes import ClassName
 from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
 from .conditions import AnyCondition, Held
 from .pace import Chance, Pace
-from .timeshape import CurveAdjust
 from .worlds import Live, Spread
+from .timeshape import CurveAdjust
+from .outcomes import Outcome
 
 #: who may put a meeting or joint act on the table (``proposed_by``; None: anyone, as before the field existed)
 PROPOSERS = {"mediators": ("mediator",), "occasions": ("calendar",)}
@@ -33,7 +34,7 @@ def _without_unused(data):
     """Fields added to milestones later (``pace``, ``proposed_by``, ``class``) are left out of dumps while unused, so
     a scenario that uses none of them keeps the content hash its observed outcomes recorded."""
     if isinstance(data, dict):
-        for name in ("pace", "proposed_by", "class", "class_", "adjust", "live", "spread"):
+        for name in ("pace", "proposed_by", "class", "class_", "live", "spread", "adjust", "outcome"):
             if data.get(name) is None:
                 data.pop(name, None)
     return data
@@ -104,6 +105,9 @@ class MilestoneBase(Sourced):
                               "period in the others: it never becomes possible): {share: 0.33, assumption: ...}")
     spread: Spread | None = Field(default=None, description="a per-run odds factor on every decision about this step, "
                                   "exp(odds_sd * z), drawn once per run: {odds_sd: 0.5, assumption: ...}")
+    outcome: Outcome | None = Field(default=None, description="a one-shot result each time it happens: a success with "
+                                    "a chance, else a failure (events <id>.success, <id>.failure): {success: {value: "
+                                    "0.6, assumption: ...}, success_label: gas is found, failure_label: the well is dry}")
     _listed_twice: ClassVar[str] = "an actor is listed twice"
     _track: str | None = PrivateAttr(default=None)  # set by the tracks and concessions short-hands
     _declared: object = PrivateAttr(default=None)  # a track level's own `requires`, as the file says it
@@ -125,7 +129,8 @@ class MilestoneBase(Sourced):
         """The allowed range of one of its numbers (``parameters``): a chance lies in [0, 1], a cost in [0, 2]."""
         own = {**(self.pace.ranges(self.id) if self.pace is not None else {}),
                **(self.breakdown.shape_ranges(self.id) if self.breakdown is not None else {}),
-               **(self.adjust.ranges(self.id) if self.adjust is not None else {})}
+               **(self.adjust.ranges(self.id) if self.adjust is not None else {}),
+               **(self.outcome.ranges(self.id) if self.outcome is not None else {})}
         if name in own:
             return own[name]
         chance = name.endswith(".hazard")
@@ -179,6 +184,8 @@ class MilestoneBase(Sourced):
             yield from self.pace.parameters(self.id, path)
         if self.adjust is not None:
             yield from self.adjust.parameters(self.id, path)
+        if self.outcome is not None:
+            yield from self.outcome.parameters(self.id, path)
 
     def prerequisites(self) -> list[str]:
         """Milestones that must have happened first (what a mediator works toward)."""
@@ -216,6 +223,8 @@ class MilestoneBase(Sourced):
             self.pace.check(ctx, path, self)
         if self.adjust is not None:
             self.adjust.check(ctx, path, self)
+        if self.outcome is not None:
+            self.outcome.check(ctx, path, self)
         if self.proposed_by is not None and not self.proposable:
             ctx.error((*path, "proposed_by"), f"a {self.noun()} is taken by its actor, not put on the table: "
                       "'proposed_by' is for meetings and joint acts")
@@ -275,6 +284,8 @@ class MilestoneBase(Sourced):
         out = [who[self.proposed_by]] if self.proposed_by is not None else []
         if self.adjust is not None:
             out.append(f"adjusted from its class curve: {self.adjust.words()}")
+        if self.outcome is not None:
+            out.append(self.outcome.words(w, self.id))
         return out + (self.pace.describe(w) if self.pace is not None else [])
 
     def describe(self, w) -> str:

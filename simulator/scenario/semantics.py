@@ -59,8 +59,10 @@ def context(sc: Scenario) -> CheckContext:
     events.update({o.id: o for o in sc.calendar.occasions if o.date is None})
     events.update({o.id: o for o in sc.calendar.occasions if o.date is not None})
     events.update({h.event: h for h in sc.history_only_events})
+    events.update({r: m for m in milestones.values() if m.outcome is not None for r in m.outcome.event_ids(m.id)})
     dynamic = {s.id for s in sc.calendar.shocks} | {o.id for o in sc.calendar.occasions if o.date is None}
     dynamic |= set(milestones) | {h.event for h in sc.history_only_events}  # the day it happens, per run
+    dynamic |= {r for m in milestones.values() if m.outcome is not None for r in m.outcome.event_ids(m.id)}
     pools = {
         "actor": {a.id: a for a in sc.actors},
         "milestone": milestones,
@@ -489,7 +491,7 @@ def check_changes_stay_in_range(sc: Scenario, table, ranges: dict, err) -> None:
             continue
         # several changes: the highest reachable value is the highest start (drawn or set) plus every rise, once
         # each (of an election's two outcomes, the larger); the lowest likewise
-        sets = [ch.value for _, ch in changes if ch.op == "set"]
+        sets = [v for _, ch in changes if ch.op == "set" for v in effect_bounds(ch)]
         groups: dict[tuple, dict[str, list[float]]] = {}
         for path, ch in changes:
             if ch.op == "add":

@@ -221,6 +221,7 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
                         "stages": stages, "assumption": ASSUME})
         ladders_ids[f"c{c}"] = [s["id"] for s in stages]
         seen += [f"c{c}.s{k}" for k in range(1, n_stages)]
+    results = []  # the one-shot results of the steps drawn so far (lang/outcomes.py)
     for k in range(draw(st.integers(0, 3))):
         kind = draw(st.sampled_from([k for k in MILESTONE_KINDS if k != "meeting"]))  # meetings: on tracks
         mid = f"a{k}"
@@ -241,6 +242,13 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
                     m["adjust"]["shift_days"] = draw(st.integers(-60, 90))
         if seen and draw(st.booleans()):
             m["requires"] = cond(list(seen))
+        elif results and draw(st.booleans()):  # waits for an earlier step's one-shot result
+            m["requires"] = {"event": draw(st.sampled_from(results))}
+        if draw(st.integers(0, 3)) == 0:  # a one-shot result: a success with a chance, else a failure
+            from ..lang.outcomes import Outcome
+
+            m["outcome"] = Outcome.example(draw)
+            results += Outcome.event_ids(mid)
         if draw(st.booleans()):
             brk = {"assumption": ASSUME}
             if draw(st.booleans()):

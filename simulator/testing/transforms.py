@@ -24,6 +24,7 @@ from typing import Annotated, Any, Callable, Union, get_args, get_origin
 from pydantic import BaseModel, RootModel
 
 from ..lang.base import DateRef, Id, MilestoneRef, ParamChange
+from ..lang.outcomes import RESULTS
 from ..scenario.schema import Scenario
 
 
@@ -69,11 +70,11 @@ class IdRef(RefKind):
 class MilestoneRefKind(RefKind):
     """A ``MilestoneRef``: a milestone id, or ``track.level``."""
 
-    def ids(self, s):
-        return s.split(".")
+    def ids(self, s):  # a one-shot result's word (``drill.success``, lang/outcomes.py) is no id
+        return [t for i, t in enumerate(s.split(".")) if not (i and t in RESULTS)]
 
     def rename(self, s, mapping):
-        return ".".join(mapping[t] for t in s.split("."))
+        return ".".join(t if i and t in RESULTS and t not in mapping else mapping[t] for i, t in enumerate(s.split(".")))
 
     def container(self, s):
         return s.split(".")[0] if "." in s else None
@@ -105,8 +106,23 @@ class DateRefKind(RefKind):
         return s == name
 
 
+class EventRefKind(RefKind):
+    """An ``EventRef`` (lang/conditions.py): an event's id, or ``<milestone>.success``/``.failure`` (a one-shot
+    result, lang/outcomes.py: the milestone is renamed, the result word kept)."""
+
+    def ids(self, s):
+        return [s.split(".")[0]]
+
+    def rename(self, s, mapping):
+        head, dot, result = s.partition(".")
+        return mapping[head] + dot + result
+
+
 def _patterns() -> dict[str, RefKind]:
-    return {_pattern(Id): IdRef(), _pattern(MilestoneRef): MilestoneRefKind(), _pattern(DateRef): DateRefKind()}
+    from ..lang.conditions import EventRef
+
+    return {_pattern(Id): IdRef(), _pattern(MilestoneRef): MilestoneRefKind(), _pattern(DateRef): DateRefKind(),
+            _pattern(EventRef): EventRefKind()}
 
 
 _KINDS = _patterns()
