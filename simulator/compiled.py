@@ -87,7 +87,6 @@ class Compiled:
         # ---- things that fire: dated events, shocks, occasions
         self.fired_ids = [e.id for e in cal.events] + [s.id for s in cal.shocks] + [o.id for o in cal.occasions]
         self.fired_ids += [h.event for h in sc.history_only_events]
-        self.fired_ids += [r for m in self.milestones if m.outcome is not None for r in m.outcome.event_ids(m.id)]
         self.fi = {e: i for i, e in enumerate(self.fired_ids)}
         self.shock_index = {s.id: i for i, s in enumerate(cal.shocks)}
         self.freeze_cols = {}
@@ -143,7 +142,6 @@ class Compiled:
         units += [(f"waive:{pre.id}", OFFER) for pre in self.preconditions if pre.waivable]
         for e in self.elections:
             units += [(s, ONCE) for s in e.slots()]
-        units += [(m.outcome.slot(m.id), ONCE) for m in self.milestones if m.outcome is not None]  # one-shot results
         self.slots = [name for name, _ in units]
         self.slot = {name: i for i, name in enumerate(self.slots)}
         self.slot_units = [unit for _, unit in units]
@@ -210,9 +208,10 @@ class Compiled:
         lo, hi = (self.static_day(r) for r in between)
         return (self.min_day if lo is None else lo), (self.max_day if hi is None else hi)
 
-    def weeks_to_election(self, date: dt.date) -> float | None:
-        """Weeks from ``date`` to the next election's round 1, None once every round 1 is past (or none)."""
-        upcoming = [e.round1 for e in self.elections if date <= e.round1]
+    def weeks_to_election(self, date: dt.date, actor: str | None = None) -> float | None:
+        """Weeks from ``date`` to the next round 1 of an election that concerns ``actor`` (every election when no
+        actor is named), None once every such round 1 is past (or there is none)."""
+        upcoming = [e.round1 for e in self.elections if date <= e.round1 and e.concerns_actor(actor)]
         return (min(upcoming) - date).days / 7.0 if upcoming else None
 
     def deadline_day(self, med: MediationInfo) -> int | None:
@@ -245,9 +244,6 @@ class Compiled:
             names[f"election.{e.id}.round1"] = f"round 1 of the {e.name}"
             names[f"election.{e.id}.runoff"] = f"the run-off of the {e.name}"
         names.update({h.event: h.name for h in sc.history_only_events})
-        for m in self.milestones:
-            if m.outcome is not None:
-                names.update(m.outcome.names(m.id, m.label or m.name))
         names.update({p.id: p.label or p.id.replace("_", " ") for p in sc.preconditions})
         names.update({"start": "the start of the calendar", "end": "the end of the calendar"})
         return Words(names, cal.step_days)
