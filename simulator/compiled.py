@@ -87,6 +87,7 @@ class Compiled:
         # ---- things that fire: dated events, shocks, occasions
         self.fired_ids = [e.id for e in cal.events] + [s.id for s in cal.shocks] + [o.id for o in cal.occasions]
         self.fired_ids += [h.event for h in sc.history_only_events]
+        self.fired_ids += [r for m in self.milestones if m.outcome is not None for r in m.outcome.event_ids(m.id)]
         self.fi = {e: i for i, e in enumerate(self.fired_ids)}
         self.shock_index = {s.id: i for i, s in enumerate(cal.shocks)}
         self.freeze_cols = {}
@@ -142,6 +143,7 @@ class Compiled:
         units += [(f"waive:{pre.id}", OFFER) for pre in self.preconditions if pre.waivable]
         for e in self.elections:
             units += [(s, ONCE) for s in e.slots()]
+        units += [(m.outcome.slot(m.id), ONCE) for m in self.milestones if m.outcome is not None]  # one-shot results
         self.slots = [name for name, _ in units]
         self.slot = {name: i for i, name in enumerate(self.slots)}
         self.slot_units = [unit for _, unit in units]
@@ -244,6 +246,9 @@ class Compiled:
             names[f"election.{e.id}.round1"] = f"round 1 of the {e.name}"
             names[f"election.{e.id}.runoff"] = f"the run-off of the {e.name}"
         names.update({h.event: h.name for h in sc.history_only_events})
+        for m in self.milestones:
+            if m.outcome is not None:
+                names.update(m.outcome.names(m.id, m.label or m.name))
         names.update({p.id: p.label or p.id.replace("_", " ") for p in sc.preconditions})
         names.update({"start": "the start of the calendar", "end": "the end of the calendar"})
         return Words(names, cal.step_days)

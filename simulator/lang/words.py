@@ -367,6 +367,11 @@ def _left(c, r):
     return f"{r.who} left"
 
 
+@_says(E.OUTCOME)
+def _outcome(c, r):
+    return f"Result of {r.what}: {_lower_first(c.words.name(r.detail))}"
+
+
 @_says(E.EFFECT)
 def _effect(c, r):
     return f"Effect: {c.words.name(r.detail)}"

@@ -265,6 +265,8 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
             if getattr(el, f) is not None:
                 _in_range(ctx, ("calendar", "elections", e, f), getattr(el, f), 0, 1)
         _in_range(ctx, ("calendar", "elections", e, "progress_effect"), el.progress_effect, -1, 1)
+        if el.formation_days is not None:
+            _in_range(ctx, ("calendar", "elections", e, "formation_days"), el.formation_days, 0, 3650)
     for group in ("events", "shocks", "occasions"):
         for k, item in enumerate(getattr(cal, group)):
             item.check(ctx, ("calendar", group, k), cal)
