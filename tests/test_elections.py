@@ -152,3 +152,38 @@ def test_both_engines_give_the_same_records_and_event_logs(step_days):
 def test_each_misuse_is_one_line(tmp_path, change, message):
     problem = one_problem(tmp_path, scenario(election(**change)))
     assert message in problem, problem
+
+
+# ---------------------------------------------------------------- the generator draws them; both engines agree
+def test_the_generator_draws_concerns_and_formation_delays():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from simulator.testing.scenarios import scenario_dicts
+    from tests.test_batch_engine import assert_same_records
+
+    seen = set()
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(scenario_dicts(election=True, rules=("hazard",)), st.integers(0, 2 ** 31))
+    def draw_one(d, seed):
+        for el in d["calendar"]["elections"]:
+            seen.update(f for f in ("concerns", "formation_days") if f in el)
+        sc = Scenario.model_validate(d)
+        if any(e.formation_days is not None or e.concerns is not None for e in sc.calendar.elections):
+            assert_same_records(Compiled(sc), seed, list(range(8)))
+
+    draw_one()
+    assert seen == {"concerns", "formation_days"}
+
+
+def test_the_scenario_view_says_what_sets_the_election_apart():
+    from simulator.charts.scenario import election_value
+
+    sc = valid(scenario(parliamentary(fixed(40.0), concerns=["a"])))
+    c = Compiled(sc)
+    text = election_value(c, sc.calendar.elections[0])
+    assert "parliamentary: a government is formed 40 days after the vote" in text, text
+    assert "caretaker" in text and text.endswith("its approach moves only A"), text
+    plain = election_value(c, valid(scenario(election())).calendar.elections[0])
+    assert "parliamentary" not in plain and "moves only" not in plain

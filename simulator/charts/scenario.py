@@ -180,7 +180,7 @@ def election_value(compiled, e) -> str:
     runoff = f", run-off {w.date(e.runoff)} if needed" if e.runoff is not None else ""
     progress = ", ".join(w.name(m) for m in e.progress) if e.progress is not None else "every meeting"
     return (f"{w.name(e.incumbent)} (incumbent) against {w.name(e.challenger)}; round 1 {w.date(e.round1)}"
-            f"{runoff}; progress counted: {progress}")
+            f"{runoff}; progress counted: {progress}{e.kind_words(w, describe)}")
 
 
 def event_value(compiled, ev) -> str:

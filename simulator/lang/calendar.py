@@ -110,6 +110,17 @@ class Election(Sourced):
             ctx.error((*path, "formation_days"), "a parliamentary election (with a government-formation delay) "
                       "has no run-off: give either runoff or formation_days")
 
+    def kind_words(self, w, describe) -> str:
+        """Words for what sets this election apart (parliamentary, whom it concerns); '' for a plain one.
+        ``describe`` puts a number in words (charts/scenario.py)."""
+        parts = []
+        if self.formation_days is not None:
+            parts.append(f"; parliamentary: a government is formed {describe(self.formation_days)} days after the "
+                         "vote, the incumbent staying on as caretaker until then")
+        if self.concerns is not None:
+            parts.append(f"; its approach moves only {', '.join(w.name(a) for a in self.concerns)}")
+        return "".join(parts)
+
     def concerns_actor(self, actor: str | None) -> bool:
         """Whether this election's approach acts on ``actor``'s rules (None: asked for no actor in particular)."""
         return actor is None or self.concerns is None or actor in self.concerns

@@ -331,6 +331,11 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             el["runoff"] = round1 + dt.timedelta(days=gap)
         if draw(st.booleans()):
             el["progress"] = draw(st.lists(st.sampled_from(seen), min_size=1, max_size=2, unique=True))
+        if draw(st.booleans()):  # an election that moves only some actors' rules
+            el["concerns"] = draw(st.lists(st.sampled_from([a["id"] for a in actors]), min_size=1, max_size=2,
+                                           unique=True))
+        if "runoff" not in el and draw(st.booleans()):  # parliamentary: power passes when a government is formed
+            el["formation_days"] = draw(params(0, 90))
         flex = next(a for a in actors if a["id"] == inc)["params"].get("flexibility")
         if draw(st.booleans()) and "flexibility" in actors[0]["params"] and flex is not None:
             top = flex.get("high", flex.get("value"))  # a change keeps every drawn value within [0, 1]
