@@ -96,9 +96,9 @@ def _change(c, ch) -> str:
 
     fades = f", {ch.fades.words()}" if getattr(ch, "fades", None) is not None else ""
     label = human_label(ch.param, c)
-    if ch.op != "add":
-        return f"{label} becomes {ch.value:g}{fades}"
-    return f"{label} {'rises' if ch.value >= 0 else 'falls'} by {abs(ch.value):g}{fades}"
+    from ..lang.effects import words
+
+    return f"{words(ch, label)}{fades}"  # a value stated in any form: its range or form (lang/effects.py)
 
 
 def _changes(c, changes) -> str:

@@ -409,6 +409,10 @@ def worlds(draw, milestones, tracks, preconditions, mediation, history, ladders=
         if draw(st.integers(0, 3)) == 0:
             m["spread"] = {"odds_sd": draw(st.sampled_from([0.0, 0.5, 2.0])), "assumption": ASSUME}
         for ch in m.get("effects", []):
+            if draw(st.integers(0, 2)) == 0:  # its value as a number in any form, a parameter (lang/effects.py)
+                from ..lang.effects import example_value
+
+                ch["value"] = example_value(draw, ch["value"])
             if draw(st.booleans()):
                 ch["fades"] = {"half_life_days": draw(st.sampled_from([3.0, 30.0]))}  # lang/fades.py
     for tr in tracks:
