@@ -90,8 +90,8 @@ class DiplomacyModel(mesa.Model, Decider):
 
         return record_rows(self.compiled, self.state)[0]
 
-    def weeks_to_election(self, actor: str | None = None) -> float | None:
-        return self.compiled.weeks_to_election(self.date, actor)
+    def weeks_to_election(self) -> float | None:
+        return self.compiled.weeks_to_election(self.date)
 
     # ------------------------------------------------------------------ Decider: the agents answer
     def party(self, kind, actor, mask, size, u, st, k):
@@ -101,11 +101,15 @@ class DiplomacyModel(mesa.Model, Decider):
         d = agent.decide(kind, float(size[0]), float(u[0]))
         return np.array([bool(d.yes)])
 
+    def _mediator_view(self, med, cands):
+        """Mediator ``med``'s view of this step, with the candidates ``cands`` (its row of the kernel's matrix)."""
+        return self.mediator_agents[med].mediator_view(tuple(self.compiled.milestones[j].id
+                                                             for j in cands[0] if j >= 0))
+
     def mediate(self, med, cands, u, st, k):
         agent = self.mediator_agents[med]
-        names = tuple(self.compiled.milestones[j].id for j in cands[0] if j >= 0)
-        view = agent.mediator_view(names)
-        self._view = view
+        view = self._mediator_view(med, cands)
+        names = view.candidates
         target = self.call_rule(agent, agent.mediator_rule, "target", view, float(u[0]))
         if target is None:
             return np.array([-1])
@@ -113,14 +117,16 @@ class DiplomacyModel(mesa.Model, Decider):
             self.rule_failed(agent, agent.mediator_rule, "target", f"returned {target!r}, not one of {list(names)}")
         return np.array([self.compiled.mi[target]])
 
-    def urgency(self, med, st, k):
+    def urgency(self, med, cands, st, k):
         agent = self.mediator_agents[med]
-        return np.array([float(self.call_rule(agent, agent.mediator_rule, "urgency", self._view))])
+        view = self._mediator_view(med, cands)
+        return np.array([float(self.call_rule(agent, agent.mediator_rule, "urgency", view))])
 
-    def pressure(self, med, target, urgency, st, k):
+    def pressure(self, med, cands, target, urgency, st, k):
         agent = self.mediator_agents[med]
         name = self.compiled.milestones[target].id
-        shares = self.call_rule(agent, agent.mediator_rule, "pressure", self._view, name, float(urgency[0]))
+        view = self._mediator_view(med, cands)
+        shares = self.call_rule(agent, agent.mediator_rule, "pressure", view, name, float(urgency[0]))
         return {self.compiled.ai[who]: np.array([float(v)]) for who, v in shares.items()}
 
     def log(self, st, k, kind, mask, milestone="", actor="", detail="", day=None):

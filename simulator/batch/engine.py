@@ -167,8 +167,7 @@ class BatchEngine(Decider):
         rule = getattr(arrays, kind)
         weeks = (c.dates[k] - c.dates[0]).days / 7.0
         sharp = st.V[:, self.sharp_col] if self.sharp_col is not None else np.full(st.n, np.nan)
-        sees = getattr(arrays, "sees_election", False)  # the weeks to the next election that concerns this actor
-        extra = {"wte": c.weeks_to_election(c.dates[k], c.actors[actor])} if sees else {}
+        extra = {"wte": c.weeks_to_election(c.dates[k])} if getattr(arrays, "sees_election", False) else {}
         if len(rows) * 2 > st.n:
             return mask & (u[:] < rule(st.V, st.P[:, actor], weeks, sharp, size, **extra))
         out = np.zeros(st.n, bool)
@@ -179,12 +178,12 @@ class BatchEngine(Decider):
     def mediate(self, med, cands, u, st, k):
         return self.mediator_rule[med].target(cands, u)
 
-    def urgency(self, med, st, k):
+    def urgency(self, med, cands, st, k):
         d = self.deadlines[med]
         wtd = np.inf if d is None else (d - int(self.c.days[k])) / 7.0
         return self.mediator_rule[med].urgency(st.V, wtd)
 
-    def pressure(self, med, target, urgency, st, k):
+    def pressure(self, med, cands, target, urgency, st, k):
         c = self.c
         who = [c.ai[a] for a in c.milestones[target].consenters()]
         levs = [None if self.leverage[med][a] is None else st.V[:, self.leverage[med][a]] for a in who]

@@ -55,10 +55,12 @@ class Decider:
     def mediate(self, med: int, cands: np.ndarray, u, st: RunState, k: int) -> np.ndarray:
         raise NotImplementedError
 
-    def urgency(self, med: int, st: RunState, k: int) -> np.ndarray:
+    def urgency(self, med: int, cands: np.ndarray, st: RunState, k: int) -> np.ndarray:
+        """How hard mediator ``med`` pushes the target it chose from ``cands`` (what ``mediate`` was given)."""
         raise NotImplementedError
 
-    def pressure(self, med: int, target: int, urgency, st: RunState, k: int) -> dict[int, np.ndarray]:
+    def pressure(self, med: int, cands: np.ndarray, target: int, urgency, st: RunState,
+                 k: int) -> dict[int, np.ndarray]:
         raise NotImplementedError
 
     def log(self, st: RunState, k: int, kind: str, mask, milestone: str = "", actor: str = "",
@@ -159,7 +161,6 @@ class Kernel:
         self.pressure_scope = PressureScope(self)  # a mediator's pressure acts on the steps it is about
         self.worlds = Worlds(c)  # live shares drawn once per run, per-run odds factors (lang/worlds.py)
         self.fading = Fading(c)  # effects that wear off (lang/fades.py)
-        self.amounts = Amounts(c)  # effects stated as numbers in any form: a run's value (lang/effects.py)
         self.picks = [m.per_step or 1 for m in c.scenario.mediation]  # items a mediator may put on the table a step
 
     # ------------------------------------------------------------------ helpers
@@ -231,7 +232,7 @@ class Kernel:
             self._limits = {self.ix[n]: r for n, r in parameter_ranges(self.c.scenario, self.c.table).items()}
         for ch in changes:
             col = self.ix[ch.param]
-            new = ch.moved(st.V[mask, col], self.amounts.of(st, mask, ch))
+            new = ch.value if ch.op == "set" else st.V[mask, col] + ch.value
             lo, hi = self._limits.get(col, (-np.inf, np.inf))
             fades = self.fading.any and ch.fades is not None
             before = st.V[mask, col] if fades else None
@@ -461,19 +462,20 @@ class Kernel:
                 target = np.where(active, self.d.mediate(i, C, Slot(U, slot), st, k), -1)
                 if not (target >= 0).any():
                     break
-                self._push(st, k, i, med, target)
+                self._push(st, k, i, med, target, C)
                 if pick + 1 < picks:  # the next pick chooses among the rest
                     C = np.where(C == target[:, None], -1, C)
 
-    def _push(self, st, k, i, med, target):
-        """Mediator i presses the actors of its ``target`` (per run; -1: none) and puts it on the table."""
+    def _push(self, st, k, i, med, target, C):
+        """Mediator i presses the actors of its ``target`` (per run; -1: none), chosen from the candidates ``C``,
+        and puts it on the table."""
         c = self.c
-        urgency = self.d.urgency(i, st, k)
+        urgency = self.d.urgency(i, C, st, k)
         for j in self.reachable(med):  # in increasing order, as sorted(set(target)) would give them
             mask = target == j
             if not mask.any():
                 continue
-            for a, share in self.d.pressure(i, int(j), urgency, st, k).items():
+            for a, share in self.d.pressure(i, C, int(j), urgency, st, k).items():
                 self.pressure_scope.add(st, i, int(j), a, share if self.gain is None else share * self.gain, mask)
             self.log("pushed", mask, milestone=c.milestones[j].id, actor=med.mediator)
             if self.put_by["mediator"][j]:
