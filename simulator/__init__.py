@@ -2,14 +2,15 @@
 
 The Python API (``simulator.api``): ``load``, ``run`` (a ``Forecast`` of typed answers), ``compare``, ``explain``,
 ``backtest``, ``run_sweep`` (``simulator.sweep`` is the sweep package), ``open_results``, ``summarize``,
-``html_report``, ``sensitivity``, ``discover``, ``params``, ``events`` and ``check_model``; ``ScenarioError``
+``html_report``, ``sensitivity``, ``discover``, ``params``, ``events``, ``check_model`` and
+``validate``; ``ScenarioError``
 for a bad scenario file. The names are loaded on first use, so ``import simulator`` (and the command line's
 start-up) stays quick.
 """
 
 _API = ("load", "run", "compare", "explain", "explain_gap", "adjustment_effects", "backtest", "run_sweep",
-        "open_results", "summarize", "html_report", "sensitivity", "discover", "params", "events", "check_model", "Forecast",
-        "Comparison")
+        "open_results", "summarize", "html_report", "sensitivity", "discover", "params", "events", "check_model",
+        "validate", "Forecast", "Comparison")
 __all__ = [*_API, "ScenarioError"]
 
 

@@ -49,7 +49,7 @@ class ActorAgent(mesa.Agent):
         return PartyView(
             actor=self.actor_id, step=m.step_index, date=m.date, params=self.own_params(),
             pressure=self.pressure, sharpness=self._sharpness(),
-            weeks_to_election=m.weeks_to_election(), held=held, stages=MappingProxyType(stages),
+            weeks_to_election=m.weeks_to_election(self.actor_id), held=held, stages=MappingProxyType(stages),
             weeks_elapsed=(m.date - c.dates[0]).days / 7.0,
         )
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 __all__ = ["Forecast", "Comparison", "MonteCarlo", "adjustment_effects", "backtest", "compare", "discover", "events",
            "check_model", "explain", "explain_gap", "html_report", "load", "open_results", "params", "run", "run_sweep",
-           "sensitivity",
+           "sensitivity", "validate",
            "summarize"]
 
 
@@ -630,6 +630,77 @@ def params(scenario) -> list[dict]:
                                 "adjust": p.adjust.model_dump(exclude_none=True) if p.adjust else None}
         rows.append(row)
     return rows
+
+
+def validate(path) -> str:
+    """Check one file as ``diplosim validate`` does: a scenario, an observed-outcomes file (``kind: observed``), a
+    reference class (``reference_version``) or a corpus folder's ``milestone_classes.yaml``. Returns its one-line
+    'ok' summary; raises ``ScenarioError`` (one line per problem: file:line:col: field: message)."""
+    from .analysis.observed import is_observed
+    from .outside_view.corpus_classes import NAME as CLASSES_FILE
+    from .scenario.loader import is_reference_file
+
+    path = Path(path)
+    if is_observed(path):
+        return _validate_observed(path)
+    if is_reference_file(path):
+        return _validate_reference(path)
+    if path.name == CLASSES_FILE:
+        return _validate_milestone_classes(path)
+    return _validate_scenario(path)
+
+
+def _plural(k: int, what: str) -> str:
+    return f"{k} {what}{'' if k == 1 else 's'}"
+
+
+def _validate_scenario(path: Path) -> str:
+    from .scenario import load
+
+    loaded = load(path)
+    sc = loaded.scenario
+    kinds = {}
+    for m, _ in sc.all_milestones:
+        kinds[m.noun()] = kinds.get(m.noun(), 0) + 1
+    what = ", ".join(_plural(n, k) for k, n in kinds.items())
+    return (f"{path}: ok (schema {sc.schema_version}; {len(sc.actors)} actors; {what}; "
+            f"{len(sc.questions)} questions; hash {loaded.digest})")
+
+
+def _validate_observed(path: Path) -> str:
+    from .analysis.observed import load_observed
+
+    lo = load_observed(path)
+    obs = lo.observed
+    if obs.scenario_hash is None:
+        hashed = "no scenario_hash recorded"
+    elif lo.edited_after_outcomes:
+        hashed = f"scenario hash {lo.loaded.digest} differs from the recorded {obs.scenario_hash}: edited after outcomes"
+    else:
+        hashed = f"scenario hash {lo.loaded.digest}"
+    return (f"{path}: ok (observed outcomes of {obs.scenario}: {_plural(len(obs.questions), 'question')}, "
+            f"{_plural(len(obs.milestones), 'milestone')}, resolved {obs.resolved_on}; {hashed})")
+
+
+def _validate_reference(path: Path) -> str:
+    from .scenario.loader import read_reference
+
+    ref = read_reference(path)
+    cases = f", {_plural(len(ref.cases), 'case')}" if ref.cases else ""
+    return f"{path}: ok (reference class, {ref.kind}: {ref.summary()}; {_plural(len(ref.sources), 'source')}{cases})"
+
+
+def _validate_milestone_classes(path: Path) -> str:
+    """The classes of a corpus folder's milestones (``milestone_classes.yaml``), checked; ScenarioError if not."""
+    from .outside_view.corpus_classes import check_classes, read_classes
+    from .scenario import ScenarioError
+
+    problems = check_classes(path)
+    if problems:
+        raise ScenarioError(problems)
+    classes = read_classes(path)
+    return (f"{path}: ok (milestone classes: {_plural(sum(map(len, classes.values())), 'milestone')} of "
+            f"{_plural(len(classes), 'scenario')})")
 
 
 def check_model(scenario, *, runs: int = 1000, seed: int = 0, only: Iterable[str] = ()) -> list:

@@ -210,9 +210,10 @@ class Compiled:
         lo, hi = (self.static_day(r) for r in between)
         return (self.min_day if lo is None else lo), (self.max_day if hi is None else hi)
 
-    def weeks_to_election(self, date: dt.date) -> float | None:
-        """Weeks from ``date`` to the next election's round 1, None once every round 1 is past (or none)."""
-        upcoming = [e.round1 for e in self.elections if date <= e.round1]
+    def weeks_to_election(self, date: dt.date, actor: str | None = None) -> float | None:
+        """Weeks from ``date`` to the next round 1 of an election that concerns ``actor`` (every election when no
+        actor is named), None once every such round 1 is past (or there is none)."""
+        upcoming = [e.round1 for e in self.elections if date <= e.round1 and e.concerns_actor(actor)]
         return (min(upcoming) - date).days / 7.0 if upcoming else None
 
     def deadline_day(self, med: MediationInfo) -> int | None:

@@ -90,8 +90,8 @@ class DiplomacyModel(mesa.Model, Decider):
 
         return record_rows(self.compiled, self.state)[0]
 
-    def weeks_to_election(self) -> float | None:
-        return self.compiled.weeks_to_election(self.date)
+    def weeks_to_election(self, actor: str | None = None) -> float | None:
+        return self.compiled.weeks_to_election(self.date, actor)
 
     # ------------------------------------------------------------------ Decider: the agents answer
     def party(self, kind, actor, mask, size, u, st, k):

@@ -329,3 +329,11 @@ def test_check_model_is_the_commands():
                                                                              for r in results]
     with pytest.raises(ValueError, match=r"^--only: unknown property 'nope' \(choose from "):
         simulator.check_model(SEED_SCENARIO, only=["nope"])
+
+
+def test_validate_gives_the_commands_lines():
+    files = [SEED_SCENARIO, ROOT / "scenarios" / "cyprus_2026.observed.yaml", ROOT / "scenarios" / "milestone_classes.yaml",
+             next((ROOT / "scenarios" / "reference").glob("*.yaml"))]
+    done = cli("validate", *map(str, files))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [simulator.validate(f) for f in files]

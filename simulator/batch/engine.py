@@ -167,7 +167,8 @@ class BatchEngine(Decider):
         rule = getattr(arrays, kind)
         weeks = (c.dates[k] - c.dates[0]).days / 7.0
         sharp = st.V[:, self.sharp_col] if self.sharp_col is not None else np.full(st.n, np.nan)
-        extra = {"wte": c.weeks_to_election(c.dates[k])} if getattr(arrays, "sees_election", False) else {}
+        sees = getattr(arrays, "sees_election", False)  # the weeks to the next election that concerns this actor
+        extra = {"wte": c.weeks_to_election(c.dates[k], c.actors[actor])} if sees else {}
         if len(rows) * 2 > st.n:
             return mask & (u[:] < rule(st.V, st.P[:, actor], weeks, sharp, size, **extra))
         out = np.zeros(st.n, bool)

@@ -96,9 +96,9 @@ def _change(c, ch) -> str:
 
     fades = f", {ch.fades.words()}" if getattr(ch, "fades", None) is not None else ""
     label = human_label(ch.param, c)
-    if ch.op != "add":
-        return f"{label} becomes {ch.value:g}{fades}"
-    return f"{label} {'rises' if ch.value >= 0 else 'falls'} by {abs(ch.value):g}{fades}"
+    from ..lang.effects import words
+
+    return f"{words(ch, label)}{fades}"  # a value stated in any form: its range or form (lang/effects.py)
 
 
 def _changes(c, changes) -> str:
@@ -180,7 +180,7 @@ def election_value(compiled, e) -> str:
     runoff = f", run-off {w.date(e.runoff)} if needed" if e.runoff is not None else ""
     progress = ", ".join(w.name(m) for m in e.progress) if e.progress is not None else "every meeting"
     return (f"{w.name(e.incumbent)} (incumbent) against {w.name(e.challenger)}; round 1 {w.date(e.round1)}"
-            f"{runoff}; progress counted: {progress}")
+            f"{runoff}; progress counted: {progress}{e.kind_words(w, describe)}")
 
 
 def event_value(compiled, ev) -> str:

@@ -11,59 +11,6 @@ from .typer_app import app
 from .common import EXIT_USAGE, load_or_exit, print_problems
 
 
-def _plural(k: int, what: str) -> str:
-    return f"{k} {what}{'' if k == 1 else 's'}"
-
-
-def _validate_scenario(path: Path) -> str:
-    from ..scenario import load
-
-    loaded = load(path)
-    sc = loaded.scenario
-    kinds = {}
-    for m, _ in sc.all_milestones:
-        kinds[m.noun()] = kinds.get(m.noun(), 0) + 1
-    what = ", ".join(_plural(n, k) for k, n in kinds.items())
-    return (f"{path}: ok (schema {sc.schema_version}; {len(sc.actors)} actors; {what}; "
-            f"{len(sc.questions)} questions; hash {loaded.digest})")
-
-
-def _validate_observed(path: Path) -> str:
-    from ..analysis.observed import load_observed
-
-    lo = load_observed(path)
-    obs = lo.observed
-    if obs.scenario_hash is None:
-        hashed = "no scenario_hash recorded"
-    elif lo.edited_after_outcomes:
-        hashed = f"scenario hash {lo.loaded.digest} differs from the recorded {obs.scenario_hash}: edited after outcomes"
-    else:
-        hashed = f"scenario hash {lo.loaded.digest}"
-    return (f"{path}: ok (observed outcomes of {obs.scenario}: {_plural(len(obs.questions), 'question')}, "
-            f"{_plural(len(obs.milestones), 'milestone')}, resolved {obs.resolved_on}; {hashed})")
-
-
-def _validate_reference(path: Path) -> str:
-    from ..scenario.loader import read_reference
-
-    ref = read_reference(path)
-    cases = f", {_plural(len(ref.cases), 'case')}" if ref.cases else ""
-    return f"{path}: ok (reference class, {ref.kind}: {ref.summary()}; {_plural(len(ref.sources), 'source')}{cases})"
-
-
-def _validate_milestone_classes(path: Path) -> str:
-    """The classes of a corpus folder's milestones (``milestone_classes.yaml``), checked; ScenarioError if not."""
-    from ..outside_view.corpus_classes import check_classes, read_classes
-    from ..scenario import ScenarioError
-
-    problems = check_classes(path)
-    if problems:
-        raise ScenarioError(problems)
-    classes = read_classes(path)
-    return (f"{path}: ok (milestone classes: {_plural(sum(map(len, classes.values())), 'milestone')} of "
-            f"{_plural(len(classes), 'scenario')})")
-
-
 @app.command()
 def validate(files: list[Path] = typer.Argument(..., help="scenario files, observed-outcomes files (kind: "
                                                "observed) or reference-class files (reference_version) to check")
@@ -71,22 +18,13 @@ def validate(files: list[Path] = typer.Argument(..., help="scenario files, obser
     """Check scenario, observed-outcomes and reference-class files (and the milestone classes of a corpus folder,
     milestone_classes.yaml): one line per problem
     (file:line:col: field: message), exit 2 if any."""
-    from ..analysis.observed import is_observed
-    from ..outside_view.corpus_classes import NAME as CLASSES_FILE
+    from ..api import validate as check_file
     from ..scenario import ScenarioError
-    from ..scenario.loader import is_reference_file
 
     bad = 0
     for path in files:
         try:
-            if is_observed(path):
-                typer.echo(_validate_observed(path))
-            elif is_reference_file(path):
-                typer.echo(_validate_reference(path))
-            elif path.name == CLASSES_FILE:
-                typer.echo(_validate_milestone_classes(path))
-            else:
-                typer.echo(_validate_scenario(path))
+            typer.echo(check_file(path))
         except ScenarioError as exc:
             bad += 1
             print_problems(exc)

@@ -161,6 +161,7 @@ class Kernel:
         self.pressure_scope = PressureScope(self)  # a mediator's pressure acts on the steps it is about
         self.worlds = Worlds(c)  # live shares drawn once per run, per-run odds factors (lang/worlds.py)
         self.fading = Fading(c)  # effects that wear off (lang/fades.py)
+        self.amounts = Amounts(c)  # effects stated as numbers in any form: a run's value (lang/effects.py)
         self.picks = [m.per_step or 1 for m in c.scenario.mediation]  # items a mediator may put on the table a step
 
     # ------------------------------------------------------------------ helpers
@@ -232,7 +233,7 @@ class Kernel:
             self._limits = {self.ix[n]: r for n, r in parameter_ranges(self.c.scenario, self.c.table).items()}
         for ch in changes:
             col = self.ix[ch.param]
-            new = ch.value if ch.op == "set" else st.V[mask, col] + ch.value
+            new = ch.moved(st.V[mask, col], self.amounts.of(st, mask, ch))
             lo, hi = self._limits.get(col, (-np.inf, np.inf))
             fades = self.fading.any and ch.fades is not None
             before = st.V[mask, col] if fades else None

@@ -41,6 +41,7 @@ class RunState:
         self.winner_day = np.full((n, G), NEVER, np.int64, order="F")
         self.rounds = np.zeros((n, G), np.int8, order="F")
         self.pending = np.zeros((n, G), bool, order="F")
+        self.formed_day = np.full((n, G), NEVER, np.int64, order="F")  # a government formed (Election.formation_days)
         self.effect_done = np.zeros((n, len(c.effects)), bool, order="F")
         self.blocks = np.zeros((n, len(c.block_keys)), np.int32, order="F")
         self.answers = [q.start(self) for q in c.questions]

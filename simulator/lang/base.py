@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, WrapValidator,
                       model_serializer, model_validator)
 from pydantic_core import PydanticCustomError
@@ -258,14 +259,64 @@ class Adjustment(Strict):
         return self
 
 
+def _effect_value(value, handler):
+    """A change's value: a number, or a mapping read as a number in any form (one message, not one per form)."""
+    if isinstance(value, dict):
+        try:
+            return Param.model_validate(value)
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            msg = first["msg"].removeprefix("Value error, ")
+            raise PydanticCustomError("effect_value", f"{where}: {msg}" if where else msg) from None
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError("effect_value", "expected a number or a mapping stating a number (value, "
+                                  "dist with low/high, chance_within, odds_multiplier)") from None
+
+
 class ParamChange(Sourced):
-    """A change of one parameter: ``set`` it to ``value`` or ``add`` ``value`` to it."""
+    """A change of one parameter: ``set`` it to ``value``, ``add`` ``value`` to it, or (a chance) multiply its
+    ``odds`` by ``value``; the value is a number, or a number in any form, then a parameter (lang/effects.py)."""
 
     param: str = Field(description="dotted parameter name")
-    op: Literal["set", "add"] = "set"
-    value: float
+    op: Literal["set", "add", "odds"] = Field(default="set", description="set it to the value, add the value to it, "
+                                             "or (a chance) multiply its odds by the value (lang/effects.py)")
+    value: Annotated[float | Param, WrapValidator(_effect_value)] = Field(
+        description="a number, or a number in any form (dist, low/high, chance_within, odds_multiplier: "
+        "lang/effects.py), then a parameter of its own")
     fades: Fade | None = Field(default=None, description="the change wears off by half every half_life_days days "
                                "(lang/fades.py): {half_life_days: 30}")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _value_takes_the_change_provenance(cls, data):
+        """A value stated as a mapping without its own provenance takes the change's."""
+        if not isinstance(data, dict) or not isinstance(data.get("value"), dict):
+            return data
+        v = data["value"]
+        if any(v.get(k) is not None for k in ("evidence", "assumption", "from_reference")):
+            return data
+        own = {k: data[k] for k in ("evidence", "assumption") if data.get(k) is not None}
+        return {**data, "value": {**v, **own}} if own else data
+
+    @property
+    def amount(self) -> Param | None:
+        """The value stated as a number in any form (a parameter of its own), or None for a plain number."""
+        return self.value if isinstance(self.value, Param) else None
+
+    def moved(self, current, amount):
+        """The parameter's new value from its ``current`` values (an array) and this change's ``amount`` (a number
+        or an array): set, add, or multiply the odds of a chance (``m h / (1 - h + m h)``; a certainty stays one)."""
+        if self.op == "set":
+            return amount
+        if self.op == "add":
+            return current + amount
+        o = amount * current
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = o / (1.0 - current + o)
+        return np.where(current >= 1.0, 1.0, out)
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):

@@ -70,9 +70,15 @@ class Election(Sourced):
                                       "(default: every meeting)")
     after_win: list[ParamChange] = []
     after_loss: list[ParamChange] = []
+    concerns: list[Id] | None = Field(default=None, description="the actors whose rules feel this election "
+                                      "coming (their election_weeks/election_odds); default: every actor")
+    formation_days: Param | None = Field(default=None, description="a parliamentary election: days from the "
+                                         "vote until a government is formed (drawn per run); the incumbent "
+                                         "keeps power as caretaker until then, and after_win/after_loss apply "
+                                         "then; no run-off")
 
     def parameters(self, path):
-        for f in ("p_runoff", "base_win", "progress_effect"):
+        for f in ("p_runoff", "base_win", "progress_effect", "formation_days"):
             if getattr(self, f) is not None:  # p_runoff without a run-off date: given but unused
                 yield f"election.{self.id}.{f}", getattr(self, f), (*path, f)
 
@@ -94,8 +100,51 @@ class Election(Sourced):
                       "that round 1 is not decisive)")
         for n, m in enumerate(self.progress or []):
             ctx.ref((*path, "progress", n), m, "milestone")
+        if self.concerns is not None and not self.concerns:
+            ctx.error((*path, "concerns"), "an empty list: name the actors the election concerns, or leave the "
+                      "field out (it then concerns every actor)")
+        for n, a in enumerate(self.concerns or []):
+            if ctx.ref((*path, "concerns", n), a, "actor") and a in self.concerns[:n]:
+                ctx.error((*path, "concerns", n), f"'{a}' is listed twice")
+        if self.formation_days is not None and self.runoff is not None:
+            ctx.error((*path, "formation_days"), "a parliamentary election (with a government-formation delay) "
+                      "has no run-off: give either runoff or formation_days")
+
+    def kind_words(self, w, describe) -> str:
+        """Words for what sets this election apart (parliamentary, whom it concerns); '' for a plain one.
+        ``describe`` puts a number in words (charts/scenario.py)."""
+        parts = []
+        if self.formation_days is not None:
+            parts.append(f"; parliamentary: a government is formed {describe(self.formation_days)} days after the "
+                         "vote, the incumbent staying on as caretaker until then")
+        if self.concerns is not None:
+            parts.append(f"; its approach moves only {', '.join(w.name(a) for a in self.concerns)}")
+        return "".join(parts)
+
+    def concerns_actor(self, actor: str | None) -> bool:
+        """Whether this election's approach acts on ``actor``'s rules (None: asked for no actor in particular)."""
+        return actor is None or self.concerns is None or actor in self.concerns
 
     def advance(self, kr: Kernel, st: RunState, k: int, U) -> None:
+        self._vote(kr, st, k, U)
+        if self.formation_days is not None:
+            self._form(kr, st, k)
+
+    def _form(self, kr: Kernel, st: RunState, k: int) -> None:
+        """A parliamentary election: the vote's winner takes power on the day the government is formed (until
+        then the incumbent stays on as caretaker), and the changes of after_win/after_loss apply that step."""
+        c, g = kr.c, kr.c.gi[self.id]
+        day = st.formed_day[:, g]
+        due = (day >= c.days[k]) & (day <= c.ends[k])
+        if not due.any():
+            return
+        win, lose = due & (st.winner[:, g] == 0), due & (st.winner[:, g] == 1)
+        kr.log("election", win, actor=self.incumbent, detail=f"{self.id}:government", day=day)
+        kr.log("election", lose, actor=self.challenger, detail=f"{self.id}:government", day=day)
+        kr.apply(st, win, self.after_win)
+        kr.apply(st, lose, self.after_loss)
+
+    def _vote(self, kr: Kernel, st: RunState, k: int, U) -> None:
         c, g = kr.c, kr.c.gi[self.id]
         step1 = c.step_of(self.round1)
         step2 = c.step_of(self.runoff) if self.runoff else None
@@ -138,6 +187,10 @@ class Election(Sourced):
         st.winner_day[resolve, g] = day[resolve]
         kr.log("election", win, actor=self.incumbent, detail=self.id, day=day)
         kr.log("election", lose, actor=self.challenger, detail=self.id, day=day)
+        if self.formation_days is not None:  # power changes hands when the government is formed (``_form``)
+            wait = np.maximum(np.rint(V[:, ix[f"election.{self.id}.formation_days"]]), 0).astype(np.int64)
+            st.formed_day[resolve, g] = day[resolve] + wait[resolve]
+            return
         kr.apply(st, win, self.after_win)
         kr.apply(st, lose, self.after_loss)
 

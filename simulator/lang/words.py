@@ -38,6 +38,7 @@ FIELD_WORDS = {
     "after_deadline": "urgency after the deadline",
     "p_runoff": "chance of a run-off", "base_win": "incumbent's basic chance to win",
     "progress_effect": "incumbent's gain per meeting held",
+    "formation_days": "days to form a government",
     "pressure_decay": "weekly decay of pressure", "sharpness": "sharpness of decisions",
 }
 
@@ -265,6 +266,8 @@ def election_sentence(c, winner: str, detail: str, step: int | None = None) -> s
     eid, _, rest = detail.partition(":")
     if rest == "runoff":
         return f"No majority in {w.name(f'election.{eid}.round1')}: a run-off is needed"
+    if rest == "government":
+        return f"{w.name(winner)} formed a government after the {w.name(f'election.{eid}')}"
     e = c.elections[c.gi[eid]] if eid in c.gi else None
     runoff = (e is not None and e.runoff is not None and step is not None
               and c.step_of(e.runoff) == int(step) and c.step_of(e.round1) != int(step))

@@ -89,6 +89,9 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
     from ..lang import worlds
 
     yield from worlds.parameters(sc)  # shares of live worlds, spreads of per-run odds factors (lang/worlds.py)
+    from ..lang import effects
+
+    yield from effects.parameters(sc)  # effects stated as numbers in any form (lang/effects.py)
 
 
 def parameter_units(sc: Scenario) -> dict[str, str]:
@@ -121,6 +124,9 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
             out.update(m.pace.units(m.id))
         if m.breakdown is not None:  # a breakdown hazard that changes with time: its weekly chances
             out.update(m.breakdown.shape_units(m.id))
+    from ..lang import effects
+
+    out.update(effects.units(sc, out))  # an effect's odds multiplier; a set chance is a chance
     return out
 
 

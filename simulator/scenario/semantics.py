@@ -265,6 +265,8 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
             if getattr(el, f) is not None:
                 _in_range(ctx, ("calendar", "elections", e, f), getattr(el, f), 0, 1)
         _in_range(ctx, ("calendar", "elections", e, "progress_effect"), el.progress_effect, -1, 1)
+        if el.formation_days is not None:
+            _in_range(ctx, ("calendar", "elections", e, "formation_days"), el.formation_days, 0, 3650)
     for group in ("events", "shocks", "occasions"):
         for k, item in enumerate(getattr(cal, group)):
             item.check(ctx, ("calendar", group, k), cal)
@@ -298,6 +300,10 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
         if change.param not in names:
             err((*path, "param"), f"unknown parameter '{change.param}' (see `diplosim params`)")
     check_changes_stay_in_range(sc, table, parameter_ranges(sc, table, ctx.ranges), err)
+    from ..lang.effects import check as check_effects
+    from .params import chance_parameters
+
+    check_effects(sc, err, names, chance_parameters(sc))
 
     # ---- a parameter stated in estimable units must be one of that unit (lang/estimable.py)
     from ..lang.estimable import given_field
@@ -466,6 +472,8 @@ def check_changes_stay_in_range(sc: Scenario, table, ranges: dict, err) -> None:
     there too (the two outcomes of an election are alternatives). A change applied again (a repeated milestone,
     a shock that recurs) can still leave the range by arithmetic: it is clipped to it when applied (the kernel's
     ``apply``, docs/scenarios.md)."""
+    from ..lang.effects import bounds as effect_bounds
+
     eps = 1e-9
     by_param: dict[str, list] = {}
     for path, change in _changes(sc):
@@ -479,12 +487,14 @@ def check_changes_stay_in_range(sc: Scenario, table, ranges: dict, err) -> None:
         drawn = f"{a:g}" if a == b else f"{a:g} to {b:g}"
         alone_ok = True
         for path, ch in changes:
-            if ch.op == "set" and not lo - eps <= ch.value <= hi + eps:
-                err((*path, "value"), f"sets '{name}' to {ch.value:g}, outside its allowed range [{lo:g}, {hi:g}]")
+            vlo, vhi = effect_bounds(ch)  # a plain number, or the support of a value stated in any form
+            shown = f"{vlo:g}" if vlo == vhi else f"{vlo:g} to {vhi:g}"
+            if ch.op == "set" and not (lo - eps <= vlo and vhi <= hi + eps):
+                err((*path, "value"), f"sets '{name}' to {shown}, outside its allowed range [{lo:g}, {hi:g}]")
                 alone_ok = False
-            elif ch.op == "add" and not (a + ch.value >= lo - eps and b + ch.value <= hi + eps):
-                reach = f"{a + ch.value:g}" if a == b else f"{a + ch.value:g} to {b + ch.value:g}"
-                err((*path, "value"), f"adding {ch.value:g} to '{name}' (drawn {drawn}) gives {reach}, outside its "
+            elif ch.op == "add" and not (a + vlo >= lo - eps and b + vhi <= hi + eps):
+                reach = f"{a + vlo:g}" if a == b and vlo == vhi else f"{a + vlo:g} to {b + vhi:g}"
+                err((*path, "value"), f"adding {shown} to '{name}' (drawn {drawn}) gives {reach}, outside its "
                     f"allowed range [{lo:g}, {hi:g}]")
                 alone_ok = False
         if not alone_ok or len(changes) < 2:
@@ -496,13 +506,13 @@ def check_changes_stay_in_range(sc: Scenario, table, ranges: dict, err) -> None:
         for path, ch in changes:
             if ch.op == "add":
                 alt = path[-2] if path[-2] in ("after_win", "after_loss") else ""
-                groups.setdefault(path[:-2] if alt else path, {}).setdefault(alt, []).append(ch.value)
-        rise = sum(max(sum(max(v, 0.0) for v in vs) for vs in g.values()) for g in groups.values())
-        fall = sum(min(sum(min(v, 0.0) for v in vs) for vs in g.values()) for g in groups.values())
+                groups.setdefault(path[:-2] if alt else path, {}).setdefault(alt, []).append(effect_bounds(ch))
+        rise = sum(max(sum(max(v, 0.0) for _, v in vs) for vs in g.values()) for g in groups.values())
+        fall = sum(min(sum(min(v, 0.0) for v, _ in vs) for vs in g.values()) for g in groups.values())
         top, bottom = max([b, *sets]) + rise, min([a, *sets]) + fall
         if top > hi + eps or bottom < lo - eps:
             reach = top if top > hi + eps else bottom
-            last = [p for p, ch in changes if ch.op == "add" and (ch.value > 0) == (reach == top)][-1]
+            last = [p for p, ch in changes if ch.op == "add" and (effect_bounds(ch)[reach == top] > 0) == (reach == top)][-1]
             others = ", ".join(_place(p) for p, _ in changes if p != last)
             err((*last, "value"), f"with the other changes of '{name}' ({others}) it can reach {reach:g} in a run "
                 f"(drawn {drawn}), outside its allowed range [{lo:g}, {hi:g}]")

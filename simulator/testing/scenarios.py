@@ -331,6 +331,11 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             el["runoff"] = round1 + dt.timedelta(days=gap)
         if draw(st.booleans()):
             el["progress"] = draw(st.lists(st.sampled_from(seen), min_size=1, max_size=2, unique=True))
+        if draw(st.booleans()):  # an election that moves only some actors' rules
+            el["concerns"] = draw(st.lists(st.sampled_from([a["id"] for a in actors]), min_size=1, max_size=2,
+                                           unique=True))
+        if "runoff" not in el and draw(st.booleans()):  # parliamentary: power passes when a government is formed
+            el["formation_days"] = draw(params(0, 90))
         flex = next(a for a in actors if a["id"] == inc)["params"].get("flexibility")
         if draw(st.booleans()) and "flexibility" in actors[0]["params"] and flex is not None:
             top = flex.get("high", flex.get("value"))  # a change keeps every drawn value within [0, 1]
@@ -404,6 +409,10 @@ def worlds(draw, milestones, tracks, preconditions, mediation, history, ladders=
         if draw(st.integers(0, 3)) == 0:
             m["spread"] = {"odds_sd": draw(st.sampled_from([0.0, 0.5, 2.0])), "assumption": ASSUME}
         for ch in m.get("effects", []):
+            if draw(st.integers(0, 2)) == 0:  # its value as a number in any form, a parameter (lang/effects.py)
+                from ..lang.effects import example_value
+
+                ch["value"] = example_value(draw, ch["value"])
             if draw(st.booleans()):
                 ch["fades"] = {"half_life_days": draw(st.sampled_from([3.0, 30.0]))}  # lang/fades.py
     for tr in tracks:

@@ -1,0 +1,189 @@
+"""Elections as they are (issue 22 item 10): an election's influence on the actors it concerns only
+(`concerns`), and a parliamentary election whose winner takes power after a government-formation delay with its
+own distribution (`formation_days`), the incumbent staying on as caretaker until then.
+
+Closed forms on both engines, engine equality of records and event logs, words, and one-line errors.
+"""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from simulator import layout as L
+from simulator.compiled import Compiled
+from simulator.lang.words import election_sentence
+from simulator.runner import run_replications
+from simulator.scenario.schema import Scenario
+from simulator.scenario.semantics import check
+from tests.test_pace import A, START, doc, fixed, mc_bound
+from tests.test_params_words import one_problem
+
+NEVER_DAYS = 10 ** 9
+
+
+def hazard_party(pid, hazard=0.05, odds=20.0, weeks=104.0):
+    return {"id": pid, "name": pid.upper(), "role": "party", "rule": "hazard",
+            "params": {"hazard": fixed(hazard), "acceptance": fixed(0.0), "pressure_odds": fixed(1.0),
+                       "stakes_odds": fixed(1.0), "election_odds": fixed(odds), "election_weeks": fixed(weeks)}}
+
+
+def act(mid, actor):
+    return {"id": mid, "kind": "unilateral", "name": mid.title(), "actor": actor, "stakes": fixed(0.0),
+            "assumption": A}
+
+
+QUESTIONS = [{"id": "when_one", "text": "When does A act?", "date_of": "one"},
+             {"id": "when_two", "text": "When does B act?", "date_of": "two"}]
+
+
+def election(**kw):
+    return {"id": "vote", "name": "General election", "incumbent": "a", "challenger": "b",
+            "round1": START + dt.timedelta(days=kw.pop("day", 200)), "base_win": fixed(kw.pop("base_win", 0.5)),
+            "progress_effect": fixed(0.0), "assumption": A, **kw}
+
+
+def scenario(el, hazards=(0.05, 0.05), days=365, step_days=7, version=3):
+    d = doc(step_days, [act("one", "a"), act("two", "b")], actors=[hazard_party("a", hazards[0]),
+            hazard_party("b", hazards[1])], days=days, questions=QUESTIONS, calendar={"elections": [el]})
+    d["schema_version"] = version
+    return d
+
+
+def valid(d):
+    sc = Scenario.model_validate(d)
+    assert check(sc, None, check_sources=False) == []
+    return sc
+
+
+def run(sc, runs=4000, engine="batch", events_for=0):
+    return run_replications(Compiled(sc), 5, list(range(runs)), engine=engine, events_for=events_for)
+
+
+def days(table, column):
+    return np.array([NEVER_DAYS if x is None else (x - START).days for x in table.column(column).to_pylist()])
+
+
+def weekly(hazard, odds):
+    o = hazard / (1 - hazard) * odds
+    return o / (1 + o)
+
+
+# ---------------------------------------------------------------- concerns: influence only on those it concerns
+@pytest.mark.parametrize("concerns,boosted", [(None, {"one", "two"}), (["a"], {"one"}), (["b"], {"two"})])
+def test_an_election_moves_only_the_actors_it_concerns(concerns, boosted):
+    """Both actors act with 5% a week, multiplied in odds by 20 while an election that concerns them is within
+    104 weeks: by week 4 an actor concerned has acted with 1 - (1 - p)^4, p = odds 20 x 5%; one not concerned with
+    1 - 0.95^4 (without `concerns` the election concerns both, as before)."""
+    el = election(**({} if concerns is None else {"concerns": concerns}))
+    table, _ = run(valid(scenario(el)))
+    for mid in ("one", "two"):
+        p = weekly(0.05, 20.0) if mid in boosted else 0.05
+        want = 1 - (1 - p) ** 4
+        got = (days(table, L.first(mid)) < 28).mean()
+        assert abs(got - want) < mc_bound(want), (mid, got, want)
+
+
+def test_weeks_to_election_is_per_actor():
+    sc = valid(scenario(election(concerns=["a"])))
+    c = Compiled(sc)
+    assert c.weeks_to_election(START, "a") == pytest.approx(200 / 7)
+    assert c.weeks_to_election(START, "b") is None
+    assert c.weeks_to_election(START) == pytest.approx(200 / 7)  # no actor named: every election
+
+
+# ---------------------------------------------------------------- parliamentary: formation delay, caretaker
+def parliamentary(formation, **kw):
+    """Vote on day 70 (a step's first day at weekly steps); the challenger b always wins; b acts only once in power
+    (after_loss sets its hazard to 1); a never acts."""
+    return election(day=70, base_win=0.0, formation_days=formation,
+                    after_loss=[{"param": "b.hazard", "op": "set", "value": 1.0, "assumption": A}], **kw)
+
+
+def test_the_winner_takes_power_only_when_the_government_is_formed():
+    """Formation takes uniform 0..70 days: b (hazard 0 until then) acts in the step after the one the government
+    is formed in, never before the vote; P(acted by day 70 + 7(j + 1)) = P(formed in a step up to 10 + j - 1)
+    = P(rint(x) <= 7j - 1) for x uniform on [0, 70]."""
+    sc = valid(scenario(parliamentary({"dist": "uniform", "low": 0, "high": 70, "assumption": A}),
+                        hazards=(0.0, 0.0)))
+    table, _ = run(sc)
+    two = days(table, L.first("two"))
+    assert (two > 70).all()  # the caretaker keeps power until the government is formed
+    for j in (1, 3, 5, 9):
+        want = min(max((7 * j - 0.5) / 70, 0.0), 1.0)
+        got = (two <= 70 + 7 * j).mean()
+        assert abs(got - want) < mc_bound(want), (j, got, want)
+
+
+def test_a_fixed_formation_delay_gives_a_government_event_on_its_day():
+    sc = valid(scenario(parliamentary(fixed(40.0)), hazards=(0.0, 0.0)))
+    table, events = run(sc, runs=20, events_for=20)
+    gov = [e for e in events if e[4] == "election" and e[8] == "vote:government"]
+    assert len(gov) == 20 and {e[3] for e in gov} == {START + dt.timedelta(days=110)}
+    assert {e[7] for e in gov} == {"b"}
+    votes = [e for e in events if e[4] == "election" and e[8] == "vote"]
+    assert {e[3] for e in votes} == {START + dt.timedelta(days=70)}
+    # b acts in the step after the one holding day 110 (days 105-111): day 112
+    assert set(days(table, L.first("two"))) == {112}
+    c = Compiled(sc)
+    assert election_sentence(c, "b", "vote:government") == "B formed a government after the General election"
+
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_both_engines_give_the_same_records_and_event_logs(step_days):
+    el = parliamentary({"dist": "uniform", "low": 0, "high": 70, "assumption": A}, concerns=["a"])
+    sc = valid(scenario(el, days=200, step_days=step_days))
+    mesa = run(sc, 25, "mesa", events_for=25)
+    batch = run(sc, 25, "batch", events_for=25)
+    assert mesa[0].equals(batch[0])
+    assert mesa[1] == batch[1]
+    assert any(e[8] == "vote:government" for e in batch[1])
+
+
+# ---------------------------------------------------------------- misuse: one line each
+@pytest.mark.parametrize("change,message", [
+    ({"concerns": ["nobody"]}, "concerns[0]: unknown actor 'nobody'"),
+    ({"concerns": []}, "concerns: an empty list"),
+    ({"concerns": ["a", "a"]}, "concerns[1]: 'a' is listed twice"),
+    ({"formation_days": fixed(-3.0)}, "formation_days: must lie within [0, 3650]"),
+    ({"formation_days": fixed(30.0), "runoff": START + dt.timedelta(days=210), "p_runoff": fixed(0.3)},
+     "formation_days: a parliamentary election (with a government-formation delay) has no run-off"),
+])
+def test_each_misuse_is_one_line(tmp_path, change, message):
+    problem = one_problem(tmp_path, scenario(election(**change)))
+    assert message in problem, problem
+
+
+# ---------------------------------------------------------------- the generator draws them; both engines agree
+def test_the_generator_draws_concerns_and_formation_delays():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from simulator.testing.scenarios import scenario_dicts
+    from tests.test_batch_engine import assert_same_records
+
+    seen = set()
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(scenario_dicts(election=True, rules=("hazard",)), st.integers(0, 2 ** 31))
+    def draw_one(d, seed):
+        for el in d["calendar"]["elections"]:
+            seen.update(f for f in ("concerns", "formation_days") if f in el)
+        sc = Scenario.model_validate(d)
+        if any(e.formation_days is not None or e.concerns is not None for e in sc.calendar.elections):
+            assert_same_records(Compiled(sc), seed, list(range(8)))
+
+    draw_one()
+    assert seen == {"concerns", "formation_days"}
+
+
+def test_the_scenario_view_says_what_sets_the_election_apart():
+    from simulator.charts.scenario import election_value
+
+    sc = valid(scenario(parliamentary(fixed(40.0), concerns=["a"])))
+    c = Compiled(sc)
+    text = election_value(c, sc.calendar.elections[0])
+    assert "parliamentary: a government is formed 40 days after the vote" in text, text
+    assert "caretaker" in text and text.endswith("its approach moves only A"), text
+    plain = election_value(c, valid(scenario(election())).calendar.elections[0])
+    assert "parliamentary" not in plain and "moves only" not in plain
