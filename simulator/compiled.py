@@ -90,13 +90,13 @@ class Compiled:
         self.fired_ids += [r for m in self.milestones if m.outcome is not None for r in m.outcome.event_ids(m.id)]
         self.fi = {e: i for i, e in enumerate(self.fired_ids)}
         self.shock_index = {s.id: i for i, s in enumerate(cal.shocks)}
-        self.freeze_cols = {}
-        for s in cal.shocks:
-            cols = []
-            for target in s.freezes:
-                ids = self.tracks.get(target) or [f"{target}.{st}" for st in self.ladders.get(target, (None, ()))[1][1:]]
-                cols += [self.mi[m] for m in (ids or [target]) if m in self.mi]
-            self.freeze_cols[s.id] = sorted(set(cols))
+        self.freeze_cols = {s.id: self.frozen_cols(s.freezes) for s in cal.shocks}
+        # milestones that freeze others when they happen (lang/stalls.py); each freezer's code in RunState.frozen_by
+        self.milestone_freezes = {m.id: self.frozen_cols(m.freezes.milestones) for m in self.milestones
+                                  if m.freezes is not None}
+        self.freezers = [(i, f"shock:{s.id}") for i, s in enumerate(cal.shocks)]
+        self.freezers += [(len(cal.shocks) + n, f"freeze:{mid}") for n, mid in enumerate(self.milestone_freezes)]
+        self.freezer_code = {reason: code for code, reason in self.freezers}
         # ---- elections
         self.elections = list(cal.elections)
         self.gi = {e.id: g for g, e in enumerate(self.elections)}
@@ -117,6 +117,9 @@ class Compiled:
             for s in cal.shocks:
                 if self.mi[m.id] in self.freeze_cols[s.id]:
                     self.block_keys.append((m.id, "-", f"shock:{s.id}"))
+            for f, cols in self.milestone_freezes.items():
+                if self.mi[m.id] in cols:
+                    self.block_keys.append((m.id, "-", f"freeze:{f}"))
             for who in m.consenters():
                 for pre in self.preconditions:
                     if pre.before == m.id and pre.holder == who:
@@ -148,6 +151,14 @@ class Compiled:
         self.slot = {name: i for i, name in enumerate(self.slots)}
         self.slot_units = [unit for _, unit in units]
         self.rule_classes  # noqa: B018 - resolve now, while this process's registry has any --plugin rules
+
+    def frozen_cols(self, targets) -> list[int]:
+        """The milestone columns that freezing ``targets`` (milestones, tracks, concession ladders) freezes."""
+        cols = []
+        for target in targets:
+            ids = self.tracks.get(target) or [f"{target}.{st}" for st in self.ladders.get(target, (None, ()))[1][1:]]
+            cols += [self.mi[m] for m in (ids or [target]) if m in self.mi]
+        return sorted(set(cols))
 
     # ------------------------------------------------------------------ time units
     @cached_property

@@ -262,4 +262,4 @@ def postponement_reasons(summary: dict, compiled) -> go.Figure:
 
 
 def _pattern(reason: str) -> str:
-    return {"precondition": "/", "shock": "."}.get(reason.partition(":")[0], "")
+    return {"precondition": "/", "shock": ".", "freeze": "."}.get(reason.partition(":")[0], "")

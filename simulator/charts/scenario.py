@@ -125,6 +125,7 @@ def _window(w, between) -> str:
 
 
 from ..lang import worlds  # noqa: E402 - words of live shares, spreads and several items a step
+from ..lang.stalls import freeze_words  # noqa: E402 - how long a freeze lasts
 
 
 def milestone_value(compiled, m) -> str:
@@ -137,6 +138,8 @@ def milestone_value(compiled, m) -> str:
     if m.requires is not None:
         parts.append(f"requires: {m.requires.label(w)}")
     parts.extend(m.table_words(w))
+    if m.freezes is not None:
+        parts.append(m.freezes.words(w, describe))
     parts.extend(worlds.milestone_words(compiled.scenario, m))  # live in a share of runs, a per-run spread
     if m.repeat:
         parts.append("can repeat")
@@ -200,7 +203,8 @@ def shock_value(compiled, s) -> str:
     if s.when is not None:
         parts.append(f"while {s.when.label(w)}")
     if s.freezes:
-        parts.append(f"freezes {', '.join(w.name(f) for f in s.freezes)} for {s.weeks} weeks")
+        parts.append(f"freezes {', '.join(w.name(f) for f in s.freezes)} for "
+                     f"{freeze_words(s.weeks, s.freeze_days, describe)}")
     if s.effects:
         parts.append(_changes(compiled, s.effects))
     parts.append("at most once" if s.once else "can recur")

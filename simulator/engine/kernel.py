@@ -139,7 +139,7 @@ class Kernel:
         self.gates = [(j, m.requires) for j, m in enumerate(c.milestones) if m.requires is not None]
         self._paths: dict[int, list] = {}
         self._reachable: dict[str, list[int]] = {}
-        self.freezable = {j for cols in c.freeze_cols.values() for j in cols}
+        self.freezable = {j for cols in (*c.freeze_cols.values(), *c.milestone_freezes.values()) for j in cols}
         # one column of RunState.agreed per (proposable milestone, consenter): who has said yes to the offer on
         # the table (an offer that lies there for several steps is accepted by each consenter once)
         self.agree_cols, n = {}, 0
@@ -529,11 +529,11 @@ class Kernel:
             return
         c = self.c
         st.postponed[:, j] += frozen
-        for sid, si in c.shock_index.items():
-            by = frozen & (st.frozen_by[:, j] == si)
+        for code, reason in c.freezers:  # shocks, then milestones that freeze others (lang/stalls.py)
+            by = frozen & (st.frozen_by[:, j] == code)
             if by.any():
-                st.blocks[:, c.block_index[(c.milestones[j].id, "-", f"shock:{sid}")]] += by
-                self.log("blocked", by, milestone=c.milestones[j].id, detail=f"shock:{sid}")
+                st.blocks[:, c.block_index[(c.milestones[j].id, "-", reason)]] += by
+                self.log("blocked", by, milestone=c.milestones[j].id, detail=reason)
 
     def _preconditions(self, st, U, k, j, mask, position):
         """Runs blocked by the preconditions on milestone j held by the consenter at ``position``
@@ -621,6 +621,8 @@ class Kernel:
             self.apply(st, yes, self.effects_of[j])
         if m.outcome is not None:  # a one-shot result, drawn each time it happens (lang/outcomes.py)
             m.outcome.resolve(self, st, k, j, rows, day, self.U)
+        if m.freezes is not None:  # it freezes others from this step (lang/stalls.py)
+            m.freezes.apply(self, st, k, j, rows)
 
     def _effects(self, st, k):
         c = self.c

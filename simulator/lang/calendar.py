@@ -261,11 +261,22 @@ class Shock(Sourced):
     when: AnyCondition | None = None
     freezes: list[MilestoneRef] = Field(default=[], description="milestones (or tracks) it freezes")
     weeks: int = Field(default=0, ge=0)
+    freeze_days: Param | None = Field(default=None, description="how long it freezes, in days, instead of 'weeks': "
+                                      "a number or a distribution of days, drawn per run ({dist: uniform, low: 10, "
+                                      "high: 60, assumption: ...}; lang/stalls.py)")
     effects: list[ParamChange] = []
     once: bool = True
 
     def parameters(self, path):
         yield f"{self.id}.hazard", self.hazard, (*path, "hazard")
+        if self.freeze_days is not None:
+            yield f"{self.id}.freeze_days", self.freeze_days, (*path, "freeze_days")
+
+    def parameter_range(self, name: str) -> tuple[float, float]:
+        """The allowed range of one of its numbers: the hazard is a chance, a freeze's length days."""
+        from .stalls import FREEZE_DAYS_RANGE
+
+        return FREEZE_DAYS_RANGE if name.endswith(".freeze_days") else (0, 1)
 
     def check(self, ctx, path, cal):
         fixed_window(ctx, (*path, "between"), self.between)
@@ -273,6 +284,10 @@ class Shock(Sourced):
             self.when.check(ctx, (*path, "when"))
         for n, m in enumerate(self.freezes):
             ctx.ref((*path, "freezes", n), m, "milestone or track", pool=ctx.pools["freezable"])
+        if self.freeze_days is not None and self.weeks:
+            ctx.error((*path, "freeze_days"), "give 'weeks' or 'freeze_days', not both")
+        if self.freeze_days is not None and not self.freezes:
+            ctx.error((*path, "freeze_days"), "it freezes nothing: list what it freezes in 'freezes'")
 
     def advance(self, kr: Kernel, st: RunState, k: int, U) -> None:
         c = kr.c
@@ -288,7 +303,12 @@ class Shock(Sourced):
             return
         day = waited_for_day(c, st, k, self.when, c.window(self.between)[0])
         np.minimum(st.fired_day[:, f], day, out=st.fired_day[:, f], where=hit)
-        until = k + (c.step_days - 1 + 7 * self.weeks) // c.step_days  # the rest of this step, then `weeks` weeks
+        if self.freeze_days is None:
+            until = k + (c.step_days - 1 + 7 * self.weeks) // c.step_days  # the rest of this step, then `weeks` weeks
+        else:  # the rest of this step, then the run's number of days (lang/stalls.py)
+            from .stalls import frozen_until
+
+            until = frozen_until(c.step_days, k, st.V[:, c.table.index[f"{self.id}.freeze_days"]])
         for j in c.freeze_cols[self.id]:
             later = hit & (until >= st.frozen_until[:, j])
             np.copyto(st.frozen_until[:, j], until, where=later)

@@ -24,6 +24,7 @@ from .pace import Chance, Pace
 from .worlds import Live, Spread
 from .timeshape import CurveAdjust
 from .outcomes import Outcome
+from .stalls import Freezes
 
 #: who may put a meeting or joint act on the table (``proposed_by``; None: anyone, as before the field existed)
 PROPOSERS = {"mediators": ("mediator",), "occasions": ("calendar",)}
@@ -108,6 +109,9 @@ class MilestoneBase(Sourced):
     outcome: Outcome | None = Field(default=None, description="a one-shot result each time it happens: a success with "
                                     "a chance, else a failure (events <id>.success, <id>.failure): {success: {value: "
                                     "0.6, assumption: ...}, success_label: gas is found, failure_label: the well is dry}")
+    freezes: Freezes | None = Field(default=None, description="when it happens, it freezes other milestones (or "
+                                    "tracks) for a number of days, as a shock does: {milestones: [talks], days: "
+                                    "{dist: uniform, low: 10, high: 60, assumption: ...}}")
     _listed_twice: ClassVar[str] = "an actor is listed twice"
     _track: str | None = PrivateAttr(default=None)  # set by the tracks and concessions short-hands
     _declared: object = PrivateAttr(default=None)  # a track level's own `requires`, as the file says it
@@ -130,7 +134,8 @@ class MilestoneBase(Sourced):
         own = {**(self.pace.ranges(self.id) if self.pace is not None else {}),
                **(self.breakdown.shape_ranges(self.id) if self.breakdown is not None else {}),
                **(self.adjust.ranges(self.id) if self.adjust is not None else {}),
-               **(self.outcome.ranges(self.id) if self.outcome is not None else {})}
+               **(self.outcome.ranges(self.id) if self.outcome is not None else {}),
+               **(self.freezes.ranges(self.id) if self.freezes is not None else {})}
         if name in own:
             return own[name]
         chance = name.endswith(".hazard")
@@ -186,6 +191,8 @@ class MilestoneBase(Sourced):
             yield from self.adjust.parameters(self.id, path)
         if self.outcome is not None:
             yield from self.outcome.parameters(self.id, path)
+        if self.freezes is not None:
+            yield from self.freezes.parameters(self.id, path)
 
     def prerequisites(self) -> list[str]:
         """Milestones that must have happened first (what a mediator works toward)."""
@@ -225,6 +232,8 @@ class MilestoneBase(Sourced):
             self.adjust.check(ctx, path, self)
         if self.outcome is not None:
             self.outcome.check(ctx, path, self)
+        if self.freezes is not None:
+            self.freezes.check(ctx, path, self)
         if self.proposed_by is not None and not self.proposable:
             ctx.error((*path, "proposed_by"), f"a {self.noun()} is taken by its actor, not put on the table: "
                       "'proposed_by' is for meetings and joint acts")

@@ -242,7 +242,7 @@ def reason_text(c, who: str, reason: str) -> str:
     if what == "precondition":
         pre = next(p for p in c.preconditions if p.id == ident)
         return f"{w.name(who)} held to its condition: {pre.requires.label(w)}"
-    if what == "shock":
+    if what in ("shock", "freeze"):  # a shock, or a milestone that freezes others (lang/stalls.py)
         return f"frozen by {w.name(ident)}"
     return reason
 

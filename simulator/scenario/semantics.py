@@ -270,8 +270,8 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
     for group in ("events", "shocks", "occasions"):
         for k, item in enumerate(getattr(cal, group)):
             item.check(ctx, ("calendar", group, k), cal)
-            for _, p, ppath in getattr(item, "parameters", lambda path: [])(("calendar", group, k)):
-                _in_range(ctx, ppath, p, 0, 1)
+            for name, p, ppath in getattr(item, "parameters", lambda path: [])(("calendar", group, k)):
+                _in_range(ctx, ppath, p, *getattr(item, "parameter_range", lambda name: (0, 1))(name))
     for k, eff in enumerate(sc.effects):
         eff.check(ctx, ("effects", k))
 

@@ -249,6 +249,10 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
 
             m["outcome"] = Outcome.example(draw)
             results += Outcome.event_ids(mid)
+        if seen and draw(st.integers(0, 3)) == 0:  # when it happens it freezes earlier steps (lang/stalls.py)
+            from ..lang.stalls import Freezes
+
+            m["freezes"] = Freezes.example(draw, seen, draw(params(0, 60)))
         if draw(st.booleans()):
             brk = {"assumption": ASSUME}
             if draw(st.booleans()):
@@ -267,6 +271,9 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
 
     for sh in cal_shocks:
         sh["freezes"] = draw(st.lists(st.sampled_from([tr["id"] for tr in tracks] + seen), max_size=2, unique=True))
+        if sh["freezes"] and draw(st.integers(0, 2)) == 0:  # a freeze of a number of days, maybe drawn (lang/stalls.py)
+            sh["weeks"] = 0
+            sh["freeze_days"] = draw(params(0, 60))
         if draw(st.booleans()):
             a, b = sorted(draw(st.lists(st.integers(0, weeks * 7), min_size=2, max_size=2)))
             sh["between"] = [START + dt.timedelta(days=a), START + dt.timedelta(days=b)]

@@ -1,0 +1,85 @@
+"""Stalls (issue 22 item 4): how long a freeze lasts, in days at any step length.
+
+A shock's freeze is either a whole number of ``weeks`` (as before) or ``freeze_days``, a number of days that may
+be a distribution (drawn once per run, like every number: ``{dist: triangular, low: 14, mode: 30, high: 90,
+assumption: ...}``), a parameter ``<shock>.freeze_days`` in [0, 3650] listed by ``params``, settable with
+``--set``, screened.
+
+```yaml
+calendar:
+  shocks:
+    - {id: incident, name: Border incident, hazard: {...}, freezes: [talks],
+       freeze_days: {dist: uniform, low: 10, high: 60, assumption: ...}}
+```
+
+A freeze of ``D`` days that comes in step ``k`` holds for the rest of that step and then for ``D`` days: the steps
+whose first day falls before the next step's first day plus ``D`` are frozen (with ``D = 7 * weeks`` this is the
+``weeks`` rule exactly, at any step length).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import Field
+
+from .base import MilestoneRef, Param, Strict
+
+#: the allowed range of a freeze's length in days
+FREEZE_DAYS_RANGE = (0, 3650)
+
+
+def frozen_until(step_days: int, k: int, days) -> np.ndarray | int:
+    """The last step frozen by a freeze of ``days`` (a number or per-run array) that comes in step ``k``: the rest
+    of step k, then ``days`` days (every later step whose first day falls within them)."""
+    extra = np.ceil(np.asarray(days, dtype=float) / step_days - 1e-9).astype(np.int64)
+    return k + np.maximum(extra, 0)
+
+
+def freeze_words(weeks: int, freeze_days, describe) -> str:
+    """How long a freeze lasts, in words (``describe``: a number in words)."""
+    if freeze_days is None:
+        return f"{weeks} weeks"
+    return f"{describe(freeze_days)} days" + ("" if freeze_days.dist == "fixed" else " (drawn per run)")
+
+
+class Freezes(Strict):
+    """``freezes: {milestones: [...], days: ...}`` on a milestone: when it happens, the listed milestones (or tracks,
+    or ladders) are frozen for the rest of that step and then for ``days`` days (a number or a distribution, drawn
+    per run; parameter ``<id>.freezes.days``), as a shock freezes them."""
+
+    milestones: list[MilestoneRef] = Field(min_length=1, description="milestones (or tracks, ladders) it freezes")
+    days: Param = Field(description="for how many days, after the rest of the step it happens in")
+
+    def parameters(self, owner: str, path: tuple):
+        yield f"{owner}.freezes.days", self.days, (*path, "freezes", "days")
+
+    def ranges(self, owner: str) -> dict:
+        return {f"{owner}.freezes.days": FREEZE_DAYS_RANGE}
+
+    def check(self, ctx, path: tuple, m) -> None:
+        for n, target in enumerate(self.milestones):
+            where = (*path, "freezes", "milestones", n)
+            if ctx.ref(where, target, "milestone or track", pool=ctx.pools["freezable"]) and target == m.id:
+                ctx.error(where, f"'{m.id}' cannot freeze itself")
+
+    def words(self, w, describe) -> str:
+        return f"freezes {', '.join(w.name(t) for t in self.milestones)} for {freeze_words(0, self.days, describe)}"
+
+    @classmethod
+    def example(cls, draw, targets: list[str], number) -> dict:
+        """Freezes for generated scenarios (``testing.scenarios``): ``number`` draws a Param mapping."""
+        from hypothesis import strategies as st
+
+        return {"milestones": draw(st.lists(st.sampled_from(targets), min_size=1, max_size=2, unique=True)),
+                "days": number}
+
+    def apply(self, kr, st, k: int, j: int, rows: np.ndarray) -> None:
+        """Milestone j happened this step in the runs ``rows``: freeze what it freezes there."""
+        c, m = kr.c, kr.c.milestones[j]
+        until = frozen_until(c.step_days, k, st.V[rows, kr.ix[f"{m.id}.freezes.days"]])
+        code = c.freezer_code[f"freeze:{m.id}"]
+        for col in c.milestone_freezes[m.id]:
+            later = until >= st.frozen_until[rows, col]
+            r = rows[later]
+            st.frozen_until[r, col] = until[later]
+            st.frozen_by[r, col] = code

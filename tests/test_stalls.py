@@ -1,0 +1,208 @@
+"""Stalls and suspensions (issue 22 item 4): a freeze for a random number of days; closed forms at 1-, 7- and
+14-day steps on both engines, parameters, words, one-line errors."""
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pytest
+
+from simulator.compiled import Compiled
+from simulator.scenario.schema import Scenario
+from tests.test_worlds import A, NEVER, RUNS, START, SURE, _cli, _one_error, _write, days, doc, fixed, meeting, run
+
+
+def frozen_doc(freeze, step_days=7, span=200):
+    shock = {"id": "incident", "name": "Border incident", "hazard": fixed(1.0), "freezes": ["talks"], "assumption": A,
+             **freeze}
+    d = doc([meeting(pace=SURE)], step_days, span,
+            calendar={"start": START, "end": START + dt.timedelta(days=span), "step_days": step_days,
+                      "shocks": [shock]})
+    d["schema_version"] = 3
+    return d
+
+
+@pytest.mark.parametrize("step_days", [1, 7, 14])
+@pytest.mark.parametrize("n_days", [0, 1, 10, 14, 30])
+def test_a_fixed_freeze_in_days_holds_the_rest_of_the_step_then_those_days(step_days, n_days):
+    t = run(frozen_doc({"freeze_days": fixed(n_days)}, step_days), runs=20)
+    expect = step_days * (math.ceil(n_days / step_days) + 1)  # the step after the last frozen one
+    assert (days(t, "talks") == expect).all(), (days(t, "talks")[:3], expect)
+
+
+@pytest.mark.parametrize("step_days", [1, 7, 14])
+@pytest.mark.parametrize("weeks", [1, 3])
+def test_days_of_whole_weeks_mean_what_weeks_mean(step_days, weeks):
+    a = run(frozen_doc({"weeks": weeks}, step_days), runs=20)
+    b = run(frozen_doc({"freeze_days": fixed(7 * weeks)}, step_days), runs=20)
+    assert (days(a, "talks") == days(b, "talks")).all()
+
+
+@pytest.mark.parametrize("step_days", [1, 7, 14])
+def test_a_random_freeze_ends_as_its_distribution_says(step_days):
+    """Uniform 0-60 days: the talks come by the step after the first one whose first day is past the freeze, so
+    P(first day <= s (m + 1)) = P(D <= s m) = s m / 60."""
+    t = run(frozen_doc({"freeze_days": {"dist": "uniform", "low": 0, "high": 60, "assumption": A}}, step_days))
+    first = days(t, "talks")
+    assert (first < NEVER).all()
+    for m in range(1, 60 // step_days + 1):
+        p = min(step_days * m / 60, 1.0)
+        share = (first <= step_days * (m + 1)).mean()
+        assert abs(share - p) <= 5 * math.sqrt(max(p * (1 - p), 1e-4) / RUNS), (m, share, p)
+
+
+def test_the_length_is_a_parameter_listed_and_set_and_in_words():
+    from simulator.charts.scenario import shock_value
+
+    d = frozen_doc({"freeze_days": {"dist": "triangular", "low": 10, "mode": 20, "high": 60, "assumption": A}})
+    rows = {r["name"]: r for r in json.loads(_cli(["params", _write(d), "--json"]).stdout)}
+    assert "incident.freeze_days" in rows
+    t = run(d, runs=100, overrides={"incident.freeze_days": 21.0})
+    assert (days(t, "talks") == 28).all()
+    c = Compiled(Scenario.model_validate(d))
+    text = shock_value(c, c.scenario.calendar.shocks[0])
+    assert "for triangular 10 / 20 / 60 days (drawn per run)" in text, text
+
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_both_engines_give_the_same_records_and_logs(step_days):
+    from simulator.batch.engine import BatchEngine
+    from simulator.draws import run_seed
+    from simulator.model import DiplomacyModel
+
+    d = frozen_doc({"freeze_days": {"dist": "uniform", "low": 0, "high": 40, "assumption": A}}, step_days, 120)
+    d["calendar"]["shocks"][0]["hazard"] = fixed(0.2)
+    d["calendar"]["shocks"][0]["once"] = False
+    c = Compiled(Scenario.model_validate(d))
+    eng = BatchEngine(c)
+    st = eng.run(3, range(20), events_for=20)
+    batch = eng.table(st).to_pylist()
+    for r in range(20):
+        m = DiplomacyModel(c, run_seed(3, r))
+        assert m.run() == batch[r]
+        mine = [(k, kind, tr, ms, ac, det) for (p, rep, k, date, kind, tr, ms, ac, det) in eng.events if rep == r]
+        assert [e[:6] for e in m.events] == mine
+
+
+def test_diplosim_schema_lists_freeze_days():
+    assert '"freeze_days"' in _cli(["schema"]).stdout
+
+
+@pytest.mark.parametrize("where,field,words", [
+    ("both", "calendar.shocks[0].freeze_days", "give 'weeks' or 'freeze_days', not both"),
+    ("nothing", "calendar.shocks[0].freeze_days", "it freezes nothing"),
+    ("negative", "calendar.shocks[0].freeze_days", "must lie within [0, 3650]"),
+    ("no_reason", "calendar.shocks[0].freeze_days", "give exactly one of"),
+])
+def test_each_misuse_is_one_line(where, field, words):
+    freeze = {"freeze_days": fixed(10)}
+    if where == "both":
+        freeze["weeks"] = 2
+    elif where == "negative":
+        freeze["freeze_days"] = {"dist": "uniform", "low": -5, "high": 10, "assumption": A}
+    elif where == "no_reason":
+        freeze["freeze_days"] = {"value": 10}
+    d = frozen_doc(freeze)
+    if where == "nothing":
+        d["calendar"]["shocks"][0]["freezes"] = []
+    _one_error(d, field, words)
+
+
+def test_the_battery_holds():
+    from simulator.testing.properties import check_model
+
+    sc = Scenario.model_validate(frozen_doc({"freeze_days": {"dist": "uniform", "low": 0, "high": 40,
+                                                             "assumption": A}}))
+    results = check_model(sc, runs=200, only=["renaming", "calendar_shift", "no_op_what_if", "step_invariance"])
+    assert all(r.passed is not False for r in results), [r.sentence for r in results]
+
+
+# ----------------------------------------------------------------------------- any milestone can freeze others
+
+def breach_doc(n_days, step_days=7, span=200):
+    """A breach (a unilateral step taken at once) freezes the talks for ``n_days`` days."""
+    breach = {"id": "breach", "kind": "unilateral", "name": "Ceasefire breach", "actor": "b", "stakes": fixed(0.0),
+              "assumption": A, "pace": {"b": {"act": fixed(1.0)}},
+              "freezes": {"milestones": ["talks"], "days": n_days if isinstance(n_days, dict) else fixed(n_days)}}
+    d = doc([meeting(pace=SURE), breach], step_days, span)
+    d["schema_version"] = 3
+    return d
+
+
+@pytest.mark.parametrize("step_days", [1, 7, 14])
+@pytest.mark.parametrize("n_days", [0, 10, 14, 30])
+def test_a_milestone_freezes_others_as_a_shock_does(step_days, n_days):
+    """The breach comes in step 0 (unilateral steps are decided before proposals), so the talks wait as they
+    would for a shock in step 0 with the same days."""
+    t = run(breach_doc(n_days, step_days), runs=20)
+    expect = step_days * (math.ceil(n_days / step_days) + 1)
+    assert (days(t, "talks") == expect).all(), (days(t, "talks")[:3], expect)
+    assert (np.array(t.column("blocked.talks.-.freeze:breach").to_pylist()) > 0).all()
+
+
+def test_a_random_freeze_by_a_milestone_and_its_words():
+    from simulator.charts.scenario import milestone_value
+    from simulator.lang.words import reason_text
+
+    d = breach_doc({"dist": "uniform", "low": 0, "high": 60, "assumption": A}, 1)
+    first = days(run(d), "talks")
+    for x in (10, 30, 50):
+        p = x / 60
+        assert abs((first <= x + 1).mean() - p) <= 5 * math.sqrt(p * (1 - p) / RUNS)
+    c = Compiled(Scenario.model_validate(d))
+    assert "freezes Talks for uniform 0 to 60 days (drawn per run)" in milestone_value(c, c.milestones[1])
+    assert reason_text(c, "-", "freeze:breach") == "frozen by Ceasefire breach"
+
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_both_engines_agree_on_a_milestone_that_freezes(step_days):
+    from simulator.batch.engine import BatchEngine
+    from simulator.draws import run_seed
+    from simulator.model import DiplomacyModel
+
+    d = breach_doc({"dist": "uniform", "low": 0, "high": 30, "assumption": A}, step_days, 120)
+    d["milestones"][1]["pace"] = {"b": {"act": fixed(0.1)}}
+    d["milestones"][1]["repeat"] = True
+    d["milestones"][0]["pace"] = {a: {"propose": fixed(0.2), "accept": fixed(0.5)} for a in ("a", "b")}
+    d["milestones"][0]["repeat"] = True
+    c = Compiled(Scenario.model_validate(d))
+    eng = BatchEngine(c)
+    st = eng.run(3, range(20), events_for=20)
+    batch = eng.table(st).to_pylist()
+    for r in range(20):
+        m = DiplomacyModel(c, run_seed(3, r))
+        assert m.run() == batch[r]
+        mine = [(k, kind, tr, ms, ac, det) for (p, rep, k, date, kind, tr, ms, ac, det) in eng.events if rep == r]
+        assert [e[:6] for e in m.events] == mine
+
+
+@pytest.mark.parametrize("where,field,words", [
+    ("itself", "milestones[1].freezes.milestones[0]", "'breach' cannot freeze itself"),
+    ("unknown", "milestones[1].freezes.milestones[0]", "unknown milestone or track 'nope'"),
+    ("empty", "milestones[1].freezes.milestones", "at least 1 item"),
+    ("no_days", "milestones[1].freezes.days", "required"),
+    ("negative", "milestones[1].freezes.days", "must lie within [0, 3650]"),
+])
+def test_each_misuse_of_a_milestone_freeze_is_one_line(where, field, words):
+    d = breach_doc(10)
+    f = d["milestones"][1]["freezes"]
+    if where == "itself":
+        f["milestones"] = ["breach"]
+    elif where == "unknown":
+        f["milestones"] = ["nope"]
+    elif where == "empty":
+        f["milestones"] = []
+    elif where == "no_days":
+        del f["days"]
+    elif where == "negative":
+        f["days"] = fixed(-3)
+    _one_error(d, field, words)
+
+
+def test_the_battery_holds_on_a_milestone_freeze():
+    from simulator.testing.properties import check_model
+
+    sc = Scenario.model_validate(breach_doc({"dist": "uniform", "low": 0, "high": 40, "assumption": A}))
+    results = check_model(sc, runs=200, only=["renaming", "calendar_shift", "no_op_what_if", "step_invariance"])
+    assert all(r.passed is not False for r in results), [r.sentence for r in results]
