@@ -35,7 +35,7 @@ def _without_unused(data):
     """Fields added to milestones later (``pace``, ``proposed_by``, ``class``) are left out of dumps while unused, so
     a scenario that uses none of them keeps the content hash its observed outcomes recorded."""
     if isinstance(data, dict):
-        for name in ("pace", "proposed_by", "class", "class_", "live", "spread", "adjust", "outcome"):
+        for name in ("pace", "proposed_by", "class", "class_", "live", "spread", "adjust", "outcome", "freezes"):
             if data.get(name) is None:
                 data.pop(name, None)
     return data
