@@ -58,7 +58,7 @@ def with_sets(loaded, sets, where: str = "sets"):
     ``{name: value}`` or ``name=value`` texts; ``actor.rule: NAME`` switches an actor's rule. Raise ValueError with
     one line naming ``where`` for an unknown name or a bad value."""
     from .compiled import Compiled
-    from .rules.switch import split_rule_sets, switch_rules
+    from .scenario.switch import split_rule_sets, switch_rules
     from .scenario.params import parse_assignment
 
     choices, rest = split_rule_sets(_set_texts(sets), loaded.scenario)

@@ -386,7 +386,7 @@ class Variant:
         this scenario, or None when nothing applies. Raises ValueError (one line) for an unknown rule or bad value."""
         from ..compiled import Compiled
         from ..rules import registry
-        from ..rules.switch import switch_rules
+        from ..scenario.switch import switch_rules
         from ..scenario.params import parse_assignment
 
         sc = loaded.scenario

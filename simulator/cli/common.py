@@ -62,7 +62,7 @@ def apply_rule_sets(loaded, assignments: list[str]):
     """Apply ``--set <actor>.rule=NAME`` to the loaded scenario; return it and the remaining (numeric) sets."""
     import dataclasses
 
-    from ..rules.switch import split_rule_sets, switch_rules
+    from ..scenario.switch import split_rule_sets, switch_rules
 
     choices, rest = split_rule_sets(assignments, loaded.scenario)
     if not choices:

@@ -6,7 +6,6 @@ import dataclasses
 
 import numpy as np
 import pytest
-from hypothesis import strategies as st
 
 from simulator.lang.estimable import hazard_from_chance
 from simulator.rules import ProportionalHazard

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from simulator.cli import app
 from simulator.compiled import Compiled
 from simulator.rules import BUILTIN, DeadlinePressure, Decision, ParamSpec, PartyRule, ReservationThreshold, registered
-from simulator.rules.switch import split_rule_sets, switch_rules
+from simulator.scenario.switch import split_rule_sets, switch_rules
 from simulator.runner import run_one
 from simulator.scenario.loader import scenario_hash
 

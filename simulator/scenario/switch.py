@@ -1,5 +1,7 @@
 """What-if rule switches: ``--set turkey.rule=time_dependent`` makes a modified, re-validated scenario.
 
+It edits scenarios, so it lives in the scenario layer (``simulator.scenario``), above the rules it looks up.
+
 The switch happens before compiling, so everything downstream (draw layout,
 parameter table, manifest, scenario hash) sees an ordinary scenario. The
 actor (for a mediator: its ``mediation`` entry, where schema v2 keeps mediator
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..scenario.schema import Param, Scenario
+from .schema import Param, Scenario
 
 
 def split_rule_sets(assignments: Iterable[str], sc: Scenario) -> tuple[dict[str, str], list[str]]:
@@ -33,8 +35,8 @@ def split_rule_sets(assignments: Iterable[str], sc: Scenario) -> tuple[dict[str,
 
 def switch_rules(sc: Scenario, choices: dict[str, str], where: str = "--set") -> Scenario:
     """Return ``sc`` with each actor's rule replaced; raise ValueError with a one-line message if impossible."""
-    from . import registry
-    from ..scenario.semantics import check
+    from ..rules import registry
+    from .semantics import check
 
     rules = registry()
     actors = list(sc.actors)
