@@ -34,6 +34,7 @@ class PreconditionInfo:
     requires: object  # a condition
     hard: bool  # it gates its milestone until it holds (``HardOrSoft.hard``)
     waivable: bool  # its holder can be talked out of it (``HardOrSoft.waivable``)
+    waiver: object = None  # how: a threshold of pressure, or how long it resists (``lang.base.Waiver``)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class Compiled:
         self.progress_cols = {e.id: (np.array([self.mi[m] for m in e.progress], dtype=int) if e.progress is not None
                                      else np.array(meetings, dtype=int)) for e in self.elections}
         # ---- preconditions and mediation
-        self.preconditions = [PreconditionInfo(p.id, p.held_by, p.before, p.kind, p.requires, p.hard, p.waivable)
+        self.preconditions = [PreconditionInfo(p.id, p.held_by, p.before, p.kind, p.requires, p.hard, p.waivable,
+                                               p.waiver)
                               for p in sc.preconditions]
         self.mediations = [MediationInfo(m.mediator, m.rule or DEFAULT_RULE["mediator"],
                                          tuple((p.milestone, p.when) for p in m.pushes), m.deadline)
@@ -143,7 +145,8 @@ class Compiled:
         units += [(f"act:{m.id}", HAZARD) for m in self.milestones if not m.proposable]
         units += [(f"propose:{m.id}:{a}", HAZARD) for m in self.milestones if m.proposable for a in m.consenters()]
         units += [(f"accept:{m.id}:{a}", OFFER) for m in self.milestones if m.proposable for a in m.consenters()]
-        units += [(f"waive:{pre.id}", OFFER) for pre in self.preconditions if pre.waivable]
+        units += [(f"waive:{pre.id}", HAZARD if pre.waiver.per_week else OFFER)  # resists: a weekly chance
+                  for pre in self.preconditions if pre.waivable]
         for e in self.elections:
             units += [(s, ONCE) for s in e.slots()]
         units += [(m.outcome.slot(m.id), ONCE) for m in self.milestones if m.outcome is not None]  # one-shot results

@@ -164,7 +164,7 @@ def breakdown_value(compiled, b) -> str:
 
 def precondition_value(compiled, pre) -> str:
     w = compiled.words
-    waiver = f"; waived above {describe(pre.waiver.threshold)}" if pre.waiver is not None else ""
+    waiver = f"; {pre.waiver.words(describe)}" if pre.waiver is not None else ""
     return (f"{pre.kind}: {w.name(pre.held_by)} wants ({pre.requires.label(w)}) before "
             f"{w.name(pre.before)}{waiver}{worlds.precondition_words(pre)}")
 
@@ -280,7 +280,7 @@ def evidence_rows(compiled) -> list[dict]:
     for pre in sc.preconditions:
         add(f"precondition: {w.name(pre.id)}", precondition_value(compiled, pre), pre)
         if pre.waiver is not None:
-            add(f"waiver of {w.name(pre.id)}", f"threshold {describe(pre.waiver.threshold)}", pre.waiver)
+            add(f"waiver of {w.name(pre.id)}", pre.waiver.words(describe), pre.waiver)
     for med in sc.mediation:
         add(f"mediation by {w.name(med.mediator)}", mediation_value(compiled, med), med)
     if sc.history is not None:
@@ -328,7 +328,7 @@ def scenario_tables(compiled) -> list[tuple[str, list[str], list[list[str]]]]:
     if sc.preconditions:
         out.append(("Preconditions", ["precondition", "held by", "kind", "requires", "before", "waiver threshold"],
                     [[w.name(p.id), w.name(p.held_by), p.kind, p.requires.label(w), w.name(p.before),
-                      "-" if p.waiver is None else describe(p.waiver.threshold)] for p in sc.preconditions]))
+                      "-" if p.waiver is None else p.waiver.words(describe)] for p in sc.preconditions]))
     if sc.mediation:
         out.append(("Mediation", ["mediator", "rule", "deadline", "pushes for"],
                     [[w.name(m.mediator), rule_label(m.rule), "-" if m.deadline is None else w.date(m.deadline),

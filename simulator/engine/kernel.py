@@ -548,7 +548,13 @@ class Kernel:
             if not unmet.any():
                 continue
             unmet &= ~pre.requires.evaluate(st, e)
-            if pre.waivable and unmet.any():
+            if pre.waivable and unmet.any() and pre.waiver.per_week:  # how long it resists: a weekly chance
+                rows = unmet.nonzero()[0]
+                waived = np.zeros(st.n, bool)
+                waived[rows] = U[rows, c.slot[f"waive:{pre.id}"]] < st.V[rows, self.ix[f"{pre.id}.resists"]]
+                self.log("waived", waived, milestone=c.milestones[j].id, actor=pre.holder, detail=pre.id)
+                unmet &= ~waived
+            elif pre.waivable and unmet.any():
                 thr = st.V[:, self.ix[f"{pre.id}.waiver_threshold"]]
                 self.pressure_scope.feel(st, holder, j)
                 waived = self.d.party("waive", holder, unmet, thr, Slot(U, c.slot[f"waive:{pre.id}"]), st, k) & unmet

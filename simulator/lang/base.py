@@ -91,9 +91,62 @@ class Sourced(Strict):
 
 
 class Waiver(Sourced):
-    """How an actor can be talked out of a soft precondition: pressure must clear ``threshold``."""
+    """How an actor can be talked out of a soft precondition: pressure must clear ``threshold`` (its rule decides);
+    or, in estimable terms, ``resists``: how long it holds out (issue 22 item 6), a weekly chance of dropping the
+    demand in each step it blocks a step that is otherwise ready (``{median_delay_days: 90}``: half the worlds
+    have dropped it after 90 days of blocking; ``{chance_within: {p: 0.5, days: 60}}``; a range or a ``dist``
+    too). That chance is a parameter ``<precondition>.resists`` (a weekly chance: listed, ``--set``, screened by
+    its odds); it is asked from the precondition's own draw slot at the step's length (any step length gives the
+    stated chance within the stated days)."""
 
-    threshold: Param
+    threshold: Param | None = None
+    resists: Param | None = Field(default=None, description="how long the holder holds out, in estimable terms: "
+                                  "{median_delay_days: 90} or {chance_within: {p: 0.5, days: 60}}")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _resists_takes_the_waiver_provenance(cls, data):
+        if isinstance(data, dict) and isinstance(data.get("resists"), dict) and not any(
+                data["resists"].get(k) is not None for k in ("evidence", "assumption", "from_reference")):
+            own = {k: data[k] for k in ("evidence", "assumption") if data.get(k) is not None}
+            return {**data, "resists": {**data["resists"], **own}}
+        return data
+
+    @model_validator(mode="after")
+    def _one_way(self):
+        if (self.threshold is None) == (self.resists is None):
+            raise ValueError("give exactly one of 'threshold' (the pressure it must clear) or 'resists' (how long "
+                             "it holds out: median_delay_days or chance_within)")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        """``resists`` is left out of dumps while unused (the corpus keeps its content hashes)."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in ("resists", "threshold"):
+                if data.get(name) is None:
+                    data.pop(name, None)
+        return data
+
+    def parameters(self, pre_id: str, path: tuple):
+        """(name, Param, path): ``<pre>.waiver_threshold`` or ``<pre>.resists``."""
+        if self.threshold is not None:
+            yield f"{pre_id}.waiver_threshold", self.threshold, (*path, "threshold")
+        else:
+            yield f"{pre_id}.resists", self.resists, (*path, "resists")
+
+    @property
+    def per_week(self) -> bool:
+        """Its chance is a weekly chance asked every step (``resists``), not a rule's answer per offer."""
+        return self.resists is not None
+
+    def words(self, describe) -> str:
+        """"waived above 0.8" or "holds out against pressure: median delay 90 days"."""
+        if self.threshold is not None:
+            return f"waived above {describe(self.threshold)}"
+        form = self.resists.estimable
+        return f"holds out against pressure: {form.label() if form is not None else describe(self.resists) + ' a week'}"
 
 
 class HardOrSoft(Sourced):

@@ -192,6 +192,9 @@ def human_label(dotted: str, c) -> str:
     if head in pres and rest == ["waiver_threshold"]:
         pre = pres[head]
         return f"Pressure at which {short(c, pre.held_by)} drops its demand for {requirement(c, pre)}"
+    if head in pres and rest == ["resists"]:
+        pre = pres[head]
+        return f"Weekly chance that {short(c, pre.held_by)} drops its demand for {requirement(c, pre)} under pressure"
     if head in mediators and rest == ["active"]:
         return f"{short(c, head)} mediates"
     if head in actors and rest:

@@ -70,8 +70,8 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
         yield from m.parameters(path)
     for k, pre in enumerate(sc.preconditions):
         yield f"{pre.id}.enabled", TOGGLE, ("preconditions", k)
-        if pre.waiver is not None:
-            yield f"{pre.id}.waiver_threshold", pre.waiver.threshold, ("preconditions", k, "waiver", "threshold")
+        if pre.waiver is not None:  # its threshold, or how long it resists (lang/base.py Waiver)
+            yield from pre.waiver.parameters(pre.id, ("preconditions", k, "waiver"))
     for m, med in enumerate(sc.mediation):
         yield f"{med.mediator}.active", TOGGLE, ("mediation", m)
         rule = rules.get(med.rule or DEFAULT_RULE["mediator"])
@@ -127,6 +127,8 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
     from ..lang import effects
 
     out.update(effects.units(sc, out))  # an effect's odds multiplier; a set chance is a chance
+    out.update({name: WEEKLY_CHANCE for pre in sc.preconditions if pre.waiver is not None
+                for name, _, path in pre.waiver.parameters(pre.id, ()) if path[-1] == "resists"})
     return out
 
 

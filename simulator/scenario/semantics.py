@@ -208,8 +208,9 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
         ctx.ref((*base, "held_by"), pre.held_by, "actor")
         ctx.ref((*base, "before"), pre.before, "milestone")
         pre.requires.check(ctx, (*base, "requires"))
-        if pre.waiver is not None:
-            _in_range(ctx, (*base, "waiver", "threshold"), pre.waiver.threshold, 0, 2)
+        if pre.waiver is not None:  # a threshold of pressure, or how long it resists: a weekly chance
+            for _, p, ppath in pre.waiver.parameters(pre.id, (*base, "waiver")):
+                _in_range(ctx, ppath, p, 0, 2 if ppath[-1] == "threshold" else 1)
 
     # ---- mediation
     mediators_seen = set()

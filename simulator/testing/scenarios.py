@@ -296,6 +296,9 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
                "requires": cond(earlier), "kind": draw(st.sampled_from(["hard", "soft"])), "assumption": ASSUME}
         if pre["kind"] == "soft":
             pre["waiver"] = {"threshold": draw(params(0, 2)), "assumption": ASSUME}
+            if draw(st.integers(0, 2)) == 0:  # how long it resists, in estimable terms (lang/base.py Waiver)
+                pre["waiver"] = {"resists": {"median_delay_days": draw(st.sampled_from([10.0, 90.0]))},
+                                 "assumption": ASSUME}
         preconditions.append(pre)
 
     deadline_options = ["start", "end"] + [f"election.{e}.round1" for e in elections]
