@@ -2,8 +2,9 @@
 
 It runs the same weekly step as the Mesa model (``engine.kernel``) on the same
 run state with many runs; only the decisions differ in form: here each comes
-from the array form of the actor's built-in rule (``batch/rules.py``), which
-repeats the scalar rule's floating-point operations in the same order. Each
+from the array form of the actor's built-in rule (``Rule.array``, in the rule's own
+file, looked up by ``batch/rules.py``), which repeats the scalar rule's
+floating-point operations in the same order. Each
 run consumes its own draws in the layout of ``draws.py``, and a chunk may mix
 runs of any points, so the record of run (seed, point, replication) is
 identical in both engines and in any chunking; so are the event logs it keeps
