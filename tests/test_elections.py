@@ -169,12 +169,14 @@ def test_the_generator_draws_concerns_and_formation_delays():
     def draw_one(d, seed):
         for el in d["calendar"]["elections"]:
             seen.update(f for f in ("concerns", "formation_days") if f in el)
+        seen.update(["terms"] if d["calendar"].get("terms") else [])
         sc = Scenario.model_validate(d)
-        if any(e.formation_days is not None or e.concerns is not None for e in sc.calendar.elections):
+        if sc.calendar.terms or any(e.formation_days is not None or e.concerns is not None
+                                    for e in sc.calendar.elections):
             assert_same_records(Compiled(sc), seed, list(range(8)))
 
     draw_one()
-    assert seen == {"concerns", "formation_days"}
+    assert seen == {"concerns", "formation_days", "terms"}
 
 
 def test_the_scenario_view_says_what_sets_the_election_apart():
@@ -187,3 +189,85 @@ def test_the_scenario_view_says_what_sets_the_election_apart():
     assert "caretaker" in text and text.endswith("its approach moves only A"), text
     plain = election_value(c, valid(scenario(election())).calendar.elections[0])
     assert "parliamentary" not in plain and "moves only" not in plain
+
+
+# ---------------------------------------------------------------- a term that ends in a vacancy of uncertain length
+def term_scenario(vacancy, step_days=7, **kw):
+    """a's term ends on day 70; a, whose hazard is 1, acts as soon as it is back; b does nothing."""
+    d = scenario(election(day=300), hazards=(0.0, 0.0), step_days=step_days)
+    d["milestones"] = [{"id": "one", "kind": "meeting", "name": "One", "attendees": ["a", "b"], "stakes": fixed(0.0),
+                        "assumption": A}, act("two", "b")]
+    d["actors"][0]["params"]["acceptance"] = fixed(1.0)
+    d["actors"][1]["params"]["acceptance"] = fixed(1.0)
+    d["actors"][1]["params"]["hazard"] = fixed(0.0)
+    d["calendar"]["elections"] = []
+    d["calendar"]["terms"] = [{"id": "mandate", "name": "A's mandate", "holder": "a",
+                               "ends": START + dt.timedelta(days=70), "vacancy_days": vacancy, "assumption": A, **kw}]
+    return d
+
+
+def test_the_holder_is_away_for_the_vacancy_then_back():
+    """A meeting a and b would hold at once while a is present: with a's hazard 0 it never happens before the
+    term ends either; the present/left columns say a left on day 70 and came back on day 70 + 40."""
+    sc = valid(term_scenario(fixed(40.0)))
+    table, events = run(sc, runs=20, events_for=20)
+    left = [e for e in events if e[4] == "left"]
+    back = [e for e in events if e[4] == "entered"]
+    assert {e[3] for e in left} == {START + dt.timedelta(days=70)} and len(left) == 20
+    assert {e[3] for e in back} == {START + dt.timedelta(days=110)} and len(back) == 20
+    assert {e[7] for e in left + back} == {"a"}
+
+
+def test_a_vacancy_stops_what_needs_the_holder_for_its_length():
+    """b proposes a meeting every week and both accept at once while a is there: it happens on day 0, and the
+    second time (a repeatable meeting) not in the vacancy: no meeting falls in a step from day 70 until the step
+    a comes back in (at weekly steps, as an actor's entry does)."""
+    d = term_scenario({"dist": "uniform", "low": 0, "high": 70, "assumption": A})
+    d["milestones"][0]["repeat"] = True
+    d["actors"][1]["params"]["hazard"] = fixed(1.0)
+    d["actors"][0]["params"]["hazard"] = fixed(1.0)
+    sc = valid(d)
+    table, events = run(sc, runs=200, events_for=200)
+    held = {}
+    for e in events:
+        if e[4] == "held":
+            held.setdefault(e[1], []).append((e[3] - START).days)
+    gone = {e[1]: (e[3] - START).days for e in events if e[4] == "entered"}
+    assert len(gone) > 150  # most runs' vacancy ends within the calendar
+    for run_id, back in gone.items():
+        returns = back - back % 7  # at weekly steps the holder is back from the first day of the step it returns in
+        assert not any(70 <= day < returns for day in held[run_id]), (run_id, back, held[run_id])
+        assert any(day >= back for day in held[run_id])
+
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_both_engines_agree_on_a_term_and_its_vacancy(step_days):
+    d = term_scenario({"dist": "uniform", "low": 0, "high": 60, "assumption": A}, step_days=step_days)
+    d["actors"][0]["params"]["hazard"] = fixed(0.3)
+    sc = valid(d)
+    mesa, batch = run(sc, 25, "mesa", events_for=25), run(sc, 25, "batch", events_for=25)
+    assert mesa[0].equals(batch[0]) and mesa[1] == batch[1]
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"holder": "nobody"}, "holder: unknown actor 'nobody'"),
+    ({"ends": START + dt.timedelta(days=900)}, "ends: the term ends (2026-06-19) outside the calendar"),
+    ({"vacancy_days": fixed(-1.0)}, "vacancy_days: must lie within [0, 3650]"),
+])
+def test_each_misuse_of_a_term_is_one_line(tmp_path, change, message):
+    problem = one_problem(tmp_path, term_scenario(fixed(10.0), **change))
+    assert message in problem, problem
+
+
+def test_a_term_holder_with_its_own_entry_is_refused(tmp_path):
+    d = term_scenario(fixed(10.0))
+    d["actors"][0]["enters"] = {"date": START + dt.timedelta(days=10), "assumption": A}
+    assert "holder: 'a' has its own 'enters'" in one_problem(tmp_path, d)
+
+
+def test_the_scenario_view_shows_a_term():
+    from simulator.charts.scenario import evidence_rows
+
+    sc = valid(term_scenario(fixed(40.0)))
+    text = str(evidence_rows(Compiled(sc)))
+    assert "A's mandate" in text and "A's term ends" in text and "vacant for 40 days" in text, text

@@ -294,6 +294,8 @@ def evidence_rows(compiled) -> list[dict]:
         add(f"election: {e.name}", election_value(compiled, e), e)
         changes(f"if {w.name(e.incumbent)} wins", e.after_win)
         changes(f"if {w.name(e.incumbent)} loses", e.after_loss)
+    for t in cal.terms:
+        add(f"term: {t.name}", t.words(w, describe), t)
     for ev in cal.events:
         add(f"event: {w.name(ev.id)}", event_value(compiled, ev), ev)
         changes(f"at {w.name(ev.id)}", ev.effects)

@@ -126,6 +126,7 @@ class Kernel:
             pos = m.consenters().index(p.holder) if p.holder in m.consenters() else -1
             self.pre_on.setdefault(c.mi[p.before], []).append((p, c.ai[p.holder], pos))
         self.cal_items = list(sc.calendar.events) + list(sc.calendar.shocks) + list(sc.calendar.occasions)
+        self.cal_items += sc.calendar.terms  # a term's end and its vacancy (lang/calendar.py Term)
         self.commits = {c.mi[m.id]: [(c.mi[cm.milestone], cm.within_days) for cm in m.commits]
                         for m in c.milestones if m.commits}
         self.effects_of = {c.mi[m.id]: m.effects for m in c.milestones if m.effects}
@@ -135,7 +136,7 @@ class Kernel:
         self.consent_matrix = np.zeros((len(c.actors), len(c.milestones)), np.int8)
         for j, who in enumerate(self.consent):
             self.consent_matrix[who, j] = 1
-        self.comings_and_goings = bool(self.entries or self.exits)
+        self.comings_and_goings = bool(self.entries or self.exits or sc.calendar.terms)
         self.gates = [(j, m.requires) for j, m in enumerate(c.milestones) if m.requires is not None]
         self._paths: dict[int, list] = {}
         self._reachable: dict[str, list[int]] = {}

@@ -195,6 +195,48 @@ class Election(Sourced):
         kr.apply(st, lose, self.after_loss)
 
 
+class Term(Sourced):
+    """An office's term that ends on a date and leaves a vacancy of uncertain length: its holder (an actor standing
+    for the office) leaves on ``ends`` and so cannot consent, and comes back ``vacancy_days`` later (drawn per run)
+    when the office is filled again."""
+
+    id: Id
+    name: str
+    holder: Id
+    ends: dt.date
+    vacancy_days: Param = Field(description="days from the end of the term until the office is filled again "
+                                "(drawn per run)")
+
+    def parameters(self, path):
+        yield f"{self.id}.vacancy_days", self.vacancy_days, (*path, "vacancy_days")
+
+    def check(self, ctx, path, cal):
+        ctx.ref((*path, "holder"), self.holder, "actor")
+        if not cal.start <= self.ends <= cal.end:
+            ctx.error((*path, "ends"), f"the term ends ({self.ends}) outside the calendar ({cal.start} to {cal.end})")
+
+    def words(self, w, describe) -> str:
+        return (f"{w.name(self.holder)}'s term ends {w.date(self.ends)}; the office is vacant for "
+                f"{describe(self.vacancy_days)} days")
+
+    def advance(self, kr: Kernel, st: RunState, k: int, U) -> None:
+        c, a = kr.c, kr.c.ai[self.holder]
+        end = c.to_day(self.ends)
+        first, last = int(c.days[k]), int(c.ends[k])
+        if first <= end <= last:
+            go = st.present[:, a].copy()
+            st.present[go, a] = False
+            st.left_day[go, a] = np.minimum(st.left_day[go, a], end)
+            kr.log("left", go, actor=self.holder, day=end)
+        if last < end:
+            return
+        back = end + np.maximum(np.rint(st.V[:, c.table.index[f"{self.id}.vacancy_days"]]), 0).astype(np.int64)
+        come = (back >= first) & (back <= last) & ~st.present[:, a]
+        st.present[come, a] = True
+        st.entered_day[come, a] = np.minimum(st.entered_day[come, a], back[come])
+        kr.log("entered", come, actor=self.holder, day=back)
+
+
 class ProposeSpec(Strict):
     """What a dated event or occasion puts on the table: a milestone, or the next one toward a goal."""
 

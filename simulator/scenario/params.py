@@ -83,6 +83,8 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
         yield from shock.parameters(("calendar", "shocks", k))
     for k, occ in enumerate(sc.calendar.occasions):
         yield from occ.parameters(("calendar", "occasions", k))
+    for k, term in enumerate(sc.calendar.terms):
+        yield from term.parameters(("calendar", "terms", k))
     for field in ("pressure_decay", "sharpness"):
         if getattr(sc.dynamics, field) is not None:  # sharpness when no rule reads it: left out
             yield f"dynamics.{field}", getattr(sc.dynamics, field), ("dynamics", field)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_serializer, model_validator
 
-from ..lang.calendar import DatedEvent, Election, Entry, Exit, Occasion, Shock, TriggeredEffect
+from ..lang.calendar import DatedEvent, Election, Entry, Exit, Occasion, Shock, Term, TriggeredEffect
 from ..lang.conditions import AnyCondition
 from ..lang.milestones import ConcessionLadder, Milestone, Track
 from ..lang.questions import Question
@@ -150,6 +150,7 @@ class Calendar(Strict):
     events: list[DatedEvent] = []
     shocks: list[Shock] = []
     occasions: list[Occasion] = []
+    terms: list[Term] = []  # terms of office that end in a vacancy of uncertain length (lang/calendar.py)
 
 
 class Dynamics(Strict):

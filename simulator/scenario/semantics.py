@@ -132,7 +132,7 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
     for k, pre in enumerate(sc.preconditions):
         claim(pre.id, ("preconditions", k))
     cal = sc.calendar
-    for group in ("events", "shocks", "occasions"):
+    for group in ("events", "shocks", "occasions", "terms"):
         for k, item in enumerate(getattr(cal, group)):
             claim(item.id, ("calendar", group, k))
     eids = [e.id for e in cal.elections]
@@ -268,6 +268,12 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
         _in_range(ctx, ("calendar", "elections", e, "progress_effect"), el.progress_effect, -1, 1)
         if el.formation_days is not None:
             _in_range(ctx, ("calendar", "elections", e, "formation_days"), el.formation_days, 0, 3650)
+    for k, term in enumerate(cal.terms):
+        term.check(ctx, ("calendar", "terms", k), cal)
+        _in_range(ctx, ("calendar", "terms", k, "vacancy_days"), term.vacancy_days, 0, 3650)
+        if any(a.id == term.holder and a.enters is not None for a in sc.actors):
+            err(("calendar", "terms", k, "holder"), f"'{term.holder}' has its own 'enters': an actor whose term "
+                "ends comes back when the office is filled, not by 'enters'")
     for group in ("events", "shocks", "occasions"):
         for k, item in enumerate(getattr(cal, group)):
             item.check(ctx, ("calendar", group, k), cal)

@@ -353,6 +353,11 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
                                 "assumption": ASSUME}]
         cal_elections.append(el)
     calendar["elections"] = cal_elections
+    holders = [a["id"] for a in actors if "enters" not in a]
+    if holders and draw(st.booleans()):  # a term that ends in a vacancy of uncertain length
+        calendar["terms"] = [{"id": "term0", "name": "Term 0", "holder": draw(st.sampled_from(holders)),
+                              "ends": START + dt.timedelta(days=draw(st.integers(0, weeks * 7 - 1))),
+                              "vacancy_days": draw(params(0, 120)), "assumption": ASSUME}]
 
     history = None
     if draw(st.booleans()):
