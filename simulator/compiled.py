@@ -150,6 +150,7 @@ class Compiled:
         for e in self.elections:
             units += [(s, ONCE) for s in e.slots()]
         units += [(m.outcome.slot(m.id), ONCE) for m in self.milestones if m.outcome is not None]  # one-shot results
+        units += [(s, ONCE) for m in self.milestones if m.freezes is not None for s in m.freezes.slots(m.id)]
         self.slots = [name for name, _ in units]
         self.slot = {name: i for i, name in enumerate(self.slots)}
         self.slot_units = [unit for _, unit in units]

@@ -181,7 +181,7 @@ def test_both_engines_agree_on_a_milestone_that_freezes(step_days):
     ("itself", "milestones[1].freezes.milestones[0]", "'breach' cannot freeze itself"),
     ("unknown", "milestones[1].freezes.milestones[0]", "unknown milestone or track 'nope'"),
     ("empty", "milestones[1].freezes.milestones", "at least 1 item"),
-    ("no_days", "milestones[1].freezes.days", "required"),
+    ("no_days", "milestones[1].freezes", "exactly one"),
     ("negative", "milestones[1].freezes.days", "must lie within [0, 3650]"),
 ])
 def test_each_misuse_of_a_milestone_freeze_is_one_line(where, field, words):
@@ -206,3 +206,84 @@ def test_the_battery_holds_on_a_milestone_freeze():
     sc = Scenario.model_validate(breach_doc({"dist": "uniform", "low": 0, "high": 40, "assumption": A}))
     results = check_model(sc, runs=200, only=["renaming", "calendar_shift", "no_op_what_if", "step_invariance"])
     assert all(r.passed is not False for r in results), [r.sentence for r in results]
+
+
+# ----------------------------------------------------------------------------- an actor suspends, then resumes
+
+def suspend_doc(resume, step_days=7, span=300, when=None):
+    """Party b suspends the talks (its own step, with its own chance, while ``when`` holds); they resume with a
+    weekly chance."""
+    suspend = {"id": "suspend", "kind": "unilateral", "name": "Talks suspended", "actor": "b", "stakes": fixed(0.0),
+               "assumption": A, "pace": {"b": {"act": fixed(1.0)}},
+               "freezes": {"milestones": ["talks"], "resume": fixed(resume)}}
+    if when is not None:
+        suspend["requires"] = when
+    d = doc([meeting(pace=SURE), suspend], step_days, span)
+    d["schema_version"] = 3
+    return d
+
+
+@pytest.mark.parametrize("step_days", [1, 7, 14])
+def test_a_suspension_resumes_with_its_weekly_chance(step_days):
+    """Suspended in step 0; it lasts W whole weeks, P(W = n) = 0.25 * 0.75 ** n, and the talks come the step after
+    the rest of step 0 and those weeks: on day s (ceil(7 W / s) + 1)."""
+    first = days(run(suspend_doc(0.25, step_days)), "talks")
+    on = lambda n: step_days * (math.ceil(7 * n / step_days) + 1)  # noqa: E731
+    for w in range(0, 6):
+        expect = on(w)
+        p = sum(0.25 * 0.75 ** n for n in range(2000) if on(n) > expect)  # still waiting past that day
+        share = (first > expect).mean()
+        assert abs(share - p) <= 5 * math.sqrt(p * (1 - p) / RUNS), (w, share, p)
+
+
+def test_a_sure_resumption_and_a_suspension_that_never_ends():
+    assert (days(run(suspend_doc(1.0), runs=50), "talks") == 7).all()
+    assert (days(run(suspend_doc(0.0), runs=50), "talks") == NEVER).all()
+
+
+def test_a_suspension_only_under_its_conditions():
+    """After a breach only: no breach, no suspension (the talks come at once)."""
+    d = suspend_doc(0.0, when={"held": "breach"})
+    d["milestones"].append({"id": "breach", "kind": "unilateral", "name": "Breach", "actor": "a",
+                            "stakes": fixed(0.0), "assumption": A, "pace": {"a": {"act": fixed(0.0)}}})
+    assert (days(run(d, runs=50), "talks") == 0).all()
+
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_both_engines_agree_on_suspensions(step_days):
+    from simulator.batch.engine import BatchEngine
+    from simulator.draws import run_seed
+    from simulator.model import DiplomacyModel
+
+    d = suspend_doc(0.3, step_days, 150)
+    d["milestones"][1].update(repeat=True, pace={"b": {"act": fixed(0.15)}})
+    d["milestones"][0].update(repeat=True, pace={a: {"propose": fixed(0.3), "accept": fixed(0.6)} for a in "ab"})
+    c = Compiled(Scenario.model_validate(d))
+    eng = BatchEngine(c)
+    st = eng.run(3, range(20), events_for=20)
+    batch = eng.table(st).to_pylist()
+    for r in range(20):
+        m = DiplomacyModel(c, run_seed(3, r))
+        assert m.run() == batch[r]
+        mine = [(k, kind, tr, ms, ac, det) for (p, rep, k, date, kind, tr, ms, ac, det) in eng.events if rep == r]
+        assert [e[:6] for e in m.events] == mine
+
+
+def test_resume_words_parameter_and_errors():
+    import json as _json
+
+    from simulator.charts.scenario import milestone_value
+
+    d = suspend_doc(0.2)
+    c = Compiled(Scenario.model_validate(d))
+    assert "freezes Talks until they resume (weekly chance 0.2)" in milestone_value(c, c.milestones[1])
+    rows = {r["name"] for r in _json.loads(_cli(["params", _write(d), "--json"]).stdout)}
+    assert "suspend.freezes.resume" in rows
+    d["milestones"][1]["freezes"]["days"] = fixed(3)
+    _one_error(d, "milestones[1].freezes", "give 'days' (how long) or 'resume'")
+    d = suspend_doc(1.5)
+    _one_error(d, "milestones[1].freezes.resume", "must lie within [0, 1]")
+
+
+def test_unused_freezes_are_left_out_of_dumps():
+    assert "freezes" not in Scenario.model_validate(doc([meeting()])).model_dump(mode="json")["milestones"][0]

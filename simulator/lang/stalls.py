@@ -20,7 +20,7 @@ whose first day falls before the next step's first day plus ``D`` are frozen (wi
 from __future__ import annotations
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import MilestoneRef, Param, Strict
 
@@ -42,19 +42,49 @@ def freeze_words(weeks: int, freeze_days, describe) -> str:
     return f"{describe(freeze_days)} days" + ("" if freeze_days.dist == "fixed" else " (drawn per run)")
 
 
+def resume_weeks(p, u) -> np.ndarray:
+    """Whole weeks a suspension lasts when it resumes with weekly chance ``p``, from uniforms ``u``: the number of
+    weeks before the first success, ``P(W >= w) = (1 - p) ** w`` (10 ** 5 weeks when ``p`` is 0: never)."""
+    p, u = np.asarray(p, float), np.asarray(u, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.floor(np.log(np.maximum(u, 1e-300)) / np.log1p(-np.minimum(p, 1.0)))
+    return np.where(p >= 1.0, 0.0, np.where(p <= 0.0, 1e5, np.minimum(w, 1e5)))
+
+
 class Freezes(Strict):
     """``freezes: {milestones: [...], days: ...}`` on a milestone: when it happens, the listed milestones (or tracks,
     or ladders) are frozen for the rest of that step and then for ``days`` days (a number or a distribution, drawn
     per run; parameter ``<id>.freezes.days``), as a shock freezes them."""
 
     milestones: list[MilestoneRef] = Field(min_length=1, description="milestones (or tracks, ladders) it freezes")
-    days: Param = Field(description="for how many days, after the rest of the step it happens in")
+    days: Param | None = Field(default=None, description="for how many days, after the rest of the step it "
+                               "happens in")
+    resume: Param | None = Field(default=None, description="instead of 'days': the weekly chance that the frozen "
+                                 "steps resume (a suspension lifted after a whole number of weeks, drawn each time "
+                                 "it happens)")
+
+    @model_validator(mode="after")
+    def _days_or_resume(self):
+        if (self.days is None) == (self.resume is None):
+            raise ValueError("give 'days' (how long) or 'resume' (a weekly chance to resume), exactly one")
+        return self
+
+    @staticmethod
+    def slot(owner: str) -> str:
+        return f"resume:{owner}"
+
+    def slots(self, owner: str) -> list[str]:
+        """Its draw slots: one per happening when it resumes with a chance."""
+        return [self.slot(owner)] if self.resume is not None else []
 
     def parameters(self, owner: str, path: tuple):
-        yield f"{owner}.freezes.days", self.days, (*path, "freezes", "days")
+        if self.days is not None:
+            yield f"{owner}.freezes.days", self.days, (*path, "freezes", "days")
+        else:
+            yield f"{owner}.freezes.resume", self.resume, (*path, "freezes", "resume")
 
     def ranges(self, owner: str) -> dict:
-        return {f"{owner}.freezes.days": FREEZE_DAYS_RANGE}
+        return {f"{owner}.freezes.days": FREEZE_DAYS_RANGE, f"{owner}.freezes.resume": (0, 1)}
 
     def check(self, ctx, path: tuple, m) -> None:
         for n, target in enumerate(self.milestones):
@@ -63,20 +93,29 @@ class Freezes(Strict):
                 ctx.error(where, f"'{m.id}' cannot freeze itself")
 
     def words(self, w, describe) -> str:
-        return f"freezes {', '.join(w.name(t) for t in self.milestones)} for {freeze_words(0, self.days, describe)}"
+        what = ", ".join(w.name(t) for t in self.milestones)
+        if self.resume is not None:
+            return f"freezes {what} until they resume (weekly chance {describe(self.resume)})"
+        return f"freezes {what} for {freeze_words(0, self.days, describe)}"
 
     @classmethod
     def example(cls, draw, targets: list[str], number) -> dict:
         """Freezes for generated scenarios (``testing.scenarios``): ``number`` draws a Param mapping."""
         from hypothesis import strategies as st
 
-        return {"milestones": draw(st.lists(st.sampled_from(targets), min_size=1, max_size=2, unique=True)),
-                "days": number}
+        out = {"milestones": draw(st.lists(st.sampled_from(targets), min_size=1, max_size=2, unique=True))}
+        if draw(st.booleans()):  # a suspension that resumes with a weekly chance
+            return {**out, "resume": {"value": draw(st.sampled_from([0.0, 0.3, 1.0])), "assumption": "generated"}}
+        return {**out, "days": number}
 
     def apply(self, kr, st, k: int, j: int, rows: np.ndarray) -> None:
         """Milestone j happened this step in the runs ``rows``: freeze what it freezes there."""
         c, m = kr.c, kr.c.milestones[j]
-        until = frozen_until(c.step_days, k, st.V[rows, kr.ix[f"{m.id}.freezes.days"]])
+        if self.resume is None:
+            until = frozen_until(c.step_days, k, st.V[rows, kr.ix[f"{m.id}.freezes.days"]])
+        else:  # whole weeks until it resumes: geometric, P(W >= w) = (1 - p) ** w, from its own draw
+            until = frozen_until(c.step_days, k, 7 * resume_weeks(st.V[rows, kr.ix[f"{m.id}.freezes.resume"]],
+                                                                  kr.U[rows, c.slot[self.slot(m.id)]]))
         code = c.freezer_code[f"freeze:{m.id}"]
         for col in c.milestone_freezes[m.id]:
             later = until >= st.frozen_until[rows, col]
