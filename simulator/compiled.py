@@ -240,8 +240,7 @@ class Compiled:
         return None if stage == stages[0] else f"{ladder}.{stage}"
 
     def candidate_index(self, election: str, actor: str) -> int:
-        e = self.elections[self.gi[election]]
-        return 0 if actor == e.incumbent else 1
+        return self.elections[self.gi[election]].side(actor)  # a bloc member counts with its leader
 
     @cached_property
     def words(self) -> Words:

@@ -168,15 +168,15 @@ def test_the_generator_draws_concerns_and_formation_delays():
     @given(scenario_dicts(election=True, rules=("hazard",)), st.integers(0, 2 ** 31))
     def draw_one(d, seed):
         for el in d["calendar"]["elections"]:
-            seen.update(f for f in ("concerns", "formation_days") if f in el)
+            seen.update(f for f in ("concerns", "formation_days", "blocs") if f in el)
         seen.update(["terms"] if d["calendar"].get("terms") else [])
         sc = Scenario.model_validate(d)
-        if sc.calendar.terms or any(e.formation_days is not None or e.concerns is not None
+        if sc.calendar.terms or any(e.formation_days is not None or e.concerns is not None or e.blocs is not None
                                     for e in sc.calendar.elections):
             assert_same_records(Compiled(sc), seed, list(range(8)))
 
     draw_one()
-    assert seen == {"concerns", "formation_days", "terms"}
+    assert seen == {"concerns", "formation_days", "terms", "blocs"}
 
 
 def test_the_scenario_view_says_what_sets_the_election_apart():
@@ -271,3 +271,35 @@ def test_the_scenario_view_shows_a_term():
     sc = valid(term_scenario(fixed(40.0)))
     text = str(evidence_rows(Compiled(sc)))
     assert "A's mandate" in text and "A's term ends" in text and "vacant for 40 days" in text, text
+
+
+# ---------------------------------------------------------------- blocs: a member wins with its bloc's leader
+def test_a_bloc_member_wins_when_its_bloc_does_run_by_run():
+    """Three parties: a leads the incumbent bloc with c in it; `winner: {is: c}` holds exactly in the runs where a
+    wins (the incumbent wins with 30%); and `winner: {is: b}` in the others."""
+    d = scenario(election(base_win=0.3, day=100, blocs={"incumbent": ["c"]}))
+    d["actors"].append(hazard_party("c", 0.0))
+    d["questions"] = [{"id": "c_wins", "text": "Does c's bloc win?",
+                       "when": {"winner": {"election": "vote", "is": "c"}}},
+                      {"id": "b_wins", "text": "Does b win?", "when": {"winner": {"election": "vote", "is": "b"}}}]
+    table, _ = run(valid(d))
+    c_wins = np.array(table.column(L.question("c_wins")).to_pylist())
+    b_wins = np.array(table.column(L.question("b_wins")).to_pylist())
+    assert (c_wins == ~b_wins).all()
+    assert abs(c_wins.mean() - 0.3) < mc_bound(0.3)
+    sc = valid(d)
+    from simulator.charts.scenario import election_value
+
+    assert "A's bloc: C" in election_value(Compiled(sc), sc.calendar.elections[0])
+
+
+@pytest.mark.parametrize("blocs,message", [
+    ({"incumbent": ["nobody"]}, "blocs.incumbent[0]: unknown actor 'nobody'"),
+    ({"challenger": ["a"]}, "blocs.challenger[0]: 'a' leads a side already"),
+    ({"incumbent": ["c"], "challenger": ["c"]}, "blocs.challenger[0]: 'c' is listed twice"),
+])
+def test_each_misuse_of_blocs_is_one_line(tmp_path, blocs, message):
+    d = scenario(election(blocs=blocs))
+    d["actors"].append(hazard_party("c", 0.0))
+    problem = one_problem(tmp_path, d)
+    assert message in problem, problem

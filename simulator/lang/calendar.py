@@ -46,6 +46,14 @@ def waited_for_day(c, st, k: int, when, lo: int) -> np.ndarray:
     return np.where(back, np.maximum(since, lo), day)
 
 
+class Blocs(Strict):
+    """The other members of each side's bloc in a parliamentary election: a member wins or loses with its bloc's
+    leader (the incumbent or the challenger), so ``winner: {election: E, is: member}`` holds when its bloc wins."""
+
+    incumbent: list[Id] = []
+    challenger: list[Id] = []
+
+
 class Election(Sourced):
     """An election with an incumbent and a challenger, decided in round 1 or a run-off.
 
@@ -70,6 +78,8 @@ class Election(Sourced):
                                       "(default: every meeting)")
     after_win: list[ParamChange] = []
     after_loss: list[ParamChange] = []
+    blocs: Blocs | None = Field(default=None, description="the other members of each side's bloc "
+                                "(parliamentary elections): each wins or loses with its leader")
     concerns: list[Id] | None = Field(default=None, description="the actors whose rules feel this election "
                                       "coming (their election_weeks/election_odds); default: every actor")
     formation_days: Param | None = Field(default=None, description="a parliamentary election: days from the "
@@ -106,6 +116,17 @@ class Election(Sourced):
         for n, a in enumerate(self.concerns or []):
             if ctx.ref((*path, "concerns", n), a, "actor") and a in self.concerns[:n]:
                 ctx.error((*path, "concerns", n), f"'{a}' is listed twice")
+        for side in ("incumbent", "challenger"):
+            members = getattr(self.blocs, side) if self.blocs is not None else []
+            for n, a in enumerate(members):
+                where = (*path, "blocs", side, n)
+                if not ctx.ref(where, a, "actor"):
+                    continue
+                if a in (self.incumbent, self.challenger):
+                    ctx.error(where, f"'{a}' leads a side already (incumbent or challenger): list only the "
+                              "other members of its bloc")
+                elif a in members[:n] or (side == "challenger" and a in self.blocs.incumbent):
+                    ctx.error(where, f"'{a}' is listed twice: an actor belongs to one bloc")
         if self.formation_days is not None and self.runoff is not None:
             ctx.error((*path, "formation_days"), "a parliamentary election (with a government-formation delay) "
                       "has no run-off: give either runoff or formation_days")
@@ -117,9 +138,22 @@ class Election(Sourced):
         if self.formation_days is not None:
             parts.append(f"; parliamentary: a government is formed {describe(self.formation_days)} days after the "
                          "vote, the incumbent staying on as caretaker until then")
+        if self.blocs is not None:
+            for leader, members in ((self.incumbent, self.blocs.incumbent), (self.challenger, self.blocs.challenger)):
+                if members:
+                    parts.append(f"; {w.name(leader)}'s bloc: {', '.join(w.name(a) for a in members)}")
         if self.concerns is not None:
             parts.append(f"; its approach moves only {', '.join(w.name(a) for a in self.concerns)}")
         return "".join(parts)
+
+    def side(self, actor: str) -> int:
+        """0: the incumbent's side, 1: the challenger's (a bloc member counts with its bloc's leader)."""
+        return 0 if actor == self.incumbent or (self.blocs is not None and actor in self.blocs.incumbent) else 1
+
+    def candidates(self) -> list[str]:
+        """Everyone who can be named as its winner: the two leaders and their blocs' members."""
+        b = self.blocs
+        return [self.incumbent, self.challenger, *((b.incumbent + b.challenger) if b is not None else [])]
 
     def concerns_actor(self, actor: str | None) -> bool:
         """Whether this election's approach acts on ``actor``'s rules (None: asked for no actor in particular)."""

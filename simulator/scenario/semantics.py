@@ -73,7 +73,7 @@ def context(sc: Scenario) -> CheckContext:
         "dated": {**milestones, **events},
     }
     return CheckContext(pools, {lad.id: [s.id for s in lad.stages] for lad in sc.concessions},
-                        {e.id: [e.incumbent, e.challenger] for e in sc.calendar.elections},
+                        {e.id: e.candidates() for e in sc.calendar.elections},
                         fixed_dates(sc), dynamic)
 
 

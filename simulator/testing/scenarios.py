@@ -344,6 +344,9 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         if draw(st.booleans()):  # an election that moves only some actors' rules
             el["concerns"] = draw(st.lists(st.sampled_from([a["id"] for a in actors]), min_size=1, max_size=2,
                                            unique=True))
+        others = [a["id"] for a in actors if a["id"] not in (inc, chal)]
+        if others and draw(st.booleans()):  # blocs: other members win or lose with their leader
+            el["blocs"] = {"incumbent": draw(st.lists(st.sampled_from(others), max_size=1, unique=True))}
         if "runoff" not in el and draw(st.booleans()):  # parliamentary: power passes when a government is formed
             el["formation_days"] = draw(params(0, 90))
         flex = next(a for a in actors if a["id"] == inc)["params"].get("flexibility")
