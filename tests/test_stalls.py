@@ -86,7 +86,9 @@ def test_both_engines_give_the_same_records_and_logs(step_days):
 
 
 def test_diplosim_schema_lists_freeze_days():
-    assert '"freeze_days"' in _cli(["schema"]).stdout
+    text = _cli(["schema"]).stdout
+    for field in ("freeze_days", "freezes", "resume", "pressure_odds"):
+        assert f'"{field}"' in text, field
 
 
 @pytest.mark.parametrize("where,field,words", [
@@ -287,3 +289,73 @@ def test_resume_words_parameter_and_errors():
 
 def test_unused_freezes_are_left_out_of_dumps():
     assert "freezes" not in Scenario.model_validate(doc([meeting()])).model_dump(mode="json")["milestones"][0]
+
+
+# ----------------------------------------------------------------------------- coercive acts that pressure moves
+
+def strike_doc(b=None, mediated=True, step_days=7):
+    """Party a strikes (a repeatable step, weekly chance 0.3) while a mediator presses both parties for talks that
+    never come (no one proposes them)."""
+    strike = {"id": "strike", "kind": "unilateral", "name": "Strike", "actor": "a", "stakes": fixed(0.0),
+              "assumption": A, "repeat": True, "pace": {"a": {"act": fixed(0.3)}}}
+    if b is not None:
+        strike["pressure_odds"] = fixed(b)
+    talks = meeting(pace={x: {"propose": fixed(0.0), "accept": fixed(0.0)} for x in "ab"})
+    med = [{"mediator": "m", "rule": "deadline_pressure", "deadline": "end", "assumption": A,
+            "pushes": [{"milestone": "talks"}]}] if mediated else []
+    d = doc([talks, strike], step_days, 140, mediation=med)
+    d["schema_version"] = 3
+    d["actors"][2]["leverage"] = {"a": fixed(1.0), "b": fixed(1.0)}
+    return d
+
+
+def strikes(d, runs=2000):
+    return np.array(run(d, runs=runs).column("count.strike").to_pylist())
+
+
+def test_pressure_restrains_or_provokes_a_coercive_act():
+    none, zero = strikes(strike_doc()), strikes(strike_doc(0.0))
+    assert (none == zero).all()  # no effect at 0: the same draws, the same records
+    less, more = strikes(strike_doc(-3.0)), strikes(strike_doc(3.0))
+    assert less.mean() < zero.mean() - 1 < more.mean() - 2, (less.mean(), zero.mean(), more.mean())
+
+
+@pytest.mark.parametrize("b", [-3.0, 3.0])
+def test_without_pressure_the_act_keeps_its_stated_chance(b):
+    first = days(run(strike_doc(b, mediated=False)), "strike")
+    p = (first == 0).mean()
+    assert abs(p - 0.3) <= 5 * math.sqrt(0.21 / RUNS), p
+
+
+@pytest.mark.parametrize("step_days", [7, 1])
+def test_both_engines_agree_on_coercive_acts(step_days):
+    from simulator.batch.engine import BatchEngine
+    from simulator.draws import run_seed
+    from simulator.model import DiplomacyModel
+
+    c = Compiled(Scenario.model_validate(strike_doc(-2.0, step_days=step_days)))
+    eng = BatchEngine(c)
+    st = eng.run(3, range(20), events_for=20)
+    batch = eng.table(st).to_pylist()
+    for r in range(20):
+        m = DiplomacyModel(c, run_seed(3, r))
+        assert m.run() == batch[r]
+        mine = [(k, kind, tr, ms, ac, det) for (p, rep, k, date, kind, tr, ms, ac, det) in eng.events if rep == r]
+        assert [e[:6] for e in m.events] == mine
+
+
+def test_pressure_odds_is_a_parameter_in_words_and_checked():
+    import json as _json
+
+    from simulator.charts.scenario import milestone_value
+
+    d = strike_doc(-2.0)
+    rows = {r["name"] for r in _json.loads(_cli(["params", _write(d), "--json"]).stdout)}
+    assert "strike.pressure_odds" in rows
+    c = Compiled(Scenario.model_validate(d))
+    assert "pressure on its actor makes it less likely" in milestone_value(c, c.milestones[1])
+    assert "pressure_odds" not in Scenario.model_validate(doc([meeting()])).model_dump(mode="json")["milestones"][0]
+    _one_error(strike_doc(9.0), "milestones[1].pressure_odds", "must lie within [-5, 5]")
+    d = strike_doc(-1.0)
+    d["milestones"][1]["pressure_odds"] = {"value": -1.0}
+    _one_error(d, "milestones[1].pressure_odds", "give exactly one of")

@@ -125,7 +125,7 @@ def _window(w, between) -> str:
 
 
 from ..lang import worlds  # noqa: E402 - words of live shares, spreads and several items a step
-from ..lang.stalls import freeze_words  # noqa: E402 - how long a freeze lasts
+from ..lang.stalls import freeze_words, pressure_odds_words  # noqa: E402 - how long a freeze lasts; coercion
 
 
 def milestone_value(compiled, m) -> str:
@@ -140,6 +140,8 @@ def milestone_value(compiled, m) -> str:
     parts.extend(m.table_words(w))
     if m.freezes is not None:
         parts.append(m.freezes.words(w, describe))
+    if m.pressure_odds is not None:
+        parts.append(pressure_odds_words(m.pressure_odds, describe))
     parts.extend(worlds.milestone_words(compiled.scenario, m))  # live in a share of runs, a per-run spread
     if m.repeat:
         parts.append("can repeat")

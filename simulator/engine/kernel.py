@@ -26,6 +26,7 @@ from ..lang.dates import NEVER
 from . import masked
 from .fading import Fading
 from ..lang.worlds import Worlds
+from ..lang.stalls import PressureOdds
 from ..lang.effects import Amounts
 from .pressure import PressureScope
 from .state import RunState
@@ -161,6 +162,7 @@ class Kernel:
         self.break_clocks = breakdown_clocks(c)  # milestone -> a breakdown chance that changes with the time in force
         self.pressure_scope = PressureScope(self)  # a mediator's pressure acts on the steps it is about
         self.worlds = Worlds(c)  # live shares drawn once per run, per-run odds factors (lang/worlds.py)
+        self.pressure_odds = PressureOdds(self)  # coercive acts that pressure moves (lang/stalls.py)
         self.fading = Fading(c)  # effects that wear off (lang/fades.py)
         self.amounts = Amounts(c)  # effects stated as numbers in any form: a run's value (lang/effects.py)
         self.picks = [m.per_step or 1 for m in c.scenario.mediation]  # items a mediator may put on the table a step
@@ -170,6 +172,8 @@ class Kernel:
         """An actor's decision ``kind`` on milestone j: its own stated chance for this step (``pace``) compared with
         the slot's uniform, else its rule's answer (the Decider)."""
         u = self.worlds.slot(st, j, u)  # a step with a spread: the run's odds factor moves every decision on it
+        if self.pressure_odds.any:
+            u = self.pressure_odds.slot(st, j, actor, u)  # a coercive act that pressure restrains or provokes
         col = self.pace_cols.get((j, pos, kind))
         if col is None and self.clocked:
             timed = self.clocked.get((j, pos, kind))

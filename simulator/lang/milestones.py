@@ -24,7 +24,7 @@ from .pace import Chance, Pace
 from .worlds import Live, Spread
 from .timeshape import CurveAdjust
 from .outcomes import Outcome
-from .stalls import Freezes
+from .stalls import PRESSURE_ODDS_RANGE, Freezes
 
 #: who may put a meeting or joint act on the table (``proposed_by``; None: anyone, as before the field existed)
 PROPOSERS = {"mediators": ("mediator",), "occasions": ("calendar",)}
@@ -35,7 +35,8 @@ def _without_unused(data):
     """Fields added to milestones later (``pace``, ``proposed_by``, ``class``) are left out of dumps while unused, so
     a scenario that uses none of them keeps the content hash its observed outcomes recorded."""
     if isinstance(data, dict):
-        for name in ("pace", "proposed_by", "class", "class_", "live", "spread", "adjust", "outcome", "freezes"):
+        for name in ("pace", "proposed_by", "class", "class_", "live", "spread", "adjust", "outcome", "freezes",
+                     "pressure_odds"):
             if data.get(name) is None:
                 data.pop(name, None)
     return data
@@ -112,6 +113,10 @@ class MilestoneBase(Sourced):
     freezes: Freezes | None = Field(default=None, description="when it happens, it freezes other milestones (or "
                                     "tracks) for a number of days, as a shock does: {milestones: [talks], days: "
                                     "{dist: uniform, low: 10, high: 60, assumption: ...}}")
+    pressure_odds: Param | None = Field(default=None, description="a coercive act (a strike, an offensive) that "
+                                        "pressure moves: the odds of its actors' decisions on it are multiplied by "
+                                        "exp(pressure_odds * pressure on the actor); negative: pressure restrains it, "
+                                        "positive: it provokes it (lang/stalls.py)")
     _listed_twice: ClassVar[str] = "an actor is listed twice"
     _track: str | None = PrivateAttr(default=None)  # set by the tracks and concessions short-hands
     _declared: object = PrivateAttr(default=None)  # a track level's own `requires`, as the file says it
@@ -135,7 +140,8 @@ class MilestoneBase(Sourced):
                **(self.breakdown.shape_ranges(self.id) if self.breakdown is not None else {}),
                **(self.adjust.ranges(self.id) if self.adjust is not None else {}),
                **(self.outcome.ranges(self.id) if self.outcome is not None else {}),
-               **(self.freezes.ranges(self.id) if self.freezes is not None else {})}
+               **(self.freezes.ranges(self.id) if self.freezes is not None else {}),
+               **({f"{self.id}.pressure_odds": PRESSURE_ODDS_RANGE} if self.pressure_odds is not None else {})}
         if name in own:
             return own[name]
         chance = name.endswith(".hazard")
@@ -193,6 +199,8 @@ class MilestoneBase(Sourced):
             yield from self.outcome.parameters(self.id, path)
         if self.freezes is not None:
             yield from self.freezes.parameters(self.id, path)
+        if self.pressure_odds is not None:
+            yield f"{self.id}.pressure_odds", self.pressure_odds, (*path, "pressure_odds")
 
     def prerequisites(self) -> list[str]:
         """Milestones that must have happened first (what a mediator works toward)."""

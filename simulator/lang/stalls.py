@@ -122,3 +122,38 @@ class Freezes(Strict):
             r = rows[later]
             st.frozen_until[r, col] = until[later]
             st.frozen_by[r, col] = code
+
+
+# ----------------------------------------------------------------------------- coercive acts and pressure
+
+#: the allowed range of a step's ``pressure_odds`` (log odds per unit of pressure)
+PRESSURE_ODDS_RANGE = (-5, 5)
+
+
+class PressureOdds:
+    """Coercive acts (a strike, a checkpoint, an offensive) as decisions that pressure moves: a milestone's
+    ``pressure_odds: b`` multiplies the odds of every decision its actors make on it by ``exp(b * P)``, ``P`` the
+    largest pressure on that actor about any step (``engine.pressure.PressureScope.largest``) when it decides.
+    ``b < 0``: pressure restrains it; ``b > 0``: pressure provokes it. Applied to the decision's uniform (as a
+    ``spread``, ``lang/worlds.py``), so a stated ``pace`` and any rule are moved alike; no draw is added."""
+
+    def __init__(self, kernel):
+        c = kernel.c
+        self.scope = kernel.pressure_scope
+        self.cols = {j: kernel.ix[f"{m.id}.pressure_odds"] for j, m in enumerate(c.milestones)
+                     if m.pressure_odds is not None}
+        self.any = bool(self.cols)
+
+    def slot(self, st, j: int, actor: int, u):
+        col = self.cols.get(j)
+        if col is None:
+            return u
+        from .worlds import OddsSlot
+
+        return OddsSlot(u, np.exp(st.V[:, col] * self.scope.largest(st, actor)))
+
+
+def pressure_odds_words(p, describe) -> str:
+    """A step's ``pressure_odds`` in words."""
+    how = "less" if (p.value if p.value is not None else p.bounds[1]) < 0 else "more"
+    return f"pressure on its actor makes it {how} likely (odds x exp({describe(p)} x pressure))"

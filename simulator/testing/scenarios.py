@@ -253,6 +253,8 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             from ..lang.stalls import Freezes
 
             m["freezes"] = Freezes.example(draw, seen, draw(params(0, 60)))
+        if draw(st.integers(0, 3)) == 0:  # a coercive act that pressure restrains or provokes (lang/stalls.py)
+            m["pressure_odds"] = draw(params(-3, 3))
         if draw(st.booleans()):
             brk = {"assumption": ASSUME}
             if draw(st.booleans()):
