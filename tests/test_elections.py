@@ -303,3 +303,14 @@ def test_each_misuse_of_blocs_is_one_line(tmp_path, blocs, message):
     d["actors"].append(hazard_party("c", 0.0))
     problem = one_problem(tmp_path, d)
     assert message in problem, problem
+
+
+def test_the_scenario_tab_lists_the_term_and_the_parliamentary_election():
+    from simulator.charts.scenario import scenario_tables
+
+    d = term_scenario(fixed(40.0))
+    d["calendar"]["elections"] = [parliamentary(fixed(30.0))]
+    rows = [r for _, _, table in scenario_tables(Compiled(valid(d))) for r in table]
+    assert any(r[0] == "term" and r[1].startswith("A's mandate: A's term ends") and "vacant for 40 days" in r[1]
+               for r in rows), rows
+    assert any(r[0] == "election" and "parliamentary: a government is formed 30 days after" in r[1] for r in rows)

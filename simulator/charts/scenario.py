@@ -347,6 +347,7 @@ def scenario_tables(compiled) -> list[tuple[str, list[str], list[list[str]]]]:
     dates = [["calendar", f"{w.date(cal.start)} to {w.date(cal.end)}, one step = {cal.step_days} days "
                           f"({len(compiled.dates)} steps)"]]
     dates += [["election", f"{e.name}: {election_value(compiled, e)}"] for e in cal.elections]
+    dates += [["term", f"{t.name}: {t.words(w, describe)}"] for t in cal.terms]
     dates += [["event", f"{w.name(ev.id)}: {event_value(compiled, ev)}"] for ev in cal.events]
     dates += [["shock", f"{w.name(s.id)}: {shock_value(compiled, s)}"] for s in cal.shocks]
     dates += [["occasion", f"{w.name(o.id)}: {occasion_value(compiled, o)}"] for o in cal.occasions]
