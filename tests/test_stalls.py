@@ -359,3 +359,19 @@ def test_pressure_odds_is_a_parameter_in_words_and_checked():
     d = strike_doc(-1.0)
     d["milestones"][1]["pressure_odds"] = {"value": -1.0}
     _one_error(d, "milestones[1].pressure_odds", "give exactly one of")
+
+
+def test_the_new_numbers_have_words_for_people():
+    from simulator.lang.words import human_label
+    from tests.test_one_shot import well_doc
+
+    def label(d, name):
+        return human_label(name, Compiled(Scenario.model_validate(d)))
+
+    assert label(frozen_doc({"freeze_days": fixed(10)}), "incident.freeze_days") == \
+        "Days 'Border incident' freezes what it freezes"
+    assert label(breach_doc(10), "breach.freezes.days") == "Days Ceasefire breach freezes other steps"
+    assert label(suspend_doc(0.2), "suspend.freezes.resume") == \
+        "Weekly chance that the steps Talks suspended froze resume"
+    assert label(strike_doc(-1.0), "strike.pressure_odds").startswith("Change of the log odds of Strike")
+    assert label(well_doc(), "drill.outcome.success") == "Chance that Exploration well drilled succeeds"

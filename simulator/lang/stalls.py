@@ -157,3 +157,20 @@ def pressure_odds_words(p, describe) -> str:
     """A step's ``pressure_odds`` in words."""
     how = "less" if (p.value if p.value is not None else p.bounds[1]) < 0 else "more"
     return f"pressure on its actor makes it {how} likely (odds x exp({describe(p)} x pressure))"
+
+
+def parameter_label(dotted: str, c, phrase) -> str | None:
+    """Words for people for the numbers of stalls and one-shot outcomes (``lang/words.human_label`` asks first):
+    ``<shock>.freeze_days``, ``<m>.freezes.days``, ``<m>.freezes.resume``, ``<m>.pressure_odds``,
+    ``<m>.outcome.success``; None for any other name. ``phrase``: a milestone inside a sentence."""
+    head, _, tail = dotted.rpartition(".")
+    if tail == "freeze_days" and head in c.fi:
+        return f"Days '{c.words.name(head)}' freezes what it freezes"
+    for suffix, words in ((".freezes.days", "Days {} freezes other steps"),
+                          (".freezes.resume", "Weekly chance that the steps {} froze resume"),
+                          (".pressure_odds", "Change of the log odds of {} per unit of pressure on its actor"),
+                          (".outcome.success", "Chance that {} succeeds")):
+        m = dotted[:-len(suffix)] if dotted.endswith(suffix) else None
+        if m in c.milestone:
+            return words.format(phrase(c, m))
+    return None

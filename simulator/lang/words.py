@@ -179,6 +179,11 @@ def human_label(dotted: str, c) -> str:
     said = parameter_label(dotted, c, milestone_phrase)  # a share of live worlds, a per-run spread (lang/worlds.py)
     if said:
         return said
+    from .stalls import parameter_label as stalls_label
+
+    said = stalls_label(dotted, c, milestone_phrase)  # freezes, suspensions, coercive acts, one-shot outcomes
+    if said:
+        return said
     sc = c.scenario
     pres = {p.id: p for p in sc.preconditions}
     mediators = {m.mediator for m in sc.mediation}
