@@ -125,6 +125,13 @@ def start(ctx, entry, varies: list[str], runs: int, seed: int, session: str):
     return key, ctx.tasks.start(key, session, what, work)
 
 
+def newest(ctx, session: str):
+    """The session's newest sweep from the page (queued, running or done), or None."""
+    with ctx.tasks.cond:
+        mine = [t for k, t in ctx.tasks.known.items() if k[0] == "page sweep" and k[1] == session]
+    return mine[-1] if mine else None
+
+
 def register(app, ctx) -> None:
     from .state import parse_search
 
@@ -153,7 +160,9 @@ def register(app, ctx) -> None:
 
         session = browser_session(session)
         trigger = dash_ctx.triggered_id
-        task = ctx.tasks.get(tuple(key)) if key else None
+        # the session's newest page sweep, as the server knows it: a late answer to an older poll never shows (or
+        # stops polling for) a sweep the page has since replaced
+        task = newest(ctx, session)
         if trigger == "sweeprun-cancel":
             if task is None or not ctx.tasks.cancel(task.key, session):
                 raise PreventUpdate
@@ -176,7 +185,7 @@ def register(app, ctx) -> None:
                 return problems([str(exc)]), True, key, no_update, no_update
             return ctx.tasks.words(task), False, list(new_key), no_update, no_update
         if task is None:
-            return "", True, key, no_update, no_update
+            return no_update, no_update, key, no_update, no_update
         if not task.done.is_set():
             return ctx.tasks.words(task), False, key, no_update, no_update
         if task.result is None:

@@ -304,19 +304,26 @@ def test_a_sweep_started_from_the_page_shows_progress_opens_and_can_be_cancelled
     page.fill("#sweeprun-runs", "5000")
     page.click("#sweeprun-go")  # bounded: refused in one line
     wait_text(page, "#sweeprun-status", "11 points x 5,000 runs = 55,000 runs, more than the 20,000")
+    # the page's own longer work (its sensitivity screen) done first, so nothing of it joins the held-back queue
+    page.wait_for_function("() => { const p = document.querySelector('#why-sensitivity .js-plotly-plot');"
+                           " return !!(p && p.data && p.data.length) }", timeout=SLOW_MS)
     held = ctx.tasks
     ctx.tasks = Tasks(workers=0)  # the server's background thread held back: the sweep waits, and is cancelled
     try:
         page.fill("#sweeprun-runs", "40")
         page.click("#sweeprun-go")
-        wait_text(page, "#sweeprun-status", "the sweep of 11 points x 40 runs: starting")
+        wait_text(page, "#sweeprun-status", "the sweep of 11 points x 40 runs: ")  # starting, or waiting
         page.click("#sweeprun-cancel")
         wait_text(page, "#sweeprun-status", "cancelled")
     finally:
         ctx.tasks = held
     page.fill("#sweeprun-points", "3")
     page.click("#sweeprun-go")
-    page.wait_for_function(f"() => {text_of('#sweeprun-status')}.includes('done in')", timeout=SLOW_MS)
+    try:
+        page.wait_for_function(f"() => {text_of('#sweeprun-status')}.includes('done in')", timeout=SLOW_MS)
+    except Exception:  # say where it stood (the page's line and the server's tasks), then fail
+        queued = [(t.what, t.started is not None, t.done.is_set()) for t in ctx.tasks.known.values()]
+        raise AssertionError(f"the sweep never finished: {page.inner_text('#sweeprun-status')!r}; tasks: {queued}")
     page.wait_for_selector("#sweep-graph .js-plotly-plot .scatterlayer .trace", timeout=WAIT_MS)
     wait_text(page, "#sweep-info", "3 points, 120 runs")
     assert str(ctx.sweeps_root) in page.input_value("#sweep-path")
