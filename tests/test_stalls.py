@@ -375,3 +375,27 @@ def test_the_new_numbers_have_words_for_people():
         "Weekly chance that the steps Talks suspended froze resume"
     assert label(strike_doc(-1.0), "strike.pressure_odds").startswith("Change of the log odds of Strike")
     assert label(well_doc(), "drill.outcome.success") == "Chance that Exploration well drilled succeeds"
+
+
+def test_the_fragile_screen_moves_the_new_numbers():
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from simulator.analysis.fragile import parameters
+    from tests.test_one_shot import well_doc
+
+    for d, name in ((frozen_doc({"freeze_days": fixed(10)}), "incident.freeze_days"),
+                    (breach_doc(10), "breach.freezes.days"), (suspend_doc(0.2), "suspend.freezes.resume"),
+                    (strike_doc(-1.0), "strike.pressure_odds"), (well_doc(), "drill.outcome.success")):
+        sc = Scenario.model_validate(d)
+        screened = {p.name for p in parameters(SimpleNamespace(scenario=sc, path=Path("s.yaml")), Compiled(sc))}
+        assert name in screened, name
+
+
+@pytest.mark.parametrize("which", ["suspend", "strike"])
+def test_the_battery_holds_on_suspensions_and_coercive_acts(which):
+    from simulator.testing.properties import check_model
+
+    sc = Scenario.model_validate(suspend_doc(0.3) if which == "suspend" else strike_doc(-1.5))
+    results = check_model(sc, runs=200, only=["renaming", "calendar_shift", "no_op_what_if", "step_invariance"])
+    assert all(r.passed is not False for r in results), [r.sentence for r in results]
