@@ -82,6 +82,13 @@ class Compiled:
         self.tracks = {tr.id: tuple(lv.id for lv in tr.levels) for tr in sc.tracks}
         self.prereqs = {m.id: [p for p in m.prerequisites() if p in self.mi] for m in self.milestones}
         self.commit_due = {}  # milestone -> [(committing milestone, days)]
+        from .lang.commitments import binding as _binding
+
+        self.breach_cols = {}  # committed j -> RunState -> its breach days (a commitment that binds)
+        for _m, _n, _cm in _binding(sc):
+            _j = self.mi[_cm.milestone]
+            self.breach_cols[_j] = (lambda st, j=_j: st.breach_day[:, j] if getattr(st, "breach_day", None)
+                                    is not None else np.full(st.n, NEVER, np.int64))
         for m in self.milestones:
             for cm in m.commits:
                 self.commit_due.setdefault(cm.milestone, []).append((m.id, cm.within_days))

@@ -99,6 +99,7 @@ EFFECT = EventKind("effect", "an effect came into force", False)
 ENTERED = EventKind("entered", "an actor joined", True)
 LEFT = EventKind("left", "an actor left", True)
 OUTCOME = EventKind("outcome", "a step's one-shot result was drawn: a success or a failure", False)
+BREACHED = EventKind("breached", "a commitment's due day passed without its step", False)
 
 HAPPENED = EventGroup((HELD, ACTED))  # a milestone happened: held (proposable) or acted (a unilateral step)
 

@@ -119,6 +119,8 @@ def columns(c) -> list[Column]:
             cols.append(Column(due(m.id), "date32", lambda st, j=j: st.due_day[:, j]))
             cols.append(Column(on_time(m.id), "bool", lambda st, j=j: st.first_day[:, j] <= st.due_day[:, j],
                                lambda st, j=j: st.due_day[:, j] == NEVER))
+            if j in c.breach_cols:  # a commitment to it binds (lang/commitments.py): the day it was breached
+                cols.append(Column(f"breached.{m.id}", "date32", lambda st, j=j: c.breach_cols[j](st)))
     for b, key in enumerate(c.block_keys):
         cols.append(Column(blocked(*key), "int32", lambda st, b=b: st.blocks[:, b]))
     for lad, (_, stages) in c.ladders.items():

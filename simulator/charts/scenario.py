@@ -125,6 +125,7 @@ def _window(w, between) -> str:
 
 
 from ..lang import worlds  # noqa: E402 - words of live shares, spreads and several items a step
+from ..lang.commitments import words as binds_words  # noqa: E402 - a commitment that binds
 from ..lang.stalls import freeze_words, pressure_odds_words  # noqa: E402 - how long a freeze lasts; coercion
 
 
@@ -148,7 +149,7 @@ def milestone_value(compiled, m) -> str:
     if m.breakdown is not None:
         parts.append("can break down: " + breakdown_value(compiled, m.breakdown))
     for cm in m.commits:
-        parts.append(f"commits to {w.name(cm.milestone)} within {cm.within_days} days")
+        parts.append(f"commits to {w.name(cm.milestone)} within {cm.within_days} days{binds_words(cm, describe)}")
     if m.effects:
         parts.append(f"then {_changes(compiled, m.effects)}")
     return "; ".join(parts)

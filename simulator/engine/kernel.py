@@ -28,6 +28,7 @@ from .fading import Fading
 from ..lang.worlds import Worlds
 from ..lang.stalls import PressureOdds
 from ..lang.effects import Amounts
+from ..lang.commitments import Binding
 from .pressure import PressureScope
 from .state import RunState
 
@@ -165,6 +166,7 @@ class Kernel:
         self.pressure_odds = PressureOdds(self)  # coercive acts that pressure moves (lang/stalls.py)
         self.fading = Fading(c)  # effects that wear off (lang/fades.py)
         self.amounts = Amounts(c)  # effects stated as numbers in any form: a run's value (lang/effects.py)
+        self.binding = Binding(c)  # commitments that bind: odds until due, breaches (lang/commitments.py)
         self.picks = [m.per_step or 1 for m in c.scenario.mediation]  # items a mediator may put on the table a step
 
     # ------------------------------------------------------------------ helpers
@@ -172,6 +174,8 @@ class Kernel:
         """An actor's decision ``kind`` on milestone j: its own stated chance for this step (``pace``) compared with
         the slot's uniform, else its rule's answer (the Decider)."""
         u = self.worlds.slot(st, j, u)  # a step with a spread: the run's odds factor moves every decision on it
+        if self.binding.any:
+            u = self.binding.slot(st, j, u, k)  # a commitment to it in force: its odds
         if self.pressure_odds.any:
             u = self.pressure_odds.slot(st, j, actor, u)  # a coercive act that pressure restrains or provokes
         col = self.pace_cols.get((j, pos, kind))
@@ -360,6 +364,8 @@ class Kernel:
         for e in c.elections:
             e.advance(self, st, k, U)
         self._effects(st, k)
+        if self.binding.any:
+            self.binding.advance(self, st, k)  # commitments whose due day passed without the step: breached
         for q, acc in zip(c.questions, st.answers):
             q.update(st, k, acc)
 

@@ -65,10 +65,33 @@ class Breakdown(Sourced):
 
 
 class Commit(Strict):
-    """A follow-on milestone that becomes due within ``within_days`` of this one."""
+    """A follow-on milestone that becomes due within ``within_days`` of this one; it binds when it states ``odds``
+    (on the committed step's decisions until it is due) or ``on_breach`` (changes when the due day passes without
+    the step, an event ``breached``): lang/commitments.py."""
 
     milestone: MilestoneRef
     within_days: int = Field(ge=1, le=3660)
+    odds: Param | None = Field(default=None, description="binds: multiplies the odds of every decision on the "
+                               "committed step until it is due: {odds_multiplier: 3, assumption: ...} or "
+                               "from_reference")
+    on_breach: list[ParamChange] = Field(default=[], description="changes applied when the due day passes "
+                                         "without the committed step (an event 'breached')")
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        """``odds`` and ``on_breach`` are left out of dumps while unused (the corpus keeps its content hashes)."""
+        data = handler(self)
+        if isinstance(data, dict):
+            if data.get("odds") is None:
+                data.pop("odds", None)
+            if not data.get("on_breach"):
+                data.pop("on_breach", None)
+        return data
+
+    @property
+    def binds(self) -> bool:
+        """It raises the committed step's chance or its breach has effects (and is then an event and a column)."""
+        return self.odds is not None or bool(self.on_breach)
 
 
 class MilestoneBase(Sourced):

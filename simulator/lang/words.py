@@ -380,6 +380,11 @@ def _outcome(c, r):
     return f"Result of {r.what}: {_lower_first(c.words.name(r.detail))}"
 
 
+@_says(E.BREACHED)
+def _breached(c, r):
+    return f"{_capital(r.what)} did not come by its due day: the commitment made with {c.words.name(r.detail)} was breached"
+
+
 @_says(E.EFFECT)
 def _effect(c, r):
     return f"Effect: {c.words.name(r.detail)}"

@@ -94,6 +94,9 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
     from ..lang import effects
 
     yield from effects.parameters(sc)  # effects stated as numbers in any form (lang/effects.py)
+    from ..lang import commitments
+
+    yield from commitments.parameters(sc)  # the odds of commitments that bind (lang/commitments.py)
 
 
 def parameter_units(sc: Scenario) -> dict[str, str]:
@@ -129,6 +132,10 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
     from ..lang import effects
 
     out.update(effects.units(sc, out))  # an effect's odds multiplier; a set chance is a chance
+    from ..lang import commitments
+    from ..lang.estimable import ODDS
+
+    out.update({name: ODDS for name, _, _ in commitments.parameters(sc)})  # a commitment's odds multiplier
     out.update({name: WEEKLY_CHANCE for pre in sc.preconditions if pre.waiver is not None
                 for name, _, path in pre.waiver.parameters(pre.id, ()) if path[-1] == "resists"})
     return out

@@ -311,6 +311,10 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
     from .params import chance_parameters
 
     check_effects(sc, err, names, chance_parameters(sc))
+    from ..lang import commitments
+
+    for _, p, ppath in commitments.parameters(sc):  # a commitment's odds multiplier: not negative
+        _in_range(ctx, ppath, p, 0, 1000)
 
     # ---- a parameter stated in estimable units must be one of that unit (lang/estimable.py)
     from ..lang.estimable import given_field

@@ -266,6 +266,10 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             m["repeat"] = True
         if seen and draw(st.booleans()):
             m["commits"] = [{"milestone": draw(st.sampled_from(seen)), "within_days": draw(st.integers(1, 90))}]
+            if draw(st.booleans()):  # it binds: odds until due, changes on a breach (lang/commitments.py)
+                m["commits"][0]["odds"] = {"odds_multiplier": draw(st.sampled_from([0.5, 3.0])), "assumption": ASSUME}
+                m["commits"][0]["on_breach"] = [{"param": "dynamics.pressure_decay", "op": "set", "value": 0.2,
+                                                 "assumption": ASSUME}]
         if draw(st.booleans()):
             m["effects"] = [{"param": "dynamics.pressure_decay", "op": "set", "value": 0.3, "assumption": ASSUME}]
         milestones.append(m)
