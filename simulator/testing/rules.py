@@ -350,6 +350,8 @@ def prop_array_equals_scalar(rule_cls, example) -> None:
 
 
 def prop_hard_preconditions(rule_cls, example) -> None:
+    import numpy as np
+
     from ..compiled import Compiled
     from ..model import DiplomacyModel, RuleError
 
@@ -365,7 +367,8 @@ def prop_hard_preconditions(rule_cls, example) -> None:
             def audited_held(st, k, j, yes):  # the model's own state just before the milestone is recorded
                 c = kernel.c
                 for pre, _, _ in kernel.pre_on.get(j, ()):
-                    if not pre.hard or st.V[0, c.table.index[f"{pre.id}.enabled"]] < 0.5:
+                    if not pre.hard or st.V[0, c.table.index[f"{pre.id}.enabled"]] < 0.5 \
+                            or not np.broadcast_to(kernel.worlds.held(st, pre.id), (1,))[0]:  # not live here
                         continue
                     if yes[0] and not pre.requires.evaluate(st, int(c.ends[k]))[0]:
                         breaches.append(f"'{c.milestones[j].id}' happened at step {k} with {pre.id} "

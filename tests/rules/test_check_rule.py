@@ -195,3 +195,17 @@ def test_rule_properties_yields_one_test_per_property():
     marks = [m for m in test_rule_properties_one_liner.pytestmark if m.name == "parametrize"]
     assert marks[0].args == ("rule_property", applicable_properties(Base))
     assert test_rule_properties_one_liner.__name__ == "test_mutant_base_properties"
+
+
+def test_a_hard_precondition_that_is_not_live_in_a_run_is_no_breach_there():
+    """A precondition with ``live: 0`` exists in no run (worlds): the meeting it would block may happen, and the
+    audit must not call that a breach (hypothesis found this false alarm on the time-dependent rule)."""
+    import json
+
+    from simulator.rules import TimeDependentConcession
+    from simulator.scenario.schema import Scenario
+    from simulator.testing.rules import prop_hard_preconditions
+
+    doc = json.loads((Path(__file__).resolve().parents[1] / "data" / "hard_precondition_not_live.json").read_text())
+    assert all(p["kind"] == "hard" and p["live"]["value"] == 0.0 for p in doc["preconditions"])
+    prop_hard_preconditions(TimeDependentConcession, (Scenario.model_validate(doc), 0))
