@@ -172,3 +172,21 @@ def test_each_misuse_is_one_line(commit, field, words):
     assert r.exit_code == 2, r.output
     assert len(lines) == 1 and "Traceback" not in r.output, r.output
     assert f": {field}: " in lines[0] and words in lines[0] and ".yaml:" in lines[0], lines[0]
+
+
+def test_the_battery_holds_on_the_new_constructs():
+    """Effects as numbers, a precondition that resists for a time and a commitment that binds, together."""
+    from simulator.testing.properties import check_model
+
+    d = doc({**ODDS, **BREACH, "on_breach": [dict(BREACH["on_breach"][0], value={"dist": "uniform", "low": 0.0,
+                                                                                 "high": 0.05})]})
+    d["milestones"].append({"id": "disarm", "kind": "unilateral", "name": "Disarmament", "actor": "b",
+                            "stakes": fixed(0.0), "assumption": A, "pace": {"b": {"act": fixed(0.0)}}})
+    d["preconditions"] = [{"id": "disarm_first", "held_by": "a", "before": "exchange", "requires": {"held": "disarm"},
+                           "kind": "soft", "waiver": {"resists": {"median_delay_days": 20}, "assumption": A},
+                           "assumption": A}]
+    sc = Scenario.model_validate(d)
+    assert check(sc, None, check_sources=False) == []
+    results = check_model(sc, runs=200, only=["renaming", "calendar_shift", "no_op_what_if", "monotonicity",
+                                              "step_invariance"])
+    assert all(r.passed is not False for r in results), [r.sentence for r in results]

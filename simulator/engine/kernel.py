@@ -560,10 +560,13 @@ class Kernel:
                 continue
             unmet &= ~pre.requires.evaluate(st, e)
             if pre.waivable and unmet.any() and pre.waiver.per_week:  # how long it resists: a weekly chance
+                dropped = st.__dict__.setdefault("dropped", {}).setdefault(pre.id, np.zeros(st.n, bool))
+                unmet &= ~dropped  # once dropped, it stays dropped
                 rows = unmet.nonzero()[0]
                 waived = np.zeros(st.n, bool)
                 waived[rows] = U[rows, c.slot[f"waive:{pre.id}"]] < st.V[rows, self.ix[f"{pre.id}.resists"]]
                 self.log("waived", waived, milestone=c.milestones[j].id, actor=pre.holder, detail=pre.id)
+                dropped |= waived
                 unmet &= ~waived
             elif pre.waivable and unmet.any():
                 thr = st.V[:, self.ix[f"{pre.id}.waiver_threshold"]]

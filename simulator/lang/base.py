@@ -93,7 +93,7 @@ class Sourced(Strict):
 class Waiver(Sourced):
     """How an actor can be talked out of a soft precondition: pressure must clear ``threshold`` (its rule decides);
     or, in estimable terms, ``resists``: how long it holds out (issue 22 item 6), a weekly chance of dropping the
-    demand in each step it blocks a step that is otherwise ready (``{median_delay_days: 90}``: half the worlds
+    demand (for good: it blocks nothing afterwards) in each step it blocks a step that is otherwise ready (``{median_delay_days: 90}``: half the worlds
     have dropped it after 90 days of blocking; ``{chance_within: {p: 0.5, days: 60}}``; a range or a ``dist``
     too). That chance is a parameter ``<precondition>.resists`` (a weekly chance: listed, ``--set``, screened by
     its odds); it is asked from the precondition's own draw slot at the step's length (any step length gives the
