@@ -110,7 +110,8 @@ def test_the_odds_are_a_parameter_listed_set_and_screened():
     d = doc({**ODDS, **BREACH})
     sc = Scenario.model_validate(d)
     screened = {p.name: p for p in parameters(SimpleNamespace(scenario=sc, path=Path("s.yaml")), Compiled(sc))}
-    assert "ceasefire.commits.0.odds" in screened
+    assert screened["ceasefire.commits.0.odds"].label == ("Odds factor on Prisoner exchange while the commitment made "
+                                                         "with Ceasefire is due")
     t = days(run(d, runs=300, overrides={"ceasefire.commits.0.odds": 0.0}), L.first("exchange"))
     assert (t >= 28).all()  # odds x0 until due: nothing before the due day
 

@@ -53,6 +53,15 @@ def parameters(sc):
                 yield f"{m.id}.commits.{n}.odds", cm.odds, (*path, "commits", n, "odds")
 
 
+def parameter_label(dotted: str, c) -> str | None:
+    """Words for a commitment's odds: "Odds factor on Prisoner exchange while Ceasefire's commitment is due"."""
+    for m, n, cm in binding(c.scenario):
+        if dotted == f"{m.id}.commits.{n}.odds":
+            return (f"Odds factor on {c.words.name(cm.milestone)} while the commitment made with "
+                    f"{c.words.name(m.id)} is due")
+    return None
+
+
 def breached(milestone: str) -> str:
     """The record column of a commitment's breach."""
     return f"breached.{milestone}"

@@ -69,6 +69,17 @@ def units(sc, target_units: dict) -> dict:
     return out
 
 
+def parameter_label(dotted: str, c, label) -> str | None:
+    """Words for an effect's value: "Odds factor on <parameter> when Strike happens", "Change of ... ",
+    "New value of ..." (``label``: a parameter's words)."""
+    for path, ch in changes(c.scenario):
+        if ch.amount is not None and name_of(c.scenario, path) == dotted:
+            what = {"odds": "Odds factor on", "add": "Change of", "set": "New value of"}[ch.op]
+            owner = _owner(c.scenario, path[:-2])
+            return f"{what} {label(ch.param, c)} ({c.words.name(owner)}, {path[-2].replace('_', ' ')})"
+    return None
+
+
 def bounds(ch) -> tuple[float, float]:
     """The lowest and highest value a change's value can take in a run."""
     return ch.amount.bounds if ch.amount is not None else (ch.value, ch.value)

@@ -184,6 +184,12 @@ def human_label(dotted: str, c) -> str:
     said = stalls_label(dotted, c, milestone_phrase)  # freezes, suspensions, coercive acts, one-shot outcomes
     if said:
         return said
+    from .commitments import parameter_label as commitment_label
+    from .effects import parameter_label as effect_label
+
+    said = commitment_label(dotted, c) or effect_label(dotted, c, human_label)  # lang/commitments.py, effects.py
+    if said:
+        return said
     sc = c.scenario
     pres = {p.id: p for p in sc.preconditions}
     mediators = {m.mediator for m in sc.mediation}
