@@ -399,3 +399,13 @@ def test_the_battery_holds_on_suspensions_and_coercive_acts(which):
     sc = Scenario.model_validate(suspend_doc(0.3) if which == "suspend" else strike_doc(-1.5))
     results = check_model(sc, runs=200, only=["renaming", "calendar_shift", "no_op_what_if", "step_invariance"])
     assert all(r.passed is not False for r in results), [r.sentence for r in results]
+
+
+def test_a_chance_to_resume_may_be_stated_as_a_chance_within_days():
+    """Resumed within 28 days with chance 0.5: the weekly chance 1 - 0.5 ** (7 / 28)."""
+    d = suspend_doc(0.2)
+    d["milestones"][1]["freezes"]["resume"] = {"chance_within": {"p": 0.5, "days": 28}, "assumption": A}
+    c = Compiled(Scenario.model_validate(d))
+    assert abs(c.table.params["suspend.freezes.resume"].value - (1 - 0.5 ** 0.25)) < 1e-9
+    first = days(run(d), "talks")
+    assert abs((first > 28).mean() - 0.5) <= 5 * math.sqrt(0.25 / RUNS)  # W >= 4 weeks: (1 - p) ** 4 = 0.5

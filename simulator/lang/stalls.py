@@ -86,6 +86,12 @@ class Freezes(Strict):
     def ranges(self, owner: str) -> dict:
         return {f"{owner}.freezes.days": FREEZE_DAYS_RANGE, f"{owner}.freezes.resume": (0, 1)}
 
+    def units(self, owner: str) -> dict:
+        """Its numbers' units (lang/estimable.py): ``resume`` is a weekly chance (``chance_within`` may state it)."""
+        from .estimable import WEEKLY_CHANCE
+
+        return {f"{owner}.freezes.resume": WEEKLY_CHANCE} if self.resume is not None else {}
+
     def check(self, ctx, path: tuple, m) -> None:
         for n, target in enumerate(self.milestones):
             where = (*path, "freezes", "milestones", n)

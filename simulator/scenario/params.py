@@ -129,6 +129,8 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
             out.update(m.pace.units(m.id))
         if m.breakdown is not None:  # a breakdown hazard that changes with time: its weekly chances
             out.update(m.breakdown.shape_units(m.id))
+        if m.freezes is not None:  # a suspension's weekly chance to resume (lang/stalls.py)
+            out.update(m.freezes.units(m.id))
     from ..lang import effects
 
     out.update(effects.units(sc, out))  # an effect's odds multiplier; a set chance is a chance
