@@ -136,6 +136,7 @@ def point_view(res, chosen: list[int], k: int = 3) -> dict:
     import pyarrow.compute as pc
 
     from simulator import charts
+    from simulator.answers import question_chart
     from simulator import layout as L
     from simulator.runner import recreate_runs
     from simulator.store import events_table
@@ -163,7 +164,7 @@ def point_view(res, chosen: list[int], k: int = 3) -> dict:
             f"re-created from seed {seed} (as `diplosim events` does)" +
             (f"; {differ} of them DIFFER from the stored record" if differ else "; identical to the stored records"))
     return {"info": note,
-            "questions": charts.question_summary(summary, c, f"; {label}"),
+            "questions": question_chart(summary, c, f"; {label}"),
             "calendar": charts.probability_over_calendar(runs, c),
             "runs": charts.run_timelines(events_table(events), c, sample)}
 

@@ -224,6 +224,7 @@ def help_line(ctx, state: WhatIf | None) -> html.Div:
 def whatif_view(ctx, state: WhatIf, session: str | None = None, slot: str | None = None) -> dict:
     """Everything the What-if tab shows for one state (also called directly by tests and the latency benchmark)."""
     from simulator import charts
+    from simulator.answers import question_chart
     from simulator.charts.whatif import difference_from_baseline
     from simulator.charts.words import human_label
 
@@ -246,7 +247,7 @@ def whatif_view(ctx, state: WhatIf, session: str | None = None, slot: str | None
     label = "what-if" if state.overrides else "baseline"
     variants = [("baseline", base.table), ("what-if", alt.table)] if state.overrides else [("", base.table)]
     figures = {"calendar": charts.calendar_variants(variants, c),
-               "questions": charts.question_summary(alt.summary, c, f"; {label}"),
+               "questions": question_chart(alt.summary, c, f"; {label}"),
                "diff": difference_from_baseline(probabilities(rows), state.runs)}
     changed = "; ".join(f"{human_label(k, c)} = {_shown(k, v)}"
                         for k, v in sorted(state.overrides.items())) or "none (baseline)"

@@ -249,11 +249,9 @@ class Probability(Answer):
                           (pts(row["diff"], row["low"], row["high"]), f"change {self._tone(row)}")]}
 
     def figure(self):
-        from .charts.questions import question_summary
-
-        return question_summary({"runs": self.runs, "questions": [{**self.entry, "id": self.id, "text": self.text,
-                                                                   "kind": self.question.kind_label}]},
-                                self._compiled)
+        return question_chart({"runs": self.runs, "questions": [{**self.entry, "id": self.id, "text": self.text,
+                                                                 "kind": self.question.kind_label}]},
+                              self._compiled)
 
 
 class DateDistribution(Answer):
@@ -470,3 +468,18 @@ def table_columns() -> dict[str, str]:
         for name, kind in cls.columns.items():
             out.setdefault(name, kind)
     return out
+
+
+def as_probability(entry: dict) -> dict:
+    """Any question's summary entry with a probability (p/low/high/yes/n): its answer's (``Answer.as_probability``)."""
+    return Answer.of_entry(entry).as_probability()
+
+
+def question_chart(summary: dict, compiled, title_note: str = ""):
+    """The chart of every question's probability with its interval (``charts.questions.question_summary``), from
+    a run summary: its entries as typed answers, one trace per kind of answer in the kinds' order."""
+    from .charts.questions import question_summary
+
+    order = {cls: i for i, cls in enumerate(ANSWERS.values())}
+    answers = sorted((Answer.of_entry(e) for e in summary["questions"]), key=lambda a: order[type(a)])
+    return question_summary(answers, summary["runs"], compiled, title_note)

@@ -323,9 +323,9 @@ class Forecast:
 
     def figure(self):
         """Every question's probability with its interval (dates: by the end; counts: at least once)."""
-        from .charts.questions import question_summary
+        from .answers import question_chart
 
-        return question_summary(self.summary, self.compiled)
+        return question_chart(self.summary, self.compiled)
 
 
 # ------------------------------------------------------------------ analysis

@@ -80,13 +80,14 @@ def load_results(path: Path) -> Results:
 # ------------------------------------------------------------------ sections
 def build_sections(res: Results) -> list[Section]:
     from . import charts
+    from .answers import question_chart
     from .summary import summarize, with_fragile
 
     c = res.compiled
     summary = with_fragile(summarize(res.runs, res.events, c), None if res.is_sweep else res.manifest.get("fragile"))
     pooled = f", pooled over {len(res.points)} points" if res.is_sweep else ""
     out = [Section("scenario", "Scenario and results", html=_scenario_html(res)),
-           Section("questions", "Questions", charts.question_summary(summary, c, pooled),
+           Section("questions", "Questions", question_chart(summary, c, pooled),
                    html=_questions_html(summary))]
     if res.is_sweep:
         out += _sweep_sections(res)

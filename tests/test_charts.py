@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from simulator import charts
+from simulator.answers import question_chart
 from simulator import layout as L
 from simulator.charts.palette import milestone_colors
 from simulator.summary import reason_text, summarize
@@ -164,7 +165,7 @@ def test_postponement_reasons(mc, seed_compiled):
 
 def test_question_summary(mc, seed_compiled):
     _, _, summary = mc
-    fig = charts.question_summary(summary, seed_compiled)
+    fig = question_chart(summary, seed_compiled)
     assert [t.name.split(":")[0] for t in fig.data] == ["yes/no question", "date question"]
     entries = {e["text"]: e for e in summary["questions"]}
     for t in fig.data:
@@ -274,7 +275,7 @@ def test_colours_are_consistent_across_charts(mc, seed_compiled):
     fm = milestone_colors(seed_compiled)["fm_meeting"]
     cal = charts.probability_over_calendar(runs, seed_compiled)
     assert next(t for t in cal.data if t.name == "Foreign ministers").line.color == fm
-    q = charts.question_summary(summary, seed_compiled).data[0]
+    q = question_chart(summary, seed_compiled).data[0]
     assert q.marker.color[[e["id"] for e in summary["questions"]].index("fm_before_round1")] == fm
     tl = charts.run_timelines(events, seed_compiled, charts.pick_sample_runs(runs, seed_compiled, events=events))
     assert next(t for t in tl.data if t.name == "held: Foreign ministers").marker.color == fm

@@ -64,14 +64,6 @@ def count_entry(entry: dict) -> dict:
     return {**entry, **proportion(n - dist.get(0, 0), n)}
 
 
-def as_probability(entry: dict) -> dict:
-    """Any question's summary entry with a probability (p/low/high/yes/n): its answer's
-    (``answers.Answer.as_probability``)."""
-    from ..answers import Answer
-
-    return Answer.of_entry(entry).as_probability()
-
-
 @dataclass(frozen=True)
 class Marker:
     name: str  # stable id: election.<id>.round1, election.<id>.runoff, event.<id>, occasion.<id>

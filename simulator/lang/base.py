@@ -393,3 +393,14 @@ def walk_models(obj, path, want):
     elif isinstance(obj, dict):
         for key, item in obj.items():
             yield from walk_models(item, (*path, key), want)
+
+
+def without_unused(data, names):
+    """A model's dump without the fields ``names`` that are empty (None or an empty list): fields added to the
+    language later are left out of dumps while unused, so a scenario that uses none of them keeps its content hash
+    (the hash its observed outcomes and frozen forecasts recorded)."""
+    if isinstance(data, dict):
+        for name in names:
+            if data.get(name) is None or data.get(name) == []:
+                data.pop(name, None)
+    return data

@@ -11,9 +11,9 @@ import datetime as dt
 from typing import ClassVar
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, model_serializer, model_validator
 
-from .base import DateRef, Id, MilestoneRef, Param, ParamChange, Sourced, Strict
+from .base import DateRef, Id, MilestoneRef, Param, ParamChange, Sourced, Strict, without_unused
 from .conditions import AnyCondition
 
 # ``advance`` methods receive the engine's Kernel and RunState (simulator/engine): the language
@@ -86,6 +86,11 @@ class Election(Sourced):
                                          "vote until a government is formed (drawn per run); the incumbent "
                                          "keeps power as caretaker until then, and after_win/after_loss apply "
                                          "then; no run-off")
+
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return without_unused(handler(self), ("blocs", "concerns", "formation_days"))
 
     def parameters(self, path):
         for f in ("p_runoff", "base_win", "progress_effect", "formation_days"):
@@ -342,6 +347,11 @@ class Shock(Sourced):
                                       "high: 60, assumption: ...}; lang/stalls.py)")
     effects: list[ParamChange] = []
     once: bool = True
+
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return without_unused(handler(self), ("freeze_days",))
 
     def parameters(self, path):
         yield f"{self.id}.hazard", self.hazard, (*path, "hazard")

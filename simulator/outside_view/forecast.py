@@ -79,7 +79,7 @@ def share_words(entry: dict | None) -> tuple[str, float | None]:
     share."""
     if entry is None:
         return "-", None
-    from ..charts.frames import as_probability
+    from ..answers import as_probability
 
     p = as_probability(entry)
     if p["p"] is None:

@@ -19,9 +19,7 @@ from ..lang.milestones import ConcessionLadder, Milestone, Track
 from ..lang.questions import Question
 from ..lang.worlds import Live
 from ..lang.base import (  # noqa: F401 - re-exported
-    DateRef, Evidence, HardOrSoft, Id, MilestoneRef, Param, ParamChange, Sourced, Strict, Waiver)
-
-SCHEMA_VERSION = 2
+    DateRef, Evidence, HardOrSoft, Id, MilestoneRef, Param, ParamChange, Sourced, Strict, Waiver, without_unused)
 
 
 def _drop_none(data, names):
@@ -151,6 +149,10 @@ class Calendar(Strict):
     shocks: list[Shock] = []
     occasions: list[Occasion] = []
     terms: list[Term] = []  # terms of office that end in a vacancy of uncertain length (lang/calendar.py)
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return without_unused(handler(self), ("terms",))
 
 
 class Dynamics(Strict):
