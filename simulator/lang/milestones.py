@@ -121,7 +121,7 @@ class MilestoneBase(Sourced):
                                            "table: 'mediators' (only a mediator's push) or 'occasions' (only an "
                                            "occasion or a dated event); default: anyone (parties too)")
     class_: ClassName | None = Field(default=None, alias="class", description="its class in the outside view's "
-                                     "vocabulary (docs/outside_view.md): the kind of step it is, given to its "
+                                     "vocabulary (docs/outside-view.md): the kind of step it is, given to its "
                                      "spells in a replay; its curve is the step's pace when no 'pace' is given "
                                      "(docs/outside-view.md)")
     adjust: CurveAdjust | None = Field(default=None, description="how this case departs from its class curve: "
