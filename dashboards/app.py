@@ -14,10 +14,7 @@ from . import compare, corpus, downloads, onerun, sweep, sweep_run, tabstate, tr
 from .context import (MAIN, MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, MAX_UPLOAD_BYTES, NO_SESSION, Context, UploadError,
                       browser_session, new_session_id)
 from .state import WhatIf, parse_search
-from .ui import CSS, problems
-
-TABS = [("scenario", "Scenario"), ("whatif", "What-if"), ("sweep", "Sweep explorer"),
-        ("onerun", "One run, step by step"), ("compare", "Compare"), ("track", "Track record")]
+from .ui import CSS, TABS, problems
 
 
 def onerun_label(entry) -> str:

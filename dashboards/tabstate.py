@@ -23,7 +23,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from .context import browser_session
-from .ui import problems
+from .ui import TABS, problems
 
 MAX_HASH_CHARS = 20_000
 # which part of the fragment each input writes (WRITE_JS)
@@ -157,7 +157,6 @@ def register(app, ctx) -> None:
 
 def restore(ctx, fragment: str, session: str) -> tuple:
     """The outputs of ``sync`` after (tabstate-written) for an address's fragment: each tab it names rebuilt."""
-    from .app import TABS
 
     found: list[str] = []
     out = {}

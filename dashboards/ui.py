@@ -6,6 +6,10 @@ from dash import dcc, html
 
 from simulator.answers import Answer, date_range, pct, pts, whole_pct  # noqa: F401  (the answers' words)
 
+#: the page's tabs: (value, label), in order (the app lays them out; the tabs' state in the URL names them)
+TABS = [("scenario", "Scenario"), ("whatif", "What-if"), ("sweep", "Sweep explorer"),
+        ("onerun", "One run, step by step"), ("compare", "Compare"), ("track", "Track record")]
+
 
 def graph(**kwargs) -> dcc.Graph:
     """A chart of the dashboard: every one takes the charts' config (``simulator.charts.FIGURE_CONFIG``: no

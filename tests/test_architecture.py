@@ -115,8 +115,6 @@ KNOWN_UP = {
 }
 #: circles within one layer that other work of this session brought in and that are to go
 KNOWN_CIRCLE = {
-    ("dashboards.tabstate", "dashboards.app"): "the tabs' state reads the list of tabs (TABS) from the app that "
-                                               "registers it: the list belongs to a module both import",
 }
 
 
