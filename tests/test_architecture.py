@@ -106,10 +106,6 @@ EDGES = import_edges(ROOT)
 #: imports up a layer that other work of this session brought in and that are to go (each closes a circle too);
 #: the check holds every other import to the map. Delete an entry when its import is gone.
 KNOWN_UP = {
-    ("simulator.charts.frames", "simulator.answers"):
-        "charts read summary entries through the typed answers, which draw with the charts (circle answers, "
-        "charts.frames, charts.questions): the answers' figures belong above the charts, or the entry reading below",
-    ("simulator.charts.questions", "simulator.answers"): "as above",
     ("simulator.charts.analysis", "simulator.analysis.fragile"):
         "the fragile screen's chart reads the screen's moves and threshold from the analysis it draws",
 }
