@@ -75,3 +75,19 @@ def test_unused_forms_and_defaults_stay_out_of_dumps_so_scenario_hashes_do_not_c
         recorded = next(line.split(":")[1].strip() for line in observed.read_text().splitlines()
                         if line.startswith("scenario_hash:"))
         assert loaded.digest == recorded, observed.name
+
+
+@pytest.mark.parametrize("stated", [
+    {"value": 0.3, "low": 0.1, "high": 0.5},
+    {"median_delay_days": 150, "low": 90, "high": 240},
+    {"chance_within": {"p": 0.5, "days": 30}, "low": 0.1, "high": 0.5},
+])
+def test_a_range_without_a_distribution_is_refused_not_ignored(stated):
+    """low/high beside a single number (no dist) were kept but never drawn: the number ran as if no range had been
+    given. They are refused in one sentence."""
+    from pydantic import ValidationError
+
+    from simulator.lang.base import Param
+
+    with pytest.raises(ValidationError, match="'low' has no meaning for a single number"):
+        Param.model_validate({**stated, "assumption": "Constructed for a test."})

@@ -9,6 +9,7 @@ that any of them can be declared uncertain and addressed by a dotted name.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Literal
 
 import numpy as np
@@ -264,6 +265,13 @@ class Param(Sourced):
         missing = [name for name in need if getattr(self, name) is None]
         if missing:
             raise ValueError(f"dist '{self.dist}' needs {', '.join(missing)}")
+        if self.dist == "fixed":  # a range given without a distribution would be silently ignored
+            stray = [n for n in ("low", "high", "mode", "mean", "sd", "a", "b")
+                     if n in self.model_fields_set and getattr(self, n) is not None]
+            if stray:
+                raise ValueError(f"'{stray[0]}' has no meaning for a single number: to state a range give 'dist' "
+                                 "(uniform, triangular, normal or beta), or inside chance_within its own 'low' and "
+                                 "'high'")
         for name in ("value", "low", "high", "mode", "mean"):
             v = getattr(self, name)
             if v is not None and v != v or v in (float("inf"), float("-inf")):
@@ -322,6 +330,8 @@ def _effect_value(value, handler):
             where = ".".join(str(x) for x in first["loc"])
             msg = first["msg"].removeprefix("Value error, ")
             raise PydanticCustomError("effect_value", f"{where}: {msg}" if where else msg) from None
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("effect_value", "must be a finite number")
     try:
         return handler(value)
     except ValidationError:
