@@ -66,7 +66,7 @@ def start_backtest(ctx, session: str):
 def start_outside_view(ctx, session: str):
     """The corpus's backtest with the outside view (``diplosim backtest FOLDER --outside-view``: four forecasts side
     by side, the class curves counted without each scored negotiation), started on request; computed once."""
-    from simulator.cli.track_cmds import OUTSIDE_VIEW_RUNS
+    from simulator.outside_view.backtest import OUTSIDE_VIEW_RUNS
 
     folder = corpus_folder(ctx)
     if folder is None:

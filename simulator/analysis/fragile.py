@@ -155,7 +155,7 @@ def _rule_range(sc, name: str, path: tuple) -> tuple[float, float] | None:
 
 def parameters(loaded, compiled) -> list[Screened]:
     """Every parameter of the table, with its allowed range and how the screen moves it, in the table's order."""
-    from ..charts.words import human_label
+    from ..lang.words import human_label
     from ..scenario.params import TOGGLE, chance_parameters
     from ..scenario.semantics import allowed_ranges
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from ..outside_view.backtest import OUTSIDE_VIEW_RUNS  # backtest --outside-view's runs per scenario and view
 from .typer_app import app
 from .common import (
     EXIT_USAGE,
@@ -80,9 +81,6 @@ def forecast(
     typer.echo(f"forecast of {scenario} ({runs} runs, seed {seed}, {eng} engine, hash {result['scenario_hash']}): "
                f"{out}" + ("; the outside view's answers beside it (class curves only)" if seen is not None else ""))
 
-
-#: runs per scenario and view of ``backtest --outside-view`` unless --runs says otherwise (three Monte Carlos each)
-OUTSIDE_VIEW_RUNS = 300
 
 
 @app.command()

@@ -28,6 +28,9 @@ from __future__ import annotations
 
 import numpy as np
 
+#: runs per scenario and view of ``backtest --outside-view`` unless --runs says otherwise (three Monte Carlos each)
+OUTSIDE_VIEW_RUNS = 300
+
 #: bootstrap resamples per class curve here (the views read the point curve only)
 RESAMPLES = 1
 #: the four forecasts, in the order they are shown, with their words
