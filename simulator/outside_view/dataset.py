@@ -21,7 +21,7 @@ from ..lang.base import Id, Strict
 from ..scenario.loader import Problem, ScenarioError, load_document, problems_at
 from .classes import CLASSES, known_class
 
-TIMELINES = Path(__file__).resolve().parent / "timelines"
+from ..lang.class_curves import CORPUS, TIMELINES  # noqa: F401 - the folders the curves are counted from, said once
 #: No spell may know anything after this day (the blind track record starts in 2025).
 LAST_DATE = dt.date(2024, 12, 31)
 #: What the dataset aims at (dataset.md): negotiations, spells, classes with at least ``per_class`` spells.
@@ -340,7 +340,6 @@ def spells_table(negotiations: list[Negotiation] | None = None):
 
 
 #: The scenario corpus (observed files beside scenarios), in a source checkout.
-CORPUS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
 # --------------------------------------------------------------------------- summary
