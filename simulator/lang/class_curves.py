@@ -25,6 +25,14 @@ TIMELINES = Path(__file__).resolve().parents[1] / "outside_view" / "timelines"
 CORPUS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
+def in_corpus_with_outcomes(path) -> bool:
+    """Whether ``path`` is a scenario of the shipped corpus (``CORPUS``) with its observed outcomes beside it: the
+    scenarios whose own spells are replayed into the dataset, so that their outside view leaves them out."""
+    path = Path(path)
+    return (path.resolve().parent == CORPUS.resolve() and not path.name.endswith(".observed.yaml")
+            and (CORPUS / f"{path.stem}.observed.yaml").is_file())
+
+
 def fingerprint() -> str:
     """A digest of the contents of every file the curves are counted from (timelines, corpus scenarios, their
     observed-outcome files and side file), by name and content."""

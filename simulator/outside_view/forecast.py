@@ -47,7 +47,7 @@ def own_exclusions(loaded) -> list[str]:
     """The negotiations whose spells are this scenario's own and are counted in the class curves: a timeline of
     the same negotiation (``own_negotiations``) and, for a scenario of the shipped corpus with outcomes,
     its own replayed spells (its file stem)."""
-    from ..lang.class_curves import shipped_exclusions
+    from ..lang.class_curves import in_corpus_with_outcomes, shipped_exclusions
     from .dataset import CORPUS, load_dataset
 
     path = Path(loaded.path) if getattr(loaded, "path", None) is not None else None
@@ -58,8 +58,7 @@ def own_exclusions(loaded) -> list[str]:
     negotiations = load_dataset()
     own = own_negotiations(loaded, negotiations)
     path = Path(loaded.path) if getattr(loaded, "path", None) is not None else None
-    replayed = (path is not None and path.resolve().parent == CORPUS.resolve()
-                and (CORPUS / f"{path.stem}.observed.yaml").is_file()
+    replayed = (path is not None and in_corpus_with_outcomes(path)
                 and loaded.scenario.metadata.track != "blind")  # blind replays are not counted (corpus.py)
     timelines = {n.id for n in negotiations}
     return [n for n in own if n in timelines or (replayed and n == own[0])]
@@ -177,7 +176,7 @@ def write_shipped(path=None) -> dict:
 
     exclusions = {}
     for file in sorted(class_curves.CORPUS.glob("*.yaml")):
-        if file.name.endswith(".observed.yaml") or not (class_curves.CORPUS / f"{file.stem}.observed.yaml").is_file():
+        if not class_curves.in_corpus_with_outcomes(file):
             continue
         exclusions[file.stem] = own_exclusions(load(file, check_sources=False))
     sets = {(): ()} | {tuple(sorted(set(e))): e for e in exclusions.values()}

@@ -48,19 +48,6 @@ class Adjustment:
     label: str  # words for people
 
 
-def _data_fingerprint() -> list[str]:
-    """The files the curves are counted from (timelines, corpus scenarios and their observed files and side
-    file) by name, size and modification time."""
-    from .dataset import CORPUS, TIMELINES
-
-    out = []
-    for folder in (TIMELINES, CORPUS):
-        for path in sorted(Path(folder).glob("*.yaml")):
-            st = path.stat()
-            out.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
-    return out
-
-
 @functools.lru_cache(maxsize=32)
 def _counted(exclude: tuple[str, ...]) -> dict[str, tuple[tuple[float, ...], tuple[float, ...]]]:
     """Counted once per process and left-out set, and kept in the on-disk cache (``simulator/cache.py``) under the
@@ -72,14 +59,16 @@ def _counted(exclude: tuple[str, ...]) -> dict[str, tuple[tuple[float, ...], tup
 
 
 def _count(exclude) -> dict[str, tuple[tuple[float, ...], tuple[float, ...]]]:
-    """Count the curves without the negotiations ``exclude`` (kept in the on-disk cache under the data files)."""
+    """Count the curves without the negotiations ``exclude`` (kept in the on-disk cache under the contents of the
+    data files: the shipped curves' fingerprint)."""
     import numpy as np
 
     from .. import cache
+    from ..lang.class_curves import fingerprint
     from .classes import CLASSES
     from .curves import GRID, chance_within, counted_spells
 
-    key = cache.key("class_curves", list(exclude), _data_fingerprint())
+    key = cache.key("class_curves", list(exclude), fingerprint())
     hit = cache.get("class_curves", key)
     if hit is not None:
         return {name: (tuple(d), tuple(c)) for name, (d, c) in hit.items()}
