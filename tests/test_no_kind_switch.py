@@ -10,8 +10,6 @@ such a switch: this test greps the code for them.
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 #: the packages searched, and what is left out: the kinds' own classes
 SEARCHED = ("simulator", "dashboards")
@@ -61,24 +59,8 @@ def test_the_pattern_finds_every_form_of_a_kind_switch(tmp_path):
     assert all(h.startswith("simulator/a.py:") for h in hits)
 
 
-#: files with string switches on a kind that other engineers are changing this session; each is to ask the kind's
-#: class instead (event kinds: ``simulator.eventlog``; answers: ``simulator.answers``), then leaves this list
-OTHERS_STILL_SWITCHING = (
-    "simulator/testing/scenarios.py",  # parameter and precondition kinds of generated scenarios (H-rules)
-    "simulator/analysis/backtest.py",  # backtest rows' kind 'milestone' (outside-view backtest)
-)
-
-
-@pytest.mark.xfail(strict=True, reason="string switches on kinds remain in files other engineers are changing: "
-                   + ", ".join(OTHERS_STILL_SWITCHING))
 def test_no_kind_switch_outside_the_kinds_own_classes():
+    """A new string switch on a kind anywhere outside the kinds' own classes fails at once."""
     hits = kind_switches()
-    assert not hits, ("a string switch on a kind outside its class (ask the kind's class instead):\n"
-                      + "\n".join(hits))
-
-
-def test_no_kind_switch_outside_the_files_still_being_changed():
-    """Meanwhile every other file stays clean: a new switch anywhere else fails at once."""
-    hits = [h for h in kind_switches() if not h.startswith(OTHERS_STILL_SWITCHING)]
     assert not hits, ("a string switch on a kind outside its class (ask the kind's class instead):\n"
                       + "\n".join(hits))

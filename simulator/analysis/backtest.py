@@ -67,11 +67,14 @@ def _distribution_row(c, x: np.ndarray, y: float, v: float, scale: str) -> dict:
     return row
 
 
-def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int, frozen: dict | None = None) -> dict:
+def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int, frozen: dict | None = None,
+               exposed: dict | None = None) -> dict:
     """Score one scenario's run table against its observed outcomes: the items and their summaries.
 
     With ``frozen`` (a frozen forecast of this very scenario) the forecasts scored are the frozen ones, as they
-    were committed, and ``table`` is not read."""
+    were committed, and ``table`` is not read. ``exposed`` (question id -> what the writer saw of it: the blind
+    check's) scores those questions apart, under ``exposed`` with their exposure, never in the items summarised;
+    only questions can be exposed, never the milestones' dates."""
     c = compiled
     name = lo.scenario_path.name
     questions = {q.id: q for q in c.questions}
@@ -81,6 +84,8 @@ def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int, frozen
         frozen_q = {e["id"]: e for e in frozen["questions"]}
         frozen_m = {e["id"]: e for e in frozen["milestones"]}
     yes_no, dists = [], []
+    exposed = exposed or {}
+    apart = {"yes_no": [], "distributions": []}  # exposed questions' rows, scored apart
     unresolved = [{"id": o.question, "text": questions[o.question].text, "reason": o.unresolved}
                   for o in lo.observed.questions if o.unresolved is not None]
     for o in lo.observed.questions:
@@ -100,9 +105,10 @@ def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int, frozen
             if prior is not None:
                 row["prior"] = prior.value
                 row["prior_brier"] = S.brier(prior.value, y)
-            yes_no.append(row)
+            (apart["yes_no"] if q.id in exposed else yes_no).append(row)
         else:
-            dists.append({**base, **_distribution_row(c, x, y, _pit_uniform(seed, name, q.id), q.scale)})
+            row = {**base, **_distribution_row(c, x, y, _pit_uniform(seed, name, q.id), q.scale)}
+            (apart["distributions"] if q.id in exposed else dists).append(row)
     from ..lang.questions import date_weeks, observed_date_weeks
 
     w = c.words
@@ -114,8 +120,12 @@ def score_runs(lo: LoadedObserved, compiled, table, runs: int, seed: int, frozen
                       "name": w.name(m.milestone),
                       "observed": m.date.isoformat() if m.date is not None else "not by the end",
                       **_distribution_row(c, x, y, _pit_uniform(seed, name, "milestone:" + m.milestone), "weeks")})
-    return {"yes_no": yes_no, "distributions": dists, "unresolved": unresolved,
-            "summary": summarise(yes_no, dists, runs)}
+    out = {"yes_no": yes_no, "distributions": dists, "unresolved": unresolved,
+           "summary": summarise(yes_no, dists, runs)}
+    if exposed:
+        out["exposed"] = [{**r, "exposure": exposed[r["id"]]} for key in ("yes_no", "distributions")
+                          for r in apart[key]]
+    return out
 
 
 def summarise(yes_no: list[dict], dists: list[dict], runs: int, bins: int = S.DEFAULT_BINS) -> dict:
@@ -502,14 +512,8 @@ def backtest(items: list[tuple[LoadedObserved, object]], runs: int, seed: int, e
             if not check["blind"]:
                 frozen = None
         n = runs if frozen is None else int(frozen["runs"])
-        scored = score_runs(lo, compiled, table, n, seed, frozen)
-        if check is not None and check["exposed"]:  # exposed questions are scored apart, never in the blind pool
-            exposed = check["exposed"]
-            scored["exposed"] = [{**r, "exposure": exposed[r["id"]]} for key in ("yes_no", "distributions")
-                                 for r in scored[key] if r["id"] in exposed and r.get("kind") != "milestone"]
-            for key in ("yes_no", "distributions"):
-                scored[key] = [r for r in scored[key] if not (r["id"] in exposed and r.get("kind") != "milestone")]
-            scored["summary"] = summarise(scored["yes_no"], scored["distributions"], n)
+        # exposed questions are scored apart, never in the blind pool
+        scored = score_runs(lo, compiled, table, n, seed, frozen, check["exposed"] if check is not None else None)
         entry = scenario_entry(lo, compiled, eng, scored)
         if check is not None:
             entry["blind_check"] = check

@@ -142,6 +142,17 @@ class Waiver(Sourced):
         """Its chance is a weekly chance asked every step (``resists``), not a rule's answer per offer."""
         return self.resists is not None
 
+    @classmethod
+    def example(cls, draw, number, assumption: str) -> dict:
+        """A random waiver for property tests (``testing.scenarios``): a threshold (``number(low, high)`` draws a
+        Param mapping), or now and then how long it resists. ``draw`` is hypothesis's."""
+        from hypothesis import strategies as st
+
+        waiver = {"threshold": number(0, 2), "assumption": assumption}
+        if draw(st.integers(0, 2)) == 0:  # how long it resists, in estimable terms
+            waiver = {"resists": {"median_delay_days": draw(st.sampled_from([10.0, 90.0]))}, "assumption": assumption}
+        return waiver
+
     def words(self, describe) -> str:
         """"waived above 0.8" or "holds out against pressure: median delay 90 days"."""
         if self.threshold is not None:
@@ -163,6 +174,15 @@ class HardOrSoft(Sourced):
         if self.kind == "hard" and self.waiver is not None:
             raise ValueError("a hard precondition cannot have a 'waiver'")
         return self
+
+    @classmethod
+    def example(cls, draw, number, assumption: str) -> dict:
+        """The hard-or-soft part of a random precondition for property tests (``testing.scenarios``): its kind,
+        and a waiver when soft (``Waiver.example``; ``number(low, high)`` draws a Param mapping)."""
+        from hypothesis import strategies as st
+
+        kind = draw(st.sampled_from(["hard", "soft"]))
+        return {"kind": kind, **({"waiver": Waiver.example(draw, number, assumption)} if kind == "soft" else {})}
 
     @property
     def waivable(self) -> bool:
@@ -234,6 +254,19 @@ class Param(Sourced):
                     data.pop(name, None)
         return data
 
+    @classmethod
+    def example(cls, draw, low: float, high: float, assumption: str, uncertain: bool = True) -> dict:
+        """A random Param mapping within [low, high] for property tests (``testing.scenarios``): fixed or, when
+        ``uncertain``, one of the ranged distributions, each building its own mapping (``EXAMPLES``); a range
+        narrower than 0.001 is a fixed number. ``draw`` is hypothesis's."""
+        from hypothesis import strategies as st
+
+        a = draw(st.floats(low, high, allow_nan=False))
+        dist = draw(st.sampled_from(list(EXAMPLES) if uncertain else ["fixed"]))
+        b = draw(st.floats(low, high, allow_nan=False))
+        lo, hi = min(a, b), max(a, b)
+        return {**EXAMPLES[dist if hi - lo >= 1e-3 else "fixed"](a, lo, hi), "assumption": assumption}
+
     @property
     def awaits_reference(self) -> bool:
         """True until the loader has put the reference class's numbers in (``scenario.reference``)."""
@@ -301,6 +334,15 @@ class Param(Sourced):
             hi = self.high if self.high is not None else self.mean + 4 * self.sd
             return (lo, hi)
         return (self.low, self.high)
+
+
+#: How a property test's generator states each distribution it draws (``Param.example``): from a drawn number
+#: ``a`` and a drawn range ``lo``..``hi``, the Param fields of that distribution.
+EXAMPLES = {
+    "fixed": lambda a, lo, hi: {"value": round(a, 4)},
+    "uniform": lambda a, lo, hi: {"dist": "uniform", "low": lo, "high": hi},
+    "triangular": lambda a, lo, hi: {"dist": "triangular", "low": lo, "mode": (lo + hi) / 2, "high": hi},
+}
 
 
 class Adjustment(Strict):

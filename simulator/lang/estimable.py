@@ -109,6 +109,23 @@ class ChanceWithin(Strict):
         rng = "" if self.low is None else f" ({self.low:.0%} to {self.high:.0%})"
         return f"{self.p:.0%}{rng} chance within {self.days:g} days"
 
+    @classmethod
+    def example(cls, draw, assumption: str, ranged: bool = False) -> dict:
+        """A random Param mapping stated in this form, for property tests (``testing.scenarios``); ``ranged``
+        gives it a ``low``/``high`` around ``p``. ``draw`` is hypothesis's."""
+        from hypothesis import strategies as st
+
+        p = round(draw(st.floats(0.01, 0.99)), 3)
+        form = {"p": p, "days": draw(st.integers(1, 400))}
+        if ranged:
+            form.update(low=round(p / 2, 4), high=round((1 + p) / 2, 4))
+        return {"chance_within": form, "assumption": assumption}
+
+    @classmethod
+    def ranged_example(cls, draw, assumption: str) -> dict:
+        """``example`` with a range."""
+        return cls.example(draw, assumption, ranged=True)
+
 
 class MedianDelay(Strict):
     """``median_delay_days: 30``: half the time it takes longer than this once nothing blocks it."""
@@ -128,6 +145,13 @@ class MedianDelay(Strict):
 
     def label(self) -> str:
         return f"median delay {self.days:g} days"
+
+    @classmethod
+    def example(cls, draw, assumption: str) -> dict:
+        """A random Param mapping stated in this form, for property tests (``testing.scenarios``)."""
+        from hypothesis import strategies as st
+
+        return {"median_delay_days": draw(st.integers(1, 400)), "assumption": assumption}
 
 
 class OddsMultiplier(Strict):

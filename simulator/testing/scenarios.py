@@ -21,6 +21,8 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
+from ..lang.base import HardOrSoft, Param
+from ..lang.estimable import ChanceWithin, MedianDelay
 from ..lang.milestones import KINDS as MILESTONE_KINDS
 from ..rules import BUILTIN, get_rule
 from ..rules.base import MediatorRule
@@ -36,33 +38,23 @@ def _fixed(value: float) -> dict:
 
 @st.composite
 def params(draw, low: float, high: float, uncertain: bool = True) -> dict:
-    """A Param mapping: fixed, or uniform/triangular within [low, high]."""
-    a = draw(st.floats(low, high, allow_nan=False))
-    kinds = ["fixed", "uniform", "triangular"] if uncertain else ["fixed"]
-    kind = draw(st.sampled_from(kinds))
-    b = draw(st.floats(low, high, allow_nan=False))
-    lo, hi = min(a, b), max(a, b)
-    if kind == "fixed" or hi - lo < 1e-3:
-        return _fixed(round(a, 4))
-    if kind == "uniform":
-        return {"dist": "uniform", "low": lo, "high": hi, "assumption": ASSUME}
-    return {"dist": "triangular", "low": lo, "mode": (lo + hi) / 2, "high": hi, "assumption": ASSUME}
+    """A Param mapping: fixed, or uniform/triangular within [low, high] (``Param.example``)."""
+    return Param.example(draw, low, high, ASSUME, uncertain)
+
+
+def _plain_weekly_chance(draw, assumption: str) -> dict:
+    return Param.example(draw, 0, 1, assumption)
+
+
+#: The forms an analyst may state a weekly chance in (``lang/estimable.py``), each drawing its own example.
+WEEKLY_CHANCE_FORMS = (ChanceWithin.example, ChanceWithin.ranged_example, MedianDelay.example, _plain_weekly_chance)
 
 
 @st.composite
 def weekly_chances(draw) -> dict:
     """A weekly chance in any form an analyst may state it (``lang/estimable.py``): chance within a window (with
     or without a range), median delay, or a plain value."""
-    kind = draw(st.sampled_from(["chance_within", "range", "median", "value"]))
-    if kind == "value":
-        return draw(params(0, 1))
-    if kind == "median":
-        return {"median_delay_days": draw(st.integers(1, 400)), "assumption": ASSUME}
-    p = round(draw(st.floats(0.01, 0.99)), 3)
-    form = {"p": p, "days": draw(st.integers(1, 400))}
-    if kind == "range":
-        form.update(low=round(p / 2, 4), high=round((1 + p) / 2, 4))
-    return {"chance_within": form, "assumption": ASSUME}
+    return draw(st.sampled_from(WEEKLY_CHANCE_FORMS))(draw, ASSUME)
 
 
 @st.composite
@@ -299,12 +291,8 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         before = draw(st.sampled_from(seen))
         earlier = seen[:seen.index(before)]
         pre = {"id": f"pc{k}", "held_by": draw(st.sampled_from(everyone)), "before": before,
-               "requires": cond(earlier), "kind": draw(st.sampled_from(["hard", "soft"])), "assumption": ASSUME}
-        if pre["kind"] == "soft":
-            pre["waiver"] = {"threshold": draw(params(0, 2)), "assumption": ASSUME}
-            if draw(st.integers(0, 2)) == 0:  # how long it resists, in estimable terms (lang/base.py Waiver)
-                pre["waiver"] = {"resists": {"median_delay_days": draw(st.sampled_from([10.0, 90.0]))},
-                                 "assumption": ASSUME}
+               "requires": cond(earlier), **HardOrSoft.example(draw, lambda lo, hi: draw(params(lo, hi)), ASSUME),
+               "assumption": ASSUME}
         preconditions.append(pre)
 
     deadline_options = ["start", "end"] + [f"election.{e}.round1" for e in elections]
