@@ -615,6 +615,9 @@ def params(scenario) -> list[dict]:
     table = ParameterTable(loaded.scenario)
     units = parameter_units(loaded.scenario)
     shaped = shape_words(loaded.scenario)  # a number of a chance that changes with time: the whole shape's chance
+    from .lang.commitments import estimable_words
+
+    shaped.update(estimable_words(loaded.scenario))  # a commitment's chance by its due day, and per week
     rows = []
     for name in table.names:
         p = table.params[name]

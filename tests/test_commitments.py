@@ -55,6 +55,8 @@ def doc(commit=None, step_days=7, days=364):
 
 
 ODDS = {"odds": {"odds_multiplier": 3, "assumption": "Commitments made at a ceasefire are kept more often."}}
+P = 0.7
+DUE = {"chance_within_due": {"value": P, "assumption": "Exchanges promised at a ceasefire mostly come on time."}}
 BREACH = {"on_breach": [{"param": "exchange.pace.b.act", "op": "set", "value": 0.0,
                          "assumption": "Once the date has passed, the exchange is off."}]}
 
@@ -117,22 +119,27 @@ def test_the_odds_are_a_parameter_listed_set_and_screened():
 
 
 def test_both_engines_give_the_same_records_and_logs_and_the_log_says_breached():
+    for step_days in (1, 7):
+        events = engines_agree(doc({**ODDS, **BREACH}, step_days=step_days, days=120), seed=3, runs=30)
+        assert any(e[4] == "breached" for e in events)
+
+
+def engines_agree(d, seed, runs):
+    """Both engines give the same records and event logs on ``d``, and some run breaches; the batch's events."""
     from simulator.batch.engine import BatchEngine
     from simulator.draws import run_seed
     from simulator.model import DiplomacyModel
 
-    for step_days in (1, 7):
-        c = Compiled(Scenario.model_validate(doc({**ODDS, **BREACH}, step_days=step_days, days=120)))
-        eng = BatchEngine(c)
-        st = eng.run(3, range(30), events_for=30)
-        batch = eng.table(st).to_pylist()
-        assert any(r["breached.exchange"] is not None for r in batch)
-        for r in range(30):
-            m = DiplomacyModel(c, run_seed(3, r))
-            assert m.run() == batch[r]
-            mine = [(k, kind, tr, ms, ac, det) for (p, rep, k, date, kind, tr, ms, ac, det) in eng.events if rep == r]
-            assert [e[:6] for e in m.events] == mine
-        assert any(e[4] == "breached" for e in eng.events)
+    c = Compiled(Scenario.model_validate(d))
+    eng = BatchEngine(c)
+    batch = eng.table(eng.run(seed, range(runs), events_for=runs)).to_pylist()
+    assert any(r["breached.exchange"] is not None for r in batch)
+    for r in range(runs):
+        m = DiplomacyModel(c, run_seed(seed, r))
+        assert m.run() == batch[r]
+        mine = [(k, kind, tr, ms, ac, det) for (p, rep, k, date, kind, tr, ms, ac, det) in eng.events if rep == r]
+        assert [e[:6] for e in m.events] == mine
+    return eng.events
 
 
 def test_the_scenario_view_says_it_binds_and_an_old_commitment_keeps_its_dump_and_columns():
@@ -166,6 +173,14 @@ F = "milestones[0].commits[0]"
     ({"odds": {"chance_within": {"p": 0.5, "days": 30}, "assumption": A}}, F + ".odds.chance_within",
      "odds multiplier"),
     ({"binds": True}, F + ".binds", "unknown field"),
+    # a chance within the due window
+    ({"chance_within_due": {"value": 1.5, "assumption": A}}, F + ".chance_within_due", "must lie within [0, 1]"),
+    ({"chance_within_due": {"value": 0.5}}, F + ".chance_within_due", "give exactly one of"),
+    ({"chance_within_due": 0.5}, F + ".chance_within_due", "expected a mapping"),
+    ({"chance_within_due": {"class": "treaty"}}, F + ".chance_within_due", "unknown class"),
+    ({"chance_within_due": {"odds_multiplier": 2, "assumption": A}}, F + ".chance_within_due.odds_multiplier",
+     "is not a weekly chance or an odds multiplier"),
+    ({**DUE, **ODDS}, F, "not both"),
 ])
 def test_each_misuse_is_one_line(commit, field, words):
     r = CliRunner().invoke(app, ["validate", _write(doc(commit))])
@@ -189,5 +204,101 @@ def test_the_battery_holds_on_the_new_constructs():
     sc = Scenario.model_validate(d)
     assert check(sc, None, check_sources=False) == []
     results = check_model(sc, runs=200, only=["renaming", "calendar_shift", "no_op_what_if", "monotonicity",
+                                              "step_invariance"])
+    assert all(r.passed is not False for r in results), [r.sentence for r in results]
+
+
+# ----------------------------------------------------------------------------- a chance within the due window
+
+
+
+@pytest.mark.parametrize("step_days", [1, 7, 14])
+def test_a_chance_within_the_due_window_comes_true_by_the_due_day(step_days):
+    """By the due day (28 days, all its steps inside the window): exactly p at any step length; after it, the
+    exchange's own weekly chance H again: by day 84, 1 - (1 - p)(1 - H)^8."""
+    t = days(run(doc(DUE, step_days=step_days)), L.first("exchange"))
+    for window, expect in ((28, P), (84, 1 - (1 - P) * (1 - H) ** 8)):
+        assert abs((t < window).mean() - expect) <= mc_bound(expect), (step_days, window, expect)
+
+
+@pytest.mark.parametrize("step_days", [1, 7, 14])
+def test_a_joint_act_held_by_a_chance_within_due_is_proposed_and_agreed_by_it(step_days):
+    """A joint exchange whose actors would never propose nor accept it (their pace 0): within the window the first
+    actor puts it on the table and accepts with the chance, the other for certain; after the window, never."""
+    d = doc(DUE, step_days=step_days)
+    d["milestones"][1] = {"id": "exchange", "kind": "joint", "name": "Prisoner exchange", "attendees": ["a", "b"],
+                          "stakes": fixed(0.0), "assumption": A,
+                          "pace": {a: {"propose": fixed(0.0), "accept": fixed(0.0)} for a in ("a", "b")}}
+    t = days(run(d), L.first("exchange"))
+    assert abs((t < 28).mean() - P) <= mc_bound(P), step_days
+    assert ((t < 28) | (t == NEVER)).all()
+
+
+def test_step_chance_is_the_closed_form():
+    from simulator.lang.commitments import step_chance
+
+    for s, w in ((1, 28), (7, 28), (14, 28), (7, 30)):
+        q = float(step_chance(P, s, w))
+        assert abs(q - (1 - (1 - P) ** (s / w))) < 1e-15
+        assert abs(1 - (1 - q) ** (w / s) - P) < 1e-12
+    assert float(step_chance(1.0, 7, 28)) == 1.0 and float(step_chance(0.0, 7, 28)) == 0.0
+
+
+def test_the_chance_is_a_parameter_with_words_and_its_weekly_chance():
+    from simulator import api
+
+    path = _write(doc(DUE))
+    rows = {r["name"]: r for r in api.params(path)}
+    row = rows["ceasefire.commits.0.chance_within_due"]
+    assert row["estimable"] == "70% by the due day (28 days), weekly chance 26.0%", row
+    sc = Scenario.model_validate(doc(DUE))
+    c = Compiled(sc)
+    from simulator.lang.words import human_label
+
+    assert human_label("ceasefire.commits.0.chance_within_due", c) == (
+        "Chance that Prisoner exchange comes by its due day, 28 days after Ceasefire")
+    from simulator.scenario.params import chance_parameters, parameter_units
+
+    assert "ceasefire.commits.0.chance_within_due" in chance_parameters(sc)
+    assert "ceasefire.commits.0.chance_within_due" not in parameter_units(sc)  # no odds multiplier
+    t = days(run(doc(DUE), runs=300, overrides={"ceasefire.commits.0.chance_within_due": 0.0}), L.first("exchange"))
+    assert (t >= 28).all()  # --set to 0: nothing before the due day
+    from simulator.charts.scenario import milestone_value
+
+    assert "binding: by its due day with chance 0.7" in milestone_value(c, c.milestones[0])
+
+
+def test_a_chance_from_a_class_curve_says_where_it_comes_from():
+    from simulator import api
+    from simulator.lang.commitments import FromClass
+
+    d = doc({"chance_within_due": {"class": "implementation_step"}})
+    share = FromClass.model_validate({"class": "implementation_step"}).share(28)
+    assert 0.05 < share < 0.5
+    rows = {r["name"]: r for r in api.params(_write(d))}
+    row = rows["ceasefire.commits.0.chance_within_due"]
+    assert row["low"] == row["high"] == round(share, 12)
+    assert "implementation_step" in row["source"] and "no due dates" in row["source"], row["source"]
+    t = days(run(d), L.first("exchange"))
+    assert abs((t < 28).mean() - share) <= mc_bound(share)
+    dumped = Scenario.model_validate(d).model_dump(mode="json")["milestones"][0]["commits"][0]
+    assert dumped["chance_within_due"] == {"class": "implementation_step"}
+
+
+def test_both_engines_agree_on_a_chance_within_due():
+    for step_days in (1, 7):
+        breach = {"on_breach": [dict(BREACH["on_breach"][0], param="exchange.pace.a.accept")]}
+        d = doc({**DUE, **breach}, step_days=step_days, days=120)
+        d["milestones"][1]["kind"], d["milestones"][1]["attendees"] = "joint", ["a", "b"]
+        del d["milestones"][1]["actor"]
+        d["milestones"][1]["pace"] = {"a": {"propose": fixed(0.1), "accept": fixed(0.5)}}
+        engines_agree(d, seed=5, runs=40)
+
+
+def test_the_battery_holds_on_a_chance_within_due():
+    from simulator.testing.properties import check_model
+
+    sc = Scenario.model_validate(doc({**DUE, **BREACH}))
+    results = check_model(sc, runs=300, only=["renaming", "calendar_shift", "no_op_what_if", "monotonicity",
                                               "step_invariance"])
     assert all(r.passed is not False for r in results), [r.sentence for r in results]

@@ -178,6 +178,15 @@ class Kernel:
             u = self.binding.slot(st, j, u, k)  # a commitment to it in force: its odds
         if self.pressure_odds.any:
             u = self.pressure_odds.slot(st, j, actor, u)  # a coercive act that pressure restrains or provokes
+        if self.binding.due:  # a commitment stated as a chance within its due window holds it: that chance there
+            bound = self.binding.bound(st, j, k)
+            if bound is not None:
+                out = self._choose(j, pos, kind, actor, mask & ~bound[0], size, u, st, k)
+                return self.binding.choose(st, j, pos, kind, mask & bound[0], bound[1], u, out)
+        return self._choose(j, pos, kind, actor, mask, size, u, st, k)
+
+    def _choose(self, j, pos, kind, actor, mask, size, u, st, k) -> np.ndarray:
+        """``decide`` once the decision's uniforms are moved: its own stated chance, else its rule's answer."""
         col = self.pace_cols.get((j, pos, kind))
         if col is None and self.clocked:
             timed = self.clocked.get((j, pos, kind))

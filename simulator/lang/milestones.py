@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import Discriminator, Field, PrivateAttr, Tag, model_serializer
+from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, model_serializer, model_validator
 
 from .spell_classes import ClassName
 from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
@@ -25,6 +25,7 @@ from .worlds import Live, Spread
 from .timeshape import CurveAdjust
 from .outcomes import Outcome
 from .stalls import PRESSURE_ODDS_RANGE, Freezes
+from .commitments import FromClass, due_chance
 
 #: who may put a meeting or joint act on the table (``proposed_by``; None: anyone, as before the field existed)
 PROPOSERS = {"mediators": ("mediator",), "occasions": ("calendar",)}
@@ -76,6 +77,17 @@ class Commit(Strict):
                                "from_reference")
     on_breach: list[ParamChange] = Field(default=[], description="changes applied when the due day passes "
                                          "without the committed step (an event 'breached')")
+    chance_within_due: Annotated[Param | FromClass | None, BeforeValidator(due_chance)] = Field(
+        default=None, description="binds: the committed step comes by its due day with this chance once nothing "
+        "blocks it ({value: 0.7, assumption: ...}), or the share of a class of the outside view's dataset that "
+        "came within the window ({class: implementation_step}); instead of 'odds' (lang/commitments.py)")
+
+    @model_validator(mode="after")
+    def _odds_or_chance(self):
+        if self.odds is not None and self.chance_within_due is not None:
+            raise ValueError("give 'odds' (a factor on the committed step's odds) or 'chance_within_due' (its chance "
+                             "by the due day), not both")
+        return self
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
@@ -86,12 +98,19 @@ class Commit(Strict):
                 data.pop("odds", None)
             if not data.get("on_breach"):
                 data.pop("on_breach", None)
+            if data.get("chance_within_due") is None:
+                data.pop("chance_within_due", None)
         return data
 
     @property
     def binds(self) -> bool:
         """It raises the committed step's chance or its breach has effects (and is then an event and a column)."""
-        return self.odds is not None or bool(self.on_breach)
+        return self.odds is not None or bool(self.on_breach) or self.chance_within_due is not None
+
+    def due_param(self) -> Param | None:
+        """Its chance within the due window as a parameter (from a class: the class curve's number)."""
+        due = self.chance_within_due
+        return due.param(self.within_days) if isinstance(due, FromClass) else due
 
 
 class MilestoneBase(Sourced):

@@ -137,7 +137,7 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
     from ..lang import commitments
     from ..lang.estimable import ODDS
 
-    out.update({name: ODDS for name, _, _ in commitments.parameters(sc)})  # a commitment's odds multiplier
+    out.update({name: ODDS for name in commitments.odds_names(sc)})  # a commitment's odds multiplier
     out.update({name: WEEKLY_CHANCE for pre in sc.preconditions if pre.waiver is not None
                 for name, _, path in pre.waiver.parameters(pre.id, ()) if path[-1] == "resists"})
     return out
@@ -155,6 +155,9 @@ def chance_parameters(sc: Scenario) -> frozenset[str]:
     from ..lang import worlds
 
     out.update(worlds.chance_names(sc))
+    from ..lang import commitments
+
+    out.update(commitments.chance_names(sc))  # a commitment's chance within its due window
     return frozenset(out)
 
 

@@ -313,8 +313,7 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
     check_effects(sc, err, names, chance_parameters(sc))
     from ..lang import commitments
 
-    for _, p, ppath in commitments.parameters(sc):  # a commitment's odds multiplier: not negative
-        _in_range(ctx, ppath, p, 0, 1000)
+    commitments.check(sc, ctx, lambda path, p, lo, hi: _in_range(ctx, path, p, lo, hi))  # odds, chances, classes
 
     # ---- a parameter stated in estimable units must be one of that unit (lang/estimable.py)
     from ..lang.estimable import given_field

@@ -262,6 +262,10 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
                 m["commits"][0]["odds"] = {"odds_multiplier": draw(st.sampled_from([0.5, 3.0])), "assumption": ASSUME}
                 m["commits"][0]["on_breach"] = [{"param": "dynamics.pressure_decay", "op": "set", "value": 0.2,
                                                  "assumption": ASSUME}]
+                if draw(st.booleans()):  # or as a chance within its due window, stated or from a class curve
+                    del m["commits"][0]["odds"]
+                    m["commits"][0]["chance_within_due"] = draw(st.one_of(
+                        params(0, 1), st.just({"class": draw(st.sampled_from(["implementation_step", "exchange"]))})))
         if draw(st.booleans()):
             m["effects"] = [{"param": "dynamics.pressure_decay", "op": "set", "value": 0.3, "assumption": ASSUME}]
         milestones.append(m)
