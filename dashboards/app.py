@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from werkzeug.serving import WSGIRequestHandler
 
-from . import compare, corpus, downloads, onerun, sweep, sweep_run, tabstate, track, whatif, why
+from . import compare, compare_why, corpus, downloads, onerun, sweep, sweep_run, tabstate, track, whatif, why
 from .context import (MAIN, MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, MAX_UPLOAD_BYTES, NO_SESSION, Context, UploadError,
                       browser_session, new_session_id)
 from .state import WhatIf, parse_search
@@ -254,6 +254,7 @@ def create_app(scenario=None, results_dir: str | Path | None = None, *, runs: in
     compare.register(app, ctx)
     track.register(app, ctx)
     why.register(app, ctx)
+    compare_why.register(app, ctx)
     downloads.register(app, ctx)
     tabstate.register(app, ctx)
     corpus.register(app, ctx)

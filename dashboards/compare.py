@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from .compare_why import layout as why_layout
 from .context import MAIN, NO_SESSION, browser_session
 from .downloads import layout as downloads_layout
 from .jobs import Busy, Superseded
@@ -102,6 +103,7 @@ def layout(ctx) -> html.Div:
             html.Div(id="compare-table"),
             graph(id="compare-diff"),
             downloads_layout("compare"),
+            why_layout(),  # why they differ: the questions, milestones and gates that differ, who blocked what
         ], id="compare-result", style=HIDE),
     ])
 

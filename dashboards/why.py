@@ -8,6 +8,8 @@
 - who blocked the milestones the question reads, and why (``charts.analysis.blockers``: share of runs blocked
   at least once), baseline and what-if side by side when a what-if is set;
 - why those milestones were postponed (``charts.postponement_reasons``: share of blocks by actor and reason).
+
+The Compare tab says the same for its pair (``compare_why``), with these figures.
 """
 
 from __future__ import annotations

@@ -347,6 +347,13 @@ class Comparison:
 
         return pd.DataFrame(self.result["questions"])
 
+    def why(self) -> dict:
+        """Why B's answers differ from A's (``analysis.differ.explain_difference``): the milestones and gates that
+        differ, and for each question whose answer differs by more than its interval, sentences of why."""
+        from .analysis.differ import explain_difference
+
+        return explain_difference(*self.compiled, *self.tables)
+
     def figure(self):
         """The two calendars side by side."""
         from .charts.analysis import side_by_side_calendar
