@@ -123,12 +123,7 @@ class Waiver(Sourced):
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
         """``resists`` is left out of dumps while unused (the corpus keeps its content hashes)."""
-        data = handler(self)
-        if isinstance(data, dict):
-            for name in ("resists", "threshold"):
-                if data.get(name) is None:
-                    data.pop(name, None)
-        return data
+        return without_unused(handler(self), ("resists", "threshold"))
 
     def parameters(self, pre_id: str, path: tuple):
         """(name, Param, path): ``<pre>.waiver_threshold`` or ``<pre>.resists``."""
@@ -247,12 +242,7 @@ class Param(Sourced):
     def _dump_without_unused_fields(self, handler):
         """Optional fields added after a scenario was written (a reference, an estimable form) are left out of
         dumps while unused, so a scenario that uses none keeps the hash its observed outcomes recorded."""
-        data = handler(self)
-        if isinstance(data, dict):
-            for name in UNUSED_OUT_OF_DUMPS:
-                if data.get(name) is None:
-                    data.pop(name, None)
-        return data
+        return without_unused(handler(self), UNUSED_OUT_OF_DUMPS)
 
     @classmethod
     def example(cls, draw, low: float, high: float, assumption: str, uncertain: bool = True) -> dict:
@@ -426,10 +416,7 @@ class ParamChange(Sourced):
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
         """``fades`` is left out of dumps while unused (the corpus keeps its content hashes)."""
-        data = handler(self)
-        if isinstance(data, dict) and data.get("fades") is None:
-            data.pop("fades", None)
-        return data
+        return without_unused(handler(self), ("fades",))
 
 
 def walk_models(obj, path, want):

@@ -18,7 +18,7 @@ from typing import Annotated, ClassVar, Literal, Union
 from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, model_serializer, model_validator
 
 from .spell_classes import ClassName
-from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict
+from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict, without_unused
 from .conditions import AnyCondition, Held
 from .pace import Chance, Pace
 from .worlds import Live, Spread
@@ -32,15 +32,10 @@ PROPOSERS = {"mediators": ("mediator",), "occasions": ("calendar",)}
 ProposedBy = Literal["mediators", "occasions"]
 
 
-def _without_unused(data):
-    """Fields added to milestones later (``pace``, ``proposed_by``, ``class``) are left out of dumps while unused, so
-    a scenario that uses none of them keeps the content hash its observed outcomes recorded."""
-    if isinstance(data, dict):
-        for name in ("pace", "proposed_by", "class", "class_", "live", "spread", "adjust", "outcome", "freezes",
-                     "pressure_odds"):
-            if data.get(name) is None:
-                data.pop(name, None)
-    return data
+#: fields added to milestones later, left out of dumps while unused (``base.without_unused``)
+ADDED_LATER = ("pace", "proposed_by", "class", "class_", "live", "spread", "adjust", "outcome", "freezes",
+               "pressure_odds")
+
 
 MilestoneId = MilestoneRef
 
@@ -91,16 +86,9 @@ class Commit(Strict):
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
-        """``odds`` and ``on_breach`` are left out of dumps while unused (the corpus keeps its content hashes)."""
-        data = handler(self)
-        if isinstance(data, dict):
-            if data.get("odds") is None:
-                data.pop("odds", None)
-            if not data.get("on_breach"):
-                data.pop("on_breach", None)
-            if data.get("chance_within_due") is None:
-                data.pop("chance_within_due", None)
-        return data
+        """``odds``, ``on_breach`` and ``chance_within_due`` are left out of dumps while unused (the corpus keeps its
+        content hashes)."""
+        return without_unused(handler(self), ("odds", "on_breach", "chance_within_due"))
 
     @property
     def binds(self) -> bool:
@@ -165,7 +153,7 @@ class MilestoneBase(Sourced):
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
-        return _without_unused(handler(self))
+        return without_unused(handler(self), ADDED_LATER)
 
     @property
     def track(self) -> str | None:
@@ -510,7 +498,7 @@ class TrackLevel(Sourced):
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
-        return _without_unused(handler(self))
+        return without_unused(handler(self), ADDED_LATER)
 
 
 class Track(Strict):
@@ -524,7 +512,7 @@ class Track(Strict):
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
-        return _without_unused(handler(self))
+        return without_unused(handler(self), ADDED_LATER)
 
     def expand(self, path: tuple):
         from .conditions import All
@@ -553,7 +541,7 @@ class LadderStage(Strict):
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
-        return _without_unused(handler(self))
+        return without_unused(handler(self), ADDED_LATER)
 
 
 class ConcessionLadder(Sourced):
@@ -568,7 +556,7 @@ class ConcessionLadder(Sourced):
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
-        return _without_unused(handler(self))
+        return without_unused(handler(self), ADDED_LATER)
 
     def milestone_id(self, stage: str) -> str | None:
         return None if stage == self.stages[0].id else f"{self.id}.{stage}"

@@ -22,13 +22,6 @@ from ..lang.base import (  # noqa: F401 - re-exported
     DateRef, Evidence, HardOrSoft, Id, MilestoneRef, Param, ParamChange, Sourced, Strict, Waiver, without_unused)
 
 
-def _drop_none(data, names):
-    """Fields added later are left out of dumps while unused (the corpus keeps its content hashes)."""
-    if isinstance(data, dict):
-        for name in names:
-            if data.get(name) is None:
-                data.pop(name, None)
-    return data
 ROLES = ("party", "mediator", "host", "guarantor", "observer", "domestic", "outside")
 
 
@@ -77,7 +70,7 @@ class Precondition(HardOrSoft):
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
-        return _drop_none(handler(self), ("live",))
+        return without_unused(handler(self), ("live",))
 
 
 class Push(Strict):
@@ -97,7 +90,7 @@ class Mediation(Sourced):
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
-        return _drop_none(handler(self), ("per_step",))
+        return without_unused(handler(self), ("per_step",))
 
 
 class HistoryMilestone(Sourced):
@@ -166,7 +159,7 @@ class Dynamics(Strict):
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
-        return _drop_none(handler(self), ("pressure_scope",))
+        return without_unused(handler(self), ("pressure_scope",))
 
 
 class Metadata(Strict):
@@ -226,10 +219,7 @@ class Scenario(Strict):
     @model_serializer(mode="wrap")
     def _dump_without_defaults(self, handler):
         """No ``defaults`` key unless the scenario names a calibration file, so other scenarios keep their hash."""
-        data = handler(self)
-        if isinstance(data, dict) and data.get("defaults") is None:
-            data.pop("defaults", None)
-        return data
+        return without_unused(handler(self), ("defaults",))
 
     # --- views (the scenario is frozen, so these are computed once)
     def actor(self, actor_id: str) -> Actor:
