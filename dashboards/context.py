@@ -172,7 +172,7 @@ class Context:
         if self.tasks is None:
             from .jobs import Tasks
 
-            self.tasks = Tasks()
+            self.tasks = Tasks(yield_to=self.scheduler.waiting)  # the page's simulations go first
 
     def add(self, key: str, label: str, loaded, quotes_checked: bool = True) -> Entry:
         """The server's own scenario (``main``: the --scenario file), seen by every session."""

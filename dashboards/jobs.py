@@ -14,6 +14,7 @@ their tables are joined in replication order; the outcome is cached (``Context.o
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -205,14 +206,18 @@ class Scheduler:
 # ---------------------------------------------------------------------- longer work of the page
 MAX_TASKS_WAITING = 8  # background tasks (a track record, a sweep, a sensitivity screen) queued at most
 TASK_WORKERS = 1  # they are CPU-bound like the simulations: one thread, besides the simulations' worker
+SETTLE_POLL = 0.1  # seconds between looks at a settling task's clock and the simulations' queue
 
 
 class Task:
     """One piece of longer work (``Tasks.start``): its progress for the page, a cancel flag it checks between
     parts, and its result or error once done."""
 
-    def __init__(self, key: tuple, session: str, what: str, work):
+    def __init__(self, key: tuple, session: str, what: str, work, slot: str | None = None, settle: float = 0.0):
         self.key, self.session, self.what, self.work = key, session, what, work
+        self.slot = slot  # a newer task of the same session and slot replaces this one while it waits
+        self.settle = settle  # seconds it waits before starting (and longer while simulations wait)
+        self.not_before = time.monotonic() + settle
         self.done = threading.Event()
         self.cancelled = False
         self.started: float | None = None
@@ -249,26 +254,41 @@ class Tasks:
 
     A task is known by its key: starting a key that is running or done gives that task (the track record of one
     corpus is computed once for every user). At most ``max_waiting`` tasks wait; one more is ``Busy``. A session
-    may cancel its own tasks (``cancel``); a cancelled task stops at its next part (``Task.report``)."""
+    may cancel its own tasks (``cancel``); a cancelled task stops at its next part (``Task.report``).
 
-    def __init__(self, workers: int = TASK_WORKERS, max_waiting: int = MAX_TASKS_WAITING, keep: int = 16):
+    Work that follows what the page shows (the sensitivity screen of the what-if on screen) is started with a
+    ``slot`` and a ``settle`` time: it starts only once the what-if has stayed put that long and no simulation is
+    waiting (``yield_to``: the scheduler's queue), and a newer task of the same session and slot replaces it while
+    it waits. So moving a slider again and again neither queues a screen per position nor makes the next what-if
+    share the server's time with the screen of the last one (the screen runs whole, in one pass, once started)."""
+
+    def __init__(self, workers: int = TASK_WORKERS, max_waiting: int = MAX_TASKS_WAITING, keep: int = 16,
+                 yield_to=None):
         self.workers, self.max_waiting, self.keep = workers, max_waiting, keep
+        self.yield_to = yield_to  # () -> true while interactive work (simulations) waits: settling tasks wait too
         self.cond = threading.Condition()
         self.queue: list[Task] = []
         self.known: dict[tuple, Task] = {}  # key -> task (queued, running or done; the last ``keep`` done kept)
         self.threads: list[threading.Thread] = []
 
-    def start(self, key: tuple, session: str, what: str, work) -> Task:
+    def start(self, key: tuple, session: str, what: str, work, slot: str | None = None,
+              settle: float = 0.0) -> Task:
         """The task of ``key``: the known one, or ``work(task)`` queued (``Busy`` when too many wait). A cancelled
-        or failed task of the key is started again."""
+        or failed task of the key is started again. With a ``slot``, the session's older task of that slot that
+        has not started yet is cancelled; the new one starts after ``settle`` seconds, once no simulation waits."""
         with self.cond:
             known = self.known.get(key)
             if known is not None and not known.cancelled and known.error is None:
                 return known
+            if slot is not None:
+                for old in [t for t in self.queue if t.session == session and t.slot == slot]:
+                    old.cancelled = True
+                    self.queue.remove(old)
+                    old.done.set()
             if len(self.queue) >= self.max_waiting:
                 raise Busy(f"busy: {len(self.queue)} longer tasks are waiting on this server, its limit; try again "
                            "in a moment")
-            task = self.known[key] = Task(key, session, what, work)
+            task = self.known[key] = Task(key, session, what, work, slot, settle)
             self.queue.append(task)
             while len(self.threads) < self.workers:
                 thread = threading.Thread(target=self._work, daemon=True, name=f"diplosim-task-{len(self.threads)}")
@@ -298,12 +318,32 @@ class Tasks:
                 task.done.set()
             return True
 
+    def _next(self) -> tuple[Task | None, float | None]:
+        """(under the lock) (the first queued task free to start, or None; how long to wait before looking again:
+        None for until notified)."""
+        now, wait = time.monotonic(), None
+        simulating = None
+        for task in self.queue:
+            if task.settle:
+                if task.not_before > now:
+                    wait = min(wait if wait is not None else math.inf, task.not_before - now)
+                    continue
+                if simulating is None:
+                    simulating = bool(self.yield_to and self.yield_to())
+                if simulating:
+                    wait = min(wait if wait is not None else math.inf, SETTLE_POLL)
+                    continue
+            return task, None
+        return None, wait
+
     def _work(self) -> None:
         while True:
             with self.cond:
-                while not self.queue:
-                    self.cond.wait()
-                task = self.queue.pop(0)
+                task, wait = self._next()
+                while task is None:
+                    self.cond.wait(wait)
+                    task, wait = self._next()
+                self.queue.remove(task)
                 task.started = time.monotonic()
             try:
                 task.result = task.work(task)

@@ -22,6 +22,9 @@ from .ui import graph, problems
 
 EMPTY = {"data": [], "layout": {}}
 SCREEN_RUNS = 100  # paired runs of the screen, as `diplosim run` (its --fragile-runs default)
+# the screen (a second or more of the server's time) starts once the what-if has stayed put this long; a newer
+# what-if's screen replaces one still waiting (``jobs.Tasks``)
+SCREEN_SETTLE = 1.0
 
 
 def layout() -> html.Details:
@@ -83,7 +86,8 @@ def screen_task(ctx, entry, state, session: str):
 
     key = ("sensitivity", entry.key, entry.loaded.digest, state.seed, min(state.runs, SCREEN_RUNS),
            tuple(sorted(state.overrides.items())))
-    return ctx.tasks.start(key, session, "the sensitivity screen", work), None
+    return ctx.tasks.start(key, session, "the sensitivity screen", work, slot="sensitivity",
+                           settle=SCREEN_SETTLE), None
 
 
 def flags_view(screen: dict, question: str) -> html.Div:

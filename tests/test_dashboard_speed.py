@@ -1,0 +1,68 @@
+"""Issue 25 "keep and show": the What-if's request path does less without changing any answer. The
+sensitivity screen waits while the page moves sliders, one per session; views and labels are reused; a
+what-if shown by the page equals a direct ``simulator.run`` with the same seed and settings. (Timings are
+measured by benchmarks/bench_dashboard.py, never asserted here.)"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+pytest.importorskip("dash", reason="the dashboard needs Dash: pip install 'diplosim[dashboard]'")
+
+from .conftest import SEED_SCENARIO  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    from simulator.scenario import load
+
+    return load(SEED_SCENARIO)
+
+
+def context(loaded, **kwargs):
+    from dashboards.context import Context
+
+    ctx = Context(**kwargs)
+    ctx.add("main", SEED_SCENARIO.name, loaded)
+    return ctx
+
+
+def test_moving_a_slider_again_and_again_keeps_one_sensitivity_screen_waiting_per_session(loaded):
+    """Each what-if asked for its own screen, and every one of them waited: after a few slider moves the server's
+    queue of longer work was full of screens of positions the page had left ('busy' for everyone's track record
+    and sweeps). A newer what-if's screen now replaces the session's one still waiting."""
+    from dashboards.jobs import Tasks
+    from dashboards.state import WhatIf
+    from dashboards.why import screen_task
+
+    ctx = context(loaded)
+    ctx.tasks = Tasks(workers=0, max_waiting=3)  # nothing starts: the queue stays as the page leaves it
+    tasks = []
+    for value in (0.2, 0.3, 0.4, 0.5, 0.6):
+        task, skipped = screen_task(ctx, ctx.get("main", None), WhatIf("main", 200, 1, {"turkey.flexibility": value}),
+                                    "session-one")
+        assert skipped is None
+        tasks.append(task)
+    other, _ = screen_task(ctx, ctx.get("main", None), WhatIf("main", 200, 1, {}), "session-two")
+    assert ctx.tasks.queue == [tasks[-1], other]  # the newest of each session waits, nothing else
+    assert all(t.cancelled and t.done.is_set() for t in tasks[:-1])
+    assert ctx.tasks.words(tasks[0]) == "the sensitivity screen: cancelled"
+    again, _ = screen_task(ctx, ctx.get("main", None), WhatIf("main", 200, 1, {"turkey.flexibility": 0.6}),
+                           "session-one")
+    assert again is tasks[-1]  # the poller of the same what-if finds its own task, and cancels nothing
+
+
+def test_a_settling_task_waits_while_simulations_wait_and_others_do_not():
+    from dashboards.jobs import Tasks
+
+    simulating = threading.Event()
+    simulating.set()
+    tasks = Tasks(yield_to=simulating.is_set)
+    screen = tasks.start(("screen",), "s", "the screen", lambda task: "screened", slot="sensitivity", settle=0.01)
+    other = tasks.start(("track",), "s", "the track record", lambda task: "tracked")
+    assert other.done.wait(10) and other.result == "tracked"  # work without a slot starts at once
+    assert not screen.done.wait(0.5) and screen.started is None  # a simulation waits: the screen does not start
+    simulating.clear()
+    assert screen.done.wait(10) and screen.result == "screened"
