@@ -580,6 +580,59 @@ class Winner(Condition):
         yield "election", self.winner.election
 
 
+class ElectionSoonSpec(Strict):
+    days: int = Field(ge=1, le=3660, description="how many days ahead")
+    election: Id | None = Field(default=None, description="one election of the calendar (default: any of them)")
+
+
+@kind
+class BeforeElection(Condition):
+    """An election comes within ``days`` days: the day is before its round 1 and at most ``days`` days before it
+    (``election``: that one; else any election of the calendar). A suspension "before an election" is a milestone
+    that ``requires`` it. It reads the calendar's fixed dates only, so it holds alike on both engines and in every
+    run."""
+
+    key: ClassVar[str] = "before_election"
+    before_election: ElectionSoonSpec
+
+    def check(self, ctx, path):
+        spec = self.before_election
+        if spec.election is not None:
+            ctx.ref((*path, "before_election", "election"), spec.election, "election")
+        elif not ctx.pools.get("election"):
+            ctx.error((*path, "before_election"), "the calendar has no election (calendar.elections)")
+
+    def milestones(self):
+        return []  # a date, no milestone
+
+    def label(self, w):
+        spec = self.before_election
+        what = "an election" if spec.election is None else f"the {w.name('election.' + spec.election)}"
+        return f"{what} comes within {spec.days} days"
+
+    def reads(self):
+        if self.before_election.election is not None:
+            yield "date", f"election.{self.before_election.election}.round1"
+
+    @classmethod
+    def example(cls, draw, pool, sub):
+        from hypothesis import strategies as st
+
+        if not pool.elections:
+            return None
+        spec = {"days": draw(st.integers(1, 120))}
+        if draw(st.booleans()):
+            spec["election"] = draw(st.sampled_from(sorted(pool.elections)))
+        return {"before_election": spec}
+
+    def evaluate(self, st, day):
+        spec, c = self.before_election, st.c
+        ids = [spec.election] if spec.election is not None else [e.id for e in c.elections]
+        rounds = [c.static_day(f"election.{e}.round1") for e in ids]
+        soon = any(r - spec.days <= day < r for r in rounds)
+        return np.full(st.n, soon)
+
+
 @kind
 class Present(Condition):
     """Actor A is taking part: it has entered and not left."""
