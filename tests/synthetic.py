@@ -66,3 +66,87 @@ def threshold_switch() -> dict:
         actor["params"]["flexibility"] = {"dist": "uniform", "low": 0.0, "high": 1.0, "assumption": A}
     sc["dynamics"]["sharpness"] = fixed(1e5)
     return sc
+
+
+# ----------------------------------------------------------------------------- two parties, constructed for a test
+# The scaffolding of the tests of the per-step language (pace, worlds, stalls, effects as numbers, preconditions
+# held with a chance): two threshold parties that decide nothing of their own, a mediator where needed, runs on
+# either engine, days until a milestone, the Monte Carlo bound and one-line error checks through the CLI.
+
+import datetime as _dt  # noqa: E402
+
+START = _dt.date(2024, 1, 1)
+RUNS = 4000
+NEVER = 10 ** 9
+
+
+def party(pid, **params):
+    """A threshold party that proposes nothing of its own (initiative 0 unless given), flexibility 0.5."""
+    return {"id": pid, "name": pid.upper(), "role": "party", "rule": "threshold",
+            "params": {"initiative": fixed(params.get("initiative", 0.0)), "flexibility": fixed(0.5),
+                       "resolve": fixed(1.0), "pressure_sensitivity": fixed(0.0), "concession_rate": fixed(0.0)}}
+
+
+def meeting(mid="talks", **kw):
+    """A meeting of ``a`` and ``b`` with stakes 0.5."""
+    return {"id": mid, "kind": "meeting", "name": mid.replace("_", " ").title(), "attendees": ["a", "b"],
+            "stakes": fixed(0.5), "assumption": A, **kw}
+
+
+def run(d, runs=RUNS, engine="batch", overrides=None, seed=7):
+    """The runs table of the scenario dict ``d`` (checked first)."""
+    from simulator.compiled import Compiled
+    from simulator.runner import run_replications
+    from simulator.scenario.schema import Scenario
+    from simulator.scenario.semantics import check
+
+    sc = Scenario.model_validate(d)
+    assert check(sc, None, check_sources=False) == []
+    table, _ = run_replications(Compiled(sc), seed, list(range(runs)), engine=engine, overrides=overrides)
+    return table
+
+
+def days(table, m):
+    """Days from ``START`` to milestone ``m`` in each run (``NEVER`` where it did not happen)."""
+    import numpy as np
+
+    from simulator import layout as L
+
+    return np.array([NEVER if x is None else (x - START).days for x in table.column(L.first(m)).to_pylist()])
+
+
+def mc_bound(p, n=RUNS):
+    """Five standard errors of a share ``p`` over ``n`` runs (never below that of 1e-4)."""
+    import math
+
+    return 5 * math.sqrt(max(p * (1 - p), 1e-4) / n)
+
+
+def write_yaml(d) -> str:
+    """``d`` written as a scenario file in a fresh temporary folder; its path."""
+    import json
+    import tempfile
+
+    import yaml
+
+    path = Path(tempfile.mkdtemp()) / "s.yaml"
+    path.write_text(yaml.safe_dump(json.loads(json.dumps(d, default=str)), sort_keys=False))
+    return str(path)
+
+
+def cli(args):
+    """The command line invoked in this process (typer's runner)."""
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    return CliRunner().invoke(app, args)
+
+
+def one_error(d, field, words):
+    """``validate`` refuses ``d`` in one line, exit status 2, naming the file, ``field`` and ``words``."""
+    r = cli(["validate", write_yaml(d)])
+    lines = [x for x in r.output.splitlines() if x.strip()]
+    assert r.exit_code == 2, r.output
+    assert len(lines) == 1 and "Traceback" not in r.output, r.output
+    assert f": {field}: " in lines[0] and words in lines[0] and ".yaml:" in lines[0], lines[0]

@@ -4,35 +4,22 @@ fading as any change. Closed forms at 1/7/14-day steps, both engines, words, one
 
 import datetime as dt
 import json
-import math
 
 import numpy as np
 import pytest
-import yaml
 from scipy import integrate
-from typer.testing import CliRunner
 
 from simulator import layout as L
-from simulator.cli import app
 from simulator.compiled import Compiled
-from simulator.runner import run_replications
 from simulator.scenario.schema import Scenario
-from simulator.scenario.semantics import check
-
-A = "Constructed for a test."
-START = dt.date(2024, 1, 1)
-RUNS = 4000
-NEVER = 10 ** 9
+from tests.synthetic import A, NEVER, START, fixed, mc_bound, party, run
+from tests.synthetic import cli as _cli, days as _days, one_error as _one_error, write_yaml as _write
 
 
-def fixed(v):
-    return {"value": v, "assumption": A}
+def days(table, m="retaliate"):
+    return _days(table, m)
 
 
-def party(pid):
-    return {"id": pid, "name": pid.upper(), "role": "party", "rule": "threshold",
-            "params": {"initiative": fixed(0.0), "flexibility": fixed(0.5), "resolve": fixed(1.0),
-                       "pressure_sensitivity": fixed(0.0), "concession_rate": fixed(0.0)}}
 
 
 def doc(value, op="set", step_days=7, days=140, base=0.0, fades=None, on=START):
@@ -54,21 +41,6 @@ def doc(value, op="set", step_days=7, days=140, base=0.0, fades=None, on=START):
         "dynamics": {"pressure_decay": fixed(0.5), "sharpness": fixed(8.0)},
         "questions": [{"id": "when", "text": "When?", "date_of": "retaliate"}],
     }
-
-
-def run(d, runs=RUNS, engine="batch", overrides=None, seed=7):
-    sc = Scenario.model_validate(d)
-    assert check(sc, None, check_sources=False) == []
-    table, _ = run_replications(Compiled(sc), seed, list(range(runs)), engine=engine, overrides=overrides)
-    return table
-
-
-def days(table, m="retaliate"):
-    return np.array([NEVER if x is None else (x - START).days for x in table.column(L.first(m)).to_pylist()])
-
-
-def mc_bound(p, n=RUNS):
-    return 5 * math.sqrt(max(p * (1 - p), 1e-4) / n)
 
 
 def within(t, window):
@@ -122,19 +94,6 @@ def test_a_drawn_value_fades_like_any_change(step_days):
 
 
 # ----------------------------------------------------------------------------- a parameter of its own
-
-def _write(d):
-    import tempfile
-    from pathlib import Path
-
-    path = Path(tempfile.mkdtemp()) / "s.yaml"
-    path.write_text(yaml.safe_dump(json.loads(json.dumps(d, default=str)), sort_keys=False))
-    return str(path)
-
-
-def _cli(args):
-    return CliRunner().invoke(app, args)
-
 
 def test_the_value_is_a_parameter_listed_set_and_screened():
     from pathlib import Path
@@ -216,14 +175,6 @@ def test_the_scenario_view_says_the_effect_in_words():
 
 
 # ----------------------------------------------------------------------------- one-line errors
-
-def _one_error(d, field, words):
-    r = _cli(["validate", _write(d)])
-    lines = [x for x in r.output.splitlines() if x.strip()]
-    assert r.exit_code == 2, r.output
-    assert len(lines) == 1 and "Traceback" not in r.output, r.output
-    assert f": {field}: " in lines[0] and words in lines[0] and ".yaml:" in lines[0], lines[0]
-
 
 F = "calendar.events[0].effects[0]"
 

@@ -10,35 +10,15 @@ import math
 
 import numpy as np
 import pytest
-import yaml
-from typer.testing import CliRunner
 
 from simulator import layout as L
-from simulator.cli import app
 from simulator.compiled import Compiled
-from simulator.runner import run_replications
 from simulator.scenario.params import ParameterTable, parameter_units
 from simulator.scenario.schema import Scenario
-from simulator.scenario.semantics import check
-
-A = "Constructed for a test."
-START = dt.date(2024, 1, 1)
-RUNS = 4000
+from tests.synthetic import A, RUNS, START, fixed, mc_bound, meeting, party, run
+from tests.synthetic import cli as _cli, one_error as _one_error, write_yaml as _write
 
 
-def fixed(v):
-    return {"value": v, "assumption": A}
-
-
-def party(pid, **params):
-    return {"id": pid, "name": pid.upper(), "role": "party", "rule": "threshold",
-            "params": {"initiative": fixed(params.get("initiative", 0.0)), "flexibility": fixed(0.5),
-                       "resolve": fixed(1.0), "pressure_sensitivity": fixed(0.0), "concession_rate": fixed(0.0)}}
-
-
-def meeting(**kw):
-    return {"id": "talks", "kind": "meeting", "name": "Talks", "attendees": ["a", "b"], "stakes": fixed(0.5),
-            "assumption": A, **kw}
 
 
 def doc(step_days=7, milestones=None, actors=None, days=2 * 365, **parts):
@@ -64,15 +44,9 @@ PUSH = [{"mediator": "m", "rule": "even_handed", "pushes": [{"milestone": "talks
 
 
 def days_until(d, runs=RUNS, engine="batch", column=None, overrides=None):
-    sc = Scenario.model_validate(d)
-    assert check(sc, None, check_sources=False) == []
-    table, _ = run_replications(Compiled(sc), 7, list(range(runs)), engine=engine, overrides=overrides)
+    table = run(d, runs=runs, engine=engine, overrides=overrides, seed=7)
     dates = table.column(column or L.first(d["milestones"][0]["id"])).to_pylist()
     return np.array([10 ** 9 if x is None else (x - START).days for x in dates])
-
-
-def mc_bound(p, n=RUNS):
-    return 5 * math.sqrt(max(p * (1 - p), 1e-4) / n)
 
 
 def within(p, days, window, step):
@@ -226,28 +200,6 @@ def test_the_fragile_screen_moves_pace_numbers_by_their_odds():
 
 
 # ----------------------------------------------------------------------------- one-line errors
-
-def _write(d, tmp=[]):
-    import tempfile
-    from pathlib import Path
-
-    folder = Path(tempfile.mkdtemp())
-    path = folder / "s.yaml"
-    path.write_text(yaml.safe_dump(json.loads(json.dumps(d, default=str)), sort_keys=False))
-    return str(path)
-
-
-def _cli(args):
-    return CliRunner().invoke(app, args)
-
-
-def _one_error(d, field, words):
-    r = _cli(["validate", _write(d)])
-    lines = [x for x in r.output.splitlines() if x.strip()]
-    assert r.exit_code == 2, r.output
-    assert len(lines) == 1 and "Traceback" not in r.output, r.output
-    assert f": {field}: " in lines[0] and words in lines[0] and ".yaml:" in lines[0], lines[0]
-
 
 @pytest.mark.parametrize("pace,field,words", [
     ({"z": {"accept": fixed(0.5)}}, "milestones[0].pace.z", "unknown actor 'z'"),

@@ -4,35 +4,21 @@ terms (``waiver: {resists: {median_delay_days: 90}}``), the waiver hazard. Close
 both engines, parameter, words, one-line errors."""
 
 import datetime as dt
-import json
-import math
 
-import numpy as np
 import pytest
-import yaml
 from typer.testing import CliRunner
 
-from simulator import layout as L
 from simulator.cli import app
 from simulator.compiled import Compiled
-from simulator.runner import run_replications
 from simulator.scenario.schema import Scenario
-from simulator.scenario.semantics import check
-
-A = "Constructed for a test."
-START = dt.date(2024, 1, 1)
-RUNS = 4000
-NEVER = 10 ** 9
+from tests.synthetic import A, NEVER, START, fixed, mc_bound, party, run
+from tests.synthetic import days as _days, write_yaml as _write
 
 
-def fixed(v):
-    return {"value": v, "assumption": A}
+def days(table, m="talks"):
+    return _days(table, m)
 
 
-def party(pid):
-    return {"id": pid, "name": pid.upper(), "role": "party", "rule": "threshold",
-            "params": {"initiative": fixed(0.0), "flexibility": fixed(0.5), "resolve": fixed(1.0),
-                       "pressure_sensitivity": fixed(0.0), "concession_rate": fixed(0.0)}}
 
 
 def doc(resists, step_days=7, days=364, waiver=None):
@@ -55,21 +41,6 @@ def doc(resists, step_days=7, days=364, waiver=None):
         "dynamics": {"pressure_decay": fixed(0.5), "sharpness": fixed(8.0)},
         "questions": [{"id": "when", "text": "When?", "date_of": "talks"}],
     }
-
-
-def run(d, runs=RUNS, engine="batch", overrides=None, seed=7):
-    sc = Scenario.model_validate(d)
-    assert check(sc, None, check_sources=False) == []
-    table, _ = run_replications(Compiled(sc), seed, list(range(runs)), engine=engine, overrides=overrides)
-    return table
-
-
-def days(table, m="talks"):
-    return np.array([NEVER if x is None else (x - START).days for x in table.column(L.first(m)).to_pylist()])
-
-
-def mc_bound(p, n=RUNS):
-    return 5 * math.sqrt(max(p * (1 - p), 1e-4) / n)
 
 
 @pytest.mark.parametrize("step_days", [1, 7, 14])
@@ -134,15 +105,6 @@ def test_the_scenario_view_says_how_long_it_resists_and_old_waivers_keep_their_d
     old = Scenario.model_validate(doc(None, waiver={"threshold": fixed(0.8), "assumption": A}))
     assert old.model_dump(mode="json")["preconditions"][0]["waiver"].keys() == {"threshold", "assumption"} | {
         k for k in old.model_dump(mode="json")["preconditions"][0]["waiver"] if k == "evidence"}
-
-
-def _write(d):
-    import tempfile
-    from pathlib import Path
-
-    path = Path(tempfile.mkdtemp()) / "s.yaml"
-    path.write_text(yaml.safe_dump(json.loads(json.dumps(d, default=str)), sort_keys=False))
-    return str(path)
 
 
 @pytest.mark.parametrize("waiver,field,words", [

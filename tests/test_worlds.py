@@ -10,39 +10,18 @@ import math
 
 import numpy as np
 import pytest
-import yaml
 from scipy import integrate, special, stats
-from typer.testing import CliRunner
 
 from simulator import layout as L
-from simulator.cli import app
 from simulator.compiled import Compiled
-from simulator.runner import run_replications
 from simulator.scenario.schema import Scenario
-from simulator.scenario.semantics import check
-
-A = "Constructed for a test."
-START = dt.date(2024, 1, 1)
-RUNS = 4000
-NEVER = 10 ** 9
+from tests.synthetic import A, NEVER, RUNS, START, days, fixed, mc_bound, meeting, party, run
+from tests.synthetic import cli as _cli, one_error as _one_error, write_yaml as _write
 
 
-def fixed(v):
-    return {"value": v, "assumption": A}
-
-
-def party(pid):
-    return {"id": pid, "name": pid.upper(), "role": "party", "rule": "threshold",
-            "params": {"initiative": fixed(0.0), "flexibility": fixed(0.5), "resolve": fixed(1.0),
-                       "pressure_sensitivity": fixed(0.0), "concession_rate": fixed(0.0)}}
 
 
 SURE = {a: {"propose": fixed(1.0), "accept": fixed(1.0)} for a in ("a", "b")}
-
-
-def meeting(mid="talks", **kw):
-    return {"id": mid, "kind": "meeting", "name": mid.title(), "attendees": ["a", "b"], "stakes": fixed(0.5),
-            "assumption": A, **kw}
 
 
 def doc(milestones, step_days=7, days=365, **parts):
@@ -58,21 +37,6 @@ def doc(milestones, step_days=7, days=365, **parts):
     }
     d.update(parts)
     return d
-
-
-def run(d, runs=RUNS, engine="batch", overrides=None, seed=7):
-    sc = Scenario.model_validate(d)
-    assert check(sc, None, check_sources=False) == []
-    table, _ = run_replications(Compiled(sc), seed, list(range(runs)), engine=engine, overrides=overrides)
-    return table
-
-
-def days(table, m):
-    return np.array([NEVER if x is None else (x - START).days for x in table.column(L.first(m)).to_pylist()])
-
-
-def mc_bound(p, n=RUNS):
-    return 5 * math.sqrt(max(p * (1 - p), 1e-4) / n)
 
 
 LIVE = {"share": 0.3, "assumption": "In about three worlds of ten this round is on the cards at all."}
@@ -267,19 +231,6 @@ def test_both_engines_give_the_same_records_and_logs(step_days):
 
 # ----------------------------------------------------------------------------- parameters and words
 
-def _write(d):
-    import tempfile
-    from pathlib import Path
-
-    path = Path(tempfile.mkdtemp()) / "s.yaml"
-    path.write_text(yaml.safe_dump(json.loads(json.dumps(d, default=str)), sort_keys=False))
-    return str(path)
-
-
-def _cli(args):
-    return CliRunner().invoke(app, args)
-
-
 def test_shares_and_spreads_are_parameters_listed_set_and_screened():
     from pathlib import Path
     from types import SimpleNamespace
@@ -351,14 +302,6 @@ def test_the_scenario_view_says_which_worlds_are_live():
 
 
 # ----------------------------------------------------------------------------- one-line errors
-
-def _one_error(d, field, words):
-    r = _cli(["validate", _write(d)])
-    lines = [x for x in r.output.splitlines() if x.strip()]
-    assert r.exit_code == 2, r.output
-    assert len(lines) == 1 and "Traceback" not in r.output, r.output
-    assert f": {field}: " in lines[0] and words in lines[0] and ".yaml:" in lines[0], lines[0]
-
 
 @pytest.mark.parametrize("where,field,words", [
     ("share", "milestones[0].live", "must lie within [0, 1]"),
