@@ -830,7 +830,7 @@ class RunEvents:
 
     def sentences(self) -> list[str]:
         """Each event as a sentence in the scenario's words."""
-        from .lang.words import event_sentence
+        from .eventlog import sentence as event_sentence
 
         return [event_sentence(self.compiled, e["kind"], e["milestone"], e["actor"], e["detail"], e["step"])
                 for e in self.to_dicts()]

@@ -89,7 +89,7 @@ def test_both_engines_give_the_same_records_and_logs(step_days):
 
 def test_words_sentence_and_scenario_view():
     from simulator.charts.scenario import milestone_value
-    from simulator.lang.words import event_sentence
+    from simulator.eventlog import sentence as event_sentence
 
     c = Compiled(Scenario.model_validate(well_doc()))
     assert c.words.name("drill.success") == "Exploration well drilled: gas is found"

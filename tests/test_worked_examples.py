@@ -95,7 +95,8 @@ def test_a_visit_speaks_and_is_drawn_in_its_own_words(ran):
     from simulator.charts.calendar import probability_over_calendar
     from simulator.charts.runs import pick_sample_runs, run_timelines
     from simulator.charts.scenario import scenario_tables
-    from simulator.lang.words import event_sentence, human_label
+    from simulator.eventlog import sentence as event_sentence
+    from simulator.lang.words import human_label
 
     c, runs, events = ran
     rows = [dict(zip(L.EVENT_COLUMNS, e)) for e in events]

@@ -12,8 +12,8 @@ precondition or mediation it switches), and otherwise builds a readable form
 from the scenario's own names for its actors, milestones, ladders, elections
 and calendar items (``Compiled.words``).
 
-``event_sentence`` turns an event row (kind, milestone, actor, detail) into a
-sentence built from the same names ("The Foreign ministers meeting was held",
+The events of a run are said by their kinds (``eventlog.sentence``), in a
+sentence built from the same names and the helpers here ("The Foreign ministers meeting was held",
 "Turkey conceded: withdrawal timetable"), never internal codes such as
 ``precondition:steps_before_fm``. Why something was blocked is said by
 ``reason_text`` (the same sentence in summaries, explanations, charts and the CLI).
@@ -26,9 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
-from .. import eventlog as E
 from .dates import describe_date
 
 FIELD_WORDS = {
@@ -286,119 +285,3 @@ def election_sentence(c, winner: str, detail: str, step: int | None = None) -> s
     runoff = (e is not None and e.runoff is not None and step is not None
               and c.step_of(e.runoff) == int(step) and c.step_of(e.round1) != int(step))
     return f"{w.name(winner)} won in {w.name(f'election.{eid}.runoff' if runoff else f'election.{eid}.round1')}"
-
-
-class _Row:
-    """One event row with its words at hand: ``who`` (the actor's short name), ``what`` (the milestone in a
-    sentence), ``m`` (the milestone, if any)."""
-
-    def __init__(self, c, milestone: str, actor: str, detail: str, step):
-        self.milestone, self.actor, self.detail, self.step = milestone, actor, detail, step
-        self.who = short(c, actor) if actor else ""
-        self.what = milestone_phrase(c, milestone) if milestone else ""
-        self.m = c.milestone.get(milestone) if milestone else None
-
-
-#: event kind name -> its sentence (c, _Row) -> str: one per kind of the event log's vocabulary (``eventlog``)
-SENTENCES: dict[str, Callable] = {}
-
-
-def _says(*kinds):
-    def register(fn):
-        SENTENCES.update({k.name: fn for k in kinds})
-        return fn
-    return register
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-@_says(E.PROPOSED)
-def _proposed(c, r):
-    if E.PROPOSED.on_calendar(r.actor):
-        return f"{proposer_name(c, r.actor)} put {r.what} on the table"
-    return f"{r.who} proposed {r.what}"
-
-
-@_says(E.HELD)
-def _held(c, r):
-    return _capital(f"{r.what} was {r.m.verb if r.m is not None else 'held'}")
-
-
-@_says(E.ACTED)
-def _acted(c, r):
-    if r.m is not None and r.m.track in c.ladders:
-        return f"{r.who} conceded: {_lower_first(c.words.name(r.milestone))}"
-    return f"{r.who} took the step: {_lower_first(c.words.name(r.milestone))}"
-
-
-@_says(E.PUSHED)
-def _pushed(c, r):
-    return f"{r.who} pushed for {r.what}"
-
-
-@_says(E.WAIVED)
-def _waived(c, r):
-    pre = next((p for p in c.scenario.preconditions if p.id == r.detail), None)
-    need = requirement(c, pre) if pre is not None else c.words.name(r.detail)
-    return f"{r.who} dropped its demand for {need} before {r.what}"
-
-
-@_says(E.BLOCKED)
-def _blocked(c, r):
-    held_back = "not taken" if r.m is not None and not r.m.proposable else "postponed"
-    return _capital(f"{r.what} {held_back}: {blocked_sentence(c, r.actor, r.detail)}")
-
-
-@_says(E.ELECTION)
-def _election(c, r):
-    return election_sentence(c, r.actor, r.detail, r.step)
-
-
-@_says(E.BROKE)
-def _broke(c, r):
-    return _capital(f"{r.what} broke down")
-
-
-@_says(E.SCHEDULED, E.OCCASION)
-def _took_place(c, r):
-    return f"{c.words.name(r.detail)} took place"
-
-
-@_says(E.SHOCK)
-def _shock(c, r):
-    return f"Shock: {c.words.name(r.detail)}"
-
-
-@_says(E.ENTERED)
-def _entered(c, r):
-    return f"{r.who} joined"
-
-
-@_says(E.LEFT)
-def _left(c, r):
-    return f"{r.who} left"
-
-
-@_says(E.OUTCOME)
-def _outcome(c, r):
-    return f"Result of {r.what}: {_lower_first(c.words.name(r.detail))}"
-
-
-@_says(E.BREACHED)
-def _breached(c, r):
-    return f"{_capital(r.what)} did not come by its due day: the commitment made with {c.words.name(r.detail)} was breached"
-
-
-@_says(E.EFFECT)
-def _effect(c, r):
-    return f"Effect: {c.words.name(r.detail)}"
-
-
-def event_sentence(c, kind: str, milestone: str, actor: str, detail: str, step: int | None = None) -> str:
-    """One event of a run (a row of the events table) as a sentence built from the scenario's names: the
-    sentence its kind registered (``SENTENCES``); a kind without one (a plug-in's) is said by its name."""
-    row = _Row(c, milestone, actor, detail, step)
-    said = SENTENCES.get(kind)
-    return said(c, row) if said is not None else f"{row.who} {readable(kind)} {row.what}".strip()
