@@ -164,7 +164,10 @@ def register(app, ctx) -> None:
         if question not in screened:
             return (html.P("Not screened: a count question (the screen compares chances).", className="status"),
                     EMPTY, "", True)
-        return flags_view(task.result, question), one_at_a_time(task.result, question), "", True
+        from simulator.analysis.fragile import THRESHOLD, move_words
+
+        figure = one_at_a_time(task.result, question, move_words, task.result["threshold"] or THRESHOLD)
+        return flags_view(task.result, question), figure, "", True
 
 
 def _entry_state(ctx, search, session):

@@ -105,10 +105,7 @@ EDGES = import_edges(ROOT)
 
 #: imports up a layer that other work of this session brought in and that are to go (each closes a circle too);
 #: the check holds every other import to the map. Delete an entry when its import is gone.
-KNOWN_UP = {
-    ("simulator.charts.analysis", "simulator.analysis.fragile"):
-        "the fragile screen's chart reads the screen's moves and threshold from the analysis it draws",
-}
+KNOWN_UP: dict = {}
 #: circles within one layer that other work of this session brought in and that are to go
 KNOWN_CIRCLE = {
 }

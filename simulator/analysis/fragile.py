@@ -358,10 +358,14 @@ def headline(fragile: dict) -> str:
             f"a switch turned over) on {fragile['replications']} paired runs")
 
 
+def move_words(flag: dict) -> str:
+    """A flag's move in words: which parameter, which way."""
+    return MOVES[flag.get("move", "relative")].words(flag["change"], flag["label"], flag["provenance"])
+
+
 def describe(flag: dict) -> str:
     """One flag in words: which parameter, which way, and how far the probability moves."""
-    move = MOVES[flag.get("move", "relative")]
-    return (f"{move.words(flag['change'], flag['label'], flag['provenance'])} moves it "
+    return (f"{move_words(flag)} moves it "
             f"{100 * flag['delta']:+.0f} points (95% {100 * flag['low']:+.0f} to {100 * flag['high']:+.0f})")
 
 

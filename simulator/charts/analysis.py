@@ -86,18 +86,14 @@ def tornado(indices: dict, question: str | None = None) -> go.Figure:
     return fig
 
 
-def one_at_a_time(screen: dict, question: str, threshold: float | None = None, top: int = 12) -> go.Figure:
+def one_at_a_time(screen: dict, question: str, words, threshold: float, top: int = 12) -> go.Figure:
     """How far one question's probability moves when each number is moved on its own (the fragile-forecast screen,
     ``analysis.fragile``, run with threshold 0 so every move is kept): the largest moves, with 95% intervals, and
-    the fragile threshold either side (``threshold``, by default the screen's). A move whose whole interval lies
-    beyond it is a fragile flag."""
-    from ..analysis.fragile import MOVES, THRESHOLD
-
+    the fragile threshold either side. ``words(row)`` says a row's move (``analysis.fragile.move_words``). A move
+    whose whole interval lies beyond the threshold is a fragile flag."""
     entry = next(q for q in screen["questions"] if q["id"] == question)
     rows = sorted(entry["flags"] + entry["borderline"], key=lambda r: abs(r["delta"]))[-top:]
-    names = [wrap(MOVES[r.get("move", "relative")].words(r["change"], r["label"], r["provenance"]), 60)
-             for r in rows]
-    threshold = (screen["threshold"] or THRESHOLD) if threshold is None else threshold
+    names = [wrap(words(r), 60) for r in rows]
     fragile = [r["low"] > threshold or r["high"] < -threshold for r in rows]
     fig = go.Figure(go.Bar(
         y=names, x=[100 * r["delta"] for r in rows], orientation="h",
