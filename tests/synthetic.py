@@ -106,6 +106,26 @@ def run(d, runs=RUNS, engine="batch", overrides=None, seed=7):
     return table
 
 
+def engines_agree(d, seed=3, runs=20) -> tuple[list[dict], list]:
+    """Both engines give the same records and event logs on the scenario dict ``d``, run by run: the batch engine's
+    records and events."""
+    from simulator.batch.engine import BatchEngine
+    from simulator.compiled import Compiled
+    from simulator.draws import run_seed
+    from simulator.model import DiplomacyModel
+    from simulator.scenario.schema import Scenario
+
+    c = Compiled(Scenario.model_validate(d))
+    eng = BatchEngine(c)
+    batch = eng.table(eng.run(seed, range(runs), events_for=runs)).to_pylist()
+    for r in range(runs):
+        m = DiplomacyModel(c, run_seed(seed, r))
+        assert m.run() == batch[r], r
+        mine = [(k, kind, tr, ms, ac, det) for (p, rep, k, date, kind, tr, ms, ac, det) in eng.events if rep == r]
+        assert [e[:6] for e in m.events] == mine, r
+    return batch, eng.events
+
+
 def days(table, m):
     """Days from ``START`` to milestone ``m`` in each run (``NEVER`` where it did not happen)."""
     import numpy as np

@@ -57,19 +57,10 @@ def test_any_election_of_the_calendar_when_none_is_named():
 
 
 def test_both_engines_give_the_same_records_and_logs():
-    from simulator.batch.engine import BatchEngine
-    from simulator.draws import run_seed
-    from simulator.model import DiplomacyModel
+    from tests.synthetic import engines_agree
 
     for step_days in (1, 7):
-        c = Compiled(Scenario.model_validate(scenario(step_days)))
-        eng = BatchEngine(c)
-        batch = eng.table(eng.run(3, range(20), events_for=20)).to_pylist()
-        for r in range(20):
-            m = DiplomacyModel(c, run_seed(3, r))
-            assert m.run() == batch[r]
-            mine = [(k, kind, tr, ms, ac, det) for (p, rep, k, date, kind, tr, ms, ac, det) in eng.events if rep == r]
-            assert [e[:6] for e in m.events] == mine
+        engines_agree(scenario(step_days))
 
 
 def test_its_words():

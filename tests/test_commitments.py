@@ -125,21 +125,12 @@ def test_both_engines_give_the_same_records_and_logs_and_the_log_says_breached()
 
 
 def engines_agree(d, seed, runs):
-    """Both engines give the same records and event logs on ``d``, and some run breaches; the batch's events."""
-    from simulator.batch.engine import BatchEngine
-    from simulator.draws import run_seed
-    from simulator.model import DiplomacyModel
+    """Both engines agree on ``d`` (tests/synthetic.py), and some run breaches; the batch's events."""
+    from tests.synthetic import engines_agree as agree
 
-    c = Compiled(Scenario.model_validate(d))
-    eng = BatchEngine(c)
-    batch = eng.table(eng.run(seed, range(runs), events_for=runs)).to_pylist()
+    batch, events = agree(d, seed, runs)
     assert any(r["breached.exchange"] is not None for r in batch)
-    for r in range(runs):
-        m = DiplomacyModel(c, run_seed(seed, r))
-        assert m.run() == batch[r]
-        mine = [(k, kind, tr, ms, ac, det) for (p, rep, k, date, kind, tr, ms, ac, det) in eng.events if rep == r]
-        assert [e[:6] for e in m.events] == mine
-    return eng.events
+    return events
 
 
 def test_the_scenario_view_says_it_binds_and_an_old_commitment_keeps_its_dump_and_columns():

@@ -292,12 +292,16 @@ def test_unused_freezes_are_left_out_of_dumps():
 
 
 # ----------------------------------------------------------------------------- coercive acts that pressure moves
+# (the pressure about the act: tests/test_pressure_about_acts.py)
 
-def strike_doc(b=None, mediated=True, step_days=7):
+def strike_doc(b=None, mediated=True, step_days=7, harms=True):
     """Party a strikes (a repeatable step, weekly chance 0.3) while a mediator presses both parties for talks that
-    never come (no one proposes them)."""
+    never come (no one proposes them); the strike freezes the talks for a week (``harms``: it stands in their way, so
+    the pressure for them is about it)."""
     strike = {"id": "strike", "kind": "unilateral", "name": "Strike", "actor": "a", "stakes": fixed(0.0),
               "assumption": A, "repeat": True, "pace": {"a": {"act": fixed(0.3)}}}
+    if harms:
+        strike["freezes"] = {"milestones": ["talks"], "days": fixed(7.0)}
     if b is not None:
         strike["pressure_odds"] = fixed(b)
     talks = meeting(pace={x: {"propose": fixed(0.0), "accept": fixed(0.0)} for x in "ab"})
@@ -352,6 +356,10 @@ def test_pressure_odds_is_a_parameter_in_words_and_checked():
     d = strike_doc(-2.0)
     rows = {r["name"] for r in _json.loads(_cli(["params", _write(d), "--json"]).stdout)}
     assert "strike.pressure_odds" in rows
+    c = Compiled(Scenario.model_validate(d))
+    said = milestone_value(c, c.milestones[1])
+    assert "pressure about it and the steps it stands in the way of makes it less likely" in said, said
+    d["schema_version"] = 2  # pressure on the actor, felt on all it decides
     c = Compiled(Scenario.model_validate(d))
     assert "pressure on its actor makes it less likely" in milestone_value(c, c.milestones[1])
     assert "pressure_odds" not in Scenario.model_validate(doc([meeting()])).model_dump(mode="json")["milestones"][0]

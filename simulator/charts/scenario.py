@@ -142,7 +142,7 @@ def milestone_value(compiled, m) -> str:
     if m.freezes is not None:
         parts.append(m.freezes.words(w, describe))
     if m.pressure_odds is not None:
-        parts.append(pressure_odds_words(m.pressure_odds, describe))
+        parts.append(pressure_odds_words(m.pressure_odds, describe, compiled.scenario.pressure_scope != "actor"))
     parts.extend(worlds.milestone_words(compiled.scenario, m))  # live in a share of runs, a per-run spread
     if m.repeat:
         parts.append("can repeat")

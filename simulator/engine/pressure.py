@@ -77,6 +77,20 @@ class PressureScope:
         else:
             st.P[:, actor] = self.stock(st)[:, actor * self.width + r]
 
+    def positions(self, steps) -> tuple[int, ...]:
+        """The positions of the stocks kept for ``steps`` (milestone indices) among an actor's; steps no push is
+        about have none."""
+        return tuple(sorted({self.col[j] for j in steps if j in self.col}))
+
+    def over(self, st, actor: int, positions: tuple[int, ...]) -> np.ndarray:
+        """The largest pressure on ``actor`` about the steps at ``positions`` (per run; 0 where none)."""
+        if not positions:
+            return np.zeros(st.n)
+        ps = self.stock(st)
+        if len(positions) == 1:
+            return ps[:, actor * self.width + positions[0]]
+        return ps[:, [actor * self.width + r for r in positions]].max(axis=1)
+
     def largest(self, st, actor: int) -> np.ndarray:
         """The largest pressure on ``actor`` about any step (per run), for traces that show one number per actor."""
         if not self.width:

@@ -138,10 +138,17 @@ PRESSURE_ODDS_RANGE = (-5, 5)
 
 class PressureOdds:
     """Coercive acts (a strike, a checkpoint, an offensive) as decisions that pressure moves: a milestone's
-    ``pressure_odds: b`` multiplies the odds of every decision its actors make on it by ``exp(b * P)``, ``P`` the
-    largest pressure on that actor about any step (``engine.pressure.PressureScope.largest``) when it decides.
-    ``b < 0``: pressure restrains it; ``b > 0``: pressure provokes it. Applied to the decision's uniform (as a
-    ``spread``, ``lang/worlds.py``), so a stated ``pace`` and any rule are moved alike; no draw is added."""
+    ``pressure_odds: b`` multiplies the odds of every decision its actors make on it by ``exp(b * P)``. ``b < 0``:
+    pressure restrains it; ``b > 0``: pressure provokes it. Applied to the decision's uniform (as a ``spread``,
+    ``lang/worlds.py``), so a stated ``pace`` and any rule are moved alike; no draw is added.
+
+    ``P`` is the pressure about the act itself where pressure is kept per step (``pressure_scope: steps``, the
+    default from schema version 3, ``engine/pressure.py``): the largest of the actor's stocks about the act and
+    about the steps it stands in the way of (``harmed``: those it freezes, and those whose gate or preconditions
+    want it not to have happened). A mediator's push is about every step on the way to its goal, so pushing for
+    talks a strike freezes restrains the strike, and pushing for something the strike does not touch does not.
+    Under ``pressure_scope: actor`` (version 2's meaning) ``P`` is the largest pressure on the actor about any step
+    (``PressureScope.largest``), as before."""
 
     def __init__(self, kernel):
         c = kernel.c
@@ -149,6 +156,8 @@ class PressureOdds:
         self.cols = {j: kernel.ix[f"{m.id}.pressure_odds"] for j, m in enumerate(c.milestones)
                      if m.pressure_odds is not None}
         self.any = bool(self.cols)
+        per_step = c.scenario.pressure_scope != "actor"
+        self.about = {j: self.scope.positions({j} | harmed(c, j)) for j in self.cols} if per_step else None
 
     def slot(self, st, j: int, actor: int, u):
         col = self.cols.get(j)
@@ -156,13 +165,28 @@ class PressureOdds:
             return u
         from .worlds import OddsSlot
 
-        return OddsSlot(u, np.exp(st.V[:, col] * self.scope.largest(st, actor)))
+        P = self.scope.largest(st, actor) if self.about is None else self.scope.over(st, actor, self.about[j])
+        return OddsSlot(u, np.exp(st.V[:, col] * P))
 
 
-def pressure_odds_words(p, describe) -> str:
-    """A step's ``pressure_odds`` in words."""
+def harmed(c, j: int) -> set[int]:
+    """The steps milestone j stands in the way of (``c``: a compiled scenario): those it freezes when it happens, and
+    those whose gate (``requires``) or preconditions name it where its happening does not help (under ``not:``, or
+    a date it must come before)."""
+    m = c.milestones[j]
+    out = set(c.milestone_freezes.get(m.id, ()))
+    for i, other in enumerate(c.milestones):
+        conds = [other.requires] + [p.requires for p in c.preconditions if p.before == other.id]
+        if any(cond is not None and (m.id, False) in set(cond.mentions(c)) for cond in conds):
+            out.add(i)
+    return out
+
+
+def pressure_odds_words(p, describe, per_step: bool = False) -> str:
+    """A step's ``pressure_odds`` in words (``per_step``: pressure kept per step, read about the act itself)."""
     how = "less" if (p.value if p.value is not None else p.bounds[1]) < 0 else "more"
-    return f"pressure on its actor makes it {how} likely (odds x exp({describe(p)} x pressure))"
+    whose = "pressure about it and the steps it stands in the way of" if per_step else "pressure on its actor"
+    return f"{whose} makes it {how} likely (odds x exp({describe(p)} x pressure))"
 
 
 def parameter_label(dotted: str, c, phrase) -> str | None:
