@@ -73,6 +73,11 @@ def test_its_words():
         "an election comes within 7 days")
     assert list(named.reads()) == [("date", "election.vote.round1")]
     assert not named.stays_true() and named.reads_the_past() and named.milestones() == []
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    assert "before_election" in CliRunner().invoke(app, ["schema"]).output
 
 
 F = "milestones[1].requires"

@@ -252,6 +252,15 @@ def test_the_chance_is_a_parameter_with_words_and_its_weekly_chance():
 
     assert "ceasefire.commits.0.chance_within_due" in chance_parameters(sc)
     assert "ceasefire.commits.0.chance_within_due" not in parameter_units(sc)  # no odds multiplier
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from simulator.analysis.fragile import parameters
+
+    screened = {p.name: p for p in parameters(SimpleNamespace(scenario=sc, path=Path("s.yaml")), c)}
+    assert "ceasefire.commits.0.chance_within_due" in screened  # the fragile screen moves its odds
+    schema = CliRunner().invoke(app, ["schema"]).output
+    assert "chance_within_due" in schema
     t = days(run(doc(DUE), runs=300, overrides={"ceasefire.commits.0.chance_within_due": 0.0}), L.first("exchange"))
     assert (t >= 28).all()  # --set to 0: nothing before the due day
     from simulator.charts.scenario import milestone_value
