@@ -73,25 +73,32 @@ def send(which: str, stem: str, rows: list[dict], names: tuple[str, str], varian
          report) -> dict:
     """The dcc.Download answer for button ``which``."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     if which == "report":
         return dcc.send_string(report(), f"{stem}-report.html")
     if which.startswith("numbers"):
-        frame = numbers_frame(rows, names)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = pa.Table.from_pandas(numbers_frame(rows, names), preserve_index=False)
     else:
         table = runs_table(variants)
-    kind = which.split("-")[0]
-    if which.endswith("csv"):
+    return table_file(table, which.split("-")[-1], f"{stem}-{which.split('-')[0]}")
+
+
+def table_file(table, fmt: str, name: str) -> dict:
+    """The dcc.Download answer of an Arrow table (or a pandas frame) as ``name``.csv (``fmt`` 'csv') or
+    ``name``.parquet ('parquet')."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if not isinstance(table, pa.Table):
+        table = pa.Table.from_pandas(table, preserve_index=False)
+    buffer = io.BytesIO()
+    if fmt == "csv":
         import pyarrow.csv as pcsv
 
-        buffer = io.BytesIO()
         pcsv.write_csv(table, buffer)
-        return dcc.send_bytes(buffer.getvalue(), f"{stem}-{kind}.csv")
-    buffer = io.BytesIO()
+        return dcc.send_bytes(buffer.getvalue(), f"{name}.csv")
     pq.write_table(table, buffer)
-    return dcc.send_bytes(buffer.getvalue(), f"{stem}-{kind}.parquet")
+    return dcc.send_bytes(buffer.getvalue(), f"{name}.parquet")
 
 
 def register(app, ctx) -> None:

@@ -79,8 +79,14 @@ def start_outside_view(ctx, session: str):
         return api.backtest(folder, runs=OUTSIDE_VIEW_RUNS, seed=BACKTEST_SEED, engine=ctx.engine,
                             outside_view=True)["outside_view"]
 
-    key = ("outside view record",) + corpus_key(folder)[1:2] + (OUTSIDE_VIEW_RUNS,) + corpus_key(folder)[4:]
-    return ctx.tasks.start(key, session, "the outside view's track record", work)
+    return ctx.tasks.start(outside_view_key(folder), session, "the outside view's track record", work)
+
+
+def outside_view_key(folder: Path) -> tuple:
+    """What the outside view's track record of ``folder`` depends on: its runs per view and the corpus files."""
+    from simulator.outside_view.backtest import OUTSIDE_VIEW_RUNS
+
+    return ("outside view record",) + corpus_key(folder)[1:2] + (OUTSIDE_VIEW_RUNS,) + corpus_key(folder)[4:]
 
 
 def outside_view_table(ov: dict) -> html.Table:
@@ -222,6 +228,7 @@ def layout(ctx) -> html.Div:
         html.Div(id="track-status", className="status", role="status"),
         dcc.Interval(id="track-timer", interval=500, disabled=True),
         html.Div(id="track-scores"),
+        downloads_layout(),
         html.Div([html.Label(["reliability diagram of ",
                               dcc.Dropdown(id="track-which", clearable=False, value="blind",
                                            options=[{"label": w.split(":")[0], "value": k}
@@ -240,6 +247,117 @@ def layout(ctx) -> html.Div:
         html.H3("Each negotiation: its forecasts against what happened"),
         html.Div(id="track-list"),
     ], id="track-panel")
+
+
+# ------------------------------------------------------------------ downloads (issue 25 item 16)
+#: the tab's tables, each as CSV and Parquet (``downloads.table_file``), and its page as HTML
+TABLES = (("scores", "scores by track"), ("reliability", "reliability"), ("negotiations", "each negotiation"),
+          ("outside-view", "outside view"))
+
+
+def downloads_layout() -> html.Div:
+    buttons = [html.Button(f"{label} ({fmt_label})", id=f"track-dl-{key}-{fmt}", className="download")
+               for key, label in TABLES for fmt, fmt_label in (("csv", "CSV"), ("parquet", "Parquet"))]
+    return html.Div([html.Div([html.Span("Download: "), *buttons,
+                               html.Button("report (HTML)", id="track-dl-report", className="download"),
+                               dcc.Download(id="track-download")], className="row downloads"),
+                     html.Div(id="track-dl-problems")], id="track-downloads")
+
+
+def scores_frame(result: dict):
+    """The scores-by-track table's rows as numbers: one row per track with negotiations, then all pooled."""
+    import pandas as pd
+
+    def row(label: str, pool: dict) -> dict:
+        yn, d = pool.get("yes_no", {}), pool.get("dates", {})
+        return {"track": label, "negotiations": pool.get("scenarios", 0), "yes_no_questions": yn.get("n", 0),
+                "mean_brier": yn.get("brier"),
+                "mean_brier_writers_priors": yn.get("prior_brier") if yn.get("questions_with_prior") else None,
+                "questions_with_prior": yn.get("questions_with_prior", 0), "skill_vs_50": yn.get("skill_vs_50"),
+                "dated_items": d.get("n", 0), "mean_crps_weeks": d.get("crps")}
+
+    rows = [row(words, result["tracks"][name]) for name, words in track_words().items()
+            if result.get("tracks", {}).get(name, {}).get("scenarios")]
+    if result.get("pooled"):
+        rows.append(row("All tracks together (blind and sighted pooled)", result["pooled"]))
+    return pd.DataFrame(rows)
+
+
+def reliability_frame(result: dict):
+    """Each reliability diagram's bins: per track (its own pool) and all tracks pooled, the forecast bin, its
+    questions, their mean forecast and the share that happened with its 95% Wilson interval."""
+    import pandas as pd
+
+    pools = [(words.split(":")[0], result.get("tracks", {}).get(name, {})) for name, words in track_words().items()]
+    pools.append(("All tracks pooled", result.get("pooled", {})))
+    return pd.DataFrame([{"track": label, "forecast_from": b["from"], "forecast_to": b["to"], "questions": b["n"],
+                          "mean_forecast": b["mean_forecast"], "share_happened": b["observed"],
+                          "share_happened_low": b["low"], "share_happened_high": b["high"]}
+                         for label, pool in pools for b in pool.get("reliability", [])],
+                        columns=["track", "forecast_from", "forecast_to", "questions", "mean_forecast",
+                                 "share_happened", "share_happened_low", "share_happened_high"])
+
+
+def negotiations_frame(result: dict):
+    """Every scored question of every negotiation: its forecast against what happened and its score (yes/no: the
+    probability, the writer's prior, happened or not, Brier; dates and counts: the forecast's median and 10-90%,
+    what happened, CRPS in its unit)."""
+    import pandas as pd
+
+    from simulator.analysis.backtest import group_of
+
+    words = track_words()
+    rows = []
+    for e in result.get("scenarios", []):
+        head = {"negotiation": e["title"], "scenario_file": Path(str(e["scenario"])).name,
+                "track": words[group_of(e)].split(":")[0]}
+        for r in e["yes_no"]:
+            rows.append({**head, "question_id": r["id"], "question": r["text"].strip(), "kind": r["kind"],
+                         "forecast": r["forecast"], "forecast_low": r.get("low"), "forecast_high": r.get("high"),
+                         "writers_prior": r.get("prior"), "what_happened": "happened" if r["happened"] else
+                         "did not happen", "brier": r["brier"]})
+        for r in e["distributions"]:
+            rows.append({**head, "question_id": r["id"], "question": r["text"].strip(), "kind": r["kind"],
+                         "forecast_median": str(r.get("forecast_median")), "forecast_p10": str(r.get("forecast_p10")),
+                         "forecast_p90": str(r.get("forecast_p90")), "what_happened": str(r["observed"]),
+                         "crps": r["crps"], "crps_unit": r.get("scale")})
+    return pd.DataFrame(rows, columns=["negotiation", "scenario_file", "track", "question_id", "question", "kind",
+                                       "forecast", "forecast_low", "forecast_high", "writers_prior",
+                                       "forecast_median", "forecast_p10", "forecast_p90", "what_happened", "brier",
+                                       "crps", "crps_unit"])
+
+
+def outside_view_frame(ov: dict):
+    """The outside view's table as numbers: per track and score, the four forecasts and the outside view's change
+    against the forecast as written (mean and 95% interval)."""
+    import pandas as pd
+
+    from simulator.outside_view.backtest import COLUMNS
+
+    rows = []
+    for name, words in track_words().items():
+        pool = ov["tracks"].get(name)
+        if not pool or not pool["scenarios"]:
+            continue
+        for score, key in (("Brier", "brier_with_prior"), ("CRPS (weeks)", "crps_weeks")):
+            part = pool[key]
+            if not part.get("n"):
+                continue
+            change = part.get("outside_view_minus_as_written") or {}
+            rows.append({"track": words.split(":")[0], "score": score, "items": part["n"],
+                         **{col: part.get(col) for col, _ in COLUMNS},
+                         "outside_view_minus_as_written": change.get("mean"),
+                         "outside_view_minus_as_written_low": change.get("low"),
+                         "outside_view_minus_as_written_high": change.get("high")})
+    return pd.DataFrame(rows)
+
+
+def report_page(result: dict, folder: Path) -> str:
+    """The track record's page, as ``diplosim backtest FOLDER --html`` writes it (``charts.track.backtest_figures``)."""
+    from simulator.charts.track import backtest_figures
+    from simulator.report import Section, render_html
+
+    return render_html([Section(i, t, f) for i, t, f in backtest_figures(result)], f"diplosim backtest of {folder}")
 
 
 def observed_view(ctx, entry, state, session) -> html.Div | None:
@@ -363,6 +481,36 @@ def register(app, ctx) -> None:
         ov = task.result
         return (f"{ov['runs']:,} runs per negotiation and view, seed {ov['seed']}; lower is better.", True,
                 outside_view_table(ov))
+
+    @app.callback(Output("track-download", "data"), Output("track-dl-problems", "children"),
+                  *[Input(f"track-dl-{k}-{f}", "n_clicks") for k, _ in TABLES for f in ("csv", "parquet")],
+                  Input("track-dl-report", "n_clicks"), prevent_initial_call=True)
+    def download(*_):
+        """A table of the tab as CSV or Parquet, or its page as HTML; from the results shown (nothing runs again);
+        the outside view's once it has been scored."""
+        from dash import ctx as dash_ctx
+
+        from .downloads import table_file
+
+        which = dash_ctx.triggered_id
+        folder = corpus_folder(ctx)
+        task = None if folder is None else ctx.tasks.get(corpus_key(folder))
+        if which is None or task is None or not task.done.is_set() or task.result is None:
+            return no_update, problems(["download: the track record is not computed yet; wait for its tables"])
+        result, stem = task.result, f"track-record-{folder.name}"
+        if which == "track-dl-report":
+            return dcc.send_string(report_page(result, folder), f"{stem}-report.html"), None
+        key, fmt = which.removeprefix("track-dl-").rsplit("-", 1)
+        if key == "outside-view":
+            ov = ctx.tasks.get(outside_view_key(folder))
+            if ov is None or not ov.done.is_set() or ov.result is None:
+                return no_update, problems(["download: the outside view is not scored yet; press 'Score the outside "
+                                            "view' and wait for its table"])
+            frame = outside_view_frame(ov.result)
+        else:
+            frame = {"scores": scores_frame, "reliability": reliability_frame,
+                     "negotiations": negotiations_frame}[key](result)
+        return table_file(frame, fmt, f"{stem}-{key}"), None
 
     @app.callback(Output("track-reliability", "figure", allow_duplicate=True), Input("track-which", "value"),
                   State("session", "data"), prevent_initial_call=True)

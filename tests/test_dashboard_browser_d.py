@@ -19,6 +19,7 @@ pytest.importorskip("dash", reason="the dashboard needs Dash: pip install 'diplo
 pytest.importorskip("playwright", reason="browser tests need Playwright for Python: pip install -e '.[test]'")
 
 from .conftest import ROOT, SEED_SCENARIO  # noqa: E402
+from .test_dashboard_browser_c import pick, plot_data, wait_title  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 CORPUS = ROOT / "scenarios"
@@ -38,23 +39,6 @@ def app_d():
     url, stop = serve(app)
     yield {"url": url, "app": app, "ctx": app.diplosim_context}
     stop()
-
-
-def plot_data(page, selector: str) -> list:
-    return page.evaluate(f"() => {{ const p = document.querySelector({selector!r} + ' .js-plotly-plot');"
-                         " return p && p.data ? p.data.map(t => ({name: t.name, y: t.y, x: t.x})) : [] }")
-
-
-def wait_title(page, selector: str, contains: str) -> None:
-    page.wait_for_function(
-        f"s => {{ const p = document.querySelector({selector!r} + ' .js-plotly-plot');"
-        " return !!(p && p.layout && p.layout.title && (p.layout.title.text || '').includes(s)) }",
-        arg=contains, timeout=WAIT_MS)
-
-
-def pick(page, dropdown: str, option_text: str) -> None:
-    page.click(dropdown)
-    page.get_by_role("option").filter(has_text=option_text).first.click()
 
 
 def sentences(page, question: str) -> list[str]:
@@ -128,3 +112,68 @@ def test_compare_of_identical_variants_says_nothing_differs(app_d, page):
                                               "interval.")
     wait_text(page, "#compare-why-milestones", "No milestone differs")
     assert page.locator("#compare-why-questions .why-question").count() == 0
+
+
+# ------------------------------------------------------------------ item 16: the Track record tab's downloads
+def download(page, button: str):
+    with page.expect_download(timeout=WAIT_MS) as got:
+        page.click(button)
+    return got.value
+
+
+def test_track_record_tables_download_as_csv_and_parquet_and_its_page_as_html(app_d, page, monkeypatch):
+    import csv
+
+    import pyarrow.parquet as pq
+
+    import dashboards.track as track
+    import simulator.outside_view.backtest as outside
+    from simulator import api
+
+    # fewer runs than the tab's 2,000 (and the outside view's), so the test's own backtest is quick; the server
+    # reads both when its work starts
+    monkeypatch.setattr(track, "BACKTEST_RUNS", 100)
+    monkeypatch.setattr(outside, "OUTSIDE_VIEW_RUNS", 60)
+    expected = api.backtest(CORPUS, runs=100, seed=0)
+    page.goto(app_d["url"])
+    open_tab(page, "track")
+    page.wait_for_selector("#track-scores-table", timeout=SLOW_MS)
+    page.click("#track-dl-outside-view-csv")  # not scored yet: one line, no file
+    wait_text(page, "#track-dl-problems", "download: the outside view is not scored yet")
+    assert page.locator("#track-dl-problems .problem").count() == 1
+    # the scores by track: the page's table, as numbers
+    got = download(page, "#track-dl-scores-csv")
+    assert got.suggested_filename == "track-record-scenarios-scores.csv"
+    rows = list(csv.DictReader(open(got.path(), encoding="utf-8")))
+    shown = [r.split("\t") for r in page.locator("#track-scores-table tbody tr").all_inner_texts()]
+    assert [r["track"] for r in rows] == [r[0] for r in shown] and len(rows) >= 2
+    for r, cells in zip(rows, shown):
+        assert r["negotiations"] == cells[1] and r["yes_no_questions"] == cells[2]
+        assert f"{float(r['mean_brier']):.3f}" == cells[3]
+    assert page.locator("#track-dl-problems .problem").count() == 0  # a download that worked clears the line
+    # the reliability diagram's bins, per track and pooled
+    table = pq.read_table(download(page, "#track-dl-reliability-parquet").path()).to_pylist()
+    blind = [r for r in table if r["track"] == "Blind track record"]
+    assert [(r["questions"], r["share_happened"]) for r in blind] == [
+        (b["n"], b["observed"]) for b in expected["tracks"]["blind"]["reliability"]]
+    assert sum(r["questions"] for r in table if r["track"] == "All tracks pooled") == expected["pooled"]["yes_no"]["n"]
+    # each negotiation's questions against what happened
+    rows = list(csv.DictReader(open(download(page, "#track-dl-negotiations-csv").path(), encoding="utf-8")))
+    assert len(rows) == sum(len(e["yes_no"]) + len(e["distributions"]) for e in expected["scenarios"])
+    first = expected["scenarios"][0]["yes_no"][0]
+    row = next(r for r in rows if r["question_id"] == first["id"])
+    assert float(row["brier"]) == pytest.approx(first["brier"]) and row["what_happened"] in ("happened",
+                                                                                             "did not happen")
+    # the page as `diplosim backtest --html` writes it
+    report = open(download(page, "#track-dl-report").path(), encoding="utf-8").read()
+    assert report.startswith("<!DOCTYPE html>") and "diplosim backtest of" in report
+    assert "Were the forecasts calibrated?" in report
+    # the outside view, once scored: its table as numbers
+    page.click("#track-ov-go")
+    page.wait_for_selector("#track-outside-view-table", timeout=SLOW_MS)
+    table = pq.read_table(download(page, "#track-dl-outside-view-parquet").path()).to_pylist()
+    shown = [r.split("\t") for r in page.locator("#track-outside-view-table tbody tr").all_inner_texts()]
+    scored = [r for r in shown if r[1].startswith(("Brier", "CRPS"))]
+    assert len(table) == len(scored) > 0
+    for r, cells in zip(table, scored):
+        assert r["track"] == cells[0] and f"{r['as_written']:.{3 if r['score'] == 'Brier' else 2}f}" == cells[2]

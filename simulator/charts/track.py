@@ -93,3 +93,11 @@ def scores_table(backtest: dict) -> go.Figure:
                             "(Brier 0.250 = always 50%; lower CRPS is better)",
                       height=220 + 45 * max(len(rows), 1), template="plotly_white")
     return fig
+
+
+def backtest_figures(backtest: dict) -> list[tuple[str, str, go.Figure]]:
+    """The track record's page (``diplosim backtest --html``, the dashboard's Track record report): (id, title,
+    figure) of the scores table, the reliability diagram and the PIT histogram."""
+    return [("scores", "Scores", scores_table(backtest)), ("reliability", "Reliability", reliability_diagram(backtest)),
+            ("pit", "PIT of dates", pit_histogram(backtest))]
+

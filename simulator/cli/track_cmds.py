@@ -119,11 +119,9 @@ def backtest(
     except (ValueError, RuleError) as exc:
         fail(str(exc))
     if html_out is not None:
-        from ..charts.track import pit_histogram, reliability_diagram, scores_table
+        from ..charts.track import backtest_figures
 
-        figs = [("scores", "Scores", scores_table(res)), ("reliability", "Reliability", reliability_diagram(res)),
-                ("pit", "PIT of dates", pit_histogram(res))]
-        write_charts(html_out, f"diplosim backtest of {target}", figs)
+        write_charts(html_out, f"diplosim backtest of {target}", backtest_figures(res))
     if as_json:
         typer.echo(json.dumps(res, indent=2))
         return
