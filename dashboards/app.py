@@ -201,10 +201,10 @@ class DashboardApp(Dash):
 
 
 def warm_baseline(ctx: Context, key: str) -> None:
-    from .compute import cached_simulate
-
+    """The first page's What-if view (its baseline simulated, its charts drawn: ``whatif.whatif_view`` keeps it),
+    made while the browser is still on its way, so the page's layout only has to send it."""
     try:
-        cached_simulate(ctx, key, ctx.seed, ctx.runs, {})
+        whatif.whatif_view(ctx, WhatIf(key, ctx.runs, ctx.seed))
     except Exception:  # noqa: BLE001 - the page load computes it again and shows the failure in one line
         pass
 

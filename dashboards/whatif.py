@@ -86,13 +86,22 @@ def slider_start(param) -> float:
     return float(quantile(param, 0.5))
 
 
-def switches(compiled) -> list[tuple[str, str]]:
-    """(parameter, human label) for every precondition and mediator switch (``charts.words.human_label``)."""
+def label(name: str, compiled) -> str:
+    """``charts.words.human_label``, kept with the compiled scenario (each slider move names every switch again,
+    and a label walks the scenario's models: a few ms each)."""
     from simulator.charts.words import human_label
 
+    labels = compiled.__dict__.setdefault("_dashboard_labels", {})
+    if name not in labels:
+        labels[name] = human_label(name, compiled)
+    return labels[name]
+
+
+def switches(compiled) -> list[tuple[str, str]]:
+    """(parameter, human label) for every precondition and mediator switch (``charts.words.human_label``)."""
     sc = compiled.scenario
     names = [f"{p.id}.enabled" for p in sc.preconditions] + [f"{m.mediator}.active" for m in sc.mediation]
-    return [(name, human_label(name, compiled)) for name in names]
+    return [(name, label(name, compiled)) for name in names]
 
 
 def toggle_options(compiled, overrides: dict[str, float]) -> list[dict]:
@@ -119,8 +128,6 @@ def describe_param(p, name: str, value: float | None) -> tuple[str, str]:
 
 
 def controls(entry, state: WhatIf) -> list:
-    from simulator.charts.words import human_label
-
     c = entry.compiled
     table_ = c.table
     rows, values = [], {}
@@ -134,7 +141,7 @@ def controls(entry, state: WhatIf) -> list:
         free = WhatIf(state.scenario, state.runs, state.seed,
                       {k: v for k, v in state.overrides.items() if k != name}).to_search()
         rows.append(html.Div([
-            html.Div([html.Label(human_label(name, c), title=f"{name} (its name in URLs and on the command line)"),
+            html.Div([html.Label(label(name, c), title=f"{name} (its name in URLs and on the command line)"),
                       html.Span(shown, id={"type": VALUE, "name": name}, className="value fixed" if fixed else "value")],
                      className="head"),
             html.Div(line, id={"type": DIST, "name": name}, className="dist"),
@@ -159,7 +166,7 @@ def controls(entry, state: WhatIf) -> list:
             html.Label(["runs ", number("whatif-runs", state.runs, 1, MAX_RUNS, debounce=True)]),
             html.Label(["seed ", number("whatif-seed", state.seed, 0, MAX_SEED, debounce=True)]),
             dcc.Link("reset to the scenario's distributions", href=reset, id="whatif-reset"),
-            html.Span(f"also set from the URL: {', '.join(f'{human_label(k, c)} = {v:g}' for k, v in extra.items())}"
+            html.Span(f"also set from the URL: {', '.join(f'{label(k, c)} = {v:g}' for k, v in extra.items())}"
                       if extra else "", id="whatif-extra-note"),
         ], className="row"),
         html.H4("Preconditions and mediators"),
@@ -222,39 +229,53 @@ def help_line(ctx, state: WhatIf | None) -> html.Div:
 
 
 def whatif_view(ctx, state: WhatIf, session: str | None = None, slot: str | None = None) -> dict:
-    """Everything the What-if tab shows for one state (also called directly by tests and the latency benchmark)."""
+    """Everything the What-if tab shows for one state (also called directly by tests and the latency benchmark).
+
+    A state's numbers, cards and charts are kept (``Context.views``, by the scenario's content and the state's
+    address): the page's first view is made while the server starts (``app.warm_baseline``) and a what-if
+    shown again is not drawn again; only the status line is new."""
+    start = time.perf_counter()
+    entry = ctx.get(state.scenario, session)
+    key = ("what-if view", entry.key, entry.loaded.digest, ctx.engine, state.to_search())
+    view = ctx.views.get(key)
+    seconds = None  # the what-if came from the cache
+    if view is None:
+        view = ctx.views.put(key, _view(ctx, entry, state, session, slot))
+        seconds = view["seconds"]
+    c = entry.compiled
+    changed = "; ".join(f"{label(k, c)} = {_shown(k, v)}"
+                        for k, v in sorted(state.overrides.items())) or "none (baseline)"
+    timing = (f"simulated {state.runs:,} runs in {seconds:.2f} s" if seconds is not None else "what-if from cache")
+    status = (f"{state.runs:,} runs per variant, seed {state.seed}, common random numbers with the baseline; "
+              f"changes: {changed}; {timing}; view ready in {time.perf_counter() - start:.2f} s")
+    return {"rows": view["rows"], "figures": view["figures"], "status": status, "headlines": view["headlines"]}
+
+
+def _view(ctx, entry, state: WhatIf, session: str | None, slot: str | None) -> dict:
+    """A state's rows, charts and cards, and how long its what-if took to simulate (None: it came from the cache)."""
     from simulator import charts
     from simulator.answers import question_chart
     from simulator.charts.whatif import difference_from_baseline
-    from simulator.charts.words import human_label
 
     from .compute import paired_differences, simulate_many
+    from .outside import beside_cells
 
-    start = time.perf_counter()
-    entry = ctx.get(state.scenario, session)
     c = entry.compiled
     wanted = [(state.scenario, state.seed, state.runs, {})]
     if state.overrides:
         wanted.append((state.scenario, state.seed, state.runs, state.overrides))
     got = simulate_many(ctx, wanted, session, slot)  # off this thread; a newer what-if of the page supersedes it
-    (base, base_hit), (alt, alt_hit) = got[0], got[-1]
+    (base, _), (alt, alt_hit) = got[0], got[-1]
     rows = paired_differences(base, alt, c, c)
-    from .outside import beside_cells
-
     beside = beside_cells(ctx, entry, state.seed, state.runs, session)  # the outside view and the priors, if any
     for r in rows:
         r["beside"] = beside.get(r["id"], {})
-    label = "what-if" if state.overrides else "baseline"
+    label_ = "what-if" if state.overrides else "baseline"
     variants = [("baseline", base.table), ("what-if", alt.table)] if state.overrides else [("", base.table)]
     figures = {"calendar": charts.calendar_variants(variants, c),
-               "questions": question_chart(alt.summary, c, f"; {label}"),
+               "questions": question_chart(alt.summary, c, f"; {label_}"),
                "diff": difference_from_baseline(probabilities(rows), state.runs)}
-    changed = "; ".join(f"{human_label(k, c)} = {_shown(k, v)}"
-                        for k, v in sorted(state.overrides.items())) or "none (baseline)"
-    timing = (f"simulated {state.runs:,} runs in {alt.seconds:.2f} s" if not alt_hit else "what-if from cache")
-    status = (f"{state.runs:,} runs per variant, seed {state.seed}, common random numbers with the baseline; "
-              f"changes: {changed}; {timing}; view ready in {time.perf_counter() - start:.2f} s")
-    return {"rows": rows, "figures": figures, "status": status,
+    return {"rows": rows, "figures": figures, "seconds": None if alt_hit else alt.seconds,
             "headlines": headlines(rows, paired=bool(state.overrides), id_="whatif-headlines-cards")}
 
 

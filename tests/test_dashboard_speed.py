@@ -66,3 +66,56 @@ def test_a_settling_task_waits_while_simulations_wait_and_others_do_not():
     assert not screen.done.wait(0.5) and screen.started is None  # a simulation waits: the screen does not start
     simulating.clear()
     assert screen.done.wait(10) and screen.result == "screened"
+
+
+def test_a_whatif_shown_equals_a_direct_run_with_the_same_seed_and_sets(loaded):
+    """What the What-if tab shows (its runs, per chunk off the request thread, and its kept view) is what
+    ``simulator.run`` gives for the same scenario, seed and sets: baseline and what-if alike."""
+    import simulator
+    from dashboards.state import WhatIf
+    from dashboards.whatif import whatif_view
+
+    ctx = context(loaded, runs=200)
+    sets = {"turkey.flexibility": 0.7, "syria.flexibility": 0.25}
+    for _ in range(2):  # drawn, then kept
+        view = whatif_view(ctx, WhatIf("main", 200, 3, sets))
+        for variant, given in (("a", None), ("b", sets)):
+            direct = simulator.run(loaded, runs=200, seed=3, sets=given, outside_view=False)
+            expected = {q["id"]: q for q in direct.summary["questions"]}
+            assert [r[variant] for r in view["rows"]] == [expected[r["id"]] for r in view["rows"]]
+            shown = ctx.outcomes.get(("main", 3, 200, ctx.engine, tuple(sorted((given or {}).items()))))
+            assert shown.table.equals(direct.runs)
+
+
+def test_a_view_shown_again_is_kept_and_equals_a_fresh_one(loaded):
+    from dashboards.state import WhatIf
+    from dashboards.whatif import whatif_view
+
+    ctx = context(loaded, runs=150)
+    state = WhatIf("main", 150, 2, {"turkey.flexibility": 0.4})
+    first = whatif_view(ctx, state)
+    again = whatif_view(ctx, state)
+    assert "simulated 150 runs in" in first["status"] and "what-if from cache" in again["status"]
+    assert again["figures"] is first["figures"] and again["rows"] is first["rows"]  # kept, not drawn again
+    fresh = whatif_view(context(loaded, runs=150), state)
+    assert fresh["rows"] == first["rows"]
+    assert {k: f.to_json() for k, f in fresh["figures"].items()} == {k: f.to_json() for k, f in first["figures"].items()}
+
+
+def test_the_first_page_s_view_is_made_while_the_server_starts(loaded):
+    import threading as th
+
+    from dashboards.app import create_app, layout
+    from dashboards.state import WhatIf
+
+    app = create_app(loaded, runs=120, seed=5)
+    for thread in th.enumerate():
+        if thread.name == "diplosim-baseline":
+            thread.join(120)
+    ctx = app.diplosim_context
+    key = ("what-if view", "main", loaded.digest, ctx.engine, WhatIf("main", 120, 5).to_search())
+    kept = ctx.views.get(key)
+    assert kept is not None
+    page = layout(ctx, "")
+    calendar = next(c for c in page._traverse() if getattr(c, "id", None) == "whatif-calendar")
+    assert calendar.figure is kept["figures"]["calendar"]  # the page sends the view made at start-up
