@@ -155,7 +155,7 @@ class Context:
     outcomes: LRU = field(default_factory=lambda: LRU(64))  # (key, seed, runs, overrides) -> compute.Outcome
     sweeps: LRU = field(default_factory=lambda: LRU(3))  # results path -> report.Results
     # (what-if view, key, scenario digest, engine, address) -> the What-if tab's numbers, cards and charts
-    views: LRU = field(default_factory=lambda: LRU(32))
+    views: LRU = field(default_factory=lambda: LRU(64))  # (and a lock per state being drawn)
     lock: threading.Lock = field(default_factory=threading.Lock)  # guards ``scenarios`` and ``sessions``
     scheduler: object = None  # jobs.Scheduler: runs the simulations off the request threads (made with the context)
     # uploads are kept per browser session (``Session``), each in its own folder under ``upload_root``; an

@@ -18,6 +18,7 @@ shows; ``run_whatif`` recomputes only when the controls ask for another one.
 
 from __future__ import annotations
 
+import threading
 import time
 
 from dash import ALL, Input, Output, State, dcc, html, no_update
@@ -237,11 +238,15 @@ def whatif_view(ctx, state: WhatIf, session: str | None = None, slot: str | None
     start = time.perf_counter()
     entry = ctx.get(state.scenario, session)
     key = ("what-if view", entry.key, entry.loaded.digest, ctx.engine, state.to_search())
-    view = ctx.views.get(key)
     seconds = None  # the what-if came from the cache
-    if view is None:
-        view = ctx.views.put(key, _view(ctx, entry, state, session, slot))
-        seconds = view["seconds"]
+    # one drawing of a state at a time: the page's first layout, arriving while the server's start-up is still
+    # drawing its view, waits for that one instead of drawing it again beside it
+    flight = ctx.views.get(("drawing",) + key) or ctx.views.put(("drawing",) + key, threading.Lock())
+    with flight:
+        view = ctx.views.get(key)
+        if view is None:
+            view = ctx.views.put(key, _view(ctx, entry, state, session, slot))
+            seconds = view["seconds"]
     c = entry.compiled
     changed = "; ".join(f"{label(k, c)} = {_shown(k, v)}"
                         for k, v in sorted(state.overrides.items())) or "none (baseline)"
