@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .typer_app import app
-from .common import fail, load_or_exit
+from .common import EXIT_USAGE, fail, print_problems
 
 
 def check_port_free(host: str, port: int) -> None:
@@ -67,43 +67,22 @@ def dashboard(
     seed: int = typer.Option(1, "--seed", min=0, help="default root seed of what-ifs and the one-run view"),
 ) -> None:
     """Explore scenarios, what-ifs and sweep results in the browser (Dash)."""
-    from ..runner import ENGINES
+    from dashboards.api import dashboard as make_dashboard
 
-    if engine not in ENGINES:
-        fail(f"--engine: unknown engine '{engine}' (choose from {', '.join(ENGINES)})")
-    for root in results_root or []:
-        if not root.is_dir():
-            fail(f"--results-root: '{root}' is not a directory")
-    for root in scenario_root or []:
-        if not root.is_dir():
-            fail(f"--scenario-root: '{root}' is not a directory")
+    from ..scenario import ScenarioError
+
     if not 1 <= port <= 65535:
         fail(f"--port: {port} is not a port number (1..65535)")
-    token = read_token(token_file)
-    from dashboards.access import token_problem
-
-    problem = token_problem(token, host)
-    if problem:
-        fail(problem)
-    loaded = load_or_exit(scenario) if scenario is not None else None
-    if results is not None:
-        from ..report import ReportError, load_results
-
-        try:
-            load_results(results)
-        except ReportError as exc:
-            fail(str(exc).replace("RESULTS_DIR", "--results", 1))
-    check_port_free(host, port)  # after the arguments: a busy port never hides their problems
     try:
-        from dashboards.app import create_app
-    except ImportError as exc:
-        fail(f"dashboard: needs Dash ({exc.name} is not installed): pip install 'diplosim[dashboard]'")
-    try:
-        dash_app = create_app(loaded, results, runs=runs, seed=seed, engine=engine, results_roots=results_root or (),
-                              scenario_roots=scenario_root or (),
-                              token=token)
-    except ValueError as exc:
+        board = make_dashboard(scenario, results, results_roots=results_root or (),
+                               scenario_roots=scenario_root or (), runs=runs, seed=seed, engine=engine, host=host,
+                               token=read_token(token_file))
+    except ScenarioError as exc:
+        print_problems(exc)
+        raise typer.Exit(EXIT_USAGE) from None
+    except (ValueError, ImportError) as exc:
         fail(str(exc))
-    typer.echo(f"dashboard: http://{host}:{port}/ (Ctrl-C to stop)"
-               + ("; every request needs the password" if token else ""), err=True)
-    dash_app.run(host=host, port=port, debug=False)
+    check_port_free(host, port)  # after the arguments: a busy port never hides their problems
+    typer.echo(f"dashboard: {board.url(port)} (Ctrl-C to stop)"
+               + ("; every request needs the password" if board.needs_password else ""), err=True)
+    board.serve(port)

@@ -24,21 +24,17 @@ _CORPUS = typer.Option(True, "--corpus/--no-corpus", help="count the spells of t
                        "(diplosim replay) with the timelines' (blind scenarios and the leave-out list never)")
 
 
-def _curves(exclude: list[str], seed: int, resamples: int, corpus: bool = True):
-    """(class curves, published rates), or exit 2 with one line per problem."""
-    from ..outside_view.curves import build_classes
-    from ..outside_view.published import load_published
+def _call(function, *args, **kwargs):
+    """The API's answer, or exit 2 with one line per problem (a bad dataset file) or one line (a bad option)."""
     from ..scenario import ScenarioError
 
     try:
-        published = load_published()
-        curves = build_classes(exclude, seed=seed, resamples=resamples, corpus=corpus)
+        return function(*args, **kwargs)
     except ScenarioError as exc:
         print_problems(exc)
         raise typer.Exit(EXIT_USAGE) from None
     except ValueError as exc:
-        fail(f"--exclude: {exc}")
-    return curves, published
+        fail(str(exc))
 
 
 def render_classes(curves: dict, console) -> None:
@@ -69,28 +65,24 @@ def build(exclude: list[str] = _EXCLUDE,
           seed: int = _SEED, resamples: int = _RESAMPLES, corpus: bool = _CORPUS) -> None:
     """Count every class from the dataset: Kaplan–Meier chance within 7, 30, 90, 180 and 365 days of becoming
     possible, with 95% intervals from resampling negotiations, and the spells and negotiations behind it."""
-    from ..outside_view.curves import curves_document, to_arrow
+    from ..api_commands import reference_build
 
     check_html_path(out, "--out")
     check_html_path(parquet, "--parquet")
-    curves, published = _curves(exclude, seed, resamples, corpus)
+    curves = _call(reference_build, exclude, seed=seed, resamples=resamples, corpus=corpus)
     if out is not None:
-        out.write_text(json.dumps(curves_document(curves, published), indent=2) + "\n", encoding="utf-8")
+        out.write_text(json.dumps(curves.document(), indent=2) + "\n", encoding="utf-8")
         typer.echo(f"class curves: {out}", err=True)
     if parquet is not None:
         import pyarrow.parquet as pq
 
-        pq.write_table(to_arrow(curves), parquet)
+        pq.write_table(curves.to_arrow(), parquet)
         typer.echo(f"class curves (Parquet): {parquet}", err=True)
     if markdown:
-        from ..outside_view.curves import markdown_table
-
-        typer.echo(markdown_table(curves), nl=False)
+        typer.echo(curves.markdown(), nl=False)
         return
-    render_classes(curves, output_console())
-    from_corpus = sum(c.corpus_spells for c in curves.values())
-    typer.echo(f"from the replays of the scenario corpus: {from_corpus} of the {sum(c.spells for c in curves.values())}"
-               " spells" if corpus else "the replays of the scenario corpus are left out (--no-corpus)")
+    render_classes(curves.curves, output_console())
+    typer.echo(curves.source_line())
 
 
 @reference.command("ship")
@@ -98,12 +90,9 @@ def ship() -> None:
     """Count the class curves a run reads (from the whole dataset, and without each corpus scenario's own
     negotiation) and write them into the package (simulator/lang/class_curves.json): run it after changing a
     timeline, a corpus scenario, its observed outcomes or the side file of classes."""
-    from ..lang.class_curves import SHIPPED
-    from ..outside_view.forecast import write_shipped
+    from ..api_commands import reference_ship
 
-    doc = write_shipped()
-    typer.echo(f"class curves: {SHIPPED} ({len(doc['curves'])} left-out sets, {len(doc['exclusions'])} corpus "
-               "scenarios)", err=True)
+    typer.echo(_call(reference_ship).line(), err=True)
 
 
 @reference.command("show")
@@ -115,24 +104,13 @@ def show(name: str = typer.Argument(..., metavar="CLASS", help="a class of the d
          corpus: bool = _CORPUS) -> None:
     """One class: its chance within 7, 30, 90, 180 and 365 days with intervals, the spells and negotiations it
     rests on, how thin it is, and rates of published studies that speak to it."""
-    from ..outside_view.classes import CLASSES
+    from ..api_commands import reference_show
 
-    if name not in CLASSES:
-        fail(f"reference show: unknown class '{name}' (classes: {', '.join(CLASSES)})")
     check_html_path(html_out)
-    curves, published = _curves(exclude, seed, resamples, corpus)
-    curve = curves[name]
-    mine = [p for p in published if p.class_ == name]
+    detail = _call(reference_show, name, exclude=exclude, seed=seed, resamples=resamples, corpus=corpus)
     if html_out is not None:
-        from ..charts.outside_view import class_curves
-
-        write_charts(html_out, f"diplosim reference show {name}", [("curve", curve.title(), class_curves([curve]))])
+        write_charts(html_out, f"diplosim reference show {name}", [("curve", detail.curve.title(), detail.figure())])
     if as_json:
-        doc = curve.model_dump(mode="json")
-        doc["published"] = [p.model_dump(mode="json", by_alias=True) for p in mine]
-        typer.echo(json.dumps(doc, indent=2))
+        typer.echo(json.dumps(detail.to_dict(), indent=2))
         return
-    from ..outside_view.curves import counted_spells
-
-    table, _ = counted_spells(exclude, corpus=corpus)
-    curve.render(output_console(), table[table["class"] == name], mine)
+    detail.render(output_console())

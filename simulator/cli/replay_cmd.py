@@ -23,8 +23,7 @@ def replay(
     """When each milestone became possible, replaying what happened through the scenario's gates (requires, hard
     preconditions, actors present); with the day it happened, or the last day known without it. These are the
     corpus's spells for the outside-view dataset."""
-    from ..outside_view.replay import ReplayInputError, load_for_replay
-    from ..outside_view.replay import replay as run_replay
+    from ..api_commands import replay as run_replay
     from ..scenario import ScenarioError
 
     if out is not None:
@@ -32,21 +31,17 @@ def replay(
             fail(f"--out: '{out}' should be a .parquet file")
         if not out.parent.is_dir():
             fail(f"--out: directory '{out.parent}' does not exist")
-    if not scenario.is_file():
-        fail(f"{scenario}: no such scenario file")
     try:
-        rep = run_replay(load_for_replay(scenario, observed))
+        rep = run_replay(scenario, observed)
     except ScenarioError as exc:
         print_problems(exc)
         raise typer.Exit(2) from None
-    except ReplayInputError as exc:
+    except ValueError as exc:
         fail(str(exc))
     if out is not None:
         import pyarrow.parquet as pq
 
-        from ..outside_view.dataset import rows_to_arrow
-
-        pq.write_table(rows_to_arrow(rep.spell_rows()), out)
+        pq.write_table(rep.to_arrow(), out)
         typer.echo(f"spells: {out} ({len(rep.spells)} rows)", err=True)
     if as_json:
         typer.echo(json.dumps(rep.as_dict(), indent=2))

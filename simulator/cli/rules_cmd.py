@@ -7,7 +7,7 @@ import json
 import typer
 
 from .typer_app import app
-from .common import load_plugins
+from .common import fail
 
 _FLAGS = {"deterministic_given_draws": "deterministic given the draws", "draw_threshold": "yes exactly when u < p",
           "monotone_in_pressure": "monotone in pressure",
@@ -20,30 +20,26 @@ def rules(
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """List the decision rules (built-in, installed plugins, --plugin) with their properties and parameters."""
-    load_plugins(plugins)
-    from ..rules import broken_plugins, registry, rule_source
+    from ..api_commands import decision_rules as rule_list
 
-    rows = []
-    for name, cls in sorted(registry().items(), key=lambda kv: (kv[1].role, kv[0])):
-        rows.append({"name": name, "role": cls.role, "source": rule_source(name), "summary": cls.summary(),
-                     "properties": cls.properties(),
-                     "params": {p: {"low": s.low, "high": s.high, "default": s.default, "doc": s.doc}
-                                for p, s in cls.params.items()}})
-    broken = broken_plugins()
+    try:
+        found = rule_list(plugins)
+    except ValueError as exc:  # a plugin that cannot be loaded (RulePluginError)
+        fail(str(exc))
     if as_json:
-        typer.echo(json.dumps({"rules": rows, "broken_plugins": broken}, indent=2))
+        typer.echo(json.dumps(found.to_dict(), indent=2))
         return
     from rich.console import Console
     from rich.markup import escape
 
     console = Console()
-    for r in rows:
-        console.print(f"[bold]{r['name']}[/bold]  ({r['role']} rule, {escape(r['source'])})")
-        console.print(f"  {escape(r['summary'])}")
-        props = [label for key, label in _FLAGS.items() if r["properties"].get(key)]
+    for r in found:
+        console.print(f"[bold]{r.name}[/bold]  ({r.role} rule, {escape(r.source)})")
+        console.print(f"  {escape(r.summary)}")
+        props = [label for key, label in _FLAGS.items() if r.properties.get(key)]
         console.print(f"  properties: {', '.join(props) or 'none declared'}")
-        params = [f"{p} [{s['low']:g}, {s['high']:g}]" + ("" if s["default"] is None else f" default {s['default']:g}")
-                  for p, s in r["params"].items()]
+        params = [f"{p} [{s.low:g}, {s.high:g}]" + ("" if s.default is None else f" default {s.default:g}")
+                  for p, s in r.params.items()]
         console.print(f"  parameters: {escape('; '.join(params)) or 'none'}")
-    for name, why in broken.items():
+    for name, why in found.broken_plugins.items():
         console.print(f"[red]plugin '{name}' failed to load[/red]: {escape(why)}")

@@ -35,9 +35,9 @@ def validate(files: list[Path] = typer.Argument(..., help="scenario files, obser
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files (for editor autocompletion)."""
-    from ..scenario.schema import Scenario
+    from ..api_commands import schema as scenario_schema
 
-    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+    typer.echo(json.dumps(scenario_schema(), indent=2))
 
 
 @app.command()
@@ -46,31 +46,15 @@ def migrate(scenario: Path = typer.Argument(..., help="a scenario file of schema
 
     A version-2 file keeps what its version's defaults meant by stating them (a mediator's pressure felt on every
     decision of the pressed actor: ``dynamics.pressure_scope: actor``); delete that line to take version 3's."""
-    import io
-
-    from ruamel.yaml import YAML
-
-    from ..scenario.loader import ScenarioError, read_yaml
-    from ..scenario.migrate import to_current
+    from ..api_commands import migrate as to_current
+    from ..scenario import ScenarioError
 
     try:
-        data, _, _ = read_yaml(scenario)
+        migration = to_current(scenario)
     except ScenarioError as exc:
-        for problem in exc.problems:
-            typer.echo(str(problem), err=True)
+        print_problems(exc)
         raise typer.Exit(EXIT_USAGE) from None
-    if not isinstance(data, dict) or data.get("schema_version") not in (1, 2):
-        got = data.get("schema_version") if isinstance(data, dict) else None
-        typer.echo(f"{scenario}:1:1: schema_version: not an older scenario (version 1 or 2), got {got!r}", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    load_or_exit(scenario)  # every problem of the old file first, one line each
-    yaml = YAML()
-    yaml.default_flow_style = False
-    yaml.width = 120
-    yaml.representer.ignore_aliases = lambda *_: True
-    buf = io.StringIO()
-    yaml.dump(to_current(data), buf)
-    typer.echo(buf.getvalue(), nl=False)
+    typer.echo(migration.yaml(), nl=False)
 
 
 @app.command()

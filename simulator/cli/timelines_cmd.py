@@ -20,23 +20,17 @@ def validate(folder: Path | None = typer.Argument(None, help="folder of timeline
     """Check every timeline file: one line per problem (file:line:col: field: message), exit 2 if any; then a
     summary (negotiations, spells per class, negotiations per region, kind and decade, the dataset's targets); and
     the classes of the corpus scenarios' milestones (scenarios/milestone_classes.yaml), one line per problem."""
-    from ..outside_view.corpus_classes import NAME, check_classes, read_classes
-    from ..outside_view.dataset import CORPUS, TIMELINES, check_folder, summary_lines
+    from ..api_commands import timelines_validate
 
-    good, problems = check_folder(folder)
-    for problem in problems:
+    check = timelines_validate(folder)
+    for problem in check.problems:
         typer.echo(str(problem), err=True)
-    bad_files = len({p.file for p in problems})
-    typer.echo(f"{folder or TIMELINES}: {len(good)} files valid, {bad_files} with problems")
-    for line in summary_lines(good):
+    lines = check.lines()
+    for line in lines[:-1] if check.classes_file is not None else lines:
         typer.echo(line)
-    side = CORPUS / NAME  # the classes of the corpus scenarios' milestones (in a source checkout)
-    if side.is_file():
-        side_problems = check_classes(side)
-        for problem in side_problems:
+    if check.classes_file is not None:  # the classes of the corpus scenarios' milestones (in a source checkout)
+        for problem in check.classes_problems:
             typer.echo(str(problem), err=True)
-        typer.echo(f"{side}: " + (f"{len(side_problems)} problem(s)" if side_problems else
-                                  f"valid ({sum(map(len, read_classes(side).values()))} corpus milestones classed)"))
-        problems += side_problems
-    if problems:
+        typer.echo(lines[-1])
+    if not check.ok:
         raise typer.Exit(EXIT_USAGE)

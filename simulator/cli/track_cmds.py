@@ -12,10 +12,7 @@ from .typer_app import app
 from .common import (
     EXIT_USAGE,
     check_html_path,
-    engine_or_exit,
     fail,
-    load_or_exit,
-    parse_sets,
     print_problems,
     write_charts,
 )
@@ -40,47 +37,23 @@ def forecast(
 ) -> None:
     """Register a frozen forecast: each question's probability with its interval, each dated milestone's
     distribution, the scenario's hash, seed, runs, engine and package versions (same seed, same numbers)."""
-    import datetime as dt
+    from ..api_commands import check_forecast_out, freeze_forecast
+    from ..errors import RuleError
+    from ..scenario import ScenarioError
 
-    from .common import apply_rule_sets
-
-    if out.exists() and not overwrite:
-        fail(f"--out: '{out}' exists (a frozen forecast is not overwritten; pass --overwrite to replace it)")
-    if out.is_dir() or not out.parent.is_dir():
-        fail(f"--out: cannot write '{out}' (give a file name in an existing directory)")
-    extra = []
-    for text in dates:
-        try:
-            extra.append(dt.date.fromisoformat(text))
-        except ValueError:
-            fail(f"--date: '{text}' is not a date (YYYY-MM-DD)")
-    written = load_or_exit(scenario)
-    loaded, rest = apply_rule_sets(written, sets)
-    from ..analysis.forecast import frozen_forecast
-    from ..compiled import Compiled
-
-    compiled = Compiled(loaded.scenario)
-    overrides = parse_sets(rest, compiled.table)
-    eng = engine_or_exit(compiled, engine)
-    result = frozen_forecast(loaded, compiled, runs, seed, eng, overrides=overrides, sets=list(sets),
-                             extra_dates=extra, written_hash=written.digest)
-    seen = None
-    if outside_view:
-        from ..outside_view.forecast import outside_view_of, own_exclusions
-
-        try:
-            seen = outside_view_of(written)
-        except ValueError as exc:  # a class too thin for a curve: the forecast stands
-            typer.echo(f"outside view not frozen: {exc}")
-    if seen is not None:
-        oc = Compiled(seen.scenario)
-        frozen_ov = frozen_forecast(seen, oc, runs, seed, engine_or_exit(oc, engine), extra_dates=extra)
-        result["outside_view"] = {"excluded": own_exclusions(written), "scenario_hash": frozen_ov["scenario_hash"],
-                                  "questions": frozen_ov["questions"], "milestones": frozen_ov["milestones"]}
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    typer.echo(f"forecast of {scenario} ({runs} runs, seed {seed}, {eng} engine, hash {result['scenario_hash']}): "
-               f"{out}" + ("; the outside view's answers beside it (class curves only)" if seen is not None else ""))
-
+    try:
+        check_forecast_out(out, overwrite)  # before the runs
+        frozen = freeze_forecast(scenario, runs=runs, seed=seed, dates=dates, sets=sets, engine=engine,
+                                 outside_view=outside_view)
+    except ScenarioError as exc:
+        print_problems(exc)
+        raise typer.Exit(EXIT_USAGE) from None
+    except (ValueError, RuleError) as exc:
+        fail(str(exc))
+    if frozen.outside_view_note:
+        typer.echo(frozen.outside_view_note)
+    frozen.write(out, overwrite)
+    typer.echo(frozen.line(out))
 
 
 @app.command()

@@ -117,6 +117,12 @@ class Replay:
                  "sources": list(m.sources)}
                 for m in self.spells]
 
+    def to_arrow(self):
+        """The spells as an Arrow table with the outside-view dataset's columns (``diplosim replay --out``)."""
+        from .dataset import rows_to_arrow
+
+        return rows_to_arrow(self.spell_rows())
+
     def as_dict(self) -> dict:
         return {"negotiation": self.negotiation, "scenario": self.scenario, "observed": self.observed,
                 "track": self.track, "left_out": self.left_out, "censored_on": self.censored_on.isoformat(),
