@@ -30,36 +30,42 @@ def _plural(k: int, what: str) -> str:
 # ------------------------------------------------------------------ calibrate
 @dataclasses.dataclass
 class Calibration:
-    """Global constants fitted to a corpus (``calibrate``): ``constants`` (every constant, 1 = as written),
-    ``fitted`` (the names fitted), ``intervals`` (bootstrap 5th-95th percentiles), the scores before and after
-    in-sample and out-of-sample (leave one negotiation out; ``analysis.calibrate.Stats``), the folds."""
+    """Global constants fitted to a corpus (``calibrate``): ``fitted`` (the names fitted), ``constants`` (every
+    constant, 1 = as written), ``intervals`` (bootstrap 5th-95th percentiles), ``scores()`` before and after,
+    in-sample and out-of-sample (leave one negotiation out), and the search's own result (``result``:
+    ``analysis.calibrate.Calibration``, with the folds)."""
 
     corpus: Path
     negotiations: list  # analysis.calibrate.Negotiation
-    fitted: list[str]
-    constants: dict[str, float]
-    intervals: dict[str, list[float]]
-    before_in: object
-    after_in: object
-    before_out: object
-    after_out: object
-    folds: list[dict]
-    evaluations: int
+    result: object  # analysis.calibrate.Calibration
     runs: int
     seed: int
     bootstrap: int
 
+    @property
+    def fitted(self) -> list[str]:
+        return self.result.fit
+
+    @property
+    def constants(self) -> dict[str, float]:
+        return self.result.constants
+
+    @property
+    def intervals(self) -> dict[str, list[float]]:
+        return self.result.intervals
+
     def scores(self) -> list[tuple[str, object]]:
-        """(label, Stats) of the four scores, in the order the command prints them."""
-        return [("before, in-sample", self.before_in), ("after, in-sample", self.after_in),
-                ("before, out-of-sample", self.before_out),
-                ("after, out-of-sample (leave one out)", self.after_out)]
+        """(label, ``analysis.calibrate.Stats``) of the four scores, in the order the command prints them."""
+        r = self.result
+        return [("before, in-sample", r.before_in), ("after, in-sample", r.after_in),
+                ("before, out-of-sample", r.before_out), ("after, out-of-sample (leave one out)", r.after_out)]
 
     def to_dict(self) -> dict:
         """The calibration document (what ``write`` writes and ``diplosim calibrate --json`` prints)."""
-        scores = {"before": {"in_sample": self.before_in.as_dict(), "out_of_sample": self.before_out.as_dict()},
-                  "after": {"in_sample": self.after_in.as_dict(), "out_of_sample": self.after_out.as_dict()},
-                  "folds": self.folds}
+        r = self.result
+        scores = {"before": {"in_sample": r.before_in.as_dict(), "out_of_sample": r.before_out.as_dict()},
+                  "after": {"in_sample": r.after_in.as_dict(), "out_of_sample": r.after_out.as_dict()},
+                  "folds": r.folds}
         return {
             "constants": self.constants, "fitted": self.fitted, "intervals": self.intervals,
             "score": "pooled mean Brier of yes/no questions + pooled mean CRPS of dates (fraction of the calendar)",
@@ -71,7 +77,7 @@ class Calibration:
                                  "neutral constants",
                        "cross_validation": "leave one negotiation out",
                        "intervals": f"5th-95th percentile of {self.bootstrap} bootstrap refits over negotiations",
-                       "candidates_run": self.evaluations},
+                       "candidates_run": r.evaluations},
         }
 
     def write(self, path) -> Path:
@@ -104,8 +110,7 @@ def calibrate(corpus, *, fit: Iterable[str] = (), runs: int = 200, seed: int = 1
     if progress:
         progress(f"{len(negs)} negotiations, fitting {', '.join(names)} with {runs} runs each (seed {seed})")
     cal = run_calibration(negs, names, runs=runs, seed=seed, bootstrap=bootstrap, progress=progress)
-    return Calibration(corpus, negs, cal.fit, cal.constants, cal.intervals, cal.before_in, cal.after_in,
-                       cal.before_out, cal.after_out, cal.folds, cal.evaluations, runs, seed, bootstrap)
+    return Calibration(corpus, negs, cal, runs, seed, bootstrap)
 
 
 # ------------------------------------------------------------------ replay
