@@ -87,7 +87,7 @@ def cartesian_bundle() -> Path | None:
 FIRST_SCREEN_CSS = """
 header{padding:.3em 1.5em;gap:.4em 1.5em}header h1{font-size:1.1em}#scenario-name{font-size:.95em}
 header .upload{font-size:.8em;padding:.15em .6em}
-#tabs .tab{padding:.35em .6em;line-height:1.25}
+#tabs .tab{padding:.35em .6em;line-height:1.25;white-space:nowrap}
 .help{font-size:.84em;color:#333;margin:.3em 0;max-width:80em}
 .firstscreen{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);gap:.6em;align-items:start}
 .firstscreen .headlines{grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:.4em;margin:.2em 0}
@@ -97,7 +97,7 @@ header .upload{font-size:.8em;padding:.15em .6em}
 main{overflow-wrap:anywhere}main input,main .dash-input-container,main label{max-width:100%;box-sizing:border-box}
 .grid{display:block;max-width:100%;overflow-x:auto}
 @media (max-width:600px){main{padding:.3em .5em}header{padding:.3em .5em}.controls{grid-template-columns:minmax(0,1fr)}
-#tabs{flex-wrap:wrap}#tabs .tab{flex:1 1 30%;min-width:0}.headlines{grid-template-columns:minmax(0,1fr)}}
+#tabs{flex-wrap:wrap}#tabs .tab{flex:1 1 30%;min-width:0;white-space:normal}.headlines{grid-template-columns:minmax(0,1fr)}}
 """
 
 

@@ -195,8 +195,23 @@ def negotiations(result: dict) -> html.Div:
 
 
 def _date_forecast(row: dict) -> str:
-    return (f"median {_date_words(row['forecast_median'])} (10–90%: {_date_words(row['forecast_p10'])} to "
-            f"{_date_words(row['forecast_p90'])})")
+    """A date forecast in the answers' words (``answers.date_range``): 'median 26 Apr 2023 (10–90%: 8 Mar 2023 to
+    after the calendar ends)', 'median after the calendar ends (in fewer than 1 run in 10 by the end of the
+    calendar)'."""
+    from simulator.answers import date_range
+
+    median, spread = date_range({k: _iso(row.get(f"forecast_{k}")) for k in ("median", "p10", "p90")})
+    return f"median {median} ({spread})"
+
+
+def _iso(value) -> str | None:
+    """A date of the backtest as ISO text, None for 'not by the end' (or none)."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).isoformat()
+    except ValueError:
+        return None
 
 
 def _observed_date(row: dict) -> str:
@@ -211,7 +226,14 @@ def _date_words(value) -> str:
     try:
         return day(dt.date.fromisoformat(str(value)[:10]))
     except ValueError:
-        return str(value)  # 'not by the end': already words
+        return "not by the end of the calendar" if value == "not by the end" else str(value)
+
+
+def _crps_words(crps_weeks: float, compiled) -> str:
+    """A date's CRPS (the backtest's, in weeks) in the scenario's own steps: 'CRPS 5.78 weeks', 'CRPS 59.01 days'."""
+    from simulator.lang.words import step_words
+
+    return f"CRPS {crps_weeks * 7 / compiled.step_days:.2f} {step_words(compiled).many}"
 
 
 def layout(ctx) -> html.Div:
@@ -395,11 +417,11 @@ def observed_view(ctx, entry, state, session) -> html.Div | None:
             + ([f"{ov_yes[r['id']]['brier']:.3f}"] if ov is not None else []) for r in base["yes_no"]]
     rows += [[r["text"].strip(), _date_forecast(r)] + (["-"] if alt else [])
              + ([_date_forecast(ov_dates[r["id"]])] if ov is not None else [])
-             + [_observed_date(r), f"CRPS {r['crps']:.2f} weeks"]
-             + ([f"CRPS {ov_dates[r['id']]['crps']:.2f} weeks"] if ov is not None else [])
+             + [_observed_date(r), _crps_words(r["crps"], entry.compiled)]
+             + ([_crps_words(ov_dates[r["id"]]["crps"], entry.compiled)] if ov is not None else [])
              for r in base["distributions"] if r.get("scale") == "weeks" and r["id"] in questions]
     yn = base["summary"]["yes_no"]
-    note = (f"Outcomes recorded in {beside.name} (resolved on {lo.observed.resolved_on}); "
+    note = (f"Outcomes recorded in {beside.name} (resolved on {_date_words(lo.observed.resolved_on)}); "
             f"{yn.get('n', 0)} yes/no questions resolved" + (f", mean Brier {yn['brier']:.3f} on these "
                                                             f"{state.runs:,} runs" if yn.get("n") else "")
             + (f"; {len(base['unresolved'])} not resolved" if base["unresolved"] else ""))

@@ -177,3 +177,41 @@ def test_track_record_tables_download_as_csv_and_parquet_and_its_page_as_html(ap
     assert len(table) == len(scored) > 0
     for r, cells in zip(table, scored):
         assert r["track"] == cells[0] and f"{r['as_written']:.{3 if r['score'] == 'Brier' else 2}f}" == cells[2]
+
+
+# ------------------------------------------------------------------ item 13 with a corpus list, and a daily scenario
+@pytest.mark.parametrize("scenario", ["main", f"corpus-{DAILY}"])
+def test_the_first_screen_holds_with_the_corpus_list_and_a_daily_scenario(app_d, browser, scenario):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(app_d["url"] + f"?scenario={scenario}")
+        page.wait_for_selector("#whatif-calendar .js-plotly-plot .scatterlayer .trace", timeout=WAIT_MS)
+        page.wait_for_selector("#whatif-headlines .card", timeout=WAIT_MS)
+        page.wait_for_selector("#corpus-pick", timeout=WAIT_MS)  # the header holds the corpus list too
+        boxes = [page.locator("#whatif-calendar .js-plotly-plot").bounding_box(),
+                 *[card.bounding_box() for card in page.locator("#whatif-headlines .card").all()]]
+        assert len(boxes) == 8  # the calendar and seven questions (both scenarios ask seven)
+        for box in boxes:  # wholly on the first screen, no scrolling
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 720 and box["x"] + box["width"] <= 1280, box
+        assert f"{RUNS} simulated runs" in page.inner_text("#whatif-help")
+        assert page.locator("#whatif-table th").all_inner_texts()[:2] == ["question", "estimate (95% interval)"]
+        assert not page.locator("#whatif-diff").is_visible()
+        shoot(page, f"first-screen-corpus-list-{scenario}")
+    finally:
+        page.close()
+
+
+# ------------------------------------------------------------------ item 15 on a daily scenario: its own time words
+def test_against_what_happened_of_a_daily_scenario_speaks_in_days_and_dates(app_d, page):
+    from simulator.analysis.observed import load_observed
+
+    page.goto(app_d["url"] + f"?scenario=corpus-{DAILY}")
+    page.wait_for_selector("#whatif-observed-table", timeout=WAIT_MS)
+    text = page.inner_text("#whatif-observed-section")
+    resolved = load_observed(CORPUS / f"{DAILY}.observed.yaml").observed.resolved_on
+    assert f"(resolved on {resolved.day} {resolved:%b %Y})" in text  # the page's one date format
+    row = next(r.split("\t") for r in page.locator("#whatif-observed-table tbody tr").all_inner_texts()
+               if r.startswith("On what date does the pause start?"))
+    assert re.fullmatch(r"CRPS \d+\.\d+ days", row[-2]), row  # its step's unit, not weeks
+    assert not re.search(r"\bweeks?\b", text)
+    assert "not by the end to not by the end" not in text and "to not by the end" not in text
