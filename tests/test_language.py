@@ -209,13 +209,14 @@ def test_the_generator_behind_the_differential_test_uses_every_construct():
         if d["tracks"]:
             seen.add("meeting")
         seen.update(m["rule"] for m in d["mediation"])
+        seen.update(f"role: {a['role']}" for a in d["actors"])
 
     generate()
     wanted = set(CONDITION_KINDS) | set(MILESTONE_KINDS) | set(QUESTION_KINDS) | {
         "repeat", "breakdown", "commits", "effects", "costs", "host", "history", "occasions", "shocks", "events",
         "elections", "enters", "leaves", "proposes", "freezes", "preconditions", "waiver", "deadline_pressure",
         "even_handed", "tracks", "concessions", "progress", "after_win", "from", "before", "by",
-        "chance_within_due", "class"}
+        "chance_within_due", "class", "role: outside"}
     assert len(seen) > len(wanted)
     assert wanted - seen == set()
 

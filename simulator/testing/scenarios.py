@@ -143,6 +143,12 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
     if has_election:
         actors.append({"id": "d0", "name": "Opposition", "role": "domestic"})
     everyone = parties + (["h0"] if has_host else [])
+    # an actor outside the talks (role: outside, lang issue 22 item 11): it sits at no table, takes a unilateral
+    # step of its own and may hold a precondition
+    outside = ["x0"] if draw(st.integers(0, 3)) == 0 else []
+    for x in outside:
+        rule = draw(st.sampled_from(list(rules)))
+        actors.append({"id": x, "name": "Armed group", "role": "outside", "rule": rule, "params": party_params(rule)})
 
     # ---- events first (conditions may name them)
     cal_events, cal_shocks, cal_occasions = [], [], []
@@ -271,6 +277,17 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
         milestones.append(m)
         seen.append(mid)
 
+    for x in outside:  # the outsider's own step, maybe waiting for steps of the talks
+        own = {"id": f"{x}_step", "kind": "unilateral", "name": "Ceasefire declared", "actor": x,
+                "stakes": draw(params(0, 2)), "assumption": ASSUME}
+        pace = draw(paces([x], ("act",)))
+        if pace is not None:
+            own["pace"] = pace
+        if seen and draw(st.booleans()):
+            own["requires"] = cond(list(seen))
+        milestones.append(own)
+        seen.append(own["id"])
+
     for sh in cal_shocks:
         sh["freezes"] = draw(st.lists(st.sampled_from([tr["id"] for tr in tracks] + seen), max_size=2, unique=True))
         if sh["freezes"] and draw(st.integers(0, 2)) == 0:  # a freeze of a number of days, maybe drawn (lang/stalls.py)
@@ -294,7 +311,7 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
     for k in range(draw(st.integers(0, max_preconditions))):
         before = draw(st.sampled_from(seen))
         earlier = seen[:seen.index(before)]
-        pre = {"id": f"pc{k}", "held_by": draw(st.sampled_from(everyone)), "before": before,
+        pre = {"id": f"pc{k}", "held_by": draw(st.sampled_from(everyone + outside)), "before": before,
                "requires": cond(earlier), **HardOrSoft.example(draw, lambda lo, hi: draw(params(lo, hi)), ASSUME),
                "assumption": ASSUME}
         preconditions.append(pre)
