@@ -162,31 +162,42 @@ class MonteCarlo:
 
 
 def summary_extras(summary: dict, loaded, compiled, table, runs: int, seed: int, engine: str, jobs: int = 1,
-                   outside_view: bool | None = None) -> Forecast | None:
+                   outside_view: bool | None = None, *, reuse: bool = False) -> tuple[Forecast | None, bool]:
     """What ``diplosim run`` and ``run`` add to a run summary beside its questions: ``priors_gap`` when questions
     record the writer's priors (``analysis.gap``, from ``table``, the run table); and, unless ``outside_view`` is
     False (None: when a milestone has a class; True: the same), ``outside_view`` (the outside view's questions, from
     its own Monte Carlo of the same runs and seed, the negotiations its curves leave out, its scenario hash) and
-    ``adjustments`` (each author's adjustment with how far it moves each question). Returns the outside view's
-    ``Forecast`` (None when no milestone has a class). ValueError (one line) when a class is too thin for a curve."""
-    from .outside_view.forecast import adjustment_effects, outside_view_of, own_exclusions, priors_of
+    ``adjustments`` (each author's adjustment with how far it moves each question). Both are stored in the on-disk
+    cache (``outside_view.forecast.cache_key``); with ``reuse``, an identical earlier run's are taken from there
+    instead of running them again (the same numbers). Returns (the outside view's ``Forecast``: None when no
+    milestone has a class, or when they came from the cache; whether they came from the cache). ValueError (one
+    line) when a class is too thin for a curve."""
+    from .outside_view.forecast import (adjustment_effects, cache_key, outside_view_of, own_exclusions, priors_of,
+                                        remember, remembered)
 
     if priors_of(compiled):
         from .analysis.gap import explain_gap as gap
 
         summary["priors_gap"] = gap(compiled, table)
     if outside_view is False:
-        return None
+        return None, False
     seen = outside_view_of(loaded)
     if seen is None:
-        return None
-    ov = run(seen, runs=runs, seed=seed, engine=engine, jobs=jobs, events=0, outside_view=False)
-    summary["outside_view"] = {"questions": ov.summary["questions"], "excluded": own_exclusions(loaded),
+        return None, False
+    key = cache_key(loaded, seen, compiled, runs, seed)
+    hit = remembered(key) if reuse else None
+    ov = None
+    if hit is not None:
+        questions, effects = hit
+    else:
+        ov = run(seen, runs=runs, seed=seed, engine=engine, jobs=jobs, events=0, outside_view=False)
+        questions, effects = ov.summary["questions"], adjustment_effects(loaded, runs, seed, engine)
+        remember(key, questions, effects)
+    summary["outside_view"] = {"questions": questions, "excluded": own_exclusions(loaded),
                                "scenario_hash": seen.digest}
-    effects = adjustment_effects(loaded, runs, seed, engine)
     if effects:
         summary["adjustments"] = effects
-    return ov
+    return ov, hit is not None
 
 
 def run(scenario, *, runs: int = 1000, seed: int = 0, sets=None, engine: str = "auto", jobs: int = 1,
@@ -227,8 +238,8 @@ def run(scenario, *, runs: int = 1000, seed: int = 0, sets=None, engine: str = "
             from .outside_view.forecast import priors_of
 
             table = forecast.runs if priors_of(compiled) else None  # Arrow only when the priors gap reads the runs
-            forecast.outside_view = summary_extras(forecast.summary, loaded, compiled, table, runs, seed, engine,
-                                                   jobs, outside_view)
+            forecast.outside_view, _ = summary_extras(forecast.summary, loaded, compiled, table, runs, seed, engine,
+                                                      jobs, outside_view)
         except ValueError:  # a class too thin for a curve: asked for, that is an error; by default, none is shown
             if outside_view:
                 raise

@@ -73,6 +73,29 @@ def get(kind: str, k: str) -> dict | None:
     return entry.get("value") if isinstance(entry, dict) and entry.get("key") == k else None
 
 
+def exact(value):
+    """``value`` (dicts, lists, tuples, strings, numbers, booleans, None) as JSON that ``restored`` gives back
+    equal and of the same types: a dict's keys keep their type (a count distribution's whole numbers stay numbers)
+    and a tuple stays a tuple, where plain JSON would turn them into strings and lists."""
+    if isinstance(value, dict):
+        return {"d": [[exact(k), exact(v)] for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        return {"t" if isinstance(value, tuple) else "l": [exact(v) for v in value]}
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    raise TypeError(f"cannot store a {type(value).__name__} exactly")
+
+
+def restored(value):
+    """What ``exact`` was given."""
+    if isinstance(value, dict):
+        (tag, items), = value.items()
+        if tag == "d":
+            return {restored(k): restored(v) for k, v in items}
+        return tuple(restored(v) for v in items) if tag == "t" else [restored(v) for v in items]
+    return value
+
+
 def put(kind: str, k: str, value: dict) -> bool:
     """Store ``value`` (JSON-able) atomically; False if the cache is off or cannot be written."""
     base = folder()

@@ -214,3 +214,53 @@ def test_the_what_if_numbers_table_has_the_outside_view_and_the_priors(tmp_path)
     ctx.add("plain", "plain", simulator.load(scenario(plain, classed=False)))
     text = str(numbers(whatif_view(ctx, WhatIf("plain", 100, 1, {}))["rows"], False))
     assert "outside view" not in text and "Th('prior')" in text  # no class: no outside view; the prior stands
+
+
+def test_an_identical_run_takes_the_outside_view_and_the_adjustments_from_the_cache(tmp_path, monkeypatch):
+    """``diplosim run`` stores the outside view's questions and the adjustments' effects in the on-disk cache; the
+    same command again reads them instead of running those Monte Carlos again (the same numbers), and says so.
+    Another seed or number of runs is another entry."""
+    import simulator.api as api
+    import simulator.outside_view.forecast as forecast
+
+    monkeypatch.setenv("DIPLOSIM_CACHE", str(tmp_path / "cache"))
+    path = scenario(tmp_path, pace=False, adjust={"odds": 4.0, "reason": "Both sides said they want talks soon."})
+    args = ["run", str(path), "-n", "300", "-s", "3", "--no-fragile"]
+    first = CliRunner().invoke(app, [*args, "--json"])
+    assert first.exit_code == 0, first.output
+    got = json.loads(first.stdout)
+    assert got["outside_view"]["questions"] and got["adjustments"]
+    ran = []
+    real_run, real_effects = api.run, forecast.adjustment_effects
+    monkeypatch.setattr(api, "run", lambda *a, **k: ran.append("outside view") or real_run(*a, **k))
+    monkeypatch.setattr(forecast, "adjustment_effects", lambda *a, **k: ran.append("adjustments") or real_effects(*a, **k))
+    again = CliRunner().invoke(app, [*args, "--json"])
+    assert again.exit_code == 0 and again.stdout == first.stdout and ran == []
+    shown = CliRunner().invoke(app, args)
+    assert shown.exit_code == 0 and "outside view reused from an earlier identical run (cache)" in " ".join(
+        shown.output.split())
+    other = CliRunner().invoke(app, ["run", str(path), "-n", "300", "-s", "4", "--no-fragile", "--json"])
+    assert other.exit_code == 0 and ran == ["outside view", "adjustments"]
+    monkeypatch.setenv("DIPLOSIM_CACHE", "off")  # no cache: run again, and nothing said
+    ran.clear()
+    off = CliRunner().invoke(app, args)
+    assert ran == ["outside view", "adjustments"] and "reused from an earlier" not in " ".join(off.output.split())
+
+
+def test_the_cached_outside_view_keeps_a_count_distributions_whole_numbers():
+    """A count question's distribution is keyed by whole numbers, which plain JSON would turn into strings: what an
+    identical run reads back from the cache equals what was computed, key types included."""
+    from simulator import cache
+    from simulator.api import summary_extras
+
+    value = {"d": [{0: 0.25, 3: 0.75}, (1, 2.5, None, "x", True)], 2: [], "t": ()}
+    back = cache.restored(json.loads(json.dumps(cache.exact(value))))
+    assert back == value and type(back["d"][1]) is tuple and list(back["d"][0]) == [0, 3]
+    with pytest.raises(TypeError):
+        cache.exact({"a": object()})
+    f = simulator.run(ROOT / "scenarios" / "black_sea_grain_2022.yaml", runs=60, seed=1)
+    counts = [q for q in f.summary["outside_view"]["questions"] if isinstance(q.get("distribution"), dict)]
+    assert counts and all(isinstance(k, int) for q in counts for k in q["distribution"])
+    again = {k: v for k, v in f.summary.items() if k not in ("outside_view", "adjustments")}
+    ov, reused = summary_extras(again, f.loaded, f.compiled, f.runs, 60, 1, "auto", reuse=True)
+    assert reused and ov is None and again["outside_view"] == f.summary["outside_view"]

@@ -127,7 +127,7 @@ def run(
     if not n_done:
         fail("interrupted before any run finished")
     summary = mc.summary()  # with the fragile screen's flags (the Monte Carlo is done and stored before it)
-    ov_note = None
+    ov_note, ov_reused = None, False
     if not interrupted:  # the priors gap, the outside view and the adjustments, as the API's run adds them
         from ..api import summary_extras
 
@@ -136,9 +136,9 @@ def run(
 
             return pa.concat_tables(gap_parts)
 
-        try:
-            summary_extras(summary, loaded, compiled, gap_table() if gap_parts else None, runs, seed,
-                           engine, jobs, None if outside_view else False)
+        try:  # an identical earlier run's outside view is taken from the cache (the same numbers)
+            _, ov_reused = summary_extras(summary, loaded, compiled, gap_table() if gap_parts else None, runs, seed,
+                                          engine, jobs, None if outside_view else False, reuse=True)
         except ValueError as exc:  # a class too thin for a curve: the forecast stands, the outside view is not shown
             ov_note = f"outside view not shown: {exc}"
     reused, screen_seconds = mc.reused, mc.screen_seconds
@@ -167,6 +167,8 @@ def run(
                      "; fragile-forecast screen in the same pass" if copies else
                      f"; fragile-forecast screen {screen_seconds:.1f} s")
             note += " (--no-fragile skips it)"
+        if ov_reused:
+            note += "; outside view reused from an earlier identical run (cache)"
         if out is not None:
             note += f"; results in {out}"
         if interrupted:

@@ -69,15 +69,34 @@ def units(sc, target_units: dict) -> dict:
     return out
 
 
+_NAMED = None  # (the last scenario asked about, its changes stated as numbers by parameter name)
+
+
+def _named(sc) -> dict:
+    """Parameter name -> (path, change) of every change of ``sc`` whose value is stated as a number, the first in
+    document order for a name; worked out once for the last scenario asked about (a scenario is frozen, and it is
+    kept here, so its identity is not reused): labelling every parameter walks the scenario once, not once each."""
+    global _NAMED
+    hit = _NAMED
+    if hit is None or hit[0] is not sc:
+        named = {}
+        for path, ch in changes(sc):
+            if ch.amount is not None:
+                named.setdefault(name_of(sc, path), (path, ch))
+        hit = _NAMED = (sc, named)
+    return hit[1]
+
+
 def parameter_label(dotted: str, c, label) -> str | None:
     """Words for an effect's value: "Odds factor on <parameter> when Strike happens", "Change of ... ",
     "New value of ..." (``label``: a parameter's words)."""
-    for path, ch in changes(c.scenario):
-        if ch.amount is not None and name_of(c.scenario, path) == dotted:
-            what = {"odds": "Odds factor on", "add": "Change of", "set": "New value of"}[ch.op]
-            owner = _owner(c.scenario, path[:-2])
-            return f"{what} {label(ch.param, c)} ({c.words.name(owner)}, {path[-2].replace('_', ' ')})"
-    return None
+    found = _named(c.scenario).get(dotted)
+    if found is None:
+        return None
+    path, ch = found
+    what = {"odds": "Odds factor on", "add": "Change of", "set": "New value of"}[ch.op]
+    owner = _owner(c.scenario, path[:-2])
+    return f"{what} {label(ch.param, c)} ({c.words.name(owner)}, {path[-2].replace('_', ' ')})"
 
 
 def bounds(ch) -> tuple[float, float]:

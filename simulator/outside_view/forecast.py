@@ -165,6 +165,49 @@ def adjustment_effects(loaded, runs: int, seed: int, engine: str = "auto") -> li
     return out
 
 
+def cache_key(loaded, seen, compiled, runs: int, seed: int) -> str | None:
+    """The on-disk cache's key (``simulator/cache.py``) of the outside view's questions and the adjustments' effects
+    for ``runs`` runs from ``seed``: everything they depend on, which is the outside view as run (``seen``, its class
+    curves written into its paces), the scenario with outside-view defaults when it has adjustments, and the
+    simulator's code. Neither the engine nor the number of processes changes a run. None (nothing is cached) when
+    a rule comes from a plug-in, whose code the key cannot cover."""
+    from .. import cache
+    from ..rules import BUILTIN
+
+    if any(BUILTIN.get(cls.name) is not cls for cls in compiled.rule_classes.values()):
+        return None
+    from .views import adjustments, with_defaults
+
+    defaults = with_defaults(loaded).digest if adjustments(loaded) else None
+    return cache.key("outside-view-1", seen.digest, defaults, {"runs": runs, "seed": seed})
+
+
+def remembered(key: str | None) -> tuple[list, list] | None:
+    """(the outside view's questions, the adjustments' effects) stored under ``key`` by an identical run, or None."""
+    from .. import cache
+
+    hit = cache.get("outside_view", key) if key is not None else None
+    if hit is None:
+        return None
+    try:
+        return cache.restored(hit["questions"]), cache.restored(hit["adjustments"])
+    except (KeyError, TypeError, ValueError, AttributeError):  # a damaged entry: computed again
+        return None
+
+
+def remember(key: str | None, questions: list, effects: list) -> None:
+    """Store what ``remembered`` gives back (nothing when a value is not one JSON can hold exactly)."""
+    from .. import cache
+
+    if key is None:
+        return
+    try:
+        value = {"questions": cache.exact(questions), "adjustments": cache.exact(effects)}
+    except TypeError:
+        return
+    cache.put("outside_view", key, value)
+
+
 def write_shipped(path=None) -> dict:
     """Count the curves a run reads (``lang.class_curves``) and write them: from the whole dataset, and without each
     corpus scenario's own negotiation (``forecast.own_exclusions``), with the fingerprint of the files counted."""
