@@ -5,6 +5,7 @@ whether their input is a pandas object, so the run path builds and reads Arrow a
 (``layout.arrow_array``, ``layout.to_numpy``). On the batch engine Mesa is not needed either.
 """
 
+import os
 import subprocess
 import sys
 
@@ -16,18 +17,26 @@ NOT_NEEDED = ("statsmodels", "plotly", "polars", "sklearn", "SALib", "dask", "di
               "scipy", "mesa", "pyarrow.compute")
 
 
+@pytest.mark.parametrize("cache", ["off", "warm"])
 @pytest.mark.parametrize(("extra", "also_not"), [([], ("pyarrow", "multiprocessing", "concurrent.futures")), (["--out", "OUT"], ())],
                          ids=["summary", "with-out"])
-def test_run_imports_no_chart_or_analysis_library(tmp_path, extra, also_not):
+def test_run_imports_no_chart_or_analysis_library(tmp_path, extra, also_not, cache):
     """A summary printed from this process needs no Arrow (``layout.Records``) and, with one job, no process
-    pool; results written to --out need pyarrow."""
+    pool; results written to --out need pyarrow. The seed scenario is classed, so the run also runs the outside
+    view (``cache="off"``: its Monte Carlo and the fragile screen are computed) or reads it from the cache
+    (``"warm"``: an identical run before this one stored them); neither path imports what the run does not need."""
+    env = {**os.environ, "DIPLOSIM_CACHE": "off" if cache == "off" else str(tmp_path / "cache")}
     extra = [str(tmp_path / "out") if a == "OUT" else a for a in extra]
     code = ("import sys; from simulator.cli import app; "
-            f"app(['run', {str(SEED_SCENARIO)!r}, '--runs', '50', '--json', *{extra!r}], standalone_mode=False); "
+            f"app(['run', {str(SEED_SCENARIO)!r}, '--runs', '50', '--json', '--overwrite', *{extra!r}], "
+            "standalone_mode=False); "
             f"print(' '.join(m for m in {NOT_NEEDED + also_not!r} if m in sys.modules), file=sys.stderr)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stderr.strip().splitlines()[-1:] in ([], [""]), done.stderr
+    for _ in range(1 if cache == "off" else 2):  # warm: the first run fills the cache
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.strip().splitlines()[-1:] in ([], [""]), done.stderr
+    if cache == "warm":  # the second run read the outside view and the screen from the cache
+        assert {p.parent.name for p in (tmp_path / "cache").glob("*/*.json")} >= {"outside_view", "fragile"}
 
 
 def test_arrow_arrays_from_buffers_equal_pa_array():
