@@ -167,8 +167,9 @@ def register(app, ctx) -> None:
         if not shown or question is None:
             return EMPTY, EMPTY, EMPTY
         try:
-            view = compare_why_view(ctx, shown, browser_session(session))
+            return compare_charts(compare_why_view(ctx, shown, browser_session(session)), question)
         except (Busy, Superseded):
             raise PreventUpdate from None
-        return compare_charts(view, question)
+        except Exception:  # noqa: BLE001 - the sentences above say what failed; the charts stay empty
+            return EMPTY, EMPTY, EMPTY
 
