@@ -275,23 +275,7 @@ def test_event_kinds_select_rows_of_an_events_table(all_kinds):
 
 
 # ------------------------------------------------------------------ every command has its function
-def test_the_readmes_table_names_a_function_for_every_command():
-    """Each `diplosim` command that computes something has a function in ``simulator`` (the README's table), and
-    every function named there exists."""
-    import re
-
-    from simulator.cli import app
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("### Python API", 1)[1].split("\n## ", 1)[0]
-    named = set(re.findall(r"`simulator\.(\w+)\(", readme))
-    assert named and all(callable(getattr(simulator, n)) and n in simulator.__all__ for n in named)
-    commands = {c.name or c.callback.__name__ for c in app.registered_commands}
-    in_table = set(re.findall(r"`diplosim (\w+)`", readme)) | set(re.findall(r"/ `(\w+)` \|", readme))
-    computing = {"run", "compare", "sweep", "summarize", "report", "explain", "events", "sensitivity", "discover",
-                 "params", "backtest"}
-    assert computing <= commands and computing <= in_table, computing - in_table
-
-
+# (the README's table against the whole command tree: tests/test_api_commands.py)
 def test_results_functions_give_what_the_commands_print(tmp_path):
     """summarize, params and events: the same as ``--json`` of the commands (which call them); report writes the
     page the command writes; an unusable directory is one line (ValueError)."""
