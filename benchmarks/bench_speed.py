@@ -4,6 +4,7 @@ Monte Carlo against a Sobol sweep of about as many runs, peak memory, and start-
     .venv/bin/python benchmarks/bench_speed.py                 # everything (several minutes)
     .venv/bin/python benchmarks/bench_speed.py --only engine   # draw limit and chunk sizes only
     .venv/bin/python benchmarks/bench_speed.py --only startup --repeats 7
+    .venv/bin/python benchmarks/bench_speed.py --only startup --repeats 7 --scenarios all
 
 Sections (``--only`` picks some, comma-separated):
 
@@ -17,10 +18,12 @@ Sections (``--only`` picks some, comma-separated):
   processes, interleaved; runs/s of both and their ratio (targets: sweep >= 0.8x MC, >= 15,000 runs/s).
 - ``memory``: peak resident set (ru_maxrss) of ``diplosim run --runs N --jobs 2 --out DIR`` for
   N = 10^5 and 10^6, over the run process and its workers (each measured in a fresh parent).
-- ``startup``: ``diplosim run SCENARIO --runs 1000`` whole process against ``python -c "import numpy,
-  pyarrow.parquet"``, interleaved repeats, medians and their ratio (target: within 4x): run again (the
-  fragile screen reused from the cache), run for the first time (an empty cache of
-  its own each time), and with ``--no-fragile``.
+- ``startup``: ``diplosim run SCENARIO --runs 1000 --seed 1 --out DIR`` whole process against ``python -c
+  "import numpy, pyarrow.parquet"``, the baseline measured beside every run, interleaved repeats; wall and CPU
+  time, fastest and median, each as a ratio to the baseline's (target: within 4x): run again (the fragile screen
+  and the outside view reused from the cache), run for the first time (an empty cache of its own each time), and
+  again with ``--no-fragile`` and with ``--no-outside-view``; ``--scenarios all`` (or stems) adds the other
+  corpus scenarios, again and first time.
 
 Child processes run with Python's bytecode cache enabled (``PYTHONDONTWRITEBYTECODE`` removed, one
 warm-up run first), as after a normal installation. The machine's load average is printed before and
@@ -176,32 +179,73 @@ def memory_section(sizes: list[int], jobs: int) -> None:
                   "with Parquet output)")
 
 
-def startup_section(repeats: int) -> None:
-    """``diplosim run --runs 1000`` as a user meets it: repeated (the fragile screen comes from the cache,
-    ``simulator/cache.py``), for the first time (an empty cache: a new or edited scenario),
-    and without the screen; each against the baseline, interleaved."""
+def timed_cpu(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds: user + system of the child) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=env or ENV)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if status != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {err.strip()[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def corpus_scenarios() -> list[Path]:
+    return sorted(p for p in (ROOT / "scenarios").glob("*.yaml")
+                  if not p.name.endswith(".observed.yaml") and p.name != "milestone_classes.yaml")
+
+
+def startup_section(repeats: int, scenarios: list[Path]) -> None:
+    """``diplosim run SCENARIO --runs 1000 --seed 1 --out DIR`` as a user meets it, against ``python -c "import
+    numpy, pyarrow.parquet"``, each row interleaved with the baseline repeat by repeat: run again (the fragile
+    screen and, for a classed scenario, the outside view come from the cache, ``simulator/cache.py``), run for the
+    first time (an empty cache of its own each time: a new or edited scenario), and run again with
+    ``--no-fragile`` and with ``--no-outside-view``; for other scenarios (``--scenarios``), run again and first.
+    Wall time and CPU time (user + system of the child: less sensitive to other load on the host), fastest and
+    median of the repeats, each as a ratio to the baseline's fastest and median."""
     base_cmd = [sys.executable, "-c", "import numpy, pyarrow.parquet"]
-    run_cmd = CLI + ["run", str(SCENARIO), "--runs", "1000"]
     with tempfile.TemporaryDirectory() as tmp:
+        out = str(Path(tmp) / "out")
         warm = {**ENV, "DIPLOSIM_CACHE": str(Path(tmp) / "warm")}
-        timed_child(run_cmd, warm)  # warm-up: writes the bytecode cache and the screen
-        times = {"base": [], "repeated": [], "first": [], "no-fragile": []}
-        for i in range(repeats):
-            times["base"].append(timed_child(base_cmd)[0])
-            times["repeated"].append(timed_child(run_cmd, warm)[0])
-            times["first"].append(timed_child(run_cmd, {**ENV, "DIPLOSIM_CACHE": str(Path(tmp) / f"cold{i}")})[0])
-            times["no-fragile"].append(timed_child(run_cmd + ["--no-fragile"], warm)[0])
-    b, b_min = statistics.median(times["base"]), min(times["base"])
-    print(f"start-up, {repeats} interleaved repeats: median and fastest, each as a ratio to the baseline's "
-          "(target: within 4x)")
-    rows = [("base", "python -c 'import numpy, pyarrow.parquet'"),
-            ("repeated", "diplosim run --runs 1000 (again: screen from the cache)"),
-            ("first", "diplosim run --runs 1000 (first time: empty cache, screen computed)"),
-            ("no-fragile", "diplosim run --runs 1000 --no-fragile")]
-    for key, label in rows:
-        m, f = statistics.median(times[key]), min(times[key])
-        print(f"  {label:68s} median {m:5.2f} s {m / b:4.1f}x, fastest {f:5.2f} s {f / b_min:4.1f}x   (all: "
-              + " ".join(f"{x:.2f}" for x in times[key]) + ")")
+        cold = iter(range(10**9))
+        rows: list[tuple[str, list[str], object]] = []
+        for scenario in scenarios:
+            run_cmd = CLI + ["run", str(scenario), "--runs", "1000", "--seed", "1", "--out", out, "--overwrite"]
+            timed_cpu(run_cmd, warm)  # warm-up: writes the bytecode cache, the screen and the outside view
+            name = scenario.stem
+            rows.append((f"{name}: again (screen, outside view from the cache)", run_cmd, lambda: warm))
+            rows.append((f"{name}: first time (empty cache)", run_cmd,
+                         lambda: {**ENV, "DIPLOSIM_CACHE": str(Path(tmp) / f"cold{next(cold)}")}))
+            if scenario == SCENARIO:
+                rows.append((f"{name}: again, --no-fragile", run_cmd + ["--no-fragile"], lambda: warm))
+                rows.append((f"{name}: again, --no-outside-view", run_cmd + ["--no-outside-view"], lambda: warm))
+        base: list[tuple[float, float]] = []
+        times: list[list[tuple[float, float]]] = [[] for _ in rows]
+        for _ in range(repeats):
+            for i, (_, cmd, env) in enumerate(rows):  # the baseline beside each row, repeat by repeat
+                base.append(timed_cpu(base_cmd))
+                times[i].append(timed_cpu(cmd, env()))
+    print(f"start-up, {repeats} interleaved repeats (the baseline measured before each row's run, "
+          f"{len(base)} times): fastest and median, each as a ratio to the baseline's (target: within 4x)")
+
+    def cells(values: list[tuple[float, float]], ref: list[tuple[float, float]] | None) -> str:
+        out = []
+        for k, what in ((0, "wall"), (1, "CPU")):
+            xs = [v[k] for v in values]
+            f, m = min(xs), statistics.median(xs)
+            if ref is None:
+                out.append(f"{what} {f:5.2f} / {m:5.2f} s")
+            else:
+                rf, rm = min(v[k] for v in ref), statistics.median(v[k] for v in ref)
+                out.append(f"{what} {f:5.2f} / {m:5.2f} s = {f / rf:4.1f}x / {m / rm:4.1f}x")
+        return "   ".join(out)
+
+    width = max(len(label) for label, _, _ in rows)
+    print(f"  {'python -c \'import numpy, pyarrow.parquet\'':{width}s}  {cells(base, None)}")
+    for (label, _, _), values in zip(rows, times):
+        print(f"  {label:{width}s}  {cells(values, base)}")
 
 
 def main() -> None:
@@ -211,6 +255,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--memory-sizes", default="100000,1000000")
+    ap.add_argument("--scenarios", default="", help="start-up: other scenarios too (stems, comma-separated, or all)")
     args = ap.parse_args()
     only = set(args.only.split(","))
     print(f"load average before: {load_avg()} ({os.cpu_count()} CPUs)")
@@ -221,7 +266,10 @@ def main() -> None:
     if "memory" in only:
         memory_section([int(x) for x in args.memory_sizes.split(",")], args.jobs)
     if "startup" in only:
-        startup_section(max(5, args.repeats))
+        names = [] if not args.scenarios else [p.stem for p in corpus_scenarios()] if args.scenarios == "all" \
+            else args.scenarios.split(",")
+        startup_section(max(5, args.repeats), [SCENARIO] + [ROOT / "scenarios" / f"{n}.yaml" for n in names
+                                                             if n != SCENARIO.stem])
     print(f"load average after: {load_avg()}")
 
 
