@@ -92,7 +92,7 @@ def start(ctx, entry, varies: list[str], runs: int, seed: int, session: str):
 
     c = entry.compiled
     engine = resolve_engine(c, ctx.engine)
-    design = make_design("grid", parse_varies(varies, c.table.names), c.table, None, seed, True)
+    design = make_design("grid", parse_varies(varies, c.table.names, c.table), c.table, None, seed, True)
     out = folder(ctx) / f"{Path(entry.label.split(' ')[0]).stem}-{secrets.token_hex(4)}"
 
     def work(task):

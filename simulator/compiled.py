@@ -19,7 +19,7 @@ from .lang.estimable import WEEK as _WEEK
 from .rules import DEFAULT_RULE, get_rule
 from .scenario.params import ParameterTable, deciders
 from .scenario.schema import Scenario
-from .scenario.semantics import fixed_dates
+from .scenario.semantics import fixed_dates, parameter_ranges
 
 
 WEEK_DAYS = int(_WEEK)  # the model's chances are weekly; a step is calendar.step_days days
@@ -54,7 +54,7 @@ class Compiled:
         from .scenario.class_defaults import own_defaults
 
         sc = self.scenario = own_defaults(self.scenario)  # classed in its own file, no pace: its class curve
-        self.table = ParameterTable(sc)
+        self.table = ParameterTable(sc, owner=self)
         cal = sc.calendar
         step = dt.timedelta(days=cal.step_days)
         self.dates: list[dt.date] = []
@@ -162,6 +162,11 @@ class Compiled:
         self.slot = {name: i for i, name in enumerate(self.slots)}
         self.slot_units = [unit for _, unit in units]
         self.rule_classes  # noqa: B018 - resolve now, while this process's registry has any --plugin rules
+
+    def parameter_ranges(self) -> dict[str, tuple[float, float]]:
+        """Each parameter's stated range (``semantics.parameter_ranges``): what ``ParameterTable.check`` holds a
+        setting to."""
+        return parameter_ranges(self.scenario, self.table)
 
     def frozen_cols(self, targets) -> list[int]:
         """The milestone columns that freezing ``targets`` (milestones, tracks, concession ladders) freezes."""

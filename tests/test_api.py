@@ -120,7 +120,7 @@ def test_a_bad_scenario_is_a_scenario_error_with_file_and_line(tmp_path):
 
 @pytest.mark.parametrize(("sets", "message"), [
     ({"nope": 1}, "sets: unknown parameter 'nope'"),
-    (["syria.resolve=high"], "sets: value for 'syria.resolve' is not a number"),
+    (["syria.resolve=high"], "sets: 'high' for Syria's resolve (syria.resolve) is not a number"),
     ({"turkey.rule": "nope"}, "sets turkey.rule=nope: unknown party rule 'nope'"),
 ])
 def test_bad_sets_are_one_line_value_errors(sets, message):

@@ -281,7 +281,7 @@ def test_backtest_arguments_that_name_nothing_to_score(corpus, tmp_path):
     ("x:a.rule=nonsense", "error: --variant x a.rule=nonsense: unknown party rule 'nonsense'"),
     ("x:*.rule=nonsense", "error: --variant x: unknown rule 'nonsense'"),
     ("x:zz.flexibility=0.2", "error: --variant x: 'zz.flexibility=0.2' applies to no scenario here"),
-    ("x:a.flexibility=high", "error: --variant x: value for 'a.flexibility' is not a number: 'high'"),
+    ("x:a.flexibility=high", "error: --variant x: 'high' for A's flexibility (a.flexibility) is not a number (allowed: 0 to 1)"),
 ])
 def test_bad_variants_get_one_line(corpus, spec, message):
     res = invoke("backtest", corpus, "--runs", 10, "--variant", spec)

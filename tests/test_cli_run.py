@@ -74,7 +74,7 @@ def test_set_overrides_a_parameter(results):
     (["--set", "turkey.flexibilty=0.3"],
      "error: --set: unknown parameter 'turkey.flexibilty' (see `diplosim params SCENARIO`)"),
     (["--set", "turkey.flexibility"], "error: --set: 'turkey.flexibility' is not of the form name=value"),
-    (["--set", "turkey.flexibility=high"], "error: --set: value for 'turkey.flexibility' is not a number: 'high'"),
+    (["--set", "turkey.flexibility=high"], "error: --set: 'high' for Turkey's flexibility (turkey.flexibility) is not a number (allowed: 0 to 1)"),
 ])
 def test_bad_set_is_one_line_exit_2(args, message):
     res = invoke("run", SEED_SCENARIO, "--runs", 5, *args)

@@ -52,17 +52,20 @@ def test_bad_url_parts_are_named_and_dropped(ctx):
         "URL: runs: 'lots' is not a whole number; using 500",
         "URL: seed: -4 is outside 0..9007199254740991; using 1",
         "URL: set: unknown parameter 'nonsense.param' (see `diplosim params SCENARIO`)",
-        "URL: set: value for 'turkey.flexibility' is not a number: 'high'",
+        "URL: set: 'high' for Turkey's flexibility (turkey.flexibility) is not a number (allowed: 0 to 1)",
         "URL: set: switch 'russia.active' takes 0 or 1, not 0.5",
     ]
 
 
 @pytest.mark.parametrize("setting, message", [
-    ("syria.flexibility%3D1e308", "URL: set: 1e+308 for 'syria.flexibility' is outside its range 0.15 to 0.35"),
-    ("syria.flexibility%3D-5", "URL: set: -5 for 'syria.flexibility' is outside its range 0.15 to 0.35"),
-    ("syria.flexibility%3Dnan", "URL: set: value for 'syria.flexibility' must be finite"),
-    ("russia.active%3D2", "URL: set: switch 'russia.active' takes 0 or 1, not 2"),
-    ("russia.urgency.peak%3D7", "URL: set: 7 for 'russia.urgency.peak' is outside its what-if range 0 to 1.8"),
+    ("syria.flexibility%3D1e308",
+     "URL: set: 1e+308 for Syria's flexibility (syria.flexibility) is outside its allowed range, 0 to 1"),
+    ("syria.flexibility%3D-5", "URL: set: -5 for Syria's flexibility (syria.flexibility) is outside its allowed range"),
+    ("syria.flexibility%3D0.5", "URL: set: 0.5 for 'syria.flexibility' is outside its range 0.15 to 0.35"),
+    ("syria.flexibility%3Dnan", "URL: set: nan for Syria's flexibility (syria.flexibility) is not a finite number"),
+    ("russia.active%3D2", "URL: set: 2 for Russia mediates (russia.active) is outside its allowed range, 0 to 1"),
+    ("russia.urgency.peak%3D7", "URL: set: 7 for Russia's peak urgency (russia.urgency.peak) is outside its allowed "
+     "range, 0 to 1"),
     ("syria.flexibility%3D" + "9" * 300, "URL: set: a setting of 318 characters is too long (at most 200)"),
 ])
 def test_out_of_range_and_oversized_url_values_are_refused_in_one_line(ctx, setting, message):

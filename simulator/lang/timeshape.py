@@ -412,6 +412,12 @@ class CurveAdjust(Strict):
     def ranges(self, milestone: str) -> dict[str, tuple[float, float]]:
         return {self.name(milestone, w): self.RANGES[w] for w, _ in self.items()}
 
+    def units(self, milestone: str) -> dict[str, str]:
+        """``odds`` is an odds multiplier (``lang/estimable.py``); ``shift_days`` a number of days."""
+        from .estimable import ODDS
+
+        return {self.name(milestone, w): ODDS for w, _ in self.items() if w == "odds"}
+
     def words(self) -> str:
         parts = [f"odds x{self.odds:g}" if w == "odds" else f"{self.shift_days:+g} days" for w, _ in self.items()]
         return f"{', '.join(parts)}: {self.reason}"

@@ -13,7 +13,9 @@ assumption.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -131,6 +133,8 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
             out.update(m.breakdown.shape_units(m.id))
         if m.freezes is not None:  # a suspension's weekly chance to resume (lang/stalls.py)
             out.update(m.freezes.units(m.id))
+        if m.adjust is not None:  # the odds multiplier of a class curve's adjustment (lang/timeshape.py)
+            out.update(m.adjust.units(m.id))
     from ..lang import effects
 
     out.update(effects.units(sc, out))  # an effect's odds multiplier; a set chance is a chance
@@ -161,10 +165,64 @@ def chance_parameters(sc: Scenario) -> frozenset[str]:
     return frozenset(out)
 
 
-class ParameterTable:
-    """The scenario's parameters in a fixed order, with vectorised sampling."""
+@dataclass(frozen=True)
+class Allowed:
+    """The values a parameter may take: from ``low`` to ``high``; ``above``: ``low`` itself excluded (an odds
+    multiplier is above 0)."""
 
-    def __init__(self, sc: Scenario):
+    low: float = -math.inf
+    high: float = math.inf
+    above: bool = False
+
+    def admits(self, value: float) -> bool:
+        return math.isfinite(value) and (value > self.low if self.above else value >= self.low) and value <= self.high
+
+    def words(self) -> str:
+        if self.above:
+            return f"above {self.low:g}" + (f", up to {self.high:g}" if math.isfinite(self.high) else "")
+        if math.isfinite(self.low) and math.isfinite(self.high):
+            return f"{self.low:g} to {self.high:g}"
+        if math.isfinite(self.low):
+            return f"{self.low:g} or more"
+        return f"up to {self.high:g}" if math.isfinite(self.high) else "any finite number"
+
+
+def allowed_values(sc: Scenario, table: ParameterTable, ranges: Mapping[str, tuple]) -> dict[str, Allowed]:
+    """Dotted name -> the values ``--set`` (and any what-if) may give it: its stated range ``ranges`` (the range
+    checked at its place in the document or a rule's declared range: ``semantics.parameter_ranges``); else by its
+    kind: a chance (a weekly chance, a chance per offer, a share of live worlds) or a switch lies in [0, 1], a
+    run's own draw of its world too; an odds multiplier lies above 0 whatever its stated range's bottom. Any other
+    value is a finite number."""
+    from ..lang.estimable import ODDS
+    from ..lang.worlds import draw_names
+
+    units = parameter_units(sc)
+    chances = chance_parameters(sc)
+    draws = draw_names(sc)
+    out = {}
+    for name in table.names:
+        p = table.params[name]
+        if name in ranges:
+            lo, hi = (float(v) for v in ranges[name])
+        elif name in chances or p is TOGGLE or name in draws and p.dist == "uniform":
+            lo, hi = 0.0, 1.0
+        else:
+            lo, hi = -math.inf, math.inf
+        if units.get(name) == ODDS and lo <= 0.0:
+            out[name] = Allowed(0.0, hi, above=True)
+        else:
+            out[name] = Allowed(lo, hi)
+    return out
+
+
+class ParameterTable:
+    """The scenario's parameters in a fixed order, with vectorised sampling, and the values each may be set to."""
+
+    def __init__(self, sc: Scenario, owner=None):
+        """``owner``: the compiled scenario holding this table (``Compiled``), for the parameters' labels and their
+        stated ranges (``Compiled.parameter_ranges``)."""
+        self._owner = owner
+        self._allowed: dict[str, Allowed] | None = None
         rows = list(iter_parameters(sc))
         self.names: list[str] = [r[0] for r in rows]
         self.params: dict[str, Param] = {r[0]: r[1] for r in rows}
@@ -207,6 +265,34 @@ class ParameterTable:
     def as_dict(self, values: np.ndarray) -> dict[str, float]:
         return {n: float(v) for n, v in zip(self.names, values)}
 
+    def allowed(self, name: str) -> Allowed:
+        """The values ``name`` may be set to (``allowed_values``; worked out once, on the first setting)."""
+        if self._allowed is None:
+            ranges = self._owner.parameter_ranges() if self._owner is not None else {}
+            self._allowed = allowed_values(self._sc, self, ranges)
+        return self._allowed[name]
+
+    def label(self, name: str) -> str:
+        """The parameter as people read it, with its dotted name: "Turkey's resolve (turkey.resolve)"."""
+        if self._owner is None:
+            return name
+        from ..lang.words import human_label
+
+        return f"{human_label(name, self._owner)} ({name})"
+
+    def check(self, name: str, value: float, where: str = "--set") -> float:
+        """``value`` if ``name`` may take it; else ValueError, one line naming ``where``, the parameter's label and
+        dotted name, the value and the allowed range. The one check of every setting (``--set``, ``--vary``, the
+        API's ``sets``, the dashboard's what-if)."""
+        allowed = self.allowed(name)
+        if not math.isfinite(value):
+            raise ValueError(f"{where}: {value} for {self.label(name)} is not a finite number (allowed: "
+                             f"{allowed.words()})")
+        if not allowed.admits(value):
+            raise ValueError(f"{where}: {value:g} for {self.label(name)} is outside its allowed range, "
+                             f"{allowed.words()}")
+        return value
+
 
 def parse_assignment(text: str, table: ParameterTable, where: str = "--set") -> tuple[str, float]:
     """Parse ``name=value`` for a numeric parameter; raise ValueError with a one-line message."""
@@ -219,7 +305,6 @@ def parse_assignment(text: str, table: ParameterTable, where: str = "--set") -> 
     try:
         value = float(raw)
     except ValueError:
-        raise ValueError(f"{where}: value for '{name}' is not a number: '{raw}'") from None
-    if not np.isfinite(value):
-        raise ValueError(f"{where}: value for '{name}' must be finite")
-    return name, value
+        raise ValueError(f"{where}: '{raw.strip()}' for {table.label(name)} is not a number (allowed: "
+                         f"{table.allowed(name).words()})") from None
+    return name, table.check(name, value, where)

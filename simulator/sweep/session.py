@@ -114,8 +114,9 @@ class SweepSession:
         self.engine = resolve_engine(self.compiled, engine)
         # logging costs the batch engine as much as simulating: by default all logs with mesa, none with batch
         self.events = (None if self.engine == "mesa" else 0) if events is None else events
-        self.design = make_design(sample, parse_varies(list(vary), self.compiled.table.names), self.compiled.table,
-                                  points, seed, second_order)
+        table = self.compiled.table
+        self.design = make_design(sample, parse_varies(list(vary), table.names, table), table, points, seed,
+                                  second_order)
         self._lock = None
         self._stack = None
 

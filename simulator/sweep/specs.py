@@ -71,8 +71,16 @@ def parse_vary(text: str, valid_names: list[str]) -> VarySpec:
     return VarySpec(name, text, min(values), max(values), values)
 
 
-def parse_varies(texts: list[str], valid_names: list[str]) -> list[VarySpec]:
+def parse_varies(texts: list[str], valid_names: list[str], table=None) -> list[VarySpec]:
+    """The ``--vary`` options; with the scenario's parameter table, every value (a grid's, a list's, a sampled
+    range's ends) is checked against its parameter's allowed range (``ParameterTable.check``)."""
     specs = [parse_vary(t, valid_names) for t in texts]
+    for s in specs if table is not None else ():
+        for value in s.values if s.values is not None else (s.low, s.high):
+            try:
+                table.check(s.name, value, f"--vary '{s.text}'")
+            except ValueError as exc:
+                raise SpecError(str(exc)) from None
     seen: set[str] = set()
     for s in specs:
         if s.name in seen:
