@@ -598,14 +598,15 @@ class Report:
         return export_pngs(self.sections, Path(folder))
 
 
-def sensitivity(results, question: str | None = None) -> dict:
+def sensitivity(results, question: str | None = None, seed: int = 0) -> dict:
     """First-order and total Sobol indices of each question's probability (or one ``question``'s), with 95%
-    intervals (``diplosim sensitivity``), of a Sobol-sampled sweep (a path or ``open_results``'s).
-    ``AnalysisError`` (a ValueError, one line) otherwise."""
+    intervals (``diplosim sensitivity``), of a Sobol-sampled sweep (a path or ``open_results``'s). The intervals
+    are a bootstrap seeded from ``seed``: the same seed gives the same intervals. ``AnalysisError`` (a ValueError,
+    one line) otherwise."""
     from .analysis.sensitivity import sobol_indices
 
     res = _results(results)
-    return sobol_indices(res.runs, res.compiled, res.manifest, question)
+    return sobol_indices(res.runs, res.compiled, res.manifest, question, seed)
 
 
 def discover(results, question: str, threshold: float = 0.5) -> dict:

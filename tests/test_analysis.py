@@ -123,6 +123,32 @@ def test_sensitivity_finds_the_only_parameter_that_matters(sobol_sweep):
     assert q["indices"][0]["name"] == "a.flexibility"
 
 
+def test_sensitivity_gives_the_same_intervals_for_the_same_seed_and_others_for_another(sobol_sweep):
+    """SALib's bootstrap of the intervals is seeded from --seed (SALib takes a seed of 0 as none: it was unseeded,
+    so every run of the command gave other intervals)."""
+    first = invoke("sensitivity", sobol_sweep, "--json")
+    again = invoke("sensitivity", sobol_sweep, "--json")
+    assert first.exit_code == 0, first.output
+    assert first.stdout == again.stdout
+    assert invoke("sensitivity", sobol_sweep, "--json", "--seed", 5).stdout == \
+        invoke("sensitivity", sobol_sweep, "--json", "--seed", 5).stdout
+    other = json.loads(invoke("sensitivity", sobol_sweep, "--json", "--seed", 1).stdout)
+    base = json.loads(first.stdout)
+    conf = lambda res: [(r["S1_conf"], r["ST_conf"]) for q in res["questions"] if not q.get("constant")  # noqa: E731
+                        for r in q["indices"]]
+    assert conf(base) and conf(other) != conf(base)  # the intervals are a bootstrap's: another seed, others
+    est = lambda res: [(r["S1"], r["ST"]) for q in res["questions"] for r in q["indices"]]  # noqa: E731
+    assert est(other) == est(base)  # the indices themselves do not depend on the seed
+
+
+def test_the_api_sensitivity_takes_the_seed(sobol_sweep):
+    import simulator
+
+    assert simulator.sensitivity(sobol_sweep, seed=3) == simulator.sensitivity(sobol_sweep, seed=3)
+    assert simulator.sensitivity(sobol_sweep) == json.loads(invoke("sensitivity", sobol_sweep, "--json").stdout)
+    assert simulator.sensitivity(sobol_sweep, seed=3) != simulator.sensitivity(sobol_sweep, seed=4)
+
+
 def test_discover_finds_the_box(sobol_sweep):
     res = as_json("discover", sobol_sweep, "--question", "talks_held", "--threshold", 0.5)
     best = res["boxes"][0]

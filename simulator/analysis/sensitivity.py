@@ -45,7 +45,17 @@ def check_question(c, question: str | None) -> list[str]:
     return [question]
 
 
+def bootstrap_seed(seed: int) -> int:
+    """SALib's seed for the bootstrap of the intervals, from the command's ``--seed``. SALib reads a seed of 0 as
+    none (``if seed:``) and then draws from numpy's global state, so the seed is mapped to a non-zero one."""
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise AnalysisError(f"seed: {seed!r} is not a whole number of at least 0")
+    return int(np.random.SeedSequence([int(seed), 0x5A11B]).generate_state(1, np.uint64)[0] >> 2) or 1
+
+
 def sobol_indices(runs, c, manifest: dict, question: str | None = None, seed: int = 0) -> dict:
+    """Each question's Sobol indices; their 95% intervals are a bootstrap seeded from ``seed`` (the same seed, the
+    same intervals)."""
     from SALib.analyze import sobol
 
     from ..store import Made, made_by
@@ -67,7 +77,7 @@ def sobol_indices(runs, c, manifest: dict, question: str | None = None, seed: in
                                 for n in problem["names"]]
         else:
             si = sobol.analyze(problem, y, calc_second_order=sweep["calc_second_order"], conf_level=0.95,
-                               print_to_console=False, seed=seed)
+                               print_to_console=False, seed=bootstrap_seed(seed))
             entry["indices"] = [{"name": n, "S1": float(si["S1"][i]), "S1_conf": float(si["S1_conf"][i]),
                                  "ST": float(si["ST"][i]), "ST_conf": float(si["ST_conf"][i])}
                                 for i, n in enumerate(problem["names"])]

@@ -185,17 +185,20 @@ def _render_question(con, out: dict) -> None:
 def sensitivity(
     results: Path = typer.Argument(..., help="results directory of `diplosim sweep --sample sobol`"),
     question: str = typer.Option(None, "--question", "-q", help="one question (default: all)"),
+    seed: int = typer.Option(0, "--seed", "-s", min=0, help="seed of the bootstrap that gives the intervals (the "
+                             "same seed, the same output)"),
     as_json: bool = typer.Option(False, "--json"),
     html_out: Path = typer.Option(None, "--html", help="also write the chart as a self-contained HTML file"),
 ) -> None:
-    """First-order and total Sobol indices of each question's probability, with 95% intervals (SALib)."""
+    """First-order and total Sobol indices of each question's probability, with 95% intervals (SALib's bootstrap,
+    seeded from --seed)."""
     from ..analysis.sensitivity import AnalysisError
     from ..api import sensitivity as sobol_indices
 
     check_html_path(html_out)
     res = results_or_exit(results)
     try:
-        out = sobol_indices(res, question)
+        out = sobol_indices(res, question, seed)
     except AnalysisError as exc:
         fail(str(exc))
     if html_out is not None:
