@@ -17,7 +17,9 @@ First chart: from `page.goto` to the first line drawn in the What-if calendar ch
 on the track of `turkey.flexibility` to the calendar chart holding new data (each click a new 500-run
 what-if, 1.5 s after the last chart, as a person looks before moving again). It is split in the browser's own
 clock (a hook on `fetch`): click -> the what-if's callback request sent, the request (server and transfer), and
-the response -> chart (the page applying the answer and plotly drawing). ``--breakdown`` also times the
+the response -> chart (the page applying the answer and plotly drawing). The server's CPU seconds to the first
+chart and per slider move are printed too: other work on a shared machine stretches wall time but hardly the
+CPU time the server itself uses, so they compare versions when no quiet moment comes. ``--breakdown`` also times the
 server's parts of the same what-ifs in this process (simulation, paired differences, outside view, each figure,
 JSON and its size), on the machine as it is.
 """
@@ -86,15 +88,30 @@ window.fetch = function (resource, init) {
 WHATIF_CALL = "..url.search@"
 
 
-def one_load(browser, url: str, fractions, pause: float = 0.0) -> tuple[float, list[tuple[float, ...]]]:
-    """(seconds to the first chart, [(slider -> chart, click -> request, request, response -> chart) per move])."""
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used (user + system), from /proc: unlike wall time, hardly moved by other work
+    on the machine (nan where /proc is not there)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+def one_load(browser, url: str, fractions, pause: float = 0.0,
+             pid: int | None = None) -> tuple[float, list[tuple[float, ...]], float, float]:
+    """(seconds to the first chart, [(slider -> chart, click -> request, request, response -> chart) per move],
+    the server's CPU seconds to the first chart, and per slider move: from the click to the chart drawn)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.add_init_script(FETCH_HOOK)
+    cpu = cpu_seconds(pid) if pid else float("nan")
     start = time.perf_counter()
     page.goto(url)
     page.wait_for_selector(TRACE, timeout=120_000)
     first = time.perf_counter() - start
+    first_cpu = (cpu_seconds(pid) if pid else float("nan")) - cpu
+    move_cpu = 0.0
     page.wait_for_selector("#whatif-table", timeout=120_000)
     moves = []
     track = page.locator('#whatif-controls [id*=\'"name":"turkey.flexibility"\'] .dash-slider-track')
@@ -106,11 +123,13 @@ def one_load(browser, url: str, fractions, pause: float = 0.0) -> tuple[float, l
         page.evaluate("() => { window.__calls = []; }")
         box = track.bounding_box()
         clicked = page.evaluate("() => performance.now()")
+        cpu = cpu_seconds(pid) if pid else float("nan")
         start = time.perf_counter()
         page.mouse.click(box["x"] + fraction * box["width"], box["y"] + box["height"] / 2)
         drawn = page.wait_for_function(f"b => (({CALENDAR})() !== b) && performance.now()", arg=before,
                                        polling="raf", timeout=120_000).json_value()
         total = time.perf_counter() - start
+        move_cpu += (cpu_seconds(pid) if pid else float("nan")) - cpu
         calls = [c for c in page.evaluate("() => window.__calls") if c[0].startswith(WHATIF_CALL)]
         if calls:
             _, sent, answered = calls[-1]
@@ -118,7 +137,7 @@ def one_load(browser, url: str, fractions, pause: float = 0.0) -> tuple[float, l
         else:
             moves.append((total, float("nan"), float("nan"), float("nan")))
     context.close()
-    return first, moves
+    return first, moves, first_cpu, move_cpu / max(len(fractions), 1)
 
 
 class Busy:
@@ -224,6 +243,7 @@ def main() -> None:
     ap.add_argument("--against", help="a git ref, or a folder with a checkout, to measure side by side")
     ap.add_argument("--breakdown", action="store_true", help="also time the server's parts in this process")
     args = ap.parse_args()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     versions = {"this checkout": ROOT}
@@ -237,21 +257,31 @@ def main() -> None:
         versions[args.against] = Path(tmp.name)
     conditions = ["quiet"] + ([f"loaded (+{args.busy} busy)"] if args.busy else [])
     servers = {name: serve(root) for name, root in versions.items()}
-    out = {(name, cond): {"first": [], "moves": []} for name in versions for cond in conditions}
+    out = {(name, cond): {"first": [], "moves": [], "cpu": []} for name in versions for cond in conditions}
     averages: dict[str, list[float]] = {}
     meter = LoadMeter()
+    failures: list[str] = []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             for i in range(args.loads):
-                fractions = (0.9, 0.1, 0.7) if i % 2 == 0 else (0.8, 0.2, 0.6)
-                for cond in conditions:
+                for j, cond in enumerate(conditions):
+                    # slider positions never used before by this server: each move is a new what-if (a position
+                    # shown before would come from the server's cache); the same ones for every version
+                    off = 0.015 * (len(conditions) * i + j)
+                    fractions = (0.9 - off, 0.1 + off, 0.7 - off)
                     with Busy(args.busy if cond != "quiet" else 0):
                         meter.label = cond
-                        for name, (_, url) in servers.items():
-                            first, moves = one_load(browser, url, fractions, args.pause)
+                        for name, (proc, url) in servers.items():
+                            try:
+                                first, moves, first_cpu, move_cpu = one_load(browser, url, fractions, args.pause,
+                                                                             proc.pid)
+                            except PlaywrightTimeout as exc:
+                                failures.append(f"{name}, {cond}, load {i + 1}: {str(exc).splitlines()[0]}")
+                                continue
                             out[name, cond]["first"].append(first)
                             out[name, cond]["moves"] += moves
+                            out[name, cond]["cpu"].append((first_cpu, move_cpu))
                         meter.label = None
                         averages.setdefault(cond, []).append(os.getloadavg()[0])
             browser.close()
@@ -265,16 +295,22 @@ def main() -> None:
     print(f"{os.cpu_count()} CPUs; medians over {args.loads} loads and {3 * args.loads} slider moves each"
           + (f", {args.pause:g} s between a chart and the next move" if args.pause else ""))
     print(f"{'version':>16} {'condition':>18} {'runnable':>9} {'load 1min':>9} {'first chart':>12} "
-          f"{'slider->chart':>14} {'click->req':>11} {'request':>8} {'resp->chart':>12}")
+          f"{'slider->chart':>14} {'click->req':>11} {'request':>8} {'resp->chart':>12} {'server CPU':>16}")
     med = {}
     for (name, cond), d in out.items():
         moves = list(zip(*d["moves"])) or [[]] * 4
-        m = [statistics.median(d["first"])] + [statistics.median(v) if v else float("nan") for v in moves]
+        m = [statistics.median(d["first"]) if d["first"] else float("nan")] + [
+            statistics.median(v) if v else float("nan") for v in moves]
         med[name, cond] = m
+        cpu = [statistics.median(v) for v in zip(*d["cpu"])] or [float("nan")] * 2
         print(f"{name:>16} {cond:>18} {meter.mean(cond):>9.1f} {statistics.fmean(averages[cond]):>9.2f} "
-              + " ".join(f"{x:>{w}.2f}" for x, w in zip(m, (12, 14, 11, 8, 12))))
+              + " ".join(f"{x:>{w}.2f}" for x, w in zip(m, (12, 14, 11, 8, 12)))
+              + f" {cpu[0]:>7.2f} / {cpu[1]:.2f}")
     print("(seconds; 'runnable': mean runnable processes sampled during the condition's loads, busy loops included;"
-          " 'load 1min': the 1-minute load average at the end of each of its loads, averaged)")
+          " 'load 1min': the 1-minute load average at the end of each of its loads, averaged; 'server CPU': the"
+          " server's CPU seconds to the first chart / per slider move, which other work on the machine hardly moves)")
+    for failure in failures:
+        print(f"FAILED (not in the medians): {failure}")
     print("all values:")
     for (name, cond), d in out.items():
         print(f"  {name}, {cond}: first chart {' '.join(f'{x:.2f}' for x in d['first'])}; slider "

@@ -137,7 +137,7 @@ def register(app, ctx) -> None:
 
     @app.callback(Output("sweeprun-params", "options"), Input("whatif-state", "data"), Input("session", "data"))
     def parameters(search, session):
-        from simulator.charts.words import human_label
+        from .ui import label
 
         session = browser_session(session)
         main = ctx.get(None, session)
@@ -145,7 +145,7 @@ def register(app, ctx) -> None:
             return []
         state, _ = parse_search(search, main.key, ctx.table_for(session), ctx.runs, ctx.seed)
         c = ctx.get(state.scenario, session).compiled
-        return [{"label": human_label(n, c), "value": n} for n in c.table.uncertain]
+        return [{"label": label(n, c), "value": n} for n in c.table.uncertain]
 
     @app.callback(Output("sweeprun-status", "children"), Output("sweeprun-timer", "disabled"),
                   Output("sweeprun-key", "data"), Output("sweep-path", "value", allow_duplicate=True),

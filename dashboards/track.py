@@ -401,7 +401,10 @@ def observed_view(ctx, entry, state, session) -> html.Div | None:
     if state.overrides:
         wanted.append((state.scenario, state.seed, state.runs, state.overrides))
     got = simulate_many(ctx, wanted, session, None)
-    scored = [score_runs(lo, entry.compiled, outcome.table, state.runs, state.seed) for outcome, _ in got]
+    scored = [_kept(ctx, ("observed score", entry.key, entry.loaded.digest, id(lo), state.seed, state.runs,
+                          tuple(sorted(overrides.items()))),
+                    lambda table=outcome.table: score_runs(lo, entry.compiled, table, state.runs, state.seed))
+              for (outcome, _), (*_, overrides) in zip(got, wanted)]
     base = scored[0]
     alt = {r["id"]: r for r in scored[-1]["yes_no"]} if state.overrides else {}
     ov, ov_note = outside_view_scored(ctx, entry, lo, session)
@@ -446,8 +449,16 @@ def outside_view_scored(ctx, entry, lo, session) -> tuple[dict | None, str]:
     if outcome is None:
         return None, ""
     runs = outcome.table.num_rows
-    return (score_runs(lo, entry.compiled, outcome.table, runs, ctx.seed),
-            f"the outside view from the class curves alone (this negotiation left out), {runs:,} runs")
+    scored = _kept(ctx, ("observed score", "outside view", entry.key, entry.loaded.digest, id(lo), ctx.seed, runs),
+                   lambda: score_runs(lo, entry.compiled, outcome.table, runs, ctx.seed))
+    return scored, f"the outside view from the class curves alone (this negotiation left out), {runs:,} runs"
+
+
+def _kept(ctx, key: tuple, score):
+    """A forecast's score against what happened, kept with the What-if's views (the baseline's and the outside
+    view's are the same for every what-if; ``lo``, part of the key by its id, is kept by ``_observed``)."""
+    hit = ctx.views.get(key)
+    return hit if hit is not None else ctx.views.put(key, score())
 
 
 _OBSERVED: dict = {}

@@ -11,6 +11,18 @@ TABS = [("scenario", "Scenario"), ("whatif", "What-if"), ("sweep", "Sweep explor
         ("onerun", "One run, step by step"), ("compare", "Compare"), ("track", "Track record")]
 
 
+def label(name: str, compiled) -> str:
+    """``charts.words.human_label``, kept with the compiled scenario: the page names the same parameters and
+    switches on every slider move (the What-if's switches, the sweep's parameter menu), and a label walks the
+    scenario's models, a few ms each."""
+    from simulator.charts.words import human_label
+
+    labels = compiled.__dict__.setdefault("_dashboard_labels", {})
+    if name not in labels:
+        labels[name] = human_label(name, compiled)
+    return labels[name]
+
+
 def graph(**kwargs) -> dcc.Graph:
     """A chart of the dashboard: every one takes the charts' config (``simulator.charts.FIGURE_CONFIG``: no
     button that sends it to a cloud service)."""

@@ -29,7 +29,7 @@ from .jobs import Busy, Superseded
 from .state import MAX_RUNS, MAX_SEED, WhatIf, parse_search, whole_number
 from .downloads import layout as downloads_layout
 from .why import layout as why_layout
-from .ui import difference, failure, graph, headlines, interval, number, probabilities, problems, table
+from .ui import difference, failure, graph, headlines, interval, label, number, probabilities, problems, table
 
 PARAM = "whatif-param"
 VALUE = "whatif-value"  # the value shown beside a slider
@@ -87,17 +87,6 @@ def slider_start(param) -> float:
     return float(quantile(param, 0.5))
 
 
-def label(name: str, compiled) -> str:
-    """``charts.words.human_label``, kept with the compiled scenario (each slider move names every switch again,
-    and a label walks the scenario's models: a few ms each)."""
-    from simulator.charts.words import human_label
-
-    labels = compiled.__dict__.setdefault("_dashboard_labels", {})
-    if name not in labels:
-        labels[name] = human_label(name, compiled)
-    return labels[name]
-
-
 def switches(compiled) -> list[tuple[str, str]]:
     """(parameter, human label) for every precondition and mediator switch (``charts.words.human_label``)."""
     sc = compiled.scenario
@@ -108,11 +97,11 @@ def switches(compiled) -> list[tuple[str, str]]:
 def toggle_options(compiled, overrides: dict[str, float]) -> list[dict]:
     """Each switch with its label and its current state in words beside it."""
     out = []
-    for name, label in switches(compiled):
+    for name, words in switches(compiled):
         on = overrides.get(name, 1.0) >= 0.5
         state = "on, as in the scenario" if on else "OFF in this what-if"
         # words for people; the switch's name in URLs and on the command line is the tooltip
-        out.append({"label": html.Span([f"{label}: ", html.Span(state, className="param state", title=name)]),
+        out.append({"label": html.Span([f"{words}: ", html.Span(state, className="param state", title=name)]),
                     "value": name})
     return out
 

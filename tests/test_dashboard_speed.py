@@ -119,3 +119,28 @@ def test_the_first_page_s_view_is_made_while_the_server_starts(loaded):
     page = layout(ctx, "")
     calendar = next(c for c in page._traverse() if getattr(c, "id", None) == "whatif-calendar")
     assert calendar.figure is kept["figures"]["calendar"]  # the page sends the view made at start-up
+
+
+def test_against_what_happened_reuses_the_scores_that_do_not_change_with_the_whatif(loaded):
+    """The baseline's and the outside view's scores against what happened are the same for every what-if: kept,
+    and the section is the same as one made afresh."""
+    import json
+
+    import plotly
+
+    from dashboards.state import WhatIf
+    from dashboards.track import observed_view
+
+    def shown(view):
+        return json.dumps(view.to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder, sort_keys=True)
+
+    ctx = context(loaded, runs=150)
+    entry = ctx.get("main", None)
+    observed_view(ctx, entry, WhatIf("main", 150, 4, {"turkey.flexibility": 0.3}), None)
+    kept = {k for k in ctx.views.items if k[0] == "observed score"}
+    assert len(kept) == 3  # the baseline, the what-if and the outside view
+    state = WhatIf("main", 150, 4, {"turkey.flexibility": 0.6})
+    second = observed_view(ctx, entry, state, None)
+    assert len({k for k in ctx.views.items if k[0] == "observed score"} - kept) == 1  # only the new what-if's
+    fresh = context(loaded, runs=150)
+    assert shown(second) == shown(observed_view(fresh, fresh.get("main", None), state, None))
