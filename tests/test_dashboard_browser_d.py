@@ -121,6 +121,16 @@ def download(page, button: str):
     return got.value
 
 
+def wait_for_task(page, ctx, selector: str, status: str) -> None:
+    """Wait for a table a background task fills (the corpus's backtest: minutes on a loaded machine; behind the
+    page's sensitivity screen on the one background thread); on a timeout, say where the page and tasks stood."""
+    try:
+        page.wait_for_selector(selector, timeout=3 * SLOW_MS)
+    except Exception:
+        tasks = [(t.what, t.started is not None, t.done.is_set()) for t in ctx.tasks.known.values()]
+        raise AssertionError(f"{selector} never came: {page.inner_text(status)!r}; tasks: {tasks}") from None
+
+
 def test_track_record_tables_download_as_csv_and_parquet_and_its_page_as_html(app_d, page, monkeypatch):
     import csv
 
@@ -128,16 +138,16 @@ def test_track_record_tables_download_as_csv_and_parquet_and_its_page_as_html(ap
 
     import dashboards.track as track
     import simulator.outside_view.backtest as outside
-    from simulator import api
 
-    # fewer runs than the tab's 2,000 (and the outside view's), so the test's own backtest is quick; the server
+    # fewer runs than the tab's 2,000 (and the outside view's), so the test's backtests are quick; the server
     # reads both when its work starts
     monkeypatch.setattr(track, "BACKTEST_RUNS", 100)
     monkeypatch.setattr(outside, "OUTSIDE_VIEW_RUNS", 60)
-    expected = api.backtest(CORPUS, runs=100, seed=0)
     page.goto(app_d["url"])
     open_tab(page, "track")
-    page.wait_for_selector("#track-scores-table", timeout=SLOW_MS)
+    wait_for_task(page, app_d["ctx"], "#track-scores-table", "#track-status")
+    expected = app_d["ctx"].tasks.get(track.corpus_key(CORPUS)).result  # what the tab shows, checked below
+    assert expected["runs"] == 100
     page.click("#track-dl-outside-view-csv")  # not scored yet: one line, no file
     wait_text(page, "#track-dl-problems", "download: the outside view is not scored yet")
     assert page.locator("#track-dl-problems .problem").count() == 1
@@ -170,7 +180,7 @@ def test_track_record_tables_download_as_csv_and_parquet_and_its_page_as_html(ap
     assert "Were the forecasts calibrated?" in report
     # the outside view, once scored: its table as numbers
     page.click("#track-ov-go")
-    page.wait_for_selector("#track-outside-view-table", timeout=SLOW_MS)
+    wait_for_task(page, app_d["ctx"], "#track-outside-view-table", "#track-ov-status")
     table = pq.read_table(download(page, "#track-dl-outside-view-parquet").path()).to_pylist()
     shown = [r.split("\t") for r in page.locator("#track-outside-view-table tbody tr").all_inner_texts()]
     scored = [r for r in shown if r[1].startswith(("Brier", "CRPS"))]
