@@ -16,6 +16,7 @@ import numpy as np
 from .lang.words import Words
 from .lang.dates import NEVER, to_day
 from .lang.estimable import WEEK as _WEEK
+from .lang.pace import DECLINED
 from .rules import DEFAULT_RULE, get_rule
 from .scenario.params import ParameterTable, deciders
 from .scenario.schema import Scenario
@@ -122,6 +123,8 @@ class Compiled:
         self.effects = list(sc.effects)
         # ---- every way a milestone can be blocked: (milestone, who, reason), fixed by the scenario
         self.block_keys: list[tuple[str, str, str]] = []
+        # (milestone, consenter) -> why it is postponed when that consenter's chance does not come up
+        self.refusal: dict[tuple[str, str], str] = {}
         for m in self.milestones:
             for s in cal.shocks:
                 if self.mi[m.id] in self.freeze_cols[s.id]:
@@ -133,7 +136,8 @@ class Compiled:
                 for pre in self.preconditions:
                     if pre.before == m.id and pre.holder == who:
                         self.block_keys.append((m.id, who, f"precondition:{pre.id}"))
-                self.block_keys.append((m.id, who, "declined"))
+                self.refusal[(m.id, who)] = m.pace.block_reason(who, m.decision) if m.pace is not None else DECLINED
+                self.block_keys.append((m.id, who, self.refusal[(m.id, who)]))
             for pre in self.preconditions:
                 if pre.before == m.id and pre.holder not in m.consenters():
                     self.block_keys.append((m.id, pre.holder, f"precondition:{pre.id}"))

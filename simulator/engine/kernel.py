@@ -611,9 +611,10 @@ class Kernel:
                               st, k)
             agreed |= ask & yes
             declined = ask & ~yes
-            if declined.any():
-                st.blocks[:, c.block_index[(m.id, c.actors[a], "declined")]] += declined
-                self.log("blocked", declined, milestone=m.id, actor=c.actors[a], detail="declined")
+            if declined.any():  # it said no, or (a class curve) the class's chance did not come up
+                reason = c.refusal[(m.id, c.actors[a])]
+                st.blocks[:, c.block_index[(m.id, c.actors[a], reason)]] += declined
+                self.log("blocked", declined, milestone=m.id, actor=c.actors[a], detail=reason)
             blocked |= own | declined
         blocked |= self._preconditions(st, U, k, j, live, -1)  # held by actors who need not consent
         st.postponed[:, j] += live & blocked

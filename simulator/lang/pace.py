@@ -43,7 +43,8 @@ Chance = Annotated[Annotated[Param, Tag("Param")] | Annotated[Periods, Tag("Peri
                    | Annotated[Weibull, Tag("Weibull")] | Annotated[LeadTime, Tag("LeadTime")]
                    | Annotated[ClassCurveShape, Tag("ClassCurveShape")], Discriminator(shape_tag)]
 
-KEYS = ("propose", "accept", "act")  # the decisions a pace can state, in parameter order
+KEYS = ("propose", "accept", "act")
+DECLINED = "declined"  # the block reason of an actor asked who said no (lang/words.py reason_text)  # the decisions a pace can state, in parameter order
 
 
 class ActorPace(Strict):
@@ -105,6 +106,12 @@ class Pace(RootModel[dict[Id, ActorPace]]):
     def follows_class(self) -> bool:
         """Does some decision follow its class curve (the outside view's pace, ``outside_view/views.py``)?"""
         return any(isinstance(p, ClassCurveShape) for _, _, p in self.items())
+
+    def block_reason(self, actor: str, decision: str) -> str:
+        """Why the step is postponed when this actor's chance for ``decision`` does not come up: 'declined' (the
+        actor's own chance: it said no), or its shape's own reason (a class curve: ``class_curve``, the class's
+        pace)."""
+        return getattr(self.shape(actor, decision), "block_reason", DECLINED)
 
     def shape(self, actor: str, decision: str):
         """The shape in time of this actor's own chance for ``decision`` on this step, or None."""

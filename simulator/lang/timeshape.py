@@ -314,6 +314,9 @@ class ClassCurveShape(Strict):
     is)."""
 
     form: ClassVar[str] = "class curve"
+    #: why the step was postponed in a week whose chance did not come up: the class's pace, not an actor's refusal
+    #: (``Pace.block_reason``; its words: ``lang/words.py`` ``reason_text``)
+    block_reason: ClassVar[str] = "class_curve"
     class_curve: CurveSpec
     since: ClassVar[None] = None
     #: the share of the curve's last counted days whose average hazard continues past its last day

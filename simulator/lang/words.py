@@ -248,9 +248,14 @@ def human_label(dotted: str, c) -> str:
 
 def reason_text(c, who: str, reason: str) -> str:
     """Why a milestone was postponed, as a sentence in the scenario's words: the one wording of block reasons."""
+    from .pace import DECLINED
+    from .timeshape import ClassCurveShape
+
     w = c.words
-    if reason == "declined":
+    if reason == DECLINED:
         return f"{w.name(who)} declined"
+    if reason == ClassCurveShape.block_reason:  # the class curve's chance did not come up: no one refused
+        return "not yet: comparable steps take time (class curve)"
     what, _, ident = reason.partition(":")
     if what == "precondition":
         pre = next(p for p in c.preconditions if p.id == ident)
