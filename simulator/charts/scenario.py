@@ -92,13 +92,7 @@ def actor_network(compiled) -> go.Figure:
 def _change(c, ch) -> str:
     """A parameter change in words: "Turkey's flexibility rises by 0.05", "Russia's urgency after the deadline
     becomes 0.1" (the parameter's label, ``human_label``; never its dotted name or '+ -0.05')."""
-    from .words import human_label
-
-    fades = f", {ch.fades.words()}" if getattr(ch, "fades", None) is not None else ""
-    label = human_label(ch.param, c)
-    from ..lang.effects import words
-
-    return f"{words(ch, label)}{fades}"  # a value stated in any form: its range or form (lang/effects.py)
+    return c.words.change(ch, c)  # a value stated in any form: its range or form (lang/effects.py), its fading
 
 
 def _changes(c, changes) -> str:
@@ -127,6 +121,7 @@ def _window(w, between) -> str:
 from ..lang import worlds  # noqa: E402 - words of live shares, spreads and several items a step
 from ..lang.commitments import words as binds_words  # noqa: E402 - a commitment that binds
 from ..lang.stalls import freeze_words, pressure_odds_words  # noqa: E402 - how long a freeze lasts; coercion
+from ..lang.words import construct_sentences  # noqa: E402 - issue 22's constructs, each said by its class
 
 
 def milestone_value(compiled, m) -> str:
@@ -158,7 +153,9 @@ def milestone_value(compiled, m) -> str:
 def breakdown_value(compiled, b) -> str:
     w = compiled.words
     how = []
-    if b.hazard is not None:
+    if b.shape() is not None:  # a hazard that changes with the time in force (lang/timeshape.py): its own words
+        how.append(b.shape().words())
+    elif b.hazard is not None:
         how.append(f"weekly hazard {describe(b.hazard)}")
     if b.when is not None:
         how.append(f"at once when {b.when.label(w)}")
@@ -316,6 +313,7 @@ def evidence_rows(compiled) -> list[dict]:
 def scenario_tables(compiled) -> list[tuple[str, list[str], list[list[str]]]]:
     """The scenario's structure in words, as (title, headers, rows) tables: milestones by track, concession
     ladders, preconditions, mediation, history, elections, dated events, shocks, occasions, triggered effects,
+    the constructs that say themselves in sentences (per step, per world and over time: only when it uses some),
     questions. The dashboard's Scenario tab and the report both show these."""
     sc, w = compiled.scenario, compiled.words
     cal = sc.calendar
@@ -361,6 +359,9 @@ def scenario_tables(compiled) -> list[tuple[str, list[str], list[list[str]]]]:
     if sc.effects:
         out.append(("Triggered effects", ["when", "changes"],
                     [[e.when.label(w), _changes(compiled, e.changes)] for e in sc.effects]))
+    said = construct_sentences(compiled, describe)  # each construct's class says its own (lang/words.py)
+    if said:
+        out.append(("Per step, per world and over time", ["about", "in words"], [list(row) for row in said]))
     out.append(("Questions", ["question", "kind", "asks"], [[q.text, q.kind_label, q.asks(compiled.words)]
                                                               for q in compiled.questions]))
     return out

@@ -155,6 +155,16 @@ class Waiver(Sourced):
         form = self.resists.estimable
         return f"holds out against pressure: {form.label() if form is not None else describe(self.resists) + ' a week'}"
 
+    def sentences(self, c, owner, describe) -> list[str]:
+        """A soft demand that resists in estimable terms, as a sentence about its precondition ``owner`` (a
+        threshold, the rule's own business, says nothing new)."""
+        if self.resists is None:
+            return []
+        w = c.words
+        how = c.words.chance(self.resists, describe) + ("" if self.resists.estimable is not None else " each week")
+        return [f"{w.name(owner.held_by)} holds out on {w.name(owner.id)} against pressure for a while, then drops "
+                f"the demand for good: once it blocks a step that is otherwise ready, {how}."]
+
 
 class HardOrSoft(Sourced):
     """Mixin for preconditions: ``kind`` hard or soft, and a ``waiver`` exactly when soft."""

@@ -151,6 +151,25 @@ class Election(Sourced):
             parts.append(f"; its approach moves only {', '.join(w.name(a) for a in self.concerns)}")
         return "".join(parts)
 
+    def sentences(self, c, owner, describe) -> list[str]:
+        """What sets this election apart, as sentences: a parliamentary vote with a government formed after it
+        (a caretaker until then), the blocs, the actors its approach moves; none for a plain one."""
+        w = c.words
+        out = []
+        if self.formation_days is not None:
+            out.append(f"{self.name} is parliamentary: a government is formed {describe(self.formation_days)} days "
+                       f"after the vote, and {w.name(self.incumbent)} stays on as caretaker until then.")
+        if self.blocs is not None:
+            for leader, members in ((self.incumbent, self.blocs.incumbent), (self.challenger, self.blocs.challenger)):
+                if members:
+                    out.append(f"In {self.name}, {', '.join(w.name(a) for a in members)} "
+                               f"{'wins or loses' if len(members) == 1 else 'win or lose'} with {w.name(leader)}'s "
+                               "bloc.")
+        if self.concerns is not None:
+            out.append(f"Only {', '.join(w.name(a) for a in self.concerns)} feel the approach of {self.name} in "
+                       "their decisions; the other actors' rules do not.")
+        return out
+
     def side(self, actor: str) -> int:
         """0: the incumbent's side, 1: the challenger's (a bloc member counts with its bloc's leader)."""
         return 0 if actor == self.incumbent or (self.blocs is not None and actor in self.blocs.incumbent) else 1
@@ -257,6 +276,12 @@ class Term(Sourced):
     def words(self, w, describe) -> str:
         return (f"{w.name(self.holder)}'s term ends {w.date(self.ends)}; the office is vacant for "
                 f"{describe(self.vacancy_days)} days")
+
+    def sentences(self, c, owner, describe) -> list[str]:
+        w = c.words
+        drawn = "" if self.vacancy_days.dist == "fixed" else " (drawn per run)"
+        return [f"{w.name(self.holder)}'s term ends on {w.date(self.ends)}: the office is then vacant for "
+                f"{describe(self.vacancy_days)} days{drawn}, and {w.name(self.holder)} is absent meanwhile."]
 
     def advance(self, kr: Kernel, st: RunState, k: int, U) -> None:
         c, a = kr.c, kr.c.ai[self.holder]

@@ -51,6 +51,14 @@ class Breakdown(Sourced):
         """The hazard's shape in time (``lang/timeshape.py``), or None for a constant weekly chance or none."""
         return None if self.hazard is None or isinstance(self.hazard, Param) else self.hazard
 
+    def sentences(self, c, owner, describe) -> list[str]:
+        """A breakdown hazard that changes with the time in force, as a sentence (a constant one says nothing
+        new)."""
+        shape = self.shape()
+        if shape is None:
+            return []
+        return [f"Once {c.words.name(owner.id)} is in force it can break down: {shape.words()}."]
+
     def shape_ranges(self, milestone: str) -> dict:
         shape = self.shape()
         return {} if shape is None else shape.ranges(f"{milestone}.breakdown.hazard")
@@ -89,6 +97,32 @@ class Commit(Strict):
         """``odds``, ``on_breach`` and ``chance_within_due`` are left out of dumps while unused (the corpus keeps its
         content hashes)."""
         return without_unused(handler(self), ("odds", "on_breach", "chance_within_due"))
+
+    def sentences(self, c, owner, describe) -> list[str]:
+        """A binding commitment: 'When A happens, it commits to B within 30 days: until B is due, the odds of every
+        decision on it are multiplied by 3; if the due day passes without B, the commitment is breached (an event)
+        and then the weekly decay of pressure becomes 0.2.' Nothing for a commitment that does not bind."""
+        if not self.binds:
+            return []
+        w = c.words
+        target = w.name(self.milestone)
+        said = []
+        if self.odds is not None:
+            lo, hi = self.odds.bounds
+            said.append(f"until {target} is due, the odds of every decision on it are multiplied by "
+                        f"{f'{lo:g}' if lo == hi else f'{lo:g} to {hi:g}'}")
+        due = self.due_param()
+        if due is not None:
+            source = (f" (as often as its reference class came that soon)" if due is not self.chance_within_due
+                      else "")
+            said.append(f"{target} comes by its due day with a chance of {w.chance(due, describe)}{source} once "
+                        "nothing else blocks it")
+        if self.on_breach:
+            changes = "; ".join(w.change(ch, c) for ch in self.on_breach)
+            said.append(f"if the due day passes without {target}, the commitment is breached (an event) and then "
+                        f"{changes}")
+        return [f"When {w.name(owner.id)} happens, it commits to {target} within {self.within_days} days: "
+                f"{'; '.join(said)}."]
 
     @property
     def binds(self) -> bool:
@@ -334,6 +368,25 @@ class MilestoneBase(Sourced):
         if self.outcome is not None:
             out.append(self.outcome.words(w, self.id))
         return out + (self.pace.describe(w) if self.pace is not None else [])
+
+    #: who may put it on the table (``proposed_by``), as a sentence about it
+    PUT_BY_WORDS: ClassVar[dict[str, str]] = {
+        "mediators": "{name} is put on the table only by a mediator, never by a party.",
+        "occasions": "{name} is put on the table only at an occasion or a dated event, never by a party."}
+
+    def sentences(self, c, owner, describe) -> list[str]:
+        """Its own constructs as sentences (its fields' classes say theirs: ``lang.words.construct_sentences``):
+        who may put it on the table, and how pressure moves it when it is a coercive act."""
+        name = c.words.name(self.id)
+        out = [self.PUT_BY_WORDS[self.proposed_by].format(name=name)] if self.proposed_by is not None else []
+        if self.pressure_odds is not None:
+            lo, hi = self.pressure_odds.bounds
+            how = ("less likely" if hi < 0 else "more likely" if lo > 0 else "more or less likely")
+            whose = ("pressure about it and about the steps it stands in the way of" if c.scenario.pressure_scope
+                     != "actor" else "pressure on its actor")
+            out.append(f"{name} is a decision that pressure moves: {whose} makes it {how} (its odds are multiplied "
+                       f"by exp({describe(self.pressure_odds)} x the pressure)).")
+        return out
 
     def describe(self, w) -> str:
         """One line for people: what it is and who must agree."""

@@ -71,6 +71,11 @@ class Outcome(Strict):
         return f"one-shot: {self.success_label or 'success'} with chance {chance}, else " \
                f"{self.failure_label or 'failure'}"
 
+    def sentences(self, c, owner, describe) -> list[str]:
+        """'Test well has a one-shot result: gas is found with a chance of 30%, otherwise the well is dry.'"""
+        return [f"{c.words.name(owner.id)} has a one-shot result: {self.success_label or 'success'} with a chance of "
+                f"{c.words.chance(self.success, describe)}, otherwise {self.failure_label or 'failure'}."]
+
     @classmethod
     def example(cls, draw) -> dict:
         """An outcome for generated scenarios (``testing.scenarios``)."""

@@ -185,6 +185,11 @@ class Pace(RootModel[dict[Id, ActorPace]]):
             out.append(f"{w.name(actor)} {verbs[key]}: {stated}")
         return out
 
+    def sentences(self, c, owner, describe) -> list[str]:
+        """Each actor's own number for this step as a sentence: 'Syria agrees to Foreign ministers once it is on the
+        table: Weibull waiting time, median 120 days, shape 0.8 (20% within 30 days, ...).'"""
+        return [f"{phrase[:1].upper()}{phrase[1:]}." for phrase in self.describe(c.words)]
+
 
 def shape_words(sc) -> dict[str, str]:
     """Dotted name -> the effective chance of the shape in time it belongs to, at its stated numbers ('12% within 30

@@ -104,6 +104,18 @@ class Freezes(Strict):
             return f"freezes {what} until they resume (weekly chance {describe(self.resume)})"
         return f"freezes {what} for {freeze_words(0, self.days, describe)}"
 
+    def sentences(self, c, owner, describe) -> list[str]:
+        """'When Security incident happens, Political track is frozen for 10 to 60 days ...' or, a suspension,
+        'When Damascus suspends the talks happens, Political track stays suspended until it resumes, with a weekly
+        chance of 30% ...'."""
+        w = c.words
+        what = ", ".join(w.name(t) for t in self.milestones)
+        if self.resume is not None:
+            return [f"When {w.name(owner.id)} happens, {what} stays suspended until it resumes, with a weekly chance "
+                    f"of {c.words.chance(self.resume, describe)} (a suspension: drawn afresh each time)."]
+        return [f"When {w.name(owner.id)} happens, {what} is frozen for the rest of that {w.step.one} and then for "
+                f"{freeze_words(0, self.days, describe)}."]
+
     @classmethod
     def example(cls, draw, targets: list[str], number) -> dict:
         """Freezes for generated scenarios (``testing.scenarios``): ``number`` draws a Param mapping."""

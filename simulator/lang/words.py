@@ -86,6 +86,24 @@ class Words:
             return self.names[ref]
         return describe_date(ref)
 
+    # the words a construct's class says itself with (``construct_sentences``): reached through ``c.words``, so the
+    # language's classes need not import this module (it imports some of them)
+    @staticmethod
+    def share(low: float, high: float | None = None) -> str:
+        return share_words(low, high)
+
+    @staticmethod
+    def chance(p, describe) -> str:
+        return chance_words(p, describe)
+
+    @staticmethod
+    def change(ch, c) -> str:
+        """A parameter change in words ('the weekly decay of pressure becomes 0.2'), with its fading if any."""
+        from .effects import words
+
+        fades = f", {ch.fades.words()}" if getattr(ch, "fades", None) is not None else ""
+        return words(ch, human_label(ch.param, c)) + fades
+
 
 def signed(value: float, decimals: int = 1) -> str:
     """A change with its sign, '+1.5' or '-0.3'; one that rounds to zero is '0.0' (never '-0.0' or '+0.0')."""
@@ -290,3 +308,67 @@ def election_sentence(c, winner: str, detail: str, step: int | None = None) -> s
     runoff = (e is not None and e.runoff is not None and step is not None
               and c.step_of(e.runoff) == int(step) and c.step_of(e.round1) != int(step))
     return f"{w.name(winner)} won in {w.name(f'election.{eid}.runoff' if runoff else f'election.{eid}.round1')}"
+
+
+# ------------------------------------------------------------------ constructs that say themselves (scenario view)
+
+#: shares of worlds said as people say them ("about a third"): (share, words), matched within ``_NEAR``
+_FRACTIONS = ((0.1, "a tenth"), (0.2, "a fifth"), (0.25, "a quarter"), (1 / 3, "a third"), (0.5, "half"),
+              (2 / 3, "two thirds"), (0.75, "three quarters"), (0.8, "four fifths"), (0.9, "nine tenths"))
+_NEAR = 0.015
+
+
+def share_words(low: float, high: float | None = None) -> str:
+    """A share of runs as a phrase: 'in about a third of worlds (33%)', 'in every world', 'in 20% to 40% of
+    worlds' (a range)."""
+    high = low if high is None else high
+    if low != high:
+        return f"in {low:.0%} to {high:.0%} of worlds"
+    if low <= 0:
+        return "in no world"
+    if low >= 1:
+        return "in every world"
+    near = next((words for share, words in _FRACTIONS if abs(low - share) <= _NEAR), None)
+    exact = next((words for share, words in _FRACTIONS if abs(low - share) < 1e-9), None)
+    return (f"in {exact} of worlds ({low:.0%})" if exact else f"in about {near} of worlds ({low:.0%})" if near
+            else f"in {low:.0%} of worlds")
+
+
+def chance_words(p, describe) -> str:
+    """A chance as its author stated it: its estimable form's words when it has one, else as a percentage ('30%',
+    '20% to 40%' over its range)."""
+    form = getattr(p, "estimable", None)
+    if form is not None:
+        return form.label()
+    lo, hi = p.bounds
+    return f"{lo:.0%}" if lo == hi else f"{lo:.0%} to {hi:.0%}"
+
+
+def _saying(item):
+    """What says sentences about ``item``: the item itself when it has ``sentences``, then each of its fields'
+    values (or list items) that has."""
+    if hasattr(item, "sentences"):
+        yield item
+    for name in type(item).model_fields:
+        value = getattr(item, name, None)
+        for v in value if isinstance(value, list) else (value,):
+            if v is not None and v is not item and hasattr(v, "sentences"):
+                yield v
+
+
+def construct_sentences(c, describe) -> list[tuple[str, str]]:
+    """(about, sentence) for every construct of the scenario that says itself: each milestone (after expansion:
+    track levels and ladder stages too), track, concession ladder, precondition, mediation, actor, election and
+    term is asked, with each of its fields' values, for ``sentences(c, owner, describe)`` (a class that has the
+    method renders its own sentences: a live share, a spread, a pace or shape in time, a freeze or suspension, a
+    one-shot outcome, a binding commitment, a waiver that resists, a mediator's several items a step, an
+    election's concerns, blocs and formation, a term, an actor outside the talks). ``describe`` puts a number in
+    words. Nothing here knows the kinds: a new construct with ``sentences`` is said without a change here."""
+    sc, w = c.scenario, c.words
+    cal = sc.calendar
+    items = [*((w.name(m.id), m) for m in c.milestones), *((w.name(t.id), t) for t in sc.tracks),
+             *((w.name(lad.id), lad) for lad in sc.concessions), *((w.name(p.id), p) for p in sc.preconditions),
+             *((w.name(med.mediator), med) for med in sc.mediation), *((w.name(a.id), a) for a in sc.actors),
+             *((e.name, e) for e in cal.elections), *((t.name, t) for t in cal.terms)]
+    return [(about, sentence[:1].upper() + sentence[1:]) for about, item in items for says in _saying(item)
+            for sentence in says.sentences(c, item, describe)]

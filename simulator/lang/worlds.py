@@ -35,7 +35,7 @@ beliefs). A scenario without these keeps its records.
 
 from __future__ import annotations
 
-from typing import Literal  # noqa: F401 - Live and Spread inherit Param's annotations, resolved in this module
+from typing import ClassVar, Literal  # noqa: F401 - Live and Spread inherit Param's annotations, resolved here
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -65,6 +65,20 @@ class Live(Param):
     def _share_is_the_value(cls, data):
         return _stated_as("share", data)
 
+    #: what being live means, and not being live, for an owner that says nothing else (``LIVE_WORDS`` on its class)
+    LIVE_WORDS: ClassVar[tuple[str, str]] = ("live", "dead all period: it never becomes possible")
+
+    def sentences(self, c, owner, describe) -> list[str]:
+        """'Border track is live in about a third of worlds (33%), drawn once per run; in the other worlds it is
+        dead all period: it never becomes possible.' (a precondition: 'held' and 'not held: it blocks nothing')."""
+        live, dead = getattr(type(owner), "LIVE_WORDS", self.LIVE_WORDS)
+        name, (lo, hi) = c.words.name(owner.id), self.bounds
+        if hi <= 0:
+            return [f"{name} is {live} in no world: in every world it is {dead}."]
+        if lo >= 1:
+            return [f"{name} is {live} in every world (a share of 100%)."]
+        return [f"{name} is {live} {c.words.share(lo, hi)}, drawn once per run; in the other worlds it is {dead}."]
+
 
 class Spread(Param):
     """``spread: {odds_sd: 0.5, assumption: ...}``: the spread of a per-run odds factor (sd of its log)."""
@@ -76,6 +90,19 @@ class Spread(Param):
     @classmethod
     def _sd_is_the_value(cls, data):
         return _stated_as("odds_sd", data)
+
+    def sentences(self, c, owner, describe) -> list[str]:
+        """'The chances of Foreign ministers vary from world to world: ... in about one world in six the odds are
+        below 0.61 times their middle value, and in one in six above 1.6 times.' (one standard deviation of the log
+        odds either way)."""
+        lo, hi = self.bounds
+        name = c.words.name(owner.id)
+        if hi <= 0:
+            return [f"The chances of {name} are the same in every world (a spread of 0)."]
+        sd = f"{hi:g}" if lo == hi else f"up to {hi:g}"
+        return [f"The chances of {name} vary from world to world: each run draws a factor on the odds of every "
+                f"decision about it, whose log has a standard deviation of {sd}, so in about one world in six the "
+                f"odds are below {np.exp(-hi):.2g} times their middle value and in one in six above {np.exp(hi):.2g} times."]
 
 
 SPREAD_RANGE = (0.0, 3.0)

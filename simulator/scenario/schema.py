@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, model_serializer, model_validator
 
@@ -58,6 +58,15 @@ class Actor(Strict):
     enters: Entry | None = None
     leaves: Exit | None = None
 
+    #: a role that changes what an actor may do, as a sentence about it
+    ROLE_WORDS: ClassVar[dict[str, str]] = {
+        "outside": "{name} is outside the talks: it sits at no table and consents to no joint act, but it holds "
+                   "conditions and takes steps of its own."}
+
+    def sentences(self, c, owner, describe) -> list[str]:
+        said = self.ROLE_WORDS.get(self.role)
+        return [] if said is None else [said.format(name=c.words.name(self.id))]
+
 
 class Precondition(HardOrSoft):
     id: Id
@@ -67,6 +76,9 @@ class Precondition(HardOrSoft):
     requires: AnyCondition
     live: Live | None = Field(default=None, description="held only in a share of runs, drawn once per run (in the "
                               "others it blocks nothing): {share: 0.75, assumption: ...}")
+
+    #: what being live means for a precondition (``lang.worlds.Live``)
+    LIVE_WORDS: ClassVar[tuple[str, str]] = ("held", "not held: it blocks nothing")
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
@@ -91,6 +103,15 @@ class Mediation(Sourced):
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
         return without_unused(handler(self), ("per_step",))
+
+    def sentences(self, c, owner, describe) -> list[str]:
+        """Several items a step, as a sentence (one a step, the default, says nothing new)."""
+        n = self.per_step or 1
+        if n == 1:
+            return []
+        step = c.words.step.one
+        return [f"{c.words.name(self.mediator)} may put up to {n} items on the table in one {step} (each pick after "
+                "the first chooses among the rest)."]
 
 
 class HistoryMilestone(Sourced):
