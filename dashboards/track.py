@@ -77,7 +77,7 @@ def start_outside_view(ctx, session: str):
 
         task.report(0, 0)
         return api.backtest(folder, runs=OUTSIDE_VIEW_RUNS, seed=BACKTEST_SEED, engine=ctx.engine,
-                            outside_view=True)["outside_view"]
+                            outside_view=True).outside_view
 
     return ctx.tasks.start(outside_view_key(folder), session, "the outside view's track record", work)
 
@@ -492,9 +492,10 @@ def register(app, ctx) -> None:
             return ctx.tasks.words(task), False, None, None, no_update
         if task.error is not None or task.result is None:
             return problems([ctx.tasks.words(task)]), True, None, None, no_update
-        result = task.result
-        return (f"Track record of {len(result['scenarios'])} negotiations ({result['runs']:,} runs each, seed "
-                f"{result['seed']}); computed once for these corpus files and shared by every user of this server.",
+        backtest = task.result  # the API's typed result (``api_results.Backtest``); the tables read its --json
+        result = backtest.as_json()
+        return (f"Track record of {len(backtest.scenarios)} negotiations ({backtest.runs:,} runs each, seed "
+                f"{backtest.seed}); computed once for these corpus files and shared by every user of this server.",
                 True, scores_by_track(result), negotiations(result), reliability(result, which))
 
     @app.callback(Output("track-ov-status", "children"), Output("track-ov-timer", "disabled"),
@@ -530,7 +531,7 @@ def register(app, ctx) -> None:
         task = None if folder is None else ctx.tasks.get(corpus_key(folder))
         if which is None or task is None or not task.done.is_set() or task.result is None:
             return no_update, problems(["download: the track record is not computed yet; wait for its tables"])
-        result, stem = task.result, f"track-record-{folder.name}"
+        result, stem = task.result.as_json(), f"track-record-{folder.name}"
         if which == "track-dl-report":
             return dcc.send_string(report_page(result, folder), f"{stem}-report.html"), None
         key, fmt = which.removeprefix("track-dl-").rsplit("-", 1)

@@ -29,8 +29,8 @@ changes[["text", "a", "b", "diff", "low", "high"]]
 # Why do the foreign ministers meet before round 1, or not? What each milestone the question names waited for, and who held it up.
 
 why = simulator.explain(forecast, question="fm_before_round1")
-print(why["question"]["answer_text"])
-for level in why["levels"]:
+print(why.question["answer_text"])
+for level in why.levels:
     print(level["name"], level["gate"], [b["text"] for b in level["blocked_by"][:2]])
 
 # Plots: every question at a glance, then one answer's own figure.

@@ -424,17 +424,19 @@ def compare(a, b=None, *, runs: int = 1000, seed: int = 0, sets_a=None, sets_b=N
     return comparison
 
 
-def explain(what, question: str | None = None, *, runs: int = 1000, seed: int = 0, sets=None) -> dict:
+def explain(what, question: str | None = None, *, runs: int = 1000, seed: int = 0, sets=None):
     """Why milestones happened or not (``diplosim explain``), or one question explained (its window, its answer
     and what held up each milestone it names): of a ``Forecast``, of results opened with ``open_results``, or of
-    a scenario (a path or loaded scenario, run here). Unknown question: ValueError."""
+    a scenario (a path or loaded scenario, run here). Returns an ``Explanation`` (``api_results``: its ``as_json()``
+    is the ``--json``, its ``words()`` what the command prints). Unknown question: ValueError."""
     from .analysis.explain import explain as run_explain
+    from .analysis.explain import time_unit
+    from .api_results import Explanation
     from .report import Results
 
-    if isinstance(what, Results):
-        return run_explain(what.compiled, what.runs, what.events, question)
-    forecast = what if isinstance(what, Forecast) else run(what, runs=runs, seed=seed, sets=sets)
-    return run_explain(forecast.compiled, forecast.runs, forecast.events, question)
+    if not isinstance(what, Results):
+        what = what if isinstance(what, Forecast) else run(what, runs=runs, seed=seed, sets=sets)
+    return Explanation(run_explain(what.compiled, what.runs, what.events, question), time_unit(what.compiled))
 
 
 def explain_gap(what, *, runs: int = 1000, seed: int = 0, sets=None, threshold: float | None = None) -> dict:
@@ -493,14 +495,14 @@ def observed_files(target: Path, observed: Path | None = None) -> list[tuple]:
 
 
 def backtest(target, *, observed=None, runs: int = 2000, seed: int = 0, engine: str = "auto",
-             variants: Iterable[str] = (), outside_view: bool = False, negotiations=None) -> dict:
+             variants: Iterable[str] = (), outside_view: bool = False, negotiations=None):
     """Score forecasts against observed outcomes (``diplosim backtest``): ``target`` a corpus directory, an
     observed-outcomes file or a scenario file; ``variants`` as ``--variant`` (``NAME:actor.rule=RULE``...);
     ``outside_view`` adds, under ``"outside_view"``, the four forecasts side by side (as written, outside view,
     with outside-view defaults, priors), the class curves counted without each scored negotiation
     (``outside_view.backtest``; ``negotiations``: the timelines, default the shipped dataset; a corpus directory's
-    own replays are counted). Returns the dict ``diplosim backtest --json`` prints. Bad files: ScenarioError; bad
-    arguments: ValueError."""
+    own replays are counted). Returns a ``Backtest`` (``api_results``: its ``as_json()`` is what ``diplosim backtest
+    --json`` prints, its ``words()`` what the command prints). Bad files: ScenarioError; bad arguments: ValueError."""
     from .analysis.backtest import Variant
     from .analysis.backtest import backtest as run_backtest
     from .analysis.observed import corpus_scenarios, load_observed
@@ -536,7 +538,9 @@ def backtest(target, *, observed=None, runs: int = 2000, seed: int = 0, engine: 
         from .analysis.observed import observed_beside
 
         res["without_outcomes"] = [str(p) for p in corpus_scenarios(target) if not observed_beside(p).is_file()]
-    return res
+    from .api_results import Backtest
+
+    return Backtest(res)
 
 
 def open_results(path):
@@ -555,9 +559,12 @@ def _results(results):
     return results if isinstance(results, Results) else open_results(results)
 
 
-def summarize(results) -> dict:
+def summarize(results, *, max_points: int = 10):
     """Each question's probability (95% Wilson interval) and each milestone's median date, per point and pooled
-    (``diplosim summarize``; its ``--json``), of a results directory (a path)."""
+    (``diplosim summarize``), of a results directory (a path): a ``Summary`` (``api_results``: its ``as_json()`` is
+    the ``--json``, its ``words()`` what the command prints, listing ``max_points`` points)."""
+    from .api_results import Summary
+    from .store import read_manifest
     from .sweep.aggregate import summarize_dir
 
     results = Path(results)
@@ -565,7 +572,8 @@ def summarize(results) -> dict:
         raise ValueError(f"summarize: '{results}' has no manifest.json (not a results directory)")
     if not any((results / "runs").glob("part-*.parquet")):
         raise ValueError(f"summarize: '{results}' has no finished runs yet")
-    return summarize_dir(results)
+    calendar = read_manifest(results)["scenario"]["resolved"].get("calendar") or {}
+    return Summary(summarize_dir(results), int(calendar.get("step_days") or 7), max_points)
 
 
 def html_report(results, output=None):
@@ -622,9 +630,11 @@ def discover(results, question: str, threshold: float = 0.5) -> dict:
     return run_discover(res.runs, res.points, res.compiled, res.manifest, question, threshold)
 
 
-def params(scenario) -> list[dict]:
-    """The scenario's parameters (``diplosim params --json``): dotted name, distribution, range, provenance,
-    source, unit, the form it is stated in, its estimable equivalent and the reference class it comes from."""
+def params(scenario):
+    """The scenario's parameters (``diplosim params``): ``Parameters`` (``api_results``), each a ``Parameter``
+    with its dotted name, distribution, range, provenance, source, unit, the form it is stated in, its estimable
+    equivalent and the reference class it comes from; ``as_json()`` is the ``--json``, ``words()`` the table."""
+    from .api_results import Parameter, Parameters
     from .lang.estimable import equivalents
     from .lang.pace import shape_words
     from .scenario.loader import find_reference
@@ -650,8 +660,8 @@ def params(scenario) -> list[dict]:
             ref = find_reference(p.from_reference, loaded.path.parent)
             row["reference"] = {"id": ref.id, "title": ref.title, "kind": ref.kind, "rate": ref.summary(),
                                 "adjust": p.adjust.model_dump(exclude_none=True) if p.adjust else None}
-        rows.append(row)
-    return rows
+        rows.append(Parameter(**row))
+    return Parameters(str(loaded.path), tuple(rows))
 
 
 def validate(path) -> str:

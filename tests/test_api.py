@@ -171,7 +171,7 @@ def test_the_example_notebook_runs_as_its_script(monkeypatch):
     row = out["changes"].set_index("text").iloc[0]
     assert row["diff"] == pytest.approx(whatif["fm_before_round1"].p - forecast["fm_before_round1"].p)
     assert row["high"] < 0  # without Iran's mediation the ministers meet less often before round 1
-    assert out["why"]["question"]["id"] == "fm_before_round1" and out["why"]["levels"]
+    assert out["why"].question["id"] == "fm_before_round1" and out["why"].levels
     assert out["fig"].data and out["overview"].data
     assert list(out["table"].columns[:3]) == ["id", "text", "kind"] and len(out["table"]) == len(forecast)
 
@@ -284,9 +284,9 @@ def test_results_functions_give_what_the_commands_print(tmp_path):
     assert res.session["outcome"] == "finished" and res.session["new_runs"] == 12
     done = cli("summarize", str(out), "--json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == json.loads(json.dumps(simulator.summarize(out)))
+    assert json.loads(done.stdout) == json.loads(simulator.summarize(out).to_json())
     done = cli("params", str(SEED_SCENARIO), "--json")
-    assert json.loads(done.stdout) == json.loads(json.dumps(simulator.params(SEED_SCENARIO)))
+    assert json.loads(done.stdout) == simulator.params(SEED_SCENARIO).as_json()
     log = simulator.events(out, 3, point=1)
     done = cli("events", str(out), "-p", "1", "-r", "3", "--json")
     assert json.loads(done.stdout) == json.loads(json.dumps(log.to_dicts(), default=str))

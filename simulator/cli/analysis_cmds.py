@@ -103,82 +103,13 @@ def explain(
     except ValueError as exc:
         fail(str(exc))
     if html_out is not None:
-        from ..charts.analysis import blockers
-
-        write_charts(html_out, f"diplosim explain {results}", [("blockers", "Blockers", blockers(out))])
+        write_charts(html_out, f"diplosim explain {results}", [("blockers", "Blockers", out.figure())])
     if as_json:
-        typer.echo(json.dumps(out, indent=2))
+        typer.echo(out.to_json())
         return
-    from ..analysis.explain import time_unit
-
-    con = _console()
-    if "question" in out:
-        _render_question(con, out)
-        return
-    for lv in out["levels"]:
-        _render_blockers(con, f"{lv['name']}: happened in {pct(lv['held_share'])} of {lv['runs']} runs",
-                         lv["blocked_by"], time_unit(res.compiled))
-        _render_preceded(con, lv)
+    out.print(_console())
 
 
-def _render_blockers(con, title: str, blocked_by: list[dict], unit: str) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    t = Table(title=escape(title), title_justify="left")
-    for col in ("blocked by", "reason", "runs affected", f"{unit} blocked (mean)", "when (10/50/90%)"):
-        t.add_column(col)
-    for b in blocked_by:
-        when = " / ".join(d or "-" for d in b.get("when_10_50_90", [])) or "-"
-        t.add_row(escape(b["actor"]), escape(b["text"]), pct(b["runs_share"]), f"{b['steps_blocked_mean']:.1f}", when)
-    con.print(t)
-
-
-def _render_preceded(con, lv: dict) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    if lv["preceded_success"]:
-        t = Table(title="  before success (over the whole calendar)", title_justify="left")
-        t.add_column("what")
-        t.add_column("share of successes")
-        for p in lv["preceded_success"][:8]:
-            t.add_row(escape(p["what"]), pct(p["share_of_successes"]))
-        con.print(t)
-
-
-def _render_question(con, out: dict) -> None:
-    """``explain --question``: the question, its window and answer, then each milestone its condition names."""
-    from rich.markup import escape
-
-    q = out["question"]
-    unit = q["unit"]
-    window = "the whole calendar" if q["whole_calendar"] else "its window"
-    con.print(f"[bold]{escape(q['text'])}[/bold]")
-    con.print(f"  asks: {escape(q['asks'])}")
-    con.print(f"  window: {q['window']['from']} to {q['window']['to']}")
-    con.print(f"  answer: {escape(q['answer_text'])} (as in the run summary)")
-    if not out["levels"]:
-        con.print("  its condition names no milestone: nothing here held it up")
-    for lv in out["levels"]:
-        con.print(f"\n[bold]{escape(lv['name'])}[/bold] ({lv['polarity']}): happened by {q['window']['to']} in "
-                  f"{pct(lv['held_share'])} of {lv['runs']} runs" + (f"; {escape(lv['history'])}" if lv["history"] else ""))
-        gw = lv["gate_wait"]
-        if lv["gate"] is None:
-            con.print("  gate: none")
-        elif "unknown" in gw:
-            con.print(f"  gate: {escape(lv['gate'])}; time waiting for it: {gw['unknown']}")
-        else:
-            con.print(f"  gate: {escape(lv['gate'])}; waiting for it within {window}: {gw['steps_mean']:.1f} {unit} "
-                      f"per run on average, in {pct(gw['runs_share'])} of runs")
-        logged = next((b["event_log_runs"] for b in lv["blocked_by"] if "event_log_runs" in b), None)
-        source = f" (event log of {logged} runs)" if logged else ""
-        if lv["blocked_by"]:
-            _render_blockers(con, f"  postponed or blocked within {window}{source}", lv["blocked_by"], unit)
-        else:
-            con.print(f"  not postponed or blocked within {window}" + (
-                "" if q["whole_calendar"] else " (as far as the event log tells)"))
-        _render_preceded(con, lv)
 
 
 @app.command()

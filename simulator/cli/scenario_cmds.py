@@ -64,24 +64,12 @@ def params(scenario: Path = typer.Argument(..., help="scenario file"),
     loaded = load_or_exit(scenario)
     from ..api import params as parameter_rows
 
-    rows = parameter_rows(loaded)
+    parameters = parameter_rows(loaded)
     if as_json:
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(parameters.to_json())
         return
-    from rich.table import Table
-
     from .render import output_console
 
-    t = Table(title=f"Parameters of {scenario}")
-    console = output_console()
-    longest = max((len(r["name"]) for r in rows), default=4)  # a name is never cut: its full width, or up to
-    t.add_column("name", overflow="fold", min_width=min(longest, max(20, console.width // 2)))  # half, wrapped
-    for col in ("dist", "value (model units)", "stated as", "estimable equivalent", "provenance",
-                "where the number comes from"):
-        t.add_column(col)
-    for r in rows:
-        rng = f"{r['low']:.4g}" if r["low"] == r["high"] else f"{r['low']:.4g} .. {r['high']:.4g}"
-        t.add_row(r["name"], r["dist"], rng, r["stated_as"], r["estimable"] or "-", r["provenance"], r["source"])
-    console.print(t)
+    parameters.print(output_console())
 
 

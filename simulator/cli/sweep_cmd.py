@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -117,44 +116,12 @@ def summarize(
     from ..api import summarize as summarize_dir
 
     try:
-        summary = summarize_dir(results)
+        summary = summarize_dir(results, max_points=max_points)
     except ValueError as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(summary.to_json())
         return
-    from ..store import read_manifest
     from .render import output_console
 
-    calendar = read_manifest(results)["scenario"]["resolved"].get("calendar") or {}
-    render_sweep_summary(summary, output_console(), max_points, int(calendar.get("step_days") or 7))
-
-
-def render_sweep_summary(s: dict, console, max_points: int, step_days: int = 7) -> None:
-    from rich.table import Table
-
-    from ..answers import Answer
-    from .render import interval, pct, render_summary
-
-    overall = s["overall"]
-    head = f"all {overall['points']} point(s) pooled"
-    if overall["runs"] != s["runs_expected"]:
-        head += f"; {s['runs_expected'] - overall['runs']} of {s['runs_expected']} runs not finished (--resume)"
-    render_summary(overall, console, f"{s['scenario']} - {head}", step_days)
-    shown = s["per_point"][:max_points]
-    if not shown:
-        return
-    t = Table(title="Per point", title_justify="left")
-    for col in ("point", "parameters", "question / meeting held", "probability [95% Wilson]", "median date"):
-        t.add_column(col)
-    for row in shown:
-        params = "\n".join(f"{n}={row['parameters'][n]:.4g}" for n in s["parameters"] if n in row["parameters"])
-        cells = [(q["id"], Answer.of_entry(q).point_cell()) for q in row["questions"]]  # None: no probability
-        items = [(label, *cell) for label, cell in cells if cell is not None]
-        items += [(f"happened: {lv['name']}", lv, lv["median"]) for lv in row["milestones"]]
-        for k, (label, entry, median) in enumerate(items):
-            t.add_row(str(row["point"]) if k == 0 else "", params if k == 0 else "", label,
-                      f"{pct(entry['p'])} {interval(entry)}", "not by end" if median is None else median, end_section=k == len(items) - 1)
-    console.print(t)
-    if len(s["per_point"]) > len(shown):
-        console.print(f"(first {len(shown)} of {len(s['per_point'])} points; --max-points or --json for more)")
+    summary.print(output_console())

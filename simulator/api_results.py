@@ -1,0 +1,319 @@
+"""Typed results of the Python API's analysis functions (issue 26): ``simulator.params`` gives ``Parameters``,
+``summarize`` a ``Summary``, ``explain`` an ``Explanation``, ``backtest`` a ``Backtest``.
+
+Each is a frozen dataclass with named attributes and says itself in every form a user reads:
+- ``as_json()`` is exactly what the command's ``--json`` prints (``to_json()``: that text);
+- ``words()`` (and ``str()``) is what the command prints (``print(console)`` prints it on a rich console);
+- ``to_pandas()`` / ``to_arrow()``: a table.
+For one release, ``result["key"]`` (and ``in``, ``get``) still read the dict these functions returned before."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+
+
+class TypedResult:
+    """What every typed result has: its JSON, its words, its table."""
+
+    def as_json(self):
+        """The plain data ``--json`` prints (dicts, lists, numbers, strings)."""
+        raise NotImplementedError
+
+    def to_json(self) -> str:
+        """The text the command's ``--json`` prints."""
+        return json.dumps(self.as_json(), indent=2)
+
+    def print(self, console) -> None:
+        """Print the words on a rich console (what the command prints)."""
+        raise NotImplementedError
+
+    def words(self, width: int = 140) -> str:
+        """What the command prints (piped, at ``width`` columns)."""
+        from rich.console import Console
+
+        out = io.StringIO()
+        self.print(Console(file=out, width=width, emoji=False, force_terminal=False, color_system=None))
+        return out.getvalue()
+
+    def __str__(self) -> str:
+        return self.words()
+
+    def to_pandas(self):
+        raise NotImplementedError
+
+    def to_arrow(self):
+        """``to_pandas`` as a ``pyarrow.Table``."""
+        import pyarrow as pa
+
+        return pa.Table.from_pandas(self.to_pandas(), preserve_index=False)
+
+    # ---- the plain dict these functions returned before: kept for one release
+    def as_dict(self) -> dict:
+        return self.as_json()
+
+    def __getitem__(self, key):
+        return self.as_dict()[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self.as_dict()
+
+    def get(self, key, default=None):
+        return self.as_dict().get(key, default)
+
+
+# ------------------------------------------------------------------ params
+@dataclasses.dataclass(frozen=True)
+class Parameter:
+    """One parameter of a scenario: dotted ``name``, distribution, range in model units, provenance, where the
+    number comes from (``source``), ``unit``, the form it is stated in, its estimable equivalent, and the
+    reference class it comes from (id, title, kind, rate, adjustment) or None."""
+
+    name: str
+    dist: str
+    low: float
+    high: float
+    provenance: str
+    source: str
+    unit: str
+    stated_as: str
+    estimable: str | None
+    reference: dict | None = None
+
+    def as_json(self) -> dict:
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "reference"}
+        if self.reference is not None:
+            out["reference"] = self.reference
+        return out
+
+    def __getitem__(self, key):  # a row was a dict before: kept for one release
+        return self.as_json()[key]
+
+
+@dataclasses.dataclass(frozen=True)
+class Parameters(TypedResult):
+    """A scenario's parameters (``simulator.params``, ``diplosim params``): iterate for each ``Parameter``;
+    ``parameters[name]`` (or an index) gives one."""
+
+    scenario: str
+    parameters: tuple[Parameter, ...]
+
+    def as_json(self) -> list[dict]:
+        return [p.as_json() for p in self.parameters]
+
+    def as_dict(self) -> dict:
+        return {p.name: p.as_json() for p in self.parameters}
+
+    def __iter__(self):
+        return iter(self.parameters)
+
+    def __len__(self) -> int:
+        return len(self.parameters)
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self.parameters[key]
+        for p in self.parameters:
+            if p.name == key:
+                return p
+        raise KeyError(f"unknown parameter '{key}' (known: {', '.join(p.name for p in self.parameters)})")
+
+    def __contains__(self, key) -> bool:
+        return any(p.name == key for p in self.parameters)
+
+    def print(self, console) -> None:
+        from .api_words import render_params
+
+        render_params(self.as_json(), f"Parameters of {self.scenario}", console)
+
+    def to_pandas(self):
+        """One row per parameter; ``reference`` is the reference class's id (empty: none)."""
+        import pandas as pd
+
+        cols = [f.name for f in dataclasses.fields(Parameter)]
+        rows = [{**p.as_json(), "reference": p.reference["id"] if p.reference else None} for p in self.parameters]
+        return pd.DataFrame(rows, columns=cols)
+
+
+# ------------------------------------------------------------------ summarize
+@dataclasses.dataclass(frozen=True)
+class Summary(TypedResult):
+    """Each question's answer and each milestone's dates of a results directory, pooled over its points and per
+    point (``simulator.summarize``, ``diplosim summarize``). ``data`` is the ``--json``; ``step_days`` the
+    scenario's step (the words say weeks or days); ``max_points`` the points the words list."""
+
+    data: dict
+    step_days: int = 7
+    max_points: int = 10
+
+    def as_json(self) -> dict:
+        return self.data
+
+    @property
+    def scenario(self) -> str:
+        return self.data["scenario"]
+
+    @property
+    def runs_expected(self) -> int:
+        return self.data["runs_expected"]
+
+    @property
+    def complete(self) -> bool:
+        return self.data["complete"]
+
+    @property
+    def parameters(self) -> list[str]:
+        """The names varied by the sweep (none for a single Monte Carlo)."""
+        return self.data["parameters"]
+
+    @property
+    def overall(self) -> dict:
+        return self.data["overall"]
+
+    @property
+    def per_point(self) -> list[dict]:
+        return self.data["per_point"]
+
+    @property
+    def answers(self) -> dict:
+        """Question id -> its typed answer (``answers.Answer``), pooled over every point."""
+        from .answers import Answer
+
+        return {q["id"]: Answer.of_entry(q) for q in self.overall["questions"]}
+
+    def print(self, console) -> None:
+        from .api_words import render_sweep_summary
+
+        render_sweep_summary(self.data, console, self.max_points, self.step_days)
+
+    def to_arrow(self):
+        """One row per point and question: ``point``, each varied parameter, then the answer's row (id, text,
+        kind, runs, words and each kind's typed columns, ``answers.table_columns``)."""
+        import pyarrow as pa
+
+        from .answers import Answer, table_columns
+
+        rows = [{"point": pt["point"], **{n: pt["parameters"].get(n) for n in self.parameters},
+                 **Answer.of_entry(q).row()} for pt in self.per_point for q in pt["questions"]]
+        columns = {"point": pa.int64(), **{n: pa.float64() for n in self.parameters},
+                   **{n: getattr(pa, k)() for n, k in table_columns().items()}}
+        return pa.table({n: pa.array([r.get(n) for r in rows], type=t) for n, t in columns.items()})
+
+    def to_pandas(self):
+        """``to_arrow`` as a pandas DataFrame (strings as ``string``, whole numbers as nullable ``Int64``)."""
+        import pandas as pd
+        import pyarrow as pa
+
+        mapping = {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype()}
+        return self.to_arrow().to_pandas(types_mapper=mapping.get, date_as_object=False)
+
+
+# ------------------------------------------------------------------ explain
+@dataclasses.dataclass(frozen=True)
+class Explanation(TypedResult):
+    """Why milestones happened or not (``simulator.explain``, ``diplosim explain``): for each milestone
+    (``levels``) who and what held it up and what preceded success; with a question, ``question`` (its window
+    and answer) and the milestones its condition names. ``unit``: the scenario's steps ('weeks', 'days')."""
+
+    data: dict
+    unit: str = "weeks"
+
+    def as_json(self) -> dict:
+        return self.data
+
+    @property
+    def levels(self) -> list[dict]:
+        return self.data["levels"]
+
+    @property
+    def question(self) -> dict | None:
+        return self.data.get("question")
+
+    def print(self, console) -> None:
+        from .api_words import render_explanation
+
+        render_explanation(self.data, self.unit, console)
+
+    def to_pandas(self):
+        """One row per milestone and blocker: milestone, its share held, the blocker's actor and reason, the share
+        of runs it affected and the mean steps it blocked."""
+        import pandas as pd
+
+        cols = ["milestone", "held_share", "runs", "actor", "reason", "runs_share", "steps_blocked_mean"]
+        rows = [{"milestone": lv["name"], "held_share": lv["held_share"], "runs": lv["runs"], "actor": b["actor"],
+                 "reason": b["text"], "runs_share": b["runs_share"], "steps_blocked_mean": b["steps_blocked_mean"]}
+                for lv in self.levels for b in lv["blocked_by"]]
+        return pd.DataFrame(rows, columns=cols)
+
+    def figure(self):
+        """The blockers chart (``diplosim explain --html``)."""
+        from .charts.analysis import blockers
+
+        return blockers(self.data)
+
+
+# ------------------------------------------------------------------ backtest
+@dataclasses.dataclass(frozen=True)
+class Backtest(TypedResult):
+    """Forecasts scored against observed outcomes (``simulator.backtest``, ``diplosim backtest``): per scenario
+    (``scenarios``), pooled per track (``tracks``) and all together (``pooled``), the variants asked for, and with
+    ``outside_view=True`` the four forecasts side by side (``outside_view``)."""
+
+    data: dict
+
+    def as_json(self) -> dict:
+        return self.data
+
+    @property
+    def runs(self) -> int:
+        return self.data["runs"]
+
+    @property
+    def seed(self) -> int:
+        return self.data["seed"]
+
+    @property
+    def scenarios(self) -> list[dict]:
+        return self.data["scenarios"]
+
+    @property
+    def tracks(self) -> dict:
+        return self.data.get("tracks") or {}
+
+    @property
+    def pooled(self) -> dict:
+        return self.data["pooled"]
+
+    @property
+    def variants(self) -> list[dict]:
+        return self.data["variants"]
+
+    @property
+    def outside_view(self) -> dict | None:
+        return self.data.get("outside_view")
+
+    @property
+    def without_outcomes(self) -> list[str]:
+        return self.data.get("without_outcomes", [])
+
+    def print(self, console) -> None:
+        from .api_words import render_backtest_result
+
+        render_backtest_result(self.data, console)
+
+    def to_pandas(self):
+        """One row per scored yes/no question: scenario, question id and text, forecast with its 95% interval,
+        what happened, Brier and log score, the writer's prior (empty: none)."""
+        import pandas as pd
+
+        cols = ["scenario", "id", "text", "forecast", "low", "high", "observed", "brier", "log_score", "prior"]
+        rows = [{"scenario": e["scenario"], **{c: q.get(c) for c in cols[1:]}}
+                for e in self.scenarios for q in e["yes_no"]]
+        return pd.DataFrame(rows, columns=cols)
+
+    def figures(self) -> list:
+        """(id, title, figure) of the reliability diagram and PIT histogram (``diplosim backtest --html``)."""
+        from .charts.track import backtest_figures
+
+        return backtest_figures(self.data)

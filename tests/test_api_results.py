@@ -1,0 +1,108 @@
+"""The API's typed results (``simulator.api_results``, issue 26): ``params``, ``summarize``, ``explain`` and
+``backtest`` give frozen dataclasses whose fields are what the command's ``--json`` prints for the same input,
+whose words are what the command prints, and which make tables (``to_pandas``/``to_arrow``)."""
+
+import dataclasses
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import simulator
+from simulator.api_results import Backtest, Explanation, Parameter, Parameters, Summary
+from simulator.cli import app
+
+from .conftest import ROOT, SEED_SCENARIO
+
+OBSERVED = ROOT / "scenarios" / "cyprus_2026.observed.yaml"
+
+
+def printed(*args) -> str:
+    """What ``diplosim ARGS`` prints, piped (140 columns, as ``cli.render.output_console`` sets it)."""
+    result = CliRunner().invoke(app, [str(a) for a in args], env={"COLUMNS": "140"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def same_as_the_command(result, *args) -> dict:
+    """The typed result against the command for the same input: its JSON is the ``--json`` (as text and as data),
+    its words what the command prints. Returns the command's JSON."""
+    text = printed(*args, "--json")
+    assert result.to_json() + "\n" == text
+    data = json.loads(text)
+    assert json.loads(result.to_json()) == data
+    assert result.words() == str(result) == printed(*args)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(result, dataclasses.fields(result)[0].name, None)
+    return data
+
+
+@pytest.fixture(scope="module")
+def results_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("typed") / "sw"
+    simulator.run_sweep(SEED_SCENARIO, out, vary=["iran.active=0,1"], runs=8, seed=2)
+    return out
+
+
+def test_params_are_typed_parameters():
+    result = simulator.params(SEED_SCENARIO)
+    assert isinstance(result, Parameters) and all(isinstance(p, Parameter) for p in result)
+    data = same_as_the_command(result, "params", SEED_SCENARIO)
+    assert [p.name for p in result] == [r["name"] for r in data] and len(result) == len(data) > 0
+    for p, row in zip(result, data):
+        assert (p.dist, p.low, p.high, p.provenance, p.source, p.unit, p.stated_as, p.estimable) == (
+            row["dist"], row["low"], row["high"], row["provenance"], row["source"], row["unit"], row["stated_as"],
+            row["estimable"])
+        assert p.reference == row.get("reference")
+    first = data[0]["name"]
+    assert result[first] == result[0] and result[0]["dist"] == data[0]["dist"]  # old row-as-dict reading kept
+    frame = result.to_pandas()
+    assert frame.shape == (len(data), 10) and list(frame.columns) == [f.name for f in dataclasses.fields(Parameter)]
+    assert result.to_arrow().num_rows == len(data)
+    with pytest.raises(KeyError, match="unknown parameter 'nope'"):
+        result["nope"]
+
+
+def test_summarize_is_a_typed_summary(results_dir):
+    result = simulator.summarize(results_dir)
+    assert isinstance(result, Summary)
+    data = same_as_the_command(result, "summarize", results_dir)
+    assert (result.scenario, result.runs_expected, result.parameters) == (data["scenario"], data["runs_expected"],
+                                                                         data["parameters"])
+    assert result.overall == data["overall"] and result.per_point == data["per_point"] and result["seed"] == 2
+    assert list(result.answers) == [q["id"] for q in data["overall"]["questions"]]
+    n_questions = len(data["overall"]["questions"])
+    frame = result.to_pandas()
+    assert len(frame) == 2 * n_questions and list(frame.columns[:4]) == ["point", "iran.active", "id", "text"]
+    assert sorted(frame["point"].unique().tolist()) == [0, 1]
+    probability = frame[frame["id"] == data["per_point"][1]["questions"][0]["id"]].set_index("point")
+    assert probability.loc[1, "p"] == pytest.approx(data["per_point"][1]["questions"][0]["p"])
+    assert simulator.summarize(results_dir, max_points=1).words() == printed("summarize", results_dir,
+                                                                            "--max-points", "1")
+
+
+def test_explain_is_a_typed_explanation(results_dir):
+    result = simulator.explain(simulator.open_results(results_dir))
+    assert isinstance(result, Explanation) and result.question is None
+    data = same_as_the_command(result, "explain", results_dir)
+    assert result.levels == data["levels"] and [lv["name"] for lv in result.levels]
+    frame = result.to_pandas()
+    assert len(frame) == sum(len(lv["blocked_by"]) for lv in data["levels"])
+    assert list(frame.columns) == ["milestone", "held_share", "runs", "actor", "reason", "runs_share",
+                                   "steps_blocked_mean"]
+    one = simulator.explain(simulator.open_results(results_dir), "fm_before_round1")
+    data = same_as_the_command(one, "explain", results_dir, "--question", "fm_before_round1")
+    assert one.question == data["question"] and one["question"]["text"] == data["question"]["text"]
+
+
+def test_backtest_is_a_typed_backtest():
+    result = simulator.backtest(OBSERVED, runs=40, seed=1)
+    assert isinstance(result, Backtest) and result.outside_view is None
+    data = same_as_the_command(result, "backtest", OBSERVED, "--runs", "40", "--seed", "1")
+    assert (result.runs, result.seed, result.scenarios, result.pooled, result.variants) == (
+        data["runs"], data["seed"], data["scenarios"], data["pooled"], data["variants"])
+    frame = result.to_pandas()
+    yes_no = [q for e in data["scenarios"] for q in e["yes_no"]]
+    assert len(frame) == len(yes_no) > 0 and frame["brier"].tolist() == [q["brier"] for q in yes_no]
+    assert result.to_arrow().num_rows == len(yes_no)
+    assert [t for _, t, _ in result.figures()]
