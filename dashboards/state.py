@@ -96,12 +96,12 @@ def check_assignment(text: str, table, where: str) -> tuple[str, float]:
     name, value = parse_assignment(text, table, where=where)
     if is_switch(table, name):
         if value not in (0.0, 1.0):
-            raise ValueError(f"{where}: switch '{name}' takes 0 or 1, not {value:g}")
+            raise ValueError(f"{where}: switch {table.label(name)} takes 0 or 1, not {value:g}")
         return name, value
     lo, hi = what_if_range(table, name)
     if not lo <= value <= hi:
         kind = "range" if table.params[name].is_uncertain else "what-if range"
-        raise ValueError(f"{where}: {value:g} for '{name}' is outside its {kind} {lo:g} to {hi:g}")
+        raise ValueError(f"{where}: {value:g} for {table.label(name)} is outside its {kind} {lo:g} to {hi:g}")
     return name, value
 
 

@@ -53,7 +53,7 @@ def test_bad_url_parts_are_named_and_dropped(ctx):
         "URL: seed: -4 is outside 0..9007199254740991; using 1",
         "URL: set: unknown parameter 'nonsense.param' (see `diplosim params SCENARIO`)",
         "URL: set: 'high' for Turkey's flexibility (turkey.flexibility) is not a number (allowed: 0 to 1)",
-        "URL: set: switch 'russia.active' takes 0 or 1, not 0.5",
+        "URL: set: switch Russia mediates (russia.active) takes 0 or 1, not 0.5",
     ]
 
 
@@ -61,7 +61,8 @@ def test_bad_url_parts_are_named_and_dropped(ctx):
     ("syria.flexibility%3D1e308",
      "URL: set: 1e+308 for Syria's flexibility (syria.flexibility) is outside its allowed range, 0 to 1"),
     ("syria.flexibility%3D-5", "URL: set: -5 for Syria's flexibility (syria.flexibility) is outside its allowed range"),
-    ("syria.flexibility%3D0.5", "URL: set: 0.5 for 'syria.flexibility' is outside its range 0.15 to 0.35"),
+    ("syria.flexibility%3D0.5",
+     "URL: set: 0.5 for Syria's flexibility (syria.flexibility) is outside its range 0.15 to 0.35"),
     ("syria.flexibility%3Dnan", "URL: set: nan for Syria's flexibility (syria.flexibility) is not a finite number"),
     ("russia.active%3D2", "URL: set: 2 for Russia mediates (russia.active) is outside its allowed range, 0 to 1"),
     ("russia.urgency.peak%3D7", "URL: set: 7 for Russia's peak urgency (russia.urgency.peak) is outside its allowed "
@@ -362,8 +363,9 @@ def test_compare_validates_like_the_whatif_tab(ctx):
     table = ctx.table("main")
     sets, problems = parse_settings("russia.active=2\nsyria.flexibility=1e308\nturkey.flexibility=0.5", table, "compare B")
     assert sets == {"turkey.flexibility": 0.5}
-    assert problems == ["compare B: switch 'russia.active' takes 0 or 1, not 2",
-                        "compare B: 1e+308 for 'syria.flexibility' is outside its range 0.15 to 0.35"]
+    assert problems == ["compare B: 2 for Russia mediates (russia.active) is outside its allowed range, 0 to 1",
+                        "compare B: 1e+308 for Syria's flexibility (syria.flexibility) is outside its allowed range, "
+                        "0 to 1"]
 
 
 def test_compare_two_settings(ctx):

@@ -184,9 +184,10 @@ def test_a_value_fixed_at_its_median_is_a_whatif_and_stays_in_the_url(server, pa
 
 
 def test_url_values_out_of_range_or_unknown_are_refused_in_one_line(server, page):
-    for value in ("1e308", "-5"):
+    for value, words in (("0.5", "is outside its range 0.15 to 0.35"),  # the slider's range
+                         ("1e308", "is outside its allowed range, 0 to 1"), ("-5", "is outside its allowed range")):
         page.goto(f"{server['url']}?set=syria.flexibility%3D{value}")
-        wait_text(page, "#whatif-problems", "is outside its range 0.15 to 0.35")
+        wait_text(page, "#whatif-problems", words)
         assert len(page.locator("#whatif-problems .problem").all()) == 1
         wait_text(page, "#whatif-status", "changes: none (baseline)")
         assert page.inner_text(param_part("whatif-value", "syria.flexibility")) == "drawn"
@@ -270,7 +271,8 @@ def test_scenario_tab_and_compare_tab(server, page):
     shoot(page, "compare")
     page.fill("#compare-b-sets", "russia.active=2")  # refused as the What-if tab refuses it
     page.click("#compare-go")
-    wait_text(page, "#compare-problems", "compare B: switch 'russia.active' takes 0 or 1, not 2")
+    wait_text(page, "#compare-problems", "compare B: 2 for Russia mediates (russia.active) is outside its allowed "
+              "range, 0 to 1")
     page.wait_for_selector("#compare-result", state="hidden", timeout=WAIT_MS)  # the old result is gone
     assert page.locator("#compare-numbers").count() == 0
 
