@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 
+from .api_results import TypedResult  # light: the typed results' base (dataclasses, json)
+
 __all__ = ["Forecast", "Comparison", "MonteCarlo", "adjustment_effects", "backtest", "compare", "discover", "events",
            "check_model", "explain", "explain_gap", "html_report", "load", "open_results", "params", "run", "run_sweep",
            "sensitivity", "validate",
@@ -343,9 +345,9 @@ class Forecast:
 
 
 @dataclasses.dataclass
-class Comparison:
+class Comparison(TypedResult):
     """Paired differences B - A on common random numbers (``analysis.compare``): ``result`` is the dict ``diplosim
-    compare --json`` prints; ``tables`` the two run tables."""
+    compare --json`` prints (``as_json()``; ``words()``: what it prints); ``tables`` the two run tables."""
 
     result: dict
     tables: tuple
@@ -357,6 +359,14 @@ class Comparison:
         import pandas as pd
 
         return pd.DataFrame(self.result["questions"])
+
+    def as_json(self) -> dict:
+        return self.result
+
+    def print(self, console) -> None:
+        from .api_words import render_comparison
+
+        render_comparison(self.result, console)
 
     def why(self) -> dict:
         """Why B's answers differ from A's (``analysis.differ.explain_difference``): the milestones and gates that
@@ -370,9 +380,6 @@ class Comparison:
         from .charts.analysis import side_by_side_calendar
 
         return side_by_side_calendar(self.tables[0], self.compiled[0], self.tables[1], self.compiled[1], *self.labels)
-
-    def __getitem__(self, key):
-        return self.result[key]
 
 
 def _label(loaded, sets) -> str:
@@ -606,28 +613,30 @@ class Report:
         return export_pngs(self.sections, Path(folder))
 
 
-def sensitivity(results, question: str | None = None, seed: int = 0) -> dict:
+def sensitivity(results, question: str | None = None, seed: int = 0):
     """First-order and total Sobol indices of each question's probability (or one ``question``'s), with 95%
     intervals (``diplosim sensitivity``), of a Sobol-sampled sweep (a path or ``open_results``'s). The intervals
-    are a bootstrap seeded from ``seed``: the same seed gives the same intervals. ``AnalysisError`` (a ValueError,
-    one line) otherwise."""
+    are a bootstrap seeded from ``seed``: the same seed gives the same intervals. A ``Sensitivity``
+    (``api_results``). ``AnalysisError`` (a ValueError, one line) otherwise."""
     from .analysis.sensitivity import sobol_indices
+    from .api_results import Sensitivity
 
     res = _results(results)
-    return sobol_indices(res.runs, res.compiled, res.manifest, question, seed)
+    return Sensitivity(sobol_indices(res.runs, res.compiled, res.manifest, question, seed))
 
 
-def discover(results, question: str, threshold: float = 0.5) -> dict:
+def discover(results, question: str, threshold: float = 0.5):
     """Parameter boxes of a sweep (a path or ``open_results``'s) in which ``question`` is likely (its yes-share
-    reaches ``threshold``), as rules with coverage and density (``diplosim discover``); ``AnalysisError`` (a
-    ValueError, one line) for a bad question or results without points."""
+    reaches ``threshold``), as rules with coverage and density (``diplosim discover``): a ``Discovery``
+    (``api_results``); ``AnalysisError`` (a ValueError, one line) for a bad question or results without points."""
     from .analysis.discover import discover as run_discover
     from .analysis.sensitivity import AnalysisError
+    from .api_results import Discovery
 
     res = _results(results)
     if res.points is None:
         raise AnalysisError(f"discover: '{res.manifest.get('out', 'these results')}' has no points.parquet")
-    return run_discover(res.runs, res.points, res.compiled, res.manifest, question, threshold)
+    return Discovery(run_discover(res.runs, res.points, res.compiled, res.manifest, question, threshold), threshold)
 
 
 def params(scenario):

@@ -317,3 +317,66 @@ class Backtest(TypedResult):
         from .charts.track import backtest_figures
 
         return backtest_figures(self.data)
+
+
+# ------------------------------------------------------------------ sensitivity, discover
+@dataclasses.dataclass(frozen=True)
+class Sensitivity(TypedResult):
+    """First-order and total Sobol indices of each question's probability, with 95% intervals
+    (``simulator.sensitivity``, ``diplosim sensitivity``)."""
+
+    data: dict
+
+    def as_json(self) -> dict:
+        return self.data
+
+    @property
+    def questions(self) -> list[dict]:
+        return self.data["questions"]
+
+    def print(self, console) -> None:
+        from .api_words import render_sensitivity
+
+        render_sensitivity(self.data, console)
+
+    def to_pandas(self):
+        """One row per question and parameter: question id, parameter, S1 and ST with their interval half-widths."""
+        import pandas as pd
+
+        cols = ["question", "name", "S1", "S1_conf", "ST", "ST_conf"]
+        rows = [{"question": q["id"], **{c: r[c] for c in cols[1:]}} for q in self.questions for r in q["indices"]]
+        return pd.DataFrame(rows, columns=cols)
+
+    def figure(self, question: str):
+        """The tornado chart of one question (``diplosim sensitivity --html``)."""
+        from .charts.analysis import tornado
+
+        return tornado(self.data, question)
+
+
+@dataclasses.dataclass(frozen=True)
+class Discovery(TypedResult):
+    """Parameter boxes of a sweep in which a question is likely (its yes-share reaches ``threshold``), as rules with
+    coverage and density (``simulator.discover``, ``diplosim discover``)."""
+
+    data: dict
+    threshold: float = 0.5
+
+    def as_json(self) -> dict:
+        return self.data
+
+    @property
+    def boxes(self) -> list[dict]:
+        return self.data["boxes"]
+
+    def print(self, console) -> None:
+        from .api_words import render_discovery
+
+        render_discovery(self.data, self.threshold, console)
+
+    def to_pandas(self):
+        """One row per box: its rule, coverage, density, points and mean probability."""
+        import pandas as pd
+
+        cols = ["rule", "coverage", "density", "points", "mean_probability"]
+        return pd.DataFrame([{c: b[c] for c in cols} for b in self.boxes], columns=cols)

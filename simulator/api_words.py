@@ -491,3 +491,46 @@ def render_backtest_result(res: dict, con) -> None:
         _variants(res, con)  # the variants asked for, on the same runs (none: nothing printed)
         return
     render_backtest(res, con)
+
+
+def render_comparison(res: dict, con) -> None:
+    """``diplosim compare``: B - A per question on the paired runs, then each milestone's median first date."""
+    crn = res["common_random_numbers"]
+    if not all(crn.values()):
+        con.print(f"[yellow]note[/yellow]: draw layouts differ ({', '.join(k for k, v in crn.items() if not v)}): "
+                  "random numbers are common only where the layouts agree")
+    t = Table(title=f"B - A over {res['runs']} paired runs (seed {res['seed']})", title_justify="left")
+    for col in ("question", "A", "B", "B - A", "95% interval", "runs changed"):
+        t.add_column(col)
+    for q in res["questions"]:  # each kind of answer gives its paired cells (a count's are in times)
+        t.add_row(q["text"], *Answer.class_of(q).paired_cells(q), str(q["runs_changed"]))
+    con.print(t)
+    t = Table(title="Milestones: median first date", title_justify="left")
+    for col in ("milestone", "A happened", "B happened", "A median", "B median", "shift (weeks)"):
+        t.add_column(col)
+    for lv in res["milestones"]:
+        shift = "-" if lv["median_shift_weeks"] is None else f"{lv['median_shift_weeks']:+.0f}"
+        t.add_row(lv["name"], pct(lv["a_p"]), pct(lv["b_p"]), lv["a_median"] or "not by end",
+                  lv["b_median"] or "not by end", shift)
+    con.print(t)
+
+
+def render_sensitivity(out: dict, con) -> None:
+    """``diplosim sensitivity``: per question, each parameter's first-order and total Sobol index."""
+    for q in out["questions"]:
+        t = Table(title=f"{q['text']} (mean {pct(q['mean'])} over {out['points']} points x "
+                        f"{out['runs_per_point']} runs)", title_justify="left")
+        for col in ("parameter", "first order S1", "total ST"):
+            t.add_column(col)
+        for r in q["indices"]:
+            t.add_row(r["name"], f"{r['S1']:.3f} ± {r['S1_conf']:.3f}", f"{r['ST']:.3f} ± {r['ST_conf']:.3f}")
+        con.print(t)
+
+
+def render_discovery(out: dict, threshold: float, con) -> None:
+    """``diplosim discover``: where the question is likely, as rules with coverage and density."""
+    con.print(f"'{out['question']}' is likely (>= {pct(threshold)}) at {out['likely_points']} of {out['points']} "
+              "points" + (f": {out['note']}" if "note" in out else ""))
+    for b in out["boxes"]:
+        con.print(f"  IF {b['rule']}\n     coverage {pct(b['coverage'])}, density {pct(b['density'])}, "
+                  f"{b['points']} points, mean probability {pct(b['mean_probability'])}")

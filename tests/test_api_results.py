@@ -106,3 +106,39 @@ def test_backtest_is_a_typed_backtest():
     assert len(frame) == len(yes_no) > 0 and frame["brier"].tolist() == [q["brier"] for q in yes_no]
     assert result.to_arrow().num_rows == len(yes_no)
     assert [t for _, t, _ in result.figures()]
+
+
+def test_compare_is_a_typed_comparison():
+    result = simulator.compare(SEED_SCENARIO, sets_b=["iran.active=0"], runs=60, seed=1)
+    assert isinstance(result, simulator.api.Comparison)
+    text = printed("compare", SEED_SCENARIO, "--set-b", "iran.active=0", "--runs", "60", "--seed", "1", "--json")
+    data = json.loads(text)
+    # the same paired differences; the API names the what-if as it was given (its texts), the command as numbers
+    assert {k: v for k, v in result.as_json().items() if k not in "ab"} == {k: v for k, v in data.items()
+                                                                          if k not in "ab"}
+    assert (data["b"]["set"], result.as_json()["b"]["set"]) == ({"iran.active": 0.0}, ["iran.active=0"])
+    assert result.words() == str(result) == printed("compare", SEED_SCENARIO, "--set-b", "iran.active=0",
+                                                    "--runs", "60", "--seed", "1")
+    assert result["runs"] == 60 and result.to_pandas().shape[0] == len(data["questions"])
+    assert result.to_arrow().num_rows == len(data["questions"])
+
+
+def test_sensitivity_and_discover_are_typed(tmp_path):
+    from simulator.api_results import Discovery, Sensitivity
+
+    sobol = tmp_path / "sobol"
+    simulator.run_sweep(SEED_SCENARIO, sobol, sample="sobol", points=8, runs=10, seed=3)
+    result = simulator.sensitivity(sobol, seed=2)
+    assert isinstance(result, Sensitivity)
+    data = same_as_the_command(result, "sensitivity", sobol, "--seed", "2")
+    assert result.questions == data["questions"]
+    frame = result.to_pandas()
+    assert len(frame) == sum(len(q["indices"]) for q in data["questions"]) > 0
+    assert list(frame.columns) == ["question", "name", "S1", "S1_conf", "ST", "ST_conf"]
+    assert result.figure(data["questions"][0]["id"]).data
+    boxes = simulator.discover(sobol, "fm_before_round1", threshold=0.2)
+    assert isinstance(boxes, Discovery)
+    data = same_as_the_command(boxes, "discover", sobol, "--question", "fm_before_round1", "--threshold", "0.2")
+    assert boxes.boxes == data["boxes"] and list(boxes.to_pandas().columns) == ["rule", "coverage", "density",
+                                                                                "points", "mean_probability"]
+    assert len(boxes.to_pandas()) == len(data["boxes"])

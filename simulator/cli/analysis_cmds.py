@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -10,7 +9,7 @@ import typer
 from .typer_app import app
 from .common import (check_html_path, engine_or_exit, fail, load_or_exit, parse_sets, results_or_exit,
                      write_charts)
-from .render import output_console, pct
+from .render import output_console
 
 
 def _console():
@@ -58,31 +57,9 @@ def compare(
     res.update({"a": {"scenario": str(scenario_a), "set": oa}, "b": {"scenario": str(scenario_b or scenario_a),
                                                                     "set": ob}})
     if as_json:
-        typer.echo(json.dumps(res, indent=2))
+        typer.echo(comparison.to_json())
         return
-    from rich.table import Table
-
-    con = _console()
-    crn = res["common_random_numbers"]
-    if not all(crn.values()):
-        con.print(f"[yellow]note[/yellow]: draw layouts differ ({', '.join(k for k, v in crn.items() if not v)}): "
-                  "random numbers are common only where the layouts agree")
-    t = Table(title=f"B - A over {runs} paired runs (seed {seed})", title_justify="left")
-    for col in ("question", "A", "B", "B - A", "95% interval", "runs changed"):
-        t.add_column(col)
-    from ..answers import Answer
-
-    for q in res["questions"]:  # each kind of answer gives its paired cells (a count's are in times)
-        t.add_row(q["text"], *Answer.class_of(q).paired_cells(q), str(q["runs_changed"]))
-    con.print(t)
-    t = Table(title="Milestones: median first date", title_justify="left")
-    for col in ("milestone", "A happened", "B happened", "A median", "B median", "shift (weeks)"):
-        t.add_column(col)
-    for lv in res["milestones"]:
-        shift = "-" if lv["median_shift_weeks"] is None else f"{lv['median_shift_weeks']:+.0f}"
-        t.add_row(lv["name"], pct(lv["a_p"]), pct(lv["b_p"]), lv["a_median"] or "not by end",
-                  lv["b_median"] or "not by end", shift)
-    con.print(t)
+    comparison.print(_console())
 
 
 @app.command()
@@ -133,24 +110,12 @@ def sensitivity(
     except AnalysisError as exc:
         fail(str(exc))
     if html_out is not None:
-        from ..charts.analysis import tornado
-
         write_charts(html_out, f"diplosim sensitivity {results}",
-                     [(q["id"], q["text"], tornado(out, q["id"])) for q in out["questions"]])
+                     [(q["id"], q["text"], out.figure(q["id"])) for q in out.questions])
     if as_json:
-        typer.echo(json.dumps(out, indent=2))
+        typer.echo(out.to_json())
         return
-    from rich.table import Table
-
-    con = _console()
-    for q in out["questions"]:
-        t = Table(title=f"{q['text']} (mean {pct(q['mean'])} over {out['points']} points x "
-                        f"{out['runs_per_point']} runs)", title_justify="left")
-        for col in ("parameter", "first order S1", "total ST"):
-            t.add_column(col)
-        for r in q["indices"]:
-            t.add_row(r["name"], f"{r['S1']:.3f} ± {r['S1_conf']:.3f}", f"{r['ST']:.3f} ± {r['ST_conf']:.3f}")
-        con.print(t)
+    out.print(_console())
 
 
 @app.command()
@@ -172,11 +137,6 @@ def discover(
     except AnalysisError as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(json.dumps(out, indent=2))
+        typer.echo(out.to_json())
         return
-    con = _console()
-    con.print(f"'{out['question']}' is likely (>= {pct(threshold)}) at {out['likely_points']} of {out['points']} "
-              "points" + (f": {out['note']}" if "note" in out else ""))
-    for b in out["boxes"]:
-        con.print(f"  IF {b['rule']}\n     coverage {pct(b['coverage'])}, density {pct(b['density'])}, "
-                  f"{b['points']} points, mean probability {pct(b['mean_probability'])}")
+    out.print(_console())
