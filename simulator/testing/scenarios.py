@@ -145,7 +145,7 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
     everyone = parties + (["h0"] if has_host else [])
     # an actor outside the talks (role: outside, lang issue 22 item 11): it sits at no table, takes a unilateral
     # step of its own and may hold a precondition
-    outside = ["x0"] if draw(st.integers(0, 3)) == 0 else []
+    outside = ["g0"] if draw(st.integers(0, 3)) == 0 else []  # an id of its own (x0, x1 are shocks)
     for x in outside:
         rule = draw(st.sampled_from(list(rules)))
         actors.append({"id": x, "name": "Armed group", "role": "outside", "rule": rule, "params": party_params(rule)})
