@@ -100,6 +100,21 @@ def open_tab(page, name: str) -> None:
     page.wait_for_selector(f"#tab-{name}", state="visible", timeout=WAIT_MS)
 
 
+def click_chart(page, graph: str, x: float, y: float, hover_has: str = "") -> None:
+    """Click a chart's mark at page position (x, y) the way a person does: point at it, wait until the chart shows
+    that mark's hover label, then press and release without moving.
+
+    Plotly emits a click for the points of its last hover, and runs hovers at most once per 50 ms (a later one
+    waits on a timer): a click made at once after a move (``mouse.click``) can carry the hover of the place the
+    mouse was before, or none, and then no click reaches the page at all. Waiting for the label is waiting for the
+    state the click is made of."""
+    page.mouse.move(x, y)
+    page.wait_for_function("([g, s]) => [...document.querySelectorAll(g + ' .hoverlayer .hovertext')]"
+                           ".some(e => e.textContent.includes(s))", arg=[graph, hover_has], timeout=WAIT_MS)
+    page.mouse.down()
+    page.mouse.up()
+
+
 def click_slider(page, name: str, fraction: float) -> None:
     track = page.locator(f'#whatif-controls [id*=\'"name":"{name}"\'] .dash-slider-track')
     track.scroll_into_view_if_needed()  # the controls sit below the first screen's answers and chart
@@ -302,7 +317,7 @@ def test_sweep_heatmap_cell_shows_the_point(server, page):
     question = page.locator("#sweep-question").bounding_box()
     assert question["width"] > 900  # the question menu is wide enough to read the question
     area = page.locator("#sweep-graph .nsewdrag").bounding_box()
-    page.mouse.click(area["x"] + 0.8 * area["width"], area["y"] + 0.2 * area["height"])  # top right cell
+    click_chart(page, "#sweep-graph", area["x"] + 0.8 * area["width"], area["y"] + 0.2 * area["height"])  # top right
     page.wait_for_function("() => document.querySelector('#sweep-point-info').innerText.startsWith('Point')",
                            timeout=WAIT_MS)
     info = page.inner_text("#sweep-point-info")
@@ -329,7 +344,7 @@ def test_sweep_heatmap_cell_shows_the_point(server, page):
                            timeout=WAIT_MS)
     page.wait_for_selector("#sweep-graph .scatterlayer .point", timeout=WAIT_MS)
     dot = page.locator("#sweep-graph .scatterlayer .point").first.bounding_box()  # the marker at x = 0.3
-    page.mouse.click(dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2)
+    click_chart(page, "#sweep-graph", dot["x"] + dot["width"] / 2, dot["y"] + dot["height"] / 2)
     wait_text(page, "#sweep-point-info", "pooled over")
     info = page.inner_text("#sweep-point-info")
     assert info.startswith("Points 0, 1 (Russia's peak urgency = 0.3, pooled over Syria's flexibility = 0.15, 0.35): 12 runs")

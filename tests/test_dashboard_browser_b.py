@@ -11,11 +11,15 @@ import re
 import pytest
 
 from .conftest import SEED_SCENARIO
-from .test_dashboard_browser import WAIT_MS, browser, open_tab, page, serve, shoot, wait_text  # noqa: F401
+from .test_dashboard_browser import (WAIT_MS, browser, click_chart, open_tab, page, serve, shoot,  # noqa: F401
+                                     wait_text)
 
 GRAPH = "document.querySelector('#sweep-graph .js-plotly-plot')"
 DOTTED = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?:\.[a-z0-9_]+)+\b")  # turkey.flexibility, x.enabled
 SNAKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")  # deadline_pressure, fm_meeting
+
+
+RUNS = 5  # runs per point: the points and bins are the point of these tests, not each point's precision
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +35,7 @@ def sweeps(tmp_path_factory):
                           ("sobol", ["--sample", "sobol", "--points", "4", "--first-order-only"]),
                           ("grid", ["--vary", "russia.urgency.peak=0.3:0.9:3", "--vary", "syria.flexibility=0.15,0.35"])):
         result = CliRunner().invoke(app, ["sweep", str(SEED_SCENARIO), "--out", str(base / name), *options,
-                                          "--runs", "20", "--seed", "3"])
+                                          "--runs", str(RUNS), "--seed", "3"])
         assert result.exit_code == 0, result.output
     return base
 
@@ -54,7 +58,7 @@ def open_sweep(page, url: str, path) -> None:
     open_tab(page, "sweep")
     page.fill("#sweep-path", str(path))
     page.click("#sweep-open")
-    wait_text(page, "#sweep-info", f": {POINTS[path.name]} points, {20 * POINTS[path.name]:,} runs, seed 3")
+    wait_text(page, "#sweep-info", f": {POINTS[path.name]} points, {RUNS * POINTS[path.name]:,} runs, seed 3")
     drawn = (f"d.length === 2 && d[1].x.length === {POINTS[path.name]}" if path.name != "grid"  # cells and dots
              else "d.length === 1")
     page.wait_for_function(f"() => {{ const g = {GRAPH}; const d = g ? g.data : []; "
@@ -133,8 +137,8 @@ def test_a_random_sample_is_drawn_as_points_and_binned_means_with_empty_bins_emp
     shoot(page, "sweep-sample-bins")
     # a bin clicked: the points in it
     spot = place(page, busiest["cx"], busiest["cy"])
-    page.mouse.click(spot["x"] + 3, spot["y"] + 3)
-    page.wait_for_function(f"() => /^Points? [0-9, ]+ \\(.*\\): {20 * busiest['n']} runs/"
+    click_chart(page, "#sweep-graph", spot["x"] + 3, spot["y"] + 3, f"of {busiest['n']} points")
+    page.wait_for_function(f"() => /^Points? [0-9, ]+ \\(.*\\): {RUNS * busiest['n']} runs/"
                            ".test(document.querySelector('#sweep-point-info').innerText)", timeout=WAIT_MS)
     # one parameter: the points and the means of bins, nothing joined into a curve
     open_sweep(page, server_b, sweeps / "lhs")
@@ -155,7 +159,7 @@ def test_a_random_sample_is_drawn_as_points_and_binned_means_with_empty_bins_emp
     text = hover_text(page)
     assert re.search(r"point \d+: ", text) and "pooled" not in text and "11 sampled parameters" in text
     assert inside_chart(page, "#sweep-graph .hoverlayer .hovertext")
-    page.mouse.click(spot["x"], spot["y"])  # a dot clicked: that point alone
+    click_chart(page, "#sweep-graph", spot["x"], spot["y"], "point ")  # a dot clicked: that point alone
     page.wait_for_function("() => /^Point \\d+ \\(/.test(document.querySelector('#sweep-point-info').innerText)",
                            timeout=WAIT_MS)
     assert "Turkey's flexibility = " in page.inner_text("#sweep-point-info")  # its setting, in words
