@@ -69,6 +69,26 @@ def postponed_figure(summary: dict, ids: list[str], compiled):
     return charts.postponement_reasons(part, compiled)
 
 
+def blocked_view(ctx, entry, state, question: str, session: str | None = None) -> tuple:
+    """(who blocked, why postponed) for a question of a what-if state: kept with the What-if's views, so a state
+    shown again (another page, the question picked again) is not drawn again."""
+    from .compute import simulate_many
+
+    key = ("why blocked", entry.key, entry.loaded.digest, ctx.engine, state.to_search(), question)
+    hit = ctx.views.get(key)
+    if hit is not None:
+        return hit
+    wanted = [(state.scenario, state.seed, state.runs, {})]
+    if state.overrides:
+        wanted.append((state.scenario, state.seed, state.runs, state.overrides))
+    got = simulate_many(ctx, wanted, session, None)
+    ids = named_milestones(entry.compiled, question)
+    summaries = ([("baseline", got[0][0].summary), ("what-if", got[1][0].summary)] if state.overrides
+                 else [("", got[0][0].summary)])
+    return ctx.views.put(key, (blockers_figure(summaries, ids), postponed_figure(summaries[-1][1], ids,
+                                                                                  entry.compiled)))
+
+
 def screen_task(ctx, entry, state, session: str):
     """The one-at-a-time screen of this what-if (every move kept: threshold 0), as a background task."""
     from simulator.api import fragile_screen
@@ -122,23 +142,15 @@ def register(app, ctx) -> None:
     @app.callback(Output("why-blockers", "figure"), Output("why-postponed", "figure"),
                   Input("why-question", "value"), Input("whatif-state", "data"), Input("session", "data"))
     def blocked(question, search, session):
-        from .compute import simulate_many
         from .jobs import Busy, Superseded
 
         entry, state = _entry_state(ctx, search, session)
         if entry is None or question is None or question not in {q.id for q in entry.compiled.questions}:
             raise PreventUpdate
-        wanted = [(state.scenario, state.seed, state.runs, {})]
-        if state.overrides:
-            wanted.append((state.scenario, state.seed, state.runs, state.overrides))
         try:
-            got = simulate_many(ctx, wanted, browser_session(session), None)
+            return blocked_view(ctx, entry, state, question, browser_session(session))
         except (Busy, Superseded):
             raise PreventUpdate from None
-        ids = named_milestones(entry.compiled, question)
-        summaries = ([("baseline", got[0][0].summary), ("what-if", got[1][0].summary)] if state.overrides
-                     else [("", got[0][0].summary)])
-        return blockers_figure(summaries, ids), postponed_figure(summaries[-1][1], ids, entry.compiled)
 
     @app.callback(Output("why-flags", "children"), Output("why-sensitivity", "figure"),
                   Output("why-status", "children"), Output("why-timer", "disabled"),

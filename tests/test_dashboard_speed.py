@@ -144,3 +144,18 @@ def test_against_what_happened_reuses_the_scores_that_do_not_change_with_the_wha
     assert len({k for k in ctx.views.items if k[0] == "observed score"} - kept) == 1  # only the new what-if's
     fresh = context(loaded, runs=150)
     assert shown(second) == shown(observed_view(fresh, fresh.get("main", None), state, None))
+
+
+def test_who_blocked_what_is_kept_per_state_and_question_and_equals_a_fresh_one(loaded):
+    from dashboards.state import WhatIf
+    from dashboards.why import blocked_view
+
+    ctx = context(loaded, runs=150)
+    entry = ctx.get("main", None)
+    state = WhatIf("main", 150, 6, {"turkey.flexibility": 0.5})
+    question = entry.compiled.questions[0].id
+    first = blocked_view(ctx, entry, state, question)
+    assert blocked_view(ctx, entry, state, question) is first  # shown again: not drawn again
+    fresh = context(loaded, runs=150)
+    again = blocked_view(fresh, fresh.get("main", None), state, question)
+    assert [f.to_json() for f in again] == [f.to_json() for f in first]
