@@ -744,11 +744,14 @@ def _validate_milestone_classes(path: Path) -> str:
             f"{_plural(len(classes), 'scenario')})")
 
 
-def check_model(scenario, *, runs: int = 1000, seed: int = 0, only: Iterable[str] = ()) -> list:
+def check_model(scenario, *, runs: int = 1000, seed: int = 0, only: Iterable[str] = ()):
     """The model checks on a scenario (``diplosim check-model``): stated chances come true, and moving dates,
     renaming ids, a what-if that changes nothing, a cheaper step and another step length change the answers only
     as they should. One result per property (``passed`` False: it fails; ``sentence``: in words); ``only`` names
-    some of ``testing.properties.CHECKS``. An unknown property: ValueError (one line)."""
+    some of ``testing.properties.CHECKS``. A ``ModelChecks`` (``api_results``: iterate for the results; its
+    ``as_json()`` is the ``--json``, ``words()`` and ``verdict()`` what the command prints). An unknown property:
+    ValueError (one line)."""
+    from .api_results import ModelChecks
     from .testing.properties import CHECKS
     from .testing.properties import check_model as run_checks
 
@@ -756,7 +759,8 @@ def check_model(scenario, *, runs: int = 1000, seed: int = 0, only: Iterable[str
     unknown = [n for n in only if n not in CHECKS]
     if unknown:
         raise ValueError(f"--only: unknown property '{unknown[0]}' (choose from {', '.join(CHECKS)})")
-    return run_checks(_loaded(scenario).scenario, runs=runs, seed=seed, only=only or None)
+    loaded = _loaded(scenario)
+    return ModelChecks(str(loaded.path), runs, seed, tuple(run_checks(loaded.scenario, runs=runs, seed=seed, only=only or None)))
 
 
 def _param_source(p) -> str:
@@ -839,8 +843,9 @@ def events(results, replication: int, point: int = 0):
 
 
 @dataclasses.dataclass
-class RunEvents:
-    """One run's event log (``events``): ``rows`` in ``layout.EVENT_COLUMNS`` order; ``sentences()`` in words."""
+class RunEvents(TypedResult):
+    """One run's event log (``events``): ``rows`` in ``layout.EVENT_COLUMNS`` order; ``sentences()`` in words;
+    ``as_json()`` / ``to_json()`` what ``diplosim events --json`` prints, ``words()`` its table."""
 
     rows: list
     compiled: object
@@ -858,6 +863,23 @@ class RunEvents:
         from .store import events_table
 
         return events_table(self.rows)
+
+    def to_pandas(self):
+        return self.to_arrow().to_pandas()
+
+    def as_json(self) -> list[dict]:
+        return self.to_dicts()
+
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps(self.to_dicts(), indent=1, default=str)
+
+    def print(self, console) -> None:
+        from .api_words import render_events
+
+        render_events(self.to_dicts(), self.sentences(), f"Run {self.replication} of point {self.point} (seed "
+                      f"{self.seed}): {len(self.rows)} events", console)
 
     def sentences(self) -> list[str]:
         """Each event as a sentence in the scenario's words."""

@@ -380,3 +380,59 @@ class Discovery(TypedResult):
 
         cols = ["rule", "coverage", "density", "points", "mean_probability"]
         return pd.DataFrame([{c: b[c] for c in cols} for b in self.boxes], columns=cols)
+
+
+# ------------------------------------------------------------------ check-model
+@dataclasses.dataclass(frozen=True)
+class ModelChecks(TypedResult):
+    """The model checks on a scenario (``simulator.check_model``, ``diplosim check-model``): one
+    ``testing.properties.PropertyResult`` per property (iterate, or index); ``passed``: none fails."""
+
+    scenario: str
+    runs: int
+    seed: int
+    results: tuple
+
+    def as_json(self) -> dict:
+        return {"scenario": self.scenario, "runs": self.runs, "seed": self.seed,
+                "results": [r.to_dict() for r in self.results]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_json(), indent=2, default=str)
+
+    @property
+    def passed(self) -> bool:
+        return not any(r.passed is False for r in self.results)
+
+    def verdict(self) -> str:
+        """The last line (the command prints it on standard error): how many properties hold, or fail."""
+        n_bad = sum(r.passed is False for r in self.results)
+        return (f"{len(self.results) - n_bad} of {len(self.results)} properties hold" if n_bad == 0 else
+                f"{n_bad} of {len(self.results)} properties fail")
+
+    def lines(self) -> list[str]:
+        """One line per property: its status, title and sentence (what the command prints on standard output)."""
+        return [f"{r.status:4}  {r.title}: {r.sentence}" for r in self.results]
+
+    def print(self, console) -> None:
+        for line in self.lines():
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+    def words(self, width: int = 140) -> str:
+        return "".join(line + "\n" for line in self.lines())
+
+    def __iter__(self):
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __getitem__(self, key):
+        return self.results[key] if isinstance(key, int) else self.as_json()[key]
+
+    def to_pandas(self):
+        """One row per property: property, title, status, sentence."""
+        import pandas as pd
+
+        cols = ["property", "title", "status", "sentence"]
+        return pd.DataFrame([{c: d.get(c) for c in cols} for d in (r.to_dict() for r in self.results)], columns=cols)

@@ -534,3 +534,13 @@ def render_discovery(out: dict, threshold: float, con) -> None:
     for b in out["boxes"]:
         con.print(f"  IF {b['rule']}\n     coverage {pct(b['coverage'])}, density {pct(b['density'])}, "
                   f"{b['points']} points, mean probability {pct(b['mean_probability'])}")
+
+
+def render_events(rows: list[dict], sentences: list[str], title: str, con) -> None:
+    """``diplosim events``: one run's events, each with its step, date and sentence."""
+    t = Table(title=title, title_justify="left")
+    for col in ("week", "date", "what happened"):
+        t.add_column(col)
+    for ev, sentence in zip(rows, sentences):
+        t.add_row(str(ev["step"]), str(ev["date"]), sentence)
+    con.print(t)

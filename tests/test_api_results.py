@@ -142,3 +142,22 @@ def test_sensitivity_and_discover_are_typed(tmp_path):
     assert boxes.boxes == data["boxes"] and list(boxes.to_pandas().columns) == ["rule", "coverage", "density",
                                                                                 "points", "mean_probability"]
     assert len(boxes.to_pandas()) == len(data["boxes"])
+
+
+def test_check_model_and_events_are_typed(results_dir):
+    from simulator.api_results import ModelChecks
+
+    args = ("--runs", "40", "--seed", "1", "--only", "no_op_what_if")
+    checks = simulator.check_model(SEED_SCENARIO, runs=40, seed=1, only=["no_op_what_if"])
+    assert isinstance(checks, ModelChecks) and checks.passed and len(checks) == 1
+    data = json.loads(printed("check-model", SEED_SCENARIO, *args, "--json"))
+    assert checks.to_json() + "\n" == printed("check-model", SEED_SCENARIO, *args, "--json")
+    assert [r.to_dict() for r in checks] == data["results"] and (checks.runs, checks.seed) == (data["runs"], data["seed"])
+    done = CliRunner().invoke(app, ["check-model", str(SEED_SCENARIO), *args], env={"COLUMNS": "140"})
+    assert (done.stdout, done.stderr) == (checks.words(), checks.verdict() + "\n")
+    assert list(checks.to_pandas().columns) == ["property", "title", "status", "sentence"]
+    log = simulator.events(results_dir, 3, point=1)
+    rows = json.loads(printed("events", results_dir, "-p", "1", "-r", "3", "--json"))
+    assert log.to_json() + "\n" == printed("events", results_dir, "-p", "1", "-r", "3", "--json")
+    assert len(rows) == len(log.rows) == len(log.to_pandas()) and rows[0]["kind"] == log.to_dicts()[0]["kind"]
+    assert log.words() == printed("events", results_dir, "-p", "1", "-r", "3")

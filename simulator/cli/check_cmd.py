@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -31,15 +30,11 @@ def check_model_cmd(
     unknown = [n for n in only if n not in CHECKS]
     if unknown:  # before the scenario is read, as check_model would say it
         fail(f"--only: unknown property '{unknown[0]}' (choose from {', '.join(CHECKS)})")
-    results = check_model(load_or_exit(scenario), runs=runs, seed=seed, only=only)
+    checks = check_model(load_or_exit(scenario), runs=runs, seed=seed, only=only)
     if as_json:
-        typer.echo(json.dumps({"scenario": str(scenario), "runs": runs, "seed": seed,
-                               "results": [r.to_dict() for r in results]}, indent=2, default=str))
+        typer.echo(checks.to_json())
     else:
-        for r in results:
-            typer.echo(f"{r.status:4}  {r.title}: {r.sentence}")
-        n_bad = sum(r.passed is False for r in results)
-        typer.echo(f"{len(results) - n_bad} of {len(results)} properties hold" if n_bad == 0 else
-                   f"{n_bad} of {len(results)} properties fail", err=True)
-    if any(r.passed is False for r in results):
+        typer.echo(checks.words(), nl=False)
+        typer.echo(checks.verdict(), err=True)
+    if not checks.passed:
         raise typer.Exit(1)

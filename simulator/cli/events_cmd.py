@@ -7,7 +7,6 @@ again on demand instead of being stored for every run.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -41,16 +40,8 @@ def events(
 
         pq.write_table(log.to_arrow(), out)
     if as_json:
-        typer.echo(json.dumps(log.to_dicts(), indent=1, default=str))
+        typer.echo(log.to_json())
         return
-    from rich.table import Table
-
     from .render import output_console
 
-    t = Table(title=f"Run {replication} of point {point} (seed {log.seed}): {len(log.rows)} events",
-              title_justify="left")
-    for col in ("week", "date", "what happened"):
-        t.add_column(col)
-    for ev, sentence in zip(log.to_dicts(), log.sentences()):
-        t.add_row(str(ev["step"]), str(ev["date"]), sentence)
-    output_console().print(t)
+    log.print(output_console())
