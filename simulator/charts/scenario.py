@@ -122,6 +122,7 @@ from ..lang import worlds  # noqa: E402 - words of live shares, spreads and seve
 from ..lang.commitments import words as binds_words  # noqa: E402 - a commitment that binds
 from ..lang.stalls import freeze_words, pressure_odds_words  # noqa: E402 - how long a freeze lasts; coercion
 from ..lang.words import construct_sentences  # noqa: E402 - issue 22's constructs, each said by its class
+from ..lang.timeshape import chance_words  # noqa: E402 - a weekly hazard, or a shape in time
 
 
 def milestone_value(compiled, m) -> str:
@@ -153,10 +154,8 @@ def milestone_value(compiled, m) -> str:
 def breakdown_value(compiled, b) -> str:
     w = compiled.words
     how = []
-    if b.shape() is not None:  # a hazard that changes with the time in force (lang/timeshape.py): its own words
-        how.append(b.shape().words())
-    elif b.hazard is not None:
-        how.append(f"weekly hazard {describe(b.hazard)}")
+    if b.hazard is not None:  # a weekly hazard, or one that changes with the time in force: its shape's words
+        how.append(chance_words(b.hazard, describe))
     if b.when is not None:
         how.append(f"at once when {b.when.label(w)}")
     return ", ".join(how)
@@ -199,7 +198,7 @@ def event_value(compiled, ev) -> str:
 
 def shock_value(compiled, s) -> str:
     w = compiled.words
-    parts = [f"weekly hazard {describe(s.hazard)}, {_window(w, s.between)}"]
+    parts = [f"{chance_words(s.hazard, describe)}, {_window(w, s.between)}"]
     if s.when is not None:
         parts.append(f"while {s.when.label(w)}")
     if s.freezes:
@@ -213,7 +212,7 @@ def shock_value(compiled, s) -> str:
 
 def occasion_value(compiled, o) -> str:
     w = compiled.words
-    when = w.date(o.date) if o.date is not None else f"weekly hazard {describe(o.hazard)}, {_window(w, o.between)}"
+    when = w.date(o.date) if o.date is not None else f"{chance_words(o.hazard, describe)}, {_window(w, o.between)}"
     held = f"; may hold {', '.join(w.name(m) for m in o.milestones)}" if o.milestones else ""
     return f"{when}; together: {', '.join(w.name(a) for a in o.actors)}{held}"
 
@@ -223,7 +222,7 @@ def entry_value(compiled, e) -> str:
     if e.date is not None:
         text = f"on {w.date(e.date)}"
     else:
-        text = f"weekly hazard {describe(e.hazard)}, {_window(w, e.between)}"
+        text = f"{chance_words(e.hazard, describe)}, {_window(w, e.between)}"
     return text + (f", while {e.when.label(w)}" if getattr(e, "when", None) is not None else "")
 
 
@@ -268,6 +267,8 @@ def evidence_rows(compiled) -> list[dict]:
         if p is not TOGGLE:  # implicit on/off switches carry no claim
             add(human_label(name, compiled), describe(p), p)
     for a in sc.actors:
+        if a.spread is not None:  # one per-run odds factor on all its decisions (lang/worlds.py)
+            add(f"{w.name(a.id)}'s decisions", worlds.actor_words(a), a.spread)
         if a.enters is not None:
             add(f"{w.name(a.id)} enters", entry_value(compiled, a.enters), a.enters)
         if a.leaves is not None:

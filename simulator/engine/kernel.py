@@ -95,20 +95,36 @@ def clocked_paces(c) -> dict:
     return out
 
 
+def _clocked_hazard(c, shape, slot: str, name: str):
+    """The ``lang.timeshape.Clocked`` of a hazard given as a shape in time, with its numbers ``name.<...>`` and the
+    power of its draw slot."""
+    from ..lang.timeshape import Clocked
+
+    j = c.slot[slot]
+    power = 1.0 if c.step_powers is None else float(c.step_powers[j])
+    origin = None if shape.since is None else c.to_day(shape.since)
+    return Clocked(shape, c.table.index, name, {}, origin, power)
+
+
 def breakdown_clocks(c) -> dict:
     """milestone -> ``lang.timeshape.Clocked`` for each breakdown hazard given as a shape in time (its clock: the
     day the milestone came into force, ``RunState.force_since``)."""
-    from ..lang.timeshape import Clocked
-
     out = {}
     for j, m in enumerate(c.milestones):
         shape = m.breakdown.shape() if m.breakdown is not None else None
         if shape is not None:
-            slot = c.slot[f"breakdown:{m.id}"]
-            power = 1.0 if c.step_powers is None else float(c.step_powers[slot])
-            origin = None if shape.since is None else c.to_day(shape.since)
-            out[j] = Clocked(shape, c.table.index, f"{m.id}.breakdown.hazard", {}, origin, power)
+            out[j] = _clocked_hazard(c, shape, f"breakdown:{m.id}", f"{m.id}.breakdown.hazard")
     return out
+
+
+def hazard_clocks(c) -> dict:
+    """parameter name -> ``lang.timeshape.Clocked`` for each hazard of the calendar or of an actor's entry given
+    as a shape in time (``lang.calendar.hazards``; its clock: ``Kernel.hazard``)."""
+    from ..lang.calendar import hazards
+    from ..lang.timeshape import shape_of
+
+    return {name: _clocked_hazard(c, shape_of(value), slot, name)
+            for name, value, _, slot in hazards(c.scenario) if shape_of(value) is not None}
 
 
 class Kernel:
@@ -161,6 +177,7 @@ class Kernel:
         self.clock_cols = sorted({j for j, _, _ in self.clocked})
         self.clock_reset = [j for j in self.clock_cols if c.milestones[j].repeat]
         self.break_clocks = breakdown_clocks(c)  # milestone -> a breakdown chance that changes with the time in force
+        self.hazard_clocks = hazard_clocks(c)  # shock, occasion, entry hazards that change with time
         self.pressure_scope = PressureScope(self)  # a mediator's pressure acts on the steps it is about
         self.worlds = Worlds(c)  # live shares drawn once per run, per-run odds factors (lang/worlds.py)
         self.pressure_odds = PressureOdds(self)  # coercive acts that pressure moves (lang/stalls.py)
@@ -173,7 +190,7 @@ class Kernel:
     def decide(self, j, pos, kind, actor, mask, size, u, st, k) -> np.ndarray:
         """An actor's decision ``kind`` on milestone j: its own stated chance for this step (``pace``) compared with
         the slot's uniform, else its rule's answer (the Decider)."""
-        u = self.worlds.slot(st, j, u)  # a step with a spread: the run's odds factor moves every decision on it
+        u = self.worlds.slot(st, j, actor, u)  # a spread on the step or the actor: the run's odds factor moves it
         if self.binding.any:
             u = self.binding.slot(st, j, u, k)  # a commitment to it in force: its odds
         if self.pressure_odds.any:
@@ -230,6 +247,24 @@ class Kernel:
                 q = -np.expm1(np.log1p(-np.minimum(q, 1.0)) / timed.power)
         out[rows] = u[rows] < q
         return out
+
+    def hazard(self, st, k, U, slot: str, name: str, can, opens) -> np.ndarray:
+        """Runs of ``can`` in which a hazard of the calendar or an actor's entry (``lang/calendar.py``) comes in step
+        k: its weekly chance (parameter ``name``) compared with the slot's uniform; or, given as a shape in time
+        (``lang/timeshape.py``), the chance of this step's days of its clock, which starts the first day it could
+        come in the run (its window open, from the day ``opens``, and its ``when`` holding) and again after each
+        time it comes (counted from ``since`` a date instead, when the shape says so)."""
+        j = self.c.slot[slot]
+        timed = self.hazard_clocks.get(name)
+        if timed is None:
+            return can & (U[:, j] < st.V[:, self.ix[name]])
+        since = st.clock_since.get(name)
+        if since is None:
+            since = st.clock_since[name] = np.full(st.n, NEVER, np.int64)
+        np.copyto(since, max(int(opens), int(self.c.days[k])), where=can & (since == NEVER))
+        hit = self._clocked(timed, since, can, Slot(U, j), st, k)
+        since[hit] = NEVER  # a shock that recurs: its clock starts again
+        return hit
 
     def _clock(self, st, k, avail) -> None:
         """The first day each clocked step could happen in each run (``RunState.possible_day``)."""
@@ -416,9 +451,11 @@ class Kernel:
                 lo, hi = c.window(spec.between)
                 if not (c.days[k] <= hi and e >= lo):
                     continue
-                come = out & (U[:, c.slot[f"enter:{c.actors[a]}"]] < st.V[:, self.ix[f"{c.actors[a]}.enters.hazard"]])
+                if spec.when is not None:
+                    out &= spec.when.evaluate(st, e)
+                come = self.hazard(st, k, U, f"enter:{c.actors[a]}", spec.hazard_name(c.actors[a]), out, lo)
                 day = int(c.days[k])
-            if spec.when is not None:
+            if spec.when is not None and spec.date is not None:
                 come &= spec.when.evaluate(st, e)
             st.present[come, a] = True
             st.entered_day[come, a] = day

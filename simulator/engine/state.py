@@ -32,6 +32,7 @@ class RunState:
         self.broken_day = np.full((n, M), NEVER, np.int64, order="F")
         self.due_day = np.full((n, M), NEVER, np.int64, order="F")
         self.possible_day = np.full((n, M), NEVER, np.int64, order="F")  # a clocked step first possible (Kernel)
+        self.clock_since: dict[str, np.ndarray] = {}  # a calendar hazard's clock per run (Kernel.hazard)
         self.proposed = np.zeros((n, M), np.int32, order="F")
         self.postponed = np.zeros((n, M), np.int32, order="F")
         self.frozen_until = np.full((n, M), -1, np.int64, order="F")

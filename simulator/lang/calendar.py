@@ -15,6 +15,7 @@ from pydantic import Field, model_serializer, model_validator
 
 from .base import DateRef, Id, MilestoneRef, Param, ParamChange, Sourced, Strict, without_unused
 from .conditions import AnyCondition
+from .timeshape import Chance, chance_numbers, chance_ranges, check_hazard
 
 # ``advance`` methods receive the engine's Kernel and RunState (simulator/engine): the language
 # does not import the engine, which sits above it.
@@ -362,7 +363,9 @@ class Shock(Sourced):
     id: Id
     name: str
     label: str | None = None
-    hazard: Param
+    hazard: Chance = Field(description="its weekly chance while its window is open (and 'when' holds), or a "
+                           "chance that changes with time (periods, weibull, not_before_days: counted from the "
+                           "first day it could come in the run; lang/timeshape.py)")
     between: tuple[DateRef, DateRef] = ("start", "end")
     when: AnyCondition | None = None
     freezes: list[MilestoneRef] = Field(default=[], description="milestones (or tracks) it freezes")
@@ -379,18 +382,22 @@ class Shock(Sourced):
         return without_unused(handler(self), ("freeze_days",))
 
     def parameters(self, path):
-        yield f"{self.id}.hazard", self.hazard, (*path, "hazard")
+        yield from chance_numbers(f"{self.id}.hazard", self.hazard, (*path, "hazard"))
         if self.freeze_days is not None:
             yield f"{self.id}.freeze_days", self.freeze_days, (*path, "freeze_days")
 
     def parameter_range(self, name: str) -> tuple[float, float]:
-        """The allowed range of one of its numbers: the hazard is a chance, a freeze's length days."""
+        """The allowed range of one of its numbers: the hazard is a chance (a shape's numbers, as it says), a
+        freeze's length days."""
         from .stalls import FREEZE_DAYS_RANGE
 
-        return FREEZE_DAYS_RANGE if name.endswith(".freeze_days") else (0, 1)
+        if name == f"{self.id}.freeze_days":
+            return FREEZE_DAYS_RANGE
+        return chance_ranges(f"{self.id}.hazard", self.hazard).get(name, (0, 1))
 
     def check(self, ctx, path, cal):
         fixed_window(ctx, (*path, "between"), self.between)
+        check_hazard(ctx, (*path, "hazard"), self.hazard, cal)
         if self.when is not None:
             self.when.check(ctx, (*path, "when"))
         for n, m in enumerate(self.freezes):
@@ -409,7 +416,7 @@ class Shock(Sourced):
         can = (st.fired_day[:, f] == c.never) if self.once else np.ones(st.n, bool)
         if self.when is not None:
             can &= self.when.evaluate(st, c.ends[k])
-        hit = can & (U[:, c.slot[f"shock:{self.id}"]] < st.V[:, c.table.index[f"{self.id}.hazard"]])
+        hit = kr.hazard(st, k, U, f"shock:{self.id}", f"{self.id}.hazard", can, lo)
         if not hit.any():
             return
         day = waited_for_day(c, st, k, self.when, c.window(self.between)[0])
@@ -443,7 +450,9 @@ class Occasion(Sourced):
     name: str
     label: str | None = None
     date: dt.date | None = None
-    hazard: Param | None = None
+    hazard: Chance | None = Field(default=None, description="a random occasion: its weekly chance within "
+                                  "'between', or a chance that changes with time (periods, weibull, "
+                                  "not_before_days: counted from the first day it could come in the run)")
     between: tuple[DateRef, DateRef] = ("start", "end")
     when: AnyCondition | None = Field(default=None, description="a random occasion comes only while this holds")
     actors: list[Id] = Field(min_length=1)
@@ -458,7 +467,12 @@ class Occasion(Sourced):
 
     def parameters(self, path):
         if self.hazard is not None:
-            yield f"{self.id}.hazard", self.hazard, (*path, "hazard")
+            yield from chance_numbers(f"{self.id}.hazard", self.hazard, (*path, "hazard"))
+
+    def parameter_range(self, name: str) -> tuple[float, float]:
+        """The allowed range of one of its numbers: a chance (a shape's numbers, as it says)."""
+        return chance_ranges(f"{self.id}.hazard", self.hazard).get(name, (0, 1)) if self.hazard is not None \
+            else (0, 1)
 
     def slots(self):
         return [f"occasion:{self.id}"] if self.hazard is not None else []
@@ -467,6 +481,7 @@ class Occasion(Sourced):
         if self.date is not None and not cal.start <= self.date <= cal.end:
             ctx.error((*path, "date"), f"{self.date} is outside the calendar ({cal.start} to {cal.end})")
         fixed_window(ctx, (*path, "between"), self.between)
+        check_hazard(ctx, (*path, "hazard"), self.hazard, cal)
         if self.when is not None:
             self.when.check(ctx, (*path, "when"))
         for n, a in enumerate(self.actors):
@@ -489,7 +504,7 @@ class Occasion(Sourced):
             can = (st.fired_day[:, f] == c.never) if self.once else np.ones(st.n, bool)
             if self.when is not None:
                 can &= self.when.evaluate(st, c.ends[k])
-            hit = can & (U[:, c.slot[f"occasion:{self.id}"]] < st.V[:, c.table.index[f"{self.id}.hazard"]])
+            hit = kr.hazard(st, k, U, f"occasion:{self.id}", f"{self.id}.hazard", can, lo)
             day = c.days[k]
         if not hit.any():
             return
@@ -509,7 +524,9 @@ class Entry(Sourced):
     mark: ClassVar[tuple[str, str, str, str]] = ("an actor joins", "triangle-right", "#444", "joins: ")
 
     date: dt.date | None = None
-    hazard: Param | None = None
+    hazard: Chance | None = Field(default=None, description="its weekly chance within 'between', or a chance that "
+                                  "changes with time (periods, weibull, not_before_days: counted from the first "
+                                  "day it could enter in the run)")
     between: tuple[DateRef, DateRef] = ("start", "end")
     when: AnyCondition | None = None
 
@@ -518,6 +535,10 @@ class Entry(Sourced):
         if (self.date is None) == (self.hazard is None):
             raise ValueError("give exactly one of 'date' or 'hazard'")
         return self
+
+    @staticmethod
+    def hazard_name(actor: str) -> str:
+        return f"{actor}.enters.hazard"
 
 
 class Exit(Sourced):
@@ -563,3 +584,17 @@ def marked_items(sc):
     yield from (*cal.events, *cal.shocks, *cal.occasions, *sc.effects)
     for a in sc.actors:
         yield from (x for x in (a.enters, a.leaves) if x is not None)
+
+
+def hazards(sc):
+    """(parameter name, chance, document path, draw slot) of every hazard of the calendar and of the actors'
+    entries (a shock's, a random occasion's, an actor's entry): each a ``lang.timeshape.Chance``, so each may
+    change with time."""
+    for i, a in enumerate(sc.actors):
+        if a.enters is not None and a.enters.hazard is not None:
+            yield Entry.hazard_name(a.id), a.enters.hazard, ("actors", i, "enters", "hazard"), f"enter:{a.id}"
+    for k, s in enumerate(sc.calendar.shocks):
+        yield f"{s.id}.hazard", s.hazard, ("calendar", "shocks", k, "hazard"), f"shock:{s.id}"
+    for k, o in enumerate(sc.calendar.occasions):
+        if o.hazard is not None:
+            yield f"{o.id}.hazard", o.hazard, ("calendar", "occasions", k, "hazard"), f"occasion:{o.id}"

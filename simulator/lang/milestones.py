@@ -20,9 +20,9 @@ from pydantic import BeforeValidator, Discriminator, Field, PrivateAttr, Tag, mo
 from .spell_classes import ClassName
 from .base import Id, MilestoneRef, Param, ParamChange, Sourced, Strict, without_unused
 from .conditions import AnyCondition, Held
-from .pace import Chance, Pace
+from .pace import Pace
 from .worlds import Live, Spread
-from .timeshape import CurveAdjust
+from .timeshape import Chance, CurveAdjust, chance_numbers, chance_ranges, chance_units, shape_of
 from .outcomes import Outcome
 from .stalls import PRESSURE_ODDS_RANGE, Freezes
 from .commitments import FromClass, due_chance
@@ -49,7 +49,7 @@ class Breakdown(Sourced):
 
     def shape(self):
         """The hazard's shape in time (``lang/timeshape.py``), or None for a constant weekly chance or none."""
-        return None if self.hazard is None or isinstance(self.hazard, Param) else self.hazard
+        return shape_of(self.hazard)
 
     def sentences(self, c, owner, describe) -> list[str]:
         """A breakdown hazard that changes with the time in force, as a sentence (a constant one says nothing
@@ -60,12 +60,10 @@ class Breakdown(Sourced):
         return [f"Once {c.words.name(owner.id)} is in force it can break down: {shape.words()}."]
 
     def shape_ranges(self, milestone: str) -> dict:
-        shape = self.shape()
-        return {} if shape is None else shape.ranges(f"{milestone}.breakdown.hazard")
+        return {} if self.shape() is None else chance_ranges(f"{milestone}.breakdown.hazard", self.hazard)
 
     def shape_units(self, milestone: str) -> dict:
-        shape = self.shape()
-        return {} if shape is None else shape.units(f"{milestone}.breakdown.hazard")
+        return {} if self.shape() is None else chance_units(f"{milestone}.breakdown.hazard", self.hazard)
 
 
 class Commit(Strict):
@@ -251,10 +249,8 @@ class MilestoneBase(Sourced):
         for who, p in self.costs.items():
             yield f"{self.id}.stakes.{who}", p, (*path, "costs", who)
         if self.breakdown is not None and self.breakdown.hazard is not None:
-            if isinstance(self.breakdown.hazard, Param):
-                yield f"{self.id}.breakdown.hazard", self.breakdown.hazard, (*path, "breakdown", "hazard")
-            else:  # a chance that changes with the time in force: each of its numbers
-                yield from self.breakdown.hazard.parameters(f"{self.id}.breakdown.hazard", (*path, "breakdown", "hazard"))
+            yield from chance_numbers(f"{self.id}.breakdown.hazard", self.breakdown.hazard,
+                                         (*path, "breakdown", "hazard"))  # a shape in time: each of its numbers
         if self.pace is not None:
             yield from self.pace.parameters(self.id, path)
         if self.adjust is not None:

@@ -30,18 +30,16 @@ waived (or not) by the holder's rule as before.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
-from pydantic import ConfigDict, Discriminator, Field, RootModel, Tag
+from pydantic import ConfigDict, Field, RootModel
 
 from .base import Id, Param, Strict
 from .estimable import WEEKLY_CHANCE, equivalents
-from .timeshape import ClassCurveShape, LeadTime, Periods, Weibull, shape_tag
+from .timeshape import Chance, ClassCurveShape, chance_numbers, chance_ranges, chance_units, number_words
 
-#: a pace number: a constant weekly chance (Param), or a chance that changes with time (``lang/timeshape.py``)
-Chance = Annotated[Annotated[Param, Tag("Param")] | Annotated[Periods, Tag("Periods")]
-                   | Annotated[Weibull, Tag("Weibull")] | Annotated[LeadTime, Tag("LeadTime")]
-                   | Annotated[ClassCurveShape, Tag("ClassCurveShape")], Discriminator(shape_tag)]
+# a pace number is a ``Chance``: a constant weekly chance (Param), or a chance that changes with time
+# (``lang/timeshape.py``)
 
 KEYS = ("propose", "accept", "act")
 DECLINED = "declined"  # the block reason of an actor asked who said no (lang/words.py reason_text)  # the decisions a pace can state, in parameter order
@@ -82,25 +80,20 @@ class Pace(RootModel[dict[Id, ActorPace]]):
 
     def parameters(self, milestone: str, path: tuple):
         """(dotted name, Param, document path) of each number."""
-        for actor, key, p in self.items():
-            if isinstance(p, Param):
-                yield self.name(milestone, actor, key), p, (*path, "pace", actor, key)
-            else:  # a shape in time: each of its numbers (lang/timeshape.py)
-                yield from p.parameters(self.name(milestone, actor, key), (*path, "pace", actor, key))
+        for actor, key, p in self.items():  # a shape in time: each of its numbers (lang/timeshape.py)
+            yield from chance_numbers(self.name(milestone, actor, key), p, (*path, "pace", actor, key))
 
     def units(self, milestone: str) -> dict[str, str]:
         out = {}
         for a, key, p in self.items():
-            name = self.name(milestone, a, key)
-            out.update({name: WEEKLY_CHANCE} if isinstance(p, Param) else p.units(name))
+            out.update(chance_units(self.name(milestone, a, key), p))
         return out
 
     def ranges(self, milestone: str) -> dict[str, tuple[float, float]]:
         """The allowed range of each number: a weekly chance lies in [0, 1]; a shape's numbers, as it says."""
         out = {}
         for a, key, p in self.items():
-            name = self.name(milestone, a, key)
-            out.update({name: (0, 1)} if isinstance(p, Param) else p.ranges(name))
+            out.update(chance_ranges(self.name(milestone, a, key), p))
         return out
 
     def follows_class(self) -> bool:
@@ -160,9 +153,7 @@ class Pace(RootModel[dict[Id, ActorPace]]):
         """'Weekly chance that Iran agrees to the Talks meeting once it is on the table'; a shape's number: 'Iran
         agrees to ...: weibull median days'."""
         if rest:
-            what = " ".join(str(r).replace("_", " ") for r in rest)
-            if rest[0] == "periods":
-                what = f"weekly chance in period {int(rest[1]) + 1}"
+            what = number_words(rest)
             return f"{actor_words[:1].upper() + actor_words[1:]} {self.VERBS[key].format(m=milestone_words)}: {what}"
         return f"Weekly chance that {actor_words} {self.VERBS[key].format(m=milestone_words)}"
 
@@ -194,7 +185,15 @@ class Pace(RootModel[dict[Id, ActorPace]]):
 def shape_words(sc) -> dict[str, str]:
     """Dotted name -> the effective chance of the shape in time it belongs to, at its stated numbers ('12% within 30
     days, ...'), for every number of a pace given as a shape (``diplosim params``)."""
+    from .calendar import hazards
+    from .timeshape import shape_of
+
     out = {}
+    for name, value, _, _ in hazards(sc):  # a shock's, an occasion's or an entry's chance that changes with time
+        shape = shape_of(value)
+        if shape is not None:
+            words = f"{shape.effective()} from the first day it could come (the whole shape: {shape.label()})"
+            out.update({n: words for n in shape.ranges(name)})
     for m, _ in sc.all_milestones:
         shape = m.breakdown.shape() if m.breakdown is not None else None
         if shape is not None:  # a breakdown hazard that changes with the time in force

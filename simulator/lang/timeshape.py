@@ -35,10 +35,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from .base import Param, Sourced, Strict
 from .estimable import WEEK, WEEKLY_CHANCE, ChanceWithin
@@ -373,6 +373,66 @@ def shape_tag(value) -> str:
     if isinstance(value, dict):
         return next((cls.__name__ for key, cls in SHAPES.items() if key in value), "Param")
     return type(value).__name__
+
+
+#: a weekly chance as an author states it: a constant (a Param in any estimable form) or a chance that changes with
+#: time (a shape). A pace number, a breakdown's hazard, a shock's, a random occasion's and an actor's entry hazard
+#: take it; the helpers below say what it means for each, once.
+Chance = Annotated[Annotated[Param, Tag("Param")] | Annotated[Periods, Tag("Periods")]
+                   | Annotated[Weibull, Tag("Weibull")] | Annotated[LeadTime, Tag("LeadTime")]
+                   | Annotated[ClassCurveShape, Tag("ClassCurveShape")], Discriminator(shape_tag)]
+
+
+def shape_of(value):
+    """The shape in time of a chance (``Chance``), or None for a constant weekly chance (or none at all)."""
+    return None if value is None or isinstance(value, Param) else value
+
+
+def chance_numbers(name: str, value, path: tuple):
+    """(dotted name, Param, document path) of each number of a chance: a constant is one parameter ``name``; a
+    shape's numbers are ``name.<suffix>`` (``weibull.median_days``, ``periods.0``, ...)."""
+    if isinstance(value, Param):
+        yield name, value, path
+    else:
+        yield from value.parameters(name, path)
+
+
+def chance_ranges(name: str, value) -> dict[str, tuple[float, float]]:
+    """The allowed range of each number of a chance: a weekly chance lies in [0, 1]; a shape's, as it says."""
+    return {name: (0, 1)} if isinstance(value, Param) else value.ranges(name)
+
+
+def chance_units(name: str, value) -> dict[str, str]:
+    """The unit of each number of a chance that has one (a weekly chance)."""
+    return {name: WEEKLY_CHANCE} if isinstance(value, Param) else value.units(name)
+
+
+def chance_words(value, describe) -> str:
+    """'weekly hazard 0.1' (``describe`` puts a number in words) or the shape's words with its effective chance."""
+    return f"weekly hazard {describe(value)}" if isinstance(value, Param) else value.words()
+
+
+def number_words(rest) -> str:
+    """The words of one number of a shape from its name's tail: 'weibull median days', 'weekly chance in period 2',
+    'not before days', 'weekly chance after the lead time'."""
+    rest = [str(r) for r in rest]
+    if rest and rest[0] == "periods" and len(rest) == 2:
+        return f"weekly chance in period {int(rest[1]) + 1}"
+    if rest == ["chance"]:
+        return "weekly chance after the lead time"
+    return " ".join(rest).replace("_", " ")
+
+
+def check_hazard(ctx, path: tuple, value, cal) -> None:
+    """One line per misuse of a shape as a calendar or entry hazard: a class curve (the outside view's pace of a
+    classed step, not a hazard), a shape counted ``since`` a date after the calendar ends (it never comes)."""
+    shape = shape_of(value)
+    if isinstance(shape, ClassCurveShape):
+        ctx.error((*path, "class_curve"), "a class curve is the pace of a classed milestone, not a hazard: give a "
+                  "weekly chance or periods, weibull or not_before_days")
+    elif shape is not None and shape.since is not None and shape.since > cal.end:
+        ctx.error((*path, "since"), f"{shape.since} is after the calendar ends ({cal.end}): counted from then, "
+                  "it would never come")
 
 
 # --------------------------------------------------------------------------- the author's adjustment of a curve

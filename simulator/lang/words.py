@@ -29,6 +29,7 @@ import re
 from collections.abc import Mapping
 
 from .dates import describe_date
+from .timeshape import number_words
 
 FIELD_WORDS = {
     "flexibility": "flexibility", "resolve": "resolve", "pressure_sensitivity": "sensitivity to pressure",
@@ -233,6 +234,8 @@ def human_label(dotted: str, c) -> str:
             return f"{actor}'s alignment with {short(c, rest[1])}"
         if rest == ["enters", "hazard"]:
             return f"Weekly chance that {actor} joins"
+        if rest[:2] == ["enters", "hazard"]:  # a number of an entry chance that changes with time
+            return f"Chance that {actor} joins: {number_words(rest[2:])}"
         if rest[0] == "urgency" and len(rest) == 2:
             return f"{actor}'s {FIELD_WORDS.get(rest[1], 'urgency: ' + readable(rest[1]))}"
         return f"{actor}'s {FIELD_WORDS.get(rest[-1], readable('.'.join(rest)))}"
@@ -247,7 +250,7 @@ def human_label(dotted: str, c) -> str:
         if tail == ["breakdown", "hazard"]:
             return f"Weekly chance that {what} breaks down"
         if tail[:2] == ["breakdown", "hazard"]:  # a number of a breakdown chance that changes with time
-            return f"Chance that {what} breaks down: {' '.join(tail[2:]).replace('_', ' ')}"
+            return f"Chance that {what} breaks down: {number_words(tail[2:])}"
         if m.pace is not None and len(tail) >= 3 and tail[0] == "pace":
             return m.pace.parameter_label(short(c, tail[1]), tail[2], what, tail[3:])
         if getattr(m, "adjust", None) is not None and len(tail) == 2 and tail[0] == "adjust":
@@ -256,6 +259,8 @@ def human_label(dotted: str, c) -> str:
         return f"{c.words.name('election.' + rest[0])}: {FIELD_WORDS.get(rest[1], readable(rest[1]))}"
     if rest == ["hazard"] and head in c.fi:
         return f"Weekly chance of '{c.words.name(head)}'"
+    if rest[:1] == ["hazard"] and head in c.fi:  # a number of a shock's or occasion's chance that changes with time
+        return f"Chance of '{c.words.name(head)}': {number_words(rest[1:])}"
     if head == "dynamics" and rest:
         return f"Dynamics: {FIELD_WORDS.get(rest[0], readable(rest[0]))}"
     text = readable(dotted)

@@ -20,6 +20,9 @@ preconditions:
   number: ``low``/``high``, ``dist``, evidence or an assumption), listed by ``diplosim params``, settable with
   ``--set``, screened by its odds. Each run's draw is a record column ``live.<id>`` (true: live), so analysis can
   split the runs.
+- ``spread`` on an actor: one such factor per run on **all** of that actor's decisions on steps (proposing,
+  accepting, taking steps; not a waiver of its own demand), the same checks and parameters ``<actor>.spread.*``;
+  a step with a spread of its own multiplies both factors.
 - ``spread`` (a milestone): a per-run odds factor ``exp(odds_sd * z)`` (``z`` standard normal, drawn once per
   run) on every decision about this step (proposing, accepting, taking it), rule or ``pace`` alike: the
   weekly chance ``p`` becomes the chance with odds ``factor * p / (1 - p)``. Parameter ``<id>.spread.odds_sd``
@@ -126,9 +129,24 @@ def live_items(sc):
 
 
 def spread_items(sc):
+    """(milestone id, Spread, document path) of each milestone's ``spread``."""
     for m, path in sc.all_milestones:
         if getattr(m, "spread", None) is not None:
             yield m.id, m.spread, (*path, "spread")
+
+
+def actor_spread_items(sc):
+    """(actor id, Spread, document path) of each actor's ``spread``: one odds factor per run on all its
+    decisions."""
+    for i, a in enumerate(sc.actors):
+        if getattr(a, "spread", None) is not None:
+            yield a.id, a.spread, ("actors", i, "spread")
+
+
+def all_spreads(sc):
+    """Every ``spread``, milestones' then actors' (their odds factors' columns in ``RunState.odds_factor``)."""
+    yield from spread_items(sc)
+    yield from actor_spread_items(sc)
 
 
 #: each run's own draws of its world: a parameter drawn per run from its uniform, keyed by its name like every
@@ -144,14 +162,14 @@ def parameters(sc):
     for wid, _, p, _, path in live_items(sc):
         yield f"{wid}.live", p, path
         yield f"{wid}.live.draw", _DRAW, (*path, "draw")
-    for mid, p, path in spread_items(sc):
+    for mid, p, path in all_spreads(sc):
         yield f"{mid}.spread.odds_sd", p, path
         yield f"{mid}.spread.z", _Z, (*path, "z")
 
 
 def draw_names(sc) -> set[str]:
     """The parameters that are a run's own draws of its world (not beliefs: the fragile screen leaves them)."""
-    return {f"{wid}.live.draw" for wid, *_ in live_items(sc)} | {f"{mid}.spread.z" for mid, *_ in spread_items(sc)}
+    return {f"{wid}.live.draw" for wid, *_ in live_items(sc)} | {f"{mid}.spread.z" for mid, *_ in all_spreads(sc)}
 
 
 def chance_names(sc) -> set[str]:
@@ -169,8 +187,13 @@ def check(ctx, sc, in_range) -> None:
             if mid in done:
                 ctx.error(path, f"'{mid}' happened in the history: it cannot be dead in some runs (give 'live' to "
                           "steps still to come)")
-    for mid, p, path in spread_items(sc):
+    for mid, p, path in all_spreads(sc):
         in_range(ctx, path, p, *SPREAD_RANGE)
+    deciding = {a for m, _ in sc.all_milestones for a in m.consenters()}
+    for aid, p, path in actor_spread_items(sc):
+        if aid not in deciding:
+            ctx.error(path, f"'{aid}' proposes, accepts or takes no step: a spread on an actor moves the odds of its "
+                      "decisions on steps (give it to an actor a step needs)")
 
 
 def describe_live(p, w=None) -> str:
@@ -180,10 +203,15 @@ def describe_live(p, w=None) -> str:
     return f"live in {share} of runs (drawn once per run; dead all period in the others)"
 
 
-def describe_spread(p) -> str:
+def describe_spread(p, whose: str = "its chances") -> str:
     lo, hi = p.bounds
     sd = f"{lo:g}" if lo == hi else f"{lo:g} to {hi:g}"
-    return f"its chances vary between runs by a per-run odds factor (sd of the log odds {sd})"
+    return f"{whose} vary between runs by a per-run odds factor (sd of the log odds {sd})"
+
+
+def actor_words(a) -> str:
+    """'the chances of all its decisions (proposing, accepting, taking steps) vary between runs by ...'."""
+    return describe_spread(a.spread, "the chances of all its decisions (proposing, accepting, taking steps)")
 
 
 class Worlds:
@@ -205,8 +233,10 @@ class Worlds:
                 for mid in covers:
                     self.gates.setdefault(c.mi[mid], []).append(i)
         self.gate_cols = sorted(self.gates)
-        spreads = list(spread_items(sc))
-        self.spread_of = {c.mi[mid]: i for i, (mid, _, _) in enumerate(spreads)}
+        spreads = list(all_spreads(sc))
+        n_steps = sum(1 for _ in spread_items(sc))
+        self.spread_of = {c.mi[mid]: i for i, (mid, _, _) in enumerate(spreads[:n_steps])}
+        self.actor_spread_of = {c.ai[aid]: n_steps + i for i, (aid, _, _) in enumerate(spreads[n_steps:])}
         self.sd_cols = [c.table.index[f"{mid}.spread.odds_sd"] for mid, _, _ in spreads]
         self.z_cols = [c.table.index[f"{mid}.spread.z"] for mid, _, _ in spreads]
         self.any = bool(self.items or spreads)
@@ -245,12 +275,14 @@ class Worlds:
             return True
         return live[:, i]
 
-    def slot(self, st, j: int, u):
-        """The uniforms of a decision on milestone j, moved by its run's odds factor when it has a spread."""
-        i = self.spread_of.get(j)
-        if i is None or getattr(st, "odds_factor", None) is None:
+    def slot(self, st, j: int, actor: int, u):
+        """The uniforms of a decision of ``actor`` on milestone j, moved by the run's odds factors of the step's
+        spread and of the actor's (their product when both are given)."""
+        i, a = self.spread_of.get(j), self.actor_spread_of.get(actor)
+        f = getattr(st, "odds_factor", None)
+        if f is None or (i is None and a is None):
             return u
-        return OddsSlot(u, st.odds_factor[:, i])
+        return OddsSlot(u, f[:, i] if a is None else f[:, a] if i is None else f[:, i] * f[:, a])
 
 
 class OddsSlot:
@@ -313,8 +345,12 @@ def parameter_label(dotted: str, c, milestone_phrase) -> str | None:
         mid = dotted[: -len(".spread.z")]
         if any(m == mid for m, *_ in spread_items(c.scenario)):
             return f"This run's own draw of its odds factor for {milestone_phrase(c, mid)}"
+        if any(a == mid for a, *_ in actor_spread_items(c.scenario)):
+            return f"This run's own draw of the odds factor on all of {c.words.name(mid)}'s decisions"
     if dotted.endswith(".spread.odds_sd"):
         mid = dotted[: -len(".spread.odds_sd")]
         if any(m == mid for m, *_ in spread_items(c.scenario)):
             return f"Spread between runs of the odds of {milestone_phrase(c, mid)}"
+        if any(a == mid for a, *_ in actor_spread_items(c.scenario)):
+            return f"Spread between runs of the odds of all of {c.words.name(mid)}'s decisions"
     return None

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..lang.base import Param
+from ..lang.timeshape import chance_numbers, chance_units
 from .quantiles import quantile  # noqa: F401 - numpy inverse CDFs; scipy only for beta and normal
 from .schema import Scenario
 
@@ -66,8 +67,9 @@ def iter_parameters(sc: Scenario) -> Iterator[tuple[str, Param, tuple]]:
             yield f"{actor.id}.leverage.{other}", p, ("actors", i, "leverage", other)
         for other, p in actor.alignment.items():
             yield f"{actor.id}.alignment.{other}", p, ("actors", i, "alignment", other)
-        if actor.enters is not None and actor.enters.hazard is not None:
-            yield f"{actor.id}.enters.hazard", actor.enters.hazard, ("actors", i, "enters", "hazard")
+        if actor.enters is not None and actor.enters.hazard is not None:  # a weekly chance or a shape in time
+            yield from chance_numbers(actor.enters.hazard_name(actor.id), actor.enters.hazard,
+                                     ("actors", i, "enters", "hazard"))
     for m, path in sc.all_milestones:
         yield from m.parameters(path)
     for k, pre in enumerate(sc.preconditions):
@@ -135,6 +137,10 @@ def parameter_units(sc: Scenario) -> dict[str, str]:
             out.update(m.freezes.units(m.id))
         if m.adjust is not None:  # the odds multiplier of a class curve's adjustment (lang/timeshape.py)
             out.update(m.adjust.units(m.id))
+    from ..lang.calendar import hazards
+
+    for name, value, _, _ in hazards(sc):  # a calendar or entry hazard that changes with time: its weekly chances
+        out.update(chance_units(name, value))
     from ..lang import effects
 
     out.update(effects.units(sc, out))  # an effect's odds multiplier; a set chance is a chance

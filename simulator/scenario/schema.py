@@ -17,7 +17,7 @@ from ..lang.calendar import DatedEvent, Election, Entry, Exit, Occasion, Shock, 
 from ..lang.conditions import AnyCondition
 from ..lang.milestones import ConcessionLadder, Milestone, Track
 from ..lang.questions import Question
-from ..lang.worlds import Live
+from ..lang.worlds import Live, Spread
 from ..lang.base import (  # noqa: F401 - re-exported
     DateRef, Evidence, HardOrSoft, Id, MilestoneRef, Param, ParamChange, Sourced, Strict, Waiver, without_unused)
 
@@ -57,6 +57,13 @@ class Actor(Strict):
     alignment: dict[Id, Param] = Field(default={}, description="alignment with another actor, -1..1")
     enters: Entry | None = None
     leaves: Exit | None = None
+    spread: Spread | None = Field(default=None, description="a per-run odds factor on all of its decisions "
+                                  "(proposing, accepting, taking steps), drawn once per run: {odds_sd: 0.5, "
+                                  "assumption: ...} (lang/worlds.py)")
+
+    @model_serializer(mode="wrap")
+    def _dump_without_unused(self, handler):
+        return _drop_none(handler(self), ("spread",))
 
     #: a role that changes what an actor may do, as a sentence about it
     ROLE_WORDS: ClassVar[dict[str, str]] = {

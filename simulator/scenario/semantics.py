@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..lang.base import walk_models
 from ..lang.calendar import fixed_window
+from ..lang.timeshape import chance_numbers, chance_ranges, check_hazard
 from ..lang.context import CheckContext
 from . import files
 from .files import FileRefError, Folder
@@ -183,8 +184,12 @@ def _checked(sc: Scenario, base_dir: Path, *, check_sources: bool = True, folder
                 spec.when.check(ctx, ("actors", i, field, "when"))
             if field == "enters":
                 fixed_window(ctx, ("actors", i, field, "between"), spec.between)
-                if spec.hazard is not None:
-                    _in_range(ctx, ("actors", i, field, "hazard"), spec.hazard, 0, 1)
+                if spec.hazard is not None:  # a weekly chance, or a shape in time with its numbers' ranges
+                    name = spec.hazard_name(a.id)
+                    ranges = chance_ranges(name, spec.hazard)
+                    for pname, p, ppath in chance_numbers(name, spec.hazard, ("actors", i, field, "hazard")):
+                        _in_range(ctx, ppath, p, *ranges[pname])
+                    check_hazard(ctx, ("actors", i, field, "hazard"), spec.hazard, cal)
 
     for number, (name, actor) in readers.items():  # e.g. dynamics.sharpness: optional unless a rule reads it
         head, _, field = number.partition(".")

@@ -8,7 +8,7 @@ breakdowns, commitments and effects; every kind of condition, nested;
 preconditions held by parties and hosts, hard and soft; mediators of both
 built-in rules; history; zero to two elections; dated events that propose,
 shocks with windows and conditions, dated and random occasions; an actor who
-enters and leaves; triggered effects; yes/no, date and count questions; per-actor paces on
+enters and leaves (each hazard sometimes a chance that changes with time); triggered effects; yes/no, date and count questions; per-actor paces on
 meetings, joint acts, unilateral steps and ladder stages (``pace``, every estimable form); meetings
 and joint acts put on the table only by mediators or only at occasions (``proposed_by``); worlds: milestones,
 tracks and preconditions live in a share of runs, per-run spreads, mediators with several items a step, effects
@@ -66,6 +66,21 @@ def pace_values(draw) -> dict:
     if draw(st.integers(0, 3)):
         return draw(weekly_chances())
     return draw(st.sampled_from(AUTHORED)).example(draw, st, START)
+
+
+@st.composite
+def hazards(draw, low: float, high: float, end: dt.date) -> dict:
+    """A hazard of the calendar or of an actor's entry (``lang.timeshape.Chance``): a weekly chance within [low,
+    high], or now and then a chance that changes with time (each shape draws its own example; counted ``since`` a
+    date by the calendar's ``end``)."""
+    from ..lang.timeshape import AUTHORED
+
+    if draw(st.integers(0, 3)):
+        return draw(params(low, high))
+    out = draw(st.sampled_from(AUTHORED)).example(draw, st, START)
+    if out.get("since") is not None and out["since"] > end:
+        out["since"] = end
+    return out
 
 
 @st.composite
@@ -138,7 +153,7 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
                 host["enters"] = {"date": START + dt.timedelta(days=draw(st.integers(0, weeks * 7))),
                                   "assumption": ASSUME}
             else:
-                host["enters"] = {"hazard": draw(params(0, 0.5)), "assumption": ASSUME}
+                host["enters"] = {"hazard": draw(hazards(0, 0.5, end)), "assumption": ASSUME}
         actors.append(host)
     if has_election:
         actors.append({"id": "d0", "name": "Opposition", "role": "domestic"})
@@ -158,14 +173,14 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             cal_events.append({"id": f"e{k}", "name": f"Event {k}", "date": day, "assumption": ASSUME})
     if shocks:
         for k in range(draw(st.integers(0, 2))):
-            cal_shocks.append({"id": f"x{k}", "name": f"Shock {k}", "hazard": draw(params(0, 0.3)),
+            cal_shocks.append({"id": f"x{k}", "name": f"Shock {k}", "hazard": draw(hazards(0, 0.3, end)),
                                "once": draw(st.booleans()), "weeks": draw(st.integers(0, 6)), "assumption": ASSUME})
     for k in range(draw(st.integers(0, 2))):
         occ = {"id": f"o{k}", "name": f"Summit {k}", "actors": everyone, "assumption": ASSUME}
         if draw(st.booleans()):
             occ["date"] = START + dt.timedelta(days=draw(st.integers(0, weeks * 7)))
         else:
-            occ["hazard"] = draw(params(0, 0.3))
+            occ["hazard"] = draw(hazards(0, 0.3, end))
         cal_occasions.append(occ)
     events = [e["id"] for e in cal_events + cal_shocks + cal_occasions]
     elections = {}
@@ -387,7 +402,7 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
             history["events"].append({"event": draw(st.sampled_from(events)),
                                       "date": START - dt.timedelta(days=3), "assumption": ASSUME})
 
-    worlds(draw, milestones, tracks, preconditions, mediation, history, ladders)
+    worlds(draw, milestones, tracks, preconditions, mediation, history, ladders, actors)
 
     effects = []
     for k in range(draw(st.integers(0, 2))):
@@ -431,11 +446,15 @@ def scenario_dicts(draw, *, max_parties: int = 3, max_mediators: int = 2, max_tr
     return doc
 
 
-def worlds(draw, milestones, tracks, preconditions, mediation, history, ladders=()) -> None:
+def worlds(draw, milestones, tracks, preconditions, mediation, history, ladders=(), actors=()) -> None:
     """Worlds (lang/worlds.py) on some items: ``live`` shares on milestones, tracks and preconditions (not on a
-    milestone the history has), a per-run ``spread`` on milestones, several items a step for a mediator."""
+    milestone the history has), a per-run ``spread`` on milestones and on parties (all of a party's decisions),
+    several items a step for a mediator."""
     done = {h["milestone"] for h in history["milestones"]} if history is not None else set()
     share = st.sampled_from([0.0, 0.3, 0.7, 1.0])
+    for a in actors:
+        if a["role"] == "party" and draw(st.integers(0, 3)) == 0:  # every party attends the first level: decides
+            a["spread"] = {"odds_sd": draw(st.sampled_from([0.0, 0.5, 2.0])), "assumption": ASSUME}
     for m in milestones:
         if m["id"] not in done and draw(st.integers(0, 3)) == 0:
             m["live"] = {"share": draw(share), "assumption": ASSUME}
