@@ -19,34 +19,22 @@ from simulator.scenario.semantics import check
 
 from .test_batch_engine import assert_same_records
 from .test_pace import START, A, _cli, _one_error, _write, doc, fixed, party
+from .test_time_varying import PERIODS, WEIBULL, bound, periods_cdf, weibull_cdf
 
 RUNS = 6000
 NEVER = 10 ** 9
-WEIBULL = {"weibull": {"median_days": 84, "shape": 2.0}, "assumption": A}
-PERIODS = {"periods": [{"until_days": 28, "value": 0.0}, {"until_days": 84, "chance_within": {"p": 0.5, "days": 56}},
-                       {"median_delay_days": 14}], "assumption": A}
 LEAD = {"not_before_days": 28, "median_delay_days": 28, "assumption": A}
-
-
-def weibull_cdf(t, median=84, k=2.0):
-    return 1 - 0.5 ** ((t / median) ** k)
-
-
-def periods_cdf(t):
-    """0 until day 28; 50% within the next 56 days; then a median delay of 14 days."""
-    if t <= 28:
-        return 0.0
-    if t <= 84:
-        return 1 - 0.5 ** ((t - 28) / 56)
-    return 1 - 0.5 * 0.5 ** ((t - 84) / 14)
 
 
 def lead_cdf(t):
     return 0.0 if t <= 28 else 1 - 0.5 ** ((t - 28) / 28)
 
 
-def bound(p, n=RUNS):
-    return 4.5 * math.sqrt(max(p * (1 - p), 1e-4) / n)
+def assert_cdf(t, cdf, windows, step_days, offset=0):
+    """The share of runs in which it came before ``offset + w`` days is ``cdf(w)`` for each window ``w``."""
+    for window in windows:
+        expect, got = cdf(window), (t < offset + window).mean()
+        assert abs(got - expect) <= bound(expect, len(t)), (step_days, window, got, expect)
 
 
 def shock(hazard, **kw):
@@ -82,18 +70,14 @@ def test_a_shock_with_a_weibull_keeps_its_median_and_shape_at_any_step_length(st
     """A strike whose chance rises with time (Weibull, median 84 days, shape 2) comes by day 28, 56, 84 and 168
     with the closed-form chance at every step length."""
     t = days_of(with_calendar(step_days, shocks=[shock(WEIBULL)]), L.fired("x"))
-    for window in (28, 56, 84, 168):
-        expect = weibull_cdf(window)
-        assert abs((t < window).mean() - expect) <= bound(expect), (step_days, window, (t < window).mean(), expect)
+    assert_cdf(t, lambda w: weibull_cdf(w, 84, 2.0), (28, 56, 84, 168), step_days)
 
 
 @pytest.mark.parametrize("step_days", [1, 7, 14])
 def test_a_random_occasion_with_periods_gives_each_stretch_its_own_chance(step_days):
     t = days_of(with_calendar(step_days, occasions=[occasion(PERIODS)]), L.fired("o"))
     assert (t >= 28).all()  # nothing in the first period (chance 0)
-    for window in (56, 84, 98, 112):
-        expect = periods_cdf(window)
-        assert abs((t < window).mean() - expect) <= bound(expect), (step_days, window, (t < window).mean(), expect)
+    assert_cdf(t, periods_cdf, (56, 84, 98, 112), step_days)
 
 
 @pytest.mark.parametrize("step_days", [1, 7, 14])
@@ -101,9 +85,7 @@ def test_an_actors_entry_with_a_lead_time_waits_then_runs(step_days):
     """Not before 28 days, then a median delay of 28 days: the host never joins before day 28, half by day 56."""
     t = days_of(with_calendar(step_days, actors=[*ACTORS, joiner(LEAD)]), L.entered("h"))
     assert t.min() >= 28
-    for window in (56, 84, 140):
-        expect = lead_cdf(window)
-        assert abs((t < window).mean() - expect) <= bound(expect), (step_days, window, (t < window).mean(), expect)
+    assert_cdf(t, lead_cdf, (56, 84, 140), step_days)
 
 
 @pytest.mark.parametrize("step_days", [1, 7, 14])
@@ -112,10 +94,7 @@ def test_the_clock_starts_when_the_window_opens(step_days):
     opens = START + dt.timedelta(days=56)
     t = days_of(with_calendar(step_days, shocks=[shock(WEIBULL, between=[opens.isoformat(), "end"])]), L.fired("x"))
     assert t.min() >= 56
-    for window in (56, 84, 168):
-        expect = weibull_cdf(window)
-        got = (t < 56 + window).mean()
-        assert abs(got - expect) <= bound(expect), (step_days, window, got, expect)
+    assert_cdf(t, lambda w: weibull_cdf(w, 84, 2.0), (56, 84, 168), step_days, offset=56)
 
 
 @pytest.mark.parametrize("step_days", [1, 7, 14])
@@ -138,8 +117,7 @@ def test_since_a_date_counts_from_that_date(step_days):
     shape = dict(WEIBULL, since=(START + dt.timedelta(days=56)).isoformat())
     t = days_of(with_calendar(step_days, shocks=[shock(shape)]), L.fired("x"))
     assert t.min() >= 56
-    expect = weibull_cdf(84)
-    assert abs((t < 56 + 84).mean() - expect) <= bound(expect)
+    assert_cdf(t, lambda w: weibull_cdf(w, 84, 2.0), (84,), step_days, offset=56)
 
 
 def test_a_recurring_shocks_clock_starts_again_after_each_time():
@@ -189,7 +167,7 @@ def test_each_number_of_a_hazard_shape_is_a_parameter_with_its_range_unit_and_wo
     assert "x.hazard" not in table.index and "h.enters.hazard" not in table.index
     rows = {r["name"]: r for r in json.loads(_cli(["params", _write(d), "--json"]).stdout)}
     median = rows["x.hazard.weibull.median_days"]
-    assert f"{weibull_cdf(30):.0%} within 30 days" in median["estimable"]
+    assert f"{weibull_cdf(30, 84, 2.0):.0%} within 30 days" in median["estimable"]
     assert f"{lead_cdf(90):.0%} within 90 days" in rows["h.enters.hazard.not_before_days"]["estimable"]
     from simulator.lang.words import human_label
 
@@ -202,7 +180,7 @@ def test_each_number_of_a_hazard_shape_is_a_parameter_with_its_range_unit_and_wo
 def test_set_moves_a_hazard_shapes_number():
     d = with_calendar(7, shocks=[shock(WEIBULL)])
     t = days_of(d, L.fired("x"), runs=2000, overrides={"x.hazard.weibull.median_days": 28.0})
-    expect = weibull_cdf(28, 28)
+    expect = weibull_cdf(28, 28, 2.0)
     assert abs((t < 28).mean() - expect) <= bound(expect, 2000)
 
 

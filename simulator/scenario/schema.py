@@ -63,7 +63,7 @@ class Actor(Strict):
 
     @model_serializer(mode="wrap")
     def _dump_without_unused(self, handler):
-        return _drop_none(handler(self), ("spread",))
+        return without_unused(handler(self), ("spread",))
 
     #: a role that changes what an actor may do, as a sentence about it
     ROLE_WORDS: ClassVar[dict[str, str]] = {
