@@ -653,6 +653,9 @@ def params(scenario):
     table = ParameterTable(loaded.scenario)
     units = parameter_units(loaded.scenario)
     shaped = shape_words(loaded.scenario)  # a number of a chance that changes with time: the whole shape's chance
+    from .lang.calendar import shape_words as hazard_shape_words
+
+    shaped.update(hazard_shape_words(loaded.scenario))  # a shock's, an occasion's or an entry's shape in time
     from .lang.commitments import estimable_words
 
     shaped.update(estimable_words(loaded.scenario))  # a commitment's chance by its due day, and per week

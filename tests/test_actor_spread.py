@@ -199,3 +199,13 @@ def test_each_misuse_of_an_actor_spread_is_one_line(where, field, words):
     else:
         d["actors"][0]["spread"] = spread
     _one_error(d, field, words)
+
+
+def test_the_scenario_tab_says_an_actors_spread_about_its_decisions():
+    from simulator.charts.scenario import describe
+    from simulator.lang.words import construct_sentences
+
+    said = dict(construct_sentences(Compiled(Scenario.model_validate(with_actors([act("one", "a", 0.3)], a_sd=0.5))),
+                                    describe))
+    assert said["A"].startswith("The chances of A vary from world to world: each run draws a factor on the odds of "
+                                "every decision it takes on a step (proposing, accepting, taking steps)")

@@ -247,3 +247,17 @@ def test_a_misused_since_on_an_entry_and_an_occasion_is_one_line():
                "after the calendar ends")
     _one_error(with_calendar(7, actors=[*ACTORS, joiner(late)]), "actors[3].enters.hazard.since",
                "after the calendar ends")
+
+
+def test_the_scenario_tab_says_each_hazard_shape_in_a_sentence():
+    from simulator.charts.scenario import describe
+    from simulator.lang.words import construct_sentences
+
+    d = with_calendar(7, actors=[*ACTORS, joiner(LEAD)], shocks=[shock(WEIBULL)], occasions=[occasion(PERIODS)])
+    said = dict(construct_sentences(Compiled(Scenario.model_validate(d)), describe))
+    assert said["Strike"].startswith("Strike comes with a chance that changes with time: Weibull waiting time, "
+                                     "median 84 days, shape 2")
+    assert said["Summit"].startswith("Summit comes with a chance that changes with time: days 0 to 28")
+    assert said["H"].startswith("H joins with a chance that changes with time: not before 28 days")
+    plain = with_calendar(7, shocks=[shock(fixed(0.1))])
+    assert construct_sentences(Compiled(Scenario.model_validate(plain)), describe) == []

@@ -15,7 +15,7 @@ from pydantic import Field, model_serializer, model_validator
 
 from .base import DateRef, Id, MilestoneRef, Param, ParamChange, Sourced, Strict, without_unused
 from .conditions import AnyCondition
-from .timeshape import Chance, chance_numbers, chance_ranges, check_hazard
+from .timeshape import Chance, chance_numbers, chance_ranges, check_hazard, hazard_sentences, shape_of
 
 # ``advance`` methods receive the engine's Kernel and RunState (simulator/engine): the language
 # does not import the engine, which sits above it.
@@ -381,6 +381,10 @@ class Shock(Sourced):
     def _dump_without_unused(self, handler):
         return without_unused(handler(self), ("freeze_days",))
 
+    def sentences(self, c, owner, describe) -> list[str]:
+        """'Strike comes with a chance that changes with time: ...' (``lang/timeshape.py``)."""
+        return hazard_sentences(self.hazard, f"{c.words.name(self.id)} comes") if owner is self else []
+
     def parameters(self, path):
         yield from chance_numbers(f"{self.id}.hazard", self.hazard, (*path, "hazard"))
         if self.freeze_days is not None:
@@ -465,6 +469,10 @@ class Occasion(Sourced):
             raise ValueError("give exactly one of 'date' or 'hazard' (weekly, within 'between')")
         return self
 
+    def sentences(self, c, owner, describe) -> list[str]:
+        """'Summit comes with a chance that changes with time: ...' (a random occasion, ``lang/timeshape.py``)."""
+        return hazard_sentences(self.hazard, f"{c.words.name(self.id)} comes") if owner is self else []
+
     def parameters(self, path):
         if self.hazard is not None:
             yield from chance_numbers(f"{self.id}.hazard", self.hazard, (*path, "hazard"))
@@ -540,6 +548,10 @@ class Entry(Sourced):
     def hazard_name(actor: str) -> str:
         return f"{actor}.enters.hazard"
 
+    def sentences(self, c, owner, describe) -> list[str]:
+        """'GCC joins with a chance that changes with time: ...' (``owner``: the actor who enters)."""
+        return hazard_sentences(self.hazard, f"{c.words.name(owner.id)} joins")
+
 
 class Exit(Sourced):
     """When an actor leaves: on a date, or as soon as ``when`` holds."""
@@ -598,3 +610,15 @@ def hazards(sc):
     for k, o in enumerate(sc.calendar.occasions):
         if o.hazard is not None:
             yield f"{o.id}.hazard", o.hazard, ("calendar", "occasions", k, "hazard"), f"occasion:{o.id}"
+
+
+def shape_words(sc) -> dict[str, str]:
+    """Dotted name -> the effective chance of the shape in time it belongs to ('12% within 30 days, ...'), for every
+    number of a calendar or entry hazard given as a shape (``diplosim params``, beside ``lang.pace.shape_words``)."""
+    out = {}
+    for name, value, _, _ in hazards(sc):
+        shape = shape_of(value)
+        if shape is not None:
+            words = f"{shape.effective()} from the first day it could come (the whole shape: {shape.label()})"
+            out.update({n: words for n in shape.ranges(name)})
+    return out

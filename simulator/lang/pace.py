@@ -185,15 +185,7 @@ class Pace(RootModel[dict[Id, ActorPace]]):
 def shape_words(sc) -> dict[str, str]:
     """Dotted name -> the effective chance of the shape in time it belongs to, at its stated numbers ('12% within 30
     days, ...'), for every number of a pace given as a shape (``diplosim params``)."""
-    from .calendar import hazards
-    from .timeshape import shape_of
-
     out = {}
-    for name, value, _, _ in hazards(sc):  # a shock's, an occasion's or an entry's chance that changes with time
-        shape = shape_of(value)
-        if shape is not None:
-            words = f"{shape.effective()} from the first day it could come (the whole shape: {shape.label()})"
-            out.update({n: words for n in shape.ranges(name)})
     for m, _ in sc.all_milestones:
         shape = m.breakdown.shape() if m.breakdown is not None else None
         if shape is not None:  # a breakdown hazard that changes with the time in force

@@ -412,6 +412,13 @@ def chance_words(value, describe) -> str:
     return f"weekly hazard {describe(value)}" if isinstance(value, Param) else value.words()
 
 
+def hazard_sentences(value, what: str) -> list[str]:
+    """'<what> with a chance that changes with time: <the shape's words>.' for a hazard given as a shape in time
+    (a constant weekly chance says nothing new): the sentences of a shock, an occasion or an actor's entry."""
+    shape = shape_of(value)
+    return [] if shape is None else [f"{what} with a chance that changes with time: {shape.words()}."]
+
+
 def number_words(rest) -> str:
     """The words of one number of a shape from its name's tail: 'weibull median days', 'weekly chance in period 2',
     'not before days', 'weekly chance after the lead time'."""

@@ -363,17 +363,19 @@ def _saying(item):
 
 def construct_sentences(c, describe) -> list[tuple[str, str]]:
     """(about, sentence) for every construct of the scenario that says itself: each milestone (after expansion:
-    track levels and ladder stages too), track, concession ladder, precondition, mediation, actor, election and
-    term is asked, with each of its fields' values, for ``sentences(c, owner, describe)`` (a class that has the
-    method renders its own sentences: a live share, a spread, a pace or shape in time, a freeze or suspension, a
-    one-shot outcome, a binding commitment, a waiver that resists, a mediator's several items a step, an
-    election's concerns, blocs and formation, a term, an actor outside the talks). ``describe`` puts a number in
-    words. Nothing here knows the kinds: a new construct with ``sentences`` is said without a change here."""
+    track levels and ladder stages too), track, concession ladder, precondition, mediation, actor, election, term,
+    shock and occasion is asked, with each of its fields' values, for ``sentences(c, owner, describe)`` (a class
+    that has the method renders its own sentences: a live share, a spread, a pace or shape in time, a freeze or
+    suspension, a one-shot outcome, a binding commitment, a waiver that resists, a mediator's several items a step,
+    an election's concerns, blocs and formation, a term, an actor outside the talks, a shock's, an occasion's or an
+    entry's chance that changes with time). ``describe`` puts a number in words. Nothing here knows the kinds: a
+    new construct with ``sentences`` is said without a change here."""
     sc, w = c.scenario, c.words
     cal = sc.calendar
     items = [*((w.name(m.id), m) for m in c.milestones), *((w.name(t.id), t) for t in sc.tracks),
              *((w.name(lad.id), lad) for lad in sc.concessions), *((w.name(p.id), p) for p in sc.preconditions),
              *((w.name(med.mediator), med) for med in sc.mediation), *((w.name(a.id), a) for a in sc.actors),
-             *((e.name, e) for e in cal.elections), *((t.name, t) for t in cal.terms)]
+             *((e.name, e) for e in cal.elections), *((t.name, t) for t in cal.terms),
+             *((w.name(x.id), x) for x in (*cal.shocks, *cal.occasions))]
     return [(about, sentence[:1].upper() + sentence[1:]) for about, item in items for says in _saying(item)
             for sentence in says.sentences(c, item, describe)]

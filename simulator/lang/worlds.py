@@ -103,8 +103,9 @@ class Spread(Param):
         if hi <= 0:
             return [f"The chances of {name} are the same in every world (a spread of 0)."]
         sd = f"{hi:g}" if lo == hi else f"up to {hi:g}"
-        return [f"The chances of {name} vary from world to world: each run draws a factor on the odds of every "
-                f"decision about it, whose log has a standard deviation of {sd}, so in about one world in six the "
+        about = getattr(type(owner), "SPREAD_WORDS", "every decision about it")  # an actor: all of its decisions
+        return [f"The chances of {name} vary from world to world: each run draws a factor on the odds of {about}, "
+                f"whose log has a standard deviation of {sd}, so in about one world in six the "
                 f"odds are below {np.exp(-hi):.2g} times their middle value and in one in six above {np.exp(hi):.2g} times."]
 
 

@@ -57,6 +57,8 @@ class Actor(Strict):
     alignment: dict[Id, Param] = Field(default={}, description="alignment with another actor, -1..1")
     enters: Entry | None = None
     leaves: Exit | None = None
+    #: what an actor's spread moves, in its sentence (``lang.worlds.Spread.sentences``)
+    SPREAD_WORDS: ClassVar[str] = "every decision it takes on a step (proposing, accepting, taking steps)"
     spread: Spread | None = Field(default=None, description="a per-run odds factor on all of its decisions "
                                   "(proposing, accepting, taking steps), drawn once per run: {odds_sd: 0.5, "
                                   "assumption: ...} (lang/worlds.py)")
