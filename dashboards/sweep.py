@@ -90,11 +90,13 @@ def open_results(ctx, path: str):
 
 
 def sweep_figure(res, question: str, x: str, y: str | None):
-    from simulator import charts
+    """The question over the chosen parameters, each cell as its typed answer draws it (a date question's median
+    date; ``simulator.answers``)."""
+    from simulator import answers
 
     if y and y != NONE:
-        return charts.sweep_heatmap(res.runs, res.points, res.compiled, x, y, question)
-    return charts.sweep_line(res.runs, res.points, res.compiled, x, [question])
+        return answers.sweep_heatmap(res.runs, res.points, res.compiled, x, y, question)
+    return answers.sweep_line(res.runs, res.points, res.compiled, x, question)
 
 
 def nearest_points(points, x: str, y: str | None, cx: float, cy: float | None) -> list[int]:

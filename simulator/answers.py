@@ -12,7 +12,9 @@ An answer is also made from a summary entry alone (``Answer.of_entry``: a result
 point's, the dashboard's): the entry's ``kind`` (the question class's ``kind_label``) picks its class. From an
 entry it renders the cells of the console's question table (``cells``), the report's 'date or count' column
 (``when_words``), its probability for the questions chart (``as_probability``, ``hover``, ``symbol``,
-``legend``), a sweep point's cell (``point_cell``), the dashboard's level (``level_words``) and card
+``legend``), a sweep point's cell (``point_cell``), a sweep chart's cell, bin and axis (``sweep_cell``,
+``sweep_bin``, ``sweep_scale``: a date question's median date on a date axis, never its chance by the end; the
+questions chart draws with them too), the dashboard's level (``level_words``) and card
 (``card``); a paired difference of two variants (a row of ``analysis.compare.paired_differences``) is rendered
 by its class (``Answer.class_of(row).paired_cells(row)``, ``difference_words``, ``in_probability``).
 """
@@ -29,6 +31,11 @@ ANSWERS: dict[str, type[Answer]] = {}
 
 def _date(text: str | None) -> dt.date | None:
     return None if text is None else dt.date.fromisoformat(text)
+
+
+def _ms(d: dt.date) -> int:
+    """A date as plotly reads a number on a date axis: milliseconds since 1970."""
+    return (d - dt.date(1970, 1, 1)).days * 86_400_000
 
 
 # ---- words shared by the renderings
@@ -58,13 +65,12 @@ def pts(diff: float, low: float, high: float) -> str:
     return points(diff, low, high, 0 if max(abs(diff), abs(low), abs(high)) >= 0.095 else 1)
 
 
+from .lang.words import day_words  # noqa: E402  (a summary's date in words: '3 May 2023')
+
+
 def date_range(entry: dict) -> tuple[str, str]:
     """(the median date, '10–90%: <date> to <date>') of a date entry, in words."""
-    from .charts.frames import day
-
-    def fmt(iso):
-        return "after the calendar ends" if iso is None else day(dt.date.fromisoformat(str(iso)[:10]))
-
+    fmt = day_words
     if entry.get("p10") is None:  # fewer than one run in ten by the end: there is no range to give
         spread = "in fewer than 1 run in 10 by the end of the calendar"
     else:
@@ -154,6 +160,41 @@ class Answer:
         the paired ``row`` when there are two variants: {'big': text, 'label': text, 'small': [(text, css
         class or None) or None for a line break]}."""
         raise NotImplementedError
+
+    # ---- a sweep's cells (a point, a setting of a grid, a bin of sampled points: ``charts.sweeps``)
+    scale: ClassVar[str] = "probability"  # what its sweep cells are drawn on: cells of one scale share an axis
+
+    @classmethod
+    def sweep_scale(cls, compiled) -> dict:
+        """The axis (or colour bar) its sweep cells are drawn on: plotly axis settings (title, tickformat or
+        tickvals/ticktext, range, type)."""
+        return {"title": "Probability", "tickformat": ".0%", "range": [0, 1], "type": "linear",
+                "what": "do the probabilities", "bins": "Mean probability of the sampled points in each bin",
+                "bin": "mean of the points in each bin"}
+
+    def sweep_cell(self, compiled) -> dict:
+        """This answer as a sweep's cell: {'z': the value drawn (a colour, a height), 'low'/'high': its interval
+        on the same scale, 'text': the few characters written in a heatmap cell, 'hover': its lines}."""
+        e = self.as_probability()
+        if e["p"] is None:  # no runs: nothing to draw
+            return {"z": None, "low": None, "high": None, "text": "", "hover": ["no runs"]}
+        return {"z": e["p"], "low": e["low"], "high": e["high"], "text": f"{e['p']:.0%}",
+                "hover": [f"{pct(e['p'])} {interval(e)} over {e['n']:,} runs"]}
+
+    @classmethod
+    def sweep_bin(cls, points: list[Answer], pooled: Answer, compiled) -> dict:
+        """A bin of a random sample's points as a cell (``points``: each point's answer; ``pooled``: the answer
+        over all their runs): the mean of the points' probabilities with its 95% interval across points (the
+        points differ in the other sampled parameters, so the spread between them counts)."""
+        from .charts.sweeps import bin_mean
+
+        p = [a.as_probability()["p"] for a in points]
+        mean, low, high = bin_mean(p)
+        many = len(points) > 1
+        spread = f"95% interval across points [{low:.1%}, {high:.1%}]" if many else "one point: no interval"
+        return {"z": mean, "low": low if many else None, "high": high if many else None, "text": f"{mean:.0%}",
+                "hover": [f"mean {mean:.1%} of {len(points)} point{'s' * many} ({pooled.entry['n']:,} runs); "
+                          f"{spread}"]}
 
     # ---- a paired difference of two variants (a row of ``analysis.compare.paired_differences``)
     @classmethod
@@ -262,7 +303,7 @@ class DateDistribution(Answer):
     kind = "date"
     columns = {"p": "float64", "low": "float64", "high": "float64", "date_p10": "date32", "date_median": "date32",
                "date_p90": "date32"}
-    symbol, legend = "diamond", "date question: happens by the end of the calendar"
+    symbol, legend = "diamond", "date question: median date, 10–90% of runs"
 
     def __init__(self, question, entry, frozen=None, compiled=None):
         super().__init__(question, entry, frozen, compiled)
@@ -279,14 +320,14 @@ class DateDistribution(Answer):
 
     def cells(self):
         e = self.entry
-        dates = " / ".join(d or "not by end" for d in (e["p10"], e["median"], e["p90"]))
+        dates = " / ".join(day_words(d, "not by end") for d in (e["p10"], e["median"], e["p90"]))
         return f"{pct(self.p)} by end", interval(e), dates
 
     def when_words(self):
-        return f"median {self.entry['median'] or 'not by end'}"
+        return f"median {day_words(self.entry['median'], 'not by end')}"
 
     def hover(self):
-        return f"<br>median date {self.entry['median'] or 'not within the calendar'}"
+        return ""  # its cell (``sweep_cell``) gives the median date, the range and the share within the calendar
 
     def point_cell(self):
         return self.entry, self.entry["median"]
@@ -296,6 +337,39 @@ class DateDistribution(Answer):
         84.0% [80.6%, 87.1%]'."""
         median, spread = date_range(self.entry)
         return f"median {median} ({spread}); by the end {super().level_words()}"
+
+    scale = "date"
+
+    @classmethod
+    def sweep_scale(cls, compiled):
+        """A date axis over the calendar (a colour bar: dates at five evenly spaced ticks)."""
+        from .lang.words import day
+
+        start, end = compiled.scenario.calendar.start, compiled.scenario.calendar.end
+        ticks = [start + dt.timedelta(days=round(i * (end - start).days / 4)) for i in range(5)]
+        return {"title": "Median date", "range": [_ms(start), _ms(end)], "type": "date",
+                "tickvals": [_ms(d) for d in ticks], "ticktext": [day(d) for d in ticks],
+                "what": "does the median date", "bins": "Median date of the runs of the sampled points in each bin",
+                "bin": "median of the runs of the points in each bin"}
+
+    def sweep_cell(self, compiled):
+        """The median date (a colour, a height: ms since 1970; one after the calendar's end at its end), the
+        10–90% range as its interval, and in the hover the share of runs in which it happens within the calendar."""
+        e, end = self.entry, compiled.scenario.calendar.end
+        median, spread = date_range(e)
+        at = lambda k: _ms(_date(e.get(k)) or end)  # noqa: E731  (not within the calendar: its end)
+        return {"z": at("median"), "low": at("p10"), "high": at("p90"),
+                "text": "after the end" if e.get("median") is None else median,
+                "hover": [f"median {median} ({spread})",
+                          f"within the calendar in {pct(self.p)} {interval(e)} of {e['n']:,} runs"]}
+
+    @classmethod
+    def sweep_bin(cls, points, pooled, compiled):
+        """The median date of all the bin's points' runs together, with its 10–90% range and the share within the
+        calendar."""
+        cell = pooled.sweep_cell(compiled)
+        whose = f"the {len(points)} points' runs together" if len(points) > 1 else "one point"
+        return {**cell, "hover": [f"{whose}: {cell['hover'][0]}", *cell["hover"][1:]]}
 
     @classmethod
     def paired_extra(cls, column_a, column_b):
@@ -314,14 +388,30 @@ class DateDistribution(Answer):
 
         return median_shift_days(days(column_a), days(column_b))
 
+    @classmethod
+    def paired_cells(cls, row):
+        """The compare table's cells: each variant's median date and its share by the end; the median's shift in
+        days and the share's change in points; their 95% intervals ('[5 to 19 days later]; [+1.0, +5.0] pts')."""
+        a, b, diff, spread = super().paired_cells(row)
+        shift, shift_spread = cls._shift_parts(row)
+        return [f"median {day_words(row.get('a_median'))}; by the end {a}",
+                f"median {day_words(row.get('b_median'))}; by the end {b}",
+                f"{shift}; by the end {diff}", f"{shift_spread}; {spread} pts"]
+
     @staticmethod
     def shift_words(row: dict) -> str:
         """The median's shift with its 95% interval, in days: 'median 12 days later [5 to 19 days later]',
         'median unchanged [3 days earlier to 4 days later]', '... to after the calendar ends]' (a paired row of
         ``analysis.compare.paired_differences``)."""
+        shift, spread = DateDistribution._shift_parts(row)
+        return f"{shift} {spread}"  # in brackets, as every paired 95% interval on the page
+
+    @staticmethod
+    def _shift_parts(row: dict) -> tuple[str, str]:
+        """('median 12 days later', '[5 to 19 days later]'): the shift and its 95% interval (``shift_words``)."""
         shift, low, high = row.get("shift_days"), row.get("shift_low"), row.get("shift_high")
         if shift is None:
-            return "median: after the calendar ends in one of the two"
+            return "median after the calendar ends in one of the two", "[no interval]"
 
         def said(x, far="", unit=True):
             if x is None:
@@ -337,7 +427,7 @@ class DateDistribution(Answer):
             spread = said(far) if round(abs(near)) == round(abs(far)) else f"{round(abs(near))} to {said(far)}"
         else:
             spread = f"{said(low, 'before the calendar starts')} to {said(high, 'after the calendar ends')}"
-        return f"median {said(shift)} [{spread}]"  # in brackets, as every paired 95% interval on the page
+        return f"median {said(shift)}", f"[{spread}]"
 
     @classmethod
     def difference_words(cls, row):
@@ -483,3 +573,30 @@ def question_chart(summary: dict, compiled, title_note: str = ""):
     order = {cls: i for i, cls in enumerate(ANSWERS.values())}
     answers = sorted((Answer.of_entry(e) for e in summary["questions"]), key=lambda a: order[type(a)])
     return question_summary(answers, summary["runs"], compiled, title_note)
+
+
+def sweep_heatmap(runs, points, compiled, x: str, y: str, question: str):
+    """A question over two swept parameters (``charts.sweep_heatmap``), each cell drawn by the question's typed
+    answer: a probability, a date question's median date."""
+    from .charts.sweeps import sweep_heatmap as draw
+
+    return draw(runs, points, compiled, x, y, question, answer_of=Answer.of_entry)
+
+
+def sweep_lines(runs, points, compiled, param: str, questions: list[str] | None = None) -> list:
+    """The questions (default: all) against one swept parameter (``charts.sweep_line``), each point drawn by its
+    typed answer: one chart for the questions on a probability's scale, one for each date question (a median
+    date with its 10–90% band), in the questions' order."""
+    from .charts.sweeps import sweep_line as draw
+
+    chosen = [q for q in compiled.questions if questions is None or q.id in questions]
+    charts: dict[str, list[str]] = {}
+    for q in chosen:
+        cls = ANSWERS[q.answer_kind]
+        charts.setdefault(q.id if cls.scale != Answer.scale else Answer.scale, []).append(q.id)
+    return [draw(runs, points, compiled, param, ids, answer_of=Answer.of_entry) for ids in charts.values()]
+
+
+def sweep_line(runs, points, compiled, param: str, question: str):
+    """One question against one swept parameter (``sweep_lines``)."""
+    return sweep_lines(runs, points, compiled, param, [question])[0]

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .answers import Answer, interval, pct
+from .lang.words import day_words
 
 
 def render_summary(s: dict, console: Console, title: str = "", step_days: int = 7) -> None:
@@ -72,7 +73,8 @@ def _first_time(m: dict) -> tuple[str, str, str, str]:
     so (and, if it can happen again, how often it does within the calendar; those dates are not recorded)."""
     h = m.get("history")
     if h is None:
-        return (f"{pct(m['p'])} {interval(m)}", *(d or "not by end" for d in (m["p10"], m["median"], m["p90"])))
+        return (f"{pct(m['p'])} {interval(m)}",
+                *(day_words(d, "not by end") for d in (m["p10"], m["median"], m["p90"])))
     again = f"; again within the calendar in {pct(m['p'])} {interval(m)}" if m.get("repeat", True) and m["p"] else ""
     return (h["text"] + again, "-", "-", "-")
 
@@ -153,7 +155,7 @@ def render_sweep_summary(s: dict, console, max_points: int, step_days: int = 7) 
         items += [(f"happened: {lv['name']}", lv, lv["median"]) for lv in row["milestones"]]
         for k, (label, entry, median) in enumerate(items):
             t.add_row(str(row["point"]) if k == 0 else "", params if k == 0 else "", label,
-                      f"{pct(entry['p'])} {interval(entry)}", "not by end" if median is None else median, end_section=k == len(items) - 1)
+                      f"{pct(entry['p'])} {interval(entry)}", day_words(median, "not by end"), end_section=k == len(items) - 1)
     console.print(t)
     if len(s["per_point"]) > len(shown):
         console.print(f"(first {len(shown)} of {len(s['per_point'])} points; --max-points or --json for more)")
@@ -510,8 +512,8 @@ def render_comparison(res: dict, con) -> None:
         t.add_column(col)
     for lv in res["milestones"]:
         shift = "-" if lv["median_shift_weeks"] is None else f"{lv['median_shift_weeks']:+.0f}"
-        t.add_row(lv["name"], pct(lv["a_p"]), pct(lv["b_p"]), lv["a_median"] or "not by end",
-                  lv["b_median"] or "not by end", shift)
+        t.add_row(lv["name"], pct(lv["a_p"]), pct(lv["b_p"]), day_words(lv["a_median"]), day_words(lv["b_median"]),
+                  shift)
     con.print(t)
 
 

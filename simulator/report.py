@@ -228,6 +228,7 @@ def _events_of(events, sample):
 
 def _sweep_sections(res: Results) -> list[Section]:
     from . import charts
+    from .answers import sweep_heatmap, sweep_lines
     from .charts.words import human_label
 
     c, runs, points = res.compiled, res.runs, res.points
@@ -235,12 +236,13 @@ def _sweep_sections(res: Results) -> list[Section]:
     names = [human_label(v, c) for v in varied]
     sampler = (res.manifest.get("sweep") or {}).get("sampler", "grid")
     out = []
-    if len(varied) == 1:
-        out.append(Section("sweep-line", f"Sweep over {names[0]}", charts.sweep_line(runs, points, c, varied[0])))
+    if len(varied) == 1:  # one chart of the probabilities, one of each date question's median date
+        for i, fig in enumerate(sweep_lines(runs, points, c, varied[0])):
+            out.append(Section("sweep-line" + (f"-{i}" if i else ""), f"Sweep over {names[0]}", fig))
     if len(varied) == 2:
         for q in c.questions:
             out.append(Section(f"sweep-heatmap-{q.id}", f"{q.text} Over {names[0]} and {names[1]}",
-                               charts.sweep_heatmap(runs, points, c, varied[0], varied[1], q.id)))
+                               sweep_heatmap(runs, points, c, varied[0], varied[1], q.id)))
     if len(varied) >= 3 or (len(varied) >= 2 and sampler in ("lhs", "sobol")):
         colour_by = c.questions[0].id
         out.append(Section("sweep-parallel", "Sampled points", charts.sweep_parallel(runs, points, c, colour_by)))

@@ -210,6 +210,17 @@ def with_fragile(summary: dict, fragile: dict | None) -> dict:
     return summary
 
 
+def question_entries(c: Compiled, runs, questions=None) -> list[dict]:
+    """The questions' entries (default: all of them) of the summary of ``runs`` (an Arrow table: a sweep's point,
+    setting or bin), as ``summarize`` gives them, without the milestones' and elections' parts."""
+    acc = SummaryAccumulator(c)
+    acc.n = runs.num_rows
+    chosen = c.questions if questions is None else questions
+    for q in chosen:
+        q.tally(acc, runs)
+    return [{"id": q.id, "text": q.text, "kind": q.kind_label, **q.summarise(acc)} for q in chosen]
+
+
 def summarize(runs, events, c: Compiled) -> dict:
     """Summary of a run table (one point, or all points pooled); ``events`` is not needed (kept for callers)."""
     return SummaryAccumulator(c).add(runs).result()

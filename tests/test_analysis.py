@@ -178,3 +178,20 @@ def test_discover_rejects_unknown_question_and_bad_threshold(sobol_sweep):
     res = invoke("discover", sobol_sweep, "--question", "talks_held", "--threshold", 1.5)
     assert res.exit_code == 2
     assert res.stderr == "error: --threshold: must lie strictly between 0 and 1 (got 1.5)\n"
+
+
+def test_compare_prints_a_date_questions_median_shift_in_the_console_table():
+    """Issue 25 item 9: the console table gives a date question's median dates and the median's shift in days with
+    its interval (it gave them in --json only, and the console row said the chance by the end alone)."""
+    from simulator.answers import DateDistribution, day_words
+
+    args = ["compare", str(SEED_SCENARIO), "--set-b", "steps_before_fm.enabled=0", "--runs", "300", "--seed", "2"]
+    res = json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout)
+    row = next(q for q in res["questions"] if q["kind"] == "date")
+    out = CliRunner().invoke(app, args, env={"COLUMNS": "400"})
+    assert out.exit_code == 0, out.output
+    line = next(x for x in out.output.splitlines() if x.startswith("│ " + row["text"][:30]))
+    shift, spread = DateDistribution._shift_parts(row)
+    assert "days" in spread or "unchanged" in spread
+    for words in (f"median {day_words(row['a_median'])}", f"median {day_words(row['b_median'])}", shift, spread):
+        assert words in line, (words, line)

@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 import pytest
 
 from simulator import charts
-from simulator.answers import question_chart
+from simulator.answers import question_chart, sweep_heatmap, sweep_line, sweep_lines
+from simulator.lang.words import day
 from simulator import layout as L
 from simulator.charts.palette import milestone_colors
 from simulator.summary import reason_text, summarize
@@ -168,19 +169,30 @@ def test_question_summary(mc, seed_compiled):
     fig = question_chart(summary, seed_compiled)
     assert [t.name.split(":")[0] for t in fig.data] == ["yes/no question", "date question"]
     entries = {e["text"]: e for e in summary["questions"]}
-    for t in fig.data:
-        assert in_unit(t.x)
-        for x, y, plus, minus in zip(t.x, t.y, t.error_x.array, t.error_x.arrayminus):
-            e = entries[y.replace("<br>", " ")]
-            assert x == e["p"] and x + plus == pytest.approx(e["high"]) and x - minus == pytest.approx(e["low"])
+    chances, dates = fig.data
+    assert in_unit(chances.x)
+    for x, y, plus, minus in zip(chances.x, chances.y, chances.error_x.array, chances.error_x.arrayminus):
+        e = entries[y.replace("<br>", " ")]
+        assert x == e["p"] and x + plus == pytest.approx(e["high"]) and x - minus == pytest.approx(e["low"])
     assert fig.layout.xaxis.title.text == "Probability"
+    # a date question is a date: its median with the 10-90% range of its runs, on a date axis of its own (issue 25
+    # item 9: it was drawn as its chance to happen by the end)
+    end = seed_compiled.scenario.calendar.end  # a date after the calendar is drawn at its end
+    ms = lambda iso: ((dt.date.fromisoformat(iso) if iso else end) - dt.date(1970, 1, 1)).days * 86_400_000  # noqa: E731
+    (y,) = dates.y
+    e = entries[y.replace("<br>", " ")]
+    assert dates.x[0] == ms(e["median"]) and dates.x[0] + dates.error_x.array[0] == ms(e["p90"])
+    assert dates.x[0] - dates.error_x.arrayminus[0] == ms(e["p10"])
+    assert dates.xaxis == "x2" and fig.layout.xaxis2.type == "date" and fig.layout.xaxis2.title.text == "Median date"
+    hover = dates.customdata[0]
+    assert f"median {day(dt.date.fromisoformat(e['median']))} (10–90%: " in hover and "within the calendar in" in hover
 
 
 def test_sweep_line(tmp_path_factory, seed_loaded, seed_compiled):
     runs, points = sweep(tmp_path_factory, seed_loaded, seed_compiled, LINE, 6, "grid")
     assert charts.varied_parameters(points) == ["russia.urgency.peak"]
-    fig = charts.sweep_line(runs, points, seed_compiled, "russia.urgency.peak")
-    assert len(fig.data) == 2 * len(seed_compiled.questions)
+    fig, dated = sweep_lines(runs, points, seed_compiled, "russia.urgency.peak")  # probabilities; the date question
+    assert len(fig.data) == 2 * (len(seed_compiled.questions) - 1)
     lines = fig.data[1::2]
     assert list(lines[0].x) == [0.2, 0.6, 1.0]
     df = runs.to_pandas()
@@ -189,33 +201,33 @@ def test_sweep_line(tmp_path_factory, seed_loaded, seed_compiled):
     assert all(in_unit(t.y) for t in fig.data)
     assert fig.layout.xaxis.title.text == "Russia's peak urgency"  # a label, never the code name
     assert fig.layout.yaxis.title.text == "Probability" and list(fig.layout.xaxis.tickvals) == [0.2, 0.6, 1.0]
-    assert "one point per value" in fig.layout.title.text
+    assert "one point per value" in fig.layout.title.text.replace("<br>", " ")
 
 
 def test_sweep_line_says_what_it_pools(tmp_path_factory, seed_loaded, seed_compiled):
     runs, points = sweep(tmp_path_factory, seed_loaded, seed_compiled, GRID, 3, "grid")
-    fig = charts.sweep_line(runs, points, seed_compiled, "syria.flexibility")
+    fig = sweep_line(runs, points, seed_compiled, "syria.flexibility", "fm_before_round1")
     assert "pooled over Russia's peak urgency" in fig.layout.title.text.replace("<br>", " ")
     line = fig.data[1]
-    assert list(line.customdata[:, 3]) == [2, 2]  # each value pools two points
-    assert "pooled over Russia's peak urgency" in line.hovertemplate.replace("<br>", " ")
+    hovers = [cd[0].replace("<br>", " ") for cd in line.customdata]
+    assert all("2 point(s)" in h for h in hovers)  # each value pools two points
+    assert all("pooled over Russia's peak urgency" in h for h in hovers)
 
 
 def test_sweep_heatmap_grid_and_scattered(tmp_path_factory, seed_loaded, seed_compiled):
     runs, points = sweep(tmp_path_factory, seed_loaded, seed_compiled, GRID, 5, "grid")
     x, y = charts.varied_parameters(points)
-    fig = charts.sweep_heatmap(runs, points, seed_compiled, x, y, "fm_before_round1")
+    fig = sweep_heatmap(runs, points, seed_compiled, x, y, "fm_before_round1")
     (hm,) = fig.data
     assert isinstance(hm, go.Heatmap) and np.asarray(hm.z).shape == (2, 2) and in_unit(hm.z)
     df = runs.to_pandas().merge(points, on="point")
     cell = df[(df[x] == 0.9) & (df[y] == 0.35)]["q.fm_before_round1"].mean()
     assert hm.z[list(hm.y).index(0.35)][list(hm.x).index(0.9)] == pytest.approx(cell)
     assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("Russia's peak urgency", "Syria's flexibility")
-    assert hm.texttemplate == "%{z:.0%}"  # the value is written in each cell
+    assert hm.texttemplate == "%{text}" and all(t.endswith("%") for row in hm.text for t in row)  # in each cell
     assert list(fig.layout.xaxis.tickvals) == list(hm.x) and list(fig.layout.yaxis.tickvals) == list(hm.y)
     runs, points = sweep(tmp_path_factory, seed_loaded, seed_compiled, SAMPLED, 2, "lhs")
-    fig = charts.sweep_heatmap(runs, points, seed_compiled, "russia.urgency.peak", "syria.flexibility",
-                               "fm_before_round1")
+    fig = sweep_heatmap(runs, points, seed_compiled, "russia.urgency.peak", "syria.flexibility", "fm_before_round1")
     cells = fig.data[0]  # a random sample: binned means (tests/test_sweep_design.py), never a grid's cells
     assert isinstance(cells, go.Heatmap) and len(cells.x) == np.asarray(cells.z).shape[1] + 1
     assert in_unit([v for row in cells.z for v in row if v == v])

@@ -283,7 +283,7 @@ def test_sweep_heatmap_and_clicked_point(ctx, grid_results):
     assert view["info"].startswith("Point 3 (Russia's peak urgency = 0.9, Syria's flexibility = 0.35): 6 runs")
     assert view["info"].endswith(f"re-created from seed {SEED} (as `diplosim events` does); identical to the "
                                  "stored records")
-    assert view["questions"].layout.title.text.startswith("How likely is each question to come true? (6 runs")
+    assert view["questions"].layout.title.text.startswith("How likely is each question to come true, and when? (6 runs")
     assert len(view["runs"].layout.annotations) >= 1  # one subplot title per sample run
     line = sweep_figure(res, "fm_before_round1", "syria.flexibility", NONE)
     assert [t.type for t in line.data] == ["scatter", "scatter"]  # Wilson band, then the line

@@ -73,7 +73,9 @@ def test_sweep_reports_pick_the_sweep_charts(tmp_path, seed_loaded, seed_compile
     grid, lhs = {"sweep": {"sampler": "grid"}}, {"sweep": {"sampler": "lhs"}}
     line = write_results(tmp_path / "line", seed_loaded, seed_compiled, LINE, 4, "sweep", grid)
     page, _ = build_report(load_results(line))
-    assert figure_ids(page) == ["questions", "sweep-line", "actors", "evidence"] and plotlyjs_copies(page) == 1
+    # one line chart of the probabilities, one of the date question's median date (issue 25 item 9)
+    assert figure_ids(page) == ["questions", "sweep-line", "sweep-line-1", "actors", "evidence"]
+    assert plotlyjs_copies(page) == 1
     assert "pooled over 3 points" in page
     sampled = write_results(tmp_path / "lhs", seed_loaded, seed_compiled, SAMPLED, 2, "sweep", lhs)
     assert figure_ids(build_report(load_results(sampled))[0]) == ["questions", "sweep-parallel", "actors", "evidence"]

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from .. import layout as L
 from ..stats import wilson
 from .dates import DATE_TICKS
-from .frames import add_markers, as_frame, calendar_markers, day, track_name, to_dates, verb
+from .frames import DATE_FORMAT, add_markers, as_frame, calendar_markers, day, track_name, to_dates, verb
 from .palette import milestone_colors, translucent
 
 
@@ -117,7 +117,7 @@ def calendar_variants(variants: list[tuple[str, object]], compiled, confidence: 
                 showlegend=focus,
                 legendrank=(0 if focus else 100 * (k + 1)) + rank + 1,
                 customdata=np.column_stack([low, high, yes]),
-                hovertemplate=(f"<b>{hover}</b>{suffix} {verb(m)} by %{{x|%-d %b %Y}}: %{{y:.1%}} "
+                hovertemplate=(f"<b>{hover}</b>{suffix} {verb(m)} by %{{x|{DATE_FORMAT}}}: %{{y:.1%}} "
                                f"[%{{customdata[0]:.1%}}, %{{customdata[1]:.1%}}], %{{customdata[2]:d}} of {n} runs"
                                "<extra></extra>")))
     add_markers(fig, [(mk, mk.date) for mk in calendar_markers(compiled)])

@@ -8,6 +8,8 @@ give ticks a week or two apart their day ('7 Dec 2023'), in the format of the da
 
 from __future__ import annotations
 
+from ..lang.words import DATE_FORMAT
+
 DAY_MS = 86_400_000
-DATE_TICKS = dict(tickformatstops=[dict(dtickrange=[None, 14 * DAY_MS], value="%-d %b %Y"),
+DATE_TICKS = dict(tickformatstops=[dict(dtickrange=[None, 14 * DAY_MS], value=DATE_FORMAT),
                                    dict(dtickrange=["M1", None], value="%b %Y")])

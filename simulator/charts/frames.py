@@ -25,9 +25,7 @@ def to_dates(column) -> pd.Series:
     return pd.to_datetime(pd.Series(column), errors="raise")
 
 
-def day(d: dt.date) -> str:
-    """Dates as people read them: 14 May 2023."""
-    return f"{d.day} {d:%b %Y}"
+from ..lang.words import DATE_FORMAT, day  # noqa: E402,F401  (the one date format: '14 May 2023')
 
 
 def wrap(text: str, width: int = 55) -> str:

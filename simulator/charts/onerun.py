@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .dates import DATE_TICKS
-from .frames import add_markers, as_frame, calendar_markers, day, to_dates
+from .frames import DATE_FORMAT, add_markers, as_frame, calendar_markers, day, to_dates
 from .palette import actor_colors
 from .words import short
 
@@ -38,7 +38,8 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
         fig.add_trace(go.Scatter(x=dates, y=shown[f"pressure.{party}"], mode="lines+markers",
                                  name=f"pressure on {who[party]}",
                                  line=dict(color=colors[party], width=2), marker=dict(size=4),
-                                 hovertemplate=f"{w.name(party)}: pressure %{{y:.2f}}, %{{x|%-d %b %Y}}<extra></extra>"),
+                                 hovertemplate=(f"{w.name(party)}: pressure %{{y:.2f}}, %{{x|{DATE_FORMAT}}}"
+                                                "<extra></extra>")),
                       row=1, col=1)
     for lad in sc.concessions:
         names = [w.name(f"{lad.id}.{s.id}") for s in lad.stages]
@@ -46,7 +47,7 @@ def actor_weeks(weeks, compiled, week: int) -> go.Figure:
                                  name=f"{w.name(lad.id)} ({who.get(lad.actor, w.name(lad.actor))})",
                                  line=dict(color=colors[lad.actor], width=3),
                                  text=[names[i] for i in shown[f"stage.{lad.id}"]],
-                                 hovertemplate="%{text}, %{x|%-d %b %Y}<extra></extra>"), row=2, col=1)
+                                 hovertemplate=f"%{{text}}, %{{x|{DATE_FORMAT}}}<extra></extra>"), row=2, col=1)
     current = compiled.dates[min(max(week, 0), len(compiled.dates) - 1)]
     for row in (1, 2):
         fig.add_vline(x=current.isoformat(), line=dict(color="#000", width=2), row=row, col=1)

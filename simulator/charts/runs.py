@@ -13,13 +13,13 @@ from .. import layout as L
 from ..eventlog import BLOCKED, BROKE, ELECTION, HAPPENED, PROPOSED, of
 from ..lang.calendar import MARKED, marked_items
 from .dates import DATE_TICKS
-from .frames import add_markers, as_frame, calendar_markers, milestone_names, to_dates, verb
+from .frames import DATE_FORMAT, add_markers, as_frame, calendar_markers, milestone_names, to_dates, verb
 from .palette import NEUTRAL, actor_colors, milestone_colors
 from ..lang.words import blocked_sentence, election_sentence, proposer_name, step_words
 
 CALENDAR_LANE = "Calendar (events, shocks, occasions, arrivals)"
 OTHER_LANE = "Other milestones"
-WHAT_WHEN = "%{text}, %{x|%-d %b %Y}<extra></extra>"
+WHAT_WHEN = f"%{{text}}, %{{x|{DATE_FORMAT}}}<extra></extra>"
 CALENDAR_KINDS = {cls.logged: cls.mark for cls in MARKED}  # event kind -> each calendar item's mark
 
 
@@ -127,7 +127,7 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
                 marker=dict(symbol=m.marker, size=m.marker_sizes[0],
                             color=mcolor[m.id], line=dict(width=1, color="#333")),
                 legendgroup=f"happened.{m.id}", showlegend=False,
-                hovertemplate=f"{names[m.id]} {verb(m)}, %{{x|%-d %b %Y}}<extra></extra>"), row=row, col=1)
+                hovertemplate=f"{names[m.id]} {verb(m)}, %{{x|{DATE_FORMAT}}}<extra></extra>"), row=row, col=1)
         post = _postponements(ev, compiled)
         fig.add_trace(go.Scatter(
             x=post.date, y=[lane[m] for m in post.milestone], mode="markers", name="proposed, postponed",
@@ -136,7 +136,7 @@ def run_timelines(events, compiled, sample: list[tuple[int, int, str]]) -> go.Fi
             customdata=np.column_stack([[names[m] for m in post.milestone], post.proposer, post.reasons])
             if len(post) else None,
             legendgroup="postponed", showlegend=False,
-            hovertemplate=("%{customdata[0]} proposed by %{customdata[1]}, %{x|%-d %b %Y}; postponed:<br>"
+            hovertemplate=(f"%{{customdata[0]}} proposed by %{{customdata[1]}}, %{{x|{DATE_FORMAT}}}; postponed:<br>"
                            "%{customdata[2]}<extra></extra>")), row=row, col=1)
         broke = BROKE.rows(ev)
         fig.add_trace(go.Scatter(

@@ -87,17 +87,64 @@ def _bins(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return edges, np.clip(np.searchsorted(edges, values, side="right") - 1, 0, k - 1)
 
 
-def _bin_mean(p: np.ndarray) -> tuple[float, float, float]:
+def bin_mean(p) -> tuple[float, float, float]:
     """(mean, low, high) of the points' probabilities in a bin: the mean over points and its 95% t interval across
     points (the points differ in the other sampled parameters, so the spread between points counts, not only each
     point's runs); no interval (NaN) for a single point."""
     from scipy import stats
 
+    p = np.asarray(p, dtype=float)
     mean = float(np.mean(p))
     if len(p) < 2:
         return mean, float("nan"), float("nan")
     low, high = stats.t.interval(0.95, len(p) - 1, loc=mean, scale=stats.sem(p)) if np.ptp(p) > 0 else (mean, mean)
     return mean, max(0.0, float(low)), min(1.0, float(high))
+
+
+def _answers(runs, compiled, q, groups: list, answer_of) -> list:
+    """The typed answer of question ``q`` over each group of runs (row numbers of ``runs``, an Arrow table or a
+    frame): its summary entry (``summary.question_entries``) made an answer by ``answer_of``
+    (``answers.Answer.of_entry``: the charts draw what the answer's class says its cell is, so no chart asks which
+    kind of question it draws)."""
+    import pyarrow as pa
+
+    from .. import layout as L
+    from ..summary import question_entries
+
+    column = L.question(q.id)
+    if isinstance(runs, pd.DataFrame):
+        table = pa.table({column: pa.Array.from_pandas(runs[column])})
+    else:
+        table = runs.select([column])
+    return [answer_of(question_entries(compiled, table.take(pa.array(np.asarray(g, dtype=np.int64))), [q])[0])
+            for g in groups]
+
+
+def _one_scale(answers: list):
+    """The answer class of cells drawn on one axis; a chart of questions on different scales (probabilities and
+    dates) is refused."""
+    kinds = {type(a) for a in answers}
+    if len({k.scale for k in kinds}) != 1:
+        raise ValueError("these questions are drawn on different scales (probability, date): one chart each")
+    return next(iter(kinds))
+
+
+def _colorbar(scale: dict) -> dict:
+    keys = ("tickformat", "tickvals", "ticktext")
+    return dict(colorbar=dict(title=scale["title"], **{k: scale[k] for k in keys if k in scale}),
+                zmin=scale["range"][0], zmax=scale["range"][1])
+
+
+def _value_axis(scale: dict) -> dict:
+    """A value axis (y of a line chart) on the cells' scale, with a little room at both ends."""
+    lo, hi = scale["range"]
+    pad = 0.03 * (hi - lo)
+    axis = dict(title=scale["title"], range=[lo - pad, hi + pad], type=scale["type"])
+    if "tickformat" in scale:
+        axis["tickformat"] = scale["tickformat"]
+    else:
+        axis.update(tickvals=scale["tickvals"], ticktext=scale["ticktext"])
+    return axis
 
 
 def _ids(points) -> str:
@@ -128,80 +175,93 @@ def clicked_points(hit: dict, points=None, x: str | None = None, y: str | None =
     return [int(p) for p in df["point"].to_numpy()[(xb == cx) & (yb == cy)]] or None
 
 
-def _sampled_line(runs, points, compiled, param: str, questions) -> go.Figure:
-    """A random sample against one parameter: each point as a dot (its own runs' Wilson interval) and the mean of
-    the points in each equal-width bin of ``param`` with its interval across points; empty bins are not drawn."""
+def _by_point(runs, points):
+    """(the runs as a frame, the points that have runs with their settings, each one's row numbers of the runs)."""
+    df, pts = as_frame(runs), as_frame(points)
+    rows = df.groupby("point").indices
+    res = pts[pts["point"].isin(list(rows))].sort_values("point").reset_index(drop=True)
+    return df, res, [rows[p] for p in res["point"]]
+
+
+def _sampled_line(runs, points, compiled, param: str, questions, answer_of) -> go.Figure:
+    """A random sample against one parameter: each point as a dot (its own runs' interval) and the mean of the
+    points in each equal-width bin of ``param`` with its interval across points (each as its answer's class draws
+    a cell: ``sweep_cell``, ``sweep_bin``); empty bins are not drawn."""
     from .words import human_label
 
-    res = point_outcomes(runs, points, compiled)
+    df, res, rows = _by_point(runs, points)
     label = human_label(param, compiled)
     others = len(varied_parameters(points)) - 1
     x = res[param].to_numpy(dtype=float)
     k = int(max(2, min(12, len(res) // 5)))
     edges, which = _bins(x, k)
     fig = go.Figure()
+    scale = None
     for i, q in enumerate(questions):
         color = question_color(q, compiled)
-        p, lo, hi = (res[f"{s}.{q.id}"].to_numpy(dtype=float) for s in ("p", "low", "high"))
+        answers = _answers(runs, compiled, q, rows, answer_of)
+        cls = _one_scale(answers)
+        scale = scale or cls.sweep_scale(compiled)
+        cells = [a.sweep_cell(compiled) for a in answers]
+        y = np.array([c["z"] for c in cells], dtype=float)
+        lo = np.array([np.nan if c["low"] is None else c["low"] for c in cells], dtype=float)
+        hi = np.array([np.nan if c["high"] is None else c["high"] for c in cells], dtype=float)
         fig.add_trace(go.Scatter(
-            x=x.tolist(), y=p.tolist(), mode="markers", name=wrap(f"{q.text} (each sampled point)", 50), legendgroup=q.id,
+            x=x.tolist(), y=y.tolist(), mode="markers", name=wrap(f"{q.text} (each sampled point)", 50),
+            legendgroup=q.id,
             marker=dict(color=translucent(color, 0.55), size=7, symbol=("circle", "square", "diamond", "cross")[i % 4]),
-            error_y=dict(type="data", array=hi - p, arrayminus=p - lo, color=translucent(color, 0.3), thickness=1,
-                         width=0),
-            customdata=[[_hover(f"point {int(pt)}: {label} = {xv:.3g}",
-                                f"{pv:.1%} [{lv:.1%}, {hv:.1%}] over {int(n):,} runs",
+            error_y=dict(type="data", array=np.nan_to_num(hi - y).tolist(), arrayminus=np.nan_to_num(y - lo).tolist(),
+                         color=translucent(color, 0.3), thickness=1, width=0),
+            customdata=[[_hover(f"point {int(pt)}: {label} = {xv:.3g}", *c["hover"],
                                 f"the other {others} sampled parameters take this point's own values"), str(int(pt))]
-                        for pt, xv, pv, lv, hv, n in zip(res["point"], x, p, lo, hi, res["n"])],
+                        for pt, xv, c in zip(res["point"], x, cells)],
             hovertemplate="%{customdata[0]}<extra></extra>"))
         bx, by, blo, bhi, cd, text = [], [], [], [], [], []
         for b in range(k):
             inside = np.flatnonzero(which == b)
             if not len(inside):
                 continue  # an empty bin stays empty
-            mean, low, high = _bin_mean(p[inside])
-            runs_in = int(res["n"].to_numpy()[inside].sum())
+            pooled = _answers(runs, compiled, q, [np.concatenate([rows[j] for j in inside])], answer_of)[0]
+            cell = cls.sweep_bin([answers[j] for j in inside], pooled, compiled)
             bx.append((edges[b] + edges[b + 1]) / 2)
-            by.append(mean)
-            blo.append(mean - low if low == low else 0.0)
-            bhi.append(high - mean if high == high else 0.0)
-            spread = (f"95% interval across points [{low:.1%}, {high:.1%}]" if low == low
-                      else "one point: no interval across points")
-            cd.append([_hover(f"{label} from {edges[b]:.3g} to {edges[b + 1]:.3g}",
-                              f"mean {mean:.1%} of {len(inside)} point{'s' if len(inside) > 1 else ''} "
-                              f"({runs_in:,} runs); {spread}"), _ids(res["point"].to_numpy()[inside])])
+            by.append(cell["z"])
+            blo.append(0.0 if cell["low"] is None else cell["z"] - cell["low"])
+            bhi.append(0.0 if cell["high"] is None else cell["high"] - cell["z"])
+            cd.append([_hover(f"{label} from {edges[b]:.3g} to {edges[b + 1]:.3g}", *cell["hover"]),
+                       _ids(res["point"].to_numpy()[inside])])
             text.append(f"{len(inside)}")
         fig.add_trace(go.Scatter(
-            x=bx, y=by, mode="markers+text", name=wrap(f"{q.text} (mean of the points in each bin)", 50),
+            x=bx, y=by, mode="markers+text", name=wrap(f"{q.text} ({scale['bin']})", 50),
             legendgroup=q.id, text=text, textposition="top right", textfont=dict(size=10, color=color),
             marker=dict(color=color, size=13, symbol="line-ew-open", line=dict(width=3, color=color)),
             error_y=dict(type="data", array=bhi, arrayminus=blo, color=color, thickness=2, width=6),
             error_x=dict(type="constant", value=(edges[1] - edges[0]) / 2, color=color, thickness=2, width=0),
             customdata=cd, hovertemplate="%{customdata[0]}<extra></extra>"))
-    title, top = _title(f"How do the probabilities change with {label}? Dots: the {len(res)} sampled points, "
+    title, top = _title(f"How {scale['what']} change with {label}? Dots: the {len(res)} sampled points, "
                         f"which differ in all {others + 1} sampled parameters (so neighbouring dots need not "
-                        f"agree); bars: the mean of the points in each of {k} bins, with its 95% interval across "
-                        "points and the number of points beside it")
+                        f"agree); bars: the {scale['bin']} ({k} bins), with its interval and the number of "
+                        "points beside it")
     fig.update_layout(title=title, margin=dict(t=top), xaxis=dict(title=axis_title(param, compiled),
                                                                     tickformat=".3g"),
-                      yaxis=dict(title="Probability", tickformat=".0%", range=[-0.02, 1.05]),
-                      legend=dict(title="Question"), height=520 + top - 100, template="plotly_white",
-                      hoverlabel=dict(align="left"))
+                      yaxis=_value_axis(scale), legend=dict(title="Question"), height=520 + top - 100,
+                      template="plotly_white", hoverlabel=dict(align="left"))
     return fig
 
 
-def _sampled_heatmap(runs, points, compiled, x: str, y: str, q) -> go.Figure:
-    """A random sample over two parameters: the mean of the points falling in each bin (equal-width bins, about
-    four points a bin), with the number of points written in it; an empty bin has no colour and no hover. The
-    points themselves are drawn on top."""
+def _sampled_heatmap(runs, points, compiled, x: str, y: str, q, answer_of) -> go.Figure:
+    """A random sample over two parameters: each equal-width bin (about four points a bin) as its answer's class
+    draws a bin of points (``sweep_bin``: the mean probability, the median date), with the number of points
+    written in it; an empty bin has no colour and no hover. The points themselves are drawn on top."""
     from .words import human_label
 
-    res = point_outcomes(runs, points, compiled)
+    df, res, rows = _by_point(runs, points)
     xl, yl = human_label(x, compiled), human_label(y, compiled)
     k = _cells_per_side(len(res))
     xe, xb = _bins(res[x].to_numpy(dtype=float), k)
     ye, yb = _bins(res[y].to_numpy(dtype=float), k)
-    p = res[f"p.{q.id}"].to_numpy(dtype=float)
-    n = res["n"].to_numpy()
+    answers = _answers(runs, compiled, q, rows, answer_of)
+    cls = _one_scale(answers)
+    scale = cls.sweep_scale(compiled)
     ids = res["point"].to_numpy()
     z = np.full((k, k), np.nan)
     text = np.full((k, k), "", dtype=object)
@@ -212,31 +272,29 @@ def _sampled_heatmap(runs, points, compiled, x: str, y: str, q) -> go.Figure:
             cd[i, j] = ["", ""]
             if not len(inside):
                 continue
-            mean, low, high = _bin_mean(p[inside])
-            z[i, j] = mean
+            pooled = _answers(runs, compiled, q, [np.concatenate([rows[m] for m in inside])], answer_of)[0]
+            cell = cls.sweep_bin([answers[m] for m in inside], pooled, compiled)
+            z[i, j] = cell["z"]
             many = len(inside) > 1
-            text[i, j] = f"{mean:.0%}<br>{len(inside)} pt{'s' if many else ''}"
-            spread = f"95% interval across points [{low:.1%}, {high:.1%}]" if many else "one point: no interval"
+            text[i, j] = f"{cell['text']}<br>{len(inside)} pt{'s' if many else ''}"
             cd[i, j] = [_hover(f"{xl}: {xe[j]:.3g} to {xe[j + 1]:.3g}", f"{yl}: {ye[i]:.3g} to {ye[i + 1]:.3g}",
-                               f"mean {mean:.1%} of {len(inside)} point{'s' if many else ''} "
-                               f"({int(n[inside].sum()):,} runs); {spread}"), _ids(ids[inside])]
+                               *cell["hover"]), _ids(ids[inside])]
     cells = go.Heatmap(x=xe.tolist(), y=ye.tolist(), z=[[None if v != v else v for v in row] for row in z.tolist()],
-                       zmin=0, zmax=1, colorscale="Viridis", hoverongaps=False,
-                       colorbar=dict(title="Probability", tickformat=".0%"), text=text, texttemplate="%{text}",
-                       textfont=dict(size=12), customdata=cd.tolist(), hovertemplate="%{customdata[0]}<extra></extra>")
+                       colorscale="Viridis", hoverongaps=False, text=text, texttemplate="%{text}",
+                       textfont=dict(size=12), customdata=cd.tolist(), hovertemplate="%{customdata[0]}<extra></extra>",
+                       **_colorbar(scale))
     others = len(varied_parameters(points)) - 2
+    point_cells = [a.sweep_cell(compiled) for a in answers]
     dots = go.Scatter(
         x=res[x].tolist(), y=res[y].tolist(), mode="markers", name="sampled points", showlegend=False,
         marker=dict(size=6, color="rgba(255,255,255,0.85)", line=dict(color="#333", width=1)),
-        customdata=[[_hover(f"point {int(pt)}: {xl} = {xv:.3g}, {yl} = {yv:.3g}",
-                            f"{pv:.1%} [{lv:.1%}, {hv:.1%}] over {int(m):,} runs",
+        customdata=[[_hover(f"point {int(pt)}: {xl} = {xv:.3g}, {yl} = {yv:.3g}", *c["hover"],
                             f"the other {others} sampled parameters take this point's own values" if others else ""),
                      str(int(pt))]
-                    for pt, xv, yv, pv, lv, hv, m in zip(ids, res[x], res[y], p, res[f"low.{q.id}"],
-                                                          res[f"high.{q.id}"], n)],
+                    for pt, xv, yv, c in zip(ids, res[x], res[y], point_cells)],
         hovertemplate="%{customdata[0]}<extra></extra>")
     fig = go.Figure([cells, dots])
-    title, top = _title(f"{q.text} Mean probability of the sampled points in each bin of {xl} and {yl} "
+    title, top = _title(f"{q.text} {scale['bins']} of {xl} and {yl} "
                         "(number of points in the bin; empty bins hold no point; dots: the points)")
     fig.update_layout(title=title, margin=dict(t=top), height=520 + top - 100, template="plotly_white",
                       xaxis=dict(title=xl, tickvals=list(xe), ticktext=[f"{v:.3g}" for v in xe], showgrid=False),
@@ -245,73 +303,88 @@ def _sampled_heatmap(runs, points, compiled, x: str, y: str, q) -> go.Figure:
     return fig
 
 
-def sweep_line(runs, points, compiled, param: str, questions: list[str] | None = None) -> go.Figure:
-    """Probability of each question against one varied parameter, as the design supports: on a grid, a line
-    through the settings with its Wilson band, points of the same value of ``param`` pooled (the hover and the
-    title say over which other parameters); on a random sample, the points and binned means (``_sampled_line``).
-    """
+def sweep_line(runs, points, compiled, param: str, questions: list[str] | None = None, *,
+               answer_of) -> go.Figure:
+    """Each question against one varied parameter, as the design supports and as its typed answer draws a cell
+    (``answer_of``: ``answers.Answer.of_entry``; a probability with its Wilson band, a date question's median date
+    with its 10–90% band; the questions must share a scale): on a grid, a line through the settings, points of the
+    same value of ``param`` pooled (the hover and the title say over which other parameters); on a random sample,
+    the points and binned means (``_sampled_line``)."""
     from .words import human_label
 
     chosen = [q for q in compiled.questions if questions is None or q.id in questions]
     if not is_grid(points):
-        return _sampled_line(runs, points, compiled, param, chosen)
-    res = point_outcomes(runs, points, compiled, by=[param])
-    pts = as_frame(points)
-    per_value = pts.groupby(param)["point"].nunique().reindex(res[param]).to_numpy()
+        return _sampled_line(runs, points, compiled, param, chosen, answer_of)
+    df, pts = as_frame(runs), as_frame(points)
+    merged = df[["point"]].merge(pts[["point", param]], on="point", how="left")
+    groups = merged.groupby(param).indices
+    values = sorted(groups)
+    per_value = pts.groupby(param)["point"].nunique().reindex(values).to_numpy()
     label = human_label(param, compiled)
     others = [human_label(p, compiled) for p in varied_parameters(pts) if p != param]
     pooled = (f"pooled over {', '.join(others)}" if others else "one point per value")
     fig = go.Figure()
+    scale = None
+    x = np.asarray(values, dtype=float)
     for i, q in enumerate(chosen):
         color = question_color(q, compiled)
-        x = res[param].to_numpy()
+        answers = _answers(runs, compiled, q, [groups[v] for v in values], answer_of)
+        scale = scale or _one_scale(answers).sweep_scale(compiled)
+        cells = [a.sweep_cell(compiled) for a in answers]
+        y = [c["z"] for c in cells]
         fig.add_trace(go.Scatter(
-            x=np.concatenate([x, x[::-1]]), y=np.concatenate([res[f"high.{q.id}"], res[f"low.{q.id}"][::-1]]),
+            x=np.concatenate([x, x[::-1]]), y=[c["high"] for c in cells] + [c["low"] for c in cells][::-1],
             mode="lines", fill="toself", fillcolor=translucent(color, 0.1), line=dict(width=0), hoverinfo="skip",
             legendgroup=q.id, showlegend=False))
         fig.add_trace(go.Scatter(
-            x=x, y=res[f"p.{q.id}"], mode="lines+markers", name=wrap(q.text, 50), legendgroup=q.id,
+            x=x, y=y, mode="lines+markers", name=wrap(q.text, 50), legendgroup=q.id,
             line=dict(color=color, dash=("solid", "dash", "dot", "dashdot")[i % 4]),
-            customdata=np.column_stack([res[f"low.{q.id}"], res[f"high.{q.id}"], res["n"], per_value]),
-            hovertemplate=(_hover(f"{label} = %{{x:.3g}}: %{{y:.1%}} [%{{customdata[0]:.1%}}, %{{customdata[1]:.1%}}]",
-                                  "%{customdata[2]:,} runs of %{customdata[3]} point(s)" + (f", {pooled}" if others
-                                                                                            else ""), width=90)
-                           + "<extra></extra>")))
-    title, top = _title(f"How do the questions' probabilities change with {label}? (95% Wilson bands; {pooled})")
+            customdata=[[_hover(f"{label} = {v:.3g}", *c["hover"],
+                                f"{n} point(s)" + (f", {pooled}" if others else ""), width=90)]
+                        for v, c, n in zip(x, cells, per_value)],
+            hovertemplate="%{customdata[0]}<extra></extra>"))
+    band = "95% Wilson bands" if scale["type"] != "date" else "bands: 10–90% of the runs"
+    title, top = _title(f"How {scale['what']} change with {label}? ({band}; {pooled})")
     fig.update_layout(title=title, margin=dict(t=top),
                       xaxis=dict(title=axis_title(param, compiled), tickformat=".3g",
-                                 tickvals=sorted(res[param].unique()) if res[param].nunique() <= 12 else None),
-                      yaxis=dict(title="Probability", tickformat=".0%", range=[0, 1.02]),
-                      legend=dict(title="Question"), height=520 + top - 100, template="plotly_white")
+                                 tickvals=values if len(values) <= 12 else None),
+                      yaxis=_value_axis(scale), legend=dict(title="Question"), height=520 + top - 100,
+                      template="plotly_white")
     return fig
 
 
-def sweep_heatmap(runs, points, compiled, x: str, y: str, question: str) -> go.Figure:
-    """A question's probability over two parameters, as the design supports: on a grid, one cell per setting
+def sweep_heatmap(runs, points, compiled, x: str, y: str, question: str, *, answer_of) -> go.Figure:
+    """A question over two parameters, as the design supports and as its typed answer draws a cell (``answer_of``:
+    ``answers.Answer.of_entry``; a probability, a date question's median date): on a grid, one cell per setting
     (settings that differ only in other parameters pooled; a setting without runs left empty); on a random sample,
-    binned means with their counts, empty bins empty (``_sampled_heatmap``)."""
+    binned cells with their counts, empty bins empty (``_sampled_heatmap``)."""
     from .words import human_label
 
     q = next(q for q in compiled.questions if q.id == question)
     if not is_grid(points):
-        return _sampled_heatmap(runs, points, compiled, x, y, q)
-    res = point_outcomes(runs, points, compiled, by=[x, y])
+        return _sampled_heatmap(runs, points, compiled, x, y, q, answer_of)
+    df, pts = as_frame(runs), as_frame(points)
+    merged = df[["point"]].merge(pts[["point", x, y]], on="point", how="left")
+    groups = merged.groupby([y, x]).indices
+    xs, ys = sorted(pts[x].unique()), sorted(pts[y].unique())
+    keys = list(groups)
+    answers = dict(zip(keys, _answers(runs, compiled, q, [groups[k] for k in keys], answer_of)))
+    scale = _one_scale(list(answers.values())).sweep_scale(compiled)
     xl, yl = human_label(x, compiled), human_label(y, compiled)
-    colorbar = dict(title="Probability", tickformat=".0%")
-    full = pd.MultiIndex.from_product([sorted(as_frame(points)[y].unique()), sorted(as_frame(points)[x].unique())])
-    grid = res.set_index([y, x]).reindex(full).unstack()  # a setting without runs: an empty cell, never 0%
-    trace = go.Heatmap(
-        x=list(grid[f"p.{question}"].columns), y=list(grid.index),
-        z=[[None if v != v else v for v in row] for row in grid[f"p.{question}"].to_numpy().tolist()], zmin=0, zmax=1,
-        colorscale="Viridis", colorbar=colorbar, texttemplate="%{z:.0%}", textfont=dict(size=13), hoverongaps=False,
-        customdata=np.dstack([grid[f"low.{question}"].to_numpy(), grid[f"high.{question}"].to_numpy(),
-                              grid["n"].to_numpy()]),
-        hovertemplate=(_hover(f"{xl} = %{{x:.3g}}", f"{yl} = %{{y:.3g}}", width=90) + "<br>%{z:.1%} "
-                       "[%{customdata[0]:.1%}, %{customdata[1]:.1%}], %{customdata[2]:,} runs<extra></extra>"))
+    z, text, hover = [], [], []
+    for yv in ys:  # a setting without runs: an empty cell, never 0%
+        cells = [answers[(yv, xv)].sweep_cell(compiled) if (yv, xv) in answers else None for xv in xs]
+        z.append([None if c is None else c["z"] for c in cells])
+        text.append(["" if c is None else c["text"] for c in cells])
+        hover.append([[_hover(f"{xl} = {xv:.3g}", f"{yl} = {yv:.3g}", *([] if c is None else c["hover"]), width=90)]
+                      for xv, c in zip(xs, cells)])
+    trace = go.Heatmap(x=xs, y=ys, z=z, colorscale="Viridis", text=text, texttemplate="%{text}",
+                       textfont=dict(size=13), hoverongaps=False, customdata=hover,
+                       hovertemplate="%{customdata[0]}<extra></extra>", **_colorbar(scale))
     fig = go.Figure(trace)
     xaxis = dict(title=xl, tickvals=list(trace.x), ticktext=[f"{v:.3g}" for v in trace.x])
     yaxis = dict(title=yl, tickvals=list(trace.y), ticktext=[f"{v:.3g}" for v in trace.y])
-    title, top = _title(f"{q.text} Probability over {xl} and {yl}")
+    title, top = _title(f"{q.text} {scale['title']} over {xl} and {yl}")
     fig.update_layout(title=title, margin=dict(t=top), xaxis=xaxis, yaxis=yaxis, height=520 + top - 100,
                       template="plotly_white")
     return fig

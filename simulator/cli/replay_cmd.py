@@ -10,6 +10,7 @@ import typer
 from .typer_app import app
 from .common import fail, print_problems
 from .render import output_console
+from ..lang.words import day as words_day
 
 
 @app.command()
@@ -56,11 +57,11 @@ def _render(rep) -> None:
 
     con = output_console()
     t = Table(title=f"{rep.negotiation}: the observed history replayed through the scenario ({len(rep.spells)} "
-              f"spells; last day known: {rep.censored_on:%-d %B %Y})", title_justify="left")
+              f"spells; last day known: {words_day(rep.censored_on)})", title_justify="left")
     for col, kw in (("milestone", {"ratio": 2}), ("kind", {}), ("possible from", {}), ("because", {"ratio": 3}),
                     ("happened", {}), ("days", {"justify": "right"})):
         t.add_column(col, **kw)
-    day = lambda d: "-" if d is None else f"{d:%-d %b %Y}"  # noqa: E731
+    day = lambda d: "-" if d is None else words_day(d)  # noqa: E731
     for m in rep.milestones:
         if m.status == "history":
             happened = f"{day(m.happened)} (before the scenario)"

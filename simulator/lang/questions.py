@@ -23,6 +23,7 @@ from pydantic import Discriminator, Field, Tag, model_validator
 from .base import DateRef, Id, MilestoneRef, Param, Strict, one_id
 from .conditions import AnyCondition, Several, one_or_several
 from .dates import NEVER, to_day, weeks_after
+from .words import day_words
 
 
 def date_weeks(column, c) -> np.ndarray:
@@ -284,7 +285,7 @@ class DateAnswer:
     def answer_words(self, entry):
         if entry["p"] is None:
             return "no runs"
-        dates = " / ".join(d or "not by the end" for d in (entry["p10"], entry["median"], entry["p90"]))
+        dates = " / ".join(day_words(d, "not by the end") for d in (entry["p10"], entry["median"], entry["p90"]))
         return f"by the end in {100 * entry['p']:.1f}% of {entry['n']} runs; 10% / 50% / 90%: {dates}"
 
     def summarise(self, acc):

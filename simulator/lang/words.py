@@ -67,6 +67,23 @@ def step_words(c_or_days) -> StepWords:
     return StepWords(getattr(c_or_days, "step_days", c_or_days))
 
 
+DATE_FORMAT = "%-d %b %Y"
+"""The one way a date is written for people: '3 May 2023', '11 Apr 2021' (tables, cards, reports, the console, and
+the charts' hovers and ticks: plotly's d3 date format reads the same directives)."""
+
+
+def day(d: dt.date) -> str:
+    """A date as people read it: '3 May 2023' (``DATE_FORMAT``)."""
+    return d.strftime(DATE_FORMAT)
+
+
+def day_words(iso, never: str = "after the calendar ends") -> str:
+    """A date of a summary or a record (ISO text or a date; None: not within the calendar) in words: '3 May 2023'."""
+    if iso is None:
+        return never
+    return day(iso if isinstance(iso, dt.date) else dt.date.fromisoformat(str(iso)[:10]))
+
+
 class Words:
     """Names for people: the scenario's own labels for its ids, never internal codes; dates; the words for its
     step (``step``: a ``StepWords``)."""
@@ -82,7 +99,7 @@ class Words:
 
     def date(self, ref) -> str:
         if isinstance(ref, dt.date):
-            return ref.strftime("%-d %B %Y")
+            return day(ref)
         if ref in self.names:
             return self.names[ref]
         return describe_date(ref)

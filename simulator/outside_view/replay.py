@@ -283,7 +283,9 @@ def replay(loaded_observed) -> Replay:
 
 
 def _say(d: dt.date) -> str:
-    return d.strftime("%-d %B %Y")
+    from ..lang.words import day
+
+    return day(d)
 
 
 def _parts(c, st, m) -> list[Part]:
