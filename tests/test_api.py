@@ -215,6 +215,7 @@ def test_answers_from_summary_entries_render_each_kind_in_its_own_words(all_kind
     """The console cells, the report's column, the chart's probability and a sweep point's cell of each kind, from
     the summary entry alone (what a results directory or the dashboard holds)."""
     from simulator.answers import Answer
+    from simulator.lang.words import day_words
 
     entries = {e["kind"]: e for e in all_kinds.summary["questions"]}
     assert set(entries) == {"yes/no", "date", "count"}
@@ -224,7 +225,7 @@ def test_answers_from_summary_entries_render_each_kind_in_its_own_words(all_kind
     assert yes.point_cell() == (e, "") and yes.when_words() == "" and yes.number() == e["p"]
     e = entries["date"]
     assert date.cells()[0] == f"{100 * e['p']:.1f}% by end" and date.point_cell() == (e, e["median"])
-    assert date.when_words() == f"median {e['median'] or 'not by end'}"
+    assert date.when_words() == f"median {day_words(e['median'], 'not by end')}"  # '3 May 2023' (issue 25 item 11)
     e = entries["count"]
     assert count.cells() == (f"mean {e['mean']:.2f}", "", f"{e['p10']} / {e['median']} / {e['p90']} times")
     assert count.point_cell() is None and count.number() == e["mean"]  # a count has no probability in a sweep cell

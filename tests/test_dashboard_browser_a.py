@@ -265,7 +265,7 @@ def test_sources_are_links_and_history_is_in_date_order(history_server, page):  
     page.goto(history_server)
     open_tab(page, "scenario")
     page.wait_for_selector("[id^=scenario-history] tbody tr", timeout=WAIT_MS)
-    dates = [dt.datetime.strptime(row.split("\t")[0], "%d %B %Y").date()
+    dates = [dt.datetime.strptime(row.split("\t")[0], "%d %b %Y").date()
              for row in page.locator("[id^=scenario-history] tbody tr").all_inner_texts()]
     assert len(dates) >= 2 and dates == sorted(dates)  # milestones and events together, by date
     links = page.locator("#scenario-panel a.source-url")
@@ -275,8 +275,8 @@ def test_sources_are_links_and_history_is_in_date_order(history_server, page):  
         assert link.get_attribute("href").startswith(("https://", "http://")) and link.inner_text() == \
             link.get_attribute("href") and link.get_attribute("target") == "_blank"
     rows = page.locator("#scenario-panel h3", has_text="Sources").locator("xpath=..").locator("tbody tr")
-    for row in rows.all_inner_texts():  # dates as the rest of the page writes them ('22 February 2021')
-        dt.datetime.strptime(row.split("\t")[2], "%d %B %Y")
+    for row in rows.all_inner_texts():  # dates as the rest of the page writes them ('22 Feb 2021')
+        dt.datetime.strptime(row.split("\t")[2], "%d %b %Y")
 
 
 @browser_only

@@ -106,7 +106,7 @@ def test_a_milestone_observed_before_its_gate_opened_is_a_warning_not_a_spell(tm
                                                            "gamma": {"date": D(25)}}))
     m = by_id(rep)
     assert not m["beta"].is_spell and not m["gamma"].is_spell
-    assert "21 January 2024" in m["beta"].warning and "Alpha has happened" in m["beta"].warning
+    assert "21 Jan 2024" in m["beta"].warning and "Alpha has happened" in m["beta"].warning
     assert "Talks first" in m["gamma"].warning
     assert len(rep.warnings) == 2
     assert [r["spell"] for r in rep.spell_rows()] == ["alpha"]

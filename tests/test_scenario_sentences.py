@@ -143,7 +143,7 @@ def test_every_construct_says_its_own_sentence(tmp_path):
         "government)'s bloc.",
         "Syrian parliamentary election | Only Syria (Damascus government) feel the approach of Syrian parliamentary "
         "election in their decisions",
-        "Russian envoy's mandate | Russia's term ends on 1 March 2024: the office is then vacant for uniform 10 to "
+        "Russian envoy's mandate | Russia's term ends on 1 Mar 2024: the office is then vacant for uniform 10 to "
         "90 days (drawn per run), and Russia is absent meanwhile.",
     ]
     missing = [e for e in expected if e not in text]

@@ -47,7 +47,7 @@ def test_the_scenario_tab_says_every_construct_in_words(browser, tmp_path):
                       "Armed group is outside the talks", "may put up to 2 items on the table in one week",
                       "a government is formed uniform 20 to 60 days after the vote",
                       "Iran wins or loses with Syria (Damascus government)'s bloc",
-                      "Russia's term ends on 1 March 2024", "Weibull waiting time, median 120 days, shape 0.8"):
+                      "Russia's term ends on 1 Mar 2024", "Weibull waiting time, median 120 days, shape 0.8"):
             assert words in shown, words
         # no internal codes; the reference class's own name, as the author writes it in `class:`, stands beside its
         # label by design (lang/timeshape.py)
