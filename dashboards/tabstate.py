@@ -32,7 +32,8 @@ PARTS = {"tabs": "tab", "compare-shown": "compare", "sweep-loaded": "sweep", "sw
 
 
 def stores() -> list:
-    return [dcc.Store(id="tabstate-written"), dcc.Store(id="tabstate-restored"), dcc.Store(id="sweep-wanted"),
+    return [dcc.Store(id="tabstate-written"), dcc.Store(id="tabstate-restored"), dcc.Store(id="tabstate-tab"),
+            dcc.Store(id="sweep-wanted"),
             dcc.Store(id="onerun-wanted"),
             html.Div(id="tabstate-problems")]
 
@@ -115,7 +116,14 @@ def register(app, ctx) -> None:
                             Input("sweep-question", "value"), Input("sweep-x", "value"), Input("sweep-y", "value"),
                             Input("onerun-trace", "data"), Input("onerun-drawn", "data"), prevent_initial_call=True)
 
-    outputs = [Output("tabstate-restored", "data"), Output("tabs", "value"), Output("tabstate-problems", "children"),
+    # the tab an address names goes through a store to the tabs (below), never straight from the reader: the reader
+    # answers every address change, the page's own writes included, and while a server callback that may set the
+    # tabs is on its way, Dash holds back the browser's own tab switch (SHOW_TAB_JS), for a minute on a busy server
+    app.clientside_callback("function(tab) { return tab || dash_clientside.no_update; }", Output("tabs", "value"),
+                            Input("tabstate-tab", "data"), prevent_initial_call=True)
+
+    outputs = [Output("tabstate-restored", "data"), Output("tabstate-tab", "data"),
+               Output("tabstate-problems", "children"),
                Output("compare-a-scenario", "value"), Output("compare-b-scenario", "value"),
                Output("compare-a-sets", "value"), Output("compare-b-sets", "value"),
                Output("compare-runs", "value"), Output("compare-seed", "value"), Output("compare-restore", "data"),
