@@ -154,14 +154,22 @@ class Compiled:
         units += [(f"mediate:{m.mediator}", ONCE) for m in self.mediations]
         units += [(f"mediate:{m.mediator}:{n}", ONCE) for m in sc.mediation for n in range(2, (m.per_step or 1) + 1)]
         units += [(f"act:{m.id}", HAZARD) for m in self.milestones if not m.proposable]
-        units += [(f"propose:{m.id}:{a}", HAZARD) for m in self.milestones if m.proposable for a in m.consenters()]
-        units += [(f"accept:{m.id}:{a}", OFFER) for m in self.milestones if m.proposable for a in m.consenters()]
+        # at steps of whole weeks longer than one, offers are made and answered week by week within the step
+        # (``weeks_per_step``): each week's proposal and answer is a weekly chance with a slot of its own
+        WEEK = "week"
+        weeks = self.weeks_per_step
+        propose, accept = (HAZARD, OFFER) if weeks == 1 else (WEEK, WEEK)
+        units += [(f"propose:{m.id}:{a}", propose) for m in self.milestones if m.proposable for a in m.consenters()]
+        units += [(f"accept:{m.id}:{a}", accept) for m in self.milestones if m.proposable for a in m.consenters()]
         units += [(f"waive:{pre.id}", HAZARD if pre.waiver.per_week else OFFER)  # resists: a weekly chance
                   for pre in self.preconditions if pre.waivable]
         for e in self.elections:
             units += [(s, ONCE) for s in e.slots()]
         units += [(m.outcome.slot(m.id), ONCE) for m in self.milestones if m.outcome is not None]  # one-shot results
         units += [(s, ONCE) for m in self.milestones if m.freezes is not None for s in m.freezes.slots(m.id)]
+        for week in range(2, weeks + 1):  # last, so that the other slots keep their columns
+            units += [(self.week_slot(f"{d}:{m.id}:{a}", week - 1), WEEK) for d in ("propose", "accept")
+                      for m in self.milestones if m.proposable for a in m.consenters()]
         self.slots = [name for name, _ in units]
         self.slot = {name: i for i, name in enumerate(self.slots)}
         self.slot_units = [unit for _, unit in units]
@@ -190,13 +198,33 @@ class Compiled:
         ``s / 7`` weeks' worth, so a hazard means the same at any step length. An offer lies on the table
         for ``offer_days`` (whole steps, about a week) and its chance is asked ``min(s, 7) / 7`` weeks' worth per
         step: an offer kept on the table is answered at the weekly pace, and one lasting exactly a week (daily
-        or weekly steps) gets one week's worth. The power is applied to the uniform instead of to ``p``
+        or weekly steps) gets one week's worth. At steps of whole weeks (``weeks_per_step`` > 1) proposals and
+        answers are ``week`` slots: one weekly chance per weekly round, each round with slots of its own. The power is applied to the uniform instead of to ``p``
         (``draws.per_step``): ``u' < p`` exactly when ``u < 1 - (1 - p) ** a``, so every rule, built-in or
         plug-in, keeps comparing its own weekly probability with a uniform."""
         s = self.step_days / WEEK_DAYS
-        power = {"hazard": s, "offer": min(s, 1.0), "once": 1.0}
+        power = {"hazard": s, "offer": min(s, 1.0), "once": 1.0, "week": 1.0}
         out = np.array([power[u] for u in self.slot_units], dtype=np.float64)
         return None if (out == 1.0).all() else out
+
+    @property
+    def weeks_per_step(self) -> int:
+        """How many weekly rounds of offers a step holds: ``s / 7`` at steps of two or more whole weeks, else 1.
+
+        At weekly steps a party re-proposes each week with its weekly chance and each offer is answered with its
+        weekly chance, so over ``n`` weeks a milestone is agreed with chance ``1 - (1 - h a) ** n``. A longer
+        step asking the proposal ``n`` weeks' worth and the answer once would give ``(1 - (1 - h) ** n) a``
+        instead; so the step runs the exchange as ``n`` weekly rounds, each with draws of its own."""
+        return self.step_days // WEEK_DAYS if self.step_days > WEEK_DAYS and self.step_days % WEEK_DAYS == 0 else 1
+
+    @staticmethod
+    def week_slot(name: str, week: int) -> str:
+        """The slot of ``name`` in the step's ``week``-th weekly round of offers (0: the first, ``name`` itself)."""
+        return name if week == 0 else f"{name}@{week + 1}"
+
+    def round_day(self, k: int, week: int) -> int:
+        """The first day of step k's ``week``-th weekly round of offers (within the step)."""
+        return int(min(self.days[k] + WEEK_DAYS * week, self.ends[k]))
 
     @property
     def offer_days(self) -> int:

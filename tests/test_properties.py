@@ -46,14 +46,11 @@ def test_no_op_what_if_holds_on_corpus_scenarios(path):
     assert r.passed, r.sentence
 
 
-KNOWN_OFFER_FAULT = ("at steps longer than a week an offer is answered once per step: an offer kept on the table "
-                     "for a fortnight gets one week's chance to be accepted per 14-day step where weekly steps give "
-                     "it two, so meetings and joint acts move beyond the bound when the step is doubled (found by "
-                     "this property, December 2026; the 3-day and daily faults it found are fixed: 60f7e04, "
-                     "f123989, db664df)")
+# Doubling the step failed for offers until offers were made and answered week by week within a step of whole weeks
+# (Compiled.weeks_per_step): before, a 14-day step gave an offer one week's chance to be accepted where weekly steps
+# gave it two. The 3-day and daily faults this property found are fixed too: 60f7e04, f123989, db664df.
 
 
-@pytest.mark.xfail(reason=KNOWN_OFFER_FAULT, strict=False)
 @pytest.mark.parametrize("path", FULL, ids=lambda p: p.stem)
 def test_step_invariance_on_corpus_scenarios(path):
     r = _only(P.check_model(path, runs=600, seed=2, only=["step_invariance"]))
@@ -151,7 +148,6 @@ def test_step_invariance_holds_for_a_joint_act_of_two_parties():
     assert r.passed, r.sentence
 
 
-@pytest.mark.xfail(reason=KNOWN_OFFER_FAULT, strict=False)
 def test_step_invariance_holds_for_an_offer_accepted_slowly():
     """One party proposes almost surely and accepts with a 30% weekly chance: at 14-day steps it has one chance
     a fortnight instead of two."""
@@ -174,7 +170,6 @@ def _pushed_meeting(step_days: int):
     return T.validated(doc)
 
 
-@pytest.mark.xfail(reason=KNOWN_OFFER_FAULT, strict=False)
 def test_step_invariance_holds_for_a_meeting_a_mediator_pushes():
     r = _only(P.check_model(_pushed_meeting(7), runs=800, seed=2, only=["step_invariance"]))
     assert r.passed, r.sentence

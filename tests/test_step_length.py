@@ -102,7 +102,7 @@ def test_daily_steps_agree_with_the_mesa_model():
     assert (days_until(d, runs=40, engine="mesa") == days_until(d, runs=40, engine="batch")).all()
 
 
-@pytest.mark.parametrize("step_days", [1, 7])
+@pytest.mark.parametrize("step_days", [1, 7, 14, 21])
 def test_a_meeting_proposed_and_accepted_keeps_its_weekly_pace(step_days):
     """A meeting a proposes with weekly chance h and b accepts with weekly chance q while it lies on the table.
 
@@ -156,7 +156,7 @@ def test_weekly_steps_draw_unchanged_uniforms():
     assert Compiled(sc).step_powers is None
 
 
-@pytest.mark.parametrize("step_days", [1, 7])
+@pytest.mark.parametrize("step_days", [1, 7, 14, 21])
 def test_a_joint_step_needs_each_yes_within_the_offers_week_not_on_one_day(step_days):
     """Both parties must accept a meeting, each with weekly chance q while it lies on the table. At weekly steps
     it is held in a week of offers with chance q^2. At daily steps an offer lies on the table for a week and a
@@ -172,7 +172,7 @@ def test_a_joint_step_needs_each_yes_within_the_offers_week_not_on_one_day(step_
     assert abs(share - weekly) <= 0.03 + mc_bound(weekly), (step_days, share, weekly)
 
 
-@pytest.mark.parametrize("step_days", [1, 7])
+@pytest.mark.parametrize("step_days", [1, 7, 14, 21])
 def test_a_mediator_pressing_every_step_gives_one_round_of_answers_a_week(step_days):
     """Three parties must accept a meeting (weekly chance q each) that a mediator puts on the table whenever it
     can. At weekly steps all three accept in a week with chance q^3. At daily steps the mediator's offer lies on
@@ -190,3 +190,61 @@ def test_a_mediator_pressing_every_step_gives_one_round_of_answers_a_week(step_d
     weekly = 1 - (1 - q ** 3) ** 8  # within 8 weeks
     share = (t < 56).mean()
     assert abs(share - weekly) <= 0.03 + mc_bound(weekly), (step_days, share, weekly)
+
+
+@pytest.mark.parametrize("step_days", [7, 14, 21])
+@pytest.mark.parametrize("h", [0.999, 0.1])
+def test_an_offer_is_made_and_answered_week_by_week_within_a_longer_step(step_days, h):
+    """a proposes a meeting with weekly chance h, b accepts it with weekly chance q. At weekly steps a proposes
+    again each week and each offer is answered once, so within n weeks the meeting is held with chance
+    1 - (1 - h q)^n, whatever h. A 14-day step used to ask the proposal two weeks' worth and the answer once:
+    (1 - (1 - h)^2) q a fortnight, one chance where weekly steps give two when h is near 1. A step of whole weeks
+    now holds one round of offers a week (Compiled.weeks_per_step), each dated on its week's first day: the same
+    chance, week by week, at 7, 14 and 21 days."""
+    q = 0.3
+    meeting = {"id": "talks", "kind": "meeting", "name": "Talks", "attendees": ["a", "b"], "stakes": fixed(0.0),
+               "assumption": A}
+    actors = [hazard_party("a", fixed(h), acceptance=1.0), hazard_party("b", fixed(0.0), acceptance=q)]
+    t = days_until(doc(step_days, [meeting], actors, days=7 * 30))
+    assert set(np.unique(t[t < 10 ** 9]) % 7) == {0}  # held on a week's first day, as at weekly steps
+    for weeks in (1, 3, 6):
+        exact = 1 - (1 - h * q) ** weeks
+        share = (t < 7 * weeks).mean()
+        assert abs(share - exact) <= mc_bound(exact), (step_days, weeks, share, exact)
+
+
+def test_steps_of_whole_weeks_hold_a_round_of_offers_a_week():
+    weeks = {s: Compiled(Scenario.model_validate(doc(s, [act()], [hazard_party("a", fixed(0.5))]))).weeks_per_step
+             for s in (1, 3, 7, 10, 14, 21)}
+    assert weeks == {1: 1, 3: 1, 7: 1, 10: 1, 14: 2, 21: 3}
+
+
+@pytest.mark.parametrize("step_days", [14, 21])
+def test_steps_of_whole_weeks_agree_with_the_mesa_model(step_days):
+    """Both engines run the weekly rounds of offers alike: a proposed meeting and one a mediator presses."""
+    meeting = {"id": "talks", "kind": "meeting", "name": "Talks", "attendees": ["a", "b", "c"], "stakes": fixed(0.0),
+               "assumption": A}
+    actors = [hazard_party("a", fixed(0.4), acceptance=0.6), hazard_party("b", fixed(0.2), acceptance=0.5),
+              hazard_party("c", fixed(0.0), acceptance=0.7), {"id": "m", "name": "M", "role": "mediator"}]
+    d = doc(step_days, [meeting], actors, days=7 * 30,
+            mediation=[{"mediator": "m", "rule": "even_handed", "pushes": [{"milestone": "talks"}], "assumption": A}])
+    mesa, batch = days_until(d, runs=40, engine="mesa"), days_until(d, runs=40, engine="batch")
+    assert (mesa == batch).all() and (batch < 10 ** 9).any()
+
+
+@pytest.mark.parametrize("step_days", [14, 21])
+def test_a_proposal_whose_chance_changes_with_time_keeps_its_weekly_pace_in_longer_steps(step_days):
+    """a proposes a meeting with a chance that changes with time (a Weibull waiting time, median 84 days, shape 2), b accepts with q: each
+    weekly round within a longer step asks the proposal its own week's chance, so by the end of each 42 days the
+    meeting is held in the same share of runs as at weekly steps (asking each round the whole step's chance
+    would propose about twice as often)."""
+    meeting = {"id": "talks", "kind": "meeting", "name": "Talks", "attendees": ["a", "b"], "stakes": fixed(0.0),
+               "assumption": A, "pace": {"a": {"propose": {"weibull": {"median_days": 84, "shape": 2.0}, "assumption": A},
+                                               "accept": fixed(1.0)},
+                                         "b": {"propose": fixed(0.0), "accept": fixed(0.5)}}}
+    actors = [hazard_party("a", fixed(0.0)), hazard_party("b", fixed(0.0))]
+    weekly = days_until(doc(7, [meeting], actors, days=7 * 30))
+    longer = days_until(doc(step_days, [meeting], actors, days=7 * 30))
+    for day in (42, 84, 126):
+        p = (weekly < day).mean()
+        assert abs((longer < day).mean() - p) <= 2 * mc_bound(p), (step_days, day, (longer < day).mean(), p)

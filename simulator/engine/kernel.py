@@ -131,6 +131,8 @@ class Kernel:
     def __init__(self, c, decider: Decider):
         self.c = c
         self.d = decider
+        self.week = 0  # the weekly round of offers within the step (Compiled.weeks_per_step)
+        self.party_offers = {}
         ix = c.table.index
         self.ix = ix
         sc = c.scenario
@@ -221,10 +223,15 @@ class Kernel:
     def _timed(self, timed, j, mask, u, st, k) -> np.ndarray:
         """A decision whose chance changes with time (``lang/timeshape.py``): the chance of the event in this step's
         days of its clock (since the step became possible in the run, or since a date), given not before, compared
-        with the slot's uniform at the slot's power (so a step of any length gets exactly that chance)."""
+        with the slot's uniform at the slot's power (so a step of any length gets exactly that chance). An offer in a
+        step of several weekly rounds (``Compiled.weeks_per_step``) is asked its round's week."""
+        c = self.c
+        if c.weeks_per_step > 1 and c.milestones[j].proposable:
+            week = c.step_days // c.weeks_per_step
+            return self._clocked(timed, st.possible_day[:, j], mask, u, st, k, day=c.round_day(k, self.week), s=week)
         return self._clocked(timed, st.possible_day[:, j], mask, u, st, k)
 
-    def _clocked(self, timed, started, mask, u, st, k, catch_up=False) -> np.ndarray:
+    def _clocked(self, timed, started, mask, u, st, k, catch_up=False, day=None, s=None) -> np.ndarray:
         """``_timed`` with the clock started on the days ``started`` (per run; NEVER: this step). ``catch_up``: a
         clock that started during the previous step is asked from its start (a milestone that came into force
         during a step can break down from the next one: that step covers both, so a breakdown's chance does not
@@ -233,14 +240,14 @@ class Kernel:
         out = np.zeros(st.n, bool)
         if not len(rows):
             return out
-        day = int(self.c.days[k])
+        day = int(self.c.days[k]) if day is None else int(day)
         if timed.origin is None:
             since = started[rows]
             since = np.where(since == NEVER, day, since)
         else:
             since = timed.origin
         t0 = (day - since).astype(float) if isinstance(since, np.ndarray) else np.full(len(rows), float(day - since))
-        s = float(self.c.step_days)
+        s = float(self.c.step_days if s is None else s)
         q = timed.step_chance(st.V, rows, t0, s, np.where(t0 < s, 0.0, t0) if catch_up else None)
         if timed.power != 1.0:  # the slot's uniform was turned to its power (Compiled.step_powers): undo it on q
             with np.errstate(divide="ignore"):
@@ -399,12 +406,17 @@ class Kernel:
             self._clock(st, k, avail)
         self._mediate(st, U, k, avail)
         self._unilateral(st, U, k, avail)
-        self._propose(st, U, k)
-        for j in range(len(c.milestones)):
-            if c.milestones[j].proposable:
-                on = st.table[:, j]
-                if on.any():
-                    self._decide(st, U, k, j, on)
+        for week in range(c.weeks_per_step):  # offers are made and answered week by week (Compiled.weeks_per_step)
+            self.week = week
+            if week:
+                self._next_week(st)
+            self._propose(st, U, k)
+            for j in range(len(c.milestones)):
+                if c.milestones[j].proposable:
+                    on = st.table[:, j]
+                    if on.any():
+                        self._decide(st, U, k, j, on)
+        self.week = 0
         for e in c.elections:
             e.advance(self, st, k, U)
         self._effects(st, k)
@@ -430,6 +442,17 @@ class Kernel:
         st.table_until[gone] = NEVER
         for j in np.flatnonzero(gone.any(axis=0)):
             st.agreed[np.ix_(gone[:, j], self.agree_cols[int(j)])] = False
+
+    def _next_week(self, st) -> None:
+        """The next weekly round of offers within a step of several weeks: a party's offer not taken last week is
+        withdrawn (it may propose again, with this week's chance), and every yes given last week lapses, as at
+        weekly steps; offers a mediator or a dated event put on the table this step stay there."""
+        for j, mask in self.party_offers.items():
+            gone = st.table[:, j] & mask
+            st.table[gone, j] = False
+            st.table_by[gone, j] = -1
+            st.table_day[gone, j] = NEVER
+        st.agreed[:] = False
 
     def _offer(self, st, k, j, mask) -> None:
         """Offers of milestone j put on the table this step, for the runs in ``mask``: they lapse ``offer_days`` on."""
@@ -565,6 +588,7 @@ class Kernel:
 
     def _propose(self, st, U, k):
         c = self.c
+        self.party_offers = {}  # milestone -> the runs where a party put it on the table this week
         avail = self.available(st, k)
         for j, m in enumerate(c.milestones):
             if not self.put_by["party"][j]:
@@ -574,12 +598,14 @@ class Kernel:
                 if not ok.any():
                     break
                 size = st.V[:, self.stake_cols[j][pos]]
-                yes = self.decide(j, pos, "propose", int(a), ok, size, Slot(U, c.slot[f"propose:{m.id}:{c.actors[a]}"]),
-                                  st, k)
+                slot = c.slot[c.week_slot(f"propose:{m.id}:{c.actors[a]}", self.week)]
+                yes = self.decide(j, pos, "propose", int(a), ok, size, Slot(U, slot), st, k)
                 yes &= ok
                 st.table[:, j] |= yes
                 np.copyto(st.table_by[:, j], a, where=yes)
                 self._offer(st, k, j, yes)
+                if c.weeks_per_step > 1:
+                    self.party_offers[j] = self.party_offers.get(j, np.zeros(st.n, bool)) | yes
 
     def _frozen(self, st, k, j, frozen):
         if j not in self.freezable or not frozen.any():
@@ -644,8 +670,8 @@ class Kernel:
             agreed = st.agreed[:, self.agree_cols[j][pos]]
             ask = live & ~own & ~agreed  # who said yes to this offer already is not asked again while it lies there
             size = st.V[:, self.stake_cols[j][pos]]
-            yes = self.decide(j, pos, m.decision, int(a), ask, size, Slot(U, c.slot[f"accept:{m.id}:{c.actors[a]}"]),
-                              st, k)
+            slot = c.slot[c.week_slot(f"accept:{m.id}:{c.actors[a]}", self.week)]
+            yes = self.decide(j, pos, m.decision, int(a), ask, size, Slot(U, slot), st, k)
             agreed |= ask & yes
             declined = ask & ~yes
             if declined.any():  # it said no, or (a class curve) the class's chance did not come up
@@ -663,7 +689,8 @@ class Kernel:
         c, m = self.c, self.c.milestones[j]
         rows = yes.nonzero()[0]  # usually few: the work below touches these runs only
         exact = st.table_day[rows, j]  # the day an offer was dated for; an offer from an earlier step: this step's
-        day = np.where(exact < NEVER, np.maximum(exact, c.days[k]), c.days[k])
+        today = c.round_day(k, self.week) if m.proposable else c.days[k]  # a step's later weekly round of offers
+        day = np.where(exact < NEVER, np.maximum(exact, today), today)
         if j in self.clock_reset:  # a repeatable step's clock starts again when it is next possible
             st.possible_day[rows, j] = NEVER
         if m.proposable:

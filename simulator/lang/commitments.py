@@ -268,6 +268,8 @@ class Binding:
         qr = q[rows]
         powers = self.c.step_powers
         power = 1.0 if powers is None else float(powers[self.c.slot[slot]])
+        if m.proposable:  # a step of several weekly rounds of offers asks the step's chance over its rounds
+            power *= self.c.weeks_per_step
         if power != 1.0:
             with np.errstate(divide="ignore"):
                 qr = -np.expm1(np.log1p(-np.minimum(qr, 1.0)) / power)
