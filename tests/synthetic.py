@@ -170,3 +170,15 @@ def one_error(d, field, words):
     assert r.exit_code == 2, r.output
     assert len(lines) == 1 and "Traceback" not in r.output, r.output
     assert f": {field}: " in lines[0] and words in lines[0] and ".yaml:" in lines[0], lines[0]
+
+
+def component_texts(node, out=None) -> list[str]:
+    """Every text of a Dash component tree (a page section), in order."""
+    out = [] if out is None else out
+    if isinstance(node, str):
+        out.append(node)
+        return out
+    kids = getattr(node, "children", None)
+    for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+        component_texts(kid, out)
+    return out

@@ -792,17 +792,10 @@ def test_the_scenario_tab_shows_every_construct_of_each_corpus_scenario(path):
     entry = context.add("main", path.name, load(path))
     sc, w = entry.loaded.scenario, entry.compiled.words
 
-    def texts(node, out):
-        if isinstance(node, str):
-            out.append(node)
-            return out
-        kids = getattr(node, "children", None)
-        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
-            texts(kid, out)
-        return out
+    from tests.synthetic import component_texts
 
     def sections(nodes):
-        return {getattr(n, "id", None): " | ".join(texts(n, [])) for n in nodes if getattr(n, "id", None)}
+        return {getattr(n, "id", None): " | ".join(component_texts(n)) for n in nodes if getattr(n, "id", None)}
 
     shown = sections(scenario_panel(entry))
     assert {"scenario-milestones", "scenario-calendar", "scenario-questions"} <= set(shown)

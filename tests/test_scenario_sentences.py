@@ -21,6 +21,7 @@ from simulator.lang.words import construct_sentences, share_words
 from simulator.scenario import load
 from simulator.scenario.schema import Scenario
 from simulator.testing.scenarios import scenario_dicts
+from tests.synthetic import component_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 PER_STEP = ROOT / "examples" / "per_step" / "syria_turkey_2023_per_step.yaml"
@@ -215,16 +216,6 @@ def test_a_breakdown_hazard_that_changes_with_time_is_shown_not_a_crash():
                for r in evidence_rows(c))
 
 
-def _texts(node, out):
-    if isinstance(node, str):
-        out.append(node)
-        return out
-    kids = getattr(node, "children", None)
-    for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
-        _texts(kid, out)
-    return out
-
-
 @pytest.mark.parametrize("which", ["per_step", "every"])
 def test_the_scenario_tab_shows_the_sentences_in_their_own_section(which, tmp_path):
     """The dashboard's Scenario tab: a section of its own, after the calendar, whose rows are the sentences
@@ -238,6 +229,6 @@ def test_the_scenario_tab_shows_the_sentences_in_their_own_section(which, tmp_pa
     ids = [getattr(n, "id", None) for n in scenario_panel(entry)]
     section = "scenario-per-step--per-world-and-over-time"
     assert section in ids and ids.index(section) == ids.index("scenario-calendar") + 1
-    shown = " | ".join(_texts(scenario_panel(entry)[ids.index(section)], []))
+    shown = " | ".join(component_texts(scenario_panel(entry)[ids.index(section)]))
     said = construct_sentences(entry.compiled, describe)
     assert said and all(text in shown and about in shown for about, text in said)
