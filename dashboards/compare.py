@@ -70,7 +70,8 @@ def controls_overrides(entry, ids, values, toggled_on) -> dict[str, float]:
     table_ = entry.compiled.table
     out = {}
     for id_, value in zip(ids or [], values or []):
-        name = id_["name"]
+        # a side whose controls went with a change of its scenario still sends one None per removed slider
+        name = id_["name"] if id_ is not None else None
         if value is None or name not in table_.params:
             continue
         if abs(float(value) - slider_start(table_.params[name])) > 1e-12 * max(1.0, abs(float(value))):
@@ -123,6 +124,7 @@ def compare_view(ctx, key_a: str, sets_a: dict, key_b: str, sets_b: dict, runs: 
     from simulator.charts.whatif import difference_from_baseline
 
     from .compute import paired_differences, simulate_many
+    from .outside import compare_columns
 
     ea, eb = ctx.get(key_a, session), ctx.get(key_b, session)
     (a, _), (b, _) = simulate_many(ctx, [(key_a, seed, runs, sets_a), (key_b, seed, runs, sets_b)], session, slot)
@@ -132,15 +134,20 @@ def compare_view(ctx, key_a: str, sets_a: dict, key_b: str, sets_b: dict, runs: 
     same = layouts(ea.compiled, eb.compiled)
     crn = ("exact common random numbers (same draw layout)" if all(same.values()) else
            "partly common random numbers: the draw layouts differ in " + ", ".join(k for k, v in same.items() if not v))
-    body = [[r["text"], interval(r["a"]), interval(r["b"]), difference(r)] for r in rows]
+    # each variant's outside view beside the forecasts (as the What-if tab shows it), or a line saying it has none
+    outside, columns, notes = compare_columns(ctx, [("A", ea), ("B", eb)], seed, runs, session)
+    body = [[r["text"], interval(r["a"]), interval(r["b"]), difference(r), *(col.get(r["id"], "-") for col in columns)]
+            for r in rows]
     if key_a == key_b or [m.id for m in ea.compiled.milestones] == [m.id for m in eb.compiled.milestones]:
         calendar = charts.calendar_variants([("A", a.table), ("B", b.table)], eb.compiled)
     else:  # different milestones: B's calendar alone, A's numbers stay in the table
         calendar = _labelled(charts.probability_over_calendar(b.table, eb.compiled), "B")
     return {"status": f"{runs:,} runs each, seed {seed}; {crn}; A in {a.seconds:.2f} s, B in {b.seconds:.2f} s",
             "headlines": headlines(rows, base="A", alt="B", id_="compare-headlines-cards"),
-            "table": table(["question", "A (95% Wilson)", "B (95% Wilson)", "B - A (paired 95%)"], body,
-                           id="compare-numbers"),
+            "table": html.Div([table(["question", "A (95% Wilson)", "B (95% Wilson)", "B - A (paired 95%)",
+                                      *outside], body, id="compare-numbers"),
+                               *(html.P(n, className="note compare-outside-none") for n in notes)],
+                              id="compare-outside-view"),
             "diff": difference_from_baseline(probabilities(rows), runs, "A", "B"),
             "calendar": calendar}
 

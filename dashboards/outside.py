@@ -78,6 +78,30 @@ def beside_cells(ctx, entry, seed: int, runs: int, session: str | None = None) -
     return out
 
 
+def compare_columns(ctx, sides, seed: int, runs: int, session: str | None = None) -> tuple[list[str], list[dict],
+                                                                                         list[str]]:
+    """The Compare tab's outside view beside each variant's forecast: ``sides`` is [(side label, entry)], and the
+    answer is (the columns' headers, each column's cells by question id, the lines saying which variant has none).
+    Each cell is the What-if tab's ``outside view (95%)`` (``beside_cells``: the scenario's outside view at the
+    tab's seed and runs, whatever the variant's settings); a variant whose scenario has no classed milestone gets
+    no column, and one line saying so."""
+    from simulator.outside_view.forecast import has_classes
+
+    heads, columns, notes = [], [], []
+    for side, entry in sides:
+        column = {q: c["outside view (95%)"] for q, c in beside_cells(ctx, entry, seed, runs, session).items()
+                  if "outside view (95%)" in c}
+        if not column:
+            notes.append(f"{side}: no outside view, since no milestone of {entry.compiled.scenario.metadata.title} has a "
+                         "class of past negotiations." if not has_classes(entry.loaded) else
+                         f"{side}: no outside view, since a class of its milestones has too few past negotiations "
+                         "for a curve (the Scenario tab says which).")
+            continue
+        heads.append(f"{side}: outside view (95%)")
+        columns.append(column)
+    return heads, columns, notes
+
+
 def outside_view_block(ctx, entry, session: str | None = None) -> list:
     """The Scenario tab's section on the outside view (nothing when the scenario has no classed milestone and
     records no priors)."""

@@ -383,6 +383,48 @@ def test_compare_two_settings(ctx):
     assert "Foreign ministers (A)" in names and "Foreign ministers (B)" in names  # A and B on one chart
 
 
+def test_compare_side_whose_controls_went_sends_none_and_is_read_as_no_setting(ctx):
+    """A side's controls removed by a change of its scenario: the browser still sends their states, one None each
+    (seen in the Compare tab opened from an address, B's scenario changed, then Compare): no setting, no crash."""
+    from dashboards.compare import controls_overrides
+
+    assert controls_overrides(ctx.get("main"), [None] * 3, [None] * 3, None) == {}
+
+
+def test_compare_shows_each_variants_outside_view_beside_its_forecast(ctx, tmp_path):
+    """Issue 25 item 15: the outside view beside every forecast, in the Compare table as in the What-if tab; a
+    variant whose scenario has no classed milestone gets no column and one line saying so."""
+    import shutil
+
+    from dashboards.compare import compare_view
+    from dashboards.outside import beside_cells
+    from simulator.scenario import load
+
+    from .conftest import SEED_SCENARIO
+
+    def rows(view):
+        tbl = view["table"] if view["table"].id == "compare-numbers" else view["table"].children[0]
+        head = [th.children for th in tbl.children[0].children.children]
+        return head, [[td.children for td in tr.children] for tr in tbl.children[1].children]
+
+    whatif = beside_cells(ctx, ctx.get("main"), 2, 100)  # the What-if tab's column at the same seed and runs
+    head, body = rows(compare_view(ctx, "main", {}, "main", {"russia.active": 0.0}, 100, 2))
+    assert head[4:] == ["A: outside view (95%)", "B: outside view (95%)"]
+    ids = [q.id for q in ctx.get("main").compiled.questions]
+    assert [r[4:] for r in body] == [[whatif[q]["outside view (95%)"]] * 2 for q in ids]
+    assert all("%" in r[4] or r[4] == "-" for r in body) and any("%" in r[4] for r in body)
+    # a copy of the seed scenario beside no corpus side file: no class, no outside view, one line saying so
+    shutil.copy(SEED_SCENARIO, tmp_path / "copy.yaml")
+    ctx.add("copy", "copy", load(tmp_path / "copy.yaml", check_sources=False))
+    view = compare_view(ctx, "main", {}, "copy", {}, 100, 2)
+    head, body = rows(view)
+    assert head[4:] == ["A: outside view (95%)"] and [r[4] for r in body] == [whatif[q]["outside view (95%)"]
+                                                                               for q in ids]
+    notes = [p.children for p in view["table"].children[1:]]
+    assert notes == ["B: no outside view, since no milestone of Syria-Turkey rapprochement before the 2023 Turkish "
+                     "elections has a class of past negotiations."]
+
+
 # ------------------------------------------------------------------ the command
 def free_port() -> int:
     with socket.socket() as s:

@@ -114,6 +114,44 @@ def test_compare_of_identical_variants_says_nothing_differs(app_d, page):
     assert page.locator("#compare-why-questions .why-question").count() == 0
 
 
+# ------------------------------------------------------------------ item 15 on the Compare tab: the outside view
+def headers_and_rows(page, selector: str) -> tuple[list[str], list[list[str]]]:
+    head = [h.strip() for h in page.locator(f"{selector} thead th").all_inner_texts()]
+    return head, [r.split("\t") for r in page.locator(f"{selector} tbody tr").all_inner_texts()]
+
+
+def test_compare_shows_each_variants_outside_view_beside_its_forecast(app_d, page):
+    from dashboards.outside import beside_cells
+
+    page.goto(app_d["url"] + f"#tab=compare&compare.a=main&compare.b=main&compare.b.set=russia.active%3D0"
+                             f"&compare.runs={RUNS}&compare.seed=1")
+    page.wait_for_selector("#tab-compare", state="visible", timeout=WAIT_MS)
+    wait_text(page, "#compare-numbers thead", "B: outside view (95%)")
+    head, rows = headers_and_rows(page, "#compare-numbers")
+    assert head[4:] == ["A: outside view (95%)", "B: outside view (95%)"]
+    ctx = app_d["ctx"]
+    main = ctx.get("main")
+    whatif = beside_cells(ctx, main, 1, RUNS)  # the What-if tab's column, in the same words
+    assert [r[4:] for r in rows] == [[whatif[q.id]["outside view (95%)"]] * 2 for q in main.compiled.questions]
+    assert page.locator("#compare-outside-view .compare-outside-none").count() == 0
+    # B: the seed scenario uploaded alone, beside no corpus file of classes: no column, one line saying so
+    page.set_input_files("#upload input[type=file]", str(SEED_SCENARIO))
+    page.wait_for_selector("#upload-ok", timeout=WAIT_MS)
+    open_tab(page, "compare")
+    pick(page, "#compare-b-scenario", "uploaded")
+    # B's controls for the main scenario (from the address) go with the change of scenario: wait until they have
+    page.wait_for_selector("#compare-b-controls input", state="detached", timeout=WAIT_MS)
+    page.fill("#compare-b-sets", "")
+    page.click("#compare-go")
+    wait_text(page, "#compare-outside-view", "B: no outside view, since no milestone of Syria-Turkey rapprochement "
+                                             "before the 2023 Turkish elections has a class of past negotiations.")
+    head, rows = headers_and_rows(page, "#compare-numbers")
+    assert head[4:] == ["A: outside view (95%)"]
+    assert [r[4] for r in rows] == [whatif[q.id]["outside view (95%)"] for q in main.compiled.questions]
+    assert page.locator("#compare-outside-view .compare-outside-none").count() == 1
+    shoot(page, "compare-outside-view")
+
+
 # ------------------------------------------------------------------ item 16: the Track record tab's downloads
 def download(page, button: str):
     with page.expect_download(timeout=WAIT_MS) as got:
