@@ -106,9 +106,9 @@ def outside_view_block(ctx, entry, session: str | None = None) -> list:
     """The Scenario tab's section on the outside view (nothing when the scenario has no classed milestone and
     records no priors)."""
     from simulator.analysis.gap import explain_gap
+    from simulator.api_results import Adjustments, PriorsGap
     from simulator.charts.outside_view import class_curves
-    from simulator.lang.words import points
-    from simulator.outside_view.forecast import adjustment_effects, beside_rows, has_classes, priors_of
+    from simulator.outside_view.forecast import ADJUSTMENT_HEAD, adjustment_effects, beside_rows, has_classes, priors_of
 
     from .compute import cached_simulate
 
@@ -147,18 +147,15 @@ def outside_view_block(ctx, entry, session: str | None = None) -> list:
                            className="status"))
     children.append(table(head, rows, id="outside-view-table"))
     if classed:
-        effects = adjustment_effects(entry.loaded, ctx.runs, ctx.seed, ctx.engine)
+        effects = Adjustments.of(adjustment_effects(entry.loaded, ctx.runs, ctx.seed, ctx.engine))
         if effects:
             children += [html.H4("The author's adjustments of class curves: how far each moves each question"),
-                         table(["adjustment", "question", "without it", "with it", "moves it by (95%)"],
-                               [[e["label"] if i == 0 else "", q["text"], f"{100 * q['without']:.1f}%",
-                                 f"{100 * q['with']:.1f}%", points(q["moves"], q["low"], q["high"])]
-                                for e in effects for i, q in enumerate(e["questions"])], id="adjustments-table")]
-    gap = explain_gap(entry.compiled, base.table) if priors else None
-    parted = [q for q in (gap or {}).get("questions", []) if q["explained"]]
+                         table(list(ADJUSTMENT_HEAD), effects.rows(), id="adjustments-table")]
+    gap = PriorsGap(explain_gap(entry.compiled, base.table)) if priors else None
+    parted = gap.parted if gap is not None else []
     if parted:
         children.append(html.H4(f"Where the forecast and the writer's priors part by more than "
-                                f"{100 * gap['threshold']:.0f} points"))
+                                f"{100 * gap.threshold:.0f} points"))
         for q in parted:
             children += [html.P(html.B(q["text"])), html.Ul([html.Li(line) for line in q["sentences"]])]
     if classed:

@@ -91,9 +91,10 @@ def blocked_view(ctx, entry, state, question: str, session: str | None = None) -
 
 def screen_task(ctx, entry, state, session: str):
     """The one-at-a-time screen of this what-if (every move kept: threshold 0), as a background task."""
-    from simulator.api import fragile_screen
+    from simulator.api import screen_of
+    from simulator.api_results import FragileScreen
 
-    screen, skipped = fragile_screen(entry.loaded, entry.compiled, state.seed, state.overrides, state.runs,
+    screen, skipped = screen_of(entry.loaded, entry.compiled, state.seed, state.overrides, state.runs,
                                      SCREEN_RUNS)
     if screen is None:
         return None, skipped["skipped"]
@@ -102,7 +103,7 @@ def screen_task(ctx, entry, state, session: str):
     def work(task):
         task.report(0, 0)
         cached = screen.cached()
-        return cached if cached is not None else screen.run_alone()
+        return FragileScreen(cached if cached is not None else screen.run_alone())
 
     key = ("sensitivity", entry.key, entry.loaded.digest, state.seed, min(state.runs, SCREEN_RUNS),
            tuple(sorted(state.overrides.items())))
@@ -110,17 +111,17 @@ def screen_task(ctx, entry, state, session: str):
                            settle=SCREEN_SETTLE), None
 
 
-def flags_view(screen: dict, question: str) -> html.Div:
+def flags_view(screen, question: str) -> html.Div:
     """The fragile flags of one question (the moves whose whole interval lies beyond 15 points), in words."""
     from simulator.analysis.fragile import THRESHOLD, describe
 
-    entry = next(q for q in screen["questions"] if q["id"] == question)
+    entry = next(q for q in screen.questions if q["id"] == question)  # screen: a ``FragileScreen``
     rows = entry["flags"] + entry["borderline"]
     flagged = [r for r in rows if r["low"] > THRESHOLD or r["high"] < -THRESHOLD]
     if not flagged:
         return html.P(f"Not fragile: no number moved on its own moves this question by more than "
-                      f"{100 * THRESHOLD:.0f} points for sure ({screen['screened']} numbers and switches screened on "
-                      f"{screen['replications']} paired runs).", id="why-fragile", className="status")
+                      f"{100 * THRESHOLD:.0f} points for sure ({screen.screened} numbers and switches screened on "
+                      f"{screen.replications} paired runs).", id="why-fragile", className="status")
     return html.Div([html.P(f"Fragile: this question hangs on {len(flagged)} number{'s' if len(flagged) > 1 else ''} "
                             f"(moved on its own, it moves the answer by more than {100 * THRESHOLD:.0f} points): "
                             "check how well it is known.", className="note"),
@@ -172,13 +173,13 @@ def register(app, ctx) -> None:
             return no_update, no_update, ctx.tasks.words(task), False
         if task.result is None:
             return problems([ctx.tasks.words(task)]), EMPTY, "", True
-        screened = {q["id"] for q in task.result["questions"]}
+        screened = {q["id"] for q in task.result.questions}  # a ``FragileScreen``
         if question not in screened:
             return (html.P("Not screened: a count question (the screen compares chances).", className="status"),
                     EMPTY, "", True)
         from simulator.analysis.fragile import THRESHOLD, move_words
 
-        figure = one_at_a_time(task.result, question, move_words, task.result["threshold"] or THRESHOLD)
+        figure = one_at_a_time(task.result.as_json(), question, move_words, task.result.threshold or THRESHOLD)
         return flags_view(task.result, question), figure, "", True
 
 

@@ -10,7 +10,8 @@ for a bad scenario file. The names are loaded on first use, so ``import simulato
 start-up) stays quick.
 """
 
-_API = ("load", "run", "compare", "explain", "explain_gap", "adjustment_effects", "backtest", "run_sweep",
+_API = ("load", "run", "compare", "explain", "explain_gap", "adjustment_effects", "fragile_screen", "backtest",
+        "run_sweep",
         "open_results", "summarize", "html_report", "sensitivity", "discover", "params", "events", "check_model",
         "validate", "Forecast", "Comparison")
 #: the remaining commands' functions (``simulator.api_commands``)

@@ -24,10 +24,10 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 
-from .api_results import TypedResult  # light: the typed results' base (dataclasses, json)
+from .api_results import Adjustments, FragileScreen, PriorsGap, TypedResult  # light (dataclasses, json)
 
 __all__ = ["Forecast", "Comparison", "MonteCarlo", "adjustment_effects", "backtest", "compare", "discover", "events",
-           "check_model", "explain", "explain_gap", "html_report", "load", "open_results", "params", "run", "run_sweep",
+           "check_model", "explain", "explain_gap", "fragile_screen", "html_report", "load", "open_results", "params", "run", "run_sweep",
            "sensitivity", "validate",
            "summarize"]
 
@@ -71,7 +71,7 @@ def with_sets(loaded, sets, where: str = "sets"):
     return loaded, compiled, overrides
 
 
-def fragile_screen(loaded, compiled, seed: int, overrides: dict, runs: int, replications: int):
+def screen_of(loaded, compiled, seed: int, overrides: dict, runs: int, replications: int):
     """(the fragile-forecast screen, ``analysis.fragile.Screen``, or None; why it cannot run, or None). It runs
     on the batch engine whichever engine runs the Monte Carlo (both give identical runs), so the summary does
     not depend on it."""
@@ -99,7 +99,7 @@ class MonteCarlo:
         self.acc = SummaryAccumulator(compiled)
         self.ctx = SweepContext(compiled, seed, runs, [overrides], engine, events)
         self.chunk = DEFAULT_CHUNK[engine]
-        screen, self.skipped = (fragile_screen(loaded, compiled, seed, overrides, runs, fragile_runs) if fragile
+        screen, self.skipped = (screen_of(loaded, compiled, seed, overrides, runs, fragile_runs) if fragile
                                 else (None, None))
         self.screen = screen
         self.screened = screen.cached() if screen is not None else None  # an identical run's screen, from the cache
@@ -264,6 +264,21 @@ class Forecast:
     @property
     def title(self) -> str:
         return self.loaded.scenario.metadata.title
+
+    @property
+    def fragile(self) -> FragileScreen | None:
+        """The fragile-forecast screen (``run(..., fragile=True)``; None without it)."""
+        return FragileScreen(self.summary["fragile"]) if self.summary.get("fragile") else None
+
+    @property
+    def priors_gap(self) -> PriorsGap | None:
+        """Where the forecast and the writer's priors part (None when no question records a prior)."""
+        return PriorsGap(self.summary["priors_gap"]) if self.summary.get("priors_gap") else None
+
+    @property
+    def adjustments(self) -> Adjustments:
+        """The author's adjustments of class curves with how far each moves each question (empty: none)."""
+        return Adjustments.of(self.summary.get("adjustments"))
 
     @cached_property
     def runs(self):
@@ -446,11 +461,13 @@ def explain(what, question: str | None = None, *, runs: int = 1000, seed: int = 
     return Explanation(run_explain(what.compiled, what.runs, what.events, question), time_unit(what.compiled))
 
 
-def explain_gap(what, *, runs: int = 1000, seed: int = 0, sets=None, threshold: float | None = None) -> dict:
+def explain_gap(what, *, runs: int = 1000, seed: int = 0, sets=None, threshold: float | None = None) -> PriorsGap:
     """Where the forecast and its writer's priors part (``analysis.gap``): for each yes/no question with a prior
     whose forecast differs from it by more than ``threshold`` (default 0.15, 15 points), the milestones the
     runs answering "yes" passed through, and each gate and repeated chance on the way with how many steps it was
-    drawn. Of a ``Forecast``, of results opened with ``open_results``, or of a scenario (run here)."""
+    drawn. Of a ``Forecast``, of results opened with ``open_results``, or of a scenario (run here). A
+    ``PriorsGap`` (``api_results``: its ``as_json()`` is ``diplosim run --json``'s ``priors_gap``, ``words()`` what
+    ``diplosim run`` prints of it)."""
     from .analysis.gap import THRESHOLD
     from .analysis.gap import explain_gap as gap
     from .report import Results
@@ -458,20 +475,35 @@ def explain_gap(what, *, runs: int = 1000, seed: int = 0, sets=None, threshold: 
     threshold = THRESHOLD if threshold is None else threshold
     if not 0 < threshold < 1:
         raise ValueError(f"threshold: {threshold} is not a share between 0 and 1 (0.15 is 15 points)")
-    if isinstance(what, Results):
-        return gap(what.compiled, what.runs, threshold)
-    forecast = what if isinstance(what, Forecast) else run(what, runs=runs, seed=seed, sets=sets, events=0)
-    return gap(forecast.compiled, forecast.runs, threshold)
+    if not isinstance(what, Results):
+        what = what if isinstance(what, Forecast) else run(what, runs=runs, seed=seed, sets=sets, events=0)
+    return PriorsGap(gap(what.compiled, what.runs, threshold))
 
 
-def adjustment_effects(scenario, *, runs: int = 1000, seed: int = 0, engine: str = "auto") -> list[dict]:
+def adjustment_effects(scenario, *, runs: int = 1000, seed: int = 0, engine: str = "auto") -> Adjustments:
     """The author's adjustments of class curves (``adjust:``), each with how far it moves each question: the
     scenario with outside-view defaults run as is and with that one number neutral (odds 1, shift 0 days) on the
     same runs and seed; per question the share answering yes (a date: by the end; a count: at least once) without
-    and with it, the paired difference ``moves`` and its 95% interval (``outside_view.forecast.adjustment_effects``)."""
+    and with it, the paired difference ``moves`` and its 95% interval (``outside_view.forecast.adjustment_effects``).
+    ``Adjustments`` (``api_results``: iterate for each ``Adjustment``; empty when the scenario has none; its
+    ``as_json()`` is ``diplosim run --json``'s ``adjustments``, ``words()`` the table ``diplosim run`` prints)."""
     from .outside_view.forecast import adjustment_effects as effects
 
-    return effects(_loaded(scenario), runs, seed, engine)
+    return Adjustments.of(effects(_loaded(scenario), runs, seed, engine))
+
+
+def fragile_screen(scenario, *, runs: int = 1000, seed: int = 0, sets=None, replications: int = 100) -> FragileScreen:
+    """The fragile-forecast screen ``diplosim run`` adds (``analysis.fragile``): each number and switch of the
+    scenario moved on its own on the same first ``replications`` of ``runs`` runs from ``seed`` (with ``sets``), and
+    per question the moves that shift its probability by more than 15 points. A ``FragileScreen`` (``api_results``:
+    its ``as_json()`` is ``diplosim run --json``'s ``fragile``, ``words()`` what ``diplosim run`` prints of it;
+    ``skipped`` says why a scenario with a plug-in rule is not screened)."""
+    loaded, compiled, overrides = with_sets(_loaded(scenario), sets)
+    screen, skipped = screen_of(loaded, compiled, seed, overrides, runs, replications)
+    if screen is None:
+        return FragileScreen(skipped)
+    cached = screen.cached()
+    return FragileScreen(cached if cached is not None else screen.run_alone())
 
 
 def observed_files(target: Path, observed: Path | None = None) -> list[tuple]:

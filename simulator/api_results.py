@@ -63,6 +63,41 @@ class TypedResult:
         return self.as_dict().get(key, default)
 
 
+class NamedRows(TypedResult):
+    """A typed result that is a sequence of rows (the field ``ROWS`` names), each also found by its name (the row's
+    attribute ``KEY``; ``WHAT`` says what a row is in the error): iterate, ``len``, ``result[i]``, ``result[name]``,
+    ``name in result``; its JSON is the rows' list."""
+
+    ROWS = KEY = WHAT = ""
+
+    def _rows(self) -> tuple:
+        return getattr(self, self.ROWS)
+
+    def as_json(self) -> list[dict]:
+        return [r.as_json() for r in self._rows()]
+
+    def as_dict(self) -> dict:
+        return {getattr(r, self.KEY): r.as_json() for r in self._rows()}
+
+    def __iter__(self):
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self._rows()[key]
+        for r in self._rows():
+            if getattr(r, self.KEY) == key:
+                return r
+        known = ", ".join(getattr(r, self.KEY) for r in self._rows())
+        raise KeyError(f"unknown {self.WHAT} '{key}' (known: {known})")
+
+    def __contains__(self, key) -> bool:
+        return any(getattr(r, self.KEY) == key for r in self._rows())
+
+
 # ------------------------------------------------------------------ params
 @dataclasses.dataclass(frozen=True)
 class Parameter:
@@ -92,35 +127,14 @@ class Parameter:
 
 
 @dataclasses.dataclass(frozen=True)
-class Parameters(TypedResult):
+class Parameters(NamedRows):
     """A scenario's parameters (``simulator.params``, ``diplosim params``): iterate for each ``Parameter``;
     ``parameters[name]`` (or an index) gives one."""
 
     scenario: str
     parameters: tuple[Parameter, ...]
 
-    def as_json(self) -> list[dict]:
-        return [p.as_json() for p in self.parameters]
-
-    def as_dict(self) -> dict:
-        return {p.name: p.as_json() for p in self.parameters}
-
-    def __iter__(self):
-        return iter(self.parameters)
-
-    def __len__(self) -> int:
-        return len(self.parameters)
-
-    def __getitem__(self, key):
-        if isinstance(key, int):
-            return self.parameters[key]
-        for p in self.parameters:
-            if p.name == key:
-                return p
-        raise KeyError(f"unknown parameter '{key}' (known: {', '.join(p.name for p in self.parameters)})")
-
-    def __contains__(self, key) -> bool:
-        return any(p.name == key for p in self.parameters)
+    ROWS, KEY, WHAT = "parameters", "name", "parameter"
 
     def print(self, console) -> None:
         from .api_words import render_params
@@ -436,3 +450,168 @@ class ModelChecks(TypedResult):
 
         cols = ["property", "title", "status", "sentence"]
         return pd.DataFrame([{c: d.get(c) for c in cols} for d in (r.to_dict() for r in self.results)], columns=cols)
+
+
+# ------------------------------------------------------------------ the priors gap, the adjustments, the fragile screen
+@dataclasses.dataclass(frozen=True)
+class PriorsGap(TypedResult):
+    """Where the forecast and its writer's priors part (``simulator.explain_gap``, ``analysis.gap``; ``diplosim run``
+    prints it and its ``--json`` holds it as ``priors_gap``): each yes/no question with a prior (``questions``), those
+    differing from it by more than ``threshold`` explained (``parted``: the paths and numbers that make the
+    difference, ``sentences`` in words). ``unit``: the scenario's steps ('weeks', 'days')."""
+
+    data: dict
+
+    def as_json(self) -> dict:
+        return self.data
+
+    @property
+    def threshold(self) -> float:
+        return self.data["threshold"]
+
+    @property
+    def unit(self) -> str:
+        return self.data["unit"]
+
+    @property
+    def questions(self) -> list[dict]:
+        return self.data["questions"]
+
+    @property
+    def parted(self) -> list[dict]:
+        """The questions whose forecast and prior differ by more than ``threshold`` (explained)."""
+        return [q for q in self.questions if q["explained"]]
+
+    def print(self, console) -> None:
+        from .api_words import render_gap
+
+        render_gap(self.data, console)
+
+    def to_pandas(self):
+        """One row per question with a prior: id, text, forecast, prior, gap (forecast - prior), explained."""
+        import pandas as pd
+
+        cols = ["id", "text", "forecast", "prior", "gap", "explained"]
+        return pd.DataFrame([{c: q[c] for c in cols} for q in self.questions], columns=cols)
+
+
+@dataclasses.dataclass(frozen=True)
+class Adjustment:
+    """One of the author's adjustments of a class curve (``adjust:``): the milestone and what it adjusts, its
+    ``value`` and ``reason``, the ``parameter`` set to ``neutral`` to leave it out, its ``label`` in words, the
+    paired ``runs`` and ``seed``, and per question (``questions``) the share without and with it, ``moves`` (with
+    minus without) with its 95% interval (``low``, ``high``) and the runs it changed."""
+
+    milestone: str
+    what: str
+    value: float
+    reason: str
+    parameter: str
+    neutral: float
+    label: str
+    runs: int
+    seed: int
+    questions: tuple[dict, ...]
+
+    def as_json(self) -> dict:
+        return {**{f.name: getattr(self, f.name) for f in dataclasses.fields(self)}, "questions": list(self.questions)}
+
+    def __getitem__(self, key):  # an adjustment was a dict before: kept for one release
+        return self.as_json()[key]
+
+
+@dataclasses.dataclass(frozen=True)
+class Adjustments(NamedRows):
+    """The author's adjustments of class curves, each with how far it moves each question (``simulator
+    .adjustment_effects``; ``diplosim run`` prints them and its ``--json`` holds them as ``adjustments``): iterate
+    for each ``Adjustment`` (none: empty, false); ``adjustments[parameter]`` (``talks.adjust.odds``) or an index
+    gives one."""
+
+    adjustments: tuple[Adjustment, ...]
+
+    ROWS, KEY, WHAT = "adjustments", "parameter", "adjustment"
+
+    @classmethod
+    def of(cls, effects) -> Adjustments:
+        """From the plain list (``outside_view.forecast.adjustment_effects``, a summary's ``adjustments``)."""
+        return cls(tuple(Adjustment(**{**e, "questions": tuple(e["questions"])}) for e in effects or ()))
+
+    def print(self, console) -> None:
+        from .api_words import render_adjustments
+
+        render_adjustments(self.as_json(), console)
+
+    def rows(self) -> list[list[str]]:
+        """The table ``diplosim run``, the report and the dashboard show, in words (its columns:
+        ``outside_view.forecast.ADJUSTMENT_HEAD``): adjustment (on its first question's row only), question, without
+        it, with it, moves it by (95%)."""
+        from .outside_view.forecast import adjustment_rows
+
+        return adjustment_rows(self.as_json())
+
+    def to_pandas(self):
+        """One row per adjustment and question: parameter, label, value, neutral, question id and text, without,
+        with, moves, low, high, runs changed."""
+        import pandas as pd
+
+        cols = ["parameter", "label", "value", "neutral", "id", "text", "without", "with", "moves", "low", "high",
+                "runs_changed"]
+        rows = [{"parameter": a.parameter, "label": a.label, "value": a.value, "neutral": a.neutral,
+                 **{c: q[c] for c in cols[4:]}} for a in self.adjustments for q in a.questions]
+        return pd.DataFrame(rows, columns=cols)
+
+
+@dataclasses.dataclass(frozen=True)
+class FragileScreen(TypedResult):
+    """The fragile-forecast screen (``simulator.fragile_screen``, ``analysis.fragile``; ``diplosim run`` prints it
+    under its questions and its ``--json`` holds it as ``fragile``): each number and switch moved on its own on the
+    same paired runs; per question (``questions``) the moves beyond ``threshold`` for sure (``flags``) or not for
+    sure (``borderline``); what was not screened and why. ``skipped``: why the screen did not run (None: it ran)."""
+
+    data: dict
+
+    def as_json(self) -> dict:
+        return self.data
+
+    @property
+    def skipped(self) -> str | None:
+        return self.data.get("skipped")
+
+    @property
+    def threshold(self) -> float:
+        return self.data["threshold"]
+
+    @property
+    def replications(self) -> int:
+        return self.data["replications"]
+
+    @property
+    def screened(self) -> int:
+        """How many numbers and switches were moved."""
+        return self.data["screened"]
+
+    @property
+    def questions(self) -> list[dict]:
+        return self.data.get("questions", [])
+
+    @property
+    def fragile(self) -> list[str]:
+        """The ids of the questions flagged fragile."""
+        return [q["id"] for q in self.questions if q["flags"]]
+
+    def print(self, console) -> None:
+        from .api_words import render_fragile
+
+        render_fragile(self.data, console)
+
+    def to_pandas(self):
+        """One row per question and move beyond the threshold: question id and text, status ('fragile' or
+        'borderline'), the parameter's name, label and provenance, the move, the change of the probability
+        (``delta``) with its 95% interval."""
+        import pandas as pd
+
+        cols = ["id", "text", "status", "name", "label", "provenance", "move", "change", "delta", "low", "high"]
+        rows = [{"id": q["id"], "text": q["text"], "status": status, **{c: f.get(c) for c in cols[3:]}}
+                for q in self.questions for status, key in (("fragile", "flags"), ("borderline", "borderline"))
+                for f in q[key]]
+        return pd.DataFrame(rows, columns=cols)

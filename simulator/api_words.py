@@ -1,6 +1,6 @@
 """What the analysis commands print, in words (rich tables on a console): the renderers of the API's typed
 results (``simulator.api_results``), which the command line prints through (``diplosim summarize``, ``explain``,
-``backtest``, ``params``, ``run``). Each takes the plain data the command's ``--json`` prints."""
+``backtest``, ``params``, ``run``: its fragile flags, adjustments and priors gap). Each takes the plain data the command's ``--json`` prints."""
 
 from __future__ import annotations
 
@@ -132,6 +132,24 @@ def render_gap(gap: dict | None, console: Console) -> None:
         console.print(f"[bold]{escape(q['text'])}[/bold]", soft_wrap=True)
         for line in q["sentences"]:
             console.print(f"  {escape(line)}", soft_wrap=True)
+
+
+def render_adjustments(effects: list[dict] | None, console: Console) -> None:
+    """Each of the author's adjustments and how far it moves each question (paired runs, 95% interval)."""
+    if not effects:
+        return
+    from rich.markup import escape
+
+    from .outside_view.forecast import ADJUSTMENT_HEAD, adjustment_rows
+
+    t = Table(title=f"The author's adjustments of class curves: how far each moves each question (with and without "
+              f"it on the same {effects[0]['runs']:,} runs, seed {effects[0]['seed']})", title_justify="left")
+    for col in ADJUSTMENT_HEAD:
+        t.add_column(col)
+    for label, text, *numbers in adjustment_rows(effects):
+        t.add_row(escape(label), escape(text), *numbers)
+    console.print(t)
+    console.print("Shares: yes/no questions yes; dates happened by the end of the calendar; counts at least once.")
 
 
 def render_sweep_summary(s: dict, console, max_points: int, step_days: int = 7) -> None:

@@ -137,8 +137,8 @@ def _outside_view_sections(res: Results, summary: dict) -> list[Section]:
     adjustments with how far each moves each question, where forecast and priors part by more than 15 points
     (``analysis.gap``), and the curves of the scenario's classes (``charts.outside_view.class_curves``)."""
     from .analysis.gap import explain_gap
-    from .outside_view.forecast import (adjustment_effects, beside_rows, curves_for, has_classes, outside_view_of,
-                                        own_exclusions, priors_of)
+    from .outside_view.forecast import (ADJUSTMENT_HEAD, adjustment_effects, adjustment_rows, beside_rows, curves_for,
+                                        has_classes, outside_view_of, own_exclusions, priors_of)
 
     e = html.escape
     path = (res.manifest.get("scenario") or {}).get("path")
@@ -185,13 +185,9 @@ def _outside_view_sections(res: Results, summary: dict) -> list[Section]:
         rows.append(row)
     body = "".join(f"<p>{e(n)}</p>" for n in notes) + _table(head, rows)
     body += "<p>Dates: happened by the end of the calendar; counts: at least once.</p>"
-    if effects:
-        from .lang.words import points
-
-        adj_rows = [[ef["label"] if i == 0 else "", q["text"], f"{100 * q['without']:.1f}%", f"{100 * q['with']:.1f}%",
-                     points(q["moves"], q["low"], q["high"])] for ef in effects for i, q in enumerate(ef["questions"])]
+    if effects:  # the rows ``simulator.adjustment_effects``'s typed result and ``diplosim run`` show
         body += ("<h3>The author's adjustments of class curves: how far each moves each question</h3>"
-                 + _table(["adjustment", "question", "without it", "with it", "moves it by (95%)"], adj_rows))
+                 + _table(list(ADJUSTMENT_HEAD), adjustment_rows(effects)))
     gap = explain_gap(res.compiled, res.runs) if priors else None
     parted = [q for q in (gap or {}).get("questions", []) if q["explained"]]
     if parted:

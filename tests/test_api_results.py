@@ -161,3 +161,86 @@ def test_check_model_and_events_are_typed(results_dir):
     assert log.to_json() + "\n" == printed("events", results_dir, "-p", "1", "-r", "3", "--json")
     assert len(rows) == len(log.rows) == len(log.to_pandas()) and rows[0]["kind"] == log.to_dicts()[0]["kind"]
     assert log.words() == printed("events", results_dir, "-p", "1", "-r", "3")
+
+
+# ------------------------------------------------------------------ what `diplosim run` prints beside its questions
+CYPRUS = ROOT / "scenarios" / "cyprus_2026.yaml"  # records its writer's priors; some part from the forecast
+PER_STEP = ROOT / "examples" / "per_step" / "syria_turkey_2023_per_step.yaml"  # classed, with one adjustment
+
+
+def run_json_and_text(scenario, *args) -> tuple[dict, str]:
+    """``diplosim run SCENARIO ARGS``: its ``--json`` (as data) and what it prints."""
+    return json.loads(printed("run", scenario, *args, "--json")), printed("run", scenario, *args)
+
+
+def test_the_priors_gap_is_typed():
+    from simulator.api_results import PriorsGap
+
+    data, text = run_json_and_text(CYPRUS, "--runs", "200", "--seed", "1", "--no-fragile")
+    forecast = simulator.run(CYPRUS, runs=200, seed=1)
+    gap = simulator.explain_gap(forecast)
+    assert isinstance(gap, PriorsGap) and gap == forecast.priors_gap
+    assert gap.as_json() == data["priors_gap"] and json.loads(gap.to_json()) == data["priors_gap"]
+    assert (gap.threshold, gap.unit, gap.questions) == (data["priors_gap"]["threshold"], data["priors_gap"]["unit"],
+                                                        data["priors_gap"]["questions"])
+    assert gap.parted == [q for q in data["priors_gap"]["questions"] if q["explained"]] != []
+    assert gap.words() == str(gap) and gap.words() in text  # what `diplosim run` prints of it
+    assert gap.words().startswith("Where the forecast and the writer's priors part by more than 15 points")
+    assert gap["threshold"] == 0.15 and "questions" in gap  # the old dict reading, kept for one release
+    frame = gap.to_pandas()
+    assert list(frame.columns) == ["id", "text", "forecast", "prior", "gap", "explained"]
+    assert frame["id"].tolist() == [q["id"] for q in gap.questions] and frame["explained"].sum() == len(gap.parted)
+    assert gap.to_arrow().num_rows == len(gap.questions)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        gap.data = {}
+
+
+def test_the_adjustments_are_typed():
+    from simulator.api_results import Adjustment, Adjustments
+    from simulator.outside_view.forecast import ADJUSTMENT_HEAD
+
+    data, text = run_json_and_text(PER_STEP, "--runs", "200", "--seed", "1", "--no-fragile")
+    effects = simulator.adjustment_effects(PER_STEP, runs=200, seed=1)
+    assert isinstance(effects, Adjustments) and all(isinstance(a, Adjustment) for a in effects) and len(effects) == 1
+    assert effects.as_json() == data["adjustments"] and json.loads(effects.to_json()) == data["adjustments"]
+    (a,) = effects
+    row = data["adjustments"][0]
+    assert (a.milestone, a.what, a.value, a.reason, a.parameter, a.neutral, a.label, a.runs, a.seed) == (
+        row["milestone"], row["what"], row["value"], row["reason"], row["parameter"], row["neutral"], row["label"],
+        200, 1)
+    assert list(a.questions) == row["questions"]
+    assert effects[0] is a and effects[a.parameter] is a and a.parameter in effects and a["label"] == row["label"]
+    assert effects.words() == str(effects) and effects.words() in text  # the table `diplosim run` prints
+    assert effects.words().startswith("The author's adjustments of class curves") and a.label[:30] in effects.words()
+    rows = effects.rows()  # the table the report and the dashboard show
+    assert len(rows) == len(a.questions) and all(len(r) == len(ADJUSTMENT_HEAD) for r in rows)
+    assert [r[0] for r in rows] == [a.label] + [""] * (len(rows) - 1) and [r[1] for r in rows] == [
+        q["text"] for q in a.questions]
+    frame = effects.to_pandas()
+    assert frame.shape == (len(a.questions), 12) and frame["moves"].tolist() == [q["moves"] for q in a.questions]
+    assert effects.to_arrow().num_rows == len(a.questions)
+    with pytest.raises(KeyError, match="unknown adjustment 'nope'"):
+        effects["nope"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.value = 1.0
+
+
+def test_the_fragile_screen_is_typed():
+    from simulator.api_results import FragileScreen
+
+    data, text = run_json_and_text(SEED_SCENARIO, "--runs", "120", "--seed", "3", "--no-outside-view")
+    screen = simulator.fragile_screen(SEED_SCENARIO, runs=120, seed=3)
+    assert isinstance(screen, FragileScreen) and screen.skipped is None
+    assert screen.as_json() == data["fragile"] and json.loads(screen.to_json()) == data["fragile"]
+    assert screen == simulator.run(SEED_SCENARIO, runs=120, seed=3, fragile=True, outside_view=False).fragile
+    assert (screen.threshold, screen.replications, screen.screened, screen.questions) == (
+        data["fragile"]["threshold"], data["fragile"]["replications"], data["fragile"]["screened"],
+        data["fragile"]["questions"])
+    assert screen.fragile == [q["id"] for q in data["fragile"]["questions"] if q["flags"]]
+    assert screen.words() == str(screen) and screen.words() in text  # what `diplosim run` prints under its questions
+    assert screen.words().startswith("Fragile forecasts: ")
+    frame = screen.to_pandas()
+    moves = [(q["id"], f["name"]) for q in screen.questions for key in ("flags", "borderline") for f in q[key]]
+    assert list(zip(frame["id"], frame["name"])) == moves and len(frame.columns) == 11
+    assert set(frame["status"]) <= {"fragile", "borderline"}
+    assert screen["replications"] == screen.replications  # the old dict reading, kept for one release

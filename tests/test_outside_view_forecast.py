@@ -124,7 +124,8 @@ def test_each_adjustment_with_how_far_it_moves_each_question(tmp_path):
 
 def test_no_adjustments_no_table(tmp_path):
     path = scenario(tmp_path)
-    assert simulator.adjustment_effects(path, runs=50) == []
+    none = simulator.adjustment_effects(path, runs=50)
+    assert not none and len(none) == 0 and none.as_json() == [] and none.words() == ""
     res = CliRunner().invoke(app, ["run", str(path), "-n", "50", "--no-fragile", "--json"])
     assert "adjustments" not in json.loads(res.stdout)
 

@@ -16,7 +16,7 @@ hangs on a number hangs on it whatever its source, and an analyst should know wh
 screened, and named in the result with the reason (``not_screened``): a number fixed with ``--set``, a number
 that is 0 in every run (10% of 0 is 0; a chance of 0 or 1 has no odds to change), a move beyond the allowed
 range, and count questions (``questions_not_screened``: the screen compares chances). A scenario whose rule has
-no array form (a plug-in) is not screened at all (``api.fragile_screen`` says so).
+no array form (a plug-in) is not screened at all (``api.screen_of`` says so).
 
 The questions' yes-shares are compared with the unchanged runs on common random numbers: the same replications,
 the same draws, only that parameter differs. The paired difference per run (-1, 0 or 1) gives the change of

@@ -148,14 +148,14 @@ def run(
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
-        from .render import output_console, render_gap, render_summary
+        from ..api_results import Adjustments, PriorsGap
+        from .render import output_console, render_summary
 
         out_console = output_console()
         render_summary(summary, out_console, loaded.scenario.metadata.title, loaded.scenario.calendar.step_days)
-        from .outside_render import render_adjustments
-
-        render_adjustments(summary.get("adjustments"), out_console)
-        render_gap(summary.get("priors_gap"), out_console)
+        Adjustments.of(summary.get("adjustments")).print(out_console)  # the typed results print themselves
+        if summary.get("priors_gap"):
+            PriorsGap(summary["priors_gap"]).print(out_console)
         if ov_note:
             out_console.print(ov_note, markup=False, soft_wrap=True)
         copies = mc.copies  # the screen's copies, stepped in the same pass

@@ -165,6 +165,20 @@ def adjustment_effects(loaded, runs: int, seed: int, engine: str = "auto") -> li
     return out
 
 
+#: the columns of ``adjustment_rows``
+ADJUSTMENT_HEAD = ("adjustment", "question", "without it", "with it", "moves it by (95%)")
+
+
+def adjustment_rows(effects: list[dict]) -> list[list[str]]:
+    """The adjustments' table in words (``diplosim run``, the report, the dashboard; ``ADJUSTMENT_HEAD``): one row
+    per adjustment and question, the adjustment named on its first question's row only, the shares without and
+    with it, and how far it moves the question with its 95% interval."""
+    from ..lang.words import points
+
+    return [[e["label"] if i == 0 else "", q["text"], f"{100 * q['without']:.1f}%", f"{100 * q['with']:.1f}%",
+             points(q["moves"], q["low"], q["high"])] for e in effects for i, q in enumerate(e["questions"])]
+
+
 def cache_key(loaded, seen, compiled, runs: int, seed: int) -> str | None:
     """The on-disk cache's key (``simulator/cache.py``) of the outside view's questions and the adjustments' effects
     for ``runs`` runs from ``seed``: everything they depend on, which is the outside view as run (``seen``, its class
