@@ -302,8 +302,8 @@ def test_human_labels_and_reasons_read_as_words(seed_compiled):
     assert human_label("russia.active", c) == "Russia mediates"
     assert human_label("russia.urgency.peak", c) == "Russia's peak urgency"
     assert human_label("steps_before_fm.enabled", c) == (
-        "Syria asks for Turkey's statement of intent to withdraw before the Foreign ministers meeting")
-    assert human_label("fm_meeting.stakes", c) == "Stakes of the Foreign ministers meeting"
+        "Syria asks for Turkey's statement of intent to withdraw before the foreign ministers meeting")
+    assert human_label("fm_meeting.stakes", c) == "Stakes of the foreign ministers meeting"
     assert human_label("turkey_presence.timetable.stakes", c) == "Cost to Turkey of 'Withdrawal timetable'"
     assert human_label("election.turkey.base_win", c) == (
         "Turkish presidential election: incumbent's basic chance to win")
@@ -325,9 +325,9 @@ def test_human_labels_and_reasons_read_as_words(seed_compiled):
         " won in the run-off of the Turkish presidential election")
     assert event_sentence(c, "acted", "turkey_presence.timetable", "turkey", "") == (
         "Turkey conceded: withdrawal timetable")
-    assert event_sentence(c, "held", "fm_meeting", "", "") == "The Foreign ministers meeting was held"
+    assert event_sentence(c, "held", "fm_meeting", "", "") == "The foreign ministers meeting was held"
     assert event_sentence(c, "waived", "fm_meeting", "syria", "steps_before_fm") == (
-        "Syria dropped its demand for Turkey's statement of intent to withdraw before the Foreign ministers meeting")
+        "Syria dropped its demand for Turkey's statement of intent to withdraw before the foreign ministers meeting")
 
 
 def test_a_label_given_in_the_scenario_wins(seed_compiled):

@@ -204,7 +204,7 @@ def test_the_whatif_and_scenario_tabs_name_things_in_words(server_b, page):
     assert code_names(visible_text(page, "#tab-whatif")) == []  # it showed 16 dotted names
     toggles = page.inner_text("#whatif-toggles")
     assert "on (as" not in toggles
-    assert ("Syria asks for Turkey's statement of intent to withdraw before the Foreign ministers meeting: on, as in "
+    assert ("Syria asks for Turkey's statement of intent to withdraw before the foreign ministers meeting: on, as in "
             "the scenario") in toggles
     page.locator("#whatif-toggles").get_by_label("Russia mediates").uncheck()
     wait_text(page, "#whatif-toggles", "Russia mediates: OFF in this what-if")

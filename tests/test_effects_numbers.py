@@ -110,7 +110,7 @@ def test_the_value_is_a_parameter_listed_set_and_screened():
     sc = Scenario.model_validate(d)
     screened = {p.name: p for p in parameters(SimpleNamespace(scenario=sc, path=Path("s.yaml")), Compiled(sc))}
     assert screened["strike.effects.0"].move == "relative"
-    assert screened["strike.effects.0"].label == "Odds factor on Weekly chance that A takes Retaliation (Strike, effects)"
+    assert screened["strike.effects.0"].label == "Odds factor on Weekly chance that A takes retaliation (Strike, effects)"
     # --set changes it: odds x1 leaves the chance at 0.2 a week; x0 makes it impossible
     t = run(d, runs=2000, overrides={"strike.effects.0": 1.0})
     assert abs(within(t, 28) - (1 - 0.8 ** 4)) <= mc_bound(1 - 0.8 ** 4, 2000)

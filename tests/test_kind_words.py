@@ -47,9 +47,9 @@ def test_every_kind_of_logged_event_has_its_sentence():
     unsaid = [k.name for k in eventlog.EVENT_KINDS.values() if k.says is None]
     assert unsaid == [], unsaid
     c = compiled([{"id": "q", "text": "?", "date_of": "talks"}])
-    assert event_sentence(c, "held", "talks", "", "") == "The Talks meeting was held"
-    assert event_sentence(c, "proposed", "talks", "calendar:summit", "") == "Summit put the Talks meeting on the table"
-    assert event_sentence(c, "signed", "talks", "a", "") == "A signed the Talks meeting"  # a plug-in's own kind
+    assert event_sentence(c, "held", "talks", "", "") == "The talks meeting was held"
+    assert event_sentence(c, "proposed", "talks", "calendar:summit", "") == "Summit put the talks meeting on the table"
+    assert event_sentence(c, "signed", "talks", "a", "") == "A signed the talks meeting"  # a plug-in's own kind
 
 
 def test_every_calendar_item_on_the_timelines_logs_a_known_event_with_a_mark():

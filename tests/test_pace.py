@@ -195,7 +195,7 @@ def test_the_fragile_screen_moves_pace_numbers_by_their_odds():
     screened = {p.name: p for p in parameters(SimpleNamespace(scenario=sc, path=Path("s.yaml")), Compiled(sc))}
     for name in ("talks.pace.a.accept", "talks.pace.b.accept"):
         assert screened[name].move == "odds" and (screened[name].low, screened[name].high) == (0, 1)
-    assert screened["talks.pace.a.accept"].label == "Weekly chance that A agrees to the Talks meeting once it is on " \
+    assert screened["talks.pace.a.accept"].label == "Weekly chance that A agrees to the talks meeting once it is on " \
                                                     "the table"
 
 

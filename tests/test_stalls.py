@@ -378,11 +378,11 @@ def test_the_new_numbers_have_words_for_people():
 
     assert label(frozen_doc({"freeze_days": fixed(10)}), "incident.freeze_days") == \
         "Days 'Border incident' freezes what it freezes"
-    assert label(breach_doc(10), "breach.freezes.days") == "Days Ceasefire breach freezes other steps"
+    assert label(breach_doc(10), "breach.freezes.days") == "Days ceasefire breach freezes other steps"
     assert label(suspend_doc(0.2), "suspend.freezes.resume") == \
-        "Weekly chance that the steps Talks suspended froze resume"
-    assert label(strike_doc(-1.0), "strike.pressure_odds").startswith("Change of the log odds of Strike")
-    assert label(well_doc(), "drill.outcome.success") == "Chance that Exploration well drilled succeeds"
+        "Weekly chance that the steps talks suspended froze resume"
+    assert label(strike_doc(-1.0), "strike.pressure_odds").startswith("Change of the log odds of strike")
+    assert label(well_doc(), "drill.outcome.success") == "Chance that exploration well drilled succeeds"
 
 
 def test_the_fragile_screen_moves_the_new_numbers():

@@ -243,7 +243,7 @@ def test_shares_and_spreads_are_parameters_listed_set_and_screened():
     sc = Scenario.model_validate(d)
     screened = {p.name: p for p in parameters(SimpleNamespace(scenario=sc, path=Path("s.yaml")), Compiled(sc))}
     assert screened["talks.live"].move == "odds" and screened["talks.spread.odds_sd"].move == "relative"
-    assert screened["talks.live"].label == "Share of runs in which the Talks meeting is live"
+    assert screened["talks.live"].label == "Share of runs in which the talks meeting is live"
     assert screened["pc.live"].label == "Share of runs in which pc is held"
     assert screened["visit.spread.odds_sd"].label.startswith("Spread between runs of the odds of")
     t = run(doc([meeting(pace=SURE, live=LIVE)]), runs=200, overrides={"talks.live": 1.0})

@@ -121,7 +121,7 @@ def _window(w, between) -> str:
 from ..lang import worlds  # noqa: E402 - words of live shares, spreads and several items a step
 from ..lang.commitments import words as binds_words  # noqa: E402 - a commitment that binds
 from ..lang.stalls import freeze_words, pressure_odds_words  # noqa: E402 - how long a freeze lasts; coercion
-from ..lang.words import construct_sentences  # noqa: E402 - issue 22's constructs, each said by its class
+from ..lang.words import construct_sentences, mid_sentence  # noqa: E402 - issue 22's constructs, each said by its class
 from ..lang.timeshape import chance_words  # noqa: E402 - a weekly hazard, or a shape in time
 
 
@@ -165,7 +165,7 @@ def precondition_value(compiled, pre) -> str:
     w = compiled.words
     waiver = f"; {pre.waiver.words(describe)}" if pre.waiver is not None else ""
     return (f"{pre.kind}: {w.name(pre.held_by)} wants ({pre.requires.label(w)}) before "
-            f"{w.name(pre.before)}{waiver}{worlds.precondition_words(pre)}")
+            f"{mid_sentence(compiled, w.name(pre.before))}{waiver}{worlds.precondition_words(pre)}")
 
 
 def mediation_value(compiled, med) -> str:

@@ -174,11 +174,38 @@ def _given_label(dotted: str, c) -> str | None:
     return _given(getattr(param, "label", None)) if param is not None else None
 
 
+def _proper_words(c) -> set[str]:
+    """The words the scenario writes with a capital where no sentence starts: every word of its actors' names and
+    the later words of its title and its milestones' names ('Turkey', 'Erdogan', 'Iran', 'JCPOA')."""
+    texts = [c.words.name(a) for a in c.actors]
+    later = [c.scenario.metadata.title] + [c.words.name(m.id) for m in c.milestones]
+    found = {w for t in texts for w in re.findall(r"[A-Za-z]+", t)}
+    found |= {w for t in later for w in re.findall(r"[A-Za-z]+", t)[1:]}
+    return {w for w in found if w[:1].isupper()}
+
+
+def mid_sentence(c, name: str) -> str:
+    """A name inside a sentence: its first letter lower-cased ('before both sides accept …'), as ``_lower_first``
+    does (an acronym such as 'JCPOA' kept), unless its first word is a proper noun: one the scenario writes with a
+    capital mid-sentence (``_proper_words``), or a word one of those starts ('Israeli', 'Turkish', 'Russian')."""
+    first = re.match(r"[A-Za-z]+", name)
+    if first is None:
+        return name
+    word = first.group(0)
+    if any(word == p or (len(p) >= 4 and word.startswith(p[:max(4, len(p) - 2)])) for p in _proper_words(c)):
+        return name
+    return "a" + name[1:] if word == "A" else _lower_first(name)  # 'a round of talks' (a one-letter word)
+
+
 def milestone_phrase(c, m_id: str) -> str:
-    """A milestone inside a sentence: 'the Foreign ministers meeting', else its name."""
+    """A milestone inside a sentence: 'the foreign ministers meeting', else its name, lower-cased at its first letter
+    where that is no proper noun (``mid_sentence``); a name the phrase quotes is the author's own words, as written."""
     m = c.milestone.get(m_id)
     name = c.words.name(m_id)
-    return name if m is None else m.phrase(name)
+    if m is None:
+        return name
+    phrase = m.phrase(name)
+    return phrase if f"'{name}'" in phrase else phrase.replace(name, mid_sentence(c, name), 1)
 
 
 def verb(m) -> str:
