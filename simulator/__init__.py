@@ -1,7 +1,7 @@
 """diplosim: an agent-based simulator of diplomatic negotiations.
 
 The Python API (``simulator.api``): ``load``, ``run`` (a ``Forecast`` of typed answers), ``compare``, ``explain``,
-``backtest``, ``run_sweep`` (``simulator.sweep`` is the sweep package), ``open_results``, ``summarize``,
+``explain_gap``, ``adjustment_effects``, ``fragile_screen``, ``backtest``, ``run_sweep`` (``simulator.sweep`` is the sweep package), ``open_results``, ``summarize``,
 ``html_report``, ``sensitivity``, ``discover``, ``params``, ``events``, ``check_model`` and
 ``validate``; the remaining commands' (``simulator.api_commands``): ``calibrate``, ``replay``, ``decision_rules``,
 ``schema``, ``migrate``, ``reference_build``, ``reference_ship``, ``reference_show``, ``timelines_validate``,

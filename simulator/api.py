@@ -708,22 +708,24 @@ def params(scenario):
     return Parameters(str(loaded.path), tuple(rows))
 
 
-def validate(path) -> str:
+def validate(path):
     """Check one file as ``diplosim validate`` does: a scenario, an observed-outcomes file (``kind: observed``), a
-    reference class (``reference_version``) or a corpus folder's ``milestone_classes.yaml``. Returns its one-line
-    'ok' summary; raises ``ScenarioError`` (one line per problem: file:line:col: field: message)."""
+    reference class (``reference_version``) or a corpus folder's ``milestone_classes.yaml``. Returns a
+    ``Validation`` (``api_results``: ``path``, ``kind``, ``summary``: the one-line 'ok' summary, ``words()`` what
+    the command prints); raises ``ScenarioError`` (one line per problem: file:line:col: field: message)."""
     from .analysis.observed import is_observed
+    from .api_results import Validation
     from .outside_view.corpus_classes import NAME as CLASSES_FILE
     from .scenario.loader import is_reference_file
 
     path = Path(path)
     if is_observed(path):
-        return _validate_observed(path)
+        return Validation(str(path), "observed outcomes", _validate_observed(path))
     if is_reference_file(path):
-        return _validate_reference(path)
+        return Validation(str(path), "reference class", _validate_reference(path))
     if path.name == CLASSES_FILE:
-        return _validate_milestone_classes(path)
-    return _validate_scenario(path)
+        return Validation(str(path), "milestone classes", _validate_milestone_classes(path))
+    return Validation(str(path), "scenario", _validate_scenario(path))
 
 
 def _plural(k: int, what: str) -> str:

@@ -615,3 +615,32 @@ class FragileScreen(TypedResult):
                 for q in self.questions for status, key in (("fragile", "flags"), ("borderline", "borderline"))
                 for f in q[key]]
         return pd.DataFrame(rows, columns=cols)
+
+
+# ------------------------------------------------------------------ validate
+@dataclasses.dataclass(frozen=True)
+class Validation(TypedResult):
+    """One file checked as ``diplosim validate`` checks it (``simulator.validate``; a file with problems raises
+    ``ScenarioError`` instead): its ``path``, what ``kind`` of file it is ('scenario', 'observed outcomes',
+    'reference class', 'milestone classes') and ``summary``, the 'ok' line the command prints for it."""
+
+    path: str
+    kind: str
+    summary: str
+
+    def as_json(self) -> dict:
+        """The check as data (the command has no ``--json``): path, kind, ok (always true: a bad file raises)
+        and the summary line."""
+        return {"path": self.path, "kind": self.kind, "ok": True, "summary": self.summary}
+
+    def print(self, console) -> None:
+        console.print(self.summary, markup=False, highlight=False, soft_wrap=True)
+
+    def words(self, width: int = 140) -> str:
+        return self.summary + "\n"
+
+    def to_pandas(self):
+        """One row: path, kind, ok, summary."""
+        import pandas as pd
+
+        return pd.DataFrame([self.as_json()], columns=["path", "kind", "ok", "summary"])

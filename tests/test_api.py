@@ -321,4 +321,10 @@ def test_validate_gives_the_commands_lines():
              next((ROOT / "scenarios" / "reference").glob("*.yaml"))]
     done = cli("validate", *map(str, files))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [simulator.validate(f) for f in files]
+    checked = [simulator.validate(f) for f in files]
+    assert done.stdout == "".join(c.words() for c in checked) and done.stdout.splitlines() == [c.summary for c in checked]
+    assert [c.kind for c in checked] == ["scenario", "observed outcomes", "milestone classes", "reference class"]
+    assert all(c.as_json() == {"path": str(f), "kind": c.kind, "ok": True, "summary": c.summary}
+               for c, f in zip(checked, files))
+    assert list(checked[0].to_pandas().columns) == ["path", "kind", "ok", "summary"] and str(checked[0]) == (
+        checked[0].summary + "\n")

@@ -24,7 +24,7 @@ def validate(files: list[Path] = typer.Argument(..., help="scenario files, obser
     bad = 0
     for path in files:
         try:
-            typer.echo(check_file(path))
+            typer.echo(check_file(path).words(), nl=False)
         except ScenarioError as exc:
             bad += 1
             print_problems(exc)
