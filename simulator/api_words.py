@@ -173,7 +173,8 @@ def render_sweep_summary(s: dict, console, max_points: int, step_days: int = 7) 
         items += [(f"happened: {lv['name']}", lv, lv["median"]) for lv in row["milestones"]]
         for k, (label, entry, median) in enumerate(items):
             t.add_row(str(row["point"]) if k == 0 else "", params if k == 0 else "", label,
-                      f"{pct(entry['p'])} {interval(entry)}", day_words(median, "not by end"), end_section=k == len(items) - 1)
+                      f"{pct(entry['p'])} {interval(entry)}", "" if median == "" else day_words(median, "not by end"),  # '': a yes/no question has no date
+                      end_section=k == len(items) - 1)
     console.print(t)
     if len(s["per_point"]) > len(shown):
         console.print(f"(first {len(shown)} of {len(s['per_point'])} points; --max-points or --json for more)")
