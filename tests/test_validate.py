@@ -16,7 +16,7 @@ SOURCE_TEXT = SEED_SCENARIO.read_text(encoding="utf-8")
 CASES = {
     'malformed_yaml': ('  - id: syria\n', '  - id: syria: x\n', '24:14: yaml: mapping values are not allowed here'),
     'duplicate_key': ('  as_of: 2023-02-04\n', '  as_of: 2023-02-04\n  as_of: 2023-02-05\n', '12:3: yaml: found duplicate key "as_of" with value "2023-02-05" (original value: "2023-02-04")'),
-    'unknown_key': ('    name: Syria (Damascus government)\n', '    name: Syria (Damascus government)\n    colour: red\n', '26:5: actors[0].colour: unknown field (allowed: id, name, label, role, rule, interests, params, leverage, alignment, enters, leaves)'),
+    'unknown_key': ('    name: Syria (Damascus government)\n', '    name: Syria (Damascus government)\n    colour: red\n', '26:5: actors[0].colour: unknown field (allowed: id, name, label, role, rule, interests, params, leverage, alignment, enters, leaves, spread)'),
     'code_execution_tag': ('  title: Syria-Turkey', '  title: !!python/object/apply:os.system ["echo pwned"]\n  subtitle: Syria-Turkey', "6:3: metadata.title: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
     'hindsight_source': ('    date: 2023-02-03\n', '    date: 2023-06-03\n', "19:5: sources[0].date: source dated 2023-06-03 is after the scenario's as_of date (2023-02-04): no hindsight"),
     'bad_distribution': ('        low: 0.15\n        high: 0.35\n', '        low: 0.35\n        high: 0.15\n', '32:7: actors[0].params.flexibility: low (0.35) must be below high (0.15)'),
