@@ -51,9 +51,9 @@ PER_STEP_CASES = [
     ("intelligence_chiefs.pace.turkey.accept", "1.7", "Weekly chance", "0 to 1"),  # a weekly chance
     ("intelligence_chiefs.pace.turkey.accept", "-0.2", "Weekly chance", "0 to 1"),
     ("turkey.resolve", "2.5", "Turkey", "0 to 2"),  # a rule's declared range (ParamSpec)
-    ("fm_meeting.pace.syria.accept.weibull.median_days", "-30", "Foreign", "1e-09 to 1e+06"),  # days
-    ("presidents.adjust.odds", "0", "President", "above 0"),  # an odds multiplier: 0 is no multiplier
-    ("presidents.adjust.odds", "-2", "President", "above 0"),
+    ("fm_meeting.pace.syria.accept.weibull.median_days", "-30", "foreign ministers meeting", "1e-09 to 1e+06"),  # days
+    ("presidents.adjust.odds", "0", "presidents meeting", "above 0"),  # an odds multiplier: 0 is no multiplier
+    ("presidents.adjust.odds", "-2", "presidents meeting", "above 0"),
     ("steps_before_fm.enabled", "2", "asks for", "0 to 1"),  # a switch
     ("russia.urgency.ramp_weeks", "0", "Russia", "1 to 520"),
     ("election.turkey.p_runoff", "1.01", "", "0 to 1"),  # a calendar item's chance
