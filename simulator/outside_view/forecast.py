@@ -57,7 +57,6 @@ def own_exclusions(loaded) -> list[str]:
             return list(known)
     negotiations = load_dataset()
     own = own_negotiations(loaded, negotiations)
-    path = Path(loaded.path) if getattr(loaded, "path", None) is not None else None
     replayed = (path is not None and in_corpus_with_outcomes(path)
                 and loaded.scenario.metadata.track != "blind")  # blind replays are not counted (corpus.py)
     timelines = {n.id for n in negotiations}
